@@ -1,0 +1,1 @@
+//! Sans-IO YARN allocator (in progress).

@@ -1,0 +1,1 @@
+//! Container launcher (in progress).

@@ -1,0 +1,1 @@
+//! Hadoop IPC v9 connections: framing, client and server (in progress).

@@ -1,0 +1,11 @@
+//! Protobuf messages, written by hand as prost structs (not generated from Hadoop's files).
+//!
+//! * [`rpc`]: `hadoop.common` IPC messages (RpcHeader, IpcConnectionContext, ProtobufRpcEngine2, SASL).
+//! * [`security`]: `hadoop.common` TokenProto / CredentialsProto and YARN token identifiers.
+//! * [`yarn`]: `hadoop.yarn` records (yarn_protos.proto).
+//! * [`yarn_service`]: `hadoop.yarn` request/response messages (yarn_service_protos.proto).
+
+pub mod rpc;
+pub mod security;
+pub mod yarn;
+pub mod yarn_service;

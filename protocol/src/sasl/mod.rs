@@ -1,0 +1,1 @@
+//! SASL for Hadoop IPC: SIMPLE and TOKEN/DIGEST-MD5 (in progress).

@@ -1,0 +1,1 @@
+//! Typed YARN protocol clients and server traits (in progress).

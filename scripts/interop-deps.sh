@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Makes sure the interop tier's outside parts are on this machine, and prints where the jars are.
+#
+#  * a JDK (javac + java, 17 or newer): installed with apt when missing;
+#  * Hadoop's client jars from the `pyspark` PyPI source distribution, cached under
+#    ~/.cache/spindle/ (downloaded once; later runs reuse the cache).
+#
+# Idempotent and safe to run concurrently (a lock serialises the download).
+# Prints one line on stdout: the folder holding the jars.
+set -euo pipefail
+
+PYSPARK_VERSION="${SPINDLE_PYSPARK_VERSION:-4.3.0}"
+CACHE="${SPINDLE_CACHE_DIR:-$HOME/.cache/spindle}"
+JARS="$CACHE/pyspark-$PYSPARK_VERSION/jars"
+mkdir -p "$CACHE/downloads"
+
+log() { echo "interop-deps: $*" >&2; }
+
+if ! command -v javac >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
+  log "no JDK found: installing openjdk-17-jdk-headless with apt"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq openjdk-17-jdk-headless >&2
+fi
+
+exec 9>"$CACHE/.interop-deps.lock"
+flock -w 900 9 || { log "timed out waiting for another download to finish"; exit 1; }
+
+if [ ! -f "$JARS/.complete" ]; then
+  tarball="$CACHE/downloads/pyspark-$PYSPARK_VERSION.tar.gz"
+  if [ ! -s "$tarball" ] || ! gzip -t "$tarball" 2>/dev/null; then
+    log "downloading pyspark==$PYSPARK_VERSION (about 456 MB, once)"
+    rm -f "$tarball"
+    python3 -m pip download --quiet --no-deps --no-binary :all: "pyspark==$PYSPARK_VERSION" -d "$CACHE/downloads" >&2
+  fi
+  log "extracting Hadoop client jars"
+  tmp="$(mktemp -d "$CACHE/extract.XXXXXX")"
+  tar xzf "$tarball" -C "$tmp" --wildcards \
+    '*/deps/jars/hadoop-client-api-*.jar' '*/deps/jars/hadoop-client-runtime-*.jar' '*/deps/jars/slf4j-api-*.jar'
+  mkdir -p "$JARS"
+  find "$tmp" -name '*.jar' -exec mv -f {} "$JARS/" \;
+  rm -rf "$tmp"
+  touch "$JARS/.complete"
+fi
+echo "$JARS"
