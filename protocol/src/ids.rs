@@ -1,1 +1,618 @@
-//! (in progress)
+//! YARN identifiers with Hadoop's exact string forms.
+//!
+//! | type | example |
+//! |---|---|
+//! | [`ApplicationId`] | `application_1410901177871_0001` |
+//! | [`ApplicationAttemptId`] | `appattempt_1410901177871_0001_000001` |
+//! | [`ContainerId`] | `container_1410901177871_0001_01_000005`, `container_e17_1410901177871_0001_01_000005` |
+//! | [`NodeId`] | `host:port` |
+//!
+//! Numbers are zero-padded to a *minimum* width (4 for the application id, 6 for the attempt in
+//! an attempt id, 2 for the attempt and epoch and 6 for the sequence in a container id); longer
+//! numbers print in full. A container id's `i64` packs the epoch in bits 40 and up and the
+//! sequence number in the low 40 bits.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::proto::yarn::{
+    ApplicationAttemptIdProto, ApplicationIdProto, ContainerIdProto, NodeIdProto,
+};
+
+/// Mask of the sequence-number bits of a container id (`CONTAINER_ID_BITMASK`).
+pub const CONTAINER_ID_BITMASK: i64 = 0xff_ffff_ffff;
+
+/// Largest epoch that fits a container id (`i64` has 23 bits left above the sequence).
+pub const MAX_CONTAINER_EPOCH: i64 = (1 << 23) - 1;
+
+/// Why an id could not be parsed or converted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    /// The string is not a valid id of that kind.
+    #[error("invalid {kind} '{input}': {reason}")]
+    Parse {
+        /// Which id was being parsed, e.g. `ContainerId`.
+        kind: &'static str,
+        /// The input (truncated to 200 characters).
+        input: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A protobuf id lacks a field every Hadoop writer sets.
+    #[error("{message} has no {field}; every Hadoop writer sets it")]
+    MissingField {
+        /// The proto message name.
+        message: &'static str,
+        /// The missing field name.
+        field: &'static str,
+    },
+    /// A value is out of range (e.g. a container sequence wider than 40 bits).
+    #[error("{what} out of range: {value}")]
+    OutOfRange {
+        /// Which value.
+        what: &'static str,
+        /// The offending value.
+        value: i64,
+    },
+}
+
+fn parse_err(kind: &'static str, input: &str, reason: impl Into<String>) -> IdError {
+    let mut shown: String = input.chars().take(200).collect();
+    if shown.len() < input.len() {
+        shown.push('…');
+    }
+    IdError::Parse {
+        kind,
+        input: shown,
+        reason: reason.into(),
+    }
+}
+
+/// Writes `n` zero-padded to at least `width` digits, the way Java's `NumberFormat` with
+/// `minimumIntegerDigits` does (sign first, then padded digits).
+fn write_padded(f: &mut fmt::Formatter<'_>, n: i64, width: usize) -> fmt::Result {
+    if n < 0 {
+        write!(f, "-{:0width$}", n.unsigned_abs(), width = width)
+    } else {
+        write!(f, "{:0width$}", n, width = width)
+    }
+}
+
+/// Parses a decimal number with an optional leading `-` (no `+`, no blanks).
+fn parse_num<T: FromStr>(
+    kind: &'static str,
+    input: &str,
+    part: &str,
+    what: &str,
+) -> Result<T, IdError> {
+    let digits = part.strip_prefix('-').unwrap_or(part);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(parse_err(
+            kind,
+            input,
+            format!("{what} '{part}' is not a decimal number"),
+        ));
+    }
+    part.parse::<T>()
+        .map_err(|_| parse_err(kind, input, format!("{what} '{part}' does not fit")))
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// An application id: the RM's start time and a sequence number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ApplicationId {
+    /// The RM's start time in ms (`cluster_timestamp`).
+    pub cluster_timestamp: i64,
+    /// The sequence number within that RM.
+    pub id: i32,
+}
+
+impl ApplicationId {
+    /// The prefix of the string form.
+    pub const PREFIX: &'static str = "application";
+
+    /// An application id from its parts.
+    pub fn new(cluster_timestamp: i64, id: i32) -> Self {
+        ApplicationId {
+            cluster_timestamp,
+            id,
+        }
+    }
+
+    /// The protobuf form.
+    pub fn to_proto(&self) -> ApplicationIdProto {
+        ApplicationIdProto {
+            id: Some(self.id),
+            cluster_timestamp: Some(self.cluster_timestamp),
+        }
+    }
+
+    /// Reads the protobuf form; both fields must be present.
+    pub fn from_proto(p: &ApplicationIdProto) -> Result<Self, IdError> {
+        Ok(ApplicationId {
+            id: p.id.ok_or(IdError::MissingField {
+                message: "ApplicationIdProto",
+                field: "id",
+            })?,
+            cluster_timestamp: p.cluster_timestamp.ok_or(IdError::MissingField {
+                message: "ApplicationIdProto",
+                field: "cluster_timestamp",
+            })?,
+        })
+    }
+}
+
+impl fmt::Display for ApplicationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "application_{}_", self.cluster_timestamp)?;
+        write_padded(f, self.id.into(), 4)
+    }
+}
+
+impl FromStr for ApplicationId {
+    type Err = IdError;
+    fn from_str(s: &str) -> Result<Self, IdError> {
+        const KIND: &str = "ApplicationId";
+        let parts: Vec<&str> = s.split('_').collect();
+        if parts.len() != 3 || parts[0] != Self::PREFIX {
+            return Err(parse_err(
+                KIND,
+                s,
+                "expected application_<clusterTimestamp>_<id>",
+            ));
+        }
+        Ok(ApplicationId {
+            cluster_timestamp: parse_num(KIND, s, parts[1], "cluster timestamp")?,
+            id: parse_num(KIND, s, parts[2], "application number")?,
+        })
+    }
+}
+
+impl From<ApplicationId> for ApplicationIdProto {
+    fn from(id: ApplicationId) -> Self {
+        id.to_proto()
+    }
+}
+
+impl TryFrom<&ApplicationIdProto> for ApplicationId {
+    type Error = IdError;
+    fn try_from(p: &ApplicationIdProto) -> Result<Self, IdError> {
+        ApplicationId::from_proto(p)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// An application attempt id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ApplicationAttemptId {
+    /// The application.
+    pub application_id: ApplicationId,
+    /// The attempt number (1 for the first attempt).
+    pub attempt_id: i32,
+}
+
+impl ApplicationAttemptId {
+    /// The prefix of the string form.
+    pub const PREFIX: &'static str = "appattempt";
+
+    /// An attempt id from its parts.
+    pub fn new(application_id: ApplicationId, attempt_id: i32) -> Self {
+        ApplicationAttemptId {
+            application_id,
+            attempt_id,
+        }
+    }
+
+    /// The protobuf form.
+    pub fn to_proto(&self) -> ApplicationAttemptIdProto {
+        ApplicationAttemptIdProto {
+            application_id: Some(self.application_id.to_proto()),
+            attempt_id: Some(self.attempt_id),
+        }
+    }
+
+    /// Reads the protobuf form; all fields must be present.
+    pub fn from_proto(p: &ApplicationAttemptIdProto) -> Result<Self, IdError> {
+        let app = p.application_id.as_ref().ok_or(IdError::MissingField {
+            message: "ApplicationAttemptIdProto",
+            field: "application_id",
+        })?;
+        Ok(ApplicationAttemptId {
+            application_id: ApplicationId::from_proto(app)?,
+            attempt_id: p.attempt_id.ok_or(IdError::MissingField {
+                message: "ApplicationAttemptIdProto",
+                field: "attemptId",
+            })?,
+        })
+    }
+}
+
+impl fmt::Display for ApplicationAttemptId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "appattempt_{}_", self.application_id.cluster_timestamp)?;
+        write_padded(f, self.application_id.id.into(), 4)?;
+        f.write_str("_")?;
+        write_padded(f, self.attempt_id.into(), 6)
+    }
+}
+
+impl FromStr for ApplicationAttemptId {
+    type Err = IdError;
+    fn from_str(s: &str) -> Result<Self, IdError> {
+        const KIND: &str = "ApplicationAttemptId";
+        let parts: Vec<&str> = s.split('_').collect();
+        if parts.len() != 4 || parts[0] != Self::PREFIX {
+            return Err(parse_err(
+                KIND,
+                s,
+                "expected appattempt_<clusterTimestamp>_<appId>_<attemptId>",
+            ));
+        }
+        Ok(ApplicationAttemptId {
+            application_id: ApplicationId {
+                cluster_timestamp: parse_num(KIND, s, parts[1], "cluster timestamp")?,
+                id: parse_num(KIND, s, parts[2], "application number")?,
+            },
+            attempt_id: parse_num(KIND, s, parts[3], "attempt number")?,
+        })
+    }
+}
+
+impl From<ApplicationAttemptId> for ApplicationAttemptIdProto {
+    fn from(id: ApplicationAttemptId) -> Self {
+        id.to_proto()
+    }
+}
+
+impl TryFrom<&ApplicationAttemptIdProto> for ApplicationAttemptId {
+    type Error = IdError;
+    fn try_from(p: &ApplicationAttemptIdProto) -> Result<Self, IdError> {
+        ApplicationAttemptId::from_proto(p)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// A container id: the attempt that owns it plus a 64-bit number packing the RM epoch (bits 40
+/// and up) and the sequence number (low 40 bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ContainerId {
+    /// The owning attempt.
+    pub application_attempt_id: ApplicationAttemptId,
+    /// The raw id (epoch << 40 | sequence).
+    pub id: i64,
+}
+
+impl ContainerId {
+    /// The prefix of the string form.
+    pub const PREFIX: &'static str = "container";
+
+    /// A container id from its raw 64-bit number.
+    pub fn new(application_attempt_id: ApplicationAttemptId, id: i64) -> Self {
+        ContainerId {
+            application_attempt_id,
+            id,
+        }
+    }
+
+    /// A container id from epoch and sequence number, checking both fit.
+    pub fn with_epoch(
+        application_attempt_id: ApplicationAttemptId,
+        epoch: i64,
+        sequence: i64,
+    ) -> Result<Self, IdError> {
+        if !(0..=MAX_CONTAINER_EPOCH).contains(&epoch) {
+            return Err(IdError::OutOfRange {
+                what: "container epoch",
+                value: epoch,
+            });
+        }
+        if !(0..=CONTAINER_ID_BITMASK).contains(&sequence) {
+            return Err(IdError::OutOfRange {
+                what: "container sequence number (40 bits)",
+                value: sequence,
+            });
+        }
+        Ok(ContainerId {
+            application_attempt_id,
+            id: (epoch << 40) | sequence,
+        })
+    }
+
+    /// The RM epoch (bits 40 and up).
+    pub fn epoch(&self) -> i64 {
+        self.id >> 40
+    }
+
+    /// The sequence number (low 40 bits); the AM container is 1.
+    pub fn sequence(&self) -> i64 {
+        self.id & CONTAINER_ID_BITMASK
+    }
+
+    /// The application this container belongs to.
+    pub fn application_id(&self) -> ApplicationId {
+        self.application_attempt_id.application_id
+    }
+
+    /// The protobuf form (like Java, the legacy `app_id` field is left unset).
+    pub fn to_proto(&self) -> ContainerIdProto {
+        ContainerIdProto {
+            app_id: None,
+            app_attempt_id: Some(self.application_attempt_id.to_proto()),
+            id: Some(self.id),
+        }
+    }
+
+    /// Reads the protobuf form; `app_attempt_id` and `id` must be present.
+    pub fn from_proto(p: &ContainerIdProto) -> Result<Self, IdError> {
+        let attempt = p.app_attempt_id.as_ref().ok_or(IdError::MissingField {
+            message: "ContainerIdProto",
+            field: "app_attempt_id",
+        })?;
+        Ok(ContainerId {
+            application_attempt_id: ApplicationAttemptId::from_proto(attempt)?,
+            id: p.id.ok_or(IdError::MissingField {
+                message: "ContainerIdProto",
+                field: "id",
+            })?,
+        })
+    }
+}
+
+impl fmt::Display for ContainerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("container_")?;
+        let epoch = self.epoch();
+        if epoch > 0 {
+            f.write_str("e")?;
+            write_padded(f, epoch, 2)?;
+            f.write_str("_")?;
+        }
+        let app = self.application_attempt_id.application_id;
+        write!(f, "{}_", app.cluster_timestamp)?;
+        write_padded(f, app.id.into(), 4)?;
+        f.write_str("_")?;
+        write_padded(f, self.application_attempt_id.attempt_id.into(), 2)?;
+        f.write_str("_")?;
+        write_padded(f, self.sequence(), 6)
+    }
+}
+
+impl FromStr for ContainerId {
+    type Err = IdError;
+    fn from_str(s: &str) -> Result<Self, IdError> {
+        const KIND: &str = "ContainerId";
+        let parts: Vec<&str> = s.split('_').collect();
+        if parts.first() != Some(&Self::PREFIX) {
+            return Err(parse_err(KIND, s, "does not start with 'container_'"));
+        }
+        let (epoch, rest) = match parts.get(1) {
+            Some(p) if p.starts_with('e') => {
+                let epoch: i64 = parse_num(KIND, s, &p[1..], "epoch")?;
+                (epoch, &parts[2..])
+            }
+            _ => (0, &parts[1..]),
+        };
+        if rest.len() != 4 {
+            return Err(parse_err(
+                KIND,
+                s,
+                "expected container_[e<epoch>_]<clusterTimestamp>_<appId>_<attemptId>_<sequence>",
+            ));
+        }
+        let attempt = ApplicationAttemptId {
+            application_id: ApplicationId {
+                cluster_timestamp: parse_num(KIND, s, rest[0], "cluster timestamp")?,
+                id: parse_num(KIND, s, rest[1], "application number")?,
+            },
+            attempt_id: parse_num(KIND, s, rest[2], "attempt number")?,
+        };
+        let sequence: i64 = parse_num(KIND, s, rest[3], "sequence number")?;
+        ContainerId::with_epoch(attempt, epoch, sequence)
+            .map_err(|e| parse_err(KIND, s, e.to_string()))
+    }
+}
+
+impl From<ContainerId> for ContainerIdProto {
+    fn from(id: ContainerId) -> Self {
+        id.to_proto()
+    }
+}
+
+impl TryFrom<&ContainerIdProto> for ContainerId {
+    type Error = IdError;
+    fn try_from(p: &ContainerIdProto) -> Result<Self, IdError> {
+        ContainerId::from_proto(p)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// A NodeManager id, printed `host:port`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId {
+    /// The host name (or address) the NM registered with.
+    pub host: String,
+    /// The ContainerManagement RPC port.
+    pub port: i32,
+}
+
+impl NodeId {
+    /// A node id from its parts.
+    pub fn new(host: impl Into<String>, port: i32) -> Self {
+        NodeId {
+            host: host.into(),
+            port,
+        }
+    }
+
+    /// The protobuf form.
+    pub fn to_proto(&self) -> NodeIdProto {
+        NodeIdProto {
+            host: Some(self.host.clone()),
+            port: Some(self.port),
+        }
+    }
+
+    /// Reads the protobuf form; both fields must be present.
+    pub fn from_proto(p: &NodeIdProto) -> Result<Self, IdError> {
+        Ok(NodeId {
+            host: p.host.clone().ok_or(IdError::MissingField {
+                message: "NodeIdProto",
+                field: "host",
+            })?,
+            port: p.port.ok_or(IdError::MissingField {
+                message: "NodeIdProto",
+                field: "port",
+            })?,
+        })
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.host, self.port)
+    }
+}
+
+impl FromStr for NodeId {
+    type Err = IdError;
+    /// Parses `host:port` like Hadoop: exactly one `:`, and a decimal port.
+    fn from_str(s: &str) -> Result<Self, IdError> {
+        const KIND: &str = "NodeId";
+        let parts: Vec<&str> = s.split(':').collect();
+        if parts.len() != 2 {
+            return Err(parse_err(KIND, s, "expected host:port"));
+        }
+        Ok(NodeId {
+            host: parts[0].to_string(),
+            port: parse_num(KIND, s, parts[1].trim(), "port")?,
+        })
+    }
+}
+
+impl From<&NodeId> for NodeIdProto {
+    fn from(id: &NodeId) -> Self {
+        id.to_proto()
+    }
+}
+
+impl TryFrom<&NodeIdProto> for NodeId {
+    type Error = IdError;
+    fn try_from(p: &NodeIdProto) -> Result<Self, IdError> {
+        NodeId::from_proto(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> ApplicationId {
+        ApplicationId::new(1410901177871, 1)
+    }
+
+    #[test]
+    fn strings_match_hadoop() {
+        assert_eq!(app().to_string(), "application_1410901177871_0001");
+        let attempt = ApplicationAttemptId::new(app(), 1);
+        assert_eq!(attempt.to_string(), "appattempt_1410901177871_0001_000001");
+        let c = ContainerId::new(attempt, 5);
+        assert_eq!(c.to_string(), "container_1410901177871_0001_01_000005");
+        let e = ContainerId::with_epoch(attempt, 17, 5).unwrap();
+        assert_eq!(e.to_string(), "container_e17_1410901177871_0001_01_000005");
+        assert_eq!(e.epoch(), 17);
+        assert_eq!(e.sequence(), 5);
+        assert_eq!(e.id, (17 << 40) | 5);
+        assert_eq!(NodeId::new("nm1", 8041).to_string(), "nm1:8041");
+    }
+
+    #[test]
+    fn padding_is_a_minimum_width() {
+        let a = ApplicationId::new(1, 123456);
+        assert_eq!(a.to_string(), "application_1_123456");
+        let at = ApplicationAttemptId::new(a, 1234567);
+        assert_eq!(at.to_string(), "appattempt_1_123456_1234567");
+        let c = ContainerId::with_epoch(at, 3, 12345678).unwrap();
+        assert_eq!(c.to_string(), "container_e03_1_123456_1234567_12345678");
+        assert_eq!(c.to_string().parse::<ContainerId>().unwrap(), c);
+    }
+
+    #[test]
+    fn parses_hadoop_strings() {
+        let c: ContainerId = "container_e17_1410901177871_0001_01_000005"
+            .parse()
+            .unwrap();
+        assert_eq!(c.epoch(), 17);
+        assert_eq!(c.sequence(), 5);
+        assert_eq!(c.application_attempt_id.attempt_id, 1);
+        assert_eq!(c.application_id(), app());
+        let a: ApplicationAttemptId = "appattempt_1700000000000_0001_000001".parse().unwrap();
+        assert_eq!(a.application_id, ApplicationId::new(1700000000000, 1));
+        let n: NodeId = "127.0.0.1:28041".parse().unwrap();
+        assert_eq!(n, NodeId::new("127.0.0.1", 28041));
+    }
+
+    #[test]
+    fn rejects_bad_strings_with_typed_errors() {
+        for bad in [
+            "",
+            "application_1",
+            "application_x_0001",
+            "application_1_0001_3",
+            "app_1_0001",
+            "application_1_+1",
+        ] {
+            assert!(
+                matches!(bad.parse::<ApplicationId>(), Err(IdError::Parse { .. })),
+                "{bad}"
+            );
+        }
+        for bad in [
+            "container_1_0001_01",
+            "container_e_1_0001_01_000001",
+            "container_1_0001_01_000001_7",
+            "container_1_0001_01_1099511627776",
+            "container_e8388608_1_0001_01_000001",
+            "containr_1_0001_01_000001",
+        ] {
+            let err = bad.parse::<ContainerId>().unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    IdError::Parse {
+                        kind: "ContainerId",
+                        ..
+                    }
+                ),
+                "{bad}: {err}"
+            );
+        }
+        assert!("host".parse::<NodeId>().is_err());
+        assert!("a:b:1".parse::<NodeId>().is_err());
+        assert!("host:http".parse::<NodeId>().is_err());
+        assert!("host:99999999999".parse::<NodeId>().is_err());
+    }
+
+    #[test]
+    fn proto_round_trip_and_missing_fields() {
+        let c = ContainerId::with_epoch(ApplicationAttemptId::new(app(), 2), 1, 9).unwrap();
+        let p = c.to_proto();
+        assert!(p.app_id.is_none());
+        assert_eq!(ContainerId::from_proto(&p).unwrap(), c);
+        let mut broken = p.clone();
+        broken.app_attempt_id.as_mut().unwrap().attempt_id = None;
+        assert_eq!(
+            ContainerId::from_proto(&broken),
+            Err(IdError::MissingField {
+                message: "ApplicationAttemptIdProto",
+                field: "attemptId"
+            })
+        );
+        let n = NodeId::new("h", 1);
+        assert_eq!(NodeId::from_proto(&n.to_proto()).unwrap(), n);
+        assert!(NodeId::from_proto(&NodeIdProto::default()).is_err());
+    }
+}

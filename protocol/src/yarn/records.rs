@@ -1,0 +1,1 @@
+//! Convenience constructors and accessors on the YARN records (see [`crate::proto::yarn`]).
