@@ -1,1 +1,13 @@
-//! Container launcher (in progress).
+//! # spindle-launcher
+//!
+//! Starting containers. The node side lives in [`runner`]: a local process runner that runs a
+//! container launch context on this machine the way a YARN NodeManager does (work folder,
+//! localization, tokens file, environment, launch script, process groups, kill sequence, exit
+//! statuses, physical-memory enforcement). The embedded NodeManager is built on it.
+
+pub mod runner;
+
+pub use runner::{
+    ContainerExit, ContainerSpec, ContainerState, LocalResourceSpec, LocalRunner, ResourceKind,
+    RunnerConfig, StopOutcome, StopReason, Visibility,
+};
