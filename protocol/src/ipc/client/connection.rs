@@ -1,0 +1,335 @@
+//! One established client connection: a writer task, a reader task that matches responses
+//! to calls by call id, pings while calls are outstanding, and idle close.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::{SinkExt, StreamExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
+use tokio_util::codec::{FramedRead, FramedWrite};
+use tracing::{Instrument, debug, trace, warn};
+
+use super::handshake::Established;
+use crate::ipc::error::{IpcError, RemoteError};
+use crate::ipc::frame::{FrameCodec, FrameParts};
+use crate::ipc::header;
+use crate::proto::rpc::{RpcResponseHeaderProto, RpcStatusProto};
+
+/// Responses for this many recently abandoned (timed-out) calls are dropped quietly.
+const ABANDONED_MEMORY: usize = 4096;
+/// Most frames written between two flushes.
+const WRITE_BATCH: usize = 64;
+
+type Reply = Result<Bytes, IpcError>;
+
+/// Timing parameters of a connection.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timing {
+    pub(crate) ping_interval: Duration,
+    pub(crate) max_idle: Duration,
+}
+
+struct State {
+    pending: HashMap<i32, oneshot::Sender<Reply>>,
+    abandoned: HashSet<i32>,
+    abandoned_order: VecDeque<i32>,
+    closed: Option<String>,
+    last_activity: Instant,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    closed_tx: watch::Sender<bool>,
+    client_id: [u8; 16],
+}
+
+/// What the reader task does after one frame.
+enum Flow {
+    Continue,
+    Stop,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A poisoned lock only means another task panicked mid-update; the map is still usable.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Closes the connection once: fails every pending call and stops both tasks.
+    fn close(&self, reason: &str, remote: Option<&RemoteError>) {
+        let pending = {
+            let mut st = self.lock();
+            if st.closed.is_some() {
+                return;
+            }
+            st.closed = Some(reason.to_string());
+            std::mem::take(&mut st.pending)
+        };
+        if !pending.is_empty() {
+            debug!(reason, calls = pending.len(), "failing pending calls");
+        }
+        for (_, tx) in pending {
+            let err = match remote {
+                Some(r) => IpcError::Remote(r.clone()),
+                None => IpcError::ConnectionLost(reason.to_string()),
+            };
+            let _ = tx.send(Err(err));
+        }
+        let _ = self.closed_tx.send(true);
+    }
+
+    fn dispatch(&self, body: Bytes) -> Flow {
+        let mut parts = FrameParts::new(body);
+        let header: RpcResponseHeaderProto = match parts.expect("RpcResponseHeaderProto") {
+            Ok(h) => h,
+            Err(e) => {
+                self.close(&format!("protocol error: {e}"), None);
+                return Flow::Stop;
+            }
+        };
+        let call_id = header.call_id as i32;
+        let status = match RpcStatusProto::try_from(header.status) {
+            Ok(s) => s,
+            Err(_) => {
+                let msg = format!("protocol error: unknown response status {}", header.status);
+                self.close(&msg, None);
+                return Flow::Stop;
+            }
+        };
+        if status == RpcStatusProto::Fatal {
+            let remote = RemoteError::from_header(&header);
+            warn!(call_id, %remote, "server sent FATAL; closing connection");
+            self.close(&remote.to_string(), Some(&remote));
+            return Flow::Stop;
+        }
+        if let Some(id) = header.client_id.as_deref()
+            && !id.is_empty()
+            && id != self.client_id
+        {
+            let msg = format!(
+                "protocol error: response for call {call_id} carries client id {} but ours is {}",
+                hex::encode(id),
+                hex::encode(self.client_id)
+            );
+            self.close(&msg, None);
+            return Flow::Stop;
+        }
+        let reply = match status {
+            RpcStatusProto::Success => match parts.expect_raw("response message") {
+                Ok(payload) => Ok(payload),
+                Err(e) => {
+                    self.close(&format!("protocol error: call {call_id}: {e}"), None);
+                    return Flow::Stop;
+                }
+            },
+            _ => Err(IpcError::Remote(RemoteError::from_header(&header))),
+        };
+        let waiter = {
+            let mut st = self.lock();
+            st.last_activity = Instant::now();
+            match st.pending.remove(&call_id) {
+                Some(tx) => Some(tx),
+                None if st.abandoned.remove(&call_id) => None,
+                None => {
+                    drop(st);
+                    let msg = format!("protocol error: response for unknown call id {call_id}");
+                    self.close(&msg, None);
+                    return Flow::Stop;
+                }
+            }
+        };
+        match waiter {
+            Some(tx) => {
+                trace!(call_id, "response");
+                let _ = tx.send(reply);
+            }
+            None => debug!(call_id, "dropping late response for a timed-out call"),
+        }
+        Flow::Continue
+    }
+}
+
+/// A live connection; cheap to share between callers.
+pub(crate) struct Connection {
+    shared: Arc<Shared>,
+    tx: mpsc::UnboundedSender<Bytes>,
+}
+
+impl Connection {
+    /// Starts the reader and writer tasks of an established connection.
+    pub(crate) fn spawn(
+        established: Established,
+        client_id: [u8; 16],
+        timing: Timing,
+        span: tracing::Span,
+    ) -> Arc<Connection> {
+        let (closed_tx, closed_rx) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                pending: HashMap::new(),
+                abandoned: HashSet::new(),
+                abandoned_order: VecDeque::new(),
+                closed: None,
+                last_activity: Instant::now(),
+            }),
+            closed_tx,
+            client_id,
+        });
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(
+            write_loop(established.writer, rx, shared.clone(), closed_rx.clone())
+                .instrument(span.clone()),
+        );
+        tokio::spawn(
+            read_loop(
+                established.reader,
+                shared.clone(),
+                closed_rx,
+                tx.clone(),
+                timing,
+            )
+            .instrument(span),
+        );
+        Arc::new(Connection { shared, tx })
+    }
+
+    /// Whether new calls may use this connection.
+    pub(crate) fn is_open(&self) -> bool {
+        self.shared.lock().closed.is_none()
+    }
+
+    /// Registers a call; fails if the connection is already closed (nothing was sent).
+    pub(crate) fn register(&self, call_id: i32) -> Result<oneshot::Receiver<Reply>, IpcError> {
+        let (tx, rx) = oneshot::channel();
+        let mut st = self.shared.lock();
+        if let Some(reason) = &st.closed {
+            return Err(IpcError::ConnectionLost(reason.clone()));
+        }
+        st.last_activity = Instant::now();
+        st.pending.insert(call_id, tx);
+        Ok(rx)
+    }
+
+    /// Queues a frame body for the writer task.
+    pub(crate) fn send(&self, body: Bytes) -> Result<(), IpcError> {
+        self.tx
+            .send(body)
+            .map_err(|_| IpcError::ConnectionLost("connection writer has stopped".into()))
+    }
+
+    /// Forgets a call whose caller gave up; a late response for it is dropped quietly.
+    pub(crate) fn abandon(&self, call_id: i32) {
+        let mut st = self.shared.lock();
+        if st.pending.remove(&call_id).is_some() {
+            st.abandoned.insert(call_id);
+            st.abandoned_order.push_back(call_id);
+            if st.abandoned_order.len() > ABANDONED_MEMORY
+                && let Some(old) = st.abandoned_order.pop_front()
+            {
+                st.abandoned.remove(&old);
+            }
+        }
+    }
+
+    /// Closes the connection, failing calls still in flight.
+    pub(crate) fn shutdown(&self, reason: &str) {
+        self.shared.close(reason, None);
+    }
+}
+
+async fn write_loop(
+    mut writer: FramedWrite<OwnedWriteHalf, FrameCodec>,
+    mut rx: mpsc::UnboundedReceiver<Bytes>,
+    shared: Arc<Shared>,
+    mut closed: watch::Receiver<bool>,
+) {
+    loop {
+        let first = tokio::select! {
+            _ = crate::ipc::wait_until_set(&mut closed) => break,
+            frame = rx.recv() => match frame {
+                Some(f) => f,
+                None => break,
+            },
+        };
+        let mut result = writer.feed(first).await;
+        let mut batched = 1;
+        while result.is_ok() && batched < WRITE_BATCH {
+            match rx.try_recv() {
+                Ok(next) => {
+                    result = writer.feed(next).await;
+                    batched += 1;
+                }
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = result {
+            shared.close(&format!("write failed: {e}"), None);
+            break;
+        }
+        if let Err(e) = writer.flush().await {
+            shared.close(&format!("write failed: {e}"), None);
+            break;
+        }
+    }
+    let _ = writer.close().await;
+}
+
+fn next_wakeup(shared: &Shared, timing: Timing) -> Instant {
+    let st = shared.lock();
+    if st.pending.is_empty() {
+        st.last_activity + timing.max_idle
+    } else {
+        st.last_activity + timing.ping_interval
+    }
+}
+
+async fn read_loop(
+    mut reader: FramedRead<OwnedReadHalf, FrameCodec>,
+    shared: Arc<Shared>,
+    mut closed: watch::Receiver<bool>,
+    tx: mpsc::UnboundedSender<Bytes>,
+    timing: Timing,
+) {
+    loop {
+        let wake = next_wakeup(&shared, timing);
+        tokio::select! {
+            _ = crate::ipc::wait_until_set(&mut closed) => break,
+            frame = reader.next() => match frame {
+                None => {
+                    shared.close("server closed the connection", None);
+                    break;
+                }
+                Some(Err(e)) => {
+                    shared.close(&format!("reading from server failed: {e}"), None);
+                    break;
+                }
+                Some(Ok(body)) => {
+                    if let Flow::Stop = shared.dispatch(body) {
+                        break;
+                    }
+                }
+            },
+            _ = tokio::time::sleep_until(wake) => {
+                let now = Instant::now();
+                let mut st = shared.lock();
+                if st.pending.is_empty() {
+                    if now >= st.last_activity + timing.max_idle {
+                        drop(st);
+                        debug!("closing idle connection");
+                        shared.close("connection closed after being idle", None);
+                        break;
+                    }
+                } else if now >= st.last_activity + timing.ping_interval {
+                    st.last_activity = now;
+                    drop(st);
+                    trace!("ping");
+                    let _ = tx.send(header::ping_request(&shared.client_id));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,484 @@
+//! One server connection: preamble, SASL, connection context, then calls handled
+//! concurrently (bounded per connection) with responses written as they complete.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::{SinkExt, StreamExt};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio::net::tcp::OwnedWriteHalf;
+use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::task::JoinSet;
+use tokio_util::codec::{FramedRead, FramedWrite};
+use tracing::{Instrument, debug, info_span, warn};
+
+use super::dispatch::{Call, run_call};
+use super::preamble::{AuthProtocol, HTTP_REPLY, Preamble, read_preamble};
+use super::{ServerShared, service::CallContext};
+use crate::ipc::frame::{FrameCodec, FrameError, FrameParts};
+use crate::ipc::header::{
+    self, AUTHORIZATION_FAILED_CALL_ID, CONNECTION_CONTEXT_CALL_ID, PING_CALL_ID, SASL_CALL_ID,
+};
+use crate::proto::rpc::{
+    IpcConnectionContextProto, OperationProto, RequestHeaderProto, RpcErrorCodeProto, RpcKindProto,
+    RpcRequestHeaderProto, RpcSaslProto,
+};
+use crate::sasl::{Authenticated, CallerAuth, SaslServer, ServerStep};
+
+const ACCESS_CONTROL: &str = "org.apache.hadoop.security.AccessControlException";
+const RPC_SERVER_EXCEPTION: &str = "org.apache.hadoop.ipc.RpcServerException";
+
+/// What goes to the writer task.
+pub(crate) enum Out {
+    /// A frame body.
+    Frame(Bytes),
+    /// Flush and close the connection.
+    Close,
+}
+
+/// A FATAL reply: sent, then the connection is closed.
+struct Fatal {
+    call_id: i32,
+    retry_count: i32,
+    class_name: &'static str,
+    message: String,
+    code: RpcErrorCodeProto,
+}
+
+impl Fatal {
+    fn new(
+        call_id: i32,
+        code: RpcErrorCodeProto,
+        class_name: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Fatal {
+            call_id,
+            retry_count: -1,
+            class_name,
+            message: message.into(),
+            code,
+        }
+    }
+
+    fn frame(&self) -> Bytes {
+        header::error_response(
+            self.call_id,
+            true,
+            &[],
+            self.retry_count,
+            self.class_name,
+            &self.message,
+            self.code as i32,
+        )
+    }
+}
+
+/// Per-connection protocol state.
+struct Conn {
+    shared: Arc<ServerShared>,
+    peer: SocketAddr,
+    sasl: Option<SaslServer>,
+    authenticated: Option<Authenticated>,
+    context: Option<(String, String)>,
+}
+
+/// Serves one accepted connection until it closes or the server shuts down.
+pub(crate) async fn serve(
+    stream: TcpStream,
+    peer: SocketAddr,
+    shared: Arc<ServerShared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let _ = stream.set_nodelay(true);
+    let (mut read_half, mut write_half) = stream.into_split();
+    let timeout = shared.config.handshake_timeout;
+    let preamble = match tokio::time::timeout(timeout, read_preamble(&mut read_half)).await {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => return debug!(error = %e, "connection closed before a full preamble"),
+        Err(_) => return debug!("no preamble within {timeout:?}; closing"),
+    };
+    let auth = match preamble {
+        Preamble::Ok(auth) => auth,
+        Preamble::HttpGet => {
+            debug!("HTTP request on the IPC port");
+            let _ = write_half.write_all(HTTP_REPLY.as_bytes()).await;
+            let _ = write_half.shutdown().await;
+            return;
+        }
+        Preamble::Reject(frame, why) => {
+            warn!(why, "bad preamble; sending VersionMismatch");
+            let _ = write_half.write_all(&frame).await;
+            let _ = write_half.shutdown().await;
+            return;
+        }
+        Preamble::UnknownAuth(frame, byte) => {
+            warn!(byte, "unknown auth protocol in preamble");
+            let _ = write_half.write_all(&frame).await;
+            let _ = write_half.shutdown().await;
+            return;
+        }
+    };
+    let codec = FrameCodec::new(shared.config.max_frame_len);
+    let (tx, rx) = mpsc::unbounded_channel();
+    let writer =
+        tokio::spawn(write_loop(FramedWrite::new(write_half, codec.clone()), rx).in_current_span());
+    let mut reader = FramedRead::new(read_half, codec);
+    let mut conn = Conn {
+        sasl: None,
+        authenticated: None,
+        context: None,
+        peer,
+        shared: shared.clone(),
+    };
+    match auth {
+        AuthProtocol::Sasl => {
+            conn.sasl = Some(SaslServer::new(
+                shared.config.secret_manager.clone(),
+                shared.config.allow_simple,
+            ));
+        }
+        AuthProtocol::None if shared.config.allow_simple => {
+            conn.authenticated = Some(Authenticated {
+                auth: CallerAuth::Simple,
+                token_user: None,
+            });
+        }
+        AuthProtocol::None => {
+            let fatal = Fatal::new(
+                AUTHORIZATION_FAILED_CALL_ID,
+                RpcErrorCodeProto::FatalUnauthorized,
+                ACCESS_CONTROL,
+                "SIMPLE authentication is not enabled.  Available:[TOKEN]",
+            );
+            warn!("{}", fatal.message);
+            let _ = tx.send(Out::Frame(fatal.frame()));
+            let _ = tx.send(Out::Close);
+            let _ = writer.await;
+            return;
+        }
+    }
+
+    let in_flight = Arc::new(Semaphore::new(
+        shared.config.max_in_flight_per_connection.max(1),
+    ));
+    let mut calls = JoinSet::new();
+    let handshake_deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let frame = tokio::select! {
+            _ = crate::ipc::wait_until_set(&mut shutdown) => break,
+            _ = tokio::time::sleep_until(handshake_deadline), if conn.context.is_none() => {
+                warn!("handshake not finished within {timeout:?}; closing");
+                break;
+            }
+            Some(_) = calls.join_next(), if !calls.is_empty() => continue,
+            frame = reader.next() => frame,
+        };
+        let body = match frame {
+            None => {
+                debug!("client closed the connection");
+                break;
+            }
+            Some(Err(FrameError::Io(e))) => {
+                debug!(error = %e, "read failed");
+                break;
+            }
+            Some(Err(e)) => {
+                warn!(error = %e, "bad frame; closing");
+                let fatal = Fatal::new(
+                    AUTHORIZATION_FAILED_CALL_ID,
+                    RpcErrorCodeProto::FatalInvalidRpcHeader,
+                    RPC_SERVER_EXCEPTION,
+                    e.to_string(),
+                );
+                let _ = tx.send(Out::Frame(fatal.frame()));
+                break;
+            }
+            Some(Ok(body)) => body,
+        };
+        match conn.handle(body) {
+            Ok(Action::None) => {}
+            Ok(Action::Reply(frame)) => {
+                let _ = tx.send(Out::Frame(frame));
+            }
+            Ok(Action::Call(call)) => {
+                let permit = tokio::select! {
+                    p = in_flight.clone().acquire_owned() => match p {
+                        Ok(p) => p,
+                        Err(_) => break,
+                    },
+                    _ = crate::ipc::wait_until_set(&mut shutdown) => break,
+                };
+                let tx = tx.clone();
+                let span =
+                    info_span!("ipc_call", call_id = call.ctx.call_id, method = %call.method);
+                calls.spawn(
+                    async move {
+                        let frame = run_call(*call).await;
+                        let _ = tx.send(Out::Frame(frame));
+                        drop(permit);
+                    }
+                    .instrument(span),
+                );
+            }
+            Err(fatal) => {
+                warn!(call_id = fatal.call_id, class = fatal.class_name, message = %fatal.message, "FATAL; closing connection");
+                let _ = tx.send(Out::Frame(fatal.frame()));
+                break;
+            }
+        }
+    }
+    // Let calls in flight finish (bounded), then close.
+    let grace = shared.config.shutdown_grace;
+    if tokio::time::timeout(grace, async { while calls.join_next().await.is_some() {} })
+        .await
+        .is_err()
+    {
+        warn!(
+            calls = calls.len(),
+            "calls still running after {grace:?}; abandoning them"
+        );
+        calls.abort_all();
+    }
+    let _ = tx.send(Out::Close);
+    let _ = writer.await;
+}
+
+async fn write_loop(
+    mut writer: FramedWrite<OwnedWriteHalf, FrameCodec>,
+    mut rx: mpsc::UnboundedReceiver<Out>,
+) {
+    'outer: while let Some(first) = rx.recv().await {
+        let mut next = Some(first);
+        while let Some(out) = next.take() {
+            match out {
+                Out::Frame(body) => {
+                    if let Err(e) = writer.feed(body).await {
+                        debug!(error = %e, "write failed");
+                        break 'outer;
+                    }
+                }
+                Out::Close => break 'outer,
+            }
+            next = rx.try_recv().ok();
+        }
+        if let Err(e) = writer.flush().await {
+            debug!(error = %e, "flush failed");
+            break;
+        }
+    }
+    let _ = writer.close().await;
+}
+
+/// What to do with one request frame.
+enum Action {
+    None,
+    Reply(Bytes),
+    Call(Box<Call>),
+}
+
+impl Conn {
+    fn handle(&mut self, body: Bytes) -> Result<Action, Fatal> {
+        let mut parts = FrameParts::new(body);
+        let header: RpcRequestHeaderProto = parts.expect("RpcRequestHeaderProto").map_err(|e| {
+            Fatal::new(
+                AUTHORIZATION_FAILED_CALL_ID,
+                RpcErrorCodeProto::FatalDeserializingRequest,
+                RPC_SERVER_EXCEPTION,
+                e.to_string(),
+            )
+        })?;
+        let call_id = header.call_id;
+        let invalid = |msg: String| {
+            Fatal::new(
+                call_id,
+                RpcErrorCodeProto::FatalInvalidRpcHeader,
+                RPC_SERVER_EXCEPTION,
+                msg,
+            )
+        };
+        match header.rpc_op {
+            Some(op) if op == OperationProto::RpcFinalPacket as i32 => {}
+            other => {
+                return Err(invalid(format!(
+                    "IPC Server does not implement rpc header operation {other:?}"
+                )));
+            }
+        }
+        match header.rpc_kind {
+            None => {
+                return Err(invalid(
+                    "IPC Server: No rpc kind in rpcRequestHeader".into(),
+                ));
+            }
+            Some(k) if RpcKindProto::try_from(k).is_err() => {
+                return Err(invalid(format!("Unknown rpc kind {k} in rpc header")));
+            }
+            Some(_) => {}
+        }
+        match call_id {
+            SASL_CALL_ID => self.sasl_message(parts),
+            CONNECTION_CONTEXT_CALL_ID => self.connection_context(parts).map(|()| Action::None),
+            PING_CALL_ID => Ok(Action::None),
+            id if id < 0 => Err(invalid(format!("Unknown out of band call #{id}"))),
+            _ => self.call(header, parts).map(|c| Action::Call(Box::new(c))),
+        }
+    }
+
+    fn sasl_message(&mut self, mut parts: FrameParts) -> Result<Action, Fatal> {
+        let Some(sasl) = self.sasl.as_mut() else {
+            return Err(Fatal::new(
+                SASL_CALL_ID,
+                RpcErrorCodeProto::FatalInvalidRpcHeader,
+                RPC_SERVER_EXCEPTION,
+                "SASL message not expected: SASL was not requested or has finished (integrity/privacy wrapping is not supported)",
+            ));
+        };
+        let msg: RpcSaslProto = parts.expect("RpcSaslProto").map_err(|e| {
+            Fatal::new(
+                SASL_CALL_ID,
+                RpcErrorCodeProto::FatalDeserializingRequest,
+                RPC_SERVER_EXCEPTION,
+                e.to_string(),
+            )
+        })?;
+        match sasl.step(&msg) {
+            Ok(ServerStep::Reply(reply)) => Ok(Action::Reply(header::sasl_response(&reply))),
+            Ok(ServerStep::Done {
+                reply,
+                authenticated,
+            }) => {
+                debug!(auth = ?authenticated.auth, user = ?authenticated.token_user, "SASL done");
+                self.sasl = None;
+                self.authenticated = Some(authenticated);
+                Ok(reply.map_or(Action::None, |r| Action::Reply(header::sasl_response(&r))))
+            }
+            Err(e) => Err(Fatal::new(
+                SASL_CALL_ID,
+                RpcErrorCodeProto::FatalUnauthorized,
+                e.java_class(),
+                e.to_string(),
+            )),
+        }
+    }
+
+    fn connection_context(&mut self, mut parts: FrameParts) -> Result<(), Fatal> {
+        let id = CONNECTION_CONTEXT_CALL_ID;
+        let Some(authenticated) = &self.authenticated else {
+            return Err(Fatal::new(
+                id,
+                RpcErrorCodeProto::FatalInvalidRpcHeader,
+                RPC_SERVER_EXCEPTION,
+                "Connection header sent during SASL negotiation",
+            ));
+        };
+        if self.context.is_some() {
+            return Err(Fatal::new(
+                id,
+                RpcErrorCodeProto::FatalInvalidRpcHeader,
+                RPC_SERVER_EXCEPTION,
+                "Connection context already processed",
+            ));
+        }
+        let ctx: IpcConnectionContextProto =
+            parts.expect("IpcConnectionContextProto").map_err(|e| {
+                Fatal::new(
+                    id,
+                    RpcErrorCodeProto::FatalDeserializingRequest,
+                    RPC_SERVER_EXCEPTION,
+                    e.to_string(),
+                )
+            })?;
+        let claimed = ctx
+            .user_info
+            .as_ref()
+            .and_then(|u| u.effective_user.clone())
+            .filter(|u| !u.is_empty());
+        let unauthorized = |msg: String| {
+            Fatal::new(
+                id,
+                RpcErrorCodeProto::FatalUnauthorized,
+                ACCESS_CONTROL,
+                msg,
+            )
+        };
+        let user = match (&authenticated.auth, &authenticated.token_user, claimed) {
+            (CallerAuth::Token { .. }, Some(user), Some(claimed)) if &claimed != user => {
+                return Err(unauthorized(format!(
+                    "Authenticated user ({user}) doesn't match what the client claims to be ({claimed})"
+                )));
+            }
+            (CallerAuth::Token { .. }, Some(user), _) => user.clone(),
+            (CallerAuth::Token { .. }, None, _) => {
+                return Err(unauthorized("token authentication produced no user".into()));
+            }
+            (CallerAuth::Simple, _, Some(claimed)) => claimed,
+            (CallerAuth::Simple, _, None) => {
+                return Err(unauthorized(
+                    "SIMPLE authentication needs an effectiveUser in the connection context".into(),
+                ));
+            }
+        };
+        let protocol = ctx.protocol.unwrap_or_default();
+        debug!(user, protocol, "connection context");
+        self.context = Some((user, protocol));
+        Ok(())
+    }
+
+    fn call(
+        &mut self,
+        header: RpcRequestHeaderProto,
+        mut parts: FrameParts,
+    ) -> Result<Call, Fatal> {
+        let call_id = header.call_id;
+        let (Some((user, protocol)), Some(authenticated)) = (&self.context, &self.authenticated)
+        else {
+            return Err(Fatal::new(
+                call_id,
+                RpcErrorCodeProto::FatalInvalidRpcHeader,
+                RPC_SERVER_EXCEPTION,
+                "Connection context not established",
+            ));
+        };
+        if header.rpc_kind != Some(RpcKindProto::RpcProtocolBuffer as i32) {
+            return Err(Fatal::new(
+                call_id,
+                RpcErrorCodeProto::FatalUnsupportedSerialization,
+                RPC_SERVER_EXCEPTION,
+                format!(
+                    "rpc kind {:?} is not supported (only RPC_PROTOCOL_BUFFER)",
+                    header.rpc_kind
+                ),
+            ));
+        }
+        let bad_request = |e: FrameError| {
+            Fatal::new(
+                call_id,
+                RpcErrorCodeProto::FatalDeserializingRequest,
+                RPC_SERVER_EXCEPTION,
+                format!("IPC server unable to read call parameters: {e}"),
+            )
+        };
+        let request_header: RequestHeaderProto =
+            parts.expect("RequestHeaderProto").map_err(bad_request)?;
+        let request = parts.expect_raw("request message").map_err(bad_request)?;
+        Ok(Call {
+            shared: self.shared.clone(),
+            ctx: CallContext {
+                user: user.clone(),
+                auth: authenticated.auth.clone(),
+                protocol: protocol.clone(),
+                peer: self.peer,
+                call_id,
+                client_id: header.client_id,
+            },
+            retry_count: header.retry_count.unwrap_or(-1),
+            method: request_header.method_name,
+            protocol: request_header.declaring_class_protocol_name,
+            version: request_header.client_protocol_version,
+            request,
+        })
+    }
+}

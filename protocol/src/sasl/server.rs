@@ -1,0 +1,441 @@
+//! Server side of Hadoop's SASL negotiation (sans-I/O).
+//!
+//! A server with a [`SecretManager`] advertises `[TOKEN/DIGEST-MD5 w/ challenge, SIMPLE]`
+//! (SIMPLE only when allowed); one without answers NEGOTIATE with SUCCESS (switch to SIMPLE)
+//! when SIMPLE is allowed. The INITIATE auth must equal an advertised one exactly (proto2
+//! presence included), as Hadoop checks. Failures carry the Java class a Hadoop server
+//! would report ([`SaslError::java_class`]) and end the connection with a FATAL reply.
+
+use std::sync::Arc;
+
+use super::digest_md5::{DigestServer, DigestSuccess};
+use super::{
+    CallerAuth, MECHANISM_DIGEST_MD5, METHOD_SIMPLE, METHOD_TOKEN, SaslError, SecretManager,
+};
+use crate::proto::rpc::{RpcSaslProto, SaslAuth, SaslState};
+
+/// Who the client turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    /// How it authenticated.
+    pub auth: CallerAuth,
+    /// For TOKEN: the user the secret manager says the token belongs to.
+    pub token_user: Option<String>,
+}
+
+/// What the server does next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServerStep {
+    /// Send this reply and wait for the next client message.
+    Reply(RpcSaslProto),
+    /// Negotiation succeeded; send `reply` if any (none when switching to SIMPLE).
+    Done {
+        /// The final message (SUCCESS), if one is sent.
+        reply: Option<RpcSaslProto>,
+        /// The authenticated identity.
+        authenticated: Authenticated,
+    },
+}
+
+enum State {
+    Start,
+    Negotiated(DigestServer),
+    AwaitResponse(DigestServer),
+    Done,
+}
+
+/// The server negotiation state machine for one connection.
+pub struct SaslServer {
+    secret_manager: Option<Arc<dyn SecretManager>>,
+    allow_simple: bool,
+    state: State,
+}
+
+impl std::fmt::Debug for SaslServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SaslServer")
+            .field("token", &self.secret_manager.is_some())
+            .field("allow_simple", &self.allow_simple)
+            .finish_non_exhaustive()
+    }
+}
+
+fn message(state: SaslState, token: Option<Vec<u8>>, auths: Vec<SaslAuth>) -> RpcSaslProto {
+    RpcSaslProto {
+        version: None,
+        state: state as i32,
+        token,
+        auths,
+    }
+}
+
+/// The TOKEN offer exactly as Hadoop sends it (without the challenge).
+pub fn token_auth() -> SaslAuth {
+    SaslAuth {
+        method: METHOD_TOKEN.into(),
+        mechanism: MECHANISM_DIGEST_MD5.into(),
+        protocol: Some(String::new()),
+        server_id: Some(super::digest_md5::DEFAULT_REALM.into()),
+        challenge: None,
+    }
+}
+
+/// The SIMPLE offer exactly as Hadoop sends it.
+pub fn simple_auth() -> SaslAuth {
+    SaslAuth {
+        method: METHOD_SIMPLE.into(),
+        mechanism: String::new(),
+        ..Default::default()
+    }
+}
+
+impl SaslServer {
+    /// A negotiation for a server with this secret manager (TOKEN) and SIMPLE policy.
+    pub fn new(secret_manager: Option<Arc<dyn SecretManager>>, allow_simple: bool) -> Self {
+        SaslServer {
+            secret_manager,
+            allow_simple,
+            state: State::Start,
+        }
+    }
+
+    /// The methods this server offers, in Hadoop's order.
+    pub fn offered(&self) -> Vec<SaslAuth> {
+        let mut auths = Vec::new();
+        if self.secret_manager.is_some() {
+            auths.push(token_auth());
+        }
+        if self.allow_simple {
+            auths.push(simple_auth());
+        }
+        auths
+    }
+
+    fn not_enabled(&self, method: &str) -> SaslError {
+        let names: Vec<String> = self.offered().into_iter().map(|a| a.method).collect();
+        SaslError::NotEnabled(format!(
+            "{method} authentication is not enabled.  Available:[{}]",
+            names.join(", ")
+        ))
+    }
+
+    /// Handles one client message.
+    pub fn step(&mut self, msg: &RpcSaslProto) -> Result<ServerStep, SaslError> {
+        let state = std::mem::replace(&mut self.state, State::Done);
+        let received = SaslState::try_from(msg.state).ok();
+        match (state, received) {
+            (State::Start, Some(SaslState::Negotiate)) => self.negotiate(),
+            (State::Start, Some(SaslState::Initiate)) => self.initiate(msg, DigestServer::new()),
+            (State::Negotiated(digest), Some(SaslState::Initiate)) => self.initiate(msg, digest),
+            (State::AwaitResponse(digest), Some(SaslState::Response)) => {
+                let token = msg.token.as_deref().unwrap_or_default();
+                self.verify(&digest, token)
+            }
+            (_, _) => Err(SaslError::Protocol(format!(
+                "unexpected SASL message with state {}",
+                msg.state
+            ))),
+        }
+    }
+
+    fn negotiate(&mut self) -> Result<ServerStep, SaslError> {
+        if self.secret_manager.is_none() {
+            if self.allow_simple {
+                return Ok(ServerStep::Done {
+                    reply: Some(message(SaslState::Success, None, Vec::new())),
+                    authenticated: Authenticated {
+                        auth: CallerAuth::Simple,
+                        token_user: None,
+                    },
+                });
+            }
+            return Err(SaslError::NotEnabled(
+                "no authentication method is enabled on this server".into(),
+            ));
+        }
+        let digest = DigestServer::new();
+        let mut auths = self.offered();
+        auths[0].challenge = Some(digest.challenge());
+        self.state = State::Negotiated(digest);
+        Ok(ServerStep::Reply(message(
+            SaslState::Negotiate,
+            None,
+            auths,
+        )))
+    }
+
+    fn initiate(
+        &mut self,
+        msg: &RpcSaslProto,
+        digest: DigestServer,
+    ) -> Result<ServerStep, SaslError> {
+        let [auth] = msg.auths.as_slice() else {
+            return Err(SaslError::Protocol(format!(
+                "INITIATE must name exactly one method, got {}",
+                msg.auths.len()
+            )));
+        };
+        if !self.offered().contains(auth) {
+            return Err(self.not_enabled(&auth.method));
+        }
+        if auth.method == METHOD_SIMPLE {
+            return Ok(ServerStep::Done {
+                reply: None,
+                authenticated: Authenticated {
+                    auth: CallerAuth::Simple,
+                    token_user: None,
+                },
+            });
+        }
+        let token = msg.token.as_deref().unwrap_or_default();
+        if token.is_empty() {
+            let challenge = digest.challenge();
+            self.state = State::AwaitResponse(digest);
+            return Ok(ServerStep::Reply(message(
+                SaslState::Challenge,
+                Some(challenge),
+                Vec::new(),
+            )));
+        }
+        self.verify(&digest, token)
+    }
+
+    fn verify(&mut self, digest: &DigestServer, token: &[u8]) -> Result<ServerStep, SaslError> {
+        let manager = self
+            .secret_manager
+            .as_ref()
+            .ok_or_else(|| self.not_enabled(METHOD_TOKEN))?;
+        let mut user = None;
+        let DigestSuccess {
+            identifier,
+            rspauth,
+        } = digest.verify(token, |identifier| {
+            let identity = manager
+                .retrieve_password(identifier)
+                .map_err(|e| SaslError::InvalidToken(e.0))?;
+            user = Some(identity.user);
+            Ok(identity.password)
+        })?;
+        Ok(ServerStep::Done {
+            reply: Some(message(SaslState::Success, Some(rspauth), Vec::new())),
+            authenticated: Authenticated {
+                auth: CallerAuth::Token { identifier },
+                token_user: user,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sasl::{
+        ClientStep, InvalidToken, SaslClient, SaslOutcome, TokenCredentials, TokenIdentity,
+    };
+
+    struct OneToken;
+    impl SecretManager for OneToken {
+        fn retrieve_password(&self, identifier: &[u8]) -> Result<TokenIdentity, InvalidToken> {
+            if identifier == b"good-id" {
+                Ok(TokenIdentity {
+                    password: b"pw".to_vec(),
+                    user: "appattempt_1_0001_000001".into(),
+                })
+            } else {
+                Err(InvalidToken(format!(
+                    "unknown token {}",
+                    hex::encode(identifier)
+                )))
+            }
+        }
+    }
+
+    fn server(simple: bool) -> SaslServer {
+        SaslServer::new(Some(Arc::new(OneToken)), simple)
+    }
+
+    fn run(
+        client: &mut SaslClient,
+        server: &mut SaslServer,
+    ) -> Result<(SaslOutcome, Authenticated), SaslError> {
+        let mut to_server = client.negotiate();
+        loop {
+            match server.step(&to_server)? {
+                ServerStep::Reply(reply) => match client.step(&reply)? {
+                    ClientStep::Send(m) => to_server = m,
+                    ClientStep::SendFinal(m, outcome) => {
+                        let ServerStep::Done {
+                            reply: None,
+                            authenticated,
+                        } = server.step(&m)?
+                        else {
+                            panic!("SIMPLE switch must not reply")
+                        };
+                        return Ok((outcome, authenticated));
+                    }
+                    ClientStep::Done(_) => panic!("client done before server"),
+                },
+                ServerStep::Done {
+                    reply,
+                    authenticated,
+                } => {
+                    let ClientStep::Done(outcome) = client.step(&reply.unwrap())? else {
+                        panic!()
+                    };
+                    return Ok((outcome, authenticated));
+                }
+            }
+        }
+    }
+
+    fn creds(id: &[u8], pw: &[u8]) -> Option<TokenCredentials> {
+        Some(TokenCredentials {
+            identifier: id.to_vec(),
+            password: pw.to_vec(),
+        })
+    }
+
+    #[test]
+    fn token_round_trip() {
+        let (outcome, auth) = run(
+            &mut SaslClient::new(creds(b"good-id", b"pw")),
+            &mut server(true),
+        )
+        .unwrap();
+        assert_eq!(outcome, SaslOutcome::Token);
+        assert_eq!(
+            auth.auth,
+            CallerAuth::Token {
+                identifier: b"good-id".to_vec()
+            }
+        );
+        assert_eq!(auth.token_user.as_deref(), Some("appattempt_1_0001_000001"));
+    }
+
+    #[test]
+    fn negotiate_offers_token_with_challenge_then_simple() {
+        let mut s = server(true);
+        let ServerStep::Reply(reply) = s
+            .step(&message(SaslState::Negotiate, None, vec![]))
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(reply.auths.len(), 2);
+        assert!(reply.auths[0].challenge.is_some());
+        assert_eq!(reply.auths[1], simple_auth());
+        let mut s = server(false);
+        let ServerStep::Reply(reply) = s
+            .step(&message(SaslState::Negotiate, None, vec![]))
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(reply.auths.len(), 1);
+    }
+
+    #[test]
+    fn wrong_password_and_unknown_token() {
+        let err = run(
+            &mut SaslClient::new(creds(b"good-id", b"bad")),
+            &mut server(true),
+        )
+        .unwrap_err();
+        assert_eq!(err.java_class(), "javax.security.sasl.SaslException");
+        let err = run(
+            &mut SaslClient::new(creds(b"other", b"pw")),
+            &mut server(true),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.java_class(),
+            "org.apache.hadoop.security.token.SecretManager$InvalidToken"
+        );
+    }
+
+    #[test]
+    fn simple_fallback_only_when_allowed() {
+        let (outcome, auth) = run(&mut SaslClient::new(None), &mut server(true)).unwrap();
+        assert_eq!(
+            (outcome, auth.auth),
+            (SaslOutcome::Simple, CallerAuth::Simple)
+        );
+        let err = run(&mut SaslClient::new(None), &mut server(false)).unwrap_err();
+        assert!(matches!(err, SaslError::NoUsableMethod { .. }));
+        // A client that forces SIMPLE anyway gets the Hadoop message.
+        let mut s = server(false);
+        let err = s
+            .step(&message(SaslState::Initiate, None, vec![simple_auth()]))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "SIMPLE authentication is not enabled.  Available:[TOKEN]"
+        );
+    }
+
+    #[test]
+    fn auth_must_match_exactly() {
+        let mut s = server(true);
+        s.step(&message(SaslState::Negotiate, None, vec![]))
+            .unwrap();
+        let mut auth = token_auth();
+        auth.protocol = None; // presence matters
+        let err = s
+            .step(&message(
+                SaslState::Initiate,
+                Some(b"x=1".to_vec()),
+                vec![auth],
+            ))
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("TOKEN authentication is not enabled"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn challenge_response_path_and_out_of_order() {
+        let mut s = server(true);
+        let ServerStep::Reply(ch) = s
+            .step(&message(
+                SaslState::Initiate,
+                Some(Vec::new()),
+                vec![token_auth()],
+            ))
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(ch.state, SaslState::Challenge as i32);
+        let mut digest = crate::sasl::digest_md5::DigestClient::new(b"good-id", b"pw");
+        let resp = digest.respond(ch.token.as_deref().unwrap()).unwrap();
+        let ServerStep::Done { reply, .. } = s
+            .step(&message(SaslState::Response, Some(resp), vec![]))
+            .unwrap()
+        else {
+            panic!()
+        };
+        digest
+            .verify_rspauth(reply.unwrap().token.as_deref().unwrap())
+            .unwrap();
+        // Anything after completion, or a RESPONSE out of turn, is an error.
+        assert!(
+            s.step(&message(SaslState::Negotiate, None, vec![]))
+                .is_err()
+        );
+        assert!(
+            server(true)
+                .step(&message(SaslState::Response, None, vec![]))
+                .is_err()
+        );
+        assert!(
+            server(true)
+                .step(&RpcSaslProto {
+                    state: 42,
+                    ..Default::default()
+                })
+                .is_err()
+        );
+    }
+}
