@@ -1,0 +1,140 @@
+//! Matching granted containers to pending requests: host, then rack, then any location,
+//! each pass over all containers of the response before the next. A match removes the
+//! request at once, so it is never sent again (YARN-1902 / SPARK-2687).
+
+use std::collections::BTreeMap;
+
+use crate::racks::RackCache;
+use crate::requests::RequestBook;
+use crate::types::{HostName, ProfileId};
+
+/// A granted container that may take a request.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Its position in the caller's list.
+    pub index: usize,
+    /// The profile its priority names.
+    pub profile: ProfileId,
+    /// Its host.
+    pub host: HostName,
+}
+
+/// Which pass matched a container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// The container's host was preferred.
+    Host,
+    /// The container's rack held a preferred host.
+    Rack,
+    /// Any location.
+    Any,
+}
+
+/// The outcome of matching.
+#[derive(Debug, Default)]
+pub struct Matches {
+    /// Indexes of matched candidates in match order (host pass, then rack, then any).
+    pub matched: Vec<(usize, Pass)>,
+    /// Indexes of candidates no request wanted.
+    pub unmatched: Vec<usize>,
+}
+
+/// Runs the three passes; every match removes its request from `books`.
+pub fn match_containers(
+    candidates: &[Candidate],
+    books: &mut BTreeMap<ProfileId, RequestBook>,
+    racks: &mut RackCache,
+) -> Matches {
+    let mut out = Matches::default();
+    let mut remaining: Vec<&Candidate> = Vec::with_capacity(candidates.len());
+    for c in candidates {
+        let book = books.get_mut(&c.profile);
+        match book.and_then(|b| b.first_for_host(&c.host).map(|seq| (b, seq))) {
+            Some((b, seq)) => {
+                b.remove(seq);
+                out.matched.push((c.index, Pass::Host));
+            }
+            None => remaining.push(c),
+        }
+    }
+    if !remaining.is_empty() {
+        let hosts: Vec<HostName> = remaining.iter().map(|c| c.host.clone()).collect();
+        racks.resolve_missing(&hosts);
+    }
+    let mut after_rack: Vec<&Candidate> = Vec::with_capacity(remaining.len());
+    for c in remaining {
+        let rack = racks.rack_of(&c.host);
+        let book = books.get_mut(&c.profile);
+        match book.and_then(|b| b.first_for_rack(&rack).map(|seq| (b, seq))) {
+            Some((b, seq)) => {
+                b.remove(seq);
+                out.matched.push((c.index, Pass::Rack));
+            }
+            None => after_rack.push(c),
+        }
+    }
+    for c in after_rack {
+        let book = books.get_mut(&c.profile);
+        match book.and_then(|b| b.first_any().map(|seq| (b, seq))) {
+            Some((b, seq)) => {
+                b.remove(seq);
+                out.matched.push((c.index, Pass::Any));
+            }
+            None => out.unmatched.push(c.index),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::racks::StaticRackResolver;
+    use std::sync::Arc;
+
+    fn hosts(h: &[&str]) -> Arc<[HostName]> {
+        h.iter()
+            .map(|s| HostName::from(*s))
+            .collect::<Vec<_>>()
+            .into()
+    }
+
+    #[test]
+    fn host_pass_runs_over_all_containers_first() {
+        let mut book = RequestBook::default();
+        let s_h1 = book.new_set(hosts(&["h1"]), hosts(&["/r1"]));
+        let s_h2 = book.new_set(hosts(&["h2"]), hosts(&["/r1"]));
+        book.add(Some(s_h1));
+        book.add(Some(s_h2));
+        let mut books = BTreeMap::new();
+        books.insert(0, book);
+        let resolver = StaticRackResolver::new([
+            ("h1".into(), "/r1".into()),
+            ("h2".into(), "/r1".into()),
+            ("h3".into(), "/r1".into()),
+        ]);
+        let mut racks = RackCache::new(Arc::new(resolver));
+        // h3 comes first but only matches by rack; h1 must still get its host-local request.
+        let cands = vec![
+            Candidate {
+                index: 0,
+                profile: 0,
+                host: "h3".into(),
+            },
+            Candidate {
+                index: 1,
+                profile: 0,
+                host: "h1".into(),
+            },
+            Candidate {
+                index: 2,
+                profile: 0,
+                host: "h4".into(),
+            },
+        ];
+        let m = match_containers(&cands, &mut books, &mut racks);
+        assert_eq!(m.matched, vec![(1, Pass::Host), (0, Pass::Rack)]);
+        assert_eq!(m.unmatched, vec![2]);
+        assert!(books[&0].is_empty());
+    }
+}

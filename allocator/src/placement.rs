@@ -1,0 +1,342 @@
+//! Locality-aware placement of new container requests (Spark's
+//! `LocalityPreferredContainerPlacementStrategy`, same arithmetic).
+//!
+//! From the driver's pending tasks per host it works out how many executors each host should
+//! have, subtracts what is already there (running containers, and a share of the pending
+//! requests that still match), and spreads the new requests so that hosts get preferred in
+//! proportion to what they still lack:
+//!
+//! * executors needed `n = ceil(tasks / floor(executor_cores / task_cpus))`;
+//! * `expected(h) = count(h) × n / Σcount`; `existing(h) = allocated(h) + pending_share(h)`,
+//!   where each matched pending request adds 1 to each of its nodes and the shares are scaled
+//!   so that they sum to the number of matched requests;
+//!   `required(h) = max(0, ceil(expected − existing))`;
+//! * `free = max(0, containers − Σrequired)` requests get no preference, the other
+//!   `aware = containers − free` do;
+//! * `ratio(h) = ceil(required(h) × aware / max(required))`; request `i` (0-based) prefers
+//!   the hosts with `ratio(h) > i`.
+//!
+//! The result is computed without materialising one node list per request: requests that
+//! prefer the same hosts come back as one [`PlacementGroup`] with a count, so 4,096
+//! containers over thousands of hosts cost one pass over the hosts per distinct ratio, and
+//! nothing recurses.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::types::HostName;
+
+/// What the placement strategy needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct PlacementInput<'a> {
+    /// How many new requests to place.
+    pub containers: usize,
+    /// The number of pending tasks that have a locality preference.
+    pub locality_aware_tasks: u32,
+    /// Pending tasks per preferred host.
+    pub host_task_counts: &'a BTreeMap<HostName, u32>,
+    /// Running containers of this profile per host.
+    pub allocated: &'a HashMap<HostName, u32>,
+    /// The locality-matched pending requests, as (node list, number of requests with it).
+    pub pending: &'a [(&'a [HostName], usize)],
+    /// Cores of one executor.
+    pub executor_cores: u32,
+    /// Cores one task uses.
+    pub task_cpus: u32,
+}
+
+/// Requests that prefer the same hosts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacementGroup {
+    /// The preferred hosts, sorted.
+    pub nodes: Arc<[HostName]>,
+    /// How many requests prefer exactly these hosts.
+    pub count: usize,
+}
+
+/// Where the new requests should go.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Placement {
+    /// Requests with a preference, in the order Spark emits them (most hosts first).
+    pub groups: Vec<PlacementGroup>,
+    /// Requests without any preference.
+    pub unlocalized: usize,
+}
+
+impl Placement {
+    /// The number of requests with a preference.
+    pub fn localized(&self) -> usize {
+        self.groups.iter().map(|g| g.count).sum()
+    }
+
+    /// One entry per request, for tests and small inputs: `None` for no preference, else the
+    /// sorted hosts.
+    pub fn expand(&self) -> Vec<Option<Vec<HostName>>> {
+        let mut out = vec![None; self.unlocalized];
+        for g in &self.groups {
+            for _ in 0..g.count {
+                out.push(Some(g.nodes.to_vec()));
+            }
+        }
+        out
+    }
+}
+
+/// Executors needed to run `tasks` tasks: `ceil(tasks / floor(cores / task_cpus))`.
+pub fn executors_needed(tasks: u32, executor_cores: u32, task_cpus: u32) -> u64 {
+    let per_executor = u64::from((executor_cores / task_cpus.max(1)).max(1));
+    u64::from(tasks).div_ceil(per_executor)
+}
+
+/// Host → number of new containers it still needs (`required(h)` above), in host order.
+pub fn required_per_host(input: &PlacementInput<'_>) -> Vec<(HostName, u64)> {
+    let total_tasks: u64 = input.host_task_counts.values().map(|&c| u64::from(c)).sum();
+    let needed = executors_needed(
+        input.locality_aware_tasks,
+        input.executor_cores,
+        input.task_cpus,
+    ) as f64;
+    let pending_share = pending_share(input.pending);
+    input
+        .host_task_counts
+        .iter()
+        .map(|(host, &count)| {
+            let expected = f64::from(count) * needed / total_tasks as f64;
+            let existing = f64::from(input.allocated.get(host).copied().unwrap_or(0))
+                + pending_share.get(host).copied().unwrap_or(0.0);
+            // NaN (no tasks at all) and negatives both become 0, as in Spark.
+            let required = (expected - existing).ceil();
+            let required = if required.is_nan() || required < 0.0 {
+                0
+            } else {
+                required as u64
+            };
+            (host.clone(), required)
+        })
+        .collect()
+}
+
+/// Each matched pending request adds 1 to each of its nodes; the result is scaled so that it
+/// sums to the number of matched requests.
+fn pending_share(pending: &[(&[HostName], usize)]) -> HashMap<HostName, f64> {
+    let mut per_host: HashMap<HostName, u64> = HashMap::new();
+    let mut requests = 0u64;
+    for (nodes, n) in pending {
+        requests += *n as u64;
+        for node in nodes.iter() {
+            *per_host.entry(node.clone()).or_insert(0) += *n as u64;
+        }
+    }
+    let total: u64 = per_host.values().sum();
+    per_host
+        .into_iter()
+        .map(|(h, v)| (h, v as f64 * requests as f64 / total as f64))
+        .collect()
+}
+
+/// Places `input.containers` new requests.
+pub fn place(input: &PlacementInput<'_>) -> Placement {
+    let required = required_per_host(input);
+    let sum_required: u64 = required.iter().map(|(_, r)| *r).sum();
+    let containers = input.containers as u64;
+    let free = containers.saturating_sub(sum_required);
+    let aware = containers - free;
+    let mut placement = Placement {
+        groups: Vec::new(),
+        unlocalized: free as usize,
+    };
+    if aware == 0 {
+        return placement;
+    }
+    let largest = required.iter().map(|(_, r)| *r).max().unwrap_or(0);
+    // ratio(h) = ceil(required(h) × aware / largest); only hosts with a positive ratio matter.
+    let mut ratios: Vec<(u64, HostName)> = required
+        .into_iter()
+        .filter_map(|(h, r)| {
+            let ratio = (r as f64 * aware as f64 / largest as f64).ceil() as u64;
+            (ratio > 0).then_some((ratio, h))
+        })
+        .collect();
+    // Highest ratio first; a host with ratio r is preferred by requests 0..r.
+    ratios.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let mut emitted = 0u64;
+    // Walk distinct ratios from the smallest: requests [emitted, r) prefer every host whose
+    // ratio is at least r, which is a prefix of `ratios`.
+    let mut ends: Vec<(u64, usize)> = Vec::new(); // (ratio, prefix length with ratio >= it)
+    for (i, (r, _)) in ratios.iter().enumerate() {
+        match ends.last_mut() {
+            Some((last, len)) if *last == *r => *len = i + 1,
+            _ => ends.push((*r, i + 1)),
+        }
+    }
+    for &(r, len) in ends.iter().rev() {
+        let upto = r.min(aware);
+        if upto <= emitted {
+            continue;
+        }
+        let mut nodes: Vec<HostName> = ratios[..len].iter().map(|(_, h)| h.clone()).collect();
+        nodes.sort();
+        placement.groups.push(PlacementGroup {
+            nodes: nodes.into(),
+            count: (upto - emitted) as usize,
+        });
+        emitted = upto;
+    }
+    placement
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts(pairs: &[(&str, u32)]) -> BTreeMap<HostName, u32> {
+        pairs
+            .iter()
+            .map(|(h, c)| (HostName::from(*h), *c))
+            .collect()
+    }
+
+    fn run(
+        containers: usize,
+        tasks: u32,
+        counts: &[(&str, u32)],
+        allocated: &[(&str, u32)],
+        pending: &[&[&str]],
+    ) -> Vec<Option<Vec<String>>> {
+        let counts = hosts(counts);
+        let allocated: HashMap<HostName, u32> = allocated
+            .iter()
+            .map(|(h, c)| (HostName::from(*h), *c))
+            .collect();
+        let pending_lists: Vec<Vec<HostName>> = pending
+            .iter()
+            .map(|l| l.iter().map(|h| HostName::from(*h)).collect())
+            .collect();
+        let pending: Vec<(&[HostName], usize)> =
+            pending_lists.iter().map(|l| (l.as_slice(), 1)).collect();
+        let p = place(&PlacementInput {
+            containers,
+            locality_aware_tasks: tasks,
+            host_task_counts: &counts,
+            allocated: &allocated,
+            pending: &pending,
+            executor_cores: 2,
+            task_cpus: 1,
+        });
+        assert_eq!(p.localized() + p.unlocalized, containers);
+        let mut v: Vec<Option<Vec<String>>> = p
+            .expand()
+            .into_iter()
+            .map(|o| o.map(|l| l.iter().map(|h| h.to_string()).collect()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn some(l: &[&str]) -> Option<Vec<String>> {
+        Some(l.iter().map(|s| s.to_string()).collect())
+    }
+
+    // The worked examples of Spark's strategy: 20 tasks on (h1,h2,h3), 10 on (h1,h2,h4),
+    // 2 cores per executor → 15 executors, ratio 30:30:20:10.
+    const COUNTS: &[(&str, u32)] = &[("h1", 30), ("h2", 30), ("h3", 20), ("h4", 10)];
+
+    #[test]
+    fn more_containers_than_needed() {
+        let v = run(18, 30, COUNTS, &[], &[]);
+        // required 5:5:4:2 (ceil of 5, 5, 3.33, 1.67) → 2 free; ratios 16:16:13:7.
+        let mut expected = vec![None; 2];
+        expected.extend(vec![some(&["h1", "h2"]); 3]);
+        expected.extend(vec![some(&["h1", "h2", "h3"]); 6]);
+        expected.extend(vec![some(&["h1", "h2", "h3", "h4"]); 7]);
+        expected.sort();
+        assert_eq!(v, expected);
+    }
+
+    #[test]
+    fn fewer_containers_than_needed() {
+        let v = run(10, 30, COUNTS, &[], &[]);
+        // required 5:5:4:2, all 10 aware; ratios 10:10:8:4.
+        let mut expected = vec![some(&["h1", "h2"]); 2];
+        expected.extend(vec![some(&["h1", "h2", "h3"]); 4]);
+        expected.extend(vec![some(&["h1", "h2", "h3", "h4"]); 4]);
+        expected.sort();
+        assert_eq!(v, expected);
+    }
+
+    #[test]
+    fn existing_containers_reduce_requirements() {
+        // One container on each host: required becomes 4:4:3:1.
+        let v = run(
+            18,
+            30,
+            COUNTS,
+            &[("h1", 1), ("h2", 1), ("h3", 1), ("h4", 1)],
+            &[],
+        );
+        assert_eq!(v.iter().filter(|x| x.is_none()).count(), 6);
+        assert_eq!(v.len(), 18);
+    }
+
+    #[test]
+    fn fully_covered_hosts_need_no_locality() {
+        let five = [("h1", 5), ("h2", 5), ("h3", 5), ("h4", 5)];
+        let v = run(10, 30, COUNTS, &five, &[]);
+        assert!(v.iter().all(|x| x.is_none()));
+    }
+
+    #[test]
+    fn pending_requests_count_as_shares() {
+        // Spark's "enough resource, with matched containers" case.
+        let counts = [("host1", 15), ("host2", 15), ("host3", 10)];
+        let v = {
+            let counts = hosts(&counts);
+            let allocated: HashMap<HostName, u32> = [("host1", 2u32), ("host2", 1)]
+                .iter()
+                .map(|(h, c)| (HostName::from(*h), *c))
+                .collect();
+            let l1: Vec<HostName> = vec!["host2".into(), "host3".into()];
+            let l2: Vec<HostName> = vec!["host1".into(), "host4".into()];
+            let pending = vec![(l1.as_slice(), 1), (l2.as_slice(), 1)];
+            place(&PlacementInput {
+                containers: 1,
+                locality_aware_tasks: 15,
+                host_task_counts: &counts,
+                allocated: &allocated,
+                pending: &pending,
+                executor_cores: 5,
+                task_cpus: 1,
+            })
+        };
+        assert_eq!(v.expand(), vec![Some(vec![HostName::from("host3")])]);
+    }
+
+    #[test]
+    fn no_hints_means_no_locality() {
+        let v = run(4, 0, &[], &[], &[]);
+        assert_eq!(v, vec![None; 4]);
+    }
+
+    #[test]
+    fn big_inputs_stay_compact() {
+        let counts: BTreeMap<HostName, u32> = (0..5000)
+            .map(|i| (HostName::from(format!("h{i}")), 1 + i % 7))
+            .collect();
+        let allocated = HashMap::new();
+        let p = place(&PlacementInput {
+            containers: 4096,
+            locality_aware_tasks: 32768,
+            host_task_counts: &counts,
+            allocated: &allocated,
+            pending: &[],
+            executor_cores: 4,
+            task_cpus: 1,
+        });
+        assert_eq!(p.localized() + p.unlocalized, 4096);
+        assert!(
+            p.groups.len() <= 7,
+            "one group per distinct ratio, got {}",
+            p.groups.len()
+        );
+    }
+}

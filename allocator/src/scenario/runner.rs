@@ -1,0 +1,949 @@
+//! Runs one scenario.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::ScenarioError;
+use super::format::*;
+use crate::allocator::{
+    Action, AllocateRequest, Allocator, LossReasonQuery, RecoveredContainer, TargetUpdate,
+};
+use crate::completion::ExecutorExit;
+use crate::config::{
+    AllocatorConfig, AskCap, ExclusionConfig, FailureConfig, HeartbeatConfig, LaunchMode,
+    default_max_executor_failures,
+};
+use crate::placement::{PlacementInput, place};
+use crate::profile::{
+    DEFAULT_MIN_OVERHEAD_MB, DEFAULT_OVERHEAD_FACTOR, ExecutorSizing, ProfileSpec,
+};
+use crate::racks::StaticRackResolver;
+use crate::types::{
+    AllocateResponse, CompletedContainer, Container, ContainerId, ExecutorId, HostName, Millis,
+    NodeState, NodeUpdate, ProfileId, Resource,
+};
+
+/// The result of a scenario that could be run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The scenario's name.
+    pub name: String,
+    /// `None` if every check passed; else the first failing step and what differed.
+    pub failure: Option<(usize, String)>,
+}
+
+/// Parses and runs one scenario file's text.
+pub fn run_scenario(text: &str) -> Result<Outcome, ScenarioError> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| ScenarioError::Malformed(e.to_string()))?;
+    let Some(obj) = value.as_object() else {
+        return Err(ScenarioError::Malformed(
+            "the file must hold one JSON object".into(),
+        ));
+    };
+    if obj.contains_key("placement") {
+        let file: PlacementFile = parse(value, "the placement scenario")?;
+        Ok(run_placement(file))
+    } else {
+        let file: AllocatorFile = parse(value, "the allocator scenario")?;
+        run_allocator(file)
+    }
+}
+
+fn parse<T: DeserializeOwned>(v: Value, what: &str) -> Result<T, ScenarioError> {
+    serde_json::from_value(v).map_err(|e| ScenarioError::Malformed(format!("{what}: {e}")))
+}
+
+fn host(s: &str) -> HostName {
+    HostName::from(s)
+}
+
+// ----- placement ------------------------------------------------------------------------------
+
+fn run_placement(f: PlacementFile) -> Outcome {
+    let p = &f.placement;
+    let counts: BTreeMap<HostName, u32> = p
+        .host_task_counts
+        .iter()
+        .map(|(h, c)| (host(h), *c))
+        .collect();
+    let allocated = p.allocated.iter().map(|(h, c)| (host(h), *c)).collect();
+    let lists: Vec<Vec<HostName>> = p
+        .pending
+        .iter()
+        .map(|l| l.iter().map(|h| host(h)).collect())
+        .collect();
+    let pending: Vec<(&[HostName], usize)> = lists.iter().map(|l| (l.as_slice(), 1)).collect();
+    let placement = place(&PlacementInput {
+        containers: p.containers,
+        locality_aware_tasks: p.locality_aware_tasks,
+        host_task_counts: &counts,
+        allocated: &allocated,
+        pending: &pending,
+        executor_cores: p.executor_cores.max(1),
+        task_cpus: p.task_cpus.max(1),
+    });
+    let mut failure = None;
+    let total = placement.localized() + placement.unlocalized;
+    if let Some(n) = f.expect_count
+        && n != total
+    {
+        failure = Some((0, format!("expect_count: expected {n}, actual {total}")));
+    }
+    if failure.is_none()
+        && let Some(n) = f.expect_null_count
+        && n != placement.unlocalized
+    {
+        failure = Some((
+            0,
+            format!(
+                "expect_null_count: expected {n}, actual {}",
+                placement.unlocalized
+            ),
+        ));
+    }
+    if failure.is_none()
+        && let Some(expected) = &f.expect
+    {
+        let actual: Vec<Option<Vec<String>>> = placement
+            .expand()
+            .into_iter()
+            .map(|o| o.map(|l| l.iter().map(|h| h.to_string()).collect()))
+            .collect();
+        if let Err(m) = compare_localities(expected, actual) {
+            failure = Some((0, format!("expect: {m}")));
+        }
+    }
+    if f.expect.is_none() && f.expect_count.is_none() && f.expect_null_count.is_none() {
+        failure = Some((
+            0,
+            "a placement scenario needs expect, expect_count or expect_null_count".into(),
+        ));
+    }
+    Outcome {
+        name: f.name,
+        failure,
+    }
+}
+
+fn compare_localities(
+    expected: &[Option<Vec<String>>],
+    actual: Vec<Option<Vec<String>>>,
+) -> Result<(), String> {
+    let norm = |v: &[Option<Vec<String>>]| {
+        let mut v: Vec<Option<Vec<String>>> = v
+            .iter()
+            .map(|o| {
+                o.clone().map(|mut l| {
+                    l.sort();
+                    l
+                })
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let e = norm(expected);
+    let a = norm(&actual);
+    if e == a {
+        Ok(())
+    } else {
+        Err(format!("expected {}, actual {}", json(&e), json(&a)))
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "?".into())
+}
+
+// ----- allocator ------------------------------------------------------------------------------
+
+fn build_config(
+    c: &ScenarioConfig,
+) -> Result<(AllocatorConfig, StaticRackResolver), ScenarioError> {
+    let factor = c.memory_overhead_factor.unwrap_or(DEFAULT_OVERHEAD_FACTOR);
+    let min_overhead = c.min_memory_overhead_mb.unwrap_or(DEFAULT_MIN_OVERHEAD_MB);
+    let mut profiles = vec![ProfileSpec {
+        id: 0,
+        sizing: ExecutorSizing {
+            memory_mb: c.executor_memory_mb.unwrap_or(1024),
+            cores: c.executor_cores.unwrap_or(1),
+            memory_overhead_mb: c.memory_overhead_mb,
+            memory_overhead_factor: factor,
+            min_memory_overhead_mb: min_overhead,
+            off_heap_mb: c.off_heap_mb,
+            pyspark_memory_mb: 0,
+            resources: c.executor_resources.clone(),
+        },
+        initial_target: c.initial_executors,
+    }];
+    for p in &c.profiles {
+        profiles.push(ProfileSpec {
+            id: p.id,
+            sizing: ExecutorSizing {
+                memory_mb: p.executor_memory_mb.unwrap_or(1024),
+                cores: p.executor_cores.unwrap_or(1),
+                memory_overhead_mb: p.memory_overhead_mb,
+                memory_overhead_factor: factor,
+                min_memory_overhead_mb: min_overhead,
+                off_heap_mb: p.off_heap_mb,
+                pyspark_memory_mb: 0,
+                resources: p.resources.clone(),
+            },
+            initial_target: 0,
+        });
+    }
+    let le = c.launch_exclusion.as_ref();
+    let defaults = ExclusionConfig::default();
+    let config = AllocatorConfig {
+        profiles,
+        task_cpus: c.task_cpus.unwrap_or(1),
+        failures: FailureConfig {
+            max_executor_failures: Some(
+                c.max_executor_failures
+                    .unwrap_or_else(|| default_max_executor_failures(c.initial_executors)),
+            ),
+            validity_ms: c.failures_validity_ms,
+            max_failures_per_minute: c.max_failures_per_minute,
+        },
+        exclusion: ExclusionConfig {
+            launch_exclusion_enabled: le.is_some_and(|l| l.enabled),
+            max_failed_executors_per_node: le
+                .and_then(|l| l.max_failed_executors_per_node)
+                .unwrap_or(defaults.max_failed_executors_per_node),
+            timeout_ms: le.and_then(|l| l.timeout_ms).unwrap_or(defaults.timeout_ms),
+            static_excluded: c.excluded_nodes.iter().map(|h| host(h)).collect(),
+            release_on_excluded_hosts: c.release_on_excluded_hosts,
+        },
+        heartbeat: HeartbeatConfig {
+            interval_ms: c.heartbeat_interval_ms.unwrap_or(3000),
+            initial_allocation_interval_ms: c.initial_allocation_interval_ms.unwrap_or(200),
+            am_expiry_interval_ms: c.am_expiry_interval_ms.unwrap_or(900_000),
+        },
+        decommission_enabled: c.decommission_enabled,
+        decommission_memory: 10_000,
+        launch_mode: match c.launch {
+            LaunchSpec::Immediate => LaunchMode::Immediate,
+            LaunchSpec::Manual => LaunchMode::Tracked,
+        },
+        launch_timeout_ms: c.launch_timeout_ms,
+        ask_cap: AskCap {
+            max_pending: c.max_pending_requests,
+            by_headroom: c.cap_by_headroom,
+        },
+        node_label: c.node_label.clone(),
+        last_executor_id: c.last_executor_id,
+        max_stored_loss_reasons: 100_000,
+    };
+    let racks = StaticRackResolver::new(
+        c.racks
+            .iter()
+            .map(|(h, r)| (host(h), HostName::from(r.as_str()))),
+    );
+    Ok((config, racks))
+}
+
+/// What the runner saw of the allocator's output.
+struct World {
+    alloc: Allocator,
+    now: Millis,
+    last_request: Option<AllocateRequest>,
+    released_sent: BTreeSet<ContainerId>,
+    removed: Vec<(ExecutorId, ExecutorExit)>,
+    decommissions: Vec<String>,
+    loss_replies: Vec<Result<(ExecutorId, ExecutorExit), ExecutorId>>,
+    launch_timeouts: Vec<ExecutorId>,
+    launched: Vec<ExecutorId>,
+    notices: usize,
+}
+
+impl World {
+    fn drain(&mut self) {
+        while let Some(a) = self.alloc.poll_action() {
+            match a {
+                Action::Launch { executor_id, .. } => self.launched.push(executor_id),
+                Action::ExecutorLost {
+                    executor_id, exit, ..
+                } => self.removed.push((executor_id, exit)),
+                Action::LossReason { executor_id, exit } => {
+                    self.loss_replies.push(Ok((executor_id, exit)))
+                }
+                Action::DecommissionHost { host } => self.decommissions.push(host.to_string()),
+                Action::LaunchTimedOut { executor_id, .. } => {
+                    self.launch_timeouts.push(executor_id)
+                }
+                Action::FailApplication { .. } => {}
+                Action::Notice(_) => self.notices += 1,
+            }
+        }
+    }
+}
+
+fn run_allocator(file: AllocatorFile) -> Result<Outcome, ScenarioError> {
+    let (config, racks) = build_config(&file.config)?;
+    let alloc = Allocator::with_rack_resolver(config, Arc::new(racks))
+        .map_err(|e| ScenarioError::Malformed(format!("config: {e}")))?;
+    let mut w = World {
+        alloc,
+        now: 0,
+        last_request: None,
+        released_sent: BTreeSet::new(),
+        removed: Vec::new(),
+        decommissions: Vec::new(),
+        loss_replies: Vec::new(),
+        launch_timeouts: Vec::new(),
+        launched: Vec::new(),
+        notices: 0,
+    };
+    w.drain();
+    for (i, step) in file.steps.into_iter().enumerate() {
+        let err = |message: String| ScenarioError::Step { step: i, message };
+        if let Some(mismatch) = run_step(&mut w, step).map_err(err)? {
+            return Ok(Outcome {
+                name: file.name,
+                failure: Some((i, mismatch)),
+            });
+        }
+        w.drain();
+    }
+    Ok(Outcome {
+        name: file.name,
+        failure: None,
+    })
+}
+
+fn step_value<T: DeserializeOwned>(v: Value, key: &str) -> Result<T, String> {
+    serde_json::from_value(v).map_err(|e| format!("{key}: {e}"))
+}
+
+fn set_clock(w: &mut World, at: Option<Value>) -> Result<(), String> {
+    let Some(at) = at else { return Ok(()) };
+    let at = at
+        .as_u64()
+        .ok_or_else(|| format!("at_ms must be a non-negative integer, got {at}"))?;
+    if at < w.now {
+        return Err(format!(
+            "at_ms {at} goes back in time (the clock is at {})",
+            w.now
+        ));
+    }
+    w.now = at;
+    Ok(())
+}
+
+fn profile_key(k: &str) -> Result<ProfileId, String> {
+    k.parse::<ProfileId>()
+        .map_err(|_| format!("profile id {k:?} is not a non-negative integer"))
+}
+
+/// Runs a step; `Ok(Some(msg))` is a failed check.
+fn run_step(w: &mut World, step: Value) -> Result<Option<String>, String> {
+    let Value::Object(mut obj) = step else {
+        return Err("a step must be a JSON object".into());
+    };
+    if obj.contains_key("targets") {
+        let t: TargetsStep = step_value(Value::Object(obj), "targets")?;
+        set_clock(w, t.at_ms.map(Value::from))?;
+        return targets(w, t).map(|_| None);
+    }
+    let at = obj.remove("at_ms");
+    set_clock(w, at)?;
+    if obj.len() != 1 {
+        let keys: Vec<&String> = obj.keys().collect();
+        return Err(format!(
+            "a step needs exactly one action key besides at_ms, found {keys:?}"
+        ));
+    }
+    let (key, value) = obj.into_iter().next().expect("one key");
+    match key.as_str() {
+        "allocate" => {
+            let spec: AllocateSpec = step_value(value, "allocate")?;
+            allocate(w, spec)?;
+        }
+        "kill_executor" => {
+            let id: String = step_value(value, "kill_executor")?;
+            if let Ok(n) = id.parse::<u64>() {
+                w.alloc.kill_executor(ExecutorId(n));
+            }
+        }
+        "launch_succeeded" | "launch_failed" => {
+            let id: String = step_value(value, &key)?;
+            let cid = ContainerId::from(id.as_str());
+            let r = if key == "launch_succeeded" {
+                w.alloc.on_launch_succeeded(&cid)
+            } else {
+                w.alloc.on_launch_failed(&cid)
+            };
+            r.map_err(|e| e.to_string())?;
+        }
+        "advance_ms" => {
+            let ms: u64 = step_value(value, "advance_ms")?;
+            w.now = w
+                .now
+                .checked_add(ms)
+                .ok_or("advance_ms overflows the clock")?;
+        }
+        "expect" => {
+            let spec: ExpectSpec = step_value(value, "expect")?;
+            w.drain();
+            return expect(w, spec);
+        }
+        "driver_shutdown" => {
+            let yes: bool = step_value(value, "driver_shutdown")?;
+            if yes {
+                w.alloc.on_driver_shutdown();
+            }
+        }
+        "resync" => {
+            let yes: bool = step_value(value, "resync")?;
+            if yes {
+                w.alloc.resync();
+            }
+        }
+        "loss_reason" => {
+            let id: String = step_value(value, "loss_reason")?;
+            let eid = ExecutorId(id.parse::<u64>().unwrap_or(u64::MAX));
+            match w.alloc.request_loss_reason(eid) {
+                Ok(LossReasonQuery::Ready(exit)) => w.loss_replies.push(Ok((eid, exit))),
+                Ok(LossReasonQuery::Pending) => {}
+                Err(_) => w.loss_replies.push(Err(eid)),
+            }
+        }
+        "adopt" => {
+            let specs: AdoptSpec = step_value(value, "adopt")?;
+            let mut rec = Vec::new();
+            for s in specs {
+                let executor_id = match &s.executor {
+                    Some(e) => {
+                        Some(ExecutorId(e.parse().map_err(|_| {
+                            format!("adopt: executor {e:?} is not a number")
+                        })?))
+                    }
+                    None => None,
+                };
+                rec.push(RecoveredContainer {
+                    container: container_of(w, &s),
+                    executor_id,
+                });
+            }
+            w.alloc.adopt_containers(rec);
+        }
+        other => return Err(format!("unknown step action {other:?}")),
+    }
+    Ok(None)
+}
+
+fn targets(w: &mut World, t: TargetsStep) -> Result<(), String> {
+    let mut update = TargetUpdate::default();
+    for (k, v) in &t.targets {
+        let p = profile_key(k)?;
+        let v = u32::try_from(*v)
+            .map_err(|_| format!("target {v} for profile {p} is not a valid count"))?;
+        update.totals.insert(p, v);
+    }
+    if let Some(m) = &t.locality_aware_tasks {
+        for (k, v) in m {
+            update.locality_aware_tasks.insert(profile_key(k)?, *v);
+        }
+    }
+    if let Some(m) = &t.host_task_counts {
+        for (k, hosts) in m {
+            update.host_task_counts.insert(
+                profile_key(k)?,
+                hosts.iter().map(|(h, c)| (host(h), *c)).collect(),
+            );
+        }
+    }
+    update.scheduler_excluded = t
+        .scheduler_excluded
+        .map(|v| v.iter().map(|h| host(h)).collect());
+    w.alloc
+        .on_targets(update)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+fn container_of(w: &World, s: &ContainerSpec) -> Container {
+    let ask = u32::try_from(s.priority)
+        .ok()
+        .and_then(|p| w.alloc.container_ask(p).cloned())
+        .unwrap_or_default();
+    Container {
+        id: ContainerId::from(s.id.as_str()),
+        host: host(&s.host),
+        resource: Resource {
+            memory_mb: s.memory_mb.unwrap_or(ask.memory_mb),
+            vcores: s.vcores.unwrap_or(ask.vcores),
+            custom: ask.custom,
+        },
+        priority: s.priority,
+    }
+}
+
+fn allocate(w: &mut World, spec: AllocateSpec) -> Result<(), String> {
+    let mut response = AllocateResponse {
+        cluster_nodes: spec.cluster_nodes,
+        available_resources: spec
+            .available_resources
+            .map(|r| Resource::new(r.memory_mb, r.vcores)),
+        ..Default::default()
+    };
+    for n in &spec.updated_nodes {
+        let state = NodeState::parse(&n.state)
+            .ok_or_else(|| format!("unknown node state {:?}", n.state))?;
+        response.updated_nodes.push(NodeUpdate {
+            host: host(&n.host),
+            state,
+        });
+    }
+    for c in &spec.allocated {
+        response.allocated.push(container_of(w, c));
+    }
+    for c in spec.completed {
+        response.completed.push(CompletedContainer {
+            id: ContainerId::from(c.id.as_str()),
+            exit_status: c.exit_status,
+            diagnostics: c.diagnostics,
+        });
+    }
+    let request = w.alloc.next_request(w.now);
+    w.released_sent.extend(request.releases.iter().cloned());
+    w.last_request = Some(request);
+    w.alloc.on_response(response, w.now);
+    Ok(())
+}
+
+// ----- expectations ---------------------------------------------------------------------------
+
+fn check_count(
+    name: &str,
+    spec: &CountSpec,
+    ids: &[ProfileId],
+    get: impl Fn(ProfileId) -> u64,
+) -> Result<Option<String>, String> {
+    match spec {
+        CountSpec::Total(n) => {
+            let actual: u64 = ids.iter().map(|&p| get(p)).sum();
+            Ok((actual != *n).then(|| format!("{name}: expected {n}, actual {actual}")))
+        }
+        CountSpec::PerProfile(m) => {
+            for (k, n) in m {
+                let p = profile_key(k)?;
+                if !ids.contains(&p) {
+                    return Err(format!("{name}: profile {p} is not declared"));
+                }
+                let actual = get(p);
+                if actual != *n {
+                    return Ok(Some(format!("{name}[{p}]: expected {n}, actual {actual}")));
+                }
+            }
+            Ok(None)
+        }
+    }
+}
+
+fn sorted_strings<I: IntoIterator<Item = S>, S: ToString>(i: I) -> Vec<String> {
+    let mut v: Vec<String> = i.into_iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
+}
+
+fn exact_set(name: &str, expected: &[String], actual: Vec<String>) -> Option<String> {
+    let mut e = expected.to_vec();
+    e.sort();
+    e.dedup();
+    (e != actual).then(|| format!("{name}: expected {}, actual {}", json(&e), json(&actual)))
+}
+
+fn exit_matches(spec: &ExitSpec, id: ExecutorId, exit: Option<&ExecutorExit>) -> bool {
+    if let Some(e) = &spec.executor
+        && *e != id.to_string()
+    {
+        return false;
+    }
+    match exit {
+        None => spec.error == Some(true),
+        Some(exit) => {
+            spec.error != Some(true)
+                && spec.exit_status.is_none_or(|s| s == exit.exit_status)
+                && spec
+                    .exit_caused_by_app
+                    .is_none_or(|b| b == exit.exit_caused_by_app)
+                && spec
+                    .message_contains
+                    .as_ref()
+                    .is_none_or(|m| exit.message.contains(m.as_str()))
+        }
+    }
+}
+
+fn describe_exits(v: &[(ExecutorId, Option<&ExecutorExit>)]) -> String {
+    let parts: Vec<String> = v
+        .iter()
+        .map(|(id, e)| match e {
+            Some(e) => format!(
+                "{{executor: {id}, exit_status: {}, exit_caused_by_app: {}}}",
+                e.exit_status, e.exit_caused_by_app
+            ),
+            None => format!("{{executor: {id}, error: true}}"),
+        })
+        .collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// Multiset match of partial specs against actual entries (most specific specs first).
+fn match_exits(
+    name: &str,
+    expected: &[ExitSpec],
+    actual: &[(ExecutorId, Option<&ExecutorExit>)],
+) -> Option<String> {
+    let fail = || {
+        Some(format!(
+            "{name}: expected {}, actual {}",
+            json_exits(expected),
+            describe_exits(actual)
+        ))
+    };
+    if expected.len() != actual.len() {
+        return fail();
+    }
+    let mut order: Vec<&ExitSpec> = expected.iter().collect();
+    let named = |s: &ExitSpec| {
+        [
+            s.executor.is_some(),
+            s.exit_status.is_some(),
+            s.exit_caused_by_app.is_some(),
+            s.message_contains.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count()
+    };
+    order.sort_by_key(|s| std::cmp::Reverse(named(s)));
+    let mut used = vec![false; actual.len()];
+    for spec in order {
+        let Some(i) =
+            (0..actual.len()).find(|&i| !used[i] && exit_matches(spec, actual[i].0, actual[i].1))
+        else {
+            return fail();
+        };
+        used[i] = true;
+    }
+    None
+}
+
+fn json_exits(v: &[ExitSpec]) -> String {
+    let parts: Vec<String> = v
+        .iter()
+        .map(|s| {
+            let mut m = Map::new();
+            if let Some(e) = &s.executor {
+                m.insert("executor".into(), e.clone().into());
+            }
+            if let Some(e) = s.exit_status {
+                m.insert("exit_status".into(), e.into());
+            }
+            if let Some(e) = s.exit_caused_by_app {
+                m.insert("exit_caused_by_app".into(), e.into());
+            }
+            if let Some(e) = &s.message_contains {
+                m.insert("message_contains".into(), e.clone().into());
+            }
+            if let Some(e) = s.error {
+                m.insert("error".into(), e.into());
+            }
+            Value::Object(m).to_string()
+        })
+        .collect();
+    format!("[{}]", parts.join(", "))
+}
+
+fn expect(w: &mut World, e: ExpectSpec) -> Result<Option<String>, String> {
+    let ids: Vec<ProfileId> = w.alloc.profile_ids().collect();
+    let a = &w.alloc;
+    if let Some(s) = &e.pending
+        && let Some(m) = check_count("pending", s, &ids, |p| a.pending(p) as u64)?
+    {
+        return Ok(Some(m));
+    }
+    if let Some(s) = &e.running
+        && let Some(m) = check_count("running", s, &ids, |p| u64::from(a.running(p)))?
+    {
+        return Ok(Some(m));
+    }
+    if let Some(s) = &e.starting
+        && let Some(m) = check_count("starting", s, &ids, |p| u64::from(a.starting(p)))?
+    {
+        return Ok(Some(m));
+    }
+    if let Some(expected) = &e.host_containers {
+        let actual: BTreeMap<String, u32> = a
+            .host_containers()
+            .into_iter()
+            .map(|(h, n)| (h.to_string(), n))
+            .collect();
+        let expected: BTreeMap<String, u32> = expected
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(h, n)| (h.clone(), *n))
+            .collect();
+        if expected != actual {
+            return Ok(Some(format!(
+                "host_containers: expected {}, actual {}",
+                json(&expected),
+                json(&actual)
+            )));
+        }
+    }
+    if let Some(m) = &e.executor_of {
+        for (c, eid) in m {
+            let actual = a
+                .executor_of(&ContainerId::from(c.as_str()))
+                .map(|x| x.to_string());
+            if actual.as_deref() != Some(eid.as_str()) {
+                return Ok(Some(format!(
+                    "executor_of[{c}]: expected {eid:?}, actual {}",
+                    json(&actual)
+                )));
+            }
+        }
+    }
+    if let Some(expected) = &e.released {
+        let mut all: BTreeSet<String> = w.released_sent.iter().map(|c| c.to_string()).collect();
+        all.extend(a.unsent_releases().iter().map(|c| c.to_string()));
+        if let Some(m) = exact_set("released", expected, all.into_iter().collect()) {
+            return Ok(Some(m));
+        }
+    }
+    if let Some(n) = e.failed {
+        let actual = a.failures(w.now);
+        if actual != n {
+            return Ok(Some(format!("failed: expected {n}, actual {actual}")));
+        }
+    }
+    if let Some(m) = &e.host_failures {
+        for (h, n) in m {
+            let actual = a.host_failures(h, w.now);
+            if actual != *n {
+                return Ok(Some(format!(
+                    "host_failures[{h}]: expected {n}, actual {actual}"
+                )));
+            }
+        }
+    }
+    if let Some(n) = e.unexpected_releases {
+        let actual = a.unexpected_releases();
+        if actual != n {
+            return Ok(Some(format!(
+                "unexpected_releases: expected {n}, actual {actual}"
+            )));
+        }
+    }
+    if let Some(expected) = &e.excluded_nodes
+        && let Some(m) = exact_set(
+            "excluded_nodes",
+            expected,
+            sorted_strings(a.excluded_nodes()),
+        )
+    {
+        return Ok(Some(m));
+    }
+    let sent = w.last_request.as_ref();
+    if let Some(expected) = &e.blacklist_additions {
+        let actual = sent
+            .map(|r| sorted_strings(r.exclusions.additions.iter()))
+            .unwrap_or_default();
+        if let Some(m) = exact_set("blacklist_additions", expected, actual) {
+            return Ok(Some(m));
+        }
+    }
+    if let Some(expected) = &e.blacklist_removals {
+        let actual = sent
+            .map(|r| sorted_strings(r.exclusions.removals.iter()))
+            .unwrap_or_default();
+        if let Some(m) = exact_set("blacklist_removals", expected, actual) {
+            return Ok(Some(m));
+        }
+    }
+    if let Some(expected) = &e.sent_releases {
+        let actual = sent
+            .map(|r| sorted_strings(r.releases.iter()))
+            .unwrap_or_default();
+        if let Some(m) = exact_set("sent_releases", expected, actual) {
+            return Ok(Some(m));
+        }
+    }
+    if let Some(expected) = &e.pending_localities {
+        let actual: Vec<Option<Vec<String>>> = a
+            .pending_localities()
+            .into_iter()
+            .map(|(_, l)| l.map(|l| l.iter().map(|h| h.to_string()).collect()))
+            .collect();
+        if let Err(m) = compare_localities(expected, actual) {
+            return Ok(Some(format!("pending_localities: {m}")));
+        }
+    }
+    if let Some(ask) = &e.container_ask {
+        let Some(actual) = a.container_ask(ask.profile) else {
+            return Err(format!(
+                "container_ask: profile {} is not declared",
+                ask.profile
+            ));
+        };
+        if let Some(m) = ask.memory_mb
+            && m != actual.memory_mb
+        {
+            return Ok(Some(format!(
+                "container_ask.memory_mb: expected {m}, actual {}",
+                actual.memory_mb
+            )));
+        }
+        if let Some(v) = ask.vcores
+            && v != actual.vcores
+        {
+            return Ok(Some(format!(
+                "container_ask.vcores: expected {v}, actual {}",
+                actual.vcores
+            )));
+        }
+        if let Some(r) = &ask.resources {
+            for (k, v) in r {
+                let got = actual.custom.get(k).copied().unwrap_or(0);
+                if got != *v {
+                    return Ok(Some(format!(
+                        "container_ask.resources[{k}]: expected {v}, actual {got}"
+                    )));
+                }
+            }
+        }
+    }
+    if let Some(expected) = &e.removed_executors {
+        let actual: Vec<(ExecutorId, Option<&ExecutorExit>)> =
+            w.removed.iter().map(|(id, x)| (*id, Some(x))).collect();
+        if let Some(m) = match_exits("removed_executors", expected, &actual) {
+            return Ok(Some(m));
+        }
+    }
+    if let Some(expected) = &e.loss_reason_replies {
+        let actual: Vec<(ExecutorId, Option<&ExecutorExit>)> = w
+            .loss_replies
+            .iter()
+            .map(|r| match r {
+                Ok((id, x)) => (*id, Some(x)),
+                Err(id) => (*id, None),
+            })
+            .collect();
+        if let Some(m) = match_exits("loss_reason_replies", expected, &actual) {
+            return Ok(Some(m));
+        }
+    }
+    if let Some(expected) = &e.decommission_notices
+        && *expected != w.decommissions
+    {
+        return Ok(Some(format!(
+            "decommission_notices: expected {}, actual {}",
+            json(expected),
+            json(&w.decommissions)
+        )));
+    }
+    if let Some(expected) = &e.app_failed {
+        let actual = a.app_failed();
+        let ok = match (expected, actual) {
+            (None, None) => true,
+            (Some(x), Some(f)) => {
+                x.exit_code.is_none_or(|c| c == f.exit_code)
+                    && x.message_contains
+                        .as_ref()
+                        .is_none_or(|m| f.message.contains(m.as_str()))
+            }
+            _ => false,
+        };
+        if !ok {
+            let actual =
+                actual.map(|f| format!("{{exit_code: {}, message: {:?}}}", f.exit_code, f.message));
+            return Ok(Some(format!(
+                "app_failed: expected {}, actual {}",
+                match expected {
+                    None => "null".to_string(),
+                    Some(x) => format!(
+                        "{{exit_code: {:?}, message_contains: {:?}}}",
+                        x.exit_code, x.message_contains
+                    ),
+                },
+                actual.unwrap_or_else(|| "null".into())
+            )));
+        }
+    }
+    if let Some(n) = e.next_heartbeat_ms {
+        match a.last_heartbeat_interval() {
+            Some(actual) if actual == n => {}
+            actual => {
+                return Ok(Some(format!(
+                    "next_heartbeat_ms: expected {n}, actual {}",
+                    json(&actual)
+                )));
+            }
+        }
+    }
+    if let Some(expected) = &e.asks {
+        let Some(r) = sent else {
+            return Ok(Some("asks: no request was sent yet".into()));
+        };
+        for x in expected {
+            let found = r
+                .asks
+                .iter()
+                .find(|k| k.profile == x.profile && *k.resource_name == *x.location);
+            let count = found.map_or(0, |k| k.num_containers);
+            if found.is_none() || count != x.count {
+                return Ok(Some(format!(
+                    "asks[{} @ {}]: expected {} sent, actual {}",
+                    x.profile,
+                    x.location,
+                    x.count,
+                    found.map_or("no entry".to_string(), |k| k.num_containers.to_string())
+                )));
+            }
+            if let (Some(label), Some(k)) = (&x.node_label, found)
+                && *label != k.node_label
+            {
+                return Ok(Some(format!(
+                    "asks[{} @ {}].node_label: expected {}, actual {}",
+                    x.profile,
+                    x.location,
+                    json(label),
+                    json(&k.node_label)
+                )));
+            }
+        }
+    }
+    if let Some(expected) = &e.launch_timeouts {
+        let actual: Vec<String> = w.launch_timeouts.iter().map(|x| x.to_string()).collect();
+        if *expected != actual {
+            return Ok(Some(format!(
+                "launch_timeouts: expected {}, actual {}",
+                json(expected),
+                json(&actual)
+            )));
+        }
+    }
+    if let Some(expected) = &e.launched {
+        let actual: Vec<String> = w.launched.iter().map(|x| x.to_string()).collect();
+        if *expected != actual {
+            return Ok(Some(format!(
+                "launched: expected {}, actual {}",
+                json(expected),
+                json(&actual)
+            )));
+        }
+    }
+    if let Some(n) = e.notices
+        && n != w.notices
+    {
+        return Ok(Some(format!("notices: expected {n}, actual {}", w.notices)));
+    }
+    Ok(None)
+}
