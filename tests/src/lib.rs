@@ -1,1 +1,20 @@
-//! Shared support for Spindle's end-to-end and interop tests (in progress).
+//! Support for Spindle's interop tests: Hadoop's own Java classes (from the `pyspark` sdist's
+//! jars) run against our protocol code.
+//!
+//! * [`jars`]: find Hadoop's client jars (`SPINDLE_HADOOP_JARS` or `scripts/interop-deps.sh`).
+//! * [`compile`]: compile the Java harness under `tests/interop/java/` once, into a cache keyed by a
+//!   hash of its sources.
+//! * [`process`]: run a harness program; read its output with timeouts; kill it on drop.
+//! * [`servers`], [`clients`], [`roundtrip`], [`bench`]: typed wrappers for the harness programs
+//!   `JavaYarnServers`, `JavaYarnClients`, `ProtoRoundTrip` and `JavaBench`.
+
+pub mod bench;
+pub mod clients;
+pub mod compile;
+pub mod error;
+pub mod jars;
+pub mod process;
+pub mod roundtrip;
+pub mod servers;
+
+pub use error::{HarnessError, Result};

@@ -1,0 +1,128 @@
+package spindle.interop;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.token.SecretManager;
+import org.apache.hadoop.security.token.Token;
+import org.apache.hadoop.security.token.TokenIdentifier;
+
+/** Constants and small helpers shared by the interop harness programs. */
+final class Common {
+  private Common() {}
+
+  /** Cluster timestamp of every id the harness issues. */
+  static final long CLUSTER_TIMESTAMP = 1700000000000L;
+  /** Master key id carried by every token the harness issues. */
+  static final int KEY_ID = 1;
+  static final byte[] AMRM_KEY = "interop-amrm-master-key".getBytes(StandardCharsets.UTF_8);
+  static final byte[] NMTOKEN_KEY = "interop-nmtoken-master-key".getBytes(StandardCharsets.UTF_8);
+  static final byte[] CONTAINER_KEY = "interop-container-master-key".getBytes(StandardCharsets.UTF_8);
+
+  /** Stdout is the harness's channel to the Rust test: one line per fact, flushed at once. */
+  static final PrintStream OUT = System.out;
+
+  static synchronized void say(String line) {
+    OUT.println(line);
+    OUT.flush();
+  }
+
+  static SecretKey hmacKey(byte[] raw) {
+    return new SecretKeySpec(raw, "HmacSHA1");
+  }
+
+  /** HMAC-SHA1 of an identifier, as Hadoop's SecretManager computes token passwords. */
+  static byte[] password(byte[] identifier, byte[] rawKey) {
+    return SecretManager.createPassword(identifier, hmacKey(rawKey));
+  }
+
+  static String hex(byte[] bytes) {
+    StringBuilder sb = new StringBuilder(bytes.length * 2);
+    for (byte b : bytes) {
+      sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+    }
+    return sb.toString();
+  }
+
+  static byte[] unhex(String s) {
+    if (s.length() % 2 != 0) {
+      throw new IllegalArgumentException("odd hex length " + s.length());
+    }
+    byte[] out = new byte[s.length() / 2];
+    for (int i = 0; i < out.length; i++) {
+      int hi = Character.digit(s.charAt(2 * i), 16);
+      int lo = Character.digit(s.charAt(2 * i + 1), 16);
+      if (hi < 0 || lo < 0) {
+        throw new IllegalArgumentException("not hex at offset " + (2 * i));
+      }
+      out[i] = (byte) ((hi << 4) | lo);
+    }
+    return out;
+  }
+
+  /** A Hadoop security token for an identifier, signed with a raw master key. */
+  static <T extends TokenIdentifier> Token<T> token(T identifier, byte[] rawKey, String service) {
+    byte[] id = identifier.getBytes();
+    return new Token<>(id, password(id, rawKey), identifier.getKind(), new Text(service));
+  }
+
+  /** Prints a token as `FACT <prefix>_{identifier,password,kind,service}=...` lines. */
+  static void printToken(String prefix, Token<?> token) {
+    say("FACT " + prefix + "_identifier=" + hex(token.getIdentifier()));
+    say("FACT " + prefix + "_password=" + hex(token.getPassword()));
+    say("FACT " + prefix + "_kind=" + token.getKind());
+    say("FACT " + prefix + "_service=" + token.getService());
+  }
+
+  static void writeTokenFile(File file, Token<?>... tokens) throws IOException {
+    Credentials creds = new Credentials();
+    for (Token<?> t : tokens) {
+      creds.addToken(t.getService(), t);
+    }
+    creds.writeTokenStorageFile(new org.apache.hadoop.fs.Path(file.getAbsolutePath()), new Configuration());
+  }
+
+  /** Exits the JVM when stdin closes, so a harness never outlives the test that started it. */
+  static void exitWhenStdinCloses() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                byte[] buf = new byte[256];
+                while (System.in.read(buf) >= 0) {
+                  // input is ignored; only end-of-file matters
+                }
+              } catch (IOException ignored) {
+                // treat a broken stdin like end-of-file
+              }
+              Runtime.getRuntime().halt(0);
+            },
+            "stdin-watchdog");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Hard upper bound on a harness process's life, whatever happens to its parent. */
+  static void exitAfter(long millis) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(millis);
+              } catch (InterruptedException ignored) {
+                return;
+              }
+              System.err.println("harness: lifetime limit reached, exiting");
+              Runtime.getRuntime().halt(3);
+            },
+            "lifetime-limit");
+    t.setDaemon(true);
+    t.start();
+  }
+}

@@ -1,0 +1,377 @@
+package spindle.interop;
+
+import java.security.PrivilegedExceptionAction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.protocolrecords.AllocateResponse;
+import org.apache.hadoop.yarn.api.protocolrecords.GetNewApplicationResponse;
+import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.ContainerState;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.AMRMClient;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.NMClient;
+import org.apache.hadoop.yarn.client.api.NMTokenCache;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException;
+
+/**
+ * Runs Hadoop's own YARN clients against a ResourceManager/NodeManager given by address, one step
+ * at a time, printing {@code OK <step> [detail]} or {@code FAIL <step> <reason>} per step and
+ * {@code DONE ok=N fail=M} at the end; exits 1 when any step failed.
+ *
+ * <p>Usage: {@code JavaYarnClients --rm <host:port> --scheduler <host:port> [--steps a,b,c]} with
+ * {@code HADOOP_TOKEN_FILE_LOCATION} naming a credentials file that holds the AMRMToken. Steps:
+ * {@code yarnclient} (new app, submit, report, missing-app error, kill), {@code amrm} (register,
+ * ask, allocate until a container and its NMToken arrive), {@code nm} (start, status, stop the
+ * container through NMClient; needs {@code amrm}), {@code amrm-finish} (see the stopped container
+ * reported, unregister), {@code notoken} (an AMRMClient whose user holds no token is refused).
+ */
+public final class JavaYarnClients {
+  private int ok;
+  private int failed;
+  private final Configuration conf;
+  private AMRMClient<ContainerRequest> amrm;
+  private Container container;
+
+  private JavaYarnClients(Configuration conf) {
+    this.conf = conf;
+  }
+
+  interface Step {
+    String run() throws Exception;
+  }
+
+  private boolean step(String name, Step body) {
+    try {
+      String detail = body.run();
+      ok++;
+      Common.say("OK " + name + (detail == null || detail.isEmpty() ? "" : " " + detail));
+      return true;
+    } catch (Throwable e) {
+      failed++;
+      // the first line only: remote errors carry the server's stack trace in their message
+      String msg = String.valueOf(e).split("\n")[0].split("\tat ")[0].trim();
+      Common.say("FAIL " + name + " " + msg);
+      e.printStackTrace();
+      return false;
+    }
+  }
+
+  private static void check(boolean cond, String what) {
+    if (!cond) {
+      throw new IllegalStateException(what);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Common.exitAfter(5 * 60 * 1000L);
+    String rmAddr = null;
+    String schedAddr = null;
+    List<String> steps = Arrays.asList("yarnclient", "amrm", "nm", "amrm-finish", "notoken");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--rm":
+          rmAddr = args[++i];
+          break;
+        case "--scheduler":
+          schedAddr = args[++i];
+          break;
+        case "--steps":
+          steps = Arrays.asList(args[++i].split(","));
+          break;
+        default:
+          System.err.println("unknown argument " + args[i]);
+          System.exit(2);
+      }
+    }
+    Configuration conf = new YarnConfiguration();
+    if (rmAddr != null) {
+      conf.set(YarnConfiguration.RM_ADDRESS, rmAddr);
+    }
+    if (schedAddr != null) {
+      conf.set(YarnConfiguration.RM_SCHEDULER_ADDRESS, schedAddr);
+    }
+    // Fail within seconds, never retry for the default 15 minutes.
+    conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 5000);
+    conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS, 500);
+    conf.setLong(YarnConfiguration.CLIENT_NM_CONNECT_MAX_WAIT_MS, 5000);
+    conf.setLong(YarnConfiguration.CLIENT_NM_CONNECT_RETRY_INTERVAL_MS, 500);
+    conf.setInt("ipc.client.connect.max.retries", 1);
+    conf.setInt("ipc.client.connect.timeout", 5000);
+    conf.setInt("ipc.client.rpc-timeout.ms", 20000);
+    JavaYarnClients c = new JavaYarnClients(conf);
+    for (String s : steps) {
+      switch (s) {
+        case "yarnclient":
+          c.yarnClient();
+          break;
+        case "amrm":
+          c.amrm();
+          break;
+        case "nm":
+          c.nm();
+          break;
+        case "amrm-finish":
+          c.amrmFinish();
+          break;
+        case "notoken":
+          c.noToken();
+          break;
+        default:
+          c.step(s, () -> {
+            throw new IllegalArgumentException("unknown step");
+          });
+      }
+    }
+    Common.say("DONE ok=" + c.ok + " fail=" + c.failed);
+    System.exit(c.failed == 0 ? 0 : 1);
+  }
+
+  private void yarnClient() {
+    YarnClient yc = YarnClient.createYarnClient();
+    yc.init(conf);
+    yc.start();
+    ApplicationId[] id = new ApplicationId[1];
+    boolean created =
+        step(
+            "yarnclient.new",
+            () -> {
+              YarnClientApplication app = yc.createApplication();
+              GetNewApplicationResponse r = app.getNewApplicationResponse();
+              id[0] = r.getApplicationId();
+              check(r.getMaximumResourceCapability().getMemorySize() >= 1024, "max capability too small");
+              ApplicationSubmissionContext ctx = app.getApplicationSubmissionContext();
+              ctx.setApplicationName("interop-java-client");
+              ctx.setQueue("default");
+              ctx.setApplicationType("SPINDLE");
+              ctx.setResource(Resource.newInstance(512, 1));
+              ctx.setPriority(Priority.newInstance(0));
+              Map<String, String> env = new LinkedHashMap<>();
+              env.put("SPINDLE_INTEROP", "1");
+              ctx.setAMContainerSpec(
+                  ContainerLaunchContext.newInstance(
+                      Collections.<String, LocalResource>emptyMap(),
+                      env,
+                      Collections.singletonList("sleep 1"),
+                      null,
+                      null,
+                      null));
+              appCtx = ctx;
+              return id[0].toString();
+            });
+    if (created) {
+      step(
+          "yarnclient.submit",
+          () -> {
+            ApplicationId got = yc.submitApplication(appCtx);
+            check(got.equals(id[0]), "submit returned " + got + ", expected " + id[0]);
+            return got.toString();
+          });
+      step(
+          "yarnclient.report",
+          () -> {
+            ApplicationReport r = yc.getApplicationReport(id[0]);
+            check(r.getApplicationId().equals(id[0]), "report for " + r.getApplicationId());
+            check(
+                r.getYarnApplicationState() == YarnApplicationState.ACCEPTED
+                    || r.getYarnApplicationState() == YarnApplicationState.RUNNING,
+                "state " + r.getYarnApplicationState());
+            check("interop-java-client".equals(r.getName()), "name " + r.getName());
+            return r.getYarnApplicationState().toString();
+          });
+      step(
+          "yarnclient.kill",
+          () -> {
+            yc.killApplication(id[0]);
+            ApplicationReport r = yc.getApplicationReport(id[0]);
+            check(r.getYarnApplicationState() == YarnApplicationState.KILLED, "state " + r.getYarnApplicationState());
+            check(r.getFinalApplicationStatus() == FinalApplicationStatus.KILLED, "final " + r.getFinalApplicationStatus());
+            return r.getYarnApplicationState().toString();
+          });
+    }
+    step(
+        "yarnclient.missing",
+        () -> {
+          ApplicationId missing = ApplicationId.newInstance(Common.CLUSTER_TIMESTAMP, 9999);
+          try {
+            ApplicationReport r = yc.getApplicationReport(missing);
+            throw new IllegalStateException("got a report for a missing app: " + r);
+          } catch (ApplicationNotFoundException e) {
+            return "ApplicationNotFoundException";
+          }
+        });
+    yc.stop();
+  }
+
+  private ApplicationSubmissionContext appCtx;
+
+  private void amrm() {
+    amrm = AMRMClient.createAMRMClient();
+    amrm.init(conf);
+    amrm.start();
+    boolean registered =
+        step(
+            "amrm.register",
+            () -> {
+              RegisterApplicationMasterResponse r =
+                  amrm.registerApplicationMaster("127.0.0.1", 4242, "http://127.0.0.1:4243");
+              check(r.getMaximumResourceCapability().getMemorySize() >= 256, "max capability");
+              return "max=" + r.getMaximumResourceCapability();
+            });
+    if (!registered) {
+      return;
+    }
+    step(
+        "amrm.allocate",
+        () -> {
+          amrm.addContainerRequest(
+              new ContainerRequest(Resource.newInstance(256, 1), null, null, Priority.newInstance(1)));
+          long deadline = System.currentTimeMillis() + 20_000;
+          List<Container> got = new ArrayList<>();
+          while (got.isEmpty()) {
+            check(System.currentTimeMillis() < deadline, "no container within 20 s");
+            AllocateResponse r = amrm.allocate(0.1f);
+            got.addAll(r.getAllocatedContainers());
+            if (got.isEmpty()) {
+              Thread.sleep(100);
+            }
+          }
+          container = got.get(0);
+          amrm.removeContainerRequest(
+              new ContainerRequest(Resource.newInstance(256, 1), null, null, Priority.newInstance(1)));
+          for (Container extra : got.subList(1, got.size())) {
+            amrm.releaseAssignedContainer(extra.getId());
+          }
+          String node = container.getNodeId().toString();
+          check(
+              NMTokenCache.getSingleton().containsToken(node),
+              "no NMToken for " + node + " came with the container");
+          check(container.getContainerToken() != null, "container without a container token");
+          return container.getId() + " on " + node;
+        });
+  }
+
+  private void nm() {
+    if (container == null) {
+      step("nm", () -> {
+        throw new IllegalStateException("no container allocated (amrm step failed or skipped)");
+      });
+      return;
+    }
+    NMClient nm = NMClient.createNMClient();
+    nm.init(conf);
+    nm.start();
+    boolean started =
+        step(
+            "nm.start",
+            () -> {
+              ContainerLaunchContext clc =
+                  ContainerLaunchContext.newInstance(
+                      Collections.<String, LocalResource>emptyMap(),
+                      Collections.singletonMap("SPINDLE_INTEROP", "1"),
+                      Collections.singletonList("sleep 30"),
+                      null,
+                      null,
+                      null);
+              nm.startContainer(container, clc);
+              return container.getId().toString();
+            });
+    if (started) {
+      step(
+          "nm.status",
+          () -> {
+            ContainerStatus s = nm.getContainerStatus(container.getId(), container.getNodeId());
+            check(s.getState() == ContainerState.RUNNING, "state " + s.getState());
+            return s.getState().toString();
+          });
+      step(
+          "nm.stop",
+          () -> {
+            nm.stopContainer(container.getId(), container.getNodeId());
+            ContainerStatus s = nm.getContainerStatus(container.getId(), container.getNodeId());
+            check(s.getState() == ContainerState.COMPLETE, "state after stop " + s.getState());
+            return "exit=" + s.getExitStatus();
+          });
+    }
+    nm.stop();
+  }
+
+  private void amrmFinish() {
+    if (amrm == null) {
+      step("amrm-finish", () -> {
+        throw new IllegalStateException("no AMRMClient (amrm step skipped)");
+      });
+      return;
+    }
+    if (container != null) {
+      step(
+          "amrm.completed",
+          () -> {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (true) {
+              check(System.currentTimeMillis() < deadline, "stopped container not reported within 10 s");
+              AllocateResponse r = amrm.allocate(0.5f);
+              for (ContainerStatus s : r.getCompletedContainersStatuses()) {
+                if (s.getContainerId().equals(container.getId())) {
+                  return "exit=" + s.getExitStatus();
+                }
+              }
+              Thread.sleep(100);
+            }
+          });
+    }
+    step(
+        "amrm.finish",
+        () -> {
+          amrm.unregisterApplicationMaster(FinalApplicationStatus.SUCCEEDED, "interop done", "");
+          return "";
+        });
+    amrm.stop();
+  }
+
+  private void noToken() {
+    step(
+        "notoken.refused",
+        () -> {
+          UserGroupInformation intruder = UserGroupInformation.createRemoteUser("intruder");
+          return intruder.doAs(
+              (PrivilegedExceptionAction<String>)
+                  () -> {
+                    check(intruder.getTokens().isEmpty(), "intruder holds tokens");
+                    AMRMClient<ContainerRequest> c = AMRMClient.createAMRMClient();
+                    c.init(conf);
+                    c.start();
+                    try {
+                      c.registerApplicationMaster("127.0.0.1", 1, "");
+                      throw new IllegalStateException("a client without a token was accepted");
+                    } catch (IllegalStateException e) {
+                      throw e;
+                    } catch (Exception e) {
+                      String m = String.valueOf(e.getMessage()).split("\n")[0];
+                      return "refused: " + e.getClass().getSimpleName() + ": " + m;
+                    } finally {
+                      c.stop();
+                    }
+                  });
+        });
+  }
+}

@@ -1,0 +1,243 @@
+package spindle.interop;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.security.token.SecretManager.InvalidToken;
+import org.apache.hadoop.security.token.TokenIdentifier;
+import org.apache.hadoop.yarn.api.ContainerManagementProtocol;
+import org.apache.hadoop.yarn.api.protocolrecords.*;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.ContainerState;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.NodeId;
+import org.apache.hadoop.yarn.api.records.SerializedException;
+import org.apache.hadoop.yarn.api.records.Token;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+import org.apache.hadoop.yarn.security.ContainerTokenIdentifier;
+import org.apache.hadoop.yarn.security.NMTokenIdentifier;
+
+/**
+ * ContainerManagementProtocol handler with a real NodeManager's checks: the caller must have
+ * authenticated with an NMToken whose user is its attempt, each container token must carry a valid
+ * password, belong to the NMToken's application, name this node and not be expired. Containers are
+ * tracked (RUNNING until stopped); the RM side learns about completions.
+ */
+final class NmHandler implements ContainerManagementProtocol {
+  private final MiniRm rm;
+  /** Set once the server listens (before READY is printed, so before any call). */
+  volatile NodeId node;
+
+  NmHandler(MiniRm rm) {
+    this.rm = rm;
+  }
+
+  private static NMTokenIdentifier authorize() throws IOException, YarnException {
+    UserGroupInformation ugi = UserGroupInformation.getCurrentUser();
+    for (TokenIdentifier id : ugi.getTokenIdentifiers()) {
+      if (id instanceof NMTokenIdentifier) {
+        NMTokenIdentifier nm = (NMTokenIdentifier) id;
+        if (!ugi.getUserName().equals(nm.getApplicationAttemptId().toString())) {
+          throw new YarnException(
+              "Expected applicationAttemptId: "
+                  + ugi.getUserName()
+                  + "Found: "
+                  + nm.getApplicationAttemptId());
+        }
+        return nm;
+      }
+    }
+    throw new YarnException("Invalid NMToken");
+  }
+
+  private ContainerTokenIdentifier verifyContainerToken(Token token)
+      throws YarnException, InvalidToken {
+    if (token == null || token.getIdentifier() == null) {
+      throw new YarnException("Invalid ContainerToken");
+    }
+    byte[] idBytes = new byte[token.getIdentifier().remaining()];
+    token.getIdentifier().duplicate().get(idBytes);
+    byte[] pass = new byte[token.getPassword().remaining()];
+    token.getPassword().duplicate().get(pass);
+    ContainerTokenIdentifier cti = new ContainerTokenIdentifier();
+    try {
+      cti.readFields(new DataInputStream(new ByteArrayInputStream(idBytes)));
+    } catch (IOException e) {
+      throw new YarnException("Invalid ContainerToken: " + e.getMessage());
+    }
+    if (!Arrays.equals(pass, Common.password(idBytes, Common.CONTAINER_KEY))) {
+      throw new InvalidToken("Invalid container token used for starting container on : " + node);
+    }
+    return cti;
+  }
+
+  @Override
+  public StartContainersResponse startContainers(StartContainersRequest requests)
+      throws YarnException, IOException {
+    NMTokenIdentifier nmId = authorize();
+    List<ContainerId> started = new ArrayList<>();
+    Map<ContainerId, SerializedException> failed = new HashMap<>();
+    synchronized (rm) {
+      for (StartContainerRequest r : requests.getStartContainerRequests()) {
+        ContainerTokenIdentifier cti = verifyContainerToken(r.getContainerToken());
+        ContainerId cid = cti.getContainerID();
+        ApplicationAttemptId tokenAttempt = nmId.getApplicationAttemptId();
+        String problem = null;
+        if (!tokenAttempt.getApplicationId().equals(cid.getApplicationAttemptId().getApplicationId())) {
+          problem =
+              "Unauthorized request to start container. \nNMToken for application attempt : "
+                  + tokenAttempt
+                  + " was used for starting container with container token issued for application attempt : "
+                  + cid.getApplicationAttemptId();
+        } else if (!node.toString().equals(cti.getNmHostAddress())) {
+          problem =
+              "Unauthorized request to start container. \nThis token is meant for "
+                  + cti.getNmHostAddress()
+                  + ", not for "
+                  + node;
+        } else if (cti.getExpiryTimeStamp() < System.currentTimeMillis()) {
+          problem = "This token is expired. current time is " + System.currentTimeMillis()
+              + " found " + cti.getExpiryTimeStamp();
+        } else if (r.getContainerLaunchContext() == null) {
+          problem = "No ContainerLaunchContext for container " + cid;
+        } else if (rm.nmContainers.containsKey(cid)) {
+          problem = "Container " + cid + " already is running on this node!!";
+        }
+        if (problem != null) {
+          failed.put(cid, SerializedException.newInstance(new YarnException(problem)));
+          continue;
+        }
+        rm.nmContainers.put(cid, new MiniRm.NmContainer(cid, cti.getResource()));
+        started.add(cid);
+      }
+    }
+    return StartContainersResponse.newInstance(new HashMap<String, ByteBuffer>(), started, failed);
+  }
+
+  /** Why this caller may not see or touch a container, or null when it may. */
+  private String refusal(NMTokenIdentifier nmId, ContainerId cid) {
+    if (!nmId.getApplicationAttemptId().getApplicationId().equals(
+        cid.getApplicationAttemptId().getApplicationId())) {
+      return "Unauthorized request to access container "
+          + cid
+          + " of another application; NMToken application attempt : "
+          + nmId.getApplicationAttemptId();
+    }
+    if (!rm.nmContainers.containsKey(cid)) {
+      return "Container " + cid + " is not handled by this NodeManager";
+    }
+    return null;
+  }
+
+  @Override
+  public GetContainerStatusesResponse getContainerStatuses(GetContainerStatusesRequest request)
+      throws YarnException, IOException {
+    NMTokenIdentifier nmId = authorize();
+    List<ContainerStatus> statuses = new ArrayList<>();
+    Map<ContainerId, SerializedException> failed = new HashMap<>();
+    synchronized (rm) {
+      for (ContainerId cid : request.getContainerIds()) {
+        String problem = refusal(nmId, cid);
+        if (problem != null) {
+          failed.put(cid, SerializedException.newInstance(new YarnException(problem)));
+          continue;
+        }
+        MiniRm.NmContainer c = rm.nmContainers.get(cid);
+        ContainerStatus s = ContainerStatus.newInstance(cid, c.state, c.diagnostics, c.exitStatus);
+        s.setCapability(c.resource);
+        statuses.add(s);
+      }
+    }
+    return GetContainerStatusesResponse.newInstance(statuses, failed);
+  }
+
+  @Override
+  public StopContainersResponse stopContainers(StopContainersRequest request)
+      throws YarnException, IOException {
+    NMTokenIdentifier nmId = authorize();
+    List<ContainerId> stopped = new ArrayList<>();
+    Map<ContainerId, SerializedException> failed = new HashMap<>();
+    synchronized (rm) {
+      for (ContainerId cid : request.getContainerIds()) {
+        String problem = refusal(nmId, cid);
+        if (problem != null) {
+          failed.put(cid, SerializedException.newInstance(new YarnException(problem)));
+          continue;
+        }
+        MiniRm.NmContainer c = rm.nmContainers.get(cid);
+        if (c.state != ContainerState.COMPLETE) {
+          c.state = ContainerState.COMPLETE;
+          c.exitStatus = -105; // ContainerExitStatus.KILLED_BY_APPMASTER
+          c.diagnostics = "Container killed by the ApplicationMaster.";
+          rm.containerCompleted(cid, c.exitStatus, c.diagnostics);
+        }
+        stopped.add(cid);
+      }
+    }
+    return StopContainersResponse.newInstance(stopped, failed);
+  }
+
+  private static YarnException notServed(String what) {
+    return new YarnException(what + " is not served by the interop harness NodeManager");
+  }
+
+  @Override
+  public IncreaseContainersResourceResponse increaseContainersResource(
+      IncreaseContainersResourceRequest request) throws YarnException {
+    throw notServed("increaseContainersResource");
+  }
+
+  @Override
+  public ContainerUpdateResponse updateContainer(ContainerUpdateRequest request)
+      throws YarnException {
+    throw notServed("updateContainer");
+  }
+
+  @Override
+  public SignalContainerResponse signalToContainer(SignalContainerRequest request)
+      throws YarnException {
+    throw notServed("signalToContainer");
+  }
+
+  @Override
+  public ResourceLocalizationResponse localize(ResourceLocalizationRequest request)
+      throws YarnException {
+    throw notServed("localize");
+  }
+
+  @Override
+  public ReInitializeContainerResponse reInitializeContainer(ReInitializeContainerRequest request)
+      throws YarnException {
+    throw notServed("reInitializeContainer");
+  }
+
+  @Override
+  public RestartContainerResponse restartContainer(ContainerId containerId) throws YarnException {
+    throw notServed("restartContainer");
+  }
+
+  @Override
+  public RollbackResponse rollbackLastReInitialization(ContainerId containerId)
+      throws YarnException {
+    throw notServed("rollbackLastReInitialization");
+  }
+
+  @Override
+  public CommitResponse commitLastReInitialization(ContainerId containerId) throws YarnException {
+    throw notServed("commitLastReInitialization");
+  }
+
+  @Override
+  public GetLocalizationStatusesResponse getLocalizationStatuses(
+      GetLocalizationStatusesRequest request) throws YarnException {
+    throw notServed("getLocalizationStatuses");
+  }
+}

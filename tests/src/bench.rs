@@ -1,0 +1,80 @@
+//! `JavaBench`: sequential small-call throughput of Hadoop's Java IPC client.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::error::{HarnessError, Result};
+use crate::process::JavaCommand;
+
+/// Which call to repeat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BenchMode {
+    /// `allocate` with an empty ask over SASL TOKEN auth (needs the AMRMToken file).
+    Allocate,
+    /// `getApplicationReport` over SIMPLE auth.
+    Report,
+}
+
+/// One benchmark run's numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchResult {
+    /// Calls made in the measured period.
+    pub calls: u64,
+    /// Length of the measured period.
+    pub seconds: f64,
+    /// Throughput.
+    pub calls_per_s: f64,
+    /// Median latency, microseconds.
+    pub p50_us: f64,
+    /// 99th percentile latency, microseconds.
+    pub p99_us: f64,
+}
+
+/// Runs `JavaBench` against `addr` (warm-up, then `seconds` of sequential calls).
+pub async fn run_java_bench(
+    mode: BenchMode,
+    addr: SocketAddr,
+    token_file: Option<&Path>,
+    warmup: Duration,
+    seconds: Duration,
+) -> Result<BenchResult> {
+    let mut cmd = JavaCommand::new("spindle.interop.JavaBench")
+        .arg(match mode {
+            BenchMode::Allocate => "allocate",
+            BenchMode::Report => "report",
+        })
+        .arg(addr.to_string());
+    cmd.jvm_flags = vec!["-Xmx384m".into(), "-Djava.net.preferIPv4Stack=true".into()];
+    if let Some(t) = token_file {
+        cmd = cmd.arg(t);
+    }
+    let mut p = cmd
+        .arg("--warmup-s")
+        .arg(warmup.as_secs_f64().to_string())
+        .arg("--seconds")
+        .arg(seconds.as_secs_f64().to_string())
+        .spawn()
+        .await?;
+    let line = p
+        .wait_for("RESULT ", warmup + seconds + Duration::from_secs(90))
+        .await?;
+    parse_result(&line)
+}
+
+/// Parses `RESULT mode=.. calls=.. seconds=.. calls_per_s=.. p50_us=.. p99_us=..`.
+pub fn parse_result(line: &str) -> Result<BenchResult> {
+    let get = |k: &str| -> Result<f64> {
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(k).and_then(|v| v.strip_prefix('=')))
+            .and_then(|v| v.parse::<f64>().ok())
+            .ok_or_else(|| HarnessError::Protocol(format!("no numeric {k} in `{line}`")))
+    };
+    Ok(BenchResult {
+        calls: get("calls")? as u64,
+        seconds: get("seconds")?,
+        calls_per_s: get("calls_per_s")?,
+        p50_us: get("p50_us")?,
+        p99_us: get("p99_us")?,
+    })
+}

@@ -1,0 +1,63 @@
+//! The one error type of the interop support library.
+
+use std::path::PathBuf;
+
+/// What went wrong while preparing or driving a Java harness process.
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    /// Hadoop's jars could not be found or fetched.
+    #[error(
+        "Hadoop jars unavailable: {0} (set SPINDLE_HADOOP_JARS to a folder holding hadoop-client-api-*.jar, or run scripts/interop-deps.sh)"
+    )]
+    Jars(String),
+    /// `javac` failed on the harness sources.
+    #[error("compiling the Java harness failed ({status}):\n{output}")]
+    Compile {
+        /// javac's exit status (or why it did not finish).
+        status: String,
+        /// javac's combined output.
+        output: String,
+    },
+    /// Another process held the harness cache lock for too long.
+    #[error("timed out waiting for the harness cache lock {0}")]
+    Lock(PathBuf),
+    /// A harness process could not be started.
+    #[error(
+        "could not start `{program}`: {source} (is a JDK 17+ installed? scripts/interop-deps.sh installs one)"
+    )]
+    Spawn {
+        /// The program that failed to start.
+        program: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A wait ran out of time.
+    #[error("timed out after {seconds:.1} s waiting for {what}; harness stderr (tail):\n{stderr}")]
+    Timeout {
+        /// What was awaited.
+        what: String,
+        /// How long we waited.
+        seconds: f64,
+        /// The last part of the process's stderr.
+        stderr: String,
+    },
+    /// The harness process ended (or closed stdout) before giving what we waited for.
+    #[error("harness process ended while waiting for {what} ({status}); stderr (tail):\n{stderr}")]
+    Exited {
+        /// What was awaited.
+        what: String,
+        /// Its exit status, if known.
+        status: String,
+        /// The last part of the process's stderr.
+        stderr: String,
+    },
+    /// The harness printed something we could not understand.
+    #[error("harness protocol error: {0}")]
+    Protocol(String),
+    /// A file-system or pipe error.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Result alias for this crate.
+pub type Result<T, E = HarnessError> = std::result::Result<T, E>;

@@ -1,0 +1,125 @@
+//! `ProtoRoundTrip`: fully populated samples from Hadoop's generated protobuf classes, and checks
+//! that bytes we produce parse back into the same message with no unknown fields.
+
+use std::time::Duration;
+
+use crate::error::{HarnessError, Result};
+use crate::process::{JavaCommand, JavaProcess, READY_TIMEOUT};
+
+const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Hadoop's verdict on bytes we sent back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Parsed, no unknown fields, equal to the sample.
+    Same,
+    /// What differs (dropped or changed fields, unknown fields, parse errors).
+    Diff(String),
+}
+
+/// A running `spindle.interop.ProtoRoundTrip` session.
+pub struct ProtoRoundTrip {
+    process: JavaProcess,
+}
+
+impl ProtoRoundTrip {
+    /// Starts the JVM and waits until it has loaded every message class.
+    pub async fn start() -> Result<Self> {
+        let mut process = JavaCommand::new("spindle.interop.ProtoRoundTrip")
+            .spawn()
+            .await?;
+        process.wait_for("READY ", READY_TIMEOUT).await?;
+        Ok(ProtoRoundTrip { process })
+    }
+
+    async fn ask(&mut self, line: &str, reply: &str) -> Result<String> {
+        let got = self.process.request(line, REPLY_TIMEOUT).await?;
+        if let Some(rest) = got.strip_prefix(reply) {
+            return Ok(rest.to_string());
+        }
+        Err(HarnessError::Protocol(format!(
+            "`{}` answered `{got}`",
+            line.split(' ').take(2).collect::<Vec<_>>().join(" ")
+        )))
+    }
+
+    /// Full names of every message Hadoop's jar defines (`hadoop.yarn.ContainerProto`, ...).
+    pub async fn names(&mut self) -> Result<Vec<String>> {
+        Ok(self
+            .ask("LIST", "NAMES ")
+            .await?
+            .split_whitespace()
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// The serialized, fully populated sample of a message.
+    pub async fn sample(&mut self, name: &str) -> Result<Vec<u8>> {
+        let h = self.ask(&format!("SAMPLE {name}"), "SAMPLE ").await?;
+        hex::decode(h.trim())
+            .map_err(|e| HarnessError::Protocol(format!("sample of {name} is not hex: {e}")))
+    }
+
+    /// Parses `bytes` with Hadoop's class for `name` and compares it with the sample.
+    pub async fn check(&mut self, name: &str, bytes: &[u8]) -> Result<Verdict> {
+        let got = self
+            .process
+            .request(
+                &format!("CHECK {name} {}", hex::encode(bytes)),
+                REPLY_TIMEOUT,
+            )
+            .await?;
+        if got == "OK" {
+            Ok(Verdict::Same)
+        } else if let Some(d) = got.strip_prefix("DIFF ") {
+            Ok(Verdict::Diff(d.to_string()))
+        } else {
+            Err(HarnessError::Protocol(format!(
+                "CHECK {name} answered `{got}`"
+            )))
+        }
+    }
+}
+
+/// Removes every top-level occurrence of field `number` from a serialized message (a test helper:
+/// it shows that a dropped field is noticed). Fails on malformed input.
+pub fn without_field(bytes: &[u8], number: u32) -> Result<Vec<u8>> {
+    let bad = |what: &str| HarnessError::Protocol(format!("malformed protobuf: {what}"));
+    let varint = |b: &[u8], pos: &mut usize| -> Result<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *b.get(*pos).ok_or_else(|| bad("truncated varint"))?;
+            *pos += 1;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(bad("varint too long"))
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let start = pos;
+        let key = varint(bytes, &mut pos)?;
+        match key & 7 {
+            0 => {
+                varint(bytes, &mut pos)?;
+            }
+            1 => pos += 8,
+            2 => {
+                let len = usize::try_from(varint(bytes, &mut pos)?).map_err(|_| bad("length"))?;
+                pos = pos.checked_add(len).ok_or_else(|| bad("length"))?;
+            }
+            5 => pos += 4,
+            w => return Err(bad(&format!("unsupported wire type {w}"))),
+        }
+        if pos > bytes.len() {
+            return Err(bad("field runs past the end"));
+        }
+        if (key >> 3) != u64::from(number) {
+            out.extend_from_slice(&bytes[start..pos]);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,103 @@
+//! `JavaYarnServers`: Hadoop's real IPC servers for the three YARN protocols, with the harness's
+//! stateful RM/NM handlers behind them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::error::{HarnessError, Result};
+use crate::process::{JavaCommand, JavaProcess, READY_TIMEOUT};
+
+/// A security token as the harness printed it (`FACT <prefix>_{identifier,password,kind,service}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenFacts {
+    /// Serialized token identifier (a YARN `*TokenIdentifierProto`).
+    pub identifier: Vec<u8>,
+    /// HMAC-SHA1 of the identifier under the harness's master key.
+    pub password: Vec<u8>,
+    /// Token kind, e.g. `YARN_AM_RM_TOKEN`.
+    pub kind: String,
+    /// Token service, `ip:port`.
+    pub service: String,
+}
+
+impl TokenFacts {
+    fn read(p: &JavaProcess, prefix: &str) -> Result<Self> {
+        Ok(TokenFacts {
+            identifier: p.fact_hex(&format!("{prefix}_identifier"))?,
+            password: p.fact_hex(&format!("{prefix}_password"))?,
+            kind: p.fact(&format!("{prefix}_kind"))?.to_string(),
+            service: p.fact(&format!("{prefix}_service"))?.to_string(),
+        })
+    }
+}
+
+/// A running `spindle.interop.JavaYarnServers` (killed on drop).
+pub struct JavaYarnServers {
+    /// The JVM (for its stderr and any later output).
+    pub process: JavaProcess,
+    /// ApplicationMasterProtocol (SASL TOKEN with AMRMTokens).
+    pub am_addr: SocketAddr,
+    /// ContainerManagementProtocol (SASL TOKEN with NMTokens).
+    pub nm_addr: SocketAddr,
+    /// ApplicationClientProtocol (SIMPLE).
+    pub client_addr: SocketAddr,
+    /// AMRMToken of `appattempt_1700000000000_0001_000001`.
+    pub am_token: TokenFacts,
+    /// AMRMTokens of attempt 1 of applications 2, 3, ... (see [`JavaYarnServers::start_with`]).
+    pub more_am_tokens: Vec<TokenFacts>,
+    /// NMToken of attempt 1 of application 1 for the harness's node.
+    pub nm_token: TokenFacts,
+    /// Credentials file (HDTS) holding `am_token` and `nm_token`.
+    pub token_file: PathBuf,
+    /// The application submitter named in NMTokens and container tokens.
+    pub app_submitter: String,
+    _dir: tempfile::TempDir,
+}
+
+impl JavaYarnServers {
+    /// Starts the servers with one AMRMToken (application 1).
+    pub async fn start() -> Result<Self> {
+        Self::start_with(1).await
+    }
+
+    /// Starts the servers, issuing AMRMTokens for attempt 1 of applications `1..=am_apps`.
+    pub async fn start_with(am_apps: usize) -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let token_file = dir.path().join("tokens.hdts");
+        let mut process = JavaCommand::new("spindle.interop.JavaYarnServers")
+            .arg("--token-file")
+            .arg(&token_file)
+            .arg("--am-apps")
+            .arg(am_apps.max(1).to_string())
+            .spawn()
+            .await?;
+        let ready = process.wait_for("READY ", READY_TIMEOUT).await?;
+        let port = |key: &str| -> Result<SocketAddr> {
+            ready
+                .split_whitespace()
+                .find_map(|kv| kv.strip_prefix(key))
+                .and_then(|p| p.parse::<u16>().ok())
+                .map(|p| SocketAddr::from(([127, 0, 0, 1], p)))
+                .ok_or_else(|| HarnessError::Protocol(format!("no {key}<port> in `{ready}`")))
+        };
+        let (am_addr, nm_addr, client_addr) = (port("am=")?, port("nm=")?, port("client=")?);
+        let am_token = TokenFacts::read(&process, "am_token")?;
+        let more_am_tokens = (2..=am_apps)
+            .map(|i| TokenFacts::read(&process, &format!("am_token_{i}")))
+            .collect::<Result<Vec<_>>>()?;
+        let nm_token = TokenFacts::read(&process, "nm_token")?;
+        let app_submitter = process.fact("app_submitter")?.to_string();
+        Ok(JavaYarnServers {
+            process,
+            am_addr,
+            nm_addr,
+            client_addr,
+            am_token,
+            more_am_tokens,
+            nm_token,
+            token_file,
+            app_submitter,
+            _dir: dir,
+        })
+    }
+}
