@@ -22,7 +22,7 @@ fn every_scenario_passes() {
     collect(&root, &mut files);
     files.sort();
     assert!(
-        files.len() >= 5,
+        files.len() >= 30,
         "expected the shared examples plus at least 25 own scenarios, found {}",
         files.len()
     );

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::ScenarioError;
 use super::format::*;
 use crate::allocator::{
-    Action, AllocateRequest, Allocator, LossReasonQuery, RecoveredContainer, TargetUpdate,
+    Action, AllocateRequest, Allocator, LossReasonQuery, Notice, RecoveredContainer, TargetUpdate,
 };
 use crate::completion::ExecutorExit;
 use crate::config::{
@@ -48,6 +48,11 @@ pub fn run_scenario(text: &str) -> Result<Outcome, ScenarioError> {
         let file: PlacementFile = parse(value, "the placement scenario")?;
         Ok(run_placement(file))
     } else {
+        if let Some(config) = obj.get("config") {
+            // Parse the config alone first so that a bad value names its key.
+            step_value::<ScenarioConfig>(config.clone(), "config")
+                .map_err(ScenarioError::Malformed)?;
+        }
         let file: AllocatorFile = parse(value, "the allocator scenario")?;
         run_allocator(file)
     }
@@ -276,6 +281,8 @@ impl World {
                     self.launch_timeouts.push(executor_id)
                 }
                 Action::FailApplication { .. } => {}
+                // The default-rack warning is about the configuration, not odd input.
+                Action::Notice(Notice::DefaultRackCollapse) => {}
                 Action::Notice(_) => self.notices += 1,
             }
         }
@@ -315,8 +322,26 @@ fn run_allocator(file: AllocatorFile) -> Result<Outcome, ScenarioError> {
     })
 }
 
+/// Deserializes `v`; on failure, names the first key of an object whose value alone fails
+/// (serde's own message lacks the path for type errors).
 fn step_value<T: DeserializeOwned>(v: Value, key: &str) -> Result<T, String> {
-    serde_json::from_value(v).map_err(|e| format!("{key}: {e}"))
+    match serde_json::from_value::<T>(v.clone()) {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            if let Value::Object(m) = &v {
+                for (k, x) in m {
+                    let mut one = Map::new();
+                    one.insert(k.clone(), x.clone());
+                    if let Err(e1) = serde_json::from_value::<T>(Value::Object(one))
+                        && !e1.to_string().starts_with("missing field")
+                    {
+                        return Err(format!("{key}.{k}: {e1}"));
+                    }
+                }
+            }
+            Err(format!("{key}: {e}"))
+        }
+    }
 }
 
 fn set_clock(w: &mut World, at: Option<Value>) -> Result<(), String> {
