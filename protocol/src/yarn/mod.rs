@@ -1,5 +1,44 @@
-//! Typed YARN protocols on top of [`crate::ipc`]: helpers on the records ([`records`]),
-//! error mapping ([`error`]), clients ([`am`], [`nm`], [`client`]) and server traits with
-//! their [`crate::ipc::Service`] adapters ([`server`]).
+//! Typed YARN protocols on top of [`crate::ipc`].
+//!
+//! * [`records`]: helpers on the records (resources, asks, exit statuses, URLs, ...).
+//! * [`error`]: [`YarnError`], remote failures sorted by Java class.
+//! * Clients: [`am::AmRmClient`] (ApplicationMasterProtocol), [`nm::ContainerManagerClient`]
+//!   (ContainerManagementProtocol), [`client::ApplicationClient`] (ApplicationClientProtocol).
+//! * Servers: [`server`] holds one trait per protocol and the [`crate::ipc::Service`] adapters
+//!   that decode requests, enforce per-call authentication and encode replies; [`secret`] holds
+//!   the AMRMToken and NMToken secret managers a mini RM/NM needs.
 
+pub mod am;
+pub mod client;
+pub mod error;
+pub mod nm;
 pub mod records;
+pub mod secret;
+pub mod server;
+
+pub use error::YarnError;
+
+use crate::ipc::ClientAuth;
+use crate::token::Token;
+
+/// `declaringClassProtocolName` of ApplicationMasterProtocol (RM scheduler port, 8030).
+pub const APPLICATION_MASTER_PROTOCOL: &str =
+    "org.apache.hadoop.yarn.api.ApplicationMasterProtocolPB";
+/// `declaringClassProtocolName` of ApplicationClientProtocol (RM client port, 8032).
+pub const APPLICATION_CLIENT_PROTOCOL: &str =
+    "org.apache.hadoop.yarn.api.ApplicationClientProtocolPB";
+/// `declaringClassProtocolName` of ContainerManagementProtocol (NM port).
+pub const CONTAINER_MANAGEMENT_PROTOCOL: &str =
+    "org.apache.hadoop.yarn.api.ContainerManagementProtocolPB";
+/// Protocol version of every YARN protocol.
+pub const YARN_PROTOCOL_VERSION: u64 = 1;
+
+/// SASL TOKEN authentication with `token`; `fallback_user` is used only if the server offers
+/// SIMPLE alone.
+pub fn token_auth(token: &Token, fallback_user: impl Into<String>) -> ClientAuth {
+    ClientAuth::Token {
+        identifier: token.identifier.clone(),
+        password: token.password.clone(),
+        user: fallback_user.into(),
+    }
+}

@@ -1,0 +1,179 @@
+//! [`YarnError`]: the failures of a YARN call, sorted into what callers react to while keeping
+//! the Java exception class name of every remote error.
+
+use crate::ipc::{IpcError, RemoteError};
+
+/// Java class of "the AM is not registered (any more)" (RM restart or failover).
+pub const APPLICATION_MASTER_NOT_REGISTERED: &str =
+    "org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException";
+/// Java class of "the attempt is gone".
+pub const APPLICATION_ATTEMPT_NOT_FOUND: &str =
+    "org.apache.hadoop.yarn.exceptions.ApplicationAttemptNotFoundException";
+/// Java class of "no such application".
+pub const APPLICATION_NOT_FOUND: &str =
+    "org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException";
+/// Java class of a rejected resource request.
+pub const INVALID_RESOURCE_REQUEST: &str =
+    "org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException";
+/// Java class of a malformed AM request (bad response id, registered twice, ...).
+pub const INVALID_APPLICATION_MASTER_REQUEST: &str =
+    "org.apache.hadoop.yarn.exceptions.InvalidApplicationMasterRequestException";
+/// Java class of a release of a container the AM does not own.
+pub const INVALID_CONTAINER_RELEASE: &str =
+    "org.apache.hadoop.yarn.exceptions.InvalidContainerReleaseException";
+/// Java class of a token the server does not accept.
+pub const INVALID_TOKEN: &str = "org.apache.hadoop.security.token.SecretManager$InvalidToken";
+/// Java class of an authorization failure.
+pub const ACCESS_CONTROL: &str = "org.apache.hadoop.security.AccessControlException";
+/// Java class of a generic YARN failure.
+pub const YARN_EXCEPTION: &str = "org.apache.hadoop.yarn.exceptions.YarnException";
+
+/// Why a YARN call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum YarnError {
+    /// `ApplicationMasterNotRegisteredException`: register again, re-send all outstanding asks,
+    /// releases and blacklist, then allocate again.
+    #[error("application master not registered: {0}")]
+    NotRegistered(RemoteError),
+    /// `ApplicationAttemptNotFoundException`: the attempt is gone; the AM should exit.
+    #[error("application attempt not found: {0}")]
+    AttemptNotFound(RemoteError),
+    /// `ApplicationNotFoundException`.
+    #[error("application not found: {0}")]
+    ApplicationNotFound(RemoteError),
+    /// `InvalidResourceRequestException`.
+    #[error("invalid resource request: {0}")]
+    InvalidResourceRequest(RemoteError),
+    /// `InvalidApplicationMasterRequestException` (e.g. wrong response id, registered twice).
+    #[error("invalid application master request: {0}")]
+    InvalidApplicationMasterRequest(RemoteError),
+    /// `InvalidContainerReleaseException`.
+    #[error("invalid container release: {0}")]
+    InvalidContainerRelease(RemoteError),
+    /// `SecretManager$InvalidToken`: the token was refused (expired, unknown key, ...).
+    #[error("invalid token: {0}")]
+    InvalidToken(RemoteError),
+    /// `AccessControlException`: the call needs other credentials (e.g. no AMRMToken).
+    #[error("access denied: {0}")]
+    AccessDenied(RemoteError),
+    /// SASL authentication failed (wrong password, no acceptable mechanism, ...).
+    #[error("authentication failed: {0}")]
+    Authentication(IpcError),
+    /// Any other exception the server reported.
+    #[error("{0}")]
+    Other(RemoteError),
+    /// The call did not complete: connect failure, timeout, connection lost, protocol error.
+    #[error("{0}")]
+    Transport(IpcError),
+}
+
+impl YarnError {
+    /// The remote error, when the server reported one.
+    pub fn remote(&self) -> Option<&RemoteError> {
+        match self {
+            YarnError::NotRegistered(r)
+            | YarnError::AttemptNotFound(r)
+            | YarnError::ApplicationNotFound(r)
+            | YarnError::InvalidResourceRequest(r)
+            | YarnError::InvalidApplicationMasterRequest(r)
+            | YarnError::InvalidContainerRelease(r)
+            | YarnError::InvalidToken(r)
+            | YarnError::AccessDenied(r)
+            | YarnError::Other(r) => Some(r),
+            YarnError::Authentication(e) | YarnError::Transport(e) => e.remote(),
+        }
+    }
+
+    /// The Java exception class name, when the server reported one.
+    pub fn class_name(&self) -> Option<&str> {
+        self.remote().map(|r| r.class_name.as_str())
+    }
+
+    /// Sorts a remote error by its class.
+    pub fn from_remote(remote: RemoteError) -> YarnError {
+        let simple = remote
+            .class_name
+            .rsplit(['.', '$'])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        match simple.as_str() {
+            "ApplicationMasterNotRegisteredException" => YarnError::NotRegistered(remote),
+            "ApplicationAttemptNotFoundException" => YarnError::AttemptNotFound(remote),
+            "ApplicationNotFoundException" => YarnError::ApplicationNotFound(remote),
+            "InvalidResourceRequestException" => YarnError::InvalidResourceRequest(remote),
+            "InvalidApplicationMasterRequestException" => {
+                YarnError::InvalidApplicationMasterRequest(remote)
+            }
+            "InvalidContainerReleaseException" => YarnError::InvalidContainerRelease(remote),
+            "InvalidToken" => YarnError::InvalidToken(remote),
+            "AccessControlException" | "AuthorizationException" => YarnError::AccessDenied(remote),
+            _ => YarnError::Other(remote),
+        }
+    }
+
+    /// Whether retrying the same call later may succeed (transport failures only; a FATAL
+    /// remote error closed the connection but is not retriable by itself).
+    pub fn is_transport(&self) -> bool {
+        matches!(self, YarnError::Transport(_))
+    }
+}
+
+impl From<IpcError> for YarnError {
+    fn from(e: IpcError) -> Self {
+        if let IpcError::Remote(r) = &e {
+            let sorted = YarnError::from_remote(r.clone());
+            if !matches!(sorted, YarnError::Other(_)) {
+                return sorted;
+            }
+        }
+        if e.is_auth_failure() {
+            return YarnError::Authentication(e);
+        }
+        match e {
+            IpcError::Remote(r) => YarnError::Other(r),
+            other => YarnError::Transport(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn remote(class: &str, code: Option<i32>, fatal: bool) -> RemoteError {
+        RemoteError {
+            class_name: class.into(),
+            message: "msg".into(),
+            code,
+            fatal,
+        }
+    }
+
+    #[test]
+    fn sorts_by_class_and_keeps_it() {
+        let e = YarnError::from(IpcError::Remote(remote(
+            APPLICATION_MASTER_NOT_REGISTERED,
+            Some(1),
+            false,
+        )));
+        assert!(matches!(e, YarnError::NotRegistered(_)));
+        assert_eq!(e.class_name(), Some(APPLICATION_MASTER_NOT_REGISTERED));
+        let e = YarnError::from(IpcError::Remote(remote(INVALID_TOKEN, Some(15), true)));
+        assert!(matches!(e, YarnError::InvalidToken(_)));
+        let e = YarnError::from(IpcError::Remote(remote(
+            "javax.security.sasl.SaslException",
+            Some(15),
+            true,
+        )));
+        assert!(matches!(e, YarnError::Authentication(_)));
+        assert_eq!(e.class_name(), Some("javax.security.sasl.SaslException"));
+        let e = YarnError::from(IpcError::Remote(remote(YARN_EXCEPTION, Some(1), false)));
+        assert!(matches!(e, YarnError::Other(_)));
+        let e = YarnError::from(IpcError::Protocol("bad frame".into()));
+        assert!(e.is_transport());
+        assert_eq!(e.class_name(), None);
+        let e = YarnError::from(IpcError::Auth("no mechanism".into()));
+        assert!(matches!(e, YarnError::Authentication(_)));
+    }
+}
