@@ -89,6 +89,9 @@ pub struct RpcRequestHeaderProto {
     /// f9 `routerFederatedState` (HDFS RBF only).
     #[prost(bytes = "vec", optional, tag = "9")]
     pub router_federated_state: Option<Vec<u8>>,
+    /// f10 `authorizationHeader` (new in Hadoop 3.5; Spindle never sends it).
+    #[prost(bytes = "vec", optional, tag = "10")]
+    pub authorization_header: Option<Vec<u8>>,
 }
 
 /// `RpcResponseHeaderProto.RpcStatusProto`.
