@@ -218,7 +218,8 @@ public final class ProtoRoundTrip {
       case DOUBLE:
         return 0.25 + n + i;
       case BOOLEAN:
-        return !(Boolean) f.getDefaultValue();
+        // repeated fields have no default: use true, false
+        return f.isRepeated() ? i == 0 : !(Boolean) f.getDefaultValue();
       case STRING:
         return f.getName() + "#" + i + "-\u00e9";
       case BYTE_STRING:
@@ -226,7 +227,8 @@ public final class ProtoRoundTrip {
       case ENUM:
         {
           List<EnumValueDescriptor> values = f.getEnumType().getValues();
-          EnumValueDescriptor def = (EnumValueDescriptor) f.getDefaultValue();
+          EnumValueDescriptor def =
+              f.isRepeated() ? values.get(0) : (EnumValueDescriptor) f.getDefaultValue();
           List<EnumValueDescriptor> others = new ArrayList<>();
           for (EnumValueDescriptor v : values) {
             if (v.getNumber() != def.getNumber()) {
