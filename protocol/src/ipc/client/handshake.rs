@@ -52,9 +52,9 @@ pub(crate) async fn establish(
         ),
     };
     write_half.write_all(&header::preamble(auth_byte)).await?;
-    let codec = FrameCodec::new(config.max_response_len);
-    let mut reader = FramedRead::new(read_half, codec.clone());
-    let mut writer = FramedWrite::new(write_half, codec);
+    // Responses are bounded by our limit; requests by the server's (default) one.
+    let mut reader = FramedRead::new(read_half, FrameCodec::new(config.max_response_len));
+    let mut writer = FramedWrite::new(write_half, FrameCodec::default());
 
     let outcome = match token {
         None => SaslOutcome::Simple,

@@ -1,0 +1,78 @@
+//! The client pings (callId −4, header only, real clientId) while a call is outstanding and
+//! the connection is quiet, and not when nothing is outstanding.
+
+mod ipc_support;
+
+use std::time::Duration;
+
+use bytes::BytesMut;
+use ipc_support::*;
+use prost::Message;
+use spindle_protocol::ipc::frame::{FrameBuilder, FrameParts};
+use spindle_protocol::ipc::{ClientAuth, IpcClient, header};
+use spindle_protocol::proto::rpc::{RpcRequestHeaderProto, RpcStatusProto};
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpListener;
+
+#[tokio::test]
+async fn pings_while_a_call_is_outstanding() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let fake = tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut preamble = [0u8; 7];
+        s.read_exact(&mut preamble).await.unwrap();
+        let mut buf = BytesMut::new();
+        let _context = read_frame(&mut s, &mut buf).await.unwrap();
+        let call = read_frame(&mut s, &mut buf).await.unwrap();
+        let call_header: RpcRequestHeaderProto = FrameParts::new(call).expect("header").unwrap();
+        // Stay silent and count pings for a while.
+        let mut pings = 0;
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(500);
+        while let Ok(Some(frame)) =
+            tokio::time::timeout_at(deadline, read_frame(&mut s, &mut buf)).await
+        {
+            let mut parts = FrameParts::new(frame);
+            let h: RpcRequestHeaderProto = parts.expect("header").unwrap();
+            assert_eq!(h.call_id, header::PING_CALL_ID);
+            assert_eq!(h.client_id, call_header.client_id);
+            assert_eq!(h.retry_count, Some(-1));
+            assert!(parts.is_empty(), "a ping is header-only");
+            pings += 1;
+        }
+        let reply = FrameBuilder::new()
+            .message(&header::response_header(
+                call_header.call_id,
+                RpcStatusProto::Success,
+                &call_header.client_id,
+                0,
+            ))
+            .raw(&echo("late").encode_to_vec())
+            .finish();
+        write_frame(&mut s, reply).await;
+        // Nothing outstanding now: no more pings until the client closes (idle).
+        let mut quiet = 0;
+        while let Some(_frame) = read_frame(&mut s, &mut buf).await {
+            quiet += 1;
+        }
+        (pings, quiet)
+    });
+    let mut cfg = client_config(addr, ClientAuth::Simple { user: "a".into() });
+    cfg.ping_interval = Duration::from_millis(100);
+    cfg.max_idle = Duration::from_millis(300);
+    let client = IpcClient::new(cfg);
+    let resp: EchoRequest = tokio::time::timeout(TEST_TIMEOUT, client.call("echo", &echo("x")))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(resp.msg, "late");
+    let (pings, quiet) = tokio::time::timeout(TEST_TIMEOUT, fake)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        (3..=6).contains(&pings),
+        "expected about 4 pings in 500 ms, got {pings}"
+    );
+    assert_eq!(quiet, 0, "no pings without outstanding calls");
+}

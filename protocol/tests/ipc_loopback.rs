@@ -1,0 +1,355 @@
+//! Our client ⇄ our server on loopback: SIMPLE and TOKEN auth, failures, concurrency,
+//! reconnects and timeouts.
+
+mod ipc_support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ipc_support::*;
+use spindle_protocol::ipc::{ClientAuth, IpcClient, IpcError, RetryPolicy, Service};
+use spindle_protocol::proto::rpc::RpcErrorCodeProto;
+
+async fn call(client: &IpcClient, msg: &str) -> Result<EchoResponse, IpcError> {
+    tokio::time::timeout(TEST_TIMEOUT, client.call("echo", &echo(msg)))
+        .await
+        .expect("call hung")
+}
+
+#[tokio::test]
+async fn simple_round_trip() {
+    let (server, _) = echo_server(server_config(false, true)).await;
+    let client = IpcClient::new(client_config(
+        server.local_addr(),
+        ClientAuth::Simple {
+            user: "alice".into(),
+        },
+    ));
+    let resp = call(&client, "hello").await.unwrap();
+    assert_eq!(
+        (resp.msg.as_str(), resp.user.as_str(), resp.auth.as_str()),
+        ("hello", "alice", "simple")
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn token_round_trip() {
+    let (server, _) = echo_server(server_config(true, false)).await;
+    let client = IpcClient::new(client_config(server.local_addr(), token_auth(b"app-1")));
+    let resp = call(&client, "hi").await.unwrap();
+    assert_eq!(
+        (resp.user.as_str(), resp.auth.as_str()),
+        ("user-app-1", "token")
+    );
+    // Second call reuses the authenticated connection.
+    let again = call(&client, "again").await.unwrap();
+    assert_eq!(again.peer_port, resp.peer_port);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn wrong_password_is_an_auth_error() {
+    let (server, _) = echo_server(server_config(true, false)).await;
+    let auth = ClientAuth::Token {
+        identifier: b"app-1".to_vec(),
+        password: b"not the password".to_vec(),
+        user: "u".into(),
+    };
+    let client = IpcClient::new(client_config(server.local_addr(), auth));
+    let err = call(&client, "x").await.unwrap_err();
+    assert!(err.is_auth_failure(), "{err}");
+    let remote = err.remote().expect("server-reported failure");
+    assert!(remote.fatal);
+    assert_eq!(remote.class_name, "javax.security.sasl.SaslException");
+    assert!(remote.message.contains("Mismatched response"), "{remote}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn invalid_token_keeps_java_class() {
+    let (server, _) = echo_server(server_config(true, false)).await;
+    let client = IpcClient::new(client_config(server.local_addr(), token_auth(b"bad-token")));
+    let err = call(&client, "x").await.unwrap_err();
+    assert!(err.remote().unwrap().is("InvalidToken"), "{err}");
+    assert!(err.is_auth_failure());
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn token_client_falls_back_to_simple() {
+    // A server without a secret manager answers NEGOTIATE with SUCCESS (switch to SIMPLE).
+    let (server, _) = echo_server(server_config(false, true)).await;
+    let client = IpcClient::new(client_config(server.local_addr(), token_auth(b"app-1")));
+    let resp = call(&client, "x").await.unwrap();
+    assert_eq!(
+        (resp.user.as_str(), resp.auth.as_str()),
+        ("fallback-user", "simple")
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn simple_client_on_token_only_server_is_refused() {
+    let (server, _) = echo_server(server_config(true, false)).await;
+    let client = IpcClient::new(client_config(
+        server.local_addr(),
+        ClientAuth::Simple {
+            user: "mallory".into(),
+        },
+    ));
+    let err = call(&client, "x").await.unwrap_err();
+    let remote = err.remote().expect("FATAL from server");
+    assert!(remote.is("AccessControlException"), "{err}");
+    assert!(
+        remote
+            .message
+            .contains("SIMPLE authentication is not enabled")
+    );
+    assert!(err.is_auth_failure());
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn errors_keep_the_connection() {
+    let (server, _) = echo_server(server_config(false, true)).await;
+    let client = IpcClient::new(client_config(
+        server.local_addr(),
+        ClientAuth::Simple { user: "a".into() },
+    ));
+    let err = client
+        .call::<_, EchoResponse>("fail", &echo("boom"))
+        .await
+        .unwrap_err();
+    let remote = err.remote().unwrap();
+    assert!(!remote.fatal);
+    assert!(remote.is("YarnException"));
+    assert_eq!(
+        remote.error_code(),
+        Some(RpcErrorCodeProto::ErrorApplication)
+    );
+    assert!(remote.message.contains("boom"));
+
+    let err = client
+        .call::<_, EchoResponse>("nope", &echo(""))
+        .await
+        .unwrap_err();
+    assert!(err.remote().unwrap().is("RpcNoSuchMethodException"));
+    assert_eq!(
+        err.remote().unwrap().error_code(),
+        Some(RpcErrorCodeProto::ErrorNoSuchMethod)
+    );
+    // Still usable.
+    assert_eq!(call(&client, "ok").await.unwrap().msg, "ok");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn unknown_protocol_and_version_mismatch() {
+    let (server, _) = echo_server(server_config(false, true)).await;
+    let auth = ClientAuth::Simple { user: "a".into() };
+    let mut cfg = client_config(server.local_addr(), auth.clone());
+    cfg.protocol = "org.example.NoSuchProtocolPB".into();
+    let err = IpcClient::new(cfg)
+        .call::<_, EchoResponse>("echo", &echo(""))
+        .await
+        .unwrap_err();
+    assert!(
+        err.remote().unwrap().is("RpcNoSuchProtocolException"),
+        "{err}"
+    );
+    assert_eq!(
+        err.remote().unwrap().code,
+        Some(RpcErrorCodeProto::ErrorNoSuchProtocol as i32)
+    );
+
+    let mut cfg = client_config(server.local_addr(), auth);
+    cfg.protocol_version = 2;
+    let err = IpcClient::new(cfg)
+        .call::<_, EchoResponse>("echo", &echo(""))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.remote().unwrap().class_name,
+        "org.apache.hadoop.ipc.RPC$VersionMismatch"
+    );
+    assert_eq!(
+        err.remote().unwrap().code,
+        Some(RpcErrorCodeProto::ErrorRpcVersionMismatch as i32)
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_concurrent_calls_on_one_connection() {
+    let (server, service) = echo_server(server_config(true, false)).await;
+    let client = IpcClient::new(client_config(server.local_addr(), token_auth(b"app-2")));
+    let mut tasks = Vec::new();
+    for i in 0..300u64 {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            // Later calls finish first: responses come back out of order.
+            let req = EchoRequest {
+                msg: format!("m{i}"),
+                delay_ms: (300 - i) % 40,
+            };
+            let resp: EchoResponse = client.call("echo", &req).await.unwrap();
+            assert_eq!(resp.msg, format!("m{i}"));
+            resp.peer_port
+        }));
+    }
+    let mut ports = std::collections::HashSet::new();
+    for t in tasks {
+        ports.insert(
+            tokio::time::timeout(TEST_TIMEOUT, t)
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    assert_eq!(ports.len(), 1, "all calls must share one connection");
+    assert_eq!(service.peers.lock().unwrap().len(), 1);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn call_timeout_then_connection_still_works() {
+    let (server, _) = echo_server(server_config(false, true)).await;
+    let mut cfg = client_config(server.local_addr(), ClientAuth::Simple { user: "a".into() });
+    cfg.call_timeout = Duration::from_millis(200);
+    let client = IpcClient::new(cfg);
+    let slow = EchoRequest {
+        msg: "slow".into(),
+        delay_ms: 600,
+    };
+    let err = client
+        .call::<_, EchoResponse>("echo", &slow)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, IpcError::Timeout { .. }), "{err}");
+    let first = call(&client, "fast").await.unwrap();
+    // The late response to the timed-out call arrives and is dropped quietly.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let second = call(&client, "after").await.unwrap();
+    assert_eq!(
+        first.peer_port, second.peer_port,
+        "connection survived the late response"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn server_restart_client_reconnects() {
+    let (server, service) = echo_server(server_config(true, true)).await;
+    let addr = server.local_addr();
+    let mut cfg = client_config(addr, token_auth(b"app-3"));
+    cfg.retry = RetryPolicy {
+        max_attempts: 40,
+        initial_backoff: Duration::from_millis(25),
+        max_backoff: Duration::from_millis(100),
+    };
+    let client = IpcClient::new(cfg);
+    let before = call(&client, "one").await.unwrap();
+    server.shutdown().await;
+    // Let the client notice the close (a call racing with it would be reported as
+    // ConnectionLost, and retrying it is the caller's choice).
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    // Restart on the same port a bit later; the next call retries its connect until then.
+    let restart = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let mut cfg = server_config(true, true);
+        cfg.bind = addr;
+        let service2 = Arc::new(EchoService::default());
+        spindle_protocol::ipc::IpcServer::bind(cfg, vec![service2 as Arc<dyn Service>])
+            .await
+            .unwrap()
+    });
+    let after = call(&client, "two").await.unwrap();
+    assert_eq!(after.msg, "two");
+    assert_ne!(
+        before.peer_port, after.peer_port,
+        "a new connection was made"
+    );
+    assert_eq!(service.peers.lock().unwrap().len(), 1);
+    restart.await.unwrap().shutdown().await;
+}
+
+#[tokio::test]
+async fn connect_failure_is_bounded() {
+    // Grab a free port and close it again: nothing listens there.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let mut cfg = client_config(addr, ClientAuth::Simple { user: "a".into() });
+    cfg.retry = RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(10),
+    };
+    let err = call(&IpcClient::new(cfg), "x").await.unwrap_err();
+    assert!(
+        matches!(err, IpcError::Connect { attempts: 3, .. }),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn idle_connection_is_closed_and_reopened() {
+    let (server, service) = echo_server(server_config(false, true)).await;
+    let mut cfg = client_config(server.local_addr(), ClientAuth::Simple { user: "a".into() });
+    cfg.max_idle = Duration::from_millis(100);
+    let client = IpcClient::new(cfg);
+    let first = call(&client, "1").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let second = call(&client, "2").await.unwrap();
+    assert_ne!(first.peer_port, second.peer_port);
+    assert_eq!(service.peers.lock().unwrap().len(), 2);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn graceful_shutdown_lets_calls_finish() {
+    let (server, _) = echo_server(server_config(false, true)).await;
+    let client = IpcClient::new(client_config(
+        server.local_addr(),
+        ClientAuth::Simple { user: "a".into() },
+    ));
+    call(&client, "warm-up").await.unwrap();
+    let slow = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            client
+                .call::<_, EchoResponse>(
+                    "echo",
+                    &EchoRequest {
+                        msg: "slow".into(),
+                        delay_ms: 300,
+                    },
+                )
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    tokio::time::timeout(TEST_TIMEOUT, server.shutdown())
+        .await
+        .unwrap();
+    assert_eq!(slow.await.unwrap().unwrap().msg, "slow");
+}
+
+#[tokio::test]
+async fn set_auth_applies_to_new_connections() {
+    let (server, _) = echo_server(server_config(true, false)).await;
+    let client = IpcClient::new(client_config(server.local_addr(), token_auth(b"old")));
+    assert_eq!(call(&client, "x").await.unwrap().user, "user-old");
+    client.set_auth(token_auth(b"new"));
+    assert_eq!(
+        call(&client, "x").await.unwrap().user,
+        "user-old",
+        "existing connection kept"
+    );
+    client.close().await;
+    assert_eq!(call(&client, "x").await.unwrap().user, "user-new");
+    server.shutdown().await;
+}
