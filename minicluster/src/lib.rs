@@ -1,0 +1,1 @@
+//! Embedded YARN-compatible mini cluster (in progress).
