@@ -21,6 +21,16 @@ pub struct TokenFacts {
 }
 
 impl TokenFacts {
+    /// The token as `spindle_protocol`'s type.
+    pub fn to_token(&self) -> spindle_protocol::token::Token {
+        spindle_protocol::token::Token::new(
+            self.identifier.clone(),
+            self.password.clone(),
+            self.kind.clone(),
+            self.service.clone(),
+        )
+    }
+
     fn read(p: &JavaProcess, prefix: &str) -> Result<Self> {
         Ok(TokenFacts {
             identifier: p.fact_hex(&format!("{prefix}_identifier"))?,
@@ -30,6 +40,15 @@ impl TokenFacts {
         })
     }
 }
+
+/// Master key of the harness's AMRMTokens (UTF-8 bytes).
+pub const AMRM_KEY: &[u8] = b"interop-amrm-master-key";
+/// Master key of the harness's NMTokens.
+pub const NMTOKEN_KEY: &[u8] = b"interop-nmtoken-master-key";
+/// Master key of the harness's container tokens.
+pub const CONTAINER_KEY: &[u8] = b"interop-container-master-key";
+/// Cluster timestamp of every id the harness issues.
+pub const CLUSTER_TIMESTAMP: i64 = 1_700_000_000_000;
 
 /// A running `spindle.interop.JavaYarnServers` (killed on drop).
 pub struct JavaYarnServers {
