@@ -5,6 +5,7 @@
 //! * [`compile`]: compile the Java harness under `tests/interop/java/` once, into a cache keyed by a
 //!   hash of its sources.
 //! * [`process`]: run a harness program; read its output with timeouts; kill it on drop.
+//! * [`rust_yarn`]: our servers with a small stateful test cluster behind them.
 //! * [`servers`], [`clients`], [`roundtrip`], [`bench`]: typed wrappers for the harness programs
 //!   `JavaYarnServers`, `JavaYarnClients`, `ProtoRoundTrip` and `JavaBench`.
 
@@ -15,6 +16,7 @@ pub mod error;
 pub mod jars;
 pub mod process;
 pub mod roundtrip;
+pub mod rust_yarn;
 pub mod servers;
 
 pub use error::{HarnessError, Result};

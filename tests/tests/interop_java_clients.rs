@@ -1,0 +1,92 @@
+//! Hadoop's own `YarnClient`, `AMRMClient` and `NMClient` against our servers
+//! (`IpcServer` + the `yarn::server` adapters, with the test cluster's handlers).
+
+use std::time::Duration;
+
+use spindle_tests::clients::run_java_clients;
+use spindle_tests::rust_yarn::RustYarnServers;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hadoop_clients_work_against_our_servers() {
+    let s = RustYarnServers::start().await.expect("start our servers");
+    let run = run_java_clients(
+        s.client_addr,
+        s.am_addr,
+        &s.token_file,
+        &["yarnclient", "amrm", "nm", "amrm-finish", "notoken"],
+        Duration::from_secs(120),
+    )
+    .await
+    .expect("run JavaYarnClients");
+    run.assert_ok(&[
+        "yarnclient.new",
+        "yarnclient.submit",
+        "yarnclient.report",
+        "yarnclient.kill",
+        "yarnclient.missing",
+        "amrm.register",
+        "amrm.allocate",
+        "nm.start",
+        "nm.status",
+        "nm.stop",
+        "amrm.completed",
+        "amrm.finish",
+        "notoken.refused",
+    ]);
+    let refused = run.step("notoken.refused").expect("notoken step");
+    assert!(
+        refused
+            .detail
+            .contains("No AMRMToken found for user intruder"),
+        "{}",
+        run.summary()
+    );
+    assert_eq!(
+        run.step("nm.stop").map(|st| st.detail.as_str()),
+        Some("exit=-105")
+    );
+    assert_eq!(
+        s.cluster.started_containers(),
+        1,
+        "the NM side saw the container start"
+    );
+    s.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_registration_by_a_hadoop_client_is_refused() {
+    let s = RustYarnServers::start().await.expect("start our servers");
+    let first = run_java_clients(
+        s.client_addr,
+        s.am_addr,
+        &s.token_file,
+        &["amrm"],
+        Duration::from_secs(120),
+    )
+    .await
+    .expect("first run");
+    first.assert_ok(&["amrm.register", "amrm.allocate"]);
+    let second = run_java_clients(
+        s.client_addr,
+        s.am_addr,
+        &s.token_file,
+        &["amrm"],
+        Duration::from_secs(120),
+    )
+    .await
+    .expect("second run");
+    let reg = second.step("amrm.register").expect("register step ran");
+    assert!(
+        !reg.ok,
+        "re-registration was accepted:\n{}",
+        second.summary()
+    );
+    assert!(
+        reg.detail
+            .contains("InvalidApplicationMasterRequestException")
+            && reg.detail.contains("already registered"),
+        "the Java client did not get the RM's exception class back:\n{}",
+        second.summary()
+    );
+    s.shutdown().await;
+}
