@@ -63,6 +63,9 @@ struct AttemptState {
 
 struct Scheduler {
     nm_tokens: Arc<NmTokenSecretManager>,
+    amrm: Arc<AmRmTokenSecretManager>,
+    /// Roll the AMRM master key on the next allocate and hand out the new token.
+    roll_amrm_key: std::sync::atomic::AtomicBool,
     attempts: Mutex<HashMap<ApplicationAttemptId, AttemptState>>,
 }
 
@@ -161,6 +164,13 @@ impl ApplicationMasterProtocol for Scheduler {
                 token: Some(token.to_proto()),
             });
         }
+        if self
+            .roll_amrm_key
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            self.amrm.roll_key(2, b"rolled-amrm-master-key".to_vec());
+            resp.am_rm_token = Some(self.amrm.create_token(caller.attempt_id()).to_proto());
+        }
         st.last_response_id = resp.response_id();
         st.last_response = Some(resp.clone());
         Ok(resp)
@@ -188,6 +198,7 @@ impl ApplicationMasterProtocol for Scheduler {
 
 struct Rm {
     server: IpcServer,
+    scheduler: Arc<Scheduler>,
     amrm: Arc<AmRmTokenSecretManager>,
     nm_tokens: Arc<NmTokenSecretManager>,
 }
@@ -201,15 +212,18 @@ async fn start_scheduler() -> Rm {
     ));
     let scheduler = Arc::new(Scheduler {
         nm_tokens: nm_tokens.clone(),
+        amrm: amrm.clone(),
+        roll_amrm_key: Default::default(),
         attempts: Mutex::new(HashMap::new()),
     });
     let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap());
     config.secret_manager = Some(amrm.clone());
     config.allow_simple = true;
-    let services: Vec<Arc<dyn Service>> = vec![Arc::new(AmService::new(scheduler))];
+    let services: Vec<Arc<dyn Service>> = vec![Arc::new(AmService::new(scheduler.clone()))];
     let server = IpcServer::bind(config, services).await.unwrap();
     Rm {
         server,
+        scheduler,
         amrm,
         nm_tokens,
     }
@@ -309,6 +323,63 @@ async fn am_register_allocate_finish() {
         .await
         .unwrap();
     assert!(fin.is_unregistered());
+    rm.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn am_follows_an_amrm_token_roll_over() {
+    let rm = start_scheduler().await;
+    let mut creds = spindle_protocol::credentials::Credentials::new();
+    assert!(matches!(
+        AmRmClient::from_credentials("127.0.0.1:1", &creds, "am"),
+        Err(YarnError::NoToken { .. })
+    ));
+    // The token as the RM puts it in container_tokens: alias and service empty.
+    creds.add_token("", rm.amrm.create_token(attempt(1)));
+    let am =
+        AmRmClient::from_credentials(rm.server.local_addr().to_string(), &creds, "am").unwrap();
+    am.register_application_master(&register_request())
+        .await
+        .unwrap();
+
+    rm.scheduler
+        .roll_amrm_key
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let resp = am
+        .allocate(&AllocateRequestProto {
+            response_id: Some(0),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let rolled = Token::from_proto(resp.am_rm_token.as_ref().unwrap());
+    assert_eq!(rolled.amrm_identifier().unwrap().key_id, 2);
+    assert_eq!(am.current_amrm_token(), Some(rolled));
+
+    // The RM stops accepting the old key; a new connection must use the new token.
+    rm.amrm.retire_key(1);
+    am.ipc().close().await;
+    let resp = am
+        .allocate(&AllocateRequestProto {
+            response_id: Some(1),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(resp.response_id(), 2);
+
+    // The NMToken cache keeps what the RM sends once per node.
+    let mut cache = spindle_protocol::yarn::nm::NmTokenCache::new();
+    let nm = rm
+        .nm_tokens
+        .create_token(attempt(1), nm_node(), "root", nm_node().to_string());
+    let stored = cache.update(&[NMTokenProto {
+        node_id: Some(nm_node().to_proto()),
+        token: Some(nm.to_proto()),
+    }]);
+    assert_eq!(stored, 1);
+    assert_eq!(cache.get("127.0.0.1:28041"), Some(&nm));
+    assert!(cache.get("127.0.0.1:28042").is_none());
     rm.server.shutdown().await;
 }
 

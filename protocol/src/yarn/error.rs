@@ -62,6 +62,12 @@ pub enum YarnError {
     /// Any other exception the server reported.
     #[error("{0}")]
     Other(RemoteError),
+    /// The credentials hold no token of the kind this protocol needs.
+    #[error("no {kind} token in the credentials; YARN needs it for SASL TOKEN authentication")]
+    NoToken {
+        /// The token kind looked for.
+        kind: &'static str,
+    },
     /// The call did not complete: connect failure, timeout, connection lost, protocol error.
     #[error("{0}")]
     Transport(IpcError),
@@ -81,6 +87,7 @@ impl YarnError {
             | YarnError::AccessDenied(r)
             | YarnError::Other(r) => Some(r),
             YarnError::Authentication(e) | YarnError::Transport(e) => e.remote(),
+            YarnError::NoToken { .. } => None,
         }
     }
 
