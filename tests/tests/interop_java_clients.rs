@@ -13,7 +13,14 @@ async fn hadoop_clients_work_against_our_servers() {
         s.client_addr,
         s.am_addr,
         &s.token_file,
-        &["yarnclient", "amrm", "nm", "amrm-finish", "notoken"],
+        &[
+            "yarnclient",
+            "amrm",
+            "nm",
+            "amrm-finish",
+            "notoken",
+            "badtoken",
+        ],
         Duration::from_secs(120),
     )
     .await
@@ -32,6 +39,7 @@ async fn hadoop_clients_work_against_our_servers() {
         "amrm.completed",
         "amrm.finish",
         "notoken.refused",
+        "badtoken.refused",
     ]);
     let refused = run.step("notoken.refused").expect("notoken step");
     assert!(

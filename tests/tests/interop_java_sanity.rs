@@ -34,7 +34,14 @@ async fn hadoop_clients_work_against_the_harness_servers() {
         servers.client_addr,
         servers.am_addr,
         &servers.token_file,
-        &["yarnclient", "amrm", "nm", "amrm-finish", "notoken"],
+        &[
+            "yarnclient",
+            "amrm",
+            "nm",
+            "amrm-finish",
+            "notoken",
+            "badtoken",
+        ],
         Duration::from_secs(120),
     )
     .await
@@ -53,6 +60,7 @@ async fn hadoop_clients_work_against_the_harness_servers() {
         "amrm.completed",
         "amrm.finish",
         "notoken.refused",
+        "badtoken.refused",
     ]);
     let refused = run.step("notoken.refused").expect("notoken step");
     assert!(

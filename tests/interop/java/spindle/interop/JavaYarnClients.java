@@ -43,7 +43,8 @@ import org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException;
  * {@code yarnclient} (new app, submit, report, missing-app error, kill), {@code amrm} (register,
  * ask, allocate until a container and its NMToken arrive), {@code nm} (start, status, stop the
  * container through NMClient; needs {@code amrm}), {@code amrm-finish} (see the stopped container
- * reported, unregister), {@code notoken} (an AMRMClient whose user holds no token is refused).
+ * reported, unregister), {@code notoken} (an AMRMClient whose user holds no token is refused),
+ * {@code badtoken} (an AMRMClient whose AMRMToken has a wrong password fails authentication).
  */
 public final class JavaYarnClients {
   private int ok;
@@ -135,6 +136,9 @@ public final class JavaYarnClients {
           break;
         case "notoken":
           c.noToken();
+          break;
+        case "badtoken":
+          c.badToken();
           break;
         default:
           c.step(s, () -> {
@@ -368,6 +372,51 @@ public final class JavaYarnClients {
                     } catch (Exception e) {
                       String m = String.valueOf(e.getMessage()).split("\n")[0];
                       return "refused: " + e.getClass().getSimpleName() + ": " + m;
+                    } finally {
+                      c.stop();
+                    }
+                  });
+        });
+  }
+
+  private void badToken() {
+    step(
+        "badtoken.refused",
+        () -> {
+          org.apache.hadoop.security.token.Token<?> good = null;
+          for (org.apache.hadoop.security.token.Token<?> t :
+              UserGroupInformation.getCurrentUser().getTokens()) {
+            if (t.getKind().equals(org.apache.hadoop.yarn.security.AMRMTokenIdentifier.KIND_NAME)) {
+              good = t;
+            }
+          }
+          check(good != null, "no AMRMToken in HADOOP_TOKEN_FILE_LOCATION");
+          byte[] pass = good.getPassword().clone();
+          pass[0] ^= 0x5a;
+          org.apache.hadoop.security.token.Token<?> bad =
+              new org.apache.hadoop.security.token.Token<>(
+                  good.getIdentifier(), pass, good.getKind(), good.getService());
+          UserGroupInformation ugi =
+              UserGroupInformation.createRemoteUser("appattempt_with_a_bad_token");
+          ugi.addToken(bad);
+          return ugi.doAs(
+              (PrivilegedExceptionAction<String>)
+                  () -> {
+                    AMRMClient<ContainerRequest> c = AMRMClient.createAMRMClient();
+                    c.init(conf);
+                    c.start();
+                    try {
+                      c.registerApplicationMaster("127.0.0.1", 1, "");
+                      throw new IllegalStateException("a token with a wrong password was accepted");
+                    } catch (IllegalStateException e) {
+                      throw e;
+                    } catch (Exception e) {
+                      Throwable root = e;
+                      while (root.getCause() != null && root.getCause() != root) {
+                        root = root.getCause();
+                      }
+                      String m = String.valueOf(root.getMessage()).split("\n")[0];
+                      return "refused: " + root.getClass().getSimpleName() + ": " + m;
                     } finally {
                       c.stop();
                     }
