@@ -70,6 +70,12 @@ async fn hadoop_clients_work_against_the_harness_servers() {
         "{}",
         run.summary()
     );
+    let bad = run.step("badtoken.refused").expect("badtoken step");
+    assert!(
+        bad.detail.contains("DIGEST-MD5") && bad.detail.contains("Mismatched response"),
+        "a wrong AMRMToken password must fail SASL as Hadoop's server fails it:\n{}",
+        run.summary()
+    );
     assert_eq!(
         run.step("nm.stop").map(|s| s.detail.as_str()),
         Some("exit=-105")
