@@ -613,3 +613,170 @@ impl<T: ApplicationClientProtocol> Service for ClientService<T> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::rpc::RpcErrorCodeProto;
+    use crate::yarn::error::ACCESS_CONTROL;
+
+    /// Answers every call with an empty reply and counts the calls that got through.
+    #[derive(Default)]
+    struct Counting {
+        calls: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Counting {
+        fn hit(&self) {
+            self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    impl ApplicationMasterProtocol for Counting {
+        async fn register_application_master(
+            &self,
+            _c: AmCaller,
+            _r: RegisterApplicationMasterRequestProto,
+        ) -> Result<RegisterApplicationMasterResponseProto, ServiceError> {
+            self.hit();
+            Ok(Default::default())
+        }
+        async fn allocate(
+            &self,
+            c: AmCaller,
+            _r: AllocateRequestProto,
+        ) -> Result<AllocateResponseProto, ServiceError> {
+            self.hit();
+            Ok(AllocateResponseProto {
+                response_id: Some(c.attempt_id().attempt_id),
+                ..Default::default()
+            })
+        }
+        async fn finish_application_master(
+            &self,
+            _c: AmCaller,
+            _r: FinishApplicationMasterRequestProto,
+        ) -> Result<FinishApplicationMasterResponseProto, ServiceError> {
+            self.hit();
+            Ok(Default::default())
+        }
+    }
+
+    fn ctx(user: &str, auth: CallerAuth) -> CallContext {
+        CallContext {
+            user: user.into(),
+            auth,
+            protocol: APPLICATION_MASTER_PROTOCOL.into(),
+            peer: "127.0.0.1:1".parse().unwrap(),
+            call_id: 0,
+            client_id: vec![0; 16],
+        }
+    }
+
+    fn token_ctx() -> CallContext {
+        let id = AmRmTokenIdentifier {
+            attempt_id: "appattempt_1_0002_000003".parse().unwrap(),
+            key_id: 1,
+        };
+        ctx(
+            &id.user(),
+            CallerAuth::Token {
+                identifier: id.encode(),
+            },
+        )
+    }
+
+    #[tokio::test]
+    async fn am_adapter_orders_method_decode_auth_call() {
+        let inner = Arc::new(Counting::default());
+        let svc = AmService::new(inner.clone());
+        assert_eq!(svc.protocol_name(), APPLICATION_MASTER_PROTOCOL);
+
+        let err = svc
+            .call(token_ctx(), "nope", Bytes::new())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, RpcErrorCodeProto::ErrorNoSuchMethod as i32);
+
+        let err = svc
+            .call(token_ctx(), "allocate", Bytes::from_static(&[0x0a, 0x7f]))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, RpcErrorCodeProto::ErrorRpcServer as i32, "{err}");
+
+        let err = svc
+            .call(ctx("mallory", CallerAuth::Simple), "allocate", Bytes::new())
+            .await
+            .unwrap_err();
+        assert_eq!(err.class_name, ACCESS_CONTROL);
+        assert_eq!(err.message, "No AMRMToken found for user mallory");
+
+        // A token whose user is not the connection's user is not accepted either.
+        let mut wrong_user = token_ctx();
+        wrong_user.user = "appattempt_1_0002_000004".into();
+        assert!(
+            svc.call(wrong_user, "allocate", Bytes::new())
+                .await
+                .is_err()
+        );
+        // An NMToken identifier is not an AMRMToken identifier.
+        let nm = NmTokenIdentifier {
+            attempt_id: "appattempt_1_0002_000003".parse().unwrap(),
+            node_id: NodeId::new("h", 1),
+            app_submitter: "u".into(),
+            key_id: 1,
+        };
+        let nm_ctx = ctx(
+            &nm.user(),
+            CallerAuth::Token {
+                identifier: nm.encode(),
+            },
+        );
+        let err = svc
+            .call(nm_ctx, "allocate", Bytes::new())
+            .await
+            .unwrap_err();
+        assert_eq!(err.class_name, ACCESS_CONTROL);
+        assert_eq!(inner.calls.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+        let reply = svc
+            .call(token_ctx(), "allocate", Bytes::new())
+            .await
+            .unwrap();
+        let resp = AllocateResponseProto::decode(reply.as_ref()).unwrap();
+        assert_eq!(
+            resp.response_id,
+            Some(3),
+            "the trait saw the token's attempt"
+        );
+        assert_eq!(inner.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn garbage_requests_never_reach_the_implementation() {
+        let inner = Arc::new(Counting::default());
+        let svc = AmService::new(inner.clone());
+        let mut seed: u32 = 12345;
+        for len in 0..200usize {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    (seed >> 16) as u8
+                })
+                .collect();
+            for method in [
+                "registerApplicationMaster",
+                "allocate",
+                "finishApplicationMaster",
+            ] {
+                // Either a clean decode (then the call runs) or a bad-request error; no panic.
+                if let Err(e) = svc
+                    .call(token_ctx(), method, Bytes::from(bytes.clone()))
+                    .await
+                {
+                    assert_eq!(e.code, RpcErrorCodeProto::ErrorRpcServer as i32, "{e}");
+                }
+            }
+        }
+    }
+}
