@@ -410,6 +410,57 @@ impl LocalResourceProto {
     }
 }
 
+impl LocalResourceProto {
+    /// A resource for a file on the local (or a shared POSIX) file system: `file://` URL of the
+    /// absolute path, its size, and its modification time in ms, as the NM will check it.
+    pub fn for_local_file(
+        path: &std::path::Path,
+        kind: LocalResourceTypeProto,
+        visibility: LocalResourceVisibilityProto,
+    ) -> std::io::Result<Self> {
+        let path = std::path::absolute(path)?;
+        let meta = std::fs::metadata(&path)?;
+        let mtime = meta
+            .modified()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        let url = URLProto {
+            scheme: Some("file".into()),
+            host: None,
+            port: Some(-1),
+            file: Some(path.to_string_lossy().into_owned()),
+            user_info: None,
+        };
+        Ok(LocalResourceProto::new(
+            url,
+            i64::try_from(meta.len()).unwrap_or(i64::MAX),
+            mtime,
+            kind,
+            visibility,
+        ))
+    }
+}
+
+impl ApplicationSubmissionContextProto {
+    /// A submission of a managed AM: application id and name, the AM's launch context and
+    /// resource; queue, attempts and type keep their proto defaults unless set afterwards.
+    pub fn new(
+        application_id: crate::ids::ApplicationId,
+        name: impl Into<String>,
+        am_container_spec: ContainerLaunchContextProto,
+        am_resource: ResourceProto,
+    ) -> Self {
+        ApplicationSubmissionContextProto {
+            application_id: Some(application_id.to_proto()),
+            application_name: Some(name.into()),
+            am_container_spec: Some(am_container_spec),
+            resource: Some(am_resource),
+            ..Default::default()
+        }
+    }
+}
+
 impl ContainerLaunchContextProto {
     /// Stores `credentials` in `tokens` (HDTS format 0, what the NM expects).
     pub fn set_credentials(&mut self, credentials: &Credentials) {
@@ -503,6 +554,57 @@ mod tests {
         assert!(URLProto::from_uri("hdfs://nn:x/a").is_err());
         let v6 = URLProto::from_uri("http://[::1]:80/p").unwrap();
         assert_eq!((v6.host(), v6.port()), ("[::1]", 80));
+    }
+
+    #[test]
+    fn local_file_resources_carry_size_and_mtime() {
+        let dir = std::env::temp_dir().join(format!("spindle-lr-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("app.jar");
+        std::fs::write(&f, b"12345").unwrap();
+        let r = LocalResourceProto::for_local_file(
+            &f,
+            LocalResourceTypeProto::File,
+            LocalResourceVisibilityProto::Application,
+        )
+        .unwrap();
+        assert_eq!(r.size(), 5);
+        let mtime = std::fs::metadata(&f)
+            .unwrap()
+            .modified()
+            .unwrap()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        assert_eq!(r.timestamp(), mtime);
+        let url = r.resource.unwrap();
+        assert_eq!(
+            (url.scheme(), url.port(), url.file()),
+            ("file", -1, f.to_str().unwrap())
+        );
+        assert!(
+            LocalResourceProto::for_local_file(
+                &dir.join("missing"),
+                LocalResourceTypeProto::File,
+                LocalResourceVisibilityProto::Public
+            )
+            .is_err()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn submission_context_keeps_proto_defaults() {
+        let ctx = ApplicationSubmissionContextProto::new(
+            crate::ids::ApplicationId::new(1, 2),
+            "app",
+            ContainerLaunchContextProto::default(),
+            ResourceProto::new(1024, 1),
+        );
+        assert_eq!(ctx.queue(), "default");
+        assert_eq!(ctx.application_name(), "app");
+        assert_eq!(ctx.max_app_attempts(), 0);
+        assert!(ctx.queue.is_none(), "defaults are not written");
     }
 
     #[test]

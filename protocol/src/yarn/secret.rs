@@ -8,7 +8,10 @@ use std::sync::RwLock;
 
 use crate::ids::{ApplicationAttemptId, NodeId};
 use crate::ipc::{InvalidToken, SecretManager, TokenIdentity};
-use crate::token::{AmRmTokenIdentifier, NmTokenIdentifier, Token, TokenError, hmac_sha1_password};
+use crate::token::{
+    AmRmTokenIdentifier, ContainerTokenIdentifier, KIND_CONTAINER_TOKEN, NmTokenIdentifier, Token,
+    TokenError, hmac_sha1_password,
+};
 
 /// Master keys by id, the current one, and revoked attempts.
 #[derive(Debug, Default)]
@@ -203,6 +206,135 @@ impl SecretManager for NmTokenSecretManager {
     }
 }
 
+/// Why a NodeManager refuses a container token at `startContainers`.
+#[derive(Debug, thiserror::Error)]
+pub enum ContainerTokenError {
+    /// No token, or not a `ContainerToken`.
+    #[error("Invalid ContainerToken: expected kind ContainerToken, got '{0}'")]
+    WrongKind(String),
+    /// The identifier does not decode.
+    #[error("Invalid ContainerToken: {0}")]
+    Malformed(#[from] TokenError),
+    /// Signed with an unknown key or the password is wrong.
+    #[error(
+        "Invalid ContainerToken for {container}: password does not match (master key {key_id})"
+    )]
+    BadPassword {
+        /// The container id string.
+        container: String,
+        /// The key id the identifier names.
+        key_id: i32,
+    },
+    /// Issued to another attempt than the caller's NMToken.
+    #[error(
+        "Invalid ContainerToken: container {container} belongs to {owner}, not to the caller {caller}"
+    )]
+    WrongAttempt {
+        /// The container id string.
+        container: String,
+        /// Its attempt.
+        owner: ApplicationAttemptId,
+        /// The calling attempt.
+        caller: ApplicationAttemptId,
+    },
+    /// Issued for another NodeManager.
+    #[error(
+        "Invalid ContainerToken: container {container} was allocated on {expected}, not on {this_node}"
+    )]
+    WrongNode {
+        /// The container id string.
+        container: String,
+        /// The node in the identifier.
+        expected: String,
+        /// This NM.
+        this_node: String,
+    },
+    /// Past its expiry time.
+    #[error(
+        "Invalid ContainerToken: container {container} token expired at {expiry_ms} (now {now_ms}); the allocation was not started in time"
+    )]
+    Expired {
+        /// The container id string.
+        container: String,
+        /// Expiry (ms since the epoch).
+        expiry_ms: i64,
+        /// Now (ms since the epoch).
+        now_ms: i64,
+    },
+}
+
+/// The NodeManager's check of container tokens: kind, password under a known master key,
+/// owning attempt = the caller's (NMToken) attempt, node, and expiry.
+#[derive(Debug)]
+pub struct ContainerTokenVerifier {
+    keys: RwLock<BTreeMap<i32, Vec<u8>>>,
+    node_addr: String,
+}
+
+impl ContainerTokenVerifier {
+    /// A verifier for the NM at `node_addr` (`host:port`, as in `nmHostAddr`), knowing master
+    /// key `key_id`.
+    pub fn new(key_id: i32, key: impl Into<Vec<u8>>, node_addr: impl Into<String>) -> Self {
+        let mut keys = BTreeMap::new();
+        keys.insert(key_id, key.into());
+        ContainerTokenVerifier {
+            keys: RwLock::new(keys),
+            node_addr: node_addr.into(),
+        }
+    }
+
+    /// Accepts tokens signed with another key too (after a roll-over).
+    pub fn add_key(&self, key_id: i32, key: impl Into<Vec<u8>>) {
+        write(&self.keys).insert(key_id, key.into());
+    }
+
+    /// Checks `token` for a `startContainers` call by `caller` at time `now_ms`.
+    pub fn verify(
+        &self,
+        token: &Token,
+        caller: ApplicationAttemptId,
+        now_ms: i64,
+    ) -> Result<ContainerTokenIdentifier, ContainerTokenError> {
+        if token.kind != KIND_CONTAINER_TOKEN {
+            return Err(ContainerTokenError::WrongKind(token.kind.clone()));
+        }
+        let id = ContainerTokenIdentifier::decode(&token.identifier)?;
+        let key_id = id.proto.master_key_id();
+        let keys = read(&self.keys);
+        let ok = keys.get(&key_id).map(|k| token.verify(k)).unwrap_or(false);
+        if !ok {
+            return Err(ContainerTokenError::BadPassword {
+                container: id.user(),
+                key_id,
+            });
+        }
+        let owner = id.container_id.application_attempt_id;
+        if owner != caller {
+            return Err(ContainerTokenError::WrongAttempt {
+                container: id.user(),
+                owner,
+                caller,
+            });
+        }
+        if id.nm_host_addr() != self.node_addr {
+            return Err(ContainerTokenError::WrongNode {
+                container: id.user(),
+                expected: id.nm_host_addr().to_string(),
+                this_node: self.node_addr.clone(),
+            });
+        }
+        let expiry = id.expiry_time_stamp();
+        if id.proto.expiry_time_stamp.is_some() && expiry < now_ms {
+            return Err(ContainerTokenError::Expired {
+                container: id.user(),
+                expiry_ms: expiry,
+                now_ms,
+            });
+        }
+        Ok(id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,5 +397,59 @@ mod tests {
             err.0.contains("not valid for current node manager"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn container_tokens_are_checked_like_an_nm_does() {
+        use crate::ids::ContainerId;
+        use crate::proto::security::ContainerTokenIdentifierProto;
+        let cid = ContainerId::new(attempt(), 2);
+        let make = |node: &str, expiry: i64, key: &[u8]| {
+            ContainerTokenIdentifier::from_proto(ContainerTokenIdentifierProto {
+                container_id: Some(cid.to_proto()),
+                nm_host_addr: Some(node.into()),
+                expiry_time_stamp: Some(expiry),
+                master_key_id: Some(1),
+                ..Default::default()
+            })
+            .unwrap()
+            .issue(key)
+        };
+        let v = ContainerTokenVerifier::new(1, b"ck".to_vec(), "127.0.0.1:28041");
+        let good = make("127.0.0.1:28041", 2_000, b"ck");
+        assert_eq!(v.verify(&good, attempt(), 1_000).unwrap().container_id, cid);
+        let other_attempt: ApplicationAttemptId =
+            "appattempt_1700000000000_0002_000001".parse().unwrap();
+        assert!(matches!(
+            v.verify(&good, other_attempt, 1_000),
+            Err(ContainerTokenError::WrongAttempt { .. })
+        ));
+        assert!(matches!(
+            v.verify(&good, attempt(), 3_000),
+            Err(ContainerTokenError::Expired { .. })
+        ));
+        let forged = make("127.0.0.1:28041", 2_000, b"not-the-key");
+        assert!(matches!(
+            v.verify(&forged, attempt(), 1_000),
+            Err(ContainerTokenError::BadPassword { key_id: 1, .. })
+        ));
+        let elsewhere = make("10.0.0.1:1", 2_000, b"ck");
+        assert!(matches!(
+            v.verify(&elsewhere, attempt(), 1_000),
+            Err(ContainerTokenError::WrongNode { .. })
+        ));
+        let mut wrong_kind = good.clone();
+        wrong_kind.kind = "NMToken".into();
+        let err = v.verify(&wrong_kind, attempt(), 1_000).unwrap_err();
+        assert!(
+            err.to_string().starts_with("Invalid ContainerToken"),
+            "{err}"
+        );
+        let mut garbage = good.clone();
+        garbage.identifier = vec![0xff];
+        assert!(matches!(
+            v.verify(&garbage, attempt(), 1_000),
+            Err(ContainerTokenError::Malformed(_))
+        ));
     }
 }
