@@ -4,7 +4,10 @@
 //! container launch context on this machine the way a YARN NodeManager does (work folder,
 //! localization, tokens file, environment, launch script, process groups, kill sequence, exit
 //! statuses, physical-memory enforcement). The embedded NodeManager is built on it.
+//! The AM side lives in [`context`]: building executors' `ContainerLaunchContextProto`s, and
+//! converting a received launch context into a runner spec.
 
+pub mod context;
 pub mod runner;
 
 pub use runner::{
