@@ -1,0 +1,359 @@
+//! The AM's NodeManager client: starts, stops and queries containers on the nodes they were
+//! allocated on, over ContainerManagementProtocol with each node's NMToken.
+//!
+//! * NMTokens are cached per node service (`ip:port`) for the whole attempt; a newer token for a node
+//!   replaces the old one ([`NmLauncher::update_tokens`], fed from every allocate response).
+//! * At most `max_concurrent` launches talk to NodeManagers at once (Spark's
+//!   `spark.yarn.containerLauncherMaxThreads`, 25); each is bounded by `launch_timeout`.
+//! * Every launch ends in exactly one [`LaunchEvent`]: started, or failed with the reason (so the
+//!   allocator can release the container).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use spindle_protocol::ids::{ContainerId, NodeId};
+use spindle_protocol::ipc::{ClientConfig, RetryPolicy};
+use spindle_protocol::proto::yarn::{
+    ContainerLaunchContextProto, ContainerProto, ContainerStatusProto, SerializedExceptionProto,
+};
+use spindle_protocol::proto::yarn_service::{
+    GetContainerStatusesRequestProto, NMTokenProto, StartContainerRequestProto,
+    StartContainersRequestProto, StopContainersRequestProto,
+};
+use spindle_protocol::token::Token;
+use spindle_protocol::yarn::nm::{ContainerManagerClient, NmTokenCache};
+use spindle_protocol::yarn::{CONTAINER_MANAGEMENT_PROTOCOL, YarnError, token_auth};
+use tokio::sync::{Semaphore, mpsc};
+
+/// How the launcher talks to NodeManagers.
+#[derive(Debug, Clone)]
+pub struct NmLauncherConfig {
+    /// Launches in flight at once (Spark: `spark.yarn.containerLauncherMaxThreads` = 25).
+    pub max_concurrent: usize,
+    /// The most one start (connect, SASL, `startContainers`) may take.
+    pub launch_timeout: Duration,
+    /// TCP connect timeout per attempt.
+    pub connect_timeout: Duration,
+    /// Connection attempts per call.
+    pub connect_attempts: u32,
+    /// The user named if a NodeManager offers only SIMPLE authentication.
+    pub user: String,
+}
+
+impl Default for NmLauncherConfig {
+    fn default() -> Self {
+        NmLauncherConfig {
+            max_concurrent: 25,
+            launch_timeout: Duration::from_secs(120),
+            connect_timeout: Duration::from_secs(20),
+            connect_attempts: 3,
+            user: "spindle".into(),
+        }
+    }
+}
+
+/// The outcome of a launch, one per [`NmLauncher::launch`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LaunchEvent {
+    /// The NodeManager accepted the container.
+    Started {
+        /// The container id (string form).
+        container_id: String,
+        /// The node (`host:port`).
+        node: String,
+    },
+    /// The container was not started; release it.
+    Failed {
+        /// The container id (string form, or `?` if the record had none).
+        container_id: String,
+        /// The node (`host:port`, or `?`).
+        node: String,
+        /// What went wrong.
+        error: String,
+    },
+}
+
+/// Why a call to a NodeManager failed.
+#[derive(Debug, thiserror::Error)]
+pub enum NmCallError {
+    /// The container record lacks a field the call needs.
+    #[error("the container record has no {0}")]
+    Incomplete(&'static str),
+    /// The container id or node id in the record is malformed.
+    #[error("the container record is malformed: {0}")]
+    Malformed(String),
+    /// No NMToken is known for the node.
+    #[error(
+        "no NMToken for node {node} (looked up as {services:?}); the RM sends one with the node's first container"
+    )]
+    NoNmToken {
+        /// The node.
+        node: String,
+        /// The service strings tried.
+        services: Vec<String>,
+    },
+    /// The call did not finish in time.
+    #[error("no answer from the NodeManager within {0:?}")]
+    Timeout(Duration),
+    /// The NodeManager refused this container.
+    #[error("the NodeManager refused the container: {class}: {message}")]
+    Refused {
+        /// The Java exception class.
+        class: String,
+        /// The message.
+        message: String,
+    },
+    /// The NodeManager answered without mentioning the container.
+    #[error("the NodeManager did not report on the container")]
+    NoAnswer,
+    /// The RPC failed.
+    #[error(transparent)]
+    Rpc(#[from] YarnError),
+}
+
+/// Starts and stops containers on NodeManagers for one application attempt.
+#[derive(Debug)]
+pub struct NmLauncher {
+    config: NmLauncherConfig,
+    tokens: Mutex<NmTokenCache>,
+    permits: Arc<Semaphore>,
+    events: mpsc::UnboundedSender<LaunchEvent>,
+}
+
+impl NmLauncher {
+    /// A launcher and the channel its [`LaunchEvent`]s arrive on.
+    pub fn new(
+        config: NmLauncherConfig,
+    ) -> (Arc<NmLauncher>, mpsc::UnboundedReceiver<LaunchEvent>) {
+        let (events, rx) = mpsc::unbounded_channel();
+        let permits = Arc::new(Semaphore::new(config.max_concurrent.max(1)));
+        (
+            Arc::new(NmLauncher {
+                config,
+                tokens: Mutex::new(NmTokenCache::new()),
+                permits,
+                events,
+            }),
+            rx,
+        )
+    }
+
+    /// Stores the NMTokens of an allocate (or register) response; a token for a node that already
+    /// has one replaces it. Returns how many were stored.
+    pub fn update_tokens(&self, nm_tokens: &[NMTokenProto]) -> usize {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .update(nm_tokens)
+    }
+
+    /// How many nodes have an NMToken.
+    pub fn known_nodes(&self) -> usize {
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Starts `clc` in `container` in the background (waiting for a launch slot first); the result
+    /// arrives as a [`LaunchEvent`].
+    pub fn launch(
+        self: &Arc<Self>,
+        container: ContainerProto,
+        clc: ContainerLaunchContextProto,
+    ) -> tokio::task::JoinHandle<()> {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let (container_id, node) = describe(&container);
+            let result = match this.permits.clone().acquire_owned().await {
+                Ok(_permit) => this.start_container(&container, clc).await,
+                Err(_) => Err(NmCallError::NoAnswer),
+            };
+            let event = match result {
+                Ok(()) => LaunchEvent::Started { container_id, node },
+                Err(e) => LaunchEvent::Failed {
+                    error: format!(
+                        "Exception while starting container {container_id} on host {node}: {e}"
+                    ),
+                    container_id,
+                    node,
+                },
+            };
+            let _ = this.events.send(event);
+        })
+    }
+
+    /// Starts one container now (no launch slot, no event), within the launch timeout.
+    pub async fn start_container(
+        &self,
+        container: &ContainerProto,
+        clc: ContainerLaunchContextProto,
+    ) -> Result<(), NmCallError> {
+        let id = container
+            .id
+            .clone()
+            .ok_or(NmCallError::Incomplete("container id"))?;
+        let node = node_of(container)?;
+        let token = container
+            .container_token
+            .clone()
+            .ok_or(NmCallError::Incomplete("container token"))?;
+        let client = self.client_for(&node).await?;
+        let request = StartContainersRequestProto {
+            start_container_request: vec![StartContainerRequestProto {
+                container_launch_context: Some(clc),
+                container_token: Some(token),
+            }],
+        };
+        let timeout = self.config.launch_timeout;
+        let response = tokio::time::timeout(timeout, client.start_containers(&request))
+            .await
+            .map_err(|_| NmCallError::Timeout(timeout))??;
+        if response.succeeded_requests.contains(&id) {
+            return Ok(());
+        }
+        match response
+            .failed_requests
+            .iter()
+            .find(|f| f.container_id.as_ref() == Some(&id))
+        {
+            Some(failure) => Err(refused(failure.exception.as_ref())),
+            None => Err(NmCallError::NoAnswer),
+        }
+    }
+
+    /// Asks the container's NodeManager to stop it (it completes with −105).
+    pub async fn stop_container(&self, container: &ContainerProto) -> Result<(), NmCallError> {
+        let id = container
+            .id
+            .clone()
+            .ok_or(NmCallError::Incomplete("container id"))?;
+        let client = self.client_for(&node_of(container)?).await?;
+        let timeout = self.config.launch_timeout;
+        let response = tokio::time::timeout(
+            timeout,
+            client.stop_containers(&StopContainersRequestProto {
+                container_id: vec![id.clone()],
+            }),
+        )
+        .await
+        .map_err(|_| NmCallError::Timeout(timeout))??;
+        if response.succeeded_requests.contains(&id) {
+            return Ok(());
+        }
+        match response
+            .failed_requests
+            .iter()
+            .find(|f| f.container_id.as_ref() == Some(&id))
+        {
+            Some(failure) => Err(refused(failure.exception.as_ref())),
+            None => Err(NmCallError::NoAnswer),
+        }
+    }
+
+    /// The container's status as its NodeManager reports it.
+    pub async fn container_status(
+        &self,
+        container: &ContainerProto,
+    ) -> Result<ContainerStatusProto, NmCallError> {
+        let id = container
+            .id
+            .clone()
+            .ok_or(NmCallError::Incomplete("container id"))?;
+        let client = self.client_for(&node_of(container)?).await?;
+        let timeout = self.config.launch_timeout;
+        let response = tokio::time::timeout(
+            timeout,
+            client.get_container_statuses(&GetContainerStatusesRequestProto {
+                container_id: vec![id.clone()],
+            }),
+        )
+        .await
+        .map_err(|_| NmCallError::Timeout(timeout))??;
+        if let Some(status) = response
+            .status
+            .into_iter()
+            .find(|s| s.container_id.as_ref() == Some(&id))
+        {
+            return Ok(status);
+        }
+        match response
+            .failed_requests
+            .iter()
+            .find(|f| f.container_id.as_ref() == Some(&id))
+        {
+            Some(failure) => Err(refused(failure.exception.as_ref())),
+            None => Err(NmCallError::NoAnswer),
+        }
+    }
+
+    /// A client for `node` authenticated with its NMToken. The token is looked up by the node's
+    /// `host:port` and by every `ip:port` the host resolves to (NMToken services are `ip:port`).
+    async fn client_for(&self, node: &NodeId) -> Result<ContainerManagerClient, NmCallError> {
+        let addr = node.to_string();
+        let mut services = vec![addr.clone()];
+        if let Ok(Ok(resolved)) = tokio::time::timeout(
+            self.config.connect_timeout,
+            tokio::net::lookup_host(addr.clone()),
+        )
+        .await
+        {
+            for sa in resolved {
+                let s = spindle_protocol::token::token_service_for(sa);
+                if !services.contains(&s) {
+                    services.push(s);
+                }
+            }
+        }
+        let token: Option<Token> = {
+            let cache = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+            services.iter().find_map(|s| cache.get(s).cloned())
+        };
+        let token = token.ok_or_else(|| NmCallError::NoNmToken {
+            node: addr.clone(),
+            services,
+        })?;
+        let mut config = ClientConfig::new(
+            addr,
+            CONTAINER_MANAGEMENT_PROTOCOL,
+            token_auth(&token, self.config.user.clone()),
+        );
+        config.connect_timeout = self.config.connect_timeout;
+        config.call_timeout = self.config.launch_timeout;
+        config.retry = RetryPolicy {
+            max_attempts: self.config.connect_attempts.max(1),
+            ..RetryPolicy::default()
+        };
+        Ok(ContainerManagerClient::new(config))
+    }
+}
+
+fn refused(e: Option<&SerializedExceptionProto>) -> NmCallError {
+    NmCallError::Refused {
+        class: e
+            .and_then(|e| e.class_name.clone())
+            .unwrap_or_else(|| "unknown".into()),
+        message: e.and_then(|e| e.message.clone()).unwrap_or_default(),
+    }
+}
+
+fn node_of(container: &ContainerProto) -> Result<NodeId, NmCallError> {
+    let node = container
+        .node_id
+        .as_ref()
+        .ok_or(NmCallError::Incomplete("node id"))?;
+    NodeId::from_proto(node).map_err(|e| NmCallError::Malformed(e.to_string()))
+}
+
+fn describe(container: &ContainerProto) -> (String, String) {
+    let id = container
+        .id
+        .as_ref()
+        .and_then(|c| ContainerId::from_proto(c).ok())
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "?".into());
+    let node = container
+        .node_id
+        .as_ref()
+        .and_then(|n| NodeId::from_proto(n).ok())
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "?".into());
+    (id, node)
+}
