@@ -869,6 +869,7 @@ pub struct RustYarnServers {
     pub amrm_token: Token,
     /// Credentials file (written by our code) holding `amrm_token`.
     pub token_file: PathBuf,
+    am_secrets: Arc<AmRmTokenSecretManager>,
     servers: Vec<IpcServer>,
     _dir: tempfile::TempDir,
 }
@@ -934,9 +935,18 @@ impl RustYarnServers {
             client_addr: client.local_addr(),
             amrm_token,
             token_file,
+            am_secrets,
             servers: vec![am, nm, client],
             _dir: dir,
         })
+    }
+
+    /// An AMRMToken for attempt 1 of application `app` (service = `am_addr`).
+    pub fn amrm_token_for(&self, app: i32) -> Token {
+        let attempt = ApplicationAttemptId::new(ApplicationId::new(CLUSTER_TIMESTAMP, app), 1);
+        let mut token = self.am_secrets.create_token(attempt);
+        token.service = token_service_for(self.am_addr);
+        token
     }
 
     /// Stops the servers (graceful, bounded).
