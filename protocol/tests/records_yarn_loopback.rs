@@ -20,8 +20,8 @@ use spindle_protocol::token::{KIND_NM_TOKEN, Token};
 use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_protocol::yarn::error::{
-    ACCESS_CONTROL, APPLICATION_MASTER_NOT_REGISTERED, APPLICATION_NOT_FOUND,
-    INVALID_APPLICATION_MASTER_REQUEST,
+    APPLICATION_MASTER_NOT_REGISTERED, APPLICATION_NOT_FOUND, INVALID_APPLICATION_MASTER_REQUEST,
+    YARN_EXCEPTION,
 };
 use spindle_protocol::yarn::nm::ContainerManagerClient;
 use spindle_protocol::yarn::records::{ANY_RESOURCE_NAME, ContainerExit, exit_status};
@@ -433,7 +433,7 @@ async fn am_protocol_refuses_simple_callers_per_call() {
             .await
             .unwrap_err();
         assert!(matches!(err, YarnError::AccessDenied(_)), "{err:?}");
-        assert_eq!(err.class_name(), Some(ACCESS_CONTROL));
+        assert_eq!(err.class_name(), Some(YARN_EXCEPTION));
         assert!(
             err.remote()
                 .unwrap()

@@ -53,7 +53,8 @@ pub enum YarnError {
     /// `SecretManager$InvalidToken`: the token was refused (expired, unknown key, ...).
     #[error("invalid token: {0}")]
     InvalidToken(RemoteError),
-    /// `AccessControlException`: the call needs other credentials (e.g. no AMRMToken).
+    /// `AccessControlException`, or the YarnException a real RM/NM throws for a caller with no
+    /// AMRMToken / NMToken: the call needs other credentials.
     #[error("access denied: {0}")]
     AccessDenied(RemoteError),
     /// SASL authentication failed (wrong password, no acceptable mechanism, ...).
@@ -115,6 +116,11 @@ impl YarnError {
             "InvalidContainerReleaseException" => YarnError::InvalidContainerRelease(remote),
             "InvalidToken" => YarnError::InvalidToken(remote),
             "AccessControlException" | "AuthorizationException" => YarnError::AccessDenied(remote),
+            // Real RMs and NMs refuse a caller without the right token with a plain
+            // YarnException; its message is the only thing that tells it apart.
+            "YarnException" if is_missing_token_message(&remote.message) => {
+                YarnError::AccessDenied(remote)
+            }
             _ => YarnError::Other(remote),
         }
     }
@@ -124,6 +130,14 @@ impl YarnError {
     pub fn is_transport(&self) -> bool {
         matches!(self, YarnError::Transport(_))
     }
+}
+
+/// Whether a YarnException's message is an RM's or NM's refusal of a caller that did not
+/// authenticate with an AMRMToken / NMToken (`YarnServerSecurityUtils`, `ContainerManagerImpl`).
+fn is_missing_token_message(message: &str) -> bool {
+    message.starts_with("No AMRMToken found for user")
+        || message.starts_with("Got exception while looking for AMRMToken")
+        || message.starts_with("Invalid NMToken")
 }
 
 impl From<IpcError> for YarnError {

@@ -9,7 +9,8 @@
 //! Per-call authentication, as the real RM and NM do it:
 //! * ApplicationMasterProtocol: the connection must be TOKEN-authenticated with an
 //!   AMRMTokenIdentifier whose user is the caller, else
-//!   `org.apache.hadoop.security.AccessControlException` "No AMRMToken found for user X".
+//!   `org.apache.hadoop.yarn.exceptions.YarnException` "No AMRMToken found for user X" (the class
+//!   a real RM uses; clients sort it into [`YarnError::AccessDenied`](super::YarnError)).
 //! * ContainerManagementProtocol: likewise with an NMTokenIdentifier ("Invalid NMToken").
 //! * ApplicationClientProtocol: any authenticated caller (SIMPLE included).
 
@@ -25,7 +26,7 @@ use crate::ipc::{CallContext, CallerAuth, Service, ServiceError};
 use crate::proto::yarn::ContainerIdProto;
 use crate::proto::yarn_service::*;
 use crate::token::{AmRmTokenIdentifier, NmTokenIdentifier};
-use crate::yarn::error::{ACCESS_CONTROL, YARN_EXCEPTION};
+use crate::yarn::error::YARN_EXCEPTION;
 use crate::yarn::{
     APPLICATION_CLIENT_PROTOCOL, APPLICATION_MASTER_PROTOCOL, CONTAINER_MANAGEMENT_PROTOCOL,
 };
@@ -85,8 +86,9 @@ fn am_caller(ctx: CallContext) -> Result<AmCaller, ServiceError> {
             ctx,
         });
     }
+    // A real RM throws `RPCUtil.getRemoteException(message)`, i.e. a plain YarnException.
     Err(ServiceError::new(
-        ACCESS_CONTROL,
+        YARN_EXCEPTION,
         format!("No AMRMToken found for user {}", ctx.user),
     ))
 }
@@ -196,8 +198,9 @@ fn nm_caller(ctx: CallContext) -> Result<NmCaller, ServiceError> {
             ctx,
         });
     }
+    // A real NM throws `RPCUtil.getRemoteException("Invalid NMToken")`: a plain YarnException.
     Err(ServiceError::new(
-        ACCESS_CONTROL,
+        YARN_EXCEPTION,
         format!("Invalid NMToken: no NMToken found for user {}", ctx.user),
     ))
 }
@@ -618,7 +621,7 @@ impl<T: ApplicationClientProtocol> Service for ClientService<T> {
 mod tests {
     use super::*;
     use crate::proto::rpc::RpcErrorCodeProto;
-    use crate::yarn::error::ACCESS_CONTROL;
+    use crate::yarn::error::YARN_EXCEPTION;
 
     /// Answers every call with an empty reply and counts the calls that got through.
     #[derive(Default)]
@@ -708,7 +711,7 @@ mod tests {
             .call(ctx("mallory", CallerAuth::Simple), "allocate", Bytes::new())
             .await
             .unwrap_err();
-        assert_eq!(err.class_name, ACCESS_CONTROL);
+        assert_eq!(err.class_name, YARN_EXCEPTION);
         assert_eq!(err.message, "No AMRMToken found for user mallory");
 
         // A token whose user is not the connection's user is not accepted either.
@@ -736,7 +739,7 @@ mod tests {
             .call(nm_ctx, "allocate", Bytes::new())
             .await
             .unwrap_err();
-        assert_eq!(err.class_name, ACCESS_CONTROL);
+        assert_eq!(err.class_name, YARN_EXCEPTION);
         assert_eq!(inner.calls.load(std::sync::atomic::Ordering::SeqCst), 0);
 
         let reply = svc
