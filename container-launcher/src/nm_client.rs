@@ -316,7 +316,8 @@ impl NmLauncher {
             token_auth(&token, self.config.user.clone()),
         );
         config.connect_timeout = self.config.connect_timeout;
-        config.call_timeout = self.config.launch_timeout;
+        // The launch timeout (around the whole call) decides; the IPC layer's own limit is a backstop.
+        config.call_timeout = self.config.launch_timeout + Duration::from_secs(5);
         config.retry = RetryPolicy {
             max_attempts: self.config.connect_attempts.max(1),
             ..RetryPolicy::default()

@@ -317,8 +317,20 @@ async fn launch_status_and_stop_through_a_nodemanager() {
         }
         other => panic!("{other:?}"),
     }
-    let status = launcher.container_status(&container).await.unwrap();
-    assert_eq!(status.state, Some(ContainerStateProto::CRunning as i32));
+    // Accepted containers are NEW while localizing, then RUNNING.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = launcher.container_status(&container).await.unwrap();
+        if status.state == Some(ContainerStateProto::CRunning as i32) {
+            break;
+        }
+        assert_eq!(status.state, Some(ContainerStateProto::CNew as i32));
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the container did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     launcher.stop_container(&container).await.unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

@@ -413,9 +413,10 @@ impl Inner {
                 }
             }
         }
-        let _ = self.events.send(exit);
+        // Counted as finished before the event goes out, so a receiver sees a consistent `active()`.
         self.active.fetch_sub(1, Ordering::SeqCst);
         self.idle.notify_waiters();
+        let _ = self.events.send(exit);
     }
 }
 
