@@ -7,7 +7,9 @@
 //! `kill_executor` and `request_loss_reason`; launch outcomes through `on_launch_succeeded` /
 //! `on_launch_failed`. Nothing here blocks, sleeps or performs I/O.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::fasthash::{FastMap, FastSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -18,13 +20,14 @@ use crate::config::{AllocatorConfig, ConfigError, EXIT_EXECUTOR_FAILURES, Launch
 use crate::exclusion::{ExclusionDelta, ExclusionTracker};
 use crate::failures::FailureTracker;
 use crate::heartbeat::HeartbeatSchedule;
+use crate::hosts::{HostId, HostTable};
 use crate::matching::{Candidate, match_containers};
 use crate::placement::{PlacementInput, place};
 use crate::racks::{RackCache, RackResolver, StaticRackResolver};
-use crate::requests::RequestBook;
+use crate::requests::{AskTable, RequestBook};
 use crate::types::{
     ANY_LOCATION, AllocateResponse, CompletedContainer, Container, ContainerId, ExecutorId,
-    HostName, Millis, NodeState, ProfileId, RackName, Resource,
+    HostName, Millis, NodeState, ProfileId, Resource,
 };
 
 /// One entry of YARN's ask table: the absolute number of containers wanted for a priority at
@@ -202,6 +205,38 @@ pub enum LossReasonQuery {
     Pending,
 }
 
+/// Entries of `current` that differ from `last`, and entries of `last` gone from `current`
+/// (as 0); both lists are sorted by id.
+fn diff(last: &[(u32, u32)], current: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < last.len() || j < current.len() {
+        match (last.get(i), current.get(j)) {
+            (Some(&(a, x)), Some(&(b, y))) if a == b => {
+                if x != y {
+                    out.push((b, y));
+                }
+                i += 1;
+                j += 1;
+            }
+            (Some(&(a, _)), Some(&(b, _))) if a < b => {
+                out.push((a, 0));
+                i += 1;
+            }
+            (Some(&(a, _)), None) => {
+                out.push((a, 0));
+                i += 1;
+            }
+            (_, Some(&(b, y))) => {
+                out.push((b, y));
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
+}
+
 /// The driver named a resource profile or a target the allocator cannot take.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum TargetError {
@@ -305,10 +340,14 @@ struct ProfileState {
     target: u32,
     locality_tasks: u32,
     host_tasks: BTreeMap<HostName, u32>,
+    /// The ids of `host_tasks`' hosts, in its order.
+    host_task_ids: Vec<HostId>,
+    /// host id → preferred by the driver.
+    preferred: Vec<bool>,
     running: u32,
     starting: u32,
     /// Launched containers per host (including killed ones until their completion).
-    host_containers: HashMap<HostName, u32>,
+    host_containers: FastMap<HostName, u32>,
 }
 
 /// The allocator. Cheap to clone (for simulations and benchmarks).
@@ -317,15 +356,16 @@ pub struct Allocator {
     config: AllocatorConfig,
     profiles: BTreeMap<ProfileId, ProfileState>,
     books: BTreeMap<ProfileId, RequestBook>,
-    containers: HashMap<ContainerId, ContainerRecord>,
-    executors: HashMap<ExecutorId, ContainerId>,
+    containers: FastMap<ContainerId, ContainerRecord>,
+    executors: FastMap<ExecutorId, ContainerId>,
     /// Released containers whose completion has not arrived.
-    released: HashSet<ContainerId>,
+    released: FastSet<ContainerId>,
     releases_to_send: Vec<ContainerId>,
     exclusion: ExclusionTracker,
     failures: FailureTracker,
     heartbeat: HeartbeatSchedule,
     racks: RackCache,
+    hosts: HostTable,
     actions: VecDeque<Action>,
     last_executor_id: u64,
     cluster_nodes: Option<i32>,
@@ -333,11 +373,11 @@ pub struct Allocator {
     shutdown: bool,
     app_failed: Option<AppFailure>,
     loss_waiters: BTreeSet<ExecutorId>,
-    stored_reasons: HashMap<ExecutorId, ExecutorExit>,
+    stored_reasons: FastMap<ExecutorId, ExecutorExit>,
     stored_order: VecDeque<ExecutorId>,
-    decommissioned: HashSet<HostName>,
+    decommissioned: FastSet<HostName>,
     decommission_order: VecDeque<HostName>,
-    last_asks: HashMap<(ProfileId, Arc<str>), u32>,
+    last_asks: BTreeMap<ProfileId, AskTable>,
     launch_deadlines: VecDeque<(Millis, ContainerId)>,
     unexpected_releases: u64,
 }
@@ -366,12 +406,13 @@ impl Allocator {
             exclusion: ExclusionTracker::new(config.exclusion.static_excluded.clone()),
             heartbeat: HeartbeatSchedule::new(&config.heartbeat),
             racks: RackCache::new(resolver),
+            hosts: HostTable::default(),
             last_executor_id: config.last_executor_id,
             profiles,
             books,
-            containers: HashMap::new(),
-            executors: HashMap::new(),
-            released: HashSet::new(),
+            containers: FastMap::default(),
+            executors: FastMap::default(),
+            released: FastSet::default(),
             releases_to_send: Vec::new(),
             actions: VecDeque::new(),
             cluster_nodes: None,
@@ -379,11 +420,11 @@ impl Allocator {
             shutdown: false,
             app_failed: None,
             loss_waiters: BTreeSet::new(),
-            stored_reasons: HashMap::new(),
+            stored_reasons: FastMap::default(),
             stored_order: VecDeque::new(),
-            decommissioned: HashSet::new(),
+            decommissioned: FastSet::default(),
             decommission_order: VecDeque::new(),
-            last_asks: HashMap::new(),
+            last_asks: BTreeMap::new(),
             launch_deadlines: VecDeque::new(),
             unexpected_releases: 0,
             config,
@@ -397,9 +438,11 @@ impl Allocator {
             target,
             locality_tasks: 0,
             host_tasks: BTreeMap::new(),
+            host_task_ids: Vec::new(),
+            preferred: Vec::new(),
             running: 0,
             starting: 0,
-            host_containers: HashMap::new(),
+            host_containers: FastMap::default(),
         }
     }
 
@@ -461,8 +504,14 @@ impl Allocator {
             }
         }
         for (p, m) in update.host_task_counts {
+            let ids: Vec<HostId> = m.keys().map(|h| self.hosts.intern(h)).collect();
             if let Some(ps) = self.profiles.get_mut(&p) {
+                ps.preferred = vec![false; self.hosts.len()];
+                for &id in &ids {
+                    ps.preferred[id as usize] = true;
+                }
                 ps.host_tasks = m;
+                ps.host_task_ids = ids;
             }
         }
         let mut changed = false;
@@ -743,7 +792,8 @@ impl Allocator {
         let pending = book.len() as i64;
         let missing =
             i64::from(ps.target) - pending - i64::from(ps.running) - i64::from(ps.starting);
-        let split = book.split(&ps.host_tasks);
+        let preferred = |h: HostId| ps.preferred.get(h as usize).copied().unwrap_or(false);
+        let split = book.split(preferred);
         if missing > 0 {
             // Cancel every stale request: the driver no longer wants those hosts.
             for &seq in &split.stale {
@@ -757,7 +807,7 @@ impl Allocator {
             }
             let available = available.max(0) as usize;
             let potential = available + split.any_host.len();
-            let matched = book.matched_sets(&ps.host_tasks);
+            let matched = book.matched_sets(preferred);
             let pending_view: Vec<(&[HostName], usize)> =
                 matched.iter().map(|(n, c)| (&n[..], *c)).collect();
             let placement = place(&PlacementInput {
@@ -779,12 +829,34 @@ impl Allocator {
                 }
                 0
             };
+            // The first group holds every preferred host: resolve them in one batch.
+            if let Some(first) = placement.groups.first() {
+                let ids: Vec<HostId> = first
+                    .positions
+                    .iter()
+                    .map(|&p| ps.host_task_ids[p as usize])
+                    .collect();
+                self.hosts.resolve(&ids, &mut self.racks);
+            }
             for g in &placement.groups {
-                self.racks.resolve_missing(&g.nodes);
-                let racks: BTreeSet<RackName> =
-                    g.nodes.iter().map(|h| self.racks.rack_of(h)).collect();
-                let racks: Arc<[RackName]> = racks.into_iter().collect::<Vec<_>>().into();
-                let set = book.new_set(g.nodes.clone(), racks);
+                let host_ids: Vec<HostId> = g
+                    .positions
+                    .iter()
+                    .map(|&p| ps.host_task_ids[p as usize])
+                    .collect();
+                let mut seen = vec![false; self.hosts.rack_count()];
+                let mut rack_ids = Vec::new();
+                for &h in &host_ids {
+                    let r = self.hosts.rack(h, &mut self.racks);
+                    if seen.len() <= r as usize {
+                        seen.resize(r as usize + 1, false);
+                    }
+                    if !seen[r as usize] {
+                        seen[r as usize] = true;
+                        rack_ids.push(r);
+                    }
+                }
+                let set = book.new_set(g.nodes.clone(), host_ids, rack_ids);
                 for _ in 0..g.count {
                     book.add(Some(set));
                 }
@@ -799,7 +871,7 @@ impl Allocator {
         if let Some(cap) = cap
             && book.len() > cap
         {
-            let split = book.split(&ps.host_tasks);
+            let split = book.split(preferred);
             let n = book.len() - cap;
             Self::cancel_in_order(book, &split, n);
         }
@@ -818,46 +890,45 @@ impl Allocator {
     }
 
     fn ask_changes(&mut self) -> Vec<ResourceAsk> {
-        let mut current: HashMap<(ProfileId, Arc<str>), u32> = HashMap::new();
+        let mut out = Vec::new();
+        let (host_count, rack_count) = (self.hosts.len(), self.hosts.rack_count());
         for (&pid, book) in &self.books {
-            for (loc, n) in book.ask_table() {
-                current.insert((pid, loc), n);
+            let Some(ps) = self.profiles.get(&pid) else {
+                continue;
+            };
+            let current = book.ask_table(host_count, rack_count);
+            let last = self.last_asks.get(&pid);
+            if last == Some(&current) {
+                continue;
             }
-        }
-        let mut changed: Vec<((ProfileId, Arc<str>), u32)> = Vec::new();
-        for (k, &n) in &current {
-            if self.last_asks.get(k) != Some(&n) {
-                changed.push((k.clone(), n));
+            let empty = AskTable::default();
+            let last = last.unwrap_or(&empty);
+            let ask = |name: Arc<str>, n: u32, any: bool| ResourceAsk {
+                profile: pid,
+                priority: pid as i32,
+                resource_name: name,
+                capability: ps.ask.clone(),
+                num_containers: n,
+                relax_locality: true,
+                node_label: if any {
+                    self.config.node_label.clone()
+                } else {
+                    None
+                },
+                allocation_request_id: i64::from(pid),
+            };
+            if current.any != last.any {
+                out.push(ask(Arc::from(ANY_LOCATION), current.any, true));
             }
-        }
-        for k in self.last_asks.keys() {
-            if !current.contains_key(k) {
-                changed.push((k.clone(), 0));
+            for (id, n) in diff(&last.racks, &current.racks) {
+                out.push(ask(self.hosts.rack_name(id).clone(), n, false));
             }
+            for (id, n) in diff(&last.hosts, &current.hosts) {
+                out.push(ask(self.hosts.name(id).clone(), n, false));
+            }
+            self.last_asks.insert(pid, current);
         }
-        changed.sort_by(|a, b| a.0.cmp(&b.0));
-        self.last_asks = current;
-        changed
-            .into_iter()
-            .filter_map(|((pid, loc), n)| {
-                let ps = self.profiles.get(&pid)?;
-                let any = &*loc == ANY_LOCATION;
-                Some(ResourceAsk {
-                    profile: pid,
-                    priority: pid as i32,
-                    resource_name: loc,
-                    capability: ps.ask.clone(),
-                    num_containers: n,
-                    relax_locality: true,
-                    node_label: if any {
-                        self.config.node_label.clone()
-                    } else {
-                        None
-                    },
-                    allocation_request_id: i64::from(pid),
-                })
-            })
-            .collect()
+        out
     }
 
     /// Steps 4–6 of a heartbeat: apply the response (cluster size, node updates, granted
@@ -904,7 +975,8 @@ impl Allocator {
     }
 
     fn take_allocated(&mut self, allocated: Vec<Container>, now: Millis) {
-        let mut seen: HashSet<ContainerId> = HashSet::with_capacity(allocated.len());
+        let mut seen: FastSet<ContainerId> =
+            FastSet::with_capacity_and_hasher(allocated.len(), Default::default());
         let mut usable: Vec<Container> = Vec::with_capacity(allocated.len());
         let mut candidates: Vec<Candidate> = Vec::with_capacity(allocated.len());
         for c in allocated {
@@ -946,14 +1018,22 @@ impl Allocator {
                 self.release(c.id);
                 continue;
             }
+            let host = self.hosts.intern(&c.host);
             candidates.push(Candidate {
                 index: usable.len(),
                 profile,
-                host: c.host.clone(),
+                host,
             });
             usable.push(c);
         }
-        let matches = match_containers(&candidates, &mut self.books, &mut self.racks);
+        self.containers.reserve(usable.len());
+        self.executors.reserve(usable.len());
+        let matches = match_containers(
+            &candidates,
+            &mut self.books,
+            &mut self.hosts,
+            &mut self.racks,
+        );
         let mut slots: Vec<Option<Container>> = usable.into_iter().map(Some).collect();
         for idx in matches.unmatched {
             if let Some(c) = slots[idx].take() {
@@ -1250,6 +1330,14 @@ impl Allocator {
             .get(&executor)
             .and_then(|c| self.containers.get(c))
             .map(|r| &r.container)
+    }
+
+    /// Containers whose executor is running (launched, not completed, not killed).
+    pub fn running_containers(&self) -> impl Iterator<Item = (&ContainerId, ExecutorId)> + '_ {
+        self.containers
+            .iter()
+            .filter(|(_, r)| r.state == ContainerState::Running)
+            .map(|(id, r)| (id, r.executor))
     }
 
     /// Releases decided but not yet sent.

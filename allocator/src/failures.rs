@@ -1,7 +1,9 @@
 //! Failure accounting: a global count with an optional validity window, a per-minute rate,
 //! and per-host counts for exclusion.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::fasthash::FastMap;
 
 use crate::types::{HostName, Millis};
 
@@ -50,7 +52,7 @@ pub struct FailureTracker {
     window: Option<Millis>,
     keep: Option<Millis>,
     global: Timestamps,
-    per_host: HashMap<HostName, Timestamps>,
+    per_host: FastMap<HostName, Timestamps>,
 }
 
 impl FailureTracker {
@@ -66,7 +68,7 @@ impl FailureTracker {
             window,
             keep,
             global: Timestamps::default(),
-            per_host: HashMap::new(),
+            per_host: FastMap::default(),
         }
     }
 

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::hosts::{HostId, HostTable};
 use crate::racks::RackCache;
 use crate::requests::RequestBook;
-use crate::types::{HostName, ProfileId};
+use crate::types::ProfileId;
 
 /// A granted container that may take a request.
 #[derive(Debug, Clone)]
@@ -16,7 +17,7 @@ pub struct Candidate {
     /// The profile its priority names.
     pub profile: ProfileId,
     /// Its host.
-    pub host: HostName,
+    pub host: HostId,
 }
 
 /// Which pass matched a container.
@@ -43,13 +44,14 @@ pub struct Matches {
 pub fn match_containers(
     candidates: &[Candidate],
     books: &mut BTreeMap<ProfileId, RequestBook>,
+    hosts: &mut HostTable,
     racks: &mut RackCache,
 ) -> Matches {
     let mut out = Matches::default();
-    let mut remaining: Vec<&Candidate> = Vec::with_capacity(candidates.len());
+    let mut remaining: Vec<&Candidate> = Vec::new();
     for c in candidates {
         let book = books.get_mut(&c.profile);
-        match book.and_then(|b| b.first_for_host(&c.host).map(|seq| (b, seq))) {
+        match book.and_then(|b| b.first_for_host(c.host).map(|seq| (b, seq))) {
             Some((b, seq)) => {
                 b.remove(seq);
                 out.matched.push((c.index, Pass::Host));
@@ -58,14 +60,14 @@ pub fn match_containers(
         }
     }
     if !remaining.is_empty() {
-        let hosts: Vec<HostName> = remaining.iter().map(|c| c.host.clone()).collect();
-        racks.resolve_missing(&hosts);
+        let ids: Vec<HostId> = remaining.iter().map(|c| c.host).collect();
+        hosts.resolve(&ids, racks);
     }
-    let mut after_rack: Vec<&Candidate> = Vec::with_capacity(remaining.len());
+    let mut after_rack: Vec<&Candidate> = Vec::new();
     for c in remaining {
-        let rack = racks.rack_of(&c.host);
+        let rack = hosts.rack(c.host, racks);
         let book = books.get_mut(&c.profile);
-        match book.and_then(|b| b.first_for_rack(&rack).map(|seq| (b, seq))) {
+        match book.and_then(|b| b.first_for_rack(rack).map(|seq| (b, seq))) {
             Some((b, seq)) => {
                 b.remove(seq);
                 out.matched.push((c.index, Pass::Rack));
@@ -90,49 +92,50 @@ pub fn match_containers(
 mod tests {
     use super::*;
     use crate::racks::StaticRackResolver;
+    use crate::types::HostName;
     use std::sync::Arc;
-
-    fn hosts(h: &[&str]) -> Arc<[HostName]> {
-        h.iter()
-            .map(|s| HostName::from(*s))
-            .collect::<Vec<_>>()
-            .into()
-    }
 
     #[test]
     fn host_pass_runs_over_all_containers_first() {
-        let mut book = RequestBook::default();
-        let s_h1 = book.new_set(hosts(&["h1"]), hosts(&["/r1"]));
-        let s_h2 = book.new_set(hosts(&["h2"]), hosts(&["/r1"]));
-        book.add(Some(s_h1));
-        book.add(Some(s_h2));
-        let mut books = BTreeMap::new();
-        books.insert(0, book);
         let resolver = StaticRackResolver::new([
             ("h1".into(), "/r1".into()),
             ("h2".into(), "/r1".into()),
             ("h3".into(), "/r1".into()),
         ]);
         let mut racks = RackCache::new(Arc::new(resolver));
+        let mut hosts = HostTable::default();
+        let ids: Vec<HostId> = ["h1", "h2", "h3", "h4"]
+            .iter()
+            .map(|h| hosts.intern(&HostName::from(*h)))
+            .collect();
+        hosts.resolve(&ids, &mut racks);
+        let r1 = hosts.rack(ids[0], &mut racks);
+        let mut book = RequestBook::default();
+        let s_h1 = book.new_set(vec![HostName::from("h1")].into(), vec![ids[0]], vec![r1]);
+        let s_h2 = book.new_set(vec![HostName::from("h2")].into(), vec![ids[1]], vec![r1]);
+        book.add(Some(s_h1));
+        book.add(Some(s_h2));
+        let mut books = BTreeMap::new();
+        books.insert(0, book);
         // h3 comes first but only matches by rack; h1 must still get its host-local request.
         let cands = vec![
             Candidate {
                 index: 0,
                 profile: 0,
-                host: "h3".into(),
+                host: ids[2],
             },
             Candidate {
                 index: 1,
                 profile: 0,
-                host: "h1".into(),
+                host: ids[0],
             },
             Candidate {
                 index: 2,
                 profile: 0,
-                host: "h4".into(),
+                host: ids[3],
             },
         ];
-        let m = match_containers(&cands, &mut books, &mut racks);
+        let m = match_containers(&cands, &mut books, &mut hosts, &mut racks);
         assert_eq!(m.matched, vec![(1, Pass::Host), (0, Pass::Rack)]);
         assert_eq!(m.unmatched, vec![2]);
         assert!(books[&0].is_empty());

@@ -21,7 +21,9 @@
 //! containers over thousands of hosts cost one pass over the hosts per distinct ratio, and
 //! nothing recurses.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::fasthash::FastMap;
 use std::sync::Arc;
 
 use crate::types::HostName;
@@ -36,7 +38,7 @@ pub struct PlacementInput<'a> {
     /// Pending tasks per preferred host.
     pub host_task_counts: &'a BTreeMap<HostName, u32>,
     /// Running containers of this profile per host.
-    pub allocated: &'a HashMap<HostName, u32>,
+    pub allocated: &'a FastMap<HostName, u32>,
     /// The locality-matched pending requests, as (node list, number of requests with it).
     pub pending: &'a [(&'a [HostName], usize)],
     /// Cores of one executor.
@@ -50,6 +52,8 @@ pub struct PlacementInput<'a> {
 pub struct PlacementGroup {
     /// The preferred hosts, sorted.
     pub nodes: Arc<[HostName]>,
+    /// Where each of `nodes` is in `host_task_counts` (its iteration order).
+    pub positions: Vec<u32>,
     /// How many requests prefer exactly these hosts.
     pub count: usize,
 }
@@ -118,8 +122,8 @@ pub fn required_per_host(input: &PlacementInput<'_>) -> Vec<(HostName, u64)> {
 
 /// Each matched pending request adds 1 to each of its nodes; the result is scaled so that it
 /// sums to the number of matched requests.
-fn pending_share(pending: &[(&[HostName], usize)]) -> HashMap<HostName, f64> {
-    let mut per_host: HashMap<HostName, u64> = HashMap::new();
+fn pending_share(pending: &[(&[HostName], usize)]) -> FastMap<HostName, f64> {
+    let mut per_host: FastMap<HostName, u64> = FastMap::default();
     let mut requests = 0u64;
     for (nodes, n) in pending {
         requests += *n as u64;
@@ -149,38 +153,32 @@ pub fn place(input: &PlacementInput<'_>) -> Placement {
         return placement;
     }
     let largest = required.iter().map(|(_, r)| *r).max().unwrap_or(0);
-    // ratio(h) = ceil(required(h) × aware / largest); only hosts with a positive ratio matter.
-    let mut ratios: Vec<(u64, HostName)> = required
+    // ratio(h) = ceil(required(h) × aware / largest), hosts still in name order, with their
+    // position in `host_task_counts`.
+    let ratios: Vec<(u32, HostName, u64)> = required
         .into_iter()
-        .filter_map(|(h, r)| {
+        .enumerate()
+        .filter_map(|(pos, (h, r))| {
             let ratio = (r as f64 * aware as f64 / largest as f64).ceil() as u64;
-            (ratio > 0).then_some((ratio, h))
+            (ratio > 0).then_some((pos as u32, h, ratio.min(aware)))
         })
         .collect();
-    // Highest ratio first; a host with ratio r is preferred by requests 0..r.
-    ratios.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let mut thresholds: Vec<u64> = ratios.iter().map(|(_, _, r)| *r).collect();
+    thresholds.sort_unstable();
+    thresholds.dedup();
+    // Requests i in [previous threshold, t) prefer exactly the hosts whose ratio is at least
+    // t; filtering the name-ordered list keeps every group sorted without sorting.
     let mut emitted = 0u64;
-    // Walk distinct ratios from the smallest: requests [emitted, r) prefer every host whose
-    // ratio is at least r, which is a prefix of `ratios`.
-    let mut ends: Vec<(u64, usize)> = Vec::new(); // (ratio, prefix length with ratio >= it)
-    for (i, (r, _)) in ratios.iter().enumerate() {
-        match ends.last_mut() {
-            Some((last, len)) if *last == *r => *len = i + 1,
-            _ => ends.push((*r, i + 1)),
-        }
-    }
-    for &(r, len) in ends.iter().rev() {
-        let upto = r.min(aware);
-        if upto <= emitted {
-            continue;
-        }
-        let mut nodes: Vec<HostName> = ratios[..len].iter().map(|(_, h)| h.clone()).collect();
-        nodes.sort();
+    for t in thresholds {
+        let chosen = ratios.iter().filter(|(_, _, r)| *r >= t);
+        let nodes: Vec<HostName> = chosen.clone().map(|(_, h, _)| h.clone()).collect();
+        let positions: Vec<u32> = chosen.map(|(p, _, _)| *p).collect();
         placement.groups.push(PlacementGroup {
             nodes: nodes.into(),
-            count: (upto - emitted) as usize,
+            positions,
+            count: (t - emitted) as usize,
         });
-        emitted = upto;
+        emitted = t;
     }
     placement
 }
@@ -204,7 +202,7 @@ mod tests {
         pending: &[&[&str]],
     ) -> Vec<Option<Vec<String>>> {
         let counts = hosts(counts);
-        let allocated: HashMap<HostName, u32> = allocated
+        let allocated: FastMap<HostName, u32> = allocated
             .iter()
             .map(|(h, c)| (HostName::from(*h), *c))
             .collect();
@@ -291,7 +289,7 @@ mod tests {
         let counts = [("host1", 15), ("host2", 15), ("host3", 10)];
         let v = {
             let counts = hosts(&counts);
-            let allocated: HashMap<HostName, u32> = [("host1", 2u32), ("host2", 1)]
+            let allocated: FastMap<HostName, u32> = [("host1", 2u32), ("host2", 1)]
                 .iter()
                 .map(|(h, c)| (HostName::from(*h), *c))
                 .collect();
@@ -322,7 +320,7 @@ mod tests {
         let counts: BTreeMap<HostName, u32> = (0..5000)
             .map(|i| (HostName::from(format!("h{i}")), 1 + i % 7))
             .collect();
-        let allocated = HashMap::new();
+        let allocated: FastMap<HostName, u32> = FastMap::default();
         let p = place(&PlacementInput {
             containers: 4096,
             locality_aware_tasks: 32768,

@@ -6,7 +6,7 @@
 //! whole batch falls back to it, the cache reports it once (SPARK-19894: everything then
 //! looks rack-local).
 
-use std::collections::HashMap;
+use crate::fasthash::FastMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -22,7 +22,7 @@ pub trait RackResolver: fmt::Debug + Send + Sync {
 /// A fixed host → rack table (YARN's `TableMapping`).
 #[derive(Debug, Clone, Default)]
 pub struct StaticRackResolver {
-    table: HashMap<HostName, RackName>,
+    table: FastMap<HostName, RackName>,
 }
 
 impl StaticRackResolver {
@@ -44,7 +44,7 @@ impl RackResolver for StaticRackResolver {
 #[derive(Debug, Clone)]
 pub struct RackCache {
     resolver: Arc<dyn RackResolver>,
-    cache: HashMap<HostName, RackName>,
+    cache: FastMap<HostName, RackName>,
     default_rack: RackName,
     collapse_reported: bool,
     collapse_pending: bool,
@@ -55,7 +55,7 @@ impl RackCache {
     pub fn new(resolver: Arc<dyn RackResolver>) -> Self {
         Self {
             resolver,
-            cache: HashMap::new(),
+            cache: FastMap::default(),
             default_rack: RackName::from(DEFAULT_RACK),
             collapse_reported: false,
             collapse_pending: false,
@@ -102,6 +102,20 @@ impl RackCache {
             self.collapse_reported = true;
             self.collapse_pending = true;
         }
+    }
+
+    /// The racks of `hosts`, in order, resolving the unknown ones in one batch.
+    pub fn racks_of(&mut self, hosts: &[HostName]) -> Vec<RackName> {
+        self.resolve_missing(hosts);
+        hosts
+            .iter()
+            .map(|h| {
+                self.cache
+                    .get(h)
+                    .cloned()
+                    .unwrap_or_else(|| self.default_rack.clone())
+            })
+            .collect()
     }
 
     /// True once, after the first batch in which every host fell back to the default rack.

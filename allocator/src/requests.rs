@@ -2,18 +2,21 @@
 //!
 //! Requests are kept in the order they were added (YARN gives a container to the earliest
 //! matching request). Requests with the same preferred hosts share one [`NodeSet`], and
-//! hosts and racks are indexed by node set, so that a response with 10,000 containers over
-//! 5,000 hosts is matched without touching every request for every container.
+//! hosts and racks (as interned ids, see [`crate::hosts`]) are indexed by node set, so that a
+//! response with 10,000 containers over 5,000 hosts is matched without touching every request
+//! for every container. Removal is lazy: a removed request leaves a tombstone that the queues
+//! skip, so adding, matching and removing are all amortised O(1).
 //!
 //! YARN's protocol carries an *ask table*: per (priority, location, capability), the
 //! absolute number of containers still wanted, where a location is a host, a rack or `*`
 //! (ANY). A request preferring hosts `{h1, h2}` on rack `/r1` counts once at `h1`, once at
 //! `h2`, once at `/r1` and once at `*` (relaxed locality), as Hadoop's AMRMClient counts it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use crate::types::{ANY_LOCATION, HostName, RackName};
+use crate::hosts::{HostId, RackId};
+use crate::types::HostName;
 
 /// Identifies a node set inside one [`RequestBook`].
 pub type SetId = u64;
@@ -24,26 +27,91 @@ pub type RequestSeq = u64;
 /// Preferred hosts shared by some requests.
 #[derive(Debug, Clone)]
 pub struct NodeSet {
-    /// The preferred hosts, sorted.
+    /// The preferred hosts, sorted by name.
     pub nodes: Arc<[HostName]>,
-    /// Their racks, sorted and distinct.
-    pub racks: Arc<[RackName]>,
-    /// The live requests that prefer exactly these hosts.
-    live: BTreeSet<RequestSeq>,
+    /// Their ids.
+    pub host_ids: Vec<HostId>,
+    /// Their racks, distinct.
+    pub rack_ids: Vec<RackId>,
+    host_bits: Bitmap,
+    rack_bits: Bitmap,
+    /// Live requests (plus tombstones at the front, skipped lazily), in order.
+    queue: VecDeque<RequestSeq>,
+    live: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Dead,
+    /// A live request; `None`: any host.
+    Live(Option<SetId>),
 }
 
 /// The pending requests of one profile.
 #[derive(Debug, Clone, Default)]
 pub struct RequestBook {
-    next_seq: RequestSeq,
+    /// The sequence number of `slots[0]`.
+    base: RequestSeq,
+    /// Every request from `base` on, in order of addition; dead ones are tombstones.
+    slots: VecDeque<Slot>,
+    live: usize,
     next_set: SetId,
-    /// Every live request in order of addition, with its node set (`None`: any host).
-    requests: BTreeMap<RequestSeq, Option<SetId>>,
-    /// The live requests without locality.
-    unlocalized: BTreeSet<RequestSeq>,
-    sets: BTreeMap<SetId, NodeSet>,
-    by_host: HashMap<HostName, Vec<SetId>>,
-    by_rack: HashMap<RackName, Vec<SetId>>,
+    sets: Sets,
+}
+
+/// Node sets by id (ids only grow, so pushing keeps the list sorted).
+#[derive(Debug, Clone, Default)]
+struct Sets(Vec<(SetId, NodeSet)>);
+
+impl Sets {
+    fn pos(&self, id: &SetId) -> Option<usize> {
+        self.0.binary_search_by_key(id, |(k, _)| *k).ok()
+    }
+    fn insert(&mut self, id: SetId, ns: NodeSet) {
+        debug_assert!(self.0.last().is_none_or(|(k, _)| *k < id));
+        self.0.push((id, ns));
+    }
+    fn contains_key(&self, id: &SetId) -> bool {
+        self.pos(id).is_some()
+    }
+    fn get(&self, id: &SetId) -> Option<&NodeSet> {
+        self.pos(id).map(|i| &self.0[i].1)
+    }
+    fn get_mut(&mut self, id: &SetId) -> Option<&mut NodeSet> {
+        self.pos(id).map(|i| &mut self.0[i].1)
+    }
+    fn remove(&mut self, id: &SetId) {
+        if let Some(i) = self.pos(id) {
+            self.0.remove(i);
+        }
+    }
+    fn iter(&self) -> impl Iterator<Item = (&SetId, &NodeSet)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+    fn values(&self) -> impl Iterator<Item = &NodeSet> {
+        self.0.iter().map(|(_, v)| v)
+    }
+}
+
+/// A set of small integer ids.
+#[derive(Debug, Clone, Default)]
+struct Bitmap(Vec<u64>);
+
+impl Bitmap {
+    fn of(ids: &[u32]) -> Self {
+        let max = ids.iter().copied().max().map_or(0, |m| m as usize + 1);
+        let mut words = vec![0u64; max.div_ceil(64)];
+        for &id in ids {
+            words[id as usize / 64] |= 1 << (id % 64);
+        }
+        Self(words)
+    }
+
+    fn contains(&self, id: u32) -> bool {
+        self.0
+            .get(id as usize / 64)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
 }
 
 /// The pending requests split by the driver's current preferences (Spark's three groups),
@@ -58,33 +126,54 @@ pub struct Split {
     pub any_host: Vec<RequestSeq>,
 }
 
+/// The ask table of one profile.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AskTable {
+    /// Containers wanted anywhere (`*`).
+    pub any: u32,
+    /// (host, containers wanted there), by host id.
+    pub hosts: Vec<(HostId, u32)>,
+    /// (rack, containers wanted there), by rack id.
+    pub racks: Vec<(RackId, u32)>,
+}
+
 impl RequestBook {
     /// The number of pending requests.
     pub fn len(&self) -> usize {
-        self.requests.len()
+        self.live
     }
 
     /// True when nothing is pending.
     pub fn is_empty(&self) -> bool {
-        self.requests.is_empty()
+        self.live == 0
     }
 
-    /// Registers a node set (hosts sorted, racks sorted and distinct).
-    pub fn new_set(&mut self, nodes: Arc<[HostName]>, racks: Arc<[RackName]>) -> SetId {
+    fn slot(&self, seq: RequestSeq) -> Option<Slot> {
+        let i = seq.checked_sub(self.base)?;
+        self.slots.get(usize::try_from(i).ok()?).copied()
+    }
+
+    /// Registers a node set: hosts sorted by name, their ids in the same order, and their
+    /// distinct racks.
+    pub fn new_set(
+        &mut self,
+        nodes: Arc<[HostName]>,
+        host_ids: Vec<HostId>,
+        rack_ids: Vec<RackId>,
+    ) -> SetId {
         let id = self.next_set;
         self.next_set += 1;
-        for h in nodes.iter() {
-            self.by_host.entry(h.clone()).or_default().push(id);
-        }
-        for r in racks.iter() {
-            self.by_rack.entry(r.clone()).or_default().push(id);
-        }
+        let (host_bits, rack_bits) = (Bitmap::of(&host_ids), Bitmap::of(&rack_ids));
         self.sets.insert(
             id,
             NodeSet {
                 nodes,
-                racks,
-                live: BTreeSet::new(),
+                host_ids,
+                rack_ids,
+                host_bits,
+                rack_bits,
+                queue: VecDeque::new(),
+                live: 0,
             },
         );
         id
@@ -92,142 +181,169 @@ impl RequestBook {
 
     /// Adds one request (with the hosts of `set`, or any host).
     pub fn add(&mut self, set: Option<SetId>) -> RequestSeq {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        match set.and_then(|s| self.sets.get_mut(&s).map(|ns| (s, ns))) {
-            Some((s, ns)) => {
-                ns.live.insert(seq);
-                self.requests.insert(seq, Some(s));
-            }
-            None => {
-                self.unlocalized.insert(seq);
-                self.requests.insert(seq, None);
-            }
+        let seq = self.base + self.slots.len() as u64;
+        let set = set.filter(|s| self.sets.contains_key(s));
+        if let Some(ns) = set.and_then(|s| self.sets.get_mut(&s)) {
+            ns.queue.push_back(seq);
+            ns.live += 1;
         }
+        self.slots.push_back(Slot::Live(set));
+        self.live += 1;
         seq
     }
 
     /// Removes one request (matched or cancelled). Returns false if it was not pending.
     pub fn remove(&mut self, seq: RequestSeq) -> bool {
-        match self.requests.remove(&seq) {
-            None => false,
-            Some(None) => {
-                self.unlocalized.remove(&seq);
-                true
-            }
-            Some(Some(set)) => {
-                let empty = match self.sets.get_mut(&set) {
-                    Some(ns) => {
-                        ns.live.remove(&seq);
-                        ns.live.is_empty()
-                    }
-                    None => false,
-                };
-                if empty {
-                    self.drop_set(set);
-                }
-                true
-            }
-        }
-    }
-
-    fn drop_set(&mut self, set: SetId) {
-        let Some(ns) = self.sets.remove(&set) else {
-            return;
+        let Some(Slot::Live(set)) = self.slot(seq) else {
+            return false;
         };
-        for h in ns.nodes.iter() {
-            if let Some(v) = self.by_host.get_mut(h) {
-                v.retain(|&s| s != set);
-                if v.is_empty() {
-                    self.by_host.remove(h);
+        let i = (seq - self.base) as usize;
+        self.slots[i] = Slot::Dead;
+        self.live -= 1;
+        while self.slots.front() == Some(&Slot::Dead) {
+            self.slots.pop_front();
+            self.base += 1;
+        }
+        if let Some(s) = set {
+            let empty = match self.sets.get_mut(&s) {
+                Some(ns) => {
+                    ns.live -= 1;
+                    ns.live == 0
                 }
+                None => false,
+            };
+            if empty {
+                self.sets.remove(&s);
             }
         }
-        for r in ns.racks.iter() {
-            if let Some(v) = self.by_rack.get_mut(r) {
-                v.retain(|&s| s != set);
-                if v.is_empty() {
-                    self.by_rack.remove(r);
-                }
-            }
-        }
+        true
     }
 
-    /// Splits the pending requests by the driver's preferred hosts.
-    pub fn split(&self, preferred: &BTreeMap<HostName, u32>) -> Split {
-        let matched_sets: HashMap<SetId, bool> = self
+    fn live_requests(&self) -> impl Iterator<Item = (RequestSeq, Option<SetId>)> + '_ {
+        self.slots.iter().enumerate().filter_map(|(i, s)| match s {
+            Slot::Live(set) => Some((self.base + i as u64, *set)),
+            Slot::Dead => None,
+        })
+    }
+
+    /// Splits the pending requests; a node set is matched when `preferred` holds for one of
+    /// its hosts.
+    pub fn split(&self, preferred: impl Fn(HostId) -> bool) -> Split {
+        let matched: BTreeMap<SetId, bool> = self
             .sets
             .iter()
-            .map(|(id, ns)| (*id, ns.nodes.iter().any(|n| preferred.contains_key(n))))
+            .map(|(id, ns)| (*id, ns.host_ids.iter().any(|&h| preferred(h))))
             .collect();
         let mut split = Split::default();
-        for (&seq, set) in &self.requests {
+        for (seq, set) in self.live_requests() {
             match set {
                 None => split.any_host.push(seq),
-                Some(s) if matched_sets.get(s).copied().unwrap_or(false) => split.matched.push(seq),
+                Some(s) if matched.get(&s).copied().unwrap_or(false) => split.matched.push(seq),
                 Some(_) => split.stale.push(seq),
             }
         }
         split
     }
 
-    /// The node lists of the requests still matching `preferred`, with how many requests
-    /// share each (the placement strategy's view of pending requests).
+    /// The node lists of the sets matching `preferred`, with how many live requests share
+    /// each (the placement strategy's view of pending requests).
     pub fn matched_sets(
         &self,
-        preferred: &BTreeMap<HostName, u32>,
+        preferred: impl Fn(HostId) -> bool,
     ) -> Vec<(Arc<[HostName]>, usize)> {
         self.sets
             .values()
-            .filter(|ns| ns.nodes.iter().any(|n| preferred.contains_key(n)))
-            .map(|ns| (ns.nodes.clone(), ns.live.len()))
+            .filter(|ns| ns.host_ids.iter().any(|&h| preferred(h)))
+            .map(|ns| (ns.nodes.clone(), ns.live))
             .collect()
     }
 
+    /// The earliest live request of a set, dropping tombstones on the way.
+    fn front(&mut self, set: SetId) -> Option<RequestSeq> {
+        let base = self.base;
+        let slots = &self.slots;
+        let ns = self.sets.get_mut(&set)?;
+        while let Some(&seq) = ns.queue.front() {
+            let live = seq
+                .checked_sub(base)
+                .and_then(|i| slots.get(i as usize))
+                .is_some_and(|s| *s == Slot::Live(Some(set)));
+            if live {
+                return Some(seq);
+            }
+            ns.queue.pop_front();
+        }
+        None
+    }
+
+    /// The earliest live request among the sets that `wanted` selects.
+    fn first_in(&mut self, wanted: impl Fn(&NodeSet) -> bool) -> Option<RequestSeq> {
+        let mut best: Option<RequestSeq> = None;
+        for i in 0..self.sets.0.len() {
+            if !wanted(&self.sets.0[i].1) {
+                continue;
+            }
+            let id = self.sets.0[i].0;
+            if let Some(seq) = self.front(id) {
+                best = Some(best.map_or(seq, |b| b.min(seq)));
+            }
+        }
+        best
+    }
+
     /// The earliest request preferring `host`.
-    pub fn first_for_host(&self, host: &str) -> Option<RequestSeq> {
-        self.first_in(self.by_host.get(host)?)
+    pub fn first_for_host(&mut self, host: HostId) -> Option<RequestSeq> {
+        self.first_in(|ns| ns.host_bits.contains(host))
     }
 
     /// The earliest request whose hosts are on `rack`.
-    pub fn first_for_rack(&self, rack: &str) -> Option<RequestSeq> {
-        self.first_in(self.by_rack.get(rack)?)
+    pub fn first_for_rack(&mut self, rack: RackId) -> Option<RequestSeq> {
+        self.first_in(|ns| ns.rack_bits.contains(rack))
     }
 
     /// The earliest request of all (the ANY pass).
     pub fn first_any(&self) -> Option<RequestSeq> {
-        self.requests.keys().next().copied()
-    }
-
-    fn first_in(&self, sets: &[SetId]) -> Option<RequestSeq> {
-        sets.iter()
-            .filter_map(|s| self.sets.get(s)?.live.first().copied())
-            .min()
+        // Dead slots are trimmed from the front on removal, so the front is live.
+        (!self.slots.is_empty()).then_some(self.base)
     }
 
     /// The node list of every pending request in order (`None`: any host).
     pub fn localities(&self) -> impl Iterator<Item = Option<&[HostName]>> + '_ {
-        self.requests
-            .values()
-            .map(|s| s.and_then(|s| self.sets.get(&s)).map(|ns| &ns.nodes[..]))
+        self.live_requests()
+            .map(|(_, s)| s.and_then(|s| self.sets.get(&s)).map(|ns| &ns.nodes[..]))
     }
 
-    /// The ask table: location (host, rack or `*`) → containers wanted there.
-    pub fn ask_table(&self) -> HashMap<Arc<str>, u32> {
-        let mut table: HashMap<Arc<str>, u32> = HashMap::new();
-        if !self.requests.is_empty() {
-            table.insert(Arc::from(ANY_LOCATION), self.requests.len() as u32);
-        }
+    /// The ask table, hosts and racks ordered by id.
+    pub fn ask_table(&self, host_count: usize, rack_count: usize) -> AskTable {
+        let mut hosts = vec![0u32; host_count];
+        let mut racks = vec![0u32; rack_count];
         for ns in self.sets.values() {
-            let n = ns.live.len() as u32;
-            for h in ns.nodes.iter() {
-                *table.entry(h.clone()).or_insert(0) += n;
+            let n = ns.live as u32;
+            for &h in &ns.host_ids {
+                if hosts.len() <= h as usize {
+                    hosts.resize(h as usize + 1, 0);
+                }
+                hosts[h as usize] += n;
             }
-            for r in ns.racks.iter() {
-                *table.entry(r.clone()).or_insert(0) += n;
+            for &r in &ns.rack_ids {
+                if racks.len() <= r as usize {
+                    racks.resize(r as usize + 1, 0);
+                }
+                racks[r as usize] += n;
             }
         }
-        table
+        let nonzero = |v: Vec<u32>| {
+            v.into_iter()
+                .enumerate()
+                .filter(|(_, n)| *n > 0)
+                .map(|(i, n)| (i as u32, n))
+                .collect()
+        };
+        AskTable {
+            any: self.live as u32,
+            hosts: nonzero(hosts),
+            racks: nonzero(racks),
+        }
     }
 }
 
@@ -235,7 +351,7 @@ impl RequestBook {
 mod tests {
     use super::*;
 
-    fn hosts(h: &[&str]) -> Arc<[HostName]> {
+    fn names(h: &[&str]) -> Arc<[HostName]> {
         h.iter()
             .map(|s| HostName::from(*s))
             .collect::<Vec<_>>()
@@ -246,42 +362,64 @@ mod tests {
     fn matching_takes_the_earliest_request() {
         let mut b = RequestBook::default();
         let any = b.add(None);
-        let s1 = b.new_set(hosts(&["h1", "h2"]), hosts(&["/r1"]));
-        let s2 = b.new_set(hosts(&["h2"]), hosts(&["/r1"]));
+        let s1 = b.new_set(names(&["h1", "h2"]), vec![1, 2], vec![0]);
+        let s2 = b.new_set(names(&["h2"]), vec![2], vec![0]);
         let a = b.add(Some(s1));
         let c = b.add(Some(s2));
-        assert_eq!(b.first_for_host("h2"), Some(a));
-        assert_eq!(b.first_for_host("h3"), None);
-        assert_eq!(b.first_for_rack("/r1"), Some(a));
+        assert_eq!(b.first_for_host(2), Some(a));
+        assert_eq!(b.first_for_host(3), None);
+        assert_eq!(b.first_for_rack(0), Some(a));
         assert_eq!(b.first_any(), Some(any));
         assert!(b.remove(a));
         assert!(!b.remove(a));
         assert_eq!(
-            b.first_for_host("h1"),
+            b.first_for_host(1),
             None,
             "set s1 is gone with its last request"
         );
-        assert_eq!(b.first_for_host("h2"), Some(c));
+        assert_eq!(b.first_for_host(2), Some(c));
         assert_eq!(b.len(), 2);
+        assert!(b.remove(any));
+        assert_eq!(b.first_any(), Some(c));
+        assert!(b.remove(c));
+        assert!(b.is_empty());
+        assert_eq!(b.first_any(), None);
+        let d = b.add(None);
+        assert!(d > c, "sequence numbers keep growing");
+        assert_eq!(b.first_any(), Some(d));
+    }
+
+    #[test]
+    fn tombstones_in_the_middle_are_skipped() {
+        let mut b = RequestBook::default();
+        let s = b.new_set(names(&["h"]), vec![0], vec![0]);
+        let r: Vec<_> = (0..4).map(|_| b.add(Some(s))).collect();
+        assert!(b.remove(r[1]));
+        assert!(b.remove(r[0]));
+        assert_eq!(b.first_for_host(0), Some(r[2]));
+        assert_eq!(b.localities().count(), 2);
     }
 
     #[test]
     fn ask_table_counts_every_location() {
         let mut b = RequestBook::default();
-        let s = b.new_set(hosts(&["h1", "h2"]), hosts(&["/r1"]));
+        let s = b.new_set(names(&["h1", "h2"]), vec![0, 1], vec![0]);
         b.add(Some(s));
         b.add(Some(s));
         b.add(None);
-        let t = b.ask_table();
-        assert_eq!(t.get("*"), Some(&3));
-        assert_eq!(t.get("h1"), Some(&2));
-        assert_eq!(t.get("/r1"), Some(&2));
-        let mut preferred = BTreeMap::new();
-        preferred.insert(HostName::from("h9"), 1);
-        let split = b.split(&preferred);
+        let t = b.ask_table(2, 1);
+        assert_eq!(t.any, 3);
+        assert_eq!(t.hosts, vec![(0, 2), (1, 2)]);
+        assert_eq!(t.racks, vec![(0, 2)]);
+        let split = b.split(|h| h == 9);
         assert_eq!(
             (split.matched.len(), split.stale.len(), split.any_host.len()),
             (0, 2, 1)
+        );
+        let split = b.split(|h| h == 1);
+        assert_eq!(
+            (split.matched.len(), split.stale.len(), split.any_host.len()),
+            (2, 0, 1)
         );
     }
 }
