@@ -53,6 +53,28 @@ impl ProtoRoundTrip {
             .collect())
     }
 
+    /// Every enum Hadoop's jar defines: full name → value numbers.
+    pub async fn enums(&mut self) -> Result<std::collections::BTreeMap<String, Vec<i32>>> {
+        let line = self.ask("ENUMS", "ENUMS").await?;
+        let mut out = std::collections::BTreeMap::new();
+        for item in line.split_whitespace() {
+            let (name, nums) = item
+                .split_once('=')
+                .ok_or_else(|| HarnessError::Protocol(format!("bad ENUMS item `{item}`")))?;
+            let values = nums
+                .split(',')
+                .filter(|n| !n.is_empty())
+                .map(|n| {
+                    n.parse::<i32>().map_err(|e| {
+                        HarnessError::Protocol(format!("bad enum value `{n}` of {name}: {e}"))
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            out.insert(name.to_string(), values);
+        }
+        Ok(out)
+    }
+
     /// The serialized, fully populated sample of a message.
     pub async fn sample(&mut self, name: &str) -> Result<Vec<u8>> {
         let h = self.ask(&format!("SAMPLE {name}"), "SAMPLE ").await?;

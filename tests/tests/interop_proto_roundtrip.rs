@@ -792,3 +792,109 @@ fn the_table_covers_every_message_we_define() {
         "a Hadoop name appears twice in MESSAGES"
     );
 }
+
+/// `(module::Enum, the proto name its doc names (or the Rust name), value numbers)` of every
+/// `prost::Enumeration` in our proto source files.
+fn our_enums() -> Vec<(String, String, BTreeSet<i32>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../protocol/src/proto");
+    let mut out = Vec::new();
+    for module in ["rpc", "security", "yarn", "yarn_service"] {
+        let path = dir.join(format!("{module}.rs"));
+        let src =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut doc_first: Option<String> = None;
+        let mut in_doc = false;
+        let mut current: Option<(String, String, BTreeSet<i32>)> = None;
+        for line in src.lines() {
+            let t = line.trim();
+            if let Some((name, proto, values)) = current.as_mut() {
+                if t == "}" {
+                    out.push((
+                        format!("{module}::{name}"),
+                        proto.clone(),
+                        std::mem::take(values),
+                    ));
+                    current = None;
+                } else if let Some((_, rhs)) = t.split_once(" = ") {
+                    let n = rhs.trim_end_matches(',').trim();
+                    values.insert(
+                        n.parse()
+                            .unwrap_or_else(|e| panic!("{module}: enum value `{t}`: {e}")),
+                    );
+                }
+                continue;
+            }
+            if let Some(d) = t.strip_prefix("///") {
+                if !in_doc {
+                    doc_first = d
+                        .trim()
+                        .strip_prefix('`')
+                        .and_then(|r| r.split_once('`'))
+                        .map(|(name, _)| name.to_string())
+                        .filter(|n| {
+                            n.chars()
+                                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                        });
+                    in_doc = true;
+                }
+                continue;
+            }
+            in_doc = false;
+            if let Some(rest) = t.strip_prefix("pub enum ") {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let proto = doc_first.take().unwrap_or_else(|| name.clone());
+                current = Some((name, proto, BTreeSet::new()));
+            } else if !t.starts_with("#[") {
+                doc_first = None;
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_enum_has_exactly_hadoops_values() {
+    let mut rt = ProtoRoundTrip::start().await.expect("start ProtoRoundTrip");
+    let hadoop = rt.enums().await.expect("ENUMS");
+    assert!(
+        hadoop.contains_key("hadoop.yarn.ContainerStateProto"),
+        "{hadoop:?}"
+    );
+    let ours = our_enums();
+    assert!(
+        ours.len() > 30,
+        "found only {} enums: is the source layout different?",
+        ours.len()
+    );
+    let mut failures = Vec::new();
+    for (rust, proto, values) in &ours {
+        let suffix = format!(".{proto}");
+        let matches: Vec<_> = hadoop
+            .iter()
+            .filter(|(n, _)| n.ends_with(&suffix))
+            .collect();
+        let [(name, theirs)] = matches.as_slice() else {
+            failures.push(format!(
+                "{rust}: {} Hadoop enums are named *{suffix} (name the proto enum in the doc comment's first backticks)",
+                matches.len()
+            ));
+            continue;
+        };
+        let theirs: BTreeSet<i32> = theirs.iter().copied().collect();
+        let missing: Vec<_> = theirs.difference(values).collect();
+        let extra: Vec<_> = values.difference(&theirs).collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            failures.push(format!(
+                "{rust} ({name}): lacks {missing:?}, has extra {extra:?}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "enums that differ from Hadoop's:\n{}",
+        failures.join("\n")
+    );
+}

@@ -15,6 +15,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.apache.hadoop.thirdparty.protobuf.ByteString;
 import org.apache.hadoop.thirdparty.protobuf.Descriptors.Descriptor;
+import org.apache.hadoop.thirdparty.protobuf.Descriptors.EnumDescriptor;
 import org.apache.hadoop.thirdparty.protobuf.Descriptors.EnumValueDescriptor;
 import org.apache.hadoop.thirdparty.protobuf.Descriptors.FieldDescriptor;
 import org.apache.hadoop.thirdparty.protobuf.Descriptors.FileDescriptor;
@@ -29,6 +30,7 @@ import org.apache.hadoop.thirdparty.protobuf.UnknownFieldSet;
  *
  * <pre>
  *   LIST                  → NAMES &lt;full name&gt; ...            (every message Hadoop's jar defines)
+ *   ENUMS                 → ENUMS &lt;full name&gt;=&lt;n&gt;,&lt;n&gt;... ...  (every enum and its value numbers)
  *   SAMPLE &lt;name&gt;         → SAMPLE &lt;hex&gt;                   (a fully populated sample, serialized)
  *   CHECK &lt;name&gt; &lt;hex&gt;   → OK | DIFF &lt;what differs&gt;        (parse with the real class and compare)
  *   QUIT
@@ -51,6 +53,7 @@ public final class ProtoRoundTrip {
 
   private final Map<String, Class<?>> classes = new TreeMap<>();
   private final Map<String, Message> samples = new TreeMap<>();
+  private final Map<String, String> enums = new TreeMap<>();
 
   public static void main(String[] args) throws Exception {
     Common.exitAfter(10 * 60 * 1000L);
@@ -66,6 +69,15 @@ public final class ProtoRoundTrip {
           case "LIST":
             Common.say("NAMES " + String.join(" ", rt.classes.keySet()));
             break;
+          case "ENUMS":
+            {
+              StringBuilder sb = new StringBuilder("ENUMS");
+              for (Map.Entry<String, String> e : rt.enums.entrySet()) {
+                sb.append(' ').append(e.getKey()).append('=').append(e.getValue());
+              }
+              Common.say(sb.toString());
+              break;
+            }
           case "SAMPLE":
             Common.say("SAMPLE " + Common.hex(rt.sample(parts[1]).toByteArray()));
             break;
@@ -125,6 +137,9 @@ public final class ProtoRoundTrip {
         for (Descriptor d : fd.getMessageTypes()) {
           register(d, outer, fd.getOptions().getJavaMultipleFiles());
         }
+        for (EnumDescriptor e : fd.getEnumTypes()) {
+          registerEnum(e);
+        }
       }
     }
   }
@@ -142,6 +157,17 @@ public final class ProtoRoundTrip {
     for (Descriptor nested : d.getNestedTypes()) {
       register(nested, outer, multipleFiles);
     }
+    for (EnumDescriptor e : d.getEnumTypes()) {
+      registerEnum(e);
+    }
+  }
+
+  private void registerEnum(EnumDescriptor e) {
+    StringBuilder numbers = new StringBuilder();
+    for (EnumValueDescriptor v : e.getValues()) {
+      numbers.append(numbers.length() == 0 ? "" : ",").append(v.getNumber());
+    }
+    enums.put(e.getFullName(), numbers.toString());
   }
 
   private Class<?> classOf(String name) {
