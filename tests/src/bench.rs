@@ -78,3 +78,20 @@ pub fn parse_result(line: &str) -> Result<BenchResult> {
         p99_us: get("p99_us")?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_result;
+
+    #[test]
+    fn parses_the_result_line() {
+        let r = parse_result(
+            "RESULT mode=allocate calls=12305 seconds=5.000 calls_per_s=2461 p50_us=252.6 p99_us=4085.3",
+        )
+        .expect("valid line");
+        assert_eq!(r.calls, 12305);
+        assert_eq!(r.calls_per_s, 2461.0);
+        assert_eq!((r.p50_us, r.p99_us), (252.6, 4085.3));
+        assert!(parse_result("RESULT mode=allocate calls=x").is_err());
+    }
+}

@@ -94,3 +94,21 @@ pub fn list_jars(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     Ok(jars)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::list_jars;
+
+    #[test]
+    fn a_folder_without_hadoop_jars_is_a_clear_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("other.jar"), b"").expect("write");
+        let err = list_jars(dir.path()).expect_err("no hadoop-client-api jar");
+        assert!(err.to_string().contains("hadoop-client-api"), "{err}");
+        std::fs::write(dir.path().join("hadoop-client-api-3.5.0.jar"), b"").expect("write");
+        let jars = list_jars(dir.path()).expect("now it has one");
+        assert_eq!(jars.len(), 2);
+        assert!(jars.iter().all(|j| j.is_absolute()));
+        assert!(list_jars(&dir.path().join("missing")).is_err());
+    }
+}

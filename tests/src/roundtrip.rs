@@ -145,3 +145,32 @@ pub fn without_field(bytes: &[u8], number: u32) -> Result<Vec<u8>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::without_field;
+
+    #[test]
+    fn drops_only_the_named_top_level_field() {
+        // f1 varint 1, f2 bytes "ab", f3 fixed64, f2 again, f5 fixed32
+        let msg = [
+            0x08, 0x01, 0x12, 0x02, b'a', b'b', 0x19, 1, 2, 3, 4, 5, 6, 7, 8, 0x12, 0x00, 0x2d, 1,
+            2, 3, 4,
+        ];
+        assert_eq!(
+            without_field(&msg, 2).expect("valid"),
+            [0x08, 0x01, 0x19, 1, 2, 3, 4, 5, 6, 7, 8, 0x2d, 1, 2, 3, 4]
+        );
+        assert_eq!(without_field(&msg, 9).expect("valid"), msg);
+    }
+
+    #[test]
+    fn malformed_input_is_an_error() {
+        assert!(
+            without_field(&[0x12, 0x05, 0x00], 1).is_err(),
+            "length past the end"
+        );
+        assert!(without_field(&[0x08], 1).is_err(), "truncated varint");
+        assert!(without_field(&[0x0b], 1).is_err(), "group wire type");
+    }
+}

@@ -104,3 +104,27 @@ async fn a_second_registration_by_a_hadoop_client_is_refused() {
     );
     s.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_hadoop_heartbeats_and_reports_against_our_servers() {
+    // Hadoop's IPC client driving our servers call after call: every allocate must answer the
+    // next response id (JavaBench fails on the first error), every report must parse.
+    use spindle_tests::bench::{BenchMode, run_java_bench};
+    let s = RustYarnServers::start().await.expect("start our servers");
+    let second = Duration::from_secs(1);
+    let alloc = run_java_bench(
+        BenchMode::Allocate,
+        s.am_addr,
+        Some(&s.token_file),
+        second,
+        second,
+    )
+    .await
+    .expect("JavaBench allocate against our server");
+    let report = run_java_bench(BenchMode::Report, s.client_addr, None, second, second)
+        .await
+        .expect("JavaBench getApplicationReport against our server");
+    println!("Java client → our server: allocate {alloc:?}; getApplicationReport {report:?}");
+    assert!(alloc.calls > 0 && report.calls > 0, "{alloc:?} {report:?}");
+    s.shutdown().await;
+}
