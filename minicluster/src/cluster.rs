@@ -1,0 +1,557 @@
+//! [`MiniCluster`]: starts the RM and the NMs in this process, writes the conf dir, runs the
+//! RM's event loop (node reports, liveness clock), and offers hooks for tests (stop/restart the
+//! RM, lose or decommission a node). Everything stops on [`MiniCluster::shutdown`]; dropping the
+//! cluster kills every container at once.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use spindle_protocol::ids::NodeId;
+use spindle_protocol::ipc::{IpcServer, SecretManager, ServerConfig, Service};
+use spindle_protocol::yarn::server::{AmService, ClientService, NmService};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tracing::{info, warn};
+
+use crate::conf::{detect_java_home, write_conf_dir};
+use crate::error::ClusterError;
+use crate::nm::node::NodeSetup;
+use crate::nm::service::{LateNmSecretManager, NmRpc};
+use crate::nm::{NodeEvent, NodeManager};
+use crate::options::MiniClusterOptions;
+use crate::rm::service::RmRpc;
+use crate::rm::state::{Effect, RmConfig, RmState};
+use crate::rm::tokens::{ClusterSecrets, TokenIssuer};
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The RM state and the nodes, shared by the RPC handlers and the event loop.
+#[derive(Debug)]
+pub(crate) struct Core {
+    rm: Mutex<RmState>,
+    nodes: Vec<Arc<NodeManager>>,
+}
+
+impl Core {
+    /// Runs `f` on the RM state at the current time, then carries out the effects it queued.
+    pub(crate) fn with_rm<R>(&self, f: impl FnOnce(&mut RmState, i64) -> R) -> R {
+        let (result, effects) = {
+            let mut rm = lock(&self.rm);
+            let r = f(&mut rm, now_ms());
+            (r, rm.take_effects())
+        };
+        self.apply(effects);
+        result
+    }
+
+    fn apply(&self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::LaunchAm {
+                    node,
+                    container,
+                    clc,
+                    user: _,
+                } => {
+                    let Some(nm) = self.nodes.get(node) else {
+                        continue;
+                    };
+                    let ident = container
+                        .container_token
+                        .as_ref()
+                        .map(spindle_protocol::token::Token::from_proto)
+                        .and_then(|t| t.container_identifier().ok());
+                    match ident {
+                        Some(ident) => nm.launch_am(&ident, &clc),
+                        None => warn!("AM container without a decodable container token"),
+                    }
+                }
+                Effect::StopContainer {
+                    node,
+                    container,
+                    reason,
+                } => {
+                    if let Some(nm) = self.nodes.get(node) {
+                        nm.stop(&container, reason);
+                    }
+                }
+                Effect::FinishApplication { app } => {
+                    for nm in &self.nodes {
+                        let nm = nm.clone();
+                        tokio::spawn(async move { nm.finish_application(app).await });
+                    }
+                }
+                Effect::ShutdownNode { node } => {
+                    if let Some(nm) = self.nodes.get(node) {
+                        let nm = nm.clone();
+                        tokio::spawn(async move { nm.shutdown().await });
+                    }
+                }
+            }
+        }
+    }
+
+    fn handle(&self, event: NodeEvent) {
+        self.with_rm(|rm, now| match event {
+            NodeEvent::Started { container } => rm.container_started(container),
+            NodeEvent::Exited {
+                container,
+                exit_status,
+                diagnostics,
+            } => rm.container_exited(container, exit_status, diagnostics, now),
+        });
+    }
+}
+
+struct RmServers {
+    client: IpcServer,
+    scheduler: IpcServer,
+}
+
+/// An embedded YARN cluster: one RM and N NMs in this process. See the module docs.
+pub struct MiniCluster {
+    core: Arc<Core>,
+    options: MiniClusterOptions,
+    rm_servers: tokio::sync::Mutex<Option<RmServers>>,
+    rm_addr: SocketAddr,
+    scheduler_addr: SocketAddr,
+    amrm_sm: Arc<dyn SecretManager>,
+    base_dir: PathBuf,
+    conf_dir: PathBuf,
+    cluster_timestamp: i64,
+    stop_tx: watch::Sender<bool>,
+    driver: Option<JoinHandle<()>>,
+    temp: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for MiniCluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MiniCluster")
+            .field("rm", &self.rm_addr)
+            .field("scheduler", &self.scheduler_addr)
+            .field("nodes", &self.node_ids())
+            .field("conf_dir", &self.conf_dir)
+            .finish()
+    }
+}
+
+fn server_config(bind: SocketAddr, sm: Option<Arc<dyn SecretManager>>) -> ServerConfig {
+    let mut c = ServerConfig::new(bind);
+    c.secret_manager = sm;
+    c.allow_simple = true;
+    c.shutdown_grace = Duration::from_millis(500);
+    c
+}
+
+async fn bind(
+    what: &str,
+    config: ServerConfig,
+    services: Vec<Arc<dyn Service>>,
+) -> Result<IpcServer, ClusterError> {
+    let addr = config.bind;
+    IpcServer::bind(config, services)
+        .await
+        .map_err(|source| ClusterError::Bind {
+            what: what.to_string(),
+            addr: addr.to_string(),
+            source,
+        })
+}
+
+fn parse_addr(host: &str, port: u16) -> Result<SocketAddr, ClusterError> {
+    format!("{host}:{port}")
+        .parse()
+        .map_err(|e| ClusterError::Options(format!("host '{host}' is not an IP address: {e}")))
+}
+
+impl MiniCluster {
+    /// Starts a cluster: binds the NMs and the RM (client and scheduler ports), writes
+    /// `<base>/conf/{yarn,core}-site.xml`, and returns once every port accepts calls. Must be
+    /// called inside a tokio runtime.
+    pub async fn start(options: MiniClusterOptions) -> Result<MiniCluster, ClusterError> {
+        options.validate()?;
+        tokio::runtime::Handle::try_current().map_err(|_| ClusterError::NoRuntime)?;
+        let (temp, base_dir) = match &options.base_dir {
+            Some(d) => (None, d.clone()),
+            None => {
+                let t = tempfile::Builder::new()
+                    .prefix("spindle-mini-")
+                    .tempdir()
+                    .map_err(|source| ClusterError::Io {
+                        path: std::env::temp_dir(),
+                        source,
+                    })?;
+                let p = t.path().to_path_buf();
+                (Some(t), p)
+            }
+        };
+        let conf_dir = base_dir.join("conf");
+        let cluster_timestamp = now_ms();
+        let secrets = ClusterSecrets::random();
+        let (events_tx, mut events_rx) = mpsc::unbounded_channel::<(usize, NodeEvent)>();
+        let mut passthrough = vec![(
+            "HADOOP_CONF_DIR".to_string(),
+            conf_dir.to_string_lossy().into_owned(),
+        )];
+        if let Some(home) = options.java_home.clone().or_else(detect_java_home) {
+            passthrough.push(("JAVA_HOME".into(), home.to_string_lossy().into_owned()));
+        }
+
+        let mut nodes = Vec::with_capacity(options.nodes);
+        for i in 0..options.nodes {
+            let host = options.node_host(i);
+            let rpc = Arc::new(NmRpc::new());
+            let sm = Arc::new(LateNmSecretManager::default());
+            let server = bind(
+                &format!("NodeManager {i}"),
+                server_config(parse_addr(&host, 0)?, Some(sm.clone())),
+                vec![Arc::new(NmService::new(rpc.clone()))],
+            )
+            .await?;
+            let node_id = NodeId::new(host, i32::from(server.local_addr().port()));
+            sm.set(secrets.nm_secret_manager(&node_id));
+            let dir = base_dir.join("nodes").join(format!("nm-{i}"));
+            let nm = NodeManager::start(
+                NodeSetup {
+                    index: i,
+                    node_id,
+                    secrets: secrets.clone(),
+                    local_dir: dir.join("local"),
+                    log_dir: dir.join("logs"),
+                    env_passthrough: passthrough.clone(),
+                    kill_grace: options.kill_grace,
+                    pmem_check: options.pmem_check,
+                    keep_container_dirs: options.keep_container_dirs,
+                },
+                events_tx.clone(),
+            )
+            .map_err(|reason| ClusterError::Runner { node: i, reason })?;
+            rpc.set_node(nm.clone());
+            nm.set_server(server);
+            nodes.push(nm);
+        }
+
+        let issuer = TokenIssuer::new(secrets);
+        let amrm_sm: Arc<dyn SecretManager> = issuer.amrm_secret_manager();
+        let mut rm = RmState::new(
+            RmConfig {
+                cluster_timestamp,
+                min_allocation: options.min_allocation(),
+                max_allocation: options.max_allocation(),
+                max_app_attempts: options.max_app_attempts,
+                am_liveness_expiry_ms: options.am_liveness_expiry.as_millis() as i64,
+                allocation_expiry_ms: options.container_allocation_expiry.as_millis() as i64,
+            },
+            issuer,
+        );
+        for (i, nm) in nodes.iter().enumerate() {
+            rm.add_node(
+                nm.node_id().clone(),
+                options.node_rack(i),
+                format!("{}:0", nm.node_id().host),
+                options.node_capacity(),
+                cluster_timestamp,
+            );
+        }
+        let core = Arc::new(Core {
+            rm: Mutex::new(rm),
+            nodes,
+        });
+        let servers = start_rm_servers(
+            &core,
+            parse_addr(&options.host, options.rm_port)?,
+            parse_addr(&options.host, options.scheduler_port)?,
+            amrm_sm.clone(),
+        )
+        .await?;
+        let rm_addr = servers.client.local_addr();
+        let scheduler_addr = servers.scheduler.local_addr();
+
+        let yarn = yarn_site(&options, rm_addr, scheduler_addr);
+        let core_site = vec![
+            ("fs.defaultFS".to_string(), "file:///".to_string()),
+            (
+                "hadoop.security.authentication".to_string(),
+                "simple".to_string(),
+            ),
+        ];
+        write_conf_dir(&conf_dir, &yarn, &core_site)
+            .map_err(|(path, source)| ClusterError::Io { path, source })?;
+
+        let (stop_tx, mut stop_rx) = watch::channel(false);
+        let loop_core = core.clone();
+        let interval = options.monitor_interval;
+        let driver = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(interval);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = stop_rx.wait_for(|s| *s) => break,
+                    ev = events_rx.recv() => match ev {
+                        Some((_, ev)) => loop_core.handle(ev),
+                        None => break,
+                    },
+                    _ = tick.tick() => loop_core.with_rm(|rm, now| rm.tick(now)),
+                }
+            }
+        });
+        info!(rm = %rm_addr, scheduler = %scheduler_addr, nodes = options.nodes, conf = %conf_dir.display(), "mini cluster started");
+        Ok(MiniCluster {
+            core,
+            options,
+            rm_servers: tokio::sync::Mutex::new(Some(servers)),
+            rm_addr,
+            scheduler_addr,
+            amrm_sm,
+            base_dir,
+            conf_dir,
+            cluster_timestamp,
+            stop_tx,
+            driver: Some(driver),
+            temp,
+        })
+    }
+
+    /// The RM client port (ApplicationClientProtocol, `yarn.resourcemanager.address`).
+    pub fn rm_address(&self) -> SocketAddr {
+        self.rm_addr
+    }
+
+    /// The RM scheduler port (ApplicationMasterProtocol, `yarn.resourcemanager.scheduler.address`).
+    pub fn scheduler_address(&self) -> SocketAddr {
+        self.scheduler_addr
+    }
+
+    /// The `HADOOP_CONF_DIR` holding `yarn-site.xml` and `core-site.xml`.
+    pub fn conf_dir(&self) -> &Path {
+        &self.conf_dir
+    }
+
+    /// The cluster's folder (conf dir, node folders and container logs).
+    pub fn base_dir(&self) -> &Path {
+        &self.base_dir
+    }
+
+    /// The cluster timestamp in every application id.
+    pub fn cluster_timestamp(&self) -> i64 {
+        self.cluster_timestamp
+    }
+
+    /// The options it was started with.
+    pub fn options(&self) -> &MiniClusterOptions {
+        &self.options
+    }
+
+    /// The NodeManagers' ids (`host:port` of their ContainerManagement ports).
+    pub fn node_ids(&self) -> Vec<NodeId> {
+        self.core
+            .nodes
+            .iter()
+            .map(|n| n.node_id().clone())
+            .collect()
+    }
+
+    /// Node `index`.
+    pub fn node(&self, index: usize) -> Option<&Arc<NodeManager>> {
+        self.core.nodes.get(index)
+    }
+
+    /// Runs `f` on the RM state (read-only), for tests and diagnostics.
+    pub fn inspect<R>(&self, f: impl FnOnce(&RmState) -> R) -> R {
+        f(&lock(&self.core.rm))
+    }
+
+    /// Test hook: stops the RM's two ports (clients and AMs get connection errors); the state is
+    /// kept for [`MiniCluster::restart_rm`].
+    pub async fn stop_rm(&self) -> Result<(), ClusterError> {
+        let servers = self.rm_servers.lock().await.take();
+        let Some(s) = servers else {
+            return Err(ClusterError::State("the RM is already stopped".into()));
+        };
+        s.client.shutdown().await;
+        s.scheduler.shutdown().await;
+        Ok(())
+    }
+
+    /// Test hook: restarts a stopped RM on the same ports, work-preserving: applications and
+    /// containers survive, every AM must register again (its next allocate gets
+    /// `ApplicationMasterNotRegisteredException`) and re-send its asks.
+    pub async fn restart_rm(&self) -> Result<(), ClusterError> {
+        let mut guard = self.rm_servers.lock().await;
+        if guard.is_some() {
+            return Err(ClusterError::State(
+                "the RM is running; stop it first".into(),
+            ));
+        }
+        self.core.with_rm(|rm, _| rm.restarted());
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            match start_rm_servers(
+                &self.core,
+                self.rm_addr,
+                self.scheduler_addr,
+                self.amrm_sm.clone(),
+            )
+            .await
+            {
+                Ok(s) => {
+                    *guard = Some(s);
+                    return Ok(());
+                }
+                Err(e) if tokio::time::Instant::now() >= deadline => return Err(e),
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    /// Test hook: node `index` is lost. Its containers complete as ABORTED (-100) for their
+    /// AMs, it shows as LOST in node reports and `updated_nodes`, and its NM stops.
+    pub async fn lose_node(&self, index: usize) -> Result<(), ClusterError> {
+        let nm = self
+            .node(index)
+            .ok_or(ClusterError::NoSuchNode(index))?
+            .clone();
+        self.core.with_rm(|rm, now| rm.lose_node(index, now));
+        nm.shutdown().await;
+        Ok(())
+    }
+
+    /// Test hook: node `index` is decommissioned (like [`MiniCluster::lose_node`], reported as
+    /// DECOMMISSIONED).
+    pub async fn decommission_node(&self, index: usize) -> Result<(), ClusterError> {
+        let nm = self
+            .node(index)
+            .ok_or(ClusterError::NoSuchNode(index))?
+            .clone();
+        self.core
+            .with_rm(|rm, now| rm.decommission_node(index, now));
+        nm.shutdown().await;
+        Ok(())
+    }
+
+    /// Stops everything: the RM ports, the event loop, every NM (containers are stopped and
+    /// reported), and deletes the temporary folder if the cluster made one.
+    pub async fn shutdown(mut self) {
+        if let Some(s) = self.rm_servers.lock().await.take() {
+            s.client.shutdown().await;
+            s.scheduler.shutdown().await;
+        }
+        let nodes = self.core.nodes.clone();
+        futures::future::join_all(nodes.iter().map(|n| n.shutdown())).await;
+        let _ = self.stop_tx.send(true);
+        if let Some(d) = self.driver.take() {
+            let _ = d.await;
+        }
+        if let Some(t) = self.temp.take() {
+            let _ = t.close();
+        }
+    }
+}
+
+impl Drop for MiniCluster {
+    /// Kills every container at once and stops every server.
+    fn drop(&mut self) {
+        let _ = self.stop_tx.send(true);
+        if let Some(d) = self.driver.take() {
+            d.abort();
+        }
+        for n in &self.core.nodes {
+            n.kill_now();
+        }
+        if let Ok(mut g) = self.rm_servers.try_lock() {
+            drop(g.take());
+        }
+    }
+}
+
+async fn start_rm_servers(
+    core: &Arc<Core>,
+    client: SocketAddr,
+    scheduler: SocketAddr,
+    amrm_sm: Arc<dyn SecretManager>,
+) -> Result<RmServers, ClusterError> {
+    let rpc = Arc::new(RmRpc::new(core.clone()));
+    let client = bind(
+        "RM client port",
+        server_config(client, None),
+        vec![Arc::new(ClientService::new(rpc.clone()))],
+    )
+    .await?;
+    let scheduler = bind(
+        "RM scheduler port",
+        server_config(scheduler, Some(amrm_sm)),
+        vec![Arc::new(AmService::new(rpc))],
+    )
+    .await?;
+    Ok(RmServers { client, scheduler })
+}
+
+fn yarn_site(
+    o: &MiniClusterOptions,
+    rm: SocketAddr,
+    scheduler: SocketAddr,
+) -> Vec<(String, String)> {
+    let max = o.max_allocation();
+    let props: Vec<(&str, String)> = vec![
+        ("yarn.resourcemanager.hostname", o.host.clone()),
+        ("yarn.resourcemanager.address", rm.to_string()),
+        (
+            "yarn.resourcemanager.scheduler.address",
+            scheduler.to_string(),
+        ),
+        (
+            "yarn.resourcemanager.am.max-attempts",
+            o.max_app_attempts.to_string(),
+        ),
+        (
+            "yarn.scheduler.minimum-allocation-mb",
+            o.min_allocation_mb.to_string(),
+        ),
+        (
+            "yarn.scheduler.minimum-allocation-vcores",
+            o.min_allocation_vcores.to_string(),
+        ),
+        (
+            "yarn.scheduler.maximum-allocation-mb",
+            max.memory_mb.to_string(),
+        ),
+        (
+            "yarn.scheduler.maximum-allocation-vcores",
+            max.vcores.to_string(),
+        ),
+        (
+            "yarn.nodemanager.resource.memory-mb",
+            o.node_memory_mb.to_string(),
+        ),
+        (
+            "yarn.nodemanager.resource.cpu-vcores",
+            o.node_vcores.to_string(),
+        ),
+        (
+            "yarn.am.liveness-monitor.expiry-interval-ms",
+            o.am_liveness_expiry.as_millis().to_string(),
+        ),
+        (
+            "yarn.resourcemanager.connect.retry-interval.ms",
+            "500".into(),
+        ),
+        (
+            "yarn.client.nodemanager-connect.retry-interval-ms",
+            "500".into(),
+        ),
+        ("yarn.log-aggregation-enable", "false".into()),
+    ];
+    props.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}

@@ -1,0 +1,17 @@
+//! The embedded NodeManagers: each has its own IPC port (ContainerManagementProtocol with
+//! NMToken auth), its own [`spindle_launcher::LocalRunner`] with its own local and log folders,
+//! and reports container starts and exits to the RM through an in-process channel (real YARN
+//! uses NM heartbeats; this channel is the one in-process link, and it is not on any
+//! AM or client path).
+//!
+//! * [`node`]: the NodeManager (container table, runner, launching, stopping, cleanup).
+//! * [`service`]: the ContainerManagementProtocol impl.
+//! * [`container_tokens`]: container-token checks.
+//! * [`launch`]: launch context → runner spec.
+
+pub mod container_tokens;
+pub mod launch;
+pub mod node;
+pub mod service;
+
+pub use node::{NodeEvent, NodeManager};

@@ -1,0 +1,289 @@
+//! Applications and attempts as the RM keeps them, and their client-facing reports.
+
+use std::collections::{HashSet, VecDeque};
+
+use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId};
+use spindle_protocol::proto::yarn::*;
+use spindle_protocol::proto::yarn_service::AllocateResponseProto;
+use spindle_protocol::token::Token;
+
+use super::ask_table::AskTable;
+use crate::resources::Resources;
+
+/// Where an application is (`YarnApplicationState` minus the transient NEW states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppState {
+    /// Submitted; waiting for its AM container or its AM to register.
+    Accepted,
+    /// The AM registered.
+    Running,
+    /// The AM unregistered (any final status).
+    Finished,
+    /// Every attempt failed (or the submission was refused after acceptance).
+    Failed,
+    /// Killed by a client.
+    Killed,
+}
+
+impl AppState {
+    /// The wire value.
+    pub fn proto(self) -> YarnApplicationStateProto {
+        match self {
+            AppState::Accepted => YarnApplicationStateProto::Accepted,
+            AppState::Running => YarnApplicationStateProto::Running,
+            AppState::Finished => YarnApplicationStateProto::Finished,
+            AppState::Failed => YarnApplicationStateProto::Failed,
+            AppState::Killed => YarnApplicationStateProto::Killed,
+        }
+    }
+
+    /// Whether the application has ended.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            AppState::Finished | AppState::Failed | AppState::Killed
+        )
+    }
+}
+
+/// Where an attempt is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptState {
+    /// Waiting for room for its AM container.
+    Scheduled,
+    /// The AM container was handed to its NM (or, unmanaged, the AM may register).
+    Launched,
+    /// The AM registered.
+    Running,
+    /// The AM unregistered; waiting for its container to exit.
+    Finishing,
+    /// Done after unregistering.
+    Finished,
+    /// The AM exited without unregistering, or expired.
+    Failed,
+    /// The application was killed.
+    Killed,
+}
+
+impl AttemptState {
+    /// Whether the attempt has ended.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            AttemptState::Finished | AttemptState::Failed | AttemptState::Killed
+        )
+    }
+}
+
+/// One attempt of an application.
+#[derive(Debug)]
+pub struct Attempt {
+    /// Its id.
+    pub id: ApplicationAttemptId,
+    /// Where it is.
+    pub state: AttemptState,
+    /// Its AM container (managed AMs).
+    pub am_container: Option<ContainerId>,
+    /// Its AMRMToken.
+    pub amrm_token: Token,
+    /// Whether the AM is registered (cleared by an RM restart).
+    pub registered: bool,
+    /// Whether the AM ever registered (a re-registration after an RM restart is allowed).
+    pub ever_registered: bool,
+    /// The id of the last allocate response.
+    pub last_response_id: i32,
+    /// The last allocate response, resent when the AM repeats a response id.
+    pub last_response: Option<AllocateResponseProto>,
+    /// Outstanding asks.
+    pub asks: AskTable,
+    /// Hosts and racks the AM asked to avoid.
+    pub blacklist: HashSet<String>,
+    /// Nodes (`host:port`) this attempt already got an NMToken for.
+    pub nm_token_nodes: HashSet<String>,
+    /// Containers allocated since the last allocate response.
+    pub new_containers: Vec<ContainerId>,
+    /// Completed statuses not yet reported.
+    pub completed: VecDeque<ContainerStatusProto>,
+    /// Containers of earlier attempts handed to this one (reported at registration).
+    pub from_previous: Vec<ContainerId>,
+    /// Last sign of life of the AM (ms).
+    pub last_heartbeat_ms: i64,
+    /// Node-update sequence the AM has seen.
+    pub seen_node_seq: u64,
+    /// Why it failed.
+    pub diagnostics: String,
+    /// Whether its failure counts towards the application's max attempts.
+    pub counts_as_failure: bool,
+}
+
+impl Attempt {
+    /// A new attempt.
+    pub fn new(id: ApplicationAttemptId, amrm_token: Token, now_ms: i64, node_seq: u64) -> Self {
+        Attempt {
+            id,
+            state: AttemptState::Scheduled,
+            am_container: None,
+            amrm_token,
+            registered: false,
+            ever_registered: false,
+            last_response_id: 0,
+            last_response: None,
+            asks: AskTable::default(),
+            blacklist: HashSet::new(),
+            nm_token_nodes: HashSet::new(),
+            new_containers: Vec::new(),
+            completed: VecDeque::new(),
+            from_previous: Vec::new(),
+            last_heartbeat_ms: now_ms,
+            seen_node_seq: node_seq,
+            diagnostics: String::new(),
+            counts_as_failure: true,
+        }
+    }
+}
+
+/// One application.
+#[derive(Debug)]
+pub struct App {
+    /// Its id.
+    pub id: ApplicationId,
+    /// The submitting user.
+    pub user: String,
+    /// The submission as received.
+    pub submission: ApplicationSubmissionContextProto,
+    /// Queue name.
+    pub queue: String,
+    /// Where it is.
+    pub state: AppState,
+    /// Final status (UNDEFINED until it ends).
+    pub final_status: FinalApplicationStatusProto,
+    /// Diagnostics.
+    pub diagnostics: String,
+    /// Attempts, oldest first.
+    pub attempts: Vec<Attempt>,
+    /// Attempt limit.
+    pub max_attempts: i32,
+    /// Whether running containers survive a failed attempt.
+    pub keep_containers: bool,
+    /// Whether the AM runs outside the cluster.
+    pub unmanaged: bool,
+    /// AM container resources (normalized).
+    pub am_resource: Resources,
+    /// AM container priority.
+    pub am_priority: i32,
+    /// Next container sequence number.
+    pub next_container_seq: i64,
+    /// Submission time (ms).
+    pub submit_time_ms: i64,
+    /// First AM launch time (ms, 0 before).
+    pub launch_time_ms: i64,
+    /// End time (ms, 0 before).
+    pub finish_time_ms: i64,
+    /// AM host from the registration.
+    pub host: String,
+    /// AM RPC port from the registration (-1 before).
+    pub rpc_port: i32,
+    /// Tracking URL from the registration or unregistration.
+    pub tracking_url: String,
+    /// Progress the AM last reported.
+    pub progress: f32,
+}
+
+impl App {
+    /// The current (last) attempt.
+    pub fn current(&self) -> Option<&Attempt> {
+        self.attempts.last()
+    }
+
+    /// The current attempt, mutably.
+    pub fn current_mut(&mut self) -> Option<&mut Attempt> {
+        self.attempts.last_mut()
+    }
+
+    /// The attempt with this id.
+    pub fn attempt_mut(&mut self, id: ApplicationAttemptId) -> Option<&mut Attempt> {
+        self.attempts.iter_mut().find(|a| a.id == id)
+    }
+
+    /// Failed attempts that count towards the limit.
+    pub fn counted_failures(&self) -> i32 {
+        self.attempts
+            .iter()
+            .filter(|a| a.state == AttemptState::Failed && a.counts_as_failure)
+            .count() as i32
+    }
+
+    /// The application type (default `YARN`).
+    pub fn app_type(&self) -> &str {
+        self.submission
+            .application_type
+            .as_deref()
+            .unwrap_or("YARN")
+    }
+
+    /// The application name (default `N/A`).
+    pub fn name(&self) -> &str {
+        self.submission.application_name.as_deref().unwrap_or("N/A")
+    }
+
+    /// The client-facing report; `usage` is (containers, used resources) now.
+    pub fn report(&self, usage: (i32, Resources), pending: Resources) -> ApplicationReportProto {
+        let current = self.current();
+        let registered = current.is_some_and(|a| a.ever_registered);
+        ApplicationReportProto {
+            application_id: Some(self.id.to_proto()),
+            user: Some(self.user.clone()),
+            queue: Some(self.queue.clone()),
+            name: Some(self.name().to_string()),
+            host: Some(if registered && !self.host.is_empty() {
+                self.host.clone()
+            } else {
+                "N/A".into()
+            }),
+            rpc_port: Some(if registered { self.rpc_port } else { -1 }),
+            client_to_am_token: None,
+            yarn_application_state: Some(self.state.proto() as i32),
+            tracking_url: Some(self.tracking_url.clone()),
+            diagnostics: Some(self.diagnostics.clone()),
+            start_time: Some(self.submit_time_ms),
+            finish_time: Some(self.finish_time_ms),
+            final_application_status: Some(self.final_status as i32),
+            app_resource_usage: Some(ApplicationResourceUsageReportProto {
+                num_used_containers: Some(usage.0),
+                num_reserved_containers: Some(0),
+                used_resources: Some(usage.1.to_proto()),
+                reserved_resources: Some(Resources::default().to_proto()),
+                needed_resources: Some(pending.to_proto()),
+                memory_seconds: Some(0),
+                vcore_seconds: Some(0),
+                ..Default::default()
+            }),
+            original_tracking_url: Some(self.tracking_url.clone()),
+            current_application_attempt_id: current.map(|a| a.id.to_proto()),
+            progress: Some(if self.state == AppState::Finished {
+                1.0
+            } else {
+                self.progress
+            }),
+            application_type: Some(self.app_type().to_string()),
+            am_rm_token: if self.unmanaged && !self.state.is_final() {
+                current.map(|a| (&a.amrm_token).into())
+            } else {
+                None
+            },
+            application_tags: self.submission.application_tags.clone(),
+            log_aggregation_status: Some(LogAggregationStatusProto::LogDisabled as i32),
+            unmanaged_application: Some(self.unmanaged),
+            priority: Some(PriorityProto::new(
+                self.submission
+                    .priority
+                    .as_ref()
+                    .and_then(|p| p.priority)
+                    .unwrap_or(0),
+            )),
+            launch_time: Some(self.launch_time_ms),
+            submit_time: Some(self.submit_time_ms),
+            ..Default::default()
+        }
+    }
+}

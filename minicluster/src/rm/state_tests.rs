@@ -1,0 +1,479 @@
+//! The RM state machine driven directly, without sockets.
+
+use spindle_launcher::StopReason;
+use spindle_protocol::credentials::Credentials;
+use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId, NodeId};
+use spindle_protocol::proto::yarn::*;
+use spindle_protocol::proto::yarn_service::*;
+use spindle_protocol::token::KIND_AMRM_TOKEN;
+use spindle_protocol::yarn::error::*;
+
+use super::state::{Effect, RmConfig, RmState};
+use super::tokens::{ClusterSecrets, TokenIssuer};
+use crate::resources::Resources;
+
+const T0: i64 = 1_700_000_000_000;
+
+fn rm(nodes: usize) -> RmState {
+    let mut rm = RmState::new(
+        RmConfig {
+            cluster_timestamp: T0,
+            min_allocation: Resources::new(128, 1),
+            max_allocation: Resources::new(4096, 4),
+            max_app_attempts: 2,
+            am_liveness_expiry_ms: 10_000,
+            allocation_expiry_ms: 20_000,
+        },
+        TokenIssuer::new(ClusterSecrets::random()),
+    );
+    for i in 0..nodes {
+        rm.add_node(
+            NodeId::new(format!("127.0.0.{}", i + 1), 40000 + i as i32),
+            if i % 2 == 0 {
+                "/r0".into()
+            } else {
+                "/r1".into()
+            },
+            "x:0".into(),
+            Resources::new(4096, 4),
+            T0,
+        );
+    }
+    rm
+}
+
+fn submission(id: ApplicationId, keep: bool) -> ApplicationSubmissionContextProto {
+    ApplicationSubmissionContextProto {
+        application_id: Some(id.to_proto()),
+        application_name: Some("t".into()),
+        resource: Some(ResourceProto::new(512, 1)),
+        am_container_spec: Some(ContainerLaunchContextProto {
+            command: vec!["sleep 100".into()],
+            ..Default::default()
+        }),
+        keep_containers_across_application_attempts: Some(keep),
+        ..Default::default()
+    }
+}
+
+/// Submits an app; returns its id, the AM container and the launch effect's CLC.
+fn submit(
+    rm: &mut RmState,
+    keep: bool,
+) -> (ApplicationId, ContainerId, ContainerLaunchContextProto) {
+    let id =
+        ApplicationId::from_proto(rm.new_application().application_id.as_ref().unwrap()).unwrap();
+    rm.submit("alice", submission(id, keep), T0).unwrap();
+    let effects = rm.take_effects();
+    let Some(Effect::LaunchAm { container, clc, .. }) = effects
+        .into_iter()
+        .find(|e| matches!(e, Effect::LaunchAm { .. }))
+    else {
+        panic!("no AM launch");
+    };
+    (id, container.container_id().unwrap(), *clc)
+}
+
+fn state(rm: &RmState, id: &ApplicationId) -> YarnApplicationStateProto {
+    rm.report(id).unwrap().yarn_application_state()
+}
+
+fn ask(p: i32, name: &str, mb: i64, n: i32) -> ResourceRequestProto {
+    ResourceRequestProto::new(p, name, ResourceProto::new(mb, 1), n, 0)
+}
+
+fn alloc(
+    rm: &mut RmState,
+    a: ApplicationAttemptId,
+    rid: i32,
+    asks: Vec<ResourceRequestProto>,
+) -> AllocateResponseProto {
+    rm.allocate(
+        a,
+        &AllocateRequestProto {
+            ask: asks,
+            response_id: Some(rid),
+            ..Default::default()
+        },
+        T0 + 1,
+    )
+    .unwrap()
+}
+
+fn class(e: &spindle_protocol::ipc::ServiceError) -> &str {
+    &e.class_name
+}
+
+#[test]
+fn am_launch_gets_amrm_token_and_env() {
+    let mut rm = rm(1);
+    let (id, am, clc) = submit(&mut rm, false);
+    assert_eq!(state(&rm, &id), YarnApplicationStateProto::Accepted);
+    assert_eq!(am.sequence(), 1);
+    let creds = Credentials::from_bytes(clc.tokens.as_ref().unwrap()).unwrap();
+    let t = creds
+        .token_by_kind(KIND_AMRM_TOKEN)
+        .expect("AMRMToken in the AM's tokens");
+    assert_eq!(
+        t.amrm_identifier().unwrap().attempt_id,
+        am.application_attempt_id
+    );
+    assert_eq!(
+        clc.env("APPLICATION_WEB_PROXY_BASE"),
+        Some(format!("/proxy/{id}").as_str())
+    );
+    assert_eq!(clc.env("MAX_APP_ATTEMPTS"), Some("2"));
+    assert_eq!(
+        clc.env("APP_SUBMIT_TIME_ENV"),
+        Some(T0.to_string().as_str())
+    );
+}
+
+#[test]
+fn asks_are_totals_and_response_ids_replay() {
+    let mut rm = rm(2);
+    let (id, am, _) = submit(&mut rm, false);
+    let a = am.application_attempt_id;
+    let err = rm
+        .allocate(a, &AllocateRequestProto::default(), T0)
+        .unwrap_err();
+    assert_eq!(class(&err), APPLICATION_MASTER_NOT_REGISTERED);
+    let reg = rm
+        .register(a, &RegisterApplicationMasterRequestProto::default(), T0)
+        .unwrap();
+    assert_eq!(reg.maximum_capability.unwrap().memory, Some(4096));
+    assert_eq!(state(&rm, &id), YarnApplicationStateProto::Running);
+    let err = rm
+        .register(a, &RegisterApplicationMasterRequestProto::default(), T0)
+        .unwrap_err();
+    assert_eq!(class(&err), INVALID_APPLICATION_MASTER_REQUEST);
+
+    let r1 = alloc(&mut rm, a, 0, vec![ask(1, "*", 1000, 3)]);
+    assert_eq!(r1.response_id, Some(1));
+    assert_eq!(r1.allocated_containers.len(), 3);
+    assert_eq!(r1.num_cluster_nodes, Some(2));
+    // normalized up to a multiple of 128
+    assert_eq!(
+        r1.allocated_containers[0].resource.as_ref().unwrap().memory,
+        Some(1024)
+    );
+    assert_eq!(r1.nm_tokens.len(), 2, "one NMToken per node, once");
+    // A retry of id 0 returns the same reply.
+    let again = alloc(&mut rm, a, 0, vec![]);
+    assert_eq!(again, r1);
+    // A stale id is refused.
+    let err = rm
+        .allocate(
+            a,
+            &AllocateRequestProto {
+                response_id: Some(7),
+                ..Default::default()
+            },
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(class(&err), INVALID_APPLICATION_MASTER_REQUEST);
+    // Re-sending the original total over-allocates, as in YARN.
+    let r2 = alloc(&mut rm, a, 1, vec![ask(1, "*", 1000, 3)]);
+    assert_eq!(r2.allocated_containers.len(), 3);
+    assert!(r2.nm_tokens.is_empty(), "no NMToken twice for a node");
+    // Nothing left: 6 GiB allocated + the 512 MB AM on 8 GiB; a 2 GiB ask waits.
+    let r3 = alloc(&mut rm, a, 2, vec![ask(1, "*", 2048, 1)]);
+    assert!(r3.allocated_containers.is_empty());
+    // Cancel it with a zero total, release one container: it completes ABORTED.
+    let victim = r1.allocated_containers[0].id.clone().unwrap();
+    let r4 = rm
+        .allocate(
+            a,
+            &AllocateRequestProto {
+                ask: vec![ask(1, "*", 2048, 0)],
+                release: vec![victim.clone()],
+                response_id: Some(3),
+                ..Default::default()
+            },
+            T0 + 5,
+        )
+        .unwrap();
+    assert_eq!(r4.completed_container_statuses.len(), 1);
+    assert_eq!(r4.completed_container_statuses[0].exit_status, Some(-100));
+    assert!(
+        r4.allocated_containers.is_empty(),
+        "the cancelled ask stays cancelled"
+    );
+}
+
+#[test]
+fn bad_asks_and_releases_are_refused() {
+    let mut rm = rm(1);
+    let (_, am, _) = submit(&mut rm, false);
+    let a = am.application_attempt_id;
+    rm.register(a, &RegisterApplicationMasterRequestProto::default(), T0)
+        .unwrap();
+    let e = rm
+        .allocate(
+            a,
+            &AllocateRequestProto {
+                ask: vec![ask(1, "*", 100_000, 1)],
+                response_id: Some(0),
+                ..Default::default()
+            },
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(class(&e), INVALID_RESOURCE_REQUEST);
+    let e = rm
+        .allocate(
+            a,
+            &AllocateRequestProto {
+                ask: vec![ask(1, "*", 100, -1)],
+                response_id: Some(0),
+                ..Default::default()
+            },
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(class(&e), INVALID_RESOURCE_REQUEST);
+    let other = ContainerId::new(ApplicationAttemptId::new(ApplicationId::new(T0, 99), 1), 2);
+    let e = rm
+        .allocate(
+            a,
+            &AllocateRequestProto {
+                release: vec![other.to_proto()],
+                response_id: Some(0),
+                ..Default::default()
+            },
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(class(&e), INVALID_CONTAINER_RELEASE);
+    // Still serving after all that.
+    assert_eq!(
+        alloc(&mut rm, a, 0, vec![ask(1, "*", 100, 1)])
+            .allocated_containers
+            .len(),
+        1
+    );
+    // Unknown applications.
+    let missing = ApplicationId::new(T0, 4242);
+    assert_eq!(
+        class(&rm.report(&missing).unwrap_err()),
+        APPLICATION_NOT_FOUND
+    );
+    assert_eq!(
+        class(&rm.kill(&missing, None, T0).unwrap_err()),
+        APPLICATION_NOT_FOUND
+    );
+    let e = rm
+        .register(
+            ApplicationAttemptId::new(missing, 1),
+            &Default::default(),
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(class(&e), APPLICATION_ATTEMPT_NOT_FOUND);
+    // A submission larger than the maximum.
+    let id =
+        ApplicationId::from_proto(rm.new_application().application_id.as_ref().unwrap()).unwrap();
+    let mut s = submission(id, false);
+    s.resource = Some(ResourceProto::new(1, 99));
+    assert_eq!(
+        class(&rm.submit("bob", s, T0).unwrap_err()),
+        INVALID_RESOURCE_REQUEST
+    );
+}
+
+#[test]
+fn locality_node_rack_any_and_blacklist() {
+    let mut rm = rm(3); // 127.0.0.1 /r0, 127.0.0.2 /r1, 127.0.0.3 /r0
+    let (_, am, _) = submit(&mut rm, false);
+    let a = am.application_attempt_id;
+    rm.register(a, &RegisterApplicationMasterRequestProto::default(), T0)
+        .unwrap();
+    // Strict: only 127.0.0.2.
+    let r = alloc(
+        &mut rm,
+        a,
+        0,
+        vec![
+            ask(1, "127.0.0.2", 1024, 1),
+            ask(1, "/r1", 1024, 1).with_relax_locality(false),
+            ask(1, "*", 1024, 1).with_relax_locality(false),
+        ],
+    );
+    assert_eq!(r.allocated_containers.len(), 1);
+    assert_eq!(r.allocated_containers[0].node().unwrap().host, "127.0.0.2");
+    // Rack /r0 only, with 127.0.0.1 blacklisted: must land on 127.0.0.3.
+    let r = rm
+        .allocate(
+            a,
+            &AllocateRequestProto {
+                ask: vec![
+                    ask(2, "/r0", 1024, 1),
+                    ask(2, "*", 1024, 1).with_relax_locality(false),
+                ],
+                blacklist_request: Some(ResourceBlacklistRequestProto {
+                    blacklist_additions: vec!["127.0.0.1".into()],
+                    blacklist_removals: vec![],
+                }),
+                response_id: Some(1),
+                ..Default::default()
+            },
+            T0,
+        )
+        .unwrap();
+    assert_eq!(r.allocated_containers[0].node().unwrap().host, "127.0.0.3");
+}
+
+#[test]
+fn am_failure_retries_then_fails_the_app() {
+    let mut rm = rm(1);
+    let (id, am1, _) = submit(&mut rm, false);
+    rm.container_exited(am1, 1, "boom".into(), T0 + 10);
+    let effects = rm.take_effects();
+    let Some(Effect::LaunchAm { container, .. }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::LaunchAm { .. }))
+        .cloned()
+    else {
+        panic!("no second attempt: {effects:?}");
+    };
+    let am2 = container.container_id().unwrap();
+    assert_eq!(am2.application_attempt_id.attempt_id, 2);
+    assert_eq!(state(&rm, &id), YarnApplicationStateProto::Accepted);
+    // The first attempt's token is no longer accepted for calls.
+    let e = rm
+        .register(am1.application_attempt_id, &Default::default(), T0)
+        .unwrap_err();
+    assert_eq!(class(&e), APPLICATION_ATTEMPT_NOT_FOUND);
+    rm.container_exited(am2, 3, "again".into(), T0 + 20);
+    let r = rm.report(&id).unwrap();
+    assert_eq!(
+        r.yarn_application_state(),
+        YarnApplicationStateProto::Failed
+    );
+    assert_eq!(
+        r.final_application_status(),
+        FinalApplicationStatusProto::AppFailed
+    );
+    assert!(
+        r.diagnostics().contains("failed 2 times"),
+        "{}",
+        r.diagnostics()
+    );
+    assert!(
+        r.diagnostics().contains("exitCode: 3"),
+        "{}",
+        r.diagnostics()
+    );
+}
+
+#[test]
+fn keep_containers_across_attempts() {
+    let mut rm = rm(1);
+    let (_, am1, _) = submit(&mut rm, true);
+    let a1 = am1.application_attempt_id;
+    rm.register(a1, &Default::default(), T0).unwrap();
+    let r = alloc(&mut rm, a1, 0, vec![ask(1, "*", 256, 2)]);
+    let kept: Vec<ContainerId> = r
+        .allocated_containers
+        .iter()
+        .map(|c| c.container_id().unwrap())
+        .collect();
+    for c in &kept {
+        rm.container_started(*c);
+    }
+    rm.container_exited(am1, 1, "crash".into(), T0 + 10);
+    let effects = rm.take_effects();
+    assert!(
+        !effects.iter().any(
+            |e| matches!(e, Effect::StopContainer { container, .. } if kept.contains(container))
+        ),
+        "kept containers must not be stopped: {effects:?}"
+    );
+    let a2 = ApplicationAttemptId::new(am1.application_id(), 2);
+    let reg = rm.register(a2, &Default::default(), T0 + 11).unwrap();
+    let got: Vec<ContainerId> = reg
+        .containers_from_previous_attempts
+        .iter()
+        .map(|c| c.container_id().unwrap())
+        .collect();
+    assert_eq!(got, kept);
+    assert_eq!(reg.nm_tokens_from_previous_attempts.len(), 1);
+    // Their completion now goes to attempt 2.
+    rm.container_exited(kept[0], 0, String::new(), T0 + 12);
+    let r = alloc(&mut rm, a2, 0, vec![]);
+    assert_eq!(r.completed_container_statuses.len(), 1);
+}
+
+#[test]
+fn finish_kill_liveness_and_lost_nodes() {
+    let mut rm = rm(2);
+    // Finish: FINISHED at once, containers killed when the AM exits.
+    let (id, am, _) = submit(&mut rm, false);
+    let a = am.application_attempt_id;
+    rm.register(a, &Default::default(), T0).unwrap();
+    alloc(&mut rm, a, 0, vec![ask(1, "*", 256, 1)]);
+    let fin = rm
+        .finish(
+            a,
+            &FinishApplicationMasterRequestProto {
+                final_application_status: Some(FinalApplicationStatusProto::AppSucceeded as i32),
+                diagnostics: Some("ok".into()),
+                ..Default::default()
+            },
+            T0 + 3,
+        )
+        .unwrap();
+    assert_eq!(fin.is_unregistered, Some(true));
+    let r = rm.report(&id).unwrap();
+    assert_eq!(
+        r.yarn_application_state(),
+        YarnApplicationStateProto::Finished
+    );
+    assert_eq!(
+        r.final_application_status(),
+        FinalApplicationStatusProto::AppSucceeded
+    );
+    rm.take_effects();
+    rm.container_exited(am, 0, String::new(), T0 + 4);
+    let effects = rm.take_effects();
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::FinishApplication { app } if *app == id))
+    );
+
+    // Kill.
+    let (id2, _, _) = submit(&mut rm, false);
+    assert!(rm.kill(&id2, None, T0 + 5).unwrap());
+    assert_eq!(state(&rm, &id2), YarnApplicationStateProto::Killed);
+    let effects = rm.take_effects();
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::StopContainer {
+            reason: StopReason::AfterAppCompletion,
+            ..
+        }
+    )));
+
+    // Liveness: an AM silent past the expiry fails its attempt.
+    let (id3, am3, _) = submit(&mut rm, false);
+    rm.register(am3.application_attempt_id, &Default::default(), T0)
+        .unwrap();
+    rm.tick(T0 + 5_000);
+    assert_eq!(state(&rm, &id3), YarnApplicationStateProto::Running);
+    rm.tick(T0 + 20_000);
+    let r = rm.report(&id3).unwrap();
+    assert_eq!(
+        r.current_application_attempt_id.unwrap().attempt_id,
+        Some(2),
+        "expired → new attempt"
+    );
+
+    // A lost node: its containers complete ABORTED, the node shows LOST.
+    let node_of_am = rm.container(&am3).unwrap().node;
+    rm.lose_node(node_of_am, T0 + 21_000);
+    assert_eq!(rm.nodes()[node_of_am].state, NodeStateProto::NsLost);
+    assert_eq!(rm.cluster_metrics().num_lost_nms, Some(1));
+    assert_eq!(rm.cluster_metrics().num_active_nms, Some(1));
+}
