@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.security.AccessControlException;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.security.token.TokenIdentifier;
 import org.apache.hadoop.yarn.api.ApplicationMasterProtocol;
@@ -56,15 +55,18 @@ final class AmHandler implements ApplicationMasterProtocol {
     this.appSubmitter = appSubmitter;
   }
 
-  /** The attempt of the AMRMToken the connection authenticated with, as a real RM finds it. */
-  private static ApplicationAttemptId authorize() throws IOException {
+  /**
+   * The attempt of the AMRMToken the connection authenticated with, as a real RM finds it (and,
+   * like the RM, a plain YarnException when there is none).
+   */
+  private static ApplicationAttemptId authorize() throws IOException, YarnException {
     UserGroupInformation ugi = UserGroupInformation.getCurrentUser();
     for (TokenIdentifier id : ugi.getTokenIdentifiers()) {
       if (id instanceof AMRMTokenIdentifier) {
         return ((AMRMTokenIdentifier) id).getApplicationAttemptId();
       }
     }
-    throw new AccessControlException("No AMRMToken found for user " + ugi.getUserName());
+    throw new YarnException("No AMRMToken found for user " + ugi.getUserName());
   }
 
   @Override

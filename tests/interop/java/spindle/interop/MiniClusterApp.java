@@ -1,0 +1,244 @@
+package spindle.interop;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.protocolrecords.AllocateResponse;
+import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.NodeReport;
+import org.apache.hadoop.yarn.api.records.NodeState;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.api.records.YarnClusterMetrics;
+import org.apache.hadoop.yarn.client.api.AMRMClient;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.NMClient;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+/**
+ * A whole YARN application written only against Hadoop's own client library, run on the
+ * Spindle mini cluster.
+ *
+ * <p>{@code MiniClusterApp client --conf-dir D --classpath CP --containers N}: YarnClient reads
+ * {@code D/yarn-site.xml}, checks the cluster, submits an application whose AM is this program in
+ * {@code am} mode, polls its report until it ends, and prints {@code FACT} lines (states seen,
+ * final state and status, timings). {@code MiniClusterApp am --conf-dir D --containers N} (run by
+ * the NodeManager): AMRMClient registers, asks for N containers, NMClient starts each, the AM
+ * waits for N successful completions and unregisters SUCCEEDED. Exits 0 only if everything held.
+ */
+public final class MiniClusterApp {
+  private MiniClusterApp() {}
+
+  private static void check(boolean cond, String what) {
+    if (!cond) {
+      throw new IllegalStateException(what);
+    }
+  }
+
+  private static Configuration conf(String confDir) {
+    Configuration conf = new YarnConfiguration();
+    conf.addResource(new Path(confDir, "core-site.xml"));
+    conf.addResource(new Path(confDir, "yarn-site.xml"));
+    conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 10000);
+    conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS, 500);
+    conf.setLong(YarnConfiguration.CLIENT_NM_CONNECT_MAX_WAIT_MS, 10000);
+    conf.setLong(YarnConfiguration.CLIENT_NM_CONNECT_RETRY_INTERVAL_MS, 500);
+    conf.setInt("ipc.client.connect.max.retries", 2);
+    conf.setLong(YarnConfiguration.YARN_CLIENT_APP_SUBMISSION_POLL_INTERVAL_MS, 50);
+    return conf;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Common.exitAfter(4 * 60 * 1000L);
+    String mode = args.length > 0 ? args[0] : "";
+    String confDir = null;
+    String classpath = null;
+    int containers = 8;
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--conf-dir":
+          confDir = args[++i];
+          break;
+        case "--classpath":
+          classpath = args[++i];
+          break;
+        case "--containers":
+          containers = Integer.parseInt(args[++i]);
+          break;
+        default:
+          System.err.println("unknown argument " + args[i]);
+          System.exit(2);
+      }
+    }
+    check(confDir != null, "--conf-dir is required");
+    if (mode.equals("client")) {
+      check(classpath != null, "--classpath is required in client mode");
+      client(conf(confDir), confDir, classpath, containers);
+    } else if (mode.equals("am")) {
+      am(conf(confDir), containers);
+    } else {
+      System.err.println("usage: MiniClusterApp client|am --conf-dir D [--classpath CP] [--containers N]");
+      System.exit(2);
+    }
+    System.exit(0);
+  }
+
+  private static void client(Configuration conf, String confDir, String classpath, int n)
+      throws Exception {
+    long t0 = System.nanoTime();
+    YarnClient yc = YarnClient.createYarnClient();
+    yc.init(conf);
+    yc.start();
+    YarnClusterMetrics m = yc.getYarnClusterMetrics();
+    Common.say("FACT nodemanagers=" + m.getNumNodeManagers());
+    List<NodeReport> nodes = yc.getNodeReports(NodeState.RUNNING);
+    Common.say("FACT running_nodes=" + nodes.size());
+    Common.say("FACT queue=" + yc.getQueueInfo("default").getQueueName());
+
+    long tSubmit = System.nanoTime();
+    YarnClientApplication app = yc.createApplication();
+    ApplicationId id = app.getNewApplicationResponse().getApplicationId();
+    ApplicationSubmissionContext ctx = app.getApplicationSubmissionContext();
+    ctx.setApplicationName("mini-java-app");
+    ctx.setApplicationType("SPINDLE-INTEROP");
+    ctx.setQueue("default");
+    ctx.setResource(Resource.newInstance(768, 1));
+    ctx.setPriority(Priority.newInstance(0));
+    ctx.setMaxAppAttempts(1);
+    String command =
+        "{{JAVA_HOME}}/bin/java -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+            + " -Djava.net.preferIPv4Stack=true -cp "
+            + classpath
+            + " spindle.interop.MiniClusterApp am --conf-dir "
+            + confDir
+            + " --containers "
+            + n
+            + " 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr";
+    ctx.setAMContainerSpec(
+        ContainerLaunchContext.newInstance(
+            Collections.<String, LocalResource>emptyMap(),
+            Collections.<String, String>emptyMap(),
+            Collections.singletonList(command),
+            null,
+            null,
+            null));
+    yc.submitApplication(ctx);
+    Common.say("FACT app_id=" + id);
+    Set<YarnApplicationState> seen = new HashSet<>();
+    List<String> order = new ArrayList<>();
+    EnumSet<YarnApplicationState> terminal =
+        EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
+    long deadline = System.currentTimeMillis() + 180_000;
+    ApplicationReport r;
+    long tRunning = 0;
+    while (true) {
+      r = yc.getApplicationReport(id);
+      YarnApplicationState s = r.getYarnApplicationState();
+      if (seen.add(s)) {
+        order.add(s.toString());
+        if (s == YarnApplicationState.RUNNING) {
+          tRunning = System.nanoTime();
+          Common.say("FACT am_host=" + r.getHost() + ":" + r.getRpcPort());
+        }
+      }
+      if (terminal.contains(s)) {
+        break;
+      }
+      check(System.currentTimeMillis() < deadline, "application did not end within 180 s, state " + s);
+      Thread.sleep(20);
+    }
+    long tEnd = System.nanoTime();
+    Common.say("FACT states=" + String.join(",", order));
+    Common.say("FACT final_state=" + r.getYarnApplicationState());
+    Common.say("FACT final_status=" + r.getFinalApplicationStatus());
+    Common.say("FACT diagnostics=" + r.getDiagnostics().replace('\n', ' '));
+    Common.say("FACT progress=" + r.getProgress());
+    Common.say("FACT submit_to_finished_ms=" + (tEnd - tSubmit) / 1_000_000);
+    if (tRunning != 0) {
+      Common.say("FACT submit_to_running_ms=" + (tRunning - tSubmit) / 1_000_000);
+    }
+    Common.say("FACT client_total_ms=" + (tEnd - t0) / 1_000_000);
+    int listed = yc.getApplications(Collections.singleton("SPINDLE-INTEROP")).size();
+    Common.say("FACT listed=" + listed);
+    yc.stop();
+    check(r.getYarnApplicationState() == YarnApplicationState.FINISHED, "state " + r.getYarnApplicationState());
+    check(r.getFinalApplicationStatus() == FinalApplicationStatus.SUCCEEDED, "final " + r.getFinalApplicationStatus());
+    Common.say("DONE");
+  }
+
+  private static void am(Configuration conf, int n) throws Exception {
+    long t0 = System.nanoTime();
+    AMRMClient<ContainerRequest> amrm = AMRMClient.createAMRMClient();
+    amrm.init(conf);
+    amrm.start();
+    RegisterApplicationMasterResponse reg = amrm.registerApplicationMaster("127.0.0.1", 0, "");
+    System.out.println("registered; max=" + reg.getMaximumResourceCapability());
+    NMClient nm = NMClient.createNMClient();
+    nm.init(conf);
+    nm.start();
+    Priority p = Priority.newInstance(1);
+    Resource res = Resource.newInstance(128, 1);
+    for (int i = 0; i < n; i++) {
+      amrm.addContainerRequest(new ContainerRequest(res, null, null, p));
+    }
+    int started = 0;
+    int ok = 0;
+    List<String> failures = new ArrayList<>();
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (ok + failures.size() < n) {
+      check(System.currentTimeMillis() < deadline, "containers did not finish within 120 s");
+      AllocateResponse r = amrm.allocate(ok / (float) n);
+      for (Container c : r.getAllocatedContainers()) {
+        amrm.removeContainerRequest(new ContainerRequest(res, null, null, p));
+        if (started >= n) {
+          amrm.releaseAssignedContainer(c.getId());
+          continue;
+        }
+        ContainerLaunchContext clc =
+            ContainerLaunchContext.newInstance(
+                Collections.<String, LocalResource>emptyMap(),
+                Collections.singletonMap("SPINDLE_TASK", Integer.toString(started)),
+                Collections.singletonList("echo task $SPINDLE_TASK on $NM_HOST:$NM_PORT 1><LOG_DIR>/stdout"),
+                null,
+                null,
+                null);
+        nm.startContainer(c, clc);
+        started++;
+      }
+      for (ContainerStatus s : r.getCompletedContainersStatuses()) {
+        if (s.getExitStatus() == 0) {
+          ok++;
+        } else {
+          failures.add(s.getContainerId() + " exit " + s.getExitStatus() + ": " + s.getDiagnostics());
+        }
+      }
+      if (ok + failures.size() < n) {
+        Thread.sleep(50);
+      }
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.println("containers ok=" + ok + " failed=" + failures + " in " + ms + " ms");
+    FinalApplicationStatus status =
+        failures.isEmpty() ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED;
+    amrm.unregisterApplicationMaster(
+        status, "mini-java-app: " + ok + "/" + n + " containers succeeded " + failures, "");
+    nm.stop();
+    amrm.stop();
+  }
+}
