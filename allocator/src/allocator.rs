@@ -980,10 +980,9 @@ impl Allocator {
         let mut usable: Vec<Container> = Vec::with_capacity(allocated.len());
         let mut candidates: Vec<Candidate> = Vec::with_capacity(allocated.len());
         for c in allocated {
-            if !seen.insert(c.id.clone())
-                || self.containers.contains_key(&c.id)
-                || self.released.contains(&c.id)
-            {
+            let known = (!self.containers.is_empty() && self.containers.contains_key(&c.id))
+                || (!self.released.is_empty() && self.released.contains(&c.id));
+            if known || !seen.insert(c.id.clone()) {
                 self.actions
                     .push_back(Action::Notice(Notice::DuplicateContainer(c.id)));
                 continue;
@@ -1028,6 +1027,11 @@ impl Allocator {
         }
         self.containers.reserve(usable.len());
         self.executors.reserve(usable.len());
+        self.actions.reserve(usable.len());
+        if self.config.launch_mode == LaunchMode::Tracked && self.config.launch_timeout_ms.is_some()
+        {
+            self.launch_deadlines.reserve(usable.len());
+        }
         let matches = match_containers(
             &candidates,
             &mut self.books,

@@ -259,10 +259,11 @@ impl RequestBook {
     }
 
     /// The earliest live request of a set, dropping tombstones on the way.
-    fn front(&mut self, set: SetId) -> Option<RequestSeq> {
+    fn front(&mut self, at: usize) -> Option<RequestSeq> {
         let base = self.base;
         let slots = &self.slots;
-        let ns = self.sets.get_mut(&set)?;
+        let (set, ns) = self.sets.0.get_mut(at)?;
+        let set = *set;
         while let Some(&seq) = ns.queue.front() {
             let live = seq
                 .checked_sub(base)
@@ -283,8 +284,7 @@ impl RequestBook {
             if !wanted(&self.sets.0[i].1) {
                 continue;
             }
-            let id = self.sets.0[i].0;
-            if let Some(seq) = self.front(id) {
+            if let Some(seq) = self.front(i) {
                 best = Some(best.map_or(seq, |b| b.min(seq)));
             }
         }
