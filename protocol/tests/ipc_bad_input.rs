@@ -303,7 +303,7 @@ async fn client_response_for_unknown_call_id() {
     })
     .await;
     assert!(
-        matches!(&err, IpcError::ConnectionLost(m) if m.contains("unknown call id")),
+        matches!(&err, IpcError::Protocol(m) if m.contains("unknown call id")),
         "{err}"
     );
 }
@@ -316,7 +316,7 @@ async fn client_mismatched_client_id() {
     })
     .await;
     assert!(
-        matches!(&err, IpcError::ConnectionLost(m) if m.contains("client id")),
+        matches!(&err, IpcError::Protocol(m) if m.contains("client id")),
         "{err}"
     );
 }
@@ -329,7 +329,7 @@ async fn client_unknown_status_enum() {
     })
     .await;
     assert!(
-        matches!(&err, IpcError::ConnectionLost(m) if m.contains("unknown response status 7")),
+        matches!(&err, IpcError::Protocol(m) if m.contains("unknown response status 7")),
         "{err}"
     );
 }
@@ -342,7 +342,7 @@ async fn client_garbage_response_header() {
     })
     .await;
     assert!(
-        matches!(&err, IpcError::ConnectionLost(m) if m.contains("protocol error")),
+        matches!(&err, IpcError::Protocol(m) if m.contains("RpcResponseHeaderProto")),
         "{err}"
     );
 }
@@ -355,7 +355,7 @@ async fn client_response_over_limit() {
     })
     .await;
     assert!(
-        matches!(&err, IpcError::ConnectionLost(m) if m.contains("exceeds the limit")),
+        matches!(&err, IpcError::Protocol(m) if m.contains("exceeds the limit")),
         "{err}"
     );
 }
@@ -395,7 +395,52 @@ async fn client_missing_response_body() {
     })
     .await;
     assert!(
-        matches!(&err, IpcError::ConnectionLost(m) if m.contains("response message")),
+        matches!(&err, IpcError::Protocol(m) if m.contains("response message")),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn client_server_requires_privacy_qop() {
+    use spindle_protocol::proto::rpc::{RpcSaslProto, SaslState};
+    use spindle_protocol::sasl::server::token_auth as token_offer;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let fake = tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut preamble = [0u8; 7];
+        s.read_exact(&mut preamble).await.unwrap();
+        assert_eq!(preamble, header::preamble(header::AUTH_PROTOCOL_SASL));
+        let mut buf = BytesMut::new();
+        let _negotiate = read_frame(&mut s, &mut buf).await.unwrap();
+        let mut offer = token_offer();
+        offer.challenge = Some(b"realm=\"default\",nonce=\"n\",qop=\"auth-conf\",cipher=\"3des\",charset=utf-8,algorithm=md5-sess".to_vec());
+        let reply = RpcSaslProto {
+            version: None,
+            state: SaslState::Negotiate as i32,
+            token: None,
+            auths: vec![offer],
+        };
+        write_frame(&mut s, header::sasl_response(&reply)).await;
+        expect_closed(&mut s).await;
+    });
+    let mut cfg = client_config(addr, token_auth(b"app"));
+    cfg.retry = spindle_protocol::ipc::RetryPolicy::none();
+    let client = IpcClient::new(cfg);
+    let err = tokio::time::timeout(
+        TEST_TIMEOUT,
+        client.call::<_, EchoResponse>("echo", &echo("x")),
+    )
+    .await
+    .unwrap()
+    .unwrap_err();
+    assert!(
+        matches!(&err, IpcError::Auth(m) if m.contains("not supported yet")),
+        "{err}"
+    );
+    drop(client);
+    tokio::time::timeout(TEST_TIMEOUT, fake)
+        .await
+        .unwrap()
+        .unwrap();
 }

@@ -15,7 +15,7 @@ use tracing::{Instrument, debug, trace, warn};
 
 use super::handshake::Established;
 use crate::ipc::error::{IpcError, RemoteError};
-use crate::ipc::frame::{FrameCodec, FrameParts};
+use crate::ipc::frame::{FrameCodec, FrameError, FrameParts};
 use crate::ipc::header;
 use crate::proto::rpc::{RpcResponseHeaderProto, RpcStatusProto};
 
@@ -47,6 +47,17 @@ struct Shared {
     client_id: [u8; 16],
 }
 
+/// Why a connection closed, which decides the error pending calls get.
+#[derive(Clone, Copy)]
+enum Cause<'a> {
+    /// I/O failure, peer closed, idle or shutdown: `ConnectionLost`.
+    Lost,
+    /// The server broke the protocol: `Protocol`.
+    Protocol,
+    /// The server sent FATAL: `Remote`.
+    Remote(&'a RemoteError),
+}
+
 /// What the reader task does after one frame.
 enum Flow {
     Continue,
@@ -60,7 +71,7 @@ impl Shared {
     }
 
     /// Closes the connection once: fails every pending call and stops both tasks.
-    fn close(&self, reason: &str, remote: Option<&RemoteError>) {
+    fn close(&self, reason: &str, cause: Cause<'_>) {
         let pending = {
             let mut st = self.lock();
             if st.closed.is_some() {
@@ -73,9 +84,10 @@ impl Shared {
             debug!(reason, calls = pending.len(), "failing pending calls");
         }
         for (_, tx) in pending {
-            let err = match remote {
-                Some(r) => IpcError::Remote(r.clone()),
-                None => IpcError::ConnectionLost(reason.to_string()),
+            let err = match cause {
+                Cause::Remote(r) => IpcError::Remote(r.clone()),
+                Cause::Protocol => IpcError::Protocol(reason.to_string()),
+                Cause::Lost => IpcError::ConnectionLost(reason.to_string()),
             };
             let _ = tx.send(Err(err));
         }
@@ -87,7 +99,7 @@ impl Shared {
         let header: RpcResponseHeaderProto = match parts.expect("RpcResponseHeaderProto") {
             Ok(h) => h,
             Err(e) => {
-                self.close(&format!("protocol error: {e}"), None);
+                self.close(&e.to_string(), Cause::Protocol);
                 return Flow::Stop;
             }
         };
@@ -95,15 +107,15 @@ impl Shared {
         let status = match RpcStatusProto::try_from(header.status) {
             Ok(s) => s,
             Err(_) => {
-                let msg = format!("protocol error: unknown response status {}", header.status);
-                self.close(&msg, None);
+                let msg = format!("unknown response status {}", header.status);
+                self.close(&msg, Cause::Protocol);
                 return Flow::Stop;
             }
         };
         if status == RpcStatusProto::Fatal {
             let remote = RemoteError::from_header(&header);
             warn!(call_id, %remote, "server sent FATAL; closing connection");
-            self.close(&remote.to_string(), Some(&remote));
+            self.close(&remote.to_string(), Cause::Remote(&remote));
             return Flow::Stop;
         }
         if let Some(id) = header.client_id.as_deref()
@@ -111,18 +123,18 @@ impl Shared {
             && id != self.client_id
         {
             let msg = format!(
-                "protocol error: response for call {call_id} carries client id {} but ours is {}",
+                "response for call {call_id} carries client id {} but ours is {}",
                 hex::encode(id),
                 hex::encode(self.client_id)
             );
-            self.close(&msg, None);
+            self.close(&msg, Cause::Protocol);
             return Flow::Stop;
         }
         let reply = match status {
             RpcStatusProto::Success => match parts.expect_raw("response message") {
                 Ok(payload) => Ok(payload),
                 Err(e) => {
-                    self.close(&format!("protocol error: call {call_id}: {e}"), None);
+                    self.close(&format!("call {call_id}: {e}"), Cause::Protocol);
                     return Flow::Stop;
                 }
             },
@@ -136,8 +148,8 @@ impl Shared {
                 None if st.abandoned.remove(&call_id) => None,
                 None => {
                     drop(st);
-                    let msg = format!("protocol error: response for unknown call id {call_id}");
-                    self.close(&msg, None);
+                    let msg = format!("response for unknown call id {call_id}");
+                    self.close(&msg, Cause::Protocol);
                     return Flow::Stop;
                 }
             }
@@ -237,7 +249,7 @@ impl Connection {
 
     /// Closes the connection, failing calls still in flight.
     pub(crate) fn shutdown(&self, reason: &str) {
-        self.shared.close(reason, None);
+        self.shared.close(reason, Cause::Lost);
     }
 }
 
@@ -267,11 +279,11 @@ async fn write_loop(
             }
         }
         if let Err(e) = result {
-            shared.close(&format!("write failed: {e}"), None);
+            shared.close(&format!("write failed: {e}"), Cause::Lost);
             break;
         }
         if let Err(e) = writer.flush().await {
-            shared.close(&format!("write failed: {e}"), None);
+            shared.close(&format!("write failed: {e}"), Cause::Lost);
             break;
         }
     }
@@ -300,11 +312,15 @@ async fn read_loop(
             _ = crate::ipc::wait_until_set(&mut closed) => break,
             frame = reader.next() => match frame {
                 None => {
-                    shared.close("server closed the connection", None);
+                    shared.close("server closed the connection", Cause::Lost);
+                    break;
+                }
+                Some(Err(e @ (FrameError::Io(_) | FrameError::Truncated { .. }))) => {
+                    shared.close(&format!("reading from server failed: {e}"), Cause::Lost);
                     break;
                 }
                 Some(Err(e)) => {
-                    shared.close(&format!("reading from server failed: {e}"), None);
+                    shared.close(&format!("bad frame from server: {e}"), Cause::Protocol);
                     break;
                 }
                 Some(Ok(body)) => {
@@ -320,7 +336,7 @@ async fn read_loop(
                     if now >= st.last_activity + timing.max_idle {
                         drop(st);
                         debug!("closing idle connection");
-                        shared.close("connection closed after being idle", None);
+                        shared.close("connection closed after being idle", Cause::Lost);
                         break;
                     }
                 } else if now >= st.last_activity + timing.ping_interval {
