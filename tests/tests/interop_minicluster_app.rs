@@ -1,0 +1,114 @@
+//! Hadoop's own `YarnClient`, `AMRMClient` and `NMClient` run a whole application on Spindle's
+//! embedded mini cluster: the client submits, the NM launches the Java AM as a container, the
+//! AM registers, asks for 8 containers, starts them through the NMs with NMTokens, sees them
+//! complete and unregisters; the client sees FINISHED / SUCCEEDED.
+
+use std::time::{Duration, Instant};
+
+use spindle_minicluster::{MiniCluster, MiniClusterOptions};
+use spindle_tests::compile::{harness_classes, join_classpath};
+use spindle_tests::jars::hadoop_jars;
+use spindle_tests::process::JavaCommand;
+
+const CONTAINERS: usize = 8;
+
+fn container_logs(c: &MiniCluster) -> String {
+    let mut out = String::new();
+    for i in 0..c.node_ids().len() {
+        let Some(nm) = c.node(i) else { continue };
+        let mut stack = vec![nm.log_dir().clone()];
+        while let Some(d) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(text) = std::fs::read_to_string(&p) {
+                    let tail: String = text
+                        .chars()
+                        .rev()
+                        .take(3000)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect();
+                    out.push_str(&format!("--- {}\n{tail}\n", p.display()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hadoop_clients_run_a_full_application() {
+    let classes = harness_classes().await.expect("compile the Java harness");
+    let jars = hadoop_jars().await.expect("Hadoop jars");
+    let classpath =
+        join_classpath(std::iter::once(classes.as_path()).chain(jars.iter().map(|p| p.as_path())));
+    let mut options = MiniClusterOptions::with_nodes(2, 4096, 8);
+    options.min_allocation_mb = 128;
+    let cluster = MiniCluster::start(options)
+        .await
+        .expect("start the mini cluster");
+
+    let started = Instant::now();
+    let mut p = JavaCommand::new("spindle.interop.MiniClusterApp")
+        .arg("client")
+        .arg("--conf-dir")
+        .arg(cluster.conf_dir())
+        .arg("--classpath")
+        .arg(&classpath)
+        .arg("--containers")
+        .arg(CONTAINERS.to_string())
+        .spawn()
+        .await
+        .expect("start the Java client");
+    let status = p.finish(Duration::from_secs(200)).await;
+    let wall = started.elapsed();
+    let report = format!(
+        "output:\n{}\nstderr:\n{}\ncontainer logs:\n{}",
+        p.output().join("\n"),
+        p.stderr_tail(),
+        container_logs(&cluster)
+    );
+    let status = status.unwrap_or_else(|e| panic!("Java client did not finish: {e}\n{report}"));
+    assert!(status.success(), "Java client failed ({status}):\n{report}");
+    assert_eq!(p.fact("nodemanagers").unwrap(), "2", "{report}");
+    assert_eq!(p.fact("running_nodes").unwrap(), "2");
+    assert_eq!(p.fact("queue").unwrap(), "default");
+    assert_eq!(p.fact("final_state").unwrap(), "FINISHED", "{report}");
+    assert_eq!(p.fact("final_status").unwrap(), "SUCCEEDED", "{report}");
+    assert_eq!(p.fact("listed").unwrap(), "1");
+    let states = p.fact("states").unwrap().to_string();
+    assert!(states.starts_with("ACCEPTED"), "{states}");
+    assert!(states.contains("RUNNING"), "{states}");
+    assert!(states.ends_with("FINISHED"), "{states}");
+    assert!(
+        p.fact("diagnostics")
+            .unwrap()
+            .contains(&format!("{CONTAINERS}/{CONTAINERS} containers succeeded")),
+        "{report}"
+    );
+    eprintln!(
+        "mini cluster, Hadoop clients: submit→FINISHED {} ms (submit→RUNNING {} ms), {CONTAINERS} containers, whole client JVM {} ms, test wall {:?}",
+        p.fact("submit_to_finished_ms").unwrap(),
+        p.fact("submit_to_running_ms").unwrap_or("?"),
+        p.fact("client_total_ms").unwrap(),
+        wall
+    );
+    // FINISHED is reported at unregistration; the AM container then exits by itself and
+    // nothing of the application is left on the nodes.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !cluster.inspect(|rm| rm.nodes().iter().all(|n| n.containers.is_empty())) {
+        assert!(
+            Instant::now() < deadline,
+            "containers left: {:?}",
+            cluster.inspect(|rm| rm.nodes().to_vec())
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    cluster.shutdown().await;
+}
