@@ -353,3 +353,74 @@ async fn set_auth_applies_to_new_connections() {
     assert_eq!(call(&client, "x").await.unwrap().user, "user-new");
     server.shutdown().await;
 }
+
+async fn max_running_with_limit(limit: usize) -> usize {
+    let mut cfg = server_config(false, true);
+    cfg.max_in_flight_per_connection = limit;
+    let (server, service) = echo_server(cfg).await;
+    let client = IpcClient::new(client_config(
+        server.local_addr(),
+        ClientAuth::Simple { user: "a".into() },
+    ));
+    let calls: Vec<_> = (0..8)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let req = EchoRequest {
+                    msg: format!("{i}"),
+                    delay_ms: 50,
+                };
+                client.call::<_, EchoResponse>("echo", &req).await.unwrap()
+            })
+        })
+        .collect();
+    for c in calls {
+        tokio::time::timeout(TEST_TIMEOUT, c)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    server.shutdown().await;
+    service
+        .max_running
+        .load(std::sync::atomic::Ordering::SeqCst)
+}
+
+#[tokio::test]
+async fn calls_on_one_connection_run_concurrently_up_to_the_limit() {
+    assert_eq!(
+        max_running_with_limit(1).await,
+        1,
+        "limit 1 serializes calls"
+    );
+    assert!(
+        max_running_with_limit(8).await > 1,
+        "calls on one connection overlap"
+    );
+}
+
+#[tokio::test]
+async fn connection_limit_closes_extra_connections() {
+    let mut cfg = server_config(false, true);
+    cfg.max_connections = 1;
+    let (server, _) = echo_server(cfg).await;
+    let first = IpcClient::new(client_config(
+        server.local_addr(),
+        ClientAuth::Simple { user: "a".into() },
+    ));
+    call(&first, "1").await.unwrap();
+    let mut cfg = client_config(server.local_addr(), ClientAuth::Simple { user: "b".into() });
+    cfg.retry = RetryPolicy::none();
+    let second = IpcClient::new(cfg);
+    let err = call(&second, "2").await.unwrap_err();
+    assert!(
+        matches!(err, IpcError::ConnectionLost(_) | IpcError::Io(_)),
+        "{err}"
+    );
+    // The first connection is unaffected; once it closes, there is room again.
+    call(&first, "3").await.unwrap();
+    first.close().await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    call(&second, "4").await.unwrap();
+    server.shutdown().await;
+}

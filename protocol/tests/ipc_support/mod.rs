@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -61,6 +62,10 @@ pub struct EchoResponse {
 pub struct EchoService {
     /// Peer ports seen (one per connection).
     pub peers: Mutex<HashSet<u16>>,
+    /// Calls running right now.
+    pub running: Arc<AtomicUsize>,
+    /// Most calls seen running at once.
+    pub max_running: Arc<AtomicUsize>,
 }
 
 impl Service for EchoService {
@@ -76,10 +81,24 @@ impl Service for EchoService {
     ) -> BoxFuture<'static, Result<Bytes, ServiceError>> {
         self.peers.lock().unwrap().insert(ctx.peer.port());
         let method = method.to_string();
+        let running = self.running.clone();
+        let max_running = self.max_running.clone();
         Box::pin(async move {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            max_running.fetch_max(now, Ordering::SeqCst);
+            let result = Self::handle(ctx, &method, request).await;
+            running.fetch_sub(1, Ordering::SeqCst);
+            result
+        })
+    }
+}
+
+impl EchoService {
+    async fn handle(ctx: CallContext, method: &str, request: Bytes) -> Result<Bytes, ServiceError> {
+        {
             let req =
-                EchoRequest::decode(request).map_err(|e| ServiceError::bad_request(&method, e))?;
-            match method.as_str() {
+                EchoRequest::decode(request).map_err(|e| ServiceError::bad_request(method, e))?;
+            match method {
                 "echo" => {
                     if req.delay_ms > 0 {
                         tokio::time::sleep(Duration::from_millis(req.delay_ms)).await;
@@ -103,7 +122,7 @@ impl Service for EchoService {
                 )),
                 other => Err(ServiceError::no_such_method(ECHO_PROTOCOL, other)),
             }
-        })
+        }
     }
 }
 
