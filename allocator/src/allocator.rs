@@ -3,7 +3,7 @@
 //! One heartbeat is `next_request(now)` (reconcile requests with targets, build what to send)
 //! followed by `on_response(response, now)` (take granted containers, account for completed
 //! ones); in between and afterwards the shell drains [`Action`]s with `poll_action` and
-//! sleeps until `next_heartbeat()`. Driver messages arrive through `on_targets`,
+//! sleeps until `next_heartbeat(now)`. Driver messages arrive through `on_targets`,
 //! `kill_executor` and `request_loss_reason`; launch outcomes through `on_launch_succeeded` /
 //! `on_launch_failed`. Nothing here blocks, sleeps or performs I/O.
 
@@ -1270,9 +1270,12 @@ impl Allocator {
         self.actions.pop_front()
     }
 
-    /// The clock value at which the next allocate is due (`None` before the first: now).
-    pub fn next_heartbeat(&self) -> Option<Millis> {
-        self.heartbeat.next_at()
+    /// The clock value at which the next allocate is due, never earlier than `now` (before
+    /// the first allocate: `now`). Fast while requests or loss-reason queries are pending,
+    /// steady otherwise; a changed target brings it forward to at most the initial
+    /// allocation interval after the last allocate.
+    pub fn next_heartbeat(&self, now: Millis) -> Millis {
+        self.heartbeat.next_at().map_or(now, |due| due.max(now))
     }
 
     /// How long the most recent `on_response` said to wait (`None` before the first).

@@ -321,6 +321,11 @@ impl AllocatorConfig {
         if self.heartbeat.interval_ms == 0 {
             return Err(ConfigError::NotPositive("heartbeat interval"));
         }
+        if (self.heartbeat.am_expiry_interval_ms / 2).min(self.heartbeat.interval_ms) == 0 {
+            return Err(ConfigError::NotPositive(
+                "half of the AM expiry interval (the heartbeat cap)",
+            ));
+        }
         if self.heartbeat.initial_allocation_interval_ms == 0 {
             return Err(ConfigError::NotPositive("initial allocation interval"));
         }

@@ -219,21 +219,22 @@ fn adoption_refuses_duplicates_and_unknown_priorities() {
 #[test]
 fn heartbeat_wakes_early_on_a_new_target() {
     let mut a = Allocator::new(config(1)).unwrap();
-    assert_eq!(a.next_heartbeat(), None);
+    assert_eq!(a.next_heartbeat(7), 7);
     grant(&mut a, 1000, vec![]);
-    assert_eq!(a.next_heartbeat(), Some(1200));
+    assert_eq!(a.next_heartbeat(1000), 1200);
     grant(&mut a, 1200, vec![container("c1", "h1")]);
     a.on_launch_succeeded(&"c1".into()).unwrap();
     grant(&mut a, 1300, vec![]);
-    assert_eq!(a.next_heartbeat(), Some(4300), "idle: the steady 3 s");
+    assert_eq!(a.next_heartbeat(1300), 4300, "idle: the steady 3 s");
     let mut u = TargetUpdate::default();
     u.totals.insert(0, 2);
     assert_eq!(a.on_targets(u.clone()), Ok(true));
     assert_eq!(
-        a.next_heartbeat(),
-        Some(1500),
+        a.next_heartbeat(1310),
+        1500,
         "woken, but not before the initial interval"
     );
+    assert_eq!(a.next_heartbeat(2000), 2000, "never in the past");
     assert_eq!(a.on_targets(u), Ok(false), "same total: no change");
 }
 

@@ -272,3 +272,69 @@ proptest! {
         prop_assert_eq!(first, second);
     }
 }
+
+/// Arbitrary JSON made mostly of scenario vocabulary, so that parsing gets deep.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    const KEYS: &[&str] = &[
+        "name",
+        "config",
+        "steps",
+        "placement",
+        "expect",
+        "allocate",
+        "targets",
+        "allocated",
+        "completed",
+        "id",
+        "host",
+        "exit_status",
+        "priority",
+        "memory_mb",
+        "kill_executor",
+        "launch_succeeded",
+        "launch_failed",
+        "advance_ms",
+        "at_ms",
+        "pending",
+        "running",
+        "initial_executors",
+        "launch",
+        "containers",
+        "executor_cores",
+        "locality_aware_tasks",
+        "host_task_counts",
+        "0",
+        "1",
+        "loss_reason",
+        "adopt",
+        "x",
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        (-3i64..2000).prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        proptest::sample::select(KEYS).prop_map(Value::from),
+        Just(Value::from("manual")),
+    ];
+    leaf.prop_recursive(5, 64, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            proptest::collection::vec((proptest::sample::select(KEYS), inner), 0..5).prop_map(
+                |kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            ),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Whatever the file says, the runner answers with a result or an error, never a panic.
+    #[test]
+    fn scenario_runner_never_panics(v in json_value(), raw in "\\PC{0,40}") {
+        let _ = spindle_allocator::scenario::run_scenario(&v.to_string());
+        let _ = spindle_allocator::scenario::run_scenario(&raw);
+    }
+}

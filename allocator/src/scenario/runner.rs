@@ -46,7 +46,7 @@ pub fn run_scenario(text: &str) -> Result<Outcome, ScenarioError> {
     };
     if obj.contains_key("placement") {
         let file: PlacementFile = parse(value, "the placement scenario")?;
-        Ok(run_placement(file))
+        run_placement(file)
     } else {
         if let Some(config) = obj.get("config") {
             // Parse the config alone first so that a bad value names its key.
@@ -68,8 +68,22 @@ fn host(s: &str) -> HostName {
 
 // ----- placement ------------------------------------------------------------------------------
 
-fn run_placement(f: PlacementFile) -> Outcome {
+/// The most requests a placement scenario may ask to place.
+const MAX_PLACEMENT_CONTAINERS: usize = 1_000_000;
+
+fn run_placement(f: PlacementFile) -> Result<Outcome, ScenarioError> {
     let p = &f.placement;
+    if p.containers > MAX_PLACEMENT_CONTAINERS {
+        return Err(ScenarioError::Malformed(format!(
+            "placement.containers = {} exceeds the maximum of {MAX_PLACEMENT_CONTAINERS}",
+            p.containers
+        )));
+    }
+    if p.executor_cores == 0 || p.task_cpus == 0 {
+        return Err(ScenarioError::Malformed(
+            "placement: executor_cores and task_cpus must be at least 1".into(),
+        ));
+    }
     let counts: BTreeMap<HostName, u32> = p
         .host_task_counts
         .iter()
@@ -88,8 +102,8 @@ fn run_placement(f: PlacementFile) -> Outcome {
         host_task_counts: &counts,
         allocated: &allocated,
         pending: &pending,
-        executor_cores: p.executor_cores.max(1),
-        task_cpus: p.task_cpus.max(1),
+        executor_cores: p.executor_cores,
+        task_cpus: p.task_cpus,
     });
     let mut failure = None;
     let total = placement.localized() + placement.unlocalized;
@@ -128,10 +142,10 @@ fn run_placement(f: PlacementFile) -> Outcome {
             "a placement scenario needs expect, expect_count or expect_null_count".into(),
         ));
     }
-    Outcome {
+    Ok(Outcome {
         name: f.name,
         failure,
-    }
+    })
 }
 
 fn compare_localities(
