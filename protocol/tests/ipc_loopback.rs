@@ -424,3 +424,38 @@ async fn connection_limit_closes_extra_connections() {
     call(&second, "4").await.unwrap();
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn callers_queued_behind_a_failed_connect_share_its_error() {
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let mut cfg = client_config(addr, ClientAuth::Simple { user: "a".into() });
+    cfg.retry = RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(50),
+        max_backoff: Duration::from_millis(50),
+    };
+    let client = IpcClient::new(cfg);
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { call(&client, "x").await.unwrap_err() })
+        })
+        .collect();
+    let mut own_attempts = 0;
+    for c in calls {
+        match c.await.unwrap() {
+            IpcError::Connect { attempts: 3, .. } => own_attempts += 1,
+            IpcError::ConnectionLost(m) => {
+                assert!(m.contains("failed while this call waited"), "{m}")
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(
+        (1..8).contains(&own_attempts),
+        "{own_attempts} callers ran their own retries"
+    );
+}

@@ -5,7 +5,7 @@ mod config;
 mod connection;
 mod handshake;
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use prost::Message;
@@ -30,6 +30,10 @@ struct Inner {
     client_id: [u8; 16],
     next_call_id: AtomicU32,
     conn: tokio::sync::Mutex<Option<Arc<Connection>>>,
+    /// Bumped after every failed connect; callers queued behind a failure report it
+    /// instead of starting their own full retry sequence.
+    connect_failures: AtomicU64,
+    last_connect_error: Mutex<String>,
 }
 
 impl Drop for Inner {
@@ -68,6 +72,8 @@ impl IpcClient {
                 client_id: new_client_id(),
                 next_call_id: AtomicU32::new(0),
                 conn: tokio::sync::Mutex::new(None),
+                connect_failures: AtomicU64::new(0),
+                last_connect_error: Mutex::new(String::new()),
             }),
         }
     }
@@ -167,10 +173,14 @@ impl IpcClient {
                 IpcError::Protocol(format!("cannot decode the response to {method}: {e}"))
             });
         }
-        unreachable!("the loop returns on its second iteration")
+        Err(IpcError::ConnectionLost(format!(
+            "connections to {} kept closing before {method} could be sent",
+            cfg.addr
+        )))
     }
 
     async fn connection(&self) -> Result<Arc<Connection>, IpcError> {
+        let failures_before = self.inner.connect_failures.load(Ordering::Acquire);
         let mut guard = self.inner.conn.lock().await;
         if let Some(conn) = guard.as_ref()
             && conn.is_open()
@@ -179,6 +189,38 @@ impl IpcClient {
         }
         *guard = None;
         let cfg = &self.inner.config;
+        if self.inner.connect_failures.load(Ordering::Acquire) != failures_before {
+            let last = self
+                .inner
+                .last_connect_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            return Err(IpcError::ConnectionLost(format!(
+                "connecting to {} failed while this call waited: {last}",
+                cfg.addr
+            )));
+        }
+        let result = self.connect(cfg).await;
+        match result {
+            Ok(conn) => {
+                *guard = Some(conn.clone());
+                Ok(conn)
+            }
+            Err(e) => {
+                *self
+                    .inner
+                    .last_connect_error
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()) = e.to_string();
+                self.inner.connect_failures.fetch_add(1, Ordering::AcqRel);
+                Err(e)
+            }
+        }
+    }
+
+    /// Connects with the retry policy (the caller holds the connection slot).
+    async fn connect(&self, cfg: &ClientConfig) -> Result<Arc<Connection>, IpcError> {
         let auth = self
             .inner
             .auth
@@ -204,9 +246,12 @@ impl IpcClient {
                         ping_interval: cfg.ping_interval,
                         max_idle: cfg.max_idle,
                     };
-                    let conn = Connection::spawn(established, self.inner.client_id, timing, span);
-                    *guard = Some(conn.clone());
-                    return Ok(conn);
+                    return Ok(Connection::spawn(
+                        established,
+                        self.inner.client_id,
+                        timing,
+                        span,
+                    ));
                 }
                 Ok(Err(e)) => e,
                 Err(_) => IpcError::Timeout {
