@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use spindle_protocol::credentials::Credentials;
@@ -168,12 +168,20 @@ fn final_state(s: YarnApplicationStateProto) -> bool {
 /// The test cluster's state and handlers (one node); implements all three server traits.
 pub struct TestCluster {
     state: Mutex<State>,
-    node: NodeId,
+    /// The NM's node, set once its server listens (before any address is handed out).
+    node: OnceLock<NodeId>,
 }
 
 impl TestCluster {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn node(&self) -> NodeId {
+        self.node
+            .get()
+            .cloned()
+            .unwrap_or_else(|| NodeId::new("127.0.0.1", 0))
     }
 
     /// Number of containers the NM side has been asked to start (for assertions).
@@ -194,7 +202,7 @@ impl TestCluster {
         let now = now_ms();
         let ident = ContainerTokenIdentifier::from_proto(ContainerTokenIdentifierProto {
             container_id: Some(id.to_proto()),
-            nm_host_addr: Some(self.node.to_string()),
+            nm_host_addr: Some(self.node().to_string()),
             app_submitter: Some(APP_SUBMITTER.into()),
             resource: Some(resource.clone()),
             expiry_time_stamp: Some(now + 600_000),
@@ -214,8 +222,8 @@ impl TestCluster {
         a.live.insert(id.id, resource.clone());
         ContainerProto {
             id: Some(id.to_proto()),
-            node_id: Some(self.node.to_proto()),
-            node_http_address: Some(format!("{}:0", self.node.host)),
+            node_id: Some(self.node().to_proto()),
+            node_http_address: Some(format!("{}:0", self.node().host)),
             resource: Some(resource),
             priority: ask.priority.clone(),
             container_token: Some(ident.issue(CONTAINER_KEY).to_proto()),
@@ -421,16 +429,11 @@ impl ApplicationMasterProtocol for TestCluster {
         let mut nm_tokens = Vec::new();
         if !allocated.is_empty() && !a.nm_token_sent {
             a.nm_token_sent = true;
-            let nm_secrets =
-                NmTokenSecretManager::new(KEY_ID, NMTOKEN_KEY, Some(self.node.clone()));
-            let token = nm_secrets.create_token(
-                id,
-                self.node.clone(),
-                APP_SUBMITTER,
-                self.node.to_string(),
-            );
+            let nm_secrets = NmTokenSecretManager::new(KEY_ID, NMTOKEN_KEY, Some(self.node()));
+            let token =
+                nm_secrets.create_token(id, self.node(), APP_SUBMITTER, self.node().to_string());
             nm_tokens.push(NMTokenProto {
-                node_id: Some(self.node.to_proto()),
+                node_id: Some(self.node().to_proto()),
                 token: Some(token.to_proto()),
             });
         }
@@ -527,13 +530,13 @@ impl TestCluster {
     }
 
     fn check_node(&self, caller: &NmCaller) -> std::result::Result<(), ServiceError> {
-        if *caller.node_id() != self.node {
+        if *caller.node_id() != self.node() {
             return Err(failure(
                 INVALID_TOKEN,
                 format!(
                     "NMToken for node {} used at node {}",
                     caller.node_id(),
-                    self.node
+                    self.node()
                 ),
             ));
         }
@@ -561,7 +564,7 @@ impl ContainerManagementProtocol for TestCluster {
                     INVALID_TOKEN,
                     format!(
                         "Invalid container token used for starting container on : {}",
-                        self.node
+                        self.node()
                     ),
                 ));
             }
@@ -576,11 +579,11 @@ impl ContainerManagementProtocol for TestCluster {
                     caller.attempt_id(),
                     id.application_attempt_id
                 ))
-            } else if ident.nm_host_addr() != self.node.to_string() {
+            } else if ident.nm_host_addr() != self.node().to_string() {
                 Some(format!(
                     "Unauthorized request to start container. This token is meant for {}, not for {}",
                     ident.nm_host_addr(),
-                    self.node
+                    self.node()
                 ))
             } else if ident.expiry_time_stamp() < now_ms() {
                 Some(format!(
@@ -878,30 +881,26 @@ impl RustYarnServers {
     /// Binds the three servers and writes the token file.
     pub async fn start() -> Result<Self> {
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-        // The NM's node id needs its port, so bind the NM first; its secret manager does not pin
-        // the node (the handler checks the NMToken's node on every call instead).
-        let nm_listener_port = {
-            let probe = std::net::TcpListener::bind(loopback)?;
-            probe.local_addr()?.port()
-        };
-        let nm_bind = SocketAddr::from(([127, 0, 0, 1], nm_listener_port));
-        let node = NodeId::new("127.0.0.1", i32::from(nm_listener_port));
+        // The NM's node id needs its port, which is known only once it listens: its secret
+        // manager therefore does not pin the node, and the handler checks the NMToken's node on
+        // every call instead (`TestCluster::check_node`).
         let cluster = Arc::new(TestCluster {
             state: Mutex::new(State::default()),
-            node: node.clone(),
+            node: OnceLock::new(),
         });
-
-        let mut nm_config = ServerConfig::new(nm_bind);
+        let mut nm_config = ServerConfig::new(loopback);
         nm_config.secret_manager = Some(Arc::new(NmTokenSecretManager::new(
             KEY_ID,
             NMTOKEN_KEY,
-            Some(node),
+            None,
         )));
         let nm = IpcServer::bind(
             nm_config,
             vec![Arc::new(NmService::new(cluster.clone())) as Arc<dyn Service>],
         )
         .await?;
+        let node = NodeId::new("127.0.0.1", i32::from(nm.local_addr().port()));
+        let _ = cluster.node.set(node);
 
         let am_secrets = Arc::new(AmRmTokenSecretManager::new(KEY_ID, AMRM_KEY));
         let mut am_config = ServerConfig::new(loopback);
