@@ -977,7 +977,7 @@ impl Allocator {
     fn take_allocated(&mut self, allocated: Vec<Container>, now: Millis) {
         let mut seen: FastSet<ContainerId> =
             FastSet::with_capacity_and_hasher(allocated.len(), Default::default());
-        let mut usable: Vec<Container> = Vec::with_capacity(allocated.len());
+        let mut usable: Vec<Option<Container>> = Vec::with_capacity(allocated.len());
         let mut candidates: Vec<Candidate> = Vec::with_capacity(allocated.len());
         for c in allocated {
             let known = (!self.containers.is_empty() && self.containers.contains_key(&c.id))
@@ -1023,7 +1023,7 @@ impl Allocator {
                 profile,
                 host,
             });
-            usable.push(c);
+            usable.push(Some(c));
         }
         self.containers.reserve(usable.len());
         self.executors.reserve(usable.len());
@@ -1038,7 +1038,7 @@ impl Allocator {
             &mut self.hosts,
             &mut self.racks,
         );
-        let mut slots: Vec<Option<Container>> = usable.into_iter().map(Some).collect();
+        let mut slots = usable;
         for idx in matches.unmatched {
             if let Some(c) = slots[idx].take() {
                 self.release(c.id);

@@ -337,4 +337,32 @@ mod tests {
             p.groups.len()
         );
     }
+
+    #[test]
+    fn runs_on_a_small_stack() {
+        // 32,768 tasks × 4,096 containers over 4,096 hosts with distinct counts (many
+        // groups), on a 64 KiB stack: nothing recurses or lives on the stack.
+        let handle = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(|| {
+                let counts: BTreeMap<HostName, u32> = (0..4096u32)
+                    .map(|i| (HostName::from(format!("h{i:05}")), 1 + i % 16))
+                    .collect();
+                let allocated = FastMap::default();
+                let p = place(&PlacementInput {
+                    containers: 4096,
+                    locality_aware_tasks: 32768,
+                    host_task_counts: &counts,
+                    allocated: &allocated,
+                    pending: &[],
+                    executor_cores: 4,
+                    task_cpus: 1,
+                });
+                (p.localized(), p.unlocalized, p.groups.len())
+            })
+            .expect("spawn");
+        let (localized, unlocalized, groups) = handle.join().expect("no stack overflow");
+        assert_eq!(localized + unlocalized, 4096);
+        assert!(groups > 1);
+    }
 }
