@@ -231,7 +231,11 @@ impl IpcClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            tokio::time::sleep(cfg.retry.backoff(attempt)).await;
+            let backoff = cfg.retry.backoff(attempt);
+            if !backoff.is_zero() {
+                // Even a zero sleep waits for the next timer tick (~1 ms): skip it.
+                tokio::time::sleep(backoff).await;
+            }
             let span = debug_span!("ipc_connection", addr = %cfg.addr, protocol = %cfg.protocol);
             let result = tokio::time::timeout(
                 cfg.connect_timeout,
