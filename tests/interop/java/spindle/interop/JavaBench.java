@@ -33,7 +33,7 @@ import org.apache.hadoop.yarn.util.Records;
  * Sequential small-call throughput of Hadoop's Java IPC client against a YARN server, for comparing
  * clients and servers on the same machine.
  *
- * <p>Usage: {@code JavaBench allocate <host:port> <token-file> [--warmup-s W] [--seconds S]} (token
+ * <p>Usage: {@code JavaBench allocate <host:port> <token-file> [--warmup-s W] [--seconds S | --calls N]} (token
  * auth: register once with the file's AMRMToken, then {@code allocate} with an empty ask, one at a
  * time) or {@code JavaBench report <host:port> [...]} (SIMPLE: create and submit one application,
  * then {@code getApplicationReport} one at a time). Prints
@@ -47,7 +47,8 @@ public final class JavaBench {
   public static void main(String[] args) throws Exception {
     Common.exitAfter(10 * 60 * 1000L);
     if (args.length < 2) {
-      System.err.println("usage: JavaBench allocate|report <host:port> [token-file] [--warmup-s W] [--seconds S]");
+      System.err.println(
+          "usage: JavaBench allocate|report <host:port> [token-file] [--warmup-s W] [--seconds S | --calls N]");
       System.exit(2);
     }
     String mode = args[0];
@@ -56,8 +57,13 @@ public final class JavaBench {
     double warmup = 2;
     double seconds = 5;
     String tokenFile = null;
+    long maxCalls = Long.MAX_VALUE;
     for (int i = 2; i < args.length; i++) {
       switch (args[i]) {
+        case "--calls":
+          maxCalls = Long.parseLong(args[++i]);
+          seconds = 24 * 3600;
+          break;
         case "--warmup-s":
           warmup = Double.parseDouble(args[++i]);
           break;
@@ -135,7 +141,7 @@ public final class JavaBench {
     long start = System.nanoTime();
     long end = start + (long) (seconds * 1e9);
     long now = start;
-    while (now < end) {
+    while (now < end && n < maxCalls) {
       long t0 = System.nanoTime();
       call.run();
       now = System.nanoTime();
