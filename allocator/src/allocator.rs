@@ -1145,7 +1145,9 @@ impl Allocator {
             }
             ContainerState::Killed => {}
             ContainerState::Running => {
-                let rec = self.containers.remove(&id).expect("record present");
+                let Some(rec) = self.containers.remove(&id) else {
+                    return;
+                };
                 self.executors.remove(&rec.executor);
                 let host = rec.container.host.clone();
                 if let Some(ps) = self.profiles.get_mut(&rec.profile) {

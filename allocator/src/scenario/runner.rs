@@ -396,7 +396,9 @@ fn run_step(w: &mut World, step: Value) -> Result<Option<String>, String> {
             "a step needs exactly one action key besides at_ms, found {keys:?}"
         ));
     }
-    let (key, value) = obj.into_iter().next().expect("one key");
+    let Some((key, value)) = obj.into_iter().next() else {
+        return Err("a step needs an action key".into());
+    };
     match key.as_str() {
         "allocate" => {
             let spec: AllocateSpec = step_value(value, "allocate")?;
