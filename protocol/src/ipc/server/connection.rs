@@ -9,7 +9,7 @@ use futures::{SinkExt, StreamExt};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::net::tcp::OwnedWriteHalf;
-use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
 use tokio_util::codec::{FramedRead, FramedWrite};
 use tracing::{Instrument, debug, info_span, warn};
@@ -34,6 +34,9 @@ const RPC_SERVER_EXCEPTION: &str = "org.apache.hadoop.ipc.RpcServerException";
 pub(crate) enum Out {
     /// A frame body.
     Frame(Bytes),
+    /// A call's reply; the call's in-flight permit is released once it is written, so the
+    /// per-connection limit also bounds replies queued for a slow reader.
+    Reply(Bytes, OwnedSemaphorePermit),
     /// Flush and close the connection.
     Close,
 }
@@ -217,8 +220,7 @@ pub(crate) async fn serve(
                 calls.spawn(
                     async move {
                         let frame = run_call(*call).await;
-                        let _ = tx.send(Out::Frame(frame));
-                        drop(permit);
+                        let _ = tx.send(Out::Reply(frame, permit));
                     }
                     .instrument(span),
                 );
@@ -256,6 +258,14 @@ async fn write_loop(
             match out {
                 Out::Frame(body) => {
                     if let Err(e) = writer.feed(body).await {
+                        debug!(error = %e, "write failed");
+                        break 'outer;
+                    }
+                }
+                Out::Reply(body, permit) => {
+                    let written = writer.feed(body).await;
+                    drop(permit);
+                    if let Err(e) = written {
                         debug!(error = %e, "write failed");
                         break 'outer;
                     }
