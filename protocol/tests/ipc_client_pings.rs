@@ -70,9 +70,15 @@ async fn pings_while_a_call_is_outstanding() {
         .await
         .unwrap()
         .unwrap();
+    // About 4 expected; loose bounds because the machine may be loaded.
     assert!(
-        (3..=6).contains(&pings),
+        (2..=8).contains(&pings),
         "expected about 4 pings in 500 ms, got {pings}"
     );
-    assert_eq!(quiet, 0, "no pings without outstanding calls");
+    // One ping may already be on its way when the reply arrives; a client that kept
+    // pinging through the 300 ms idle period would send about 3.
+    assert!(
+        quiet <= 1,
+        "no pings without outstanding calls, got {quiet}"
+    );
 }
