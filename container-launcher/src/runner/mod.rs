@@ -97,7 +97,13 @@ struct Inner {
     shutting_down: AtomicBool,
     active: AtomicUsize,
     idle: Notify,
+    /// Bounds the folder work (prepare, cleanup) running at once on blocking threads. Few threads
+    /// keep the runner small, and a small process forks much faster.
+    disk: tokio::sync::Semaphore,
 }
+
+/// Folder work (preparing or cleaning up containers) allowed at once.
+const PARALLEL_DISK_WORK: usize = 4;
 
 /// Runs containers as local processes. Create it inside a tokio runtime; see the module docs.
 #[derive(Debug)]
@@ -156,6 +162,7 @@ impl LocalRunner {
             shutting_down: AtomicBool::new(false),
             active: AtomicUsize::new(0),
             idle: Notify::new(),
+            disk: tokio::sync::Semaphore::new(PARALLEL_DISK_WORK),
         });
         if !inner.config.memory_check_interval.is_zero() {
             runtime.spawn(memory::monitor(Arc::downgrade(&inner)));
@@ -435,9 +442,13 @@ async fn run_container(
     };
     let prep_inner = inner.clone();
     let prep_spec = spec.clone();
-    let prepared = tokio::task::spawn_blocking(move || prepare(&prep_inner, &prep_spec))
+    let prepared = disk_work(&inner, move || prepare(&prep_inner, &prep_spec))
         .await
-        .unwrap_or_else(|e| Err(LaunchError::Spawn(std::io::Error::other(e.to_string()))));
+        .unwrap_or_else(|| {
+            Err(LaunchError::Spawn(std::io::Error::other(
+                "the preparing thread failed",
+            )))
+        });
     let prepared = match prepared {
         Ok(p) => p,
         Err(e) => {
@@ -613,7 +624,17 @@ async fn remove_dir_unless_kept(inner: &Arc<Inner>, dir: PathBuf) {
     if inner.config.keep_container_dirs {
         return;
     }
-    let _ = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(dir)).await;
+    let _ = disk_work(inner, move || std::fs::remove_dir_all(dir)).await;
+}
+
+/// Runs blocking folder work on a blocking thread, at most [`PARALLEL_DISK_WORK`] at once; `None` if
+/// the work panicked.
+async fn disk_work<T: Send + 'static>(
+    inner: &Arc<Inner>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    let _permit = inner.disk.acquire().await.ok();
+    tokio::task::spawn_blocking(work).await.ok()
 }
 
 /// Everything before the fork (blocking): folders, resources, tokens, script, log files.
