@@ -17,6 +17,21 @@ pub enum Verdict {
     Diff(String),
 }
 
+/// One field of a message as Hadoop declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSchema {
+    /// Field number.
+    pub number: u32,
+    /// Proto type, lower case: `int32`, `sint32`, `string`, `bytes`, `message`, `enum`, ...
+    pub ty: String,
+    /// `required`, `optional` or `repeated`.
+    pub label: String,
+    /// Whether a repeated scalar is packed on the wire.
+    pub packed: bool,
+    /// Field name in the `.proto` file.
+    pub name: String,
+}
+
 /// A running `spindle.interop.ProtoRoundTrip` session.
 pub struct ProtoRoundTrip {
     process: JavaProcess,
@@ -73,6 +88,27 @@ impl ProtoRoundTrip {
             out.insert(name.to_string(), values);
         }
         Ok(out)
+    }
+
+    /// The declared fields of a message, as Hadoop's descriptor has them.
+    pub async fn schema(&mut self, name: &str) -> Result<Vec<FieldSchema>> {
+        let line = self.ask(&format!("SCHEMA {name}"), "SCHEMA").await?;
+        line.split_whitespace()
+            .map(|item| {
+                let parts: Vec<&str> = item.splitn(5, ':').collect();
+                let bad = || HarnessError::Protocol(format!("bad SCHEMA item `{item}` of {name}"));
+                let [number, ty, label, packed, field] = parts.as_slice() else {
+                    return Err(bad());
+                };
+                Ok(FieldSchema {
+                    number: number.parse().map_err(|_| bad())?,
+                    ty: (*ty).to_string(),
+                    label: (*label).to_string(),
+                    packed: *packed == "1",
+                    name: (*field).to_string(),
+                })
+            })
+            .collect()
     }
 
     /// The serialized, fully populated sample of a message.

@@ -4,7 +4,7 @@
 //! with our prost struct and encode it again, and Hadoop parses our bytes with the real class. A
 //! field our struct lacks or types differently comes back dropped, changed or unknown: a DIFF.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use spindle_protocol::proto::{rpc, security, yarn, yarn_service};
@@ -895,6 +895,174 @@ async fn every_enum_has_exactly_hadoops_values() {
     assert!(
         failures.is_empty(),
         "enums that differ from Hadoop's:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// One field of one of our prost structs, from its `#[prost(...)]` attribute.
+#[derive(Debug)]
+struct OurField {
+    tag: u32,
+    ty: String,
+    label: String,
+    packed: bool,
+    rust_name: String,
+}
+
+/// `module::Struct` → fields, for every prost message struct in our proto source files.
+fn our_struct_fields() -> BTreeMap<String, Vec<OurField>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../protocol/src/proto");
+    let mut out = BTreeMap::new();
+    for module in ["rpc", "security", "yarn", "yarn_service"] {
+        let path = dir.join(format!("{module}.rs"));
+        let src =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut derives_message = false;
+        let mut current: Option<(String, Vec<OurField>)> = None;
+        let mut attr: Option<String> = None;
+        let mut pending: Option<(u32, String, String, bool)> = None;
+        for line in src.lines() {
+            let t = line.trim();
+            if current.is_none() {
+                if t.starts_with("#[derive(") {
+                    derives_message = t.contains("prost::Message");
+                } else if let Some(rest) = t.strip_prefix("pub struct ") {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if derives_message && rest.trim_end().ends_with("{}") {
+                        out.insert(format!("{module}::{name}"), Vec::new());
+                    } else if derives_message && rest.trim_end().ends_with('{') {
+                        current = Some((format!("{module}::{name}"), Vec::new()));
+                    }
+                    derives_message = false;
+                }
+                continue;
+            }
+            if t == "}" {
+                if let Some((name, fields)) = current.take() {
+                    out.insert(name, fields);
+                }
+                continue;
+            }
+            if let Some(a) = attr.as_mut() {
+                a.push(' ');
+                a.push_str(t);
+            } else if t.starts_with("#[prost(") {
+                attr = Some(t.to_string());
+            }
+            if let Some(a) = attr.as_ref().filter(|a| a.ends_with(")]")) {
+                let inner = a.trim_start_matches("#[prost(").trim_end_matches(")]");
+                let items: Vec<&str> = inner
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                let ty = match items.first().copied().unwrap_or("") {
+                    s if s.starts_with("bytes") => "bytes".to_string(),
+                    s if s.starts_with("enumeration") => "enum".to_string(),
+                    s => s.to_string(),
+                };
+                let label = ["required", "optional", "repeated"]
+                    .into_iter()
+                    .find(|l| items.contains(l))
+                    .unwrap_or("singular")
+                    .to_string();
+                let tag = items
+                    .iter()
+                    .find_map(|i| i.strip_prefix("tag = \""))
+                    .and_then(|v| v.trim_end_matches('"').parse().ok())
+                    .unwrap_or(0);
+                let packable = !matches!(ty.as_str(), "string" | "bytes" | "message");
+                let packed =
+                    label == "repeated" && packable && !items.contains(&"packed = \"false\"");
+                pending = Some((tag, ty, label, packed));
+                attr = None;
+                continue;
+            }
+            if attr.is_none()
+                && let Some(rest) = t.strip_prefix("pub ")
+                && let Some((field, _)) = rest.split_once(':')
+                && let Some((tag, ty, label, packed)) = pending.take()
+                && let Some((_, fields)) = current.as_mut()
+            {
+                fields.push(OurField {
+                    tag,
+                    ty,
+                    label,
+                    packed,
+                    rust_name: field.trim().to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_message_declares_hadoops_field_numbers_types_and_labels() {
+    let ours = our_struct_fields();
+    let mut rt = ProtoRoundTrip::start().await.expect("start ProtoRoundTrip");
+    let mut failures = Vec::new();
+    let mut checked_fields = 0;
+    for (name, rust, _) in MESSAGES {
+        let Some(fields) = ours.get(*rust) else {
+            failures.push(format!("{rust}: struct not found in the source"));
+            continue;
+        };
+        let theirs = match rt.schema(name).await {
+            Ok(s) => s,
+            Err(e) => {
+                failures.push(format!("{rust} ({name}): {e}"));
+                continue;
+            }
+        };
+        for f in &theirs {
+            let Some(o) = fields.iter().find(|o| o.tag == f.number) else {
+                failures.push(format!(
+                    "{rust}: lacks field {} `{}` ({} {})",
+                    f.number, f.name, f.label, f.ty
+                ));
+                continue;
+            };
+            checked_fields += 1;
+            if o.ty != f.ty {
+                failures.push(format!(
+                    "{rust}.{}: type {} but Hadoop's field {} `{}` is {}",
+                    o.rust_name, o.ty, f.number, f.name, f.ty
+                ));
+            }
+            if o.label != f.label {
+                failures.push(format!(
+                    "{rust}.{}: {} but Hadoop's field {} `{}` is {}",
+                    o.rust_name, o.label, f.number, f.name, f.label
+                ));
+            }
+            if f.label == "repeated" && o.packed != f.packed {
+                failures.push(format!(
+                    "{rust}.{}: packed={} but Hadoop's field {} `{}` has packed={}",
+                    o.rust_name, o.packed, f.number, f.name, f.packed
+                ));
+            }
+        }
+        for o in fields {
+            if !theirs.iter().any(|f| f.number == o.tag) {
+                failures.push(format!(
+                    "{rust}.{}: tag {} is not a field of {name}",
+                    o.rust_name, o.tag
+                ));
+            }
+        }
+    }
+    assert!(
+        checked_fields > 500,
+        "only {checked_fields} fields compared: is the source layout different?"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} declarations differ from Hadoop's:\n{}",
+        failures.len(),
         failures.join("\n")
     );
 }

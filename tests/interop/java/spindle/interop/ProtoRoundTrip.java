@@ -31,6 +31,7 @@ import org.apache.hadoop.thirdparty.protobuf.UnknownFieldSet;
  * <pre>
  *   LIST                  → NAMES &lt;full name&gt; ...            (every message Hadoop's jar defines)
  *   ENUMS                 → ENUMS &lt;full name&gt;=&lt;n&gt;,&lt;n&gt;... ...  (every enum and its value numbers)
+ *   SCHEMA &lt;name&gt;         → SCHEMA &lt;number&gt;:&lt;type&gt;:&lt;label&gt;:&lt;packed&gt;:&lt;field name&gt; ...
  *   SAMPLE &lt;name&gt;         → SAMPLE &lt;hex&gt;                   (a fully populated sample, serialized)
  *   CHECK &lt;name&gt; &lt;hex&gt;   → OK | DIFF &lt;what differs&gt;        (parse with the real class and compare)
  *   QUIT
@@ -78,6 +79,9 @@ public final class ProtoRoundTrip {
               Common.say(sb.toString());
               break;
             }
+          case "SCHEMA":
+            Common.say("SCHEMA" + rt.schema(parts[1]));
+            break;
           case "SAMPLE":
             Common.say("SAMPLE " + Common.hex(rt.sample(parts[1]).toByteArray()));
             break;
@@ -176,6 +180,26 @@ public final class ProtoRoundTrip {
       throw new IllegalArgumentException("no message " + name + " in Hadoop's jar");
     }
     return c;
+  }
+
+  /** The fields of a message: number, proto type, label, packed (0/1) and name, space-separated. */
+  private String schema(String name) throws Exception {
+    Descriptor d = (Descriptor) classOf(name).getMethod("getDescriptor").invoke(null);
+    StringBuilder sb = new StringBuilder();
+    for (FieldDescriptor f : d.getFields()) {
+      String label = f.isRepeated() ? "repeated" : f.isRequired() ? "required" : "optional";
+      sb.append(' ')
+          .append(f.getNumber())
+          .append(':')
+          .append(f.getType().name().toLowerCase(java.util.Locale.ROOT))
+          .append(':')
+          .append(label)
+          .append(':')
+          .append(f.isPacked() ? 1 : 0)
+          .append(':')
+          .append(f.getName());
+    }
+    return sb.toString();
   }
 
   private Message sample(String name) throws Exception {
