@@ -128,3 +128,39 @@ async fn thousands_of_hadoop_heartbeats_and_reports_against_our_servers() {
     assert!(alloc.calls > 0 && report.calls > 0, "{alloc:?} {report:?}");
     s.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hadoop_reads_credentials_files_we_write_in_both_formats() {
+    use spindle_protocol::credentials::Credentials;
+    use spindle_tests::servers::JavaYarnServers;
+    // Hadoop's servers, tokens for applications 1 and 2; each run registers one of them with a
+    // credentials file written by our code: HDTS format 0 (Writable) and format 1 (protobuf).
+    let s = JavaYarnServers::start_with(2)
+        .await
+        .expect("start JavaYarnServers");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tokens = [s.am_token.to_token(), s.more_am_tokens[0].to_token()];
+    for (i, token) in tokens.into_iter().enumerate() {
+        let mut creds = Credentials::new();
+        creds.add_token("", token);
+        creds.add_secret("spindle.interop.secret", b"not a token".to_vec());
+        let bytes = if i == 0 {
+            creds.to_bytes()
+        } else {
+            creds.to_protobuf_bytes()
+        };
+        assert_eq!(&bytes[..5], if i == 0 { b"HDTS\x00" } else { b"HDTS\x01" });
+        let path = dir.path().join(format!("tokens-{i}"));
+        std::fs::write(&path, &bytes).expect("write token file");
+        let run = run_java_clients(
+            s.client_addr,
+            s.am_addr,
+            &path,
+            &["amrm"],
+            Duration::from_secs(120),
+        )
+        .await
+        .expect("run JavaYarnClients");
+        run.assert_ok(&["amrm.register", "amrm.allocate"]);
+    }
+}
