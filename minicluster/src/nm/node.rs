@@ -83,6 +83,7 @@ pub struct NodeManager {
     events: mpsc::UnboundedSender<(usize, NodeEvent)>,
     exited: Notify,
     server: Mutex<Option<IpcServer>>,
+    shutdown_lock: tokio::sync::Mutex<()>,
     up: AtomicBool,
     local_dir: PathBuf,
     log_dir: PathBuf,
@@ -150,6 +151,7 @@ impl NodeManager {
             events,
             exited: Notify::new(),
             server: Mutex::new(None),
+            shutdown_lock: tokio::sync::Mutex::new(()),
             up: AtomicBool::new(true),
             local_dir: setup.local_dir,
             log_dir: setup.log_dir,
@@ -362,7 +364,9 @@ impl NodeManager {
     }
 
     /// Stops serving: closes the IPC port and stops every container (reported as ABORTED).
+    /// Concurrent calls return when the first one has finished.
     pub async fn shutdown(&self) {
+        let _serial = self.shutdown_lock.lock().await;
         self.up.store(false, Ordering::SeqCst);
         let server = lock(&self.server).take();
         if let Some(s) = server {
