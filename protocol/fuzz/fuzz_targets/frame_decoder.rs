@@ -19,7 +19,10 @@ fn parse(frame: bytes::Bytes) {
         let _ = parts.expect::<RpcSaslProto>("sasl");
     }
     let mut parts = FrameParts::new(frame);
-    if parts.expect::<RpcRequestHeaderProto>("request header").is_ok() {
+    if parts
+        .expect::<RpcRequestHeaderProto>("request header")
+        .is_ok()
+    {
         let mut ctx = parts.clone();
         let _ = ctx.expect::<IpcConnectionContextProto>("context");
         let _ = parts.expect::<RequestHeaderProto>("request header");
@@ -28,7 +31,9 @@ fn parse(frame: bytes::Bytes) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&split, data)) = data.split_first() else { return };
+    let Some((&split, data)) = data.split_first() else {
+        return;
+    };
     let mut codec = FrameCodec::new(64 * 1024);
     let mut buf = BytesMut::new();
     let chunk = usize::from(split).max(1);
