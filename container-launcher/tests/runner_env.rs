@@ -252,3 +252,17 @@ async fn many_containers_run_concurrently() {
     assert_eq!(t.runner.active(), 0);
     assert!(t.runner.shutdown(Duration::from_secs(5)).await);
 }
+
+#[tokio::test]
+async fn works_on_a_current_thread_runtime() {
+    let mut t = TestRunner::new();
+    let exit = t.run(spec(4, 1, "exit 5")).await;
+    assert_eq!(exit.exit_status, 5, "{}", exit.diagnostics);
+    let s = spec(4, 2, "sleep 30");
+    t.runner.start(s).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    t.runner
+        .stop(&cid(4, 2), spindle_launcher::StopReason::Released);
+    let exit = t.events.wait(&cid(4, 2), Duration::from_secs(10)).await;
+    assert_eq!(exit.exit_status, -100, "{}", exit.diagnostics);
+}

@@ -55,7 +55,7 @@ pub(super) async fn monitor(inner: Weak<Inner>) {
                 .map(|p| p.rss_pages * page)
                 .sum();
             if total > limit.saturating_mul(2) || aged > limit {
-                let diag = diagnostics(&id, leader, total, limit, &members, page);
+                let diag = diagnostics(&id, leader, total, limit, &members);
                 tracing::info!(container = %id, used = total, limit, "container over its physical memory limit");
                 inner.request_kill(&id, KillCause::Memory(diag));
             }
@@ -70,7 +70,6 @@ pub(super) fn diagnostics(
     used: u64,
     limit: u64,
     members: &[&ProcInfo],
-    page: u64,
 ) -> String {
     let mut out = format!(
         "Container [pid={leader},containerID={id}] is running {}B beyond the 'PHYSICAL' memory limit. \
@@ -86,7 +85,6 @@ pub(super) fn diagnostics(
             p.pid, p.ppid, p.pgrp, p.session, p.comm, p.rss_pages
         ));
     }
-    let _ = page;
     out
 }
 
@@ -105,14 +103,7 @@ mod tests {
             session: 7,
             rss_pages: 51200,
         };
-        let text = diagnostics(
-            "container_1_0001_01_000002",
-            7,
-            200 << 20,
-            64 << 20,
-            &[&p],
-            4096,
-        );
+        let text = diagnostics("container_1_0001_01_000002", 7, 200 << 20, 64 << 20, &[&p]);
         assert!(
             text.contains("200 MB of 64 MB physical memory used"),
             "{text}"
