@@ -383,6 +383,33 @@ async fn bad_resources_fail_the_container_with_clear_diagnostics() {
             "{what}: the command must not run"
         );
     }
+    // A link nested under another resource's link would write into that resource's cached copy.
+    std::fs::create_dir_all(src.join("confdir")).unwrap();
+    let mut s = spec(1, 40, "echo should-not-run > <LOG_DIR>/ran");
+    s.local_resources = vec![
+        (
+            "conf".into(),
+            resource(&src.join("confdir"), ResourceKind::File, Visibility::Public),
+        ),
+        ("conf/extra.txt".into(), good.clone()),
+    ];
+    let exit = t.run(s).await;
+    assert_eq!(exit.exit_status, -1000, "{}", exit.diagnostics);
+    assert!(
+        exit.diagnostics
+            .contains("passes through another resource's link"),
+        "{}",
+        exit.diagnostics
+    );
+    let public = t.root().join("local/filecache");
+    let polluted = std::fs::read_dir(&public)
+        .unwrap()
+        .flatten()
+        .any(|d| d.path().join("confdir/extra.txt").exists());
+    assert!(
+        !polluted,
+        "the public cache must not be written through a link"
+    );
     assert!(!t.root().join("escape").exists());
     assert!(!t.root().join("local/usercache/tester/escaped.txt").exists());
     assert!(!std::path::Path::new("/tmp/escape").exists());

@@ -269,11 +269,26 @@ pub fn link_into(work_dir: &Path, link: &str, localized: &Path) -> Result<(), Lo
     };
     let rel = Path::new(link);
     let wildcard = rel.file_name().is_some_and(|n| n == "*");
-    let parent = match rel.parent() {
-        Some(p) if !p.as_os_str().is_empty() => work_dir.join(p),
-        _ => work_dir.to_path_buf(),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| io(&parent, e))?;
+    // Create the parent folders one by one and refuse to pass through a symlink: otherwise a link
+    // named `lib/x` after a resource linked as `lib` would write into that resource's cached copy.
+    let mut parent = work_dir.to_path_buf();
+    if let Some(dirs) = rel.parent() {
+        for part in dirs.components() {
+            parent.push(part);
+            match std::fs::symlink_metadata(&parent) {
+                Ok(meta) if meta.file_type().is_symlink() || !meta.is_dir() => {
+                    return Err(LocalizeError::Io {
+                        path: parent.clone(),
+                        error: std::io::Error::other(format!(
+                            "local resource name {link:?} passes through another resource's link"
+                        )),
+                    });
+                }
+                Ok(_) => {}
+                Err(_) => std::fs::create_dir(&parent).map_err(|e| io(&parent, e))?,
+            }
+        }
+    }
     if !wildcard {
         let at = work_dir.join(rel);
         return std::os::unix::fs::symlink(localized, &at).map_err(|e| io(&at, e));
