@@ -213,3 +213,35 @@ async fn shutdown_stops_everything_and_refuses_new_containers() {
         Err(StartError::ShutDown)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_that_started_its_own_session_is_stopped_too() {
+    let mut t = TestRunner::new();
+    let s = spec(
+        1,
+        2,
+        "setsid sleep 300 & echo \\$! > <LOG_DIR>/pids; echo \\$\\$ >> <LOG_DIR>/pids; wait",
+    );
+    let log_dir = t.log_dir(&s);
+    t.runner.start(s).unwrap();
+    let pids = pids(&wait_for_lines(&log_dir.join("pids"), 2, Duration::from_secs(20)).await);
+    // The escaped child really is in another session.
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pids[0])).unwrap();
+    let session: i32 = stat[stat.rfind(')').unwrap() + 1..]
+        .split_whitespace()
+        .nth(3)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        session, pids[0],
+        "setsid made the child lead its own session"
+    );
+    t.runner.stop(&cid(1, 2), StopReason::KilledByAppMaster);
+    let exit = t.events.wait(&cid(1, 2), Duration::from_secs(10)).await;
+    assert_eq!(exit.exit_status, -105, "{}", exit.diagnostics);
+    assert_eq!(
+        wait_gone(&pids, Duration::from_secs(5)).await,
+        Vec::<i32>::new()
+    );
+}

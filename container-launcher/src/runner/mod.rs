@@ -397,7 +397,7 @@ impl Inner {
             })
             .collect();
         for pid in leaders {
-            process::signal_container(pid, Signal::SIGKILL, true);
+            process::signal_container(pid, Signal::SIGKILL, true, &[]);
         }
     }
 
@@ -508,8 +508,9 @@ async fn run_container(
             }
         }
     };
-    // Whatever is left of the group after the leader exited goes too.
-    process::signal_container(pid, Signal::SIGKILL, cause.is_some());
+    // Whatever is left of the group after the leader exited goes too. (The group id cannot have been
+    // reused while any member lives; if none does, the signal finds nobody.)
+    process::signal_container(pid, Signal::SIGKILL, cause.is_some(), &[]);
     inner.watchdog.unwatch(pid);
 
     let code = match &status {
@@ -537,14 +538,20 @@ async fn terminate(
     leader: i32,
     grace: Duration,
 ) -> std::io::Result<std::process::ExitStatus> {
-    process::signal_container(leader, Signal::SIGTERM, true);
+    let escaped = Arc::new(process::signal_container(
+        leader,
+        Signal::SIGTERM,
+        true,
+        &[],
+    ));
     let deadline = tokio::time::Instant::now() + grace;
     let mut status = None;
     loop {
         if status.is_none() {
             status = child.try_wait()?;
         }
-        let alive = tokio::task::spawn_blocking(move || process::container_alive(leader))
+        let known = escaped.clone();
+        let alive = tokio::task::spawn_blocking(move || process::container_alive(leader, &known))
             .await
             .unwrap_or(true);
         if (status.is_some() && !alive) || tokio::time::Instant::now() >= deadline {
@@ -552,7 +559,7 @@ async fn terminate(
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    process::signal_container(leader, Signal::SIGKILL, true);
+    process::signal_container(leader, Signal::SIGKILL, true, &escaped);
     match status {
         Some(s) => Ok(s),
         None => match tokio::time::timeout(REAP_TIMEOUT, child.wait()).await {

@@ -132,26 +132,43 @@ fn child_setup(runner_pid: Pid) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Sends `signal` to the container led by `leader`: its process group, plus every other member
-/// found in `/proc` (session members and descendants that left the group).
-pub fn signal_container(leader: i32, signal: Signal, scan: bool) {
-    let _ = killpg(Pid::from_raw(leader), signal);
-    if !scan {
-        return;
+/// Sends `signal` to the container led by `leader`: its process group, plus (with `scan`) every
+/// other member found in `/proc` — session members and descendants that left the group — and the
+/// `known` pids found by earlier scans (children that escaped the group are reparented once the
+/// leader dies, so they can only be found while it lives). The process table is read before the
+/// group is signalled for the same reason. Returns the pids outside the group that were signalled.
+pub fn signal_container(leader: i32, signal: Signal, scan: bool, known: &[i32]) -> Vec<i32> {
+    let mut extra: Vec<i32> = Vec::new();
+    if scan && let Ok(snapshot) = procfs::snapshot() {
+        extra.extend(
+            procfs::container_members(&snapshot, leader)
+                .iter()
+                .filter(|p| p.pgrp != leader)
+                .map(|p| p.pid),
+        );
     }
-    if let Ok(snapshot) = procfs::snapshot() {
-        for p in procfs::container_members(&snapshot, leader) {
-            if p.pgrp != leader {
-                let _ = kill(Pid::from_raw(p.pid), signal);
-            }
+    let _ = killpg(Pid::from_raw(leader), signal);
+    for pid in known {
+        if !extra.contains(pid) {
+            extra.push(*pid);
         }
     }
+    for pid in &extra {
+        let _ = kill(Pid::from_raw(*pid), signal);
+    }
+    extra
 }
 
-/// Whether any live (non-zombie) process of the container led by `leader` is left.
-pub fn container_alive(leader: i32) -> bool {
+/// Whether any live (non-zombie) process of the container led by `leader` is left, counting the
+/// `known` escaped pids too.
+pub fn container_alive(leader: i32, known: &[i32]) -> bool {
     match procfs::snapshot() {
-        Ok(snapshot) => !procfs::container_members(&snapshot, leader).is_empty(),
+        Ok(snapshot) => {
+            !procfs::container_members(&snapshot, leader).is_empty()
+                || snapshot
+                    .iter()
+                    .any(|p| known.contains(&p.pid) && !p.is_zombie())
+        }
         // Without /proc, fall back to asking the kernel about the group.
         Err(_) => killpg(Pid::from_raw(leader), None).is_ok(),
     }
