@@ -15,7 +15,7 @@ const CONTAINERS: usize = 1000;
 
 fn launch_batch(rt: &tokio::runtime::Runtime, round: usize) -> Duration {
     rt.block_on(async {
-        let dir = match std::env::var_os("SPINDLE_BENCH_DIR") {
+        let dir = match std::env::var_os("SPINDLE_BENCH_DIR").filter(|d| !d.is_empty()) {
             Some(base) => tempfile::tempdir_in(base),
             None => tempfile::tempdir(),
         }
