@@ -18,5 +18,6 @@ pub mod process;
 pub mod roundtrip;
 pub mod rust_yarn;
 pub mod servers;
+pub mod spark;
 
 pub use error::{HarnessError, Result};
