@@ -66,6 +66,19 @@ pub enum AttemptState {
 }
 
 impl AttemptState {
+    /// The wire value.
+    pub fn proto(self) -> YarnApplicationAttemptStateProto {
+        match self {
+            AttemptState::Scheduled => YarnApplicationAttemptStateProto::AppAttemptScheduled,
+            AttemptState::Launched => YarnApplicationAttemptStateProto::AppAttemptLaunched,
+            AttemptState::Running => YarnApplicationAttemptStateProto::AppAttemptRunning,
+            AttemptState::Finishing => YarnApplicationAttemptStateProto::AppAttemptFinishing,
+            AttemptState::Finished => YarnApplicationAttemptStateProto::AppAttemptFinished,
+            AttemptState::Failed => YarnApplicationAttemptStateProto::AppAttemptFailed,
+            AttemptState::Killed => YarnApplicationAttemptStateProto::AppAttemptKilled,
+        }
+    }
+
     /// Whether the attempt has ended.
     pub fn is_final(self) -> bool {
         matches!(
@@ -114,6 +127,8 @@ pub struct Attempt {
     pub diagnostics: String,
     /// Whether its failure counts towards the application's max attempts.
     pub counts_as_failure: bool,
+    /// When it was created (ms).
+    pub start_ms: i64,
 }
 
 impl Attempt {
@@ -138,6 +153,7 @@ impl Attempt {
             seen_node_seq: node_seq,
             diagnostics: String::new(),
             counts_as_failure: true,
+            start_ms: now_ms,
         }
     }
 }
@@ -190,6 +206,40 @@ pub struct App {
 }
 
 impl App {
+    /// The report of one of its attempts (`getApplicationAttemptReport`).
+    pub fn attempt_report(&self, attempt: &Attempt) -> ApplicationAttemptReportProto {
+        let is_current = self.current().is_some_and(|a| a.id == attempt.id);
+        let registered = is_current && attempt.ever_registered;
+        ApplicationAttemptReportProto {
+            application_attempt_id: Some(attempt.id.to_proto()),
+            host: Some(if registered && !self.host.is_empty() {
+                self.host.clone()
+            } else {
+                "N/A".into()
+            }),
+            rpc_port: Some(if registered { self.rpc_port } else { -1 }),
+            tracking_url: Some(if registered {
+                self.tracking_url.clone()
+            } else {
+                String::new()
+            }),
+            diagnostics: Some(attempt.diagnostics.clone()),
+            yarn_application_attempt_state: Some(attempt.state.proto() as i32),
+            am_container_id: attempt.am_container.map(|c| c.to_proto()),
+            original_tracking_url: Some(if registered {
+                self.tracking_url.clone()
+            } else {
+                String::new()
+            }),
+            start_time: Some(attempt.start_ms),
+            finish_time: Some(if attempt.state.is_final() && is_current {
+                self.finish_time_ms
+            } else {
+                0
+            }),
+        }
+    }
+
     /// The current (last) attempt.
     pub fn current(&self) -> Option<&Attempt> {
         self.attempts.last()

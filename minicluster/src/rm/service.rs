@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use spindle_protocol::ids::ApplicationId;
+use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId};
 use spindle_protocol::ipc::{CallContext, ServiceError};
 use spindle_protocol::proto::yarn_service::*;
 use spindle_protocol::yarn::error::YARN_EXCEPTION;
@@ -37,6 +37,20 @@ fn app_id(
     })?;
     ApplicationId::from_proto(p)
         .map_err(|e| ServiceError::new(YARN_EXCEPTION, format!("invalid application id: {e}")))
+}
+
+fn attempt_id(
+    p: Option<&spindle_protocol::proto::yarn::ApplicationAttemptIdProto>,
+) -> Result<ApplicationAttemptId, ServiceError> {
+    let p = p.ok_or_else(|| {
+        ServiceError::new(YARN_EXCEPTION, "the request has no application attempt id")
+    })?;
+    ApplicationAttemptId::from_proto(p).map_err(|e| {
+        ServiceError::new(
+            YARN_EXCEPTION,
+            format!("invalid application attempt id: {e}"),
+        )
+    })
 }
 
 impl ApplicationClientProtocol for RmRpc {
@@ -131,6 +145,39 @@ impl ApplicationClientProtocol for RmRpc {
         Ok(GetQueueInfoResponseProto {
             queue_info: Some(info),
         })
+    }
+
+    async fn get_application_attempt_report(
+        &self,
+        _ctx: CallContext,
+        request: GetApplicationAttemptReportRequestProto,
+    ) -> Result<GetApplicationAttemptReportResponseProto, ServiceError> {
+        let id = attempt_id(request.application_attempt_id.as_ref())?;
+        let report = self.core.with_rm(|rm, _| rm.attempt_report(id))?;
+        Ok(GetApplicationAttemptReportResponseProto {
+            application_attempt_report: Some(report),
+        })
+    }
+
+    async fn get_application_attempts(
+        &self,
+        _ctx: CallContext,
+        request: GetApplicationAttemptsRequestProto,
+    ) -> Result<GetApplicationAttemptsResponseProto, ServiceError> {
+        let id = app_id(request.application_id.as_ref())?;
+        Ok(GetApplicationAttemptsResponseProto {
+            application_attempts: self.core.with_rm(|rm, _| rm.attempt_reports(&id))?,
+        })
+    }
+
+    async fn fail_application_attempt(
+        &self,
+        _ctx: CallContext,
+        request: FailApplicationAttemptRequestProto,
+    ) -> Result<FailApplicationAttemptResponseProto, ServiceError> {
+        let id = attempt_id(request.application_attempt_id.as_ref())?;
+        self.core.with_rm(|rm, now| rm.fail_attempt(id, now))?;
+        Ok(FailApplicationAttemptResponseProto {})
     }
 }
 

@@ -502,6 +502,81 @@ impl RmState {
         out
     }
 
+    /// `getApplicationAttempts`.
+    pub fn attempt_reports(
+        &self,
+        id: &ApplicationId,
+    ) -> Result<Vec<ApplicationAttemptReportProto>, ServiceError> {
+        let app = self.apps.get(id).ok_or_else(|| app_not_found(id))?;
+        Ok(app.attempts.iter().map(|a| app.attempt_report(a)).collect())
+    }
+
+    /// `getApplicationAttemptReport`.
+    pub fn attempt_report(
+        &self,
+        id: ApplicationAttemptId,
+    ) -> Result<ApplicationAttemptReportProto, ServiceError> {
+        let app = self
+            .apps
+            .get(&id.application_id)
+            .ok_or_else(|| app_not_found(&id.application_id))?;
+        let attempt = app.attempts.iter().find(|a| a.id == id).ok_or_else(|| {
+            err(
+                APPLICATION_ATTEMPT_NOT_FOUND,
+                format!("ApplicationAttempt with id '{id}' doesn't exist in RM."),
+            )
+        })?;
+        Ok(app.attempt_report(attempt))
+    }
+
+    /// `failApplicationAttempt`: fails the current attempt as if its AM had crashed (a new
+    /// attempt follows while the application has attempts left).
+    pub fn fail_attempt(
+        &mut self,
+        id: ApplicationAttemptId,
+        now_ms: i64,
+    ) -> Result<(), ServiceError> {
+        let app = self
+            .apps
+            .get_mut(&id.application_id)
+            .ok_or_else(|| app_not_found(&id.application_id))?;
+        if app.state.is_final() {
+            return Err(err(
+                YARN_EXCEPTION,
+                format!(
+                    "Cannot fail application attempt {id} as the application is already in a final state"
+                ),
+            ));
+        }
+        let Some(attempt) = app
+            .current_mut()
+            .filter(|a| a.id == id && !a.state.is_final())
+        else {
+            return Err(err(
+                APPLICATION_ATTEMPT_NOT_FOUND,
+                format!("ApplicationAttempt with id '{id}' is not the running attempt"),
+            ));
+        };
+        let am = attempt.am_container;
+        attempt.state = AttemptState::Failed;
+        attempt.registered = false;
+        attempt.counts_as_failure = true;
+        attempt.diagnostics = format!("Attempt {id} failed by user.");
+        self.tokens.revoke_amrm(id);
+        if let Some(cid) = am
+            && let Some(c) = self.containers.get(&cid)
+            && c.phase != ContainerPhase::Completed
+        {
+            self.effects.push(Effect::StopContainer {
+                node: c.node,
+                container: cid,
+                reason: StopReason::KilledByResourceManager,
+            });
+        }
+        self.after_attempt_failure(id.application_id, now_ms);
+        Ok(())
+    }
+
     /// `forceKillApplication`: returns `is_kill_completed`.
     pub fn kill(
         &mut self,

@@ -477,3 +477,49 @@ fn finish_kill_liveness_and_lost_nodes() {
     assert_eq!(rm.cluster_metrics().num_lost_nms, Some(1));
     assert_eq!(rm.cluster_metrics().num_active_nms, Some(1));
 }
+
+#[test]
+fn attempt_reports_and_fail_attempt() {
+    let mut rm = rm(1);
+    let (id, am1, _) = submit(&mut rm, false);
+    let a1 = am1.application_attempt_id;
+    rm.register(
+        a1,
+        &RegisterApplicationMasterRequestProto {
+            host: Some("h".into()),
+            rpc_port: Some(7),
+            ..Default::default()
+        },
+        T0,
+    )
+    .unwrap();
+    let r = rm.attempt_report(a1).unwrap();
+    assert_eq!(
+        r.yarn_application_attempt_state(),
+        YarnApplicationAttemptStateProto::AppAttemptRunning
+    );
+    assert_eq!((r.host(), r.rpc_port()), ("h", 7));
+    assert_eq!(r.am_container_id.unwrap(), am1.to_proto());
+    rm.fail_attempt(a1, T0 + 1).unwrap();
+    let all = rm.attempt_reports(&id).unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        all[0].yarn_application_attempt_state(),
+        YarnApplicationAttemptStateProto::AppAttemptFailed
+    );
+    assert!(all[0].diagnostics().contains("failed by user"));
+    assert_eq!(
+        all[1].yarn_application_attempt_state(),
+        YarnApplicationAttemptStateProto::AppAttemptLaunched
+    );
+    let e = rm.fail_attempt(a1, T0 + 2).unwrap_err();
+    assert_eq!(class(&e), APPLICATION_ATTEMPT_NOT_FOUND);
+    let e = rm
+        .attempt_report(ApplicationAttemptId::new(id, 9))
+        .unwrap_err();
+    assert_eq!(class(&e), APPLICATION_ATTEMPT_NOT_FOUND);
+    // The second failure ends the application (max attempts 2).
+    let a2 = ApplicationAttemptId::new(id, 2);
+    rm.fail_attempt(a2, T0 + 3).unwrap();
+    assert_eq!(state(&rm, &id), YarnApplicationStateProto::Failed);
+}
