@@ -323,7 +323,6 @@ async fn drop_kills_every_container() {
         .unwrap();
     am.wait_started().await;
     let pid = am.pid();
-    let base = c.base_dir().to_path_buf();
     drop(c);
     let deadline = tokio::time::Instant::now() + WAIT;
     while alive(pid) {
@@ -333,5 +332,4 @@ async fn drop_kills_every_container() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let _ = base;
 }
