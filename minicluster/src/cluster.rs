@@ -134,6 +134,7 @@ pub struct MiniCluster {
     stop_tx: watch::Sender<bool>,
     driver: Option<JoinHandle<()>>,
     temp: Option<tempfile::TempDir>,
+    rest: Option<crate::rest::RestServer>,
 }
 
 impl std::fmt::Debug for MiniCluster {
@@ -279,7 +280,30 @@ impl MiniCluster {
         let rm_addr = servers.client.local_addr();
         let scheduler_addr = servers.scheduler.local_addr();
 
-        let yarn = yarn_site(&options, rm_addr, scheduler_addr);
+        let rest = if options.rest {
+            let addr = parse_addr(&options.host, 0)?;
+            let server = crate::rest::RestServer::bind(
+                addr,
+                core.clone(),
+                crate::rest::RestConfig::default(),
+            )
+            .await
+            .map_err(|source| ClusterError::Bind {
+                what: "RM web (REST) port".into(),
+                addr: addr.to_string(),
+                source,
+            })?;
+            Some(server)
+        } else {
+            None
+        };
+        let mut yarn = yarn_site(&options, rm_addr, scheduler_addr);
+        if let Some(r) = &rest {
+            yarn.push((
+                "yarn.resourcemanager.webapp.address".into(),
+                r.local_addr().to_string(),
+            ));
+        }
         let core_site = vec![
             ("fs.defaultFS".to_string(), "file:///".to_string()),
             (
@@ -321,6 +345,7 @@ impl MiniCluster {
             stop_tx,
             driver: Some(driver),
             temp,
+            rest,
         })
     }
 
@@ -332,6 +357,12 @@ impl MiniCluster {
     /// The RM scheduler port (ApplicationMasterProtocol, `yarn.resourcemanager.scheduler.address`).
     pub fn scheduler_address(&self) -> SocketAddr {
         self.scheduler_addr
+    }
+
+    /// The RM web (REST) address (`yarn.resourcemanager.webapp.address`), unless
+    /// [`MiniClusterOptions::rest`] is off.
+    pub fn rest_address(&self) -> Option<SocketAddr> {
+        self.rest.as_ref().map(|r| r.local_addr())
     }
 
     /// The `HADOOP_CONF_DIR` holding `yarn-site.xml` and `core-site.xml`.
@@ -444,6 +475,9 @@ impl MiniCluster {
     /// Stops everything: the RM ports, the event loop, every NM (containers are stopped and
     /// reported), and deletes the temporary folder if the cluster made one.
     pub async fn shutdown(mut self) {
+        if let Some(r) = self.rest.take() {
+            r.shutdown().await;
+        }
         if let Some(s) = self.rm_servers.lock().await.take() {
             s.client.shutdown().await;
             s.scheduler.shutdown().await;

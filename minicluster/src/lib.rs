@@ -29,6 +29,7 @@ pub mod error;
 pub mod nm;
 pub mod options;
 pub mod resources;
+pub mod rest;
 pub mod rm;
 
 pub use cluster::MiniCluster;

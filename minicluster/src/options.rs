@@ -59,6 +59,9 @@ pub struct MiniClusterOptions {
     pub java_home: Option<PathBuf>,
     /// Keep finished containers' work folders (for debugging).
     pub keep_container_dirs: bool,
+    /// Serve the RM's REST API (`/ws/v1/cluster/...`) on an ephemeral port of [`Self::host`],
+    /// written to `yarn.resourcemanager.webapp.address`.
+    pub rest: bool,
 }
 
 impl Default for MiniClusterOptions {
@@ -86,6 +89,7 @@ impl Default for MiniClusterOptions {
             pmem_check: true,
             java_home: None,
             keep_container_dirs: false,
+            rest: true,
         }
     }
 }

@@ -75,7 +75,9 @@ impl RestError {
         RestError {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             class: WEB_APPLICATION_EXCEPTION,
-            message: format!("HTTP 413 Payload Too Large: request bodies are limited to {max} bytes"),
+            message: format!(
+                "HTTP 413 Payload Too Large: request bodies are limited to {max} bytes"
+            ),
         }
     }
 

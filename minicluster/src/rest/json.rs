@@ -12,7 +12,8 @@ use crate::resources::Resources;
 /// The Hadoop version this RM reports (the release whose wire facts it follows).
 pub const HADOOP_VERSION: &str = "3.4.1";
 /// What the RM reports as its state store (this RM keeps no state across restarts).
-pub const STATE_STORE: &str = "org.apache.hadoop.yarn.server.resourcemanager.recovery.NullRMStateStore";
+pub const STATE_STORE: &str =
+    "org.apache.hadoop.yarn.server.resourcemanager.recovery.NullRMStateStore";
 
 // ---------------------------------------------------------------------------------------------
 // Enum names
@@ -686,10 +687,7 @@ pub struct NodeInfo {
 impl NodeInfo {
     /// From the node report (the one `getClusterNodes` returns).
     pub fn from_report(n: &NodeReportProto) -> Self {
-        let id = n
-            .node_id
-            .as_ref()
-            .and_then(|i| NodeId::from_proto(i).ok());
+        let id = n.node_id.as_ref().and_then(|i| NodeId::from_proto(i).ok());
         let cap = ResourceInfo::from_proto(n.capability.as_ref());
         let used = ResourceInfo::from_proto(n.used.as_ref());
         let avail = ResourceInfo {
@@ -859,7 +857,10 @@ mod tests {
             assert_eq!(parse_node_state(n), Some(s));
         }
         assert_eq!(parse_app_state("BOGUS"), None);
-        assert_eq!(final_status_name(FinalApplicationStatusProto::AppKilled as i32), "KILLED");
+        assert_eq!(
+            final_status_name(FinalApplicationStatusProto::AppKilled as i32),
+            "KILLED"
+        );
     }
 
     #[test]

@@ -139,7 +139,9 @@ fn long_param(params: &[(String, String)], key: &str) -> Result<Option<i64>, Res
     match param(params, key) {
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|_| {
-            RestError::bad_request(format!("{key} '{v}' is not a number (milliseconds or a count)"))
+            RestError::bad_request(format!(
+                "{key} '{v}' is not a number (milliseconds or a count)"
+            ))
         }),
     }
 }
@@ -221,6 +223,11 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(RestError::bad_request(format!(
             "the request has no body; send a JSON {what}"
+        )));
+    }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(RestError::bad_request(format!(
+            "the body is not a JSON object; send a JSON {what}"
         )));
     }
     serde_json::from_slice(body)
@@ -478,9 +485,12 @@ fn apps(ctx: &RestContext, params: &[(String, String)]) -> Result<Reply, RestErr
             .map(|r| app_info(rm, r, now))
             .collect()
     });
-    json(StatusCode::OK, &AppsDoc {
-        apps: AppList { app },
-    })
+    json(
+        StatusCode::OK,
+        &AppsDoc {
+            apps: AppList { app },
+        },
+    )
 }
 
 fn app(ctx: &RestContext, raw_id: &str) -> Result<Reply, RestError> {
@@ -516,7 +526,11 @@ fn app_state(ctx: &RestContext, raw_id: &str) -> Result<Reply, RestError> {
     json(StatusCode::OK, &state_doc(state))
 }
 
-async fn put_app_state<B>(ctx: &RestContext, req: Request<B>, raw_id: &str) -> Result<Reply, RestError>
+async fn put_app_state<B>(
+    ctx: &RestContext,
+    req: Request<B>,
+    raw_id: &str,
+) -> Result<Reply, RestError>
 where
     B: Body<Data = Bytes>,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -575,7 +589,9 @@ where
     let body = read_body(req.into_body(), &ctx.config).await?;
     let info: SubmissionInfo = parse_json(&body, "application-submission-context")?;
     let (id, sub) = submission_context(info).map_err(|e| RestError::bad_request(e.to_string()))?;
-    let user = param(params, "user.name").unwrap_or(STATIC_USER).to_string();
+    let user = param(params, "user.name")
+        .unwrap_or(STATIC_USER)
+        .to_string();
     ctx.core
         .with_rm(|rm, now| rm.submit(&user, sub, now))
         .map_err(RestError::from_service)?;
@@ -634,7 +650,10 @@ mod tests {
             assert_eq!(e.status, StatusCode::BAD_REQUEST, "{bad}");
         }
         let (req, f) = apps_request(&query_params("finalStatus=killed&limit=1")).expect("valid");
-        assert_eq!(req.limit, None, "a post-filtered list is limited after filtering");
+        assert_eq!(
+            req.limit, None,
+            "a post-filtered list is limited after filtering"
+        );
         assert_eq!(f.limit, Some(1));
     }
 }

@@ -190,7 +190,10 @@ pub struct SubmissionInfo {
     #[serde(rename = "unmanaged-AM", deserialize_with = "lenient_bool")]
     pub unmanaged_am: Option<bool>,
     /// `cancel-tokens-when-complete`.
-    #[serde(rename = "cancel-tokens-when-complete", deserialize_with = "lenient_bool")]
+    #[serde(
+        rename = "cancel-tokens-when-complete",
+        deserialize_with = "lenient_bool"
+    )]
     pub cancel_tokens_when_complete: Option<bool>,
     /// `max-app-attempts`.
     #[serde(rename = "max-app-attempts", deserialize_with = "lenient_i64")]
@@ -210,7 +213,10 @@ pub struct SubmissionInfo {
     #[serde(rename = "application-tags")]
     pub application_tags: Option<TagsInfo>,
     /// `app-node-label-expression`.
-    #[serde(rename = "app-node-label-expression", deserialize_with = "lenient_string")]
+    #[serde(
+        rename = "app-node-label-expression",
+        deserialize_with = "lenient_string"
+    )]
     pub app_node_label_expression: Option<String>,
     /// `am-container-node-label-expression`.
     #[serde(
@@ -264,7 +270,7 @@ pub struct LogAggregationInfo {
 }
 
 /// `ContainerLaunchContextInfo`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct LaunchContextInfo {
     /// `local-resources`: link name → resource.
@@ -282,19 +288,6 @@ pub struct LaunchContextInfo {
     /// `application-acls`: `VIEW_APP`/`MODIFY_APP` → users.
     #[serde(rename = "application-acls")]
     pub application_acls: Option<Entries<LenientString>>,
-}
-
-impl Default for LaunchContextInfo {
-    fn default() -> Self {
-        LaunchContextInfo {
-            local_resources: None,
-            environment: None,
-            commands: None,
-            service_data: None,
-            credentials: None,
-            application_acls: None,
-        }
-    }
 }
 
 /// `{"command": …}`.
@@ -369,7 +362,8 @@ fn local_resource(name: &str, l: LocalResourceInfo) -> Result<LocalResourceProto
         .resource
         .filter(|r| !r.trim().is_empty())
         .ok_or_else(|| body_err(field("resource"), "missing; give the URI to localize"))?;
-    let url = URLProto::from_uri(uri.trim()).map_err(|e| body_err(field("resource"), e.to_string()))?;
+    let url =
+        URLProto::from_uri(uri.trim()).map_err(|e| body_err(field("resource"), e.to_string()))?;
     let kind = match l.kind.as_deref().map(str::trim) {
         Some("FILE") => LocalResourceTypeProto::File,
         Some("ARCHIVE") => LocalResourceTypeProto::Archive,
@@ -398,7 +392,10 @@ fn local_resource(name: &str, l: LocalResourceInfo) -> Result<LocalResourceProto
     }
     let timestamp = l.timestamp.unwrap_or(0);
     if timestamp <= 0 {
-        return Err(body_err(field("timestamp"), "timestamp must be greater than 0"));
+        return Err(body_err(
+            field("timestamp"),
+            "timestamp must be greater than 0",
+        ));
     }
     let mut p = LocalResourceProto::new(url, size, timestamp, kind, visibility);
     p.pattern = l.pattern.filter(|s| !s.is_empty());
@@ -436,8 +433,10 @@ fn launch_context(l: LaunchContextInfo) -> Result<ContainerLaunchContextProto, B
                 "no value",
             )
         })?;
-        clc.local_resources
-            .push(StringLocalResourceMapProto::new(name.clone(), local_resource(&name, value)?));
+        clc.local_resources.push(StringLocalResourceMapProto::new(
+            name.clone(),
+            local_resource(&name, value)?,
+        ));
     }
     for (key, value) in pairs(l.environment) {
         clc.add_env(key, value.map(|v| v.0).unwrap_or_default());
@@ -449,7 +448,8 @@ fn launch_context(l: LaunchContextInfo) -> Result<ContainerLaunchContextProto, B
         let field = format!("am-container-spec.service-data[{service}]");
         let bytes = decode_base64(&value.map(|v| v.0).unwrap_or_default())
             .map_err(|e| body_err(&field, e))?;
-        clc.service_data.push(StringBytesMapProto::new(service, bytes));
+        clc.service_data
+            .push(StringBytesMapProto::new(service, bytes));
     }
     if let Some(c) = l.credentials {
         clc.set_credentials(&credentials(c)?);
@@ -501,7 +501,10 @@ fn tags(t: Option<TagsInfo>) -> Result<Vec<String>, BodyError> {
     if out.len() > MAX_TAGS {
         return Err(body_err(
             "application-tags",
-            format!("too many tags ({}); at most {MAX_TAGS} are allowed", out.len()),
+            format!(
+                "too many tags ({}); at most {MAX_TAGS} are allowed",
+                out.len()
+            ),
         ));
     }
     Ok(out)
@@ -541,14 +544,16 @@ pub fn submission_context(
         .max_app_attempts
         .map(|m| i32_field("max-app-attempts", m))
         .transpose()?;
-    let log_aggregation = info.log_aggregation_context.map(|l| LogAggregationContextProto {
-        include_pattern: l.include_pattern,
-        exclude_pattern: l.exclude_pattern,
-        rolled_logs_include_pattern: l.rolled_include_pattern,
-        rolled_logs_exclude_pattern: l.rolled_exclude_pattern,
-        log_aggregation_policy_class_name: l.policy_class_name,
-        log_aggregation_policy_parameters: l.policy_parameters,
-    });
+    let log_aggregation = info
+        .log_aggregation_context
+        .map(|l| LogAggregationContextProto {
+            include_pattern: l.include_pattern,
+            exclude_pattern: l.exclude_pattern,
+            rolled_logs_include_pattern: l.rolled_include_pattern,
+            rolled_logs_exclude_pattern: l.rolled_exclude_pattern,
+            log_aggregation_policy_class_name: l.policy_class_name,
+            log_aggregation_policy_parameters: l.policy_parameters,
+        });
     let non_empty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let ctx = ApplicationSubmissionContextProto {
         application_id: Some(id.to_proto()),
@@ -634,9 +639,18 @@ mod tests {
         for (body, needle) in [
             (r#"{}"#, "application-id"),
             (r#"{"application-id":"app_1_1"}"#, "application-id"),
-            (r#"{"application-id":"application_1_1","max-app-attempts":"x"}"#, "integer"),
-            (r#"{"application-id":"application_1_1","max-app-attempts":99999999999}"#, "32 bits"),
-            (r#"{"application-id":"application_1_1","resource":{"memory":-1}}"#, "negative"),
+            (
+                r#"{"application-id":"application_1_1","max-app-attempts":"x"}"#,
+                "integer",
+            ),
+            (
+                r#"{"application-id":"application_1_1","max-app-attempts":99999999999}"#,
+                "32 bits",
+            ),
+            (
+                r#"{"application-id":"application_1_1","resource":{"memory":-1}}"#,
+                "negative",
+            ),
             (
                 r#"{"application-id":"application_1_1","am-container-spec":{"local-resources":{"entry":{"key":"a","value":{"resource":"hdfs://x/a","type":"BLOB","visibility":"PUBLIC","size":1,"timestamp":1}}}}}"#,
                 "FILE",
@@ -649,8 +663,11 @@ mod tests {
                 r#"{"application-id":"application_1_1","am-container-spec":{"application-acls":{"entry":{"key":"OWN_APP","value":"x"}}}}"#,
                 "VIEW_APP",
             ),
-            (r#"{"application-id":"application_1_1","application-tags":{"tag":["a","b","c","d","e","f","g","h","i","j","k"]}}"#, "too many"),
-            (r#"[1,2,3]"#, "invalid type"),
+            (
+                r#"{"application-id":"application_1_1","application-tags":{"tag":["a","b","c","d","e","f","g","h","i","j","k"]}}"#,
+                "too many",
+            ),
+            (r#"{"application-id":["application_1_1"]}"#, "line 1"),
             (r#"{"application-id":"#, "EOF"),
         ] {
             let e = parse(body).expect_err(body);
@@ -676,7 +693,10 @@ mod tests {
         assert_eq!(decode_base64("c2VjcmV0MQ==").expect("std"), b"secret1");
         assert_eq!(decode_base64("c2VjcmV0MQ").expect("nopad"), b"secret1");
         assert_eq!(decode_base64("-_8").expect("url"), vec![0xfb, 0xff]);
-        assert_eq!(decode_base64("+/8=").expect("std alphabet"), vec![0xfb, 0xff]);
+        assert_eq!(
+            decode_base64("+/8=").expect("std alphabet"),
+            vec![0xfb, 0xff]
+        );
         assert!(decode_base64("*").is_err());
     }
 }
