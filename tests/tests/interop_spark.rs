@@ -7,6 +7,9 @@
 //!
 //! Both modes run in one test function, one after the other, so that they never compete with
 //! each other for the machine (each starts three JVMs).
+//!
+//! On failure the test prints spark-submit's output and every container's logs. Set
+//! `SPINDLE_SPARK_VERBOSE=1` to print them (whole) on success too.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -60,6 +63,37 @@ fn final_state(cluster: &MiniCluster, app: &ApplicationId) -> (String, String, S
     })
 }
 
+/// When (since spark-submit started) the RM first showed the new application submitted,
+/// RUNNING (its AM registered) and in a final state.
+#[derive(Debug, Default)]
+struct Milestones {
+    submitted: Option<Duration>,
+    running: Option<Duration>,
+    finished: Option<Duration>,
+}
+
+impl Milestones {
+    fn observe(&mut self, cluster: &MiniCluster, before: &HashSet<ApplicationId>, at: Duration) {
+        let Some(app) = app_ids(cluster).into_iter().find(|a| !before.contains(a)) else {
+            return;
+        };
+        self.submitted.get_or_insert(at);
+        let (state, _, _) = final_state(cluster, &app);
+        if state == "Running" {
+            self.running.get_or_insert(at);
+        }
+        if matches!(state.as_str(), "Finished" | "Failed" | "Killed") {
+            self.running.get_or_insert(at);
+            self.finished.get_or_insert(at);
+        }
+    }
+}
+
+fn secs(d: Option<Duration>) -> String {
+    d.map(|d| format!("{:.1} s", d.as_secs_f64()))
+        .unwrap_or_else(|| "-".into())
+}
+
 /// Runs SparkPi in `mode`, asserts success; returns spark-submit's wall time.
 async fn run_pi(
     cluster: &MiniCluster,
@@ -82,11 +116,26 @@ async fn run_pi(
     );
     submit.args = vec!["2".into()];
     submit.timeout = SUBMIT_TIMEOUT;
-    let outcome = submit.run().await.expect("run spark-submit");
+    // Watch the RM while spark-submit runs, for a breakdown of where the time goes.
+    let started = Instant::now();
+    let mut milestones = Milestones::default();
+    let run = submit.run();
+    tokio::pin!(run);
+    let outcome = loop {
+        tokio::select! {
+            r = &mut run => break r.expect("run spark-submit"),
+            _ = tokio::time::sleep(Duration::from_millis(50)) => {
+                milestones.observe(cluster, &before, started.elapsed());
+            }
+        }
+    };
+    milestones.observe(cluster, &before, started.elapsed());
     let new_apps: Vec<ApplicationId> = app_ids(cluster)
         .into_iter()
         .filter(|a| !before.contains(a))
         .collect();
+    let verbose = std::env::var_os("SPINDLE_SPARK_VERBOSE").is_some_and(|v| !v.is_empty());
+    let log_tail = if verbose { 200_000 } else { 6000 };
     let report = |why: &str| {
         format!(
             "{mode:?} mode: {why}\napplications: {:?} {:?}\n{}\n--- container logs\n{}",
@@ -96,7 +145,7 @@ async fn run_pi(
                 .map(|a| final_state(cluster, a))
                 .collect::<Vec<_>>(),
             outcome.report(),
-            container_logs(&log_dirs(cluster), 6000)
+            container_logs(&log_dirs(cluster), log_tail)
         )
     };
     assert!(outcome.succeeded(), "{}", report("spark-submit failed"));
@@ -148,10 +197,16 @@ async fn run_pi(
             );
         }
     }
+    if verbose {
+        eprintln!("{}", report("succeeded (SPINDLE_SPARK_VERBOSE is set)"));
+    }
     eprintln!(
-        "spark-submit --deploy-mode {}: {app} FINISHED/SUCCEEDED, wall {:.1} s",
+        "spark-submit --deploy-mode {}: {app} FINISHED/SUCCEEDED, wall {:.1} s (RM saw it submitted at {}, RUNNING at {}, final at {})",
         mode.as_str(),
-        outcome.wall.as_secs_f64()
+        outcome.wall.as_secs_f64(),
+        secs(milestones.submitted),
+        secs(milestones.running),
+        secs(milestones.finished),
     );
     outcome.wall
 }
