@@ -624,6 +624,17 @@ async fn errors_are_remote_exceptions_and_never_break_the_server() {
         assert_eq!(r.remote_exception().0, "BadRequestException");
     }
 
+    // 406: no JSON wanted.
+    let r = raw(
+        addr,
+        b"GET /ws/v1/cluster/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/xml\r\n\r\n",
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.remote_exception().0.as_str()),
+        (406, "NotAcceptableException")
+    );
+
     // 415: not JSON.
     let r = http(
         addr,

@@ -13,6 +13,8 @@ pub const BAD_REQUEST_EXCEPTION: &str = "org.apache.hadoop.yarn.webapp.BadReques
 pub const NOT_ALLOWED_EXCEPTION: &str = "javax.ws.rs.NotAllowedException";
 /// Java class of JAX-RS's "unsupported media type" error.
 pub const NOT_SUPPORTED_EXCEPTION: &str = "javax.ws.rs.NotSupportedException";
+/// Java class of JAX-RS's "not acceptable" error.
+pub const NOT_ACCEPTABLE_EXCEPTION: &str = "javax.ws.rs.NotAcceptableException";
 /// Java class of JAX-RS's generic status error (used for 408 and 413).
 pub const WEB_APPLICATION_EXCEPTION: &str = "javax.ws.rs.WebApplicationException";
 
@@ -66,6 +68,17 @@ impl RestError {
             class: NOT_SUPPORTED_EXCEPTION,
             message: format!(
                 "HTTP 415 Unsupported Media Type: '{content_type}'; this ResourceManager reads JSON bodies only (Content-Type: application/json)"
+            ),
+        }
+    }
+
+    /// 406 `NotAcceptableException`: the client accepts no JSON answer.
+    pub fn not_acceptable(accept: &str) -> Self {
+        RestError {
+            status: StatusCode::NOT_ACCEPTABLE,
+            class: NOT_ACCEPTABLE_EXCEPTION,
+            message: format!(
+                "HTTP 406 Not Acceptable: 'Accept: {accept}'; this ResourceManager answers in JSON only (accept application/json)"
             ),
         }
     }

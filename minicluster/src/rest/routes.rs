@@ -10,7 +10,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Body;
-use hyper::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue, LOCATION};
+use hyper::header::{ACCEPT, ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue, LOCATION};
 use hyper::{Method, Request, Response, StatusCode};
 use serde::Serialize;
 use spindle_protocol::ids::ApplicationId;
@@ -234,6 +234,25 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result
         .map_err(|e| RestError::bad_request(format!("the body is not a valid JSON {what}: {e}")))
 }
 
+/// Whether an `Accept` header admits a JSON answer (absent or empty admits anything).
+pub fn accepts_json(accept: &str) -> bool {
+    let accept = accept.trim();
+    accept.is_empty()
+        || accept.split(',').any(|range| {
+            let mime = range.split(';').next().unwrap_or("").trim();
+            let q_zero = range.split(';').skip(1).any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            !q_zero
+                && ["application/json", "application/*", "*/*"]
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(mime))
+        })
+}
+
 /// `http://<Host or local address>` for `Location` headers.
 fn base_url<B>(req: &Request<B>, local: SocketAddr) -> String {
     let host = req
@@ -285,6 +304,12 @@ where
     if !allowed.contains(&method.as_str()) {
         let e = RestError::method_not_allowed(method.as_str(), &path, allowed);
         return error_response(&e, allowed);
+    }
+    if let Some(accept) = req.headers().get(ACCEPT) {
+        let accept = accept.to_str().unwrap_or("?");
+        if !accepts_json(accept) {
+            return error_response(&RestError::not_acceptable(accept), &[]);
+        }
     }
     let params = query_params(req.uri().query().unwrap_or(""));
     let get = method == Method::GET;
@@ -613,6 +638,22 @@ mod tests {
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("%E2%9C%93"), "✓");
+    }
+
+    #[test]
+    fn accept_headers() {
+        for ok in [
+            "",
+            "application/json",
+            "application/xml, application/json;q=0.5",
+            "*/*",
+            "text/html,application/*",
+        ] {
+            assert!(accepts_json(ok), "{ok}");
+        }
+        for bad in ["application/xml", "text/plain", "application/json;q=0"] {
+            assert!(!accepts_json(bad), "{bad}");
+        }
     }
 
     #[test]

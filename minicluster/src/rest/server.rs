@@ -33,6 +33,9 @@ pub struct RestConfig {
     pub max_connections: usize,
     /// How long shutdown waits for requests in flight.
     pub shutdown_grace: Duration,
+    /// A connection older than this is closed after its request in flight (this also ends
+    /// connections stuck on a client that does not read its answers).
+    pub max_connection_age: Duration,
 }
 
 impl Default for RestConfig {
@@ -43,6 +46,7 @@ impl Default for RestConfig {
             body_timeout: Duration::from_secs(10),
             max_connections: 256,
             shutdown_grace: Duration::from_millis(500),
+            max_connection_age: Duration::from_secs(300),
         }
     }
 }
@@ -136,6 +140,7 @@ async fn accept_loop(
             let _permit = permit;
             let grace = ctx.config.shutdown_grace;
             let header_timeout = ctx.config.header_timeout;
+            let max_age = ctx.config.max_connection_age;
             let svc = service_fn(move |req| {
                 let ctx = ctx.clone();
                 async move { Ok::<_, Infallible>(handle(&ctx, req).await) }
@@ -153,6 +158,11 @@ async fn accept_loop(
                     }
                 }
                 _ = async { stop.wait_for(|s| *s).await.map(|_| ()) } => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(grace, conn.as_mut()).await;
+                }
+                _ = tokio::time::sleep(max_age) => {
+                    debug!("closing a REST connection at its maximum age");
                     conn.as_mut().graceful_shutdown();
                     let _ = tokio::time::timeout(grace, conn.as_mut()).await;
                 }
