@@ -14,11 +14,12 @@ use std::time::Duration;
 use spindle_protocol::ids::{ContainerId, NodeId};
 use spindle_protocol::ipc::{ClientConfig, RetryPolicy};
 use spindle_protocol::proto::yarn::{
-    ContainerLaunchContextProto, ContainerProto, ContainerStatusProto, SerializedExceptionProto,
+    ContainerIdProto, ContainerLaunchContextProto, ContainerProto, ContainerStatusProto,
+    SerializedExceptionProto,
 };
 use spindle_protocol::proto::yarn_service::{
-    GetContainerStatusesRequestProto, NMTokenProto, StartContainerRequestProto,
-    StartContainersRequestProto, StopContainersRequestProto,
+    ContainerExceptionMapProto, GetContainerStatusesRequestProto, NMTokenProto,
+    StartContainerRequestProto, StartContainersRequestProto, StopContainersRequestProto,
 };
 use spindle_protocol::token::Token;
 use spindle_protocol::yarn::nm::{ContainerManagerClient, NmTokenCache};
@@ -186,10 +187,7 @@ impl NmLauncher {
         container: &ContainerProto,
         clc: ContainerLaunchContextProto,
     ) -> Result<(), NmCallError> {
-        let id = container
-            .id
-            .clone()
-            .ok_or(NmCallError::Incomplete("container id"))?;
+        let id = id_of(container)?;
         let node = node_of(container)?;
         let token = container
             .container_token
@@ -202,50 +200,25 @@ impl NmLauncher {
                 container_token: Some(token),
             }],
         };
-        let timeout = self.config.launch_timeout;
-        let response = tokio::time::timeout(timeout, client.start_containers(&request))
-            .await
-            .map_err(|_| NmCallError::Timeout(timeout))??;
+        let response = self.within(client.start_containers(&request)).await?;
         if response.succeeded_requests.contains(&id) {
             return Ok(());
         }
-        match response
-            .failed_requests
-            .iter()
-            .find(|f| f.container_id.as_ref() == Some(&id))
-        {
-            Some(failure) => Err(refused(failure.exception.as_ref())),
-            None => Err(NmCallError::NoAnswer),
-        }
+        Err(failure_for(&id, &response.failed_requests))
     }
 
     /// Asks the container's NodeManager to stop it (it completes with −105).
     pub async fn stop_container(&self, container: &ContainerProto) -> Result<(), NmCallError> {
-        let id = container
-            .id
-            .clone()
-            .ok_or(NmCallError::Incomplete("container id"))?;
+        let id = id_of(container)?;
         let client = self.client_for(&node_of(container)?).await?;
-        let timeout = self.config.launch_timeout;
-        let response = tokio::time::timeout(
-            timeout,
-            client.stop_containers(&StopContainersRequestProto {
-                container_id: vec![id.clone()],
-            }),
-        )
-        .await
-        .map_err(|_| NmCallError::Timeout(timeout))??;
+        let request = StopContainersRequestProto {
+            container_id: vec![id.clone()],
+        };
+        let response = self.within(client.stop_containers(&request)).await?;
         if response.succeeded_requests.contains(&id) {
             return Ok(());
         }
-        match response
-            .failed_requests
-            .iter()
-            .find(|f| f.container_id.as_ref() == Some(&id))
-        {
-            Some(failure) => Err(refused(failure.exception.as_ref())),
-            None => Err(NmCallError::NoAnswer),
-        }
+        Err(failure_for(&id, &response.failed_requests))
     }
 
     /// The container's status as its NodeManager reports it.
@@ -253,35 +226,31 @@ impl NmLauncher {
         &self,
         container: &ContainerProto,
     ) -> Result<ContainerStatusProto, NmCallError> {
-        let id = container
-            .id
-            .clone()
-            .ok_or(NmCallError::Incomplete("container id"))?;
+        let id = id_of(container)?;
         let client = self.client_for(&node_of(container)?).await?;
-        let timeout = self.config.launch_timeout;
-        let response = tokio::time::timeout(
-            timeout,
-            client.get_container_statuses(&GetContainerStatusesRequestProto {
-                container_id: vec![id.clone()],
-            }),
-        )
-        .await
-        .map_err(|_| NmCallError::Timeout(timeout))??;
-        if let Some(status) = response
+        let request = GetContainerStatusesRequestProto {
+            container_id: vec![id.clone()],
+        };
+        let response = self.within(client.get_container_statuses(&request)).await?;
+        match response
             .status
             .into_iter()
             .find(|s| s.container_id.as_ref() == Some(&id))
         {
-            return Ok(status);
+            Some(status) => Ok(status),
+            None => Err(failure_for(&id, &response.failed_requests)),
         }
-        match response
-            .failed_requests
-            .iter()
-            .find(|f| f.container_id.as_ref() == Some(&id))
-        {
-            Some(failure) => Err(refused(failure.exception.as_ref())),
-            None => Err(NmCallError::NoAnswer),
-        }
+    }
+
+    /// Runs one NodeManager call, giving up after the launch timeout.
+    async fn within<T>(
+        &self,
+        call: impl Future<Output = Result<T, YarnError>>,
+    ) -> Result<T, NmCallError> {
+        let timeout = self.config.launch_timeout;
+        Ok(tokio::time::timeout(timeout, call)
+            .await
+            .map_err(|_| NmCallError::Timeout(timeout))??)
     }
 
     /// A client for `node` authenticated with its NMToken. The token is looked up by the node's
@@ -326,6 +295,15 @@ impl NmLauncher {
     }
 }
 
+/// Why a batch call did not succeed for `id`: the NodeManager's per-container exception, or
+/// [`NmCallError::NoAnswer`] when it did not mention the container at all.
+fn failure_for(id: &ContainerIdProto, failed: &[ContainerExceptionMapProto]) -> NmCallError {
+    match failed.iter().find(|f| f.container_id.as_ref() == Some(id)) {
+        Some(failure) => refused(failure.exception.as_ref()),
+        None => NmCallError::NoAnswer,
+    }
+}
+
 fn refused(e: Option<&SerializedExceptionProto>) -> NmCallError {
     NmCallError::Refused {
         class: e
@@ -333,6 +311,13 @@ fn refused(e: Option<&SerializedExceptionProto>) -> NmCallError {
             .unwrap_or_else(|| "unknown".into()),
         message: e.and_then(|e| e.message.clone()).unwrap_or_default(),
     }
+}
+
+fn id_of(container: &ContainerProto) -> Result<ContainerIdProto, NmCallError> {
+    container
+        .id
+        .clone()
+        .ok_or(NmCallError::Incomplete("container id"))
 }
 
 fn node_of(container: &ContainerProto) -> Result<NodeId, NmCallError> {

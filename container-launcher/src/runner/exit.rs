@@ -1,25 +1,11 @@
-//! Exit statuses as YARN reports them (`ContainerExitStatus`), stop reasons, and what the runner reports.
+//! Stop reasons, exit records and what the runner reports. The YARN exit statuses themselves
+//! (`ContainerExitStatus`) are the protocol crate's
+//! [`exit_status`](spindle_protocol::yarn::records::exit_status) constants.
 
-/// The process exited with code 0.
-pub const SUCCESS: i32 = 0;
-/// Not exited yet, or never ran (e.g. localization failed).
-pub const INVALID: i32 = -1000;
-/// Released by the AM, allocation expired, node lost and other framework aborts.
-pub const ABORTED: i32 = -100;
-/// The node's disks failed.
-pub const DISKS_FAILED: i32 = -101;
-/// Preempted by the scheduler.
-pub const PREEMPTED: i32 = -102;
-/// Killed for exceeding its virtual memory limit.
-pub const KILLED_EXCEEDED_VMEM: i32 = -103;
-/// Killed for exceeding its physical memory limit.
-pub const KILLED_EXCEEDED_PMEM: i32 = -104;
-/// Stopped by the ApplicationMaster (`stopContainers`).
-pub const KILLED_BY_APPMASTER: i32 = -105;
-/// Killed by the ResourceManager.
-pub const KILLED_BY_RESOURCEMANAGER: i32 = -106;
-/// Killed because its application finished.
-pub const KILLED_AFTER_APP_COMPLETION: i32 = -107;
+use spindle_protocol::yarn::records::exit_status::{
+    ABORTED, INVALID, KILLED_AFTER_APP_COMPLETION, KILLED_BY_APPMASTER, KILLED_BY_RESOURCEMANAGER,
+    PREEMPTED,
+};
 
 /// Why a running container is being stopped; decides the exit status reported for it. The kill reason
 /// replaces the 143/137 the process itself returns, as the NodeManager does.

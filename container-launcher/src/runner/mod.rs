@@ -42,6 +42,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
+use spindle_protocol::yarn::records::exit_status;
 use tokio::sync::{Notify, mpsc, watch};
 
 pub use config::{DEFAULT_ENV_WHITELIST, RunnerConfig};
@@ -453,7 +454,7 @@ async fn run_container(
         Ok(p) => p,
         Err(e) => {
             cleanup_work_dir(&inner, &spec).await;
-            inner.finish(exit(exit::INVALID, e.to_string()));
+            inner.finish(exit(exit_status::INVALID, e.to_string()));
             return;
         }
     };
@@ -474,14 +475,17 @@ async fn run_container(
         Ok(child) => child,
         Err(e) => {
             remove_dir_unless_kept(&inner, work_dir).await;
-            inner.finish(exit(exit::INVALID, LaunchError::Spawn(e).to_string()));
+            inner.finish(exit(
+                exit_status::INVALID,
+                LaunchError::Spawn(e).to_string(),
+            ));
             return;
         }
     };
     let Some(pid) = child.id().map(|p| p as i32) else {
         remove_dir_unless_kept(&inner, work_dir).await;
         inner.finish(exit(
-            exit::INVALID,
+            exit_status::INVALID,
             LaunchError::Spawn(std::io::Error::other("the process vanished at start")).to_string(),
         ));
         return;
@@ -515,13 +519,13 @@ async fn run_container(
 
     let code = match &status {
         Ok(s) => exit::process_exit_status(*s),
-        Err(_) => exit::INVALID,
+        Err(_) => exit_status::INVALID,
     };
     let (exit_status, diagnostics) = match &cause {
         Some(c) => killed_status(c, Some(code)),
         None => match status {
             Err(e) => (
-                exit::INVALID,
+                exit_status::INVALID,
                 format!("lost track of the container process: {e}"),
             ),
             Ok(_) if code == 0 => (0, String::new()),
@@ -581,9 +585,9 @@ fn killed_status(cause: &KillCause, code: Option<i32>) -> (i32, String) {
             reason.exit_status(),
             format!("{}{tail}", reason.diagnostics()),
         ),
-        KillCause::Memory(diag) => (exit::KILLED_EXCEEDED_PMEM, format!("{diag}{tail}")),
+        KillCause::Memory(diag) => (exit_status::KILLED_EXCEEDED_PMEM, format!("{diag}{tail}")),
         KillCause::Shutdown => (
-            exit::ABORTED,
+            exit_status::ABORTED,
             format!("Container killed because the node is shutting down.{tail}"),
         ),
     }
