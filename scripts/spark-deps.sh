@@ -2,7 +2,8 @@
 # Makes sure a Spark distribution (the one inside the `pyspark` PyPI source distribution) is on
 # this machine, and prints its SPARK_HOME.
 #
-#  * runs scripts/interop-deps.sh first (JDK, downloaded sdist, Hadoop client jars);
+#  * runs scripts/interop-deps.sh first (JDK, Hadoop client jars), and downloads the sdist
+#    if that script had no need to (its jars were cached already);
 #  * extracts the sdist's `deps/bin`, `deps/sbin` and `deps/jars` (what `spark-submit` needs)
 #    once into ~/.cache/spindle/pyspark-<version>/spark/ (later runs reuse it).
 #
@@ -27,9 +28,12 @@ flock -w 900 9 || { log "timed out waiting for another extraction to finish"; ex
 
 if [ ! -f "$SPARK_HOME_DIR/.complete" ]; then
   tarball="$CACHE/downloads/pyspark-$PYSPARK_VERSION.tar.gz"
-  if [ ! -s "$tarball" ]; then
-    log "no $tarball (scripts/interop-deps.sh should have downloaded it)"
-    exit 1
+  if [ ! -s "$tarball" ] || ! gzip -t "$tarball" 2>/dev/null; then
+    # interop-deps.sh skips the download when its jars are already cached.
+    log "downloading pyspark==$PYSPARK_VERSION (about 456 MB, once)"
+    rm -f "$tarball"
+    mkdir -p "$CACHE/downloads"
+    python3 -m pip download --quiet --no-deps --no-binary :all: "pyspark==$PYSPARK_VERSION" -d "$CACHE/downloads" >&2
   fi
   log "extracting the Spark distribution from pyspark==$PYSPARK_VERSION (once)"
   tmp="$(mktemp -d "$CACHE/spark-extract.XXXXXX")"
