@@ -139,6 +139,28 @@ async fn next_event(rx: &mut mpsc::UnboundedReceiver<LaunchEvent>) -> LaunchEven
         .expect("the launcher is alive")
 }
 
+/// The next launch event, which must be the failure of `c` (named by id and node); its error.
+async fn expect_failed(
+    rx: &mut mpsc::UnboundedReceiver<LaunchEvent>,
+    c: &ContainerProto,
+) -> String {
+    match next_event(rx).await {
+        LaunchEvent::Failed {
+            container_id,
+            node,
+            error,
+        } => {
+            assert_eq!(container_id, id_string(c), "{error}");
+            assert_eq!(node, node_of(c).to_string(), "{error}");
+            error
+        }
+        other => panic!(
+            "expected a failed launch of {}, got {other:?}",
+            id_string(c)
+        ),
+    }
+}
+
 fn config(max_concurrent: usize, launch_timeout: Duration) -> NmLauncherConfig {
     NmLauncherConfig {
         max_concurrent,
@@ -269,18 +291,9 @@ async fn launch_status_stop_with_nm_token() {
 
     // Launching the same container again: the NM refuses it, and the event says why.
     launcher.launch(c.clone(), launch_context(&t, c, 1));
-    match next_event(&mut events).await {
-        LaunchEvent::Failed {
-            container_id,
-            error,
-            ..
-        } => {
-            assert_eq!(container_id, id_string(c));
-            assert!(error.contains("already is running"), "{error}");
-            assert!(error.contains(&id_string(c)), "{error}");
-        }
-        other => panic!("expected a failed launch, got {other:?}"),
-    }
+    let error = expect_failed(&mut events, c).await;
+    assert!(error.contains("already is running"), "{error}");
+    assert!(error.contains(&id_string(c)), "{error}");
 
     launcher.stop_container(c).await.expect("stop");
     let status = launcher
@@ -304,19 +317,9 @@ async fn missing_or_wrong_nm_token_fails_the_launch_clearly() {
     // No NMToken for the node: the launch fails before dialling, naming the node and the cure.
     let (launcher, mut events) = NmLauncher::new(config(2, Duration::from_secs(30)));
     launcher.launch(c.clone(), clc.clone());
-    match next_event(&mut events).await {
-        LaunchEvent::Failed {
-            container_id,
-            node,
-            error,
-        } => {
-            assert_eq!(container_id, id_string(c));
-            assert_eq!(node, node_of(c).to_string());
-            assert!(error.contains("no NMToken for node"), "{error}");
-            assert!(error.contains(&node), "{error}");
-        }
-        other => panic!("expected a failed launch, got {other:?}"),
-    }
+    let error = expect_failed(&mut events, c).await;
+    assert!(error.contains("no NMToken for node"), "{error}");
+    assert!(error.contains(&node_of(c).to_string()), "{error}");
     let err = launcher
         .container_status(c)
         .await
@@ -329,17 +332,8 @@ async fn missing_or_wrong_nm_token_fails_the_launch_clearly() {
     let (launcher, mut events) = NmLauncher::new(config(2, Duration::from_secs(30)));
     assert_eq!(launcher.update_tokens(&wrong), 1);
     launcher.launch(c.clone(), clc.clone());
-    match next_event(&mut events).await {
-        LaunchEvent::Failed {
-            container_id,
-            error,
-            ..
-        } => {
-            assert_eq!(container_id, id_string(c));
-            assert!(error.contains("authentication failed"), "{error}");
-        }
-        other => panic!("expected a failed launch, got {other:?}"),
-    }
+    let error = expect_failed(&mut events, c).await;
+    assert!(error.contains("authentication failed"), "{error}");
 
     // Nothing was started: with the right token the NM does not know the container, and a
     // newer (right) token replaces the wrong one for the node.
@@ -433,13 +427,9 @@ async fn a_stalled_nodemanager_fails_the_launch_after_the_timeout() {
     launcher.update_tokens(&proxy.redirect_tokens(&a.nm_tokens));
     let routed = proxy.redirect(c);
     launcher.launch(routed.clone(), launch_context(&template(&s), c, 1));
-    match next_event(&mut events).await {
-        LaunchEvent::Failed { error, .. } => {
-            assert!(error.contains("no answer from the NodeManager"), "{error}");
-            assert!(error.contains(&format!("{timeout:?}")), "{error}");
-        }
-        other => panic!("expected a timed-out launch, got {other:?}"),
-    }
+    let error = expect_failed(&mut events, &routed).await;
+    assert!(error.contains("no answer from the NodeManager"), "{error}");
+    assert!(error.contains(&format!("{timeout:?}")), "{error}");
 
     // The slot was given back: once the node answers, the next launch starts the container.
     proxy.open();
