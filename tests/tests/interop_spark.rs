@@ -4,15 +4,17 @@
 //! ExecutorLauncher): Spark's YARN client submits, the NM launches the AM with its localized
 //! `__spark_conf__` archive and app jar, the AM registers, gets an executor container, starts
 //! it through the NM, the job runs, the AM unregisters, and the RM reports FINISHED/SUCCEEDED.
+//! Then a job that throws (cluster mode, one attempt) makes spark-submit fail and the RM report
+//! FINISHED/FAILED with the job's exception in the diagnostics.
 //!
-//! Both modes run in one test function, one after the other, so that they never compete with
+//! All runs are in one test function, one after the other, so that they never compete with
 //! each other for the machine (each starts three JVMs).
 //!
 //! On failure the test prints spark-submit's output and every container's logs. Set
 //! `SPINDLE_SPARK_VERBOSE=1` to print them (whole) on success too.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
@@ -20,11 +22,14 @@ use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::{FinalApplicationStatusProto, YarnApplicationStateProto};
 use spindle_protocol::proto::yarn_service::GetApplicationsRequestProto;
 use spindle_tests::spark::{
-    DeployMode, SparkSubmit, container_logs, find_file_text, spark_home, spark_pi_jar,
+    DeployMode, SparkSubmit, SubmitOutcome, container_logs, find_file_text, spark_home,
+    spark_pi_jar,
 };
 
 /// What the job prints.
 const PI_LINE: &str = "Pi is roughly";
+/// What SparkPi throws when told to fail.
+const FAIL_MESSAGE: &str = "SparkPi was asked to fail";
 /// Time limit for one `spark-submit`.
 const SUBMIT_TIMEOUT: Duration = Duration::from_secs(240);
 
@@ -94,13 +99,84 @@ fn secs(d: Option<Duration>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-/// Runs SparkPi in `mode`, asserts success; returns spark-submit's wall time.
-async fn run_pi(
-    cluster: &MiniCluster,
-    spark_home: &std::path::Path,
-    jar: &std::path::Path,
+/// One finished `spark-submit` run and what the RM saw of it.
+struct Run {
     mode: DeployMode,
-) -> Duration {
+    outcome: SubmitOutcome,
+    new_apps: Vec<ApplicationId>,
+    milestones: Milestones,
+    verbose: bool,
+}
+
+impl Run {
+    /// A failure report: why, the applications' states, spark-submit's output, container logs.
+    fn report(&self, cluster: &MiniCluster, why: &str) -> String {
+        format!(
+            "{:?} mode: {why}\napplications: {:?} {:?}\n{}\n--- container logs\n{}",
+            self.mode,
+            self.new_apps,
+            self.new_apps
+                .iter()
+                .map(|a| final_state(cluster, a))
+                .collect::<Vec<_>>(),
+            self.outcome.report(),
+            container_logs(
+                &log_dirs(cluster),
+                if self.verbose { 200_000 } else { 6000 }
+            )
+        )
+    }
+
+    /// The one application the run submitted.
+    fn app(&self, cluster: &MiniCluster) -> ApplicationId {
+        assert_eq!(
+            self.new_apps.len(),
+            1,
+            "{}",
+            self.report(cluster, "expected exactly one new application")
+        );
+        self.new_apps[0]
+    }
+
+    /// The application's (state, final status, diagnostics) once final. In client mode
+    /// spark-submit may exit before the AM's unregistration is through; the RM gets there within
+    /// a few seconds.
+    async fn settled(&self, cluster: &MiniCluster) -> (String, String, String) {
+        let app = self.app(cluster);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let s = final_state(cluster, &app);
+            if matches!(s.0.as_str(), "Finished" | "Failed" | "Killed") || Instant::now() > deadline
+            {
+                return s;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The stdout of the application's AM container (sequence 1: the driver in cluster mode).
+    fn am_stdout(&self, cluster: &MiniCluster) -> String {
+        let app = self.app(cluster);
+        let am = format!(
+            "{}_01_000001",
+            app.to_string().replace("application_", "container_")
+        );
+        log_dirs(cluster)
+            .iter()
+            .find_map(|d| find_file_text(&d.join(app.to_string()).join(&am), "stdout"))
+            .unwrap_or_default()
+    }
+}
+
+/// Runs `spark-submit` of SparkPi with `args` in `mode`, watching the RM meanwhile.
+async fn submit_pi(
+    cluster: &MiniCluster,
+    spark_home: &Path,
+    jar: &Path,
+    mode: DeployMode,
+    args: &[&str],
+    conf: &[(&str, &str)],
+) -> Run {
     let scratch = tempfile::Builder::new()
         .prefix(&format!("spindle-spark-{}-", mode.as_str()))
         .tempdir()
@@ -114,7 +190,11 @@ async fn run_pi(
         "SparkPi",
         jar,
     );
-    submit.args = vec!["2".into()];
+    submit.args = args.iter().map(|a| a.to_string()).collect();
+    submit.conf = conf
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     submit.timeout = SUBMIT_TIMEOUT;
     // Watch the RM while spark-submit runs, for a breakdown of where the time goes.
     let started = Instant::now();
@@ -130,85 +210,111 @@ async fn run_pi(
         }
     };
     milestones.observe(cluster, &before, started.elapsed());
-    let new_apps: Vec<ApplicationId> = app_ids(cluster)
+    let new_apps = app_ids(cluster)
         .into_iter()
         .filter(|a| !before.contains(a))
         .collect();
-    let verbose = std::env::var_os("SPINDLE_SPARK_VERBOSE").is_some_and(|v| !v.is_empty());
-    let log_tail = if verbose { 200_000 } else { 6000 };
-    let report = |why: &str| {
-        format!(
-            "{mode:?} mode: {why}\napplications: {:?} {:?}\n{}\n--- container logs\n{}",
-            new_apps,
-            new_apps
-                .iter()
-                .map(|a| final_state(cluster, a))
-                .collect::<Vec<_>>(),
-            outcome.report(),
-            container_logs(&log_dirs(cluster), log_tail)
-        )
-    };
-    assert!(outcome.succeeded(), "{}", report("spark-submit failed"));
-    assert_eq!(
-        new_apps.len(),
-        1,
+    Run {
+        mode,
+        outcome,
+        new_apps,
+        milestones,
+        verbose: std::env::var_os("SPINDLE_SPARK_VERBOSE").is_some_and(|v| !v.is_empty()),
+    }
+}
+
+/// Runs SparkPi in `mode`, asserts success; returns spark-submit's wall time.
+async fn run_pi(
+    cluster: &MiniCluster,
+    spark_home: &Path,
+    jar: &Path,
+    mode: DeployMode,
+) -> Duration {
+    let run = submit_pi(cluster, spark_home, jar, mode, &["2"], &[]).await;
+    assert!(
+        run.outcome.succeeded(),
         "{}",
-        report("expected exactly one new application")
+        run.report(cluster, "spark-submit failed")
     );
-    let app = new_apps[0];
-    // In client mode spark-submit may exit before the AM's unregistration is through; the RM
-    // gets there within a few seconds.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let (state, status, diagnostics) = loop {
-        let s = final_state(cluster, &app);
-        if s.0 == "Finished" || s.0 == "Failed" || s.0 == "Killed" || Instant::now() > deadline {
-            break s;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let app = run.app(cluster);
+    let (state, status, diagnostics) = run.settled(cluster).await;
     assert_eq!(
         (state.as_str(), status.as_str()),
         ("Finished", "AppSucceeded"),
         "{}",
-        report(&format!("final state in the RM ({diagnostics})"))
+        run.report(cluster, &format!("final state in the RM ({diagnostics})"))
     );
-    match mode {
-        DeployMode::Cluster => {
-            // The driver ran in the AM container (sequence 1): its stdout has the result.
-            let am = format!(
-                "{}_01_000001",
-                app.to_string().replace("application_", "container_")
-            );
-            let driver_out = log_dirs(cluster)
-                .iter()
-                .find_map(|d| find_file_text(&d.join(app.to_string()).join(&am), "stdout"))
-                .unwrap_or_default();
-            assert!(
-                driver_out.contains(PI_LINE),
-                "{}",
-                report(&format!("the driver's stdout ({am}) lacks `{PI_LINE}`"))
-            );
-        }
-        DeployMode::Client => {
-            assert!(
-                outcome.stdout.contains(PI_LINE),
-                "{}",
-                report(&format!("spark-submit's stdout lacks `{PI_LINE}`"))
-            );
-        }
+    let (where_, text) = match mode {
+        DeployMode::Cluster => (
+            "the driver's (AM container's) stdout",
+            run.am_stdout(cluster),
+        ),
+        DeployMode::Client => ("spark-submit's stdout", run.outcome.stdout.clone()),
+    };
+    assert!(
+        text.contains(PI_LINE),
+        "{}",
+        run.report(cluster, &format!("{where_} lacks `{PI_LINE}`"))
+    );
+    if run.verbose {
+        eprintln!(
+            "{}",
+            run.report(cluster, "succeeded (SPINDLE_SPARK_VERBOSE is set)")
+        );
     }
-    if verbose {
-        eprintln!("{}", report("succeeded (SPINDLE_SPARK_VERBOSE is set)"));
-    }
+    let m = &run.milestones;
     eprintln!(
         "spark-submit --deploy-mode {}: {app} FINISHED/SUCCEEDED, wall {:.1} s (RM saw it submitted at {}, RUNNING at {}, final at {})",
         mode.as_str(),
-        outcome.wall.as_secs_f64(),
-        secs(milestones.submitted),
-        secs(milestones.running),
-        secs(milestones.finished),
+        run.outcome.wall.as_secs_f64(),
+        secs(m.submitted),
+        secs(m.running),
+        secs(m.finished),
     );
-    outcome.wall
+    run.outcome.wall
+}
+
+/// Runs SparkPi told to fail, in cluster mode with one attempt: spark-submit must fail and the
+/// RM must report the AM's FAILED final status with its diagnostics.
+async fn run_failing_pi(cluster: &MiniCluster, spark_home: &Path, jar: &Path) {
+    let run = submit_pi(
+        cluster,
+        spark_home,
+        jar,
+        DeployMode::Cluster,
+        &["2", "fail"],
+        &[("spark.yarn.maxAppAttempts", "1")],
+    )
+    .await;
+    assert!(
+        !run.outcome.timed_out && run.outcome.status.is_some() && !run.outcome.succeeded(),
+        "{}",
+        run.report(cluster, "spark-submit should have exited with a failure")
+    );
+    let (state, status, diagnostics) = run.settled(cluster).await;
+    assert_eq!(
+        (state.as_str(), status.as_str()),
+        ("Finished", "AppFailed"),
+        "{}",
+        run.report(cluster, &format!("final state in the RM ({diagnostics})"))
+    );
+    assert!(
+        diagnostics.contains(FAIL_MESSAGE),
+        "{}",
+        run.report(
+            cluster,
+            &format!("the RM's diagnostics lack `{FAIL_MESSAGE}`: {diagnostics}")
+        )
+    );
+    assert!(
+        run.am_stdout(cluster).contains(PI_LINE),
+        "{}",
+        run.report(cluster, "the job did not run before failing")
+    );
+    eprintln!(
+        "spark-submit of a failing job: FINISHED/FAILED with the job's exception in the diagnostics, wall {:.1} s",
+        run.outcome.wall.as_secs_f64()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -224,6 +330,7 @@ async fn spark_submit_runs_pi_in_cluster_and_client_mode() {
 
     let cluster_wall = run_pi(&cluster, &home, &jar, DeployMode::Cluster).await;
     let client_wall = run_pi(&cluster, &home, &jar, DeployMode::Client).await;
+    run_failing_pi(&cluster, &home, &jar).await;
     eprintln!(
         "SparkPi on the mini cluster: cluster mode {:.1} s, client mode {:.1} s (spark-submit start to exit)",
         cluster_wall.as_secs_f64(),

@@ -6,13 +6,16 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Estimates pi by throwing random points at the unit square on a Spark cluster.
- * Argument: the number of partitions (default 2). Prints "Pi is roughly <estimate>".
+ * Arguments: the number of partitions (default 2), then optionally {@code fail}, which makes the
+ * job throw once it has printed its estimate (to test how a failed application is reported).
+ * Prints "Pi is roughly <estimate>".
  */
 public final class SparkPi {
   private static final int POINTS_PER_PARTITION = 100_000;
 
   public static void main(String[] args) {
     int partitions = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+    boolean fail = args.length > 1 && args[1].equals("fail");
     SparkConf conf = new SparkConf().setAppName("Spindle SparkPi");
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       List<Integer> seeds = new ArrayList<>();
@@ -39,6 +42,9 @@ public final class SparkPi {
       System.out.println("Pi is roughly " + pi);
       if (Math.abs(pi - Math.PI) > 0.05) {
         throw new IllegalStateException("estimate " + pi + " is too far from pi");
+      }
+      if (fail) {
+        throw new IllegalStateException("SparkPi was asked to fail");
       }
     }
   }
