@@ -225,16 +225,25 @@ async fn a_child_that_started_its_own_session_is_stopped_too() {
     let log_dir = t.log_dir(&s);
     t.runner.start(s).unwrap();
     let pids = pids(&wait_for_lines(&log_dir.join("pids"), 2, Duration::from_secs(20)).await);
-    // The escaped child really is in another session.
-    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pids[0])).unwrap();
-    let session: i32 = stat[stat.rfind(')').unwrap() + 1..]
-        .split_whitespace()
-        .nth(3)
-        .unwrap()
-        .parse()
-        .unwrap();
+    // The escaped child really is in another session. `$!` is written right after the fork,
+    // before the child has run setsid(), so wait (bounded) for the session to change.
+    let session_of = |pid: i32| -> Option<i32> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat[stat.rfind(')')? + 1..]
+            .split_whitespace()
+            .nth(3)?
+            .parse()
+            .ok()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut session = session_of(pids[0]);
+    while session != Some(pids[0]) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        session = session_of(pids[0]);
+    }
     assert_eq!(
-        session, pids[0],
+        session,
+        Some(pids[0]),
         "setsid made the child lead its own session"
     );
     t.runner.stop(&cid(1, 2), StopReason::KilledByAppMaster);
