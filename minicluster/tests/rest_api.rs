@@ -722,3 +722,58 @@ async fn slow_bodies_time_out_and_rest_can_be_off() {
     assert!(!site.contains("webapp.address"));
     quiet.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expect_continue_and_port_closed_on_drop() {
+    let c = cluster(1).await;
+    let addr = rest(&c);
+    let id = http(addr, "POST", "/ws/v1/cluster/apps/new-application", None)
+        .await
+        .json()["application-id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    // curl sends larger bodies only after `100 Continue`.
+    let body = serde_json::to_vec(&json!({
+        "application-id": id,
+        "application-name": "x".repeat(2000),
+        "unmanaged-AM": true
+    }))
+    .expect("json");
+    let mut s = TcpStream::connect(addr).await.expect("connect");
+    s.write_all(
+        format!(
+            "POST /ws/v1/cluster/apps HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .await
+    .expect("write head");
+    let mut interim = [0u8; 25];
+    tokio::time::timeout(WAIT, s.read_exact(&mut interim))
+        .await
+        .expect("100 Continue in time")
+        .expect("read");
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    s.write_all(&body).await.expect("write body");
+    let mut out = Vec::new();
+    tokio::time::timeout(WAIT, s.read_to_end(&mut out))
+        .await
+        .expect("answer in time")
+        .expect("read");
+    assert_eq!(parse_response(&out).status, 202);
+    let v = get(addr, &format!("/ws/v1/cluster/apps/{id}")).await.json();
+    assert_eq!(v["app"]["name"].as_str().map(str::len), Some(2000));
+
+    // Dropping the cluster (no shutdown) closes the REST port too.
+    drop(c);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while TcpStream::connect(addr).await.is_ok() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the REST port stayed open after drop"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
