@@ -1,0 +1,145 @@
+//! The command line: `spindle <command> [flags]`, parsed with clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::memory_size::parse_memory_mb;
+
+/// Spindle: distributed applications on YARN.
+#[derive(Debug, Parser)]
+#[command(name = "spindle", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run an embedded YARN-compatible cluster (one ResourceManager, N NodeManagers) in the
+    /// foreground until Ctrl-C or SIGTERM, printing its HADOOP_CONF_DIR and addresses.
+    Cluster(ClusterArgs),
+}
+
+/// Flags of `spindle cluster`.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// Number of NodeManagers (1-250).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=250))]
+    pub nodes: u16,
+
+    /// Memory of each NodeManager: MB (8192), or with a unit (8192m, 8g).
+    #[arg(long, default_value = "8g", value_name = "SIZE", value_parser = parse_memory_mb)]
+    pub node_memory: i64,
+
+    /// Virtual cores of each NodeManager.
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+    pub node_vcores: i64,
+
+    /// Where the cluster keeps its conf dir, node folders and container logs. Created if
+    /// missing and never deleted. Default: a new folder under the system temp dir, deleted at
+    /// exit unless --keep is given.
+    #[arg(long, value_name = "DIR")]
+    pub base_dir: Option<PathBuf>,
+
+    /// Keep the default (temporary) base dir at exit, with its container logs.
+    #[arg(long)]
+    pub keep: bool,
+
+    /// Rack of the NodeManagers, assigned round-robin; repeat or separate with commas for
+    /// several racks (--rack /r1,/r2). Names start with '/'.
+    #[arg(long = "rack", value_name = "RACK", value_delimiter = ',', default_value = "/default-rack", value_parser = parse_rack)]
+    pub racks: Vec<String>,
+
+    /// Port of the ResourceManager's client address (yarn.resourcemanager.address); 0 picks a
+    /// free one.
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub rm_port: u16,
+
+    /// Port of the ResourceManager's scheduler address
+    /// (yarn.resourcemanager.scheduler.address); 0 picks a free one.
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub scheduler_port: u16,
+}
+
+/// Checks a rack name the way Hadoop's network topology does: a path starting with '/'.
+fn parse_rack(text: &str) -> Result<String, String> {
+    let rack = text.trim();
+    if !rack.starts_with('/') || rack.len() < 2 {
+        return Err(format!(
+            "'{text}' is not a rack name: racks are paths like /rack1 (starting with '/')"
+        ));
+    }
+    if rack.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "'{text}' is not a rack name: it must not contain blanks"
+        ));
+    }
+    Ok(rack.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn cluster_defaults() {
+        let cli = Cli::try_parse_from(["spindle", "cluster"]).unwrap();
+        let Command::Cluster(a) = cli.command;
+        assert_eq!(a.nodes, 2);
+        assert_eq!(a.node_memory, 8192);
+        assert_eq!(a.node_vcores, 8);
+        assert_eq!(a.racks, vec!["/default-rack".to_string()]);
+        assert_eq!((a.rm_port, a.scheduler_port), (0, 0));
+        assert!(a.base_dir.is_none() && !a.keep);
+    }
+
+    #[test]
+    fn cluster_flags() {
+        let cli = Cli::try_parse_from([
+            "spindle",
+            "cluster",
+            "--nodes",
+            "3",
+            "--node-memory",
+            "4g",
+            "--node-vcores",
+            "2",
+            "--rack",
+            "/r1,/r2",
+            "--rack",
+            "/r3",
+            "--rm-port",
+            "8032",
+            "--keep",
+        ])
+        .unwrap();
+        let Command::Cluster(a) = cli.command;
+        assert_eq!((a.nodes, a.node_memory, a.node_vcores), (3, 4096, 2));
+        assert_eq!(a.racks, vec!["/r1", "/r2", "/r3"]);
+        assert_eq!(a.rm_port, 8032);
+        assert!(a.keep);
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        for args in [
+            &["spindle", "cluster", "--nodes", "0"][..],
+            &["spindle", "cluster", "--nodes", "251"],
+            &["spindle", "cluster", "--node-memory", "lots"],
+            &["spindle", "cluster", "--node-vcores", "0"],
+            &["spindle", "cluster", "--rack", "rack1"],
+            &["spindle", "cluster", "--rm-port", "70000"],
+        ] {
+            assert!(Cli::try_parse_from(args).is_err(), "{args:?} was accepted");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! [`CliError`]: why a command failed, with what to do about it.
+
+use std::path::PathBuf;
+
+use spindle_minicluster::ClusterError;
+
+/// Why a `spindle` command failed. [`CliError::hint`] tells the user what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The async runtime could not be built.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    /// The signal handlers could not be installed.
+    #[error("cannot listen for Ctrl-C / SIGTERM: {0}")]
+    Signals(std::io::Error),
+    /// The temporary base dir could not be made.
+    #[error("cannot create a folder for the cluster under {path}: {source}")]
+    TempDir {
+        /// The parent folder.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The base dir given with `--base-dir` could not be created.
+    #[error("cannot create the base dir {path}: {source}")]
+    BaseDir {
+        /// The folder.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The embedded cluster did not start.
+    #[error("cannot start the embedded cluster: {0}")]
+    ClusterStart(#[from] ClusterError),
+    /// The cluster did not stop in time, or a second signal cut its shutdown short.
+    #[error("the cluster was stopped forcibly ({0}); its containers were killed at once")]
+    ForcedStop(&'static str),
+}
+
+impl CliError {
+    /// A line telling the user what to do next, when there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            CliError::Runtime(_) | CliError::Signals(_) => {
+                Some("check the process limits (ulimit -n, ulimit -u) and try again".into())
+            }
+            CliError::TempDir { .. } => Some(
+                "make the temp dir writable (or set TMPDIR), or pick a folder with --base-dir DIR"
+                    .into(),
+            ),
+            CliError::BaseDir { .. } => Some(
+                "pick a folder you can write to with --base-dir DIR, or leave the flag out".into(),
+            ),
+            CliError::ClusterStart(e) => match e {
+                ClusterError::Bind { .. } => Some(
+                    "another process holds that port: pick another with --rm-port / \
+                     --scheduler-port, or 0 for a free one"
+                        .into(),
+                ),
+                ClusterError::Io { .. } => Some(
+                    "make that folder writable, or pick another one with --base-dir DIR".into(),
+                ),
+                ClusterError::Options(_) => Some("check the flags (spindle cluster --help)".into()),
+                ClusterError::Runner { .. } => Some(
+                    "the NodeManager could not start its container runner; check the machine can \
+                     start processes (ulimit -u) and that the base dir is writable"
+                        .into(),
+                ),
+                _ => None,
+            },
+            CliError::ForcedStop(_) => Some(
+                "look for leftover processes under the cluster's base dir if a container ignored \
+                 SIGKILL"
+                    .into(),
+            ),
+        }
+    }
+}
