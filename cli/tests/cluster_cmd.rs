@@ -112,8 +112,20 @@ impl Spindle {
 }
 
 impl Drop for Spindle {
+    /// A failed test still stops the cluster: SIGTERM first (so it removes its folder and
+    /// containers), SIGKILL if it has not exited within a few seconds.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        if let Ok(None) = self.child.try_wait() {
+            let _ = kill(Pid::from_raw(self.child.id() as i32), Signal::SIGTERM);
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while let Ok(None) = self.child.try_wait() {
+                if Instant::now() >= deadline {
+                    let _ = self.child.kill();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.child.wait();
     }
 }
