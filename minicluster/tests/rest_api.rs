@@ -590,6 +590,9 @@ async fn errors_are_remote_exceptions_and_never_break_the_server() {
         "application-id": id,
         "unmanaged-AM": true
     });
+    let r = send_json(addr, "POST", "/ws/v1/cluster/apps?user.name=..%2Fetc", &ok).await;
+    assert_eq!(r.status, 400);
+    assert!(r.remote_exception().2.contains("user.name"), "{r:?}");
     assert_eq!(
         send_json(addr, "POST", "/ws/v1/cluster/apps", &ok)
             .await

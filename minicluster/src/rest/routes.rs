@@ -253,6 +253,26 @@ pub fn accepts_json(accept: &str) -> bool {
         })
 }
 
+/// Checks a `user.name`: the NodeManagers use it as a folder name, so it must be 1 to 255 of
+/// `[A-Za-z0-9._-]` and not `.` or `..`.
+pub fn check_user(user: &str) -> Result<(), RestError> {
+    let ok = !user.is_empty()
+        && user.len() <= 255
+        && user != "."
+        && user != ".."
+        && user
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(RestError::bad_request(format!(
+            "invalid user.name '{}': use 1 to 255 letters, digits, '.', '_' or '-'",
+            user.chars().take(100).collect::<String>()
+        )))
+    }
+}
+
 /// `http://<Host or local address>` for `Location` headers.
 fn base_url<B>(req: &Request<B>, local: SocketAddr) -> String {
     let host = req
@@ -617,6 +637,7 @@ where
     let user = param(params, "user.name")
         .unwrap_or(STATIC_USER)
         .to_string();
+    check_user(&user)?;
     ctx.core
         .with_rm(|rm, now| rm.submit(&user, sub, now))
         .map_err(RestError::from_service)?;
@@ -638,6 +659,16 @@ mod tests {
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("%E2%9C%93"), "✓");
+    }
+
+    #[test]
+    fn user_names() {
+        for ok in ["dr.who", "spindle", "a-b_c.d", "U1"] {
+            assert!(check_user(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", ".", "..", "../etc", "a/b", "a b", "ü", &"x".repeat(256)] {
+            assert!(check_user(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
