@@ -74,7 +74,8 @@ pub async fn wait_state(
 }
 
 /// A shell-script AM: it copies its tokens file and environment into `dir`, then waits for
-/// `dir/am.exit` and exits with the code written there. The test acts as the AM's brain.
+/// `dir/am.exit`, takes it (so each exit order is obeyed by exactly one attempt) and exits with
+/// the code written there. The test acts as the AM's brain.
 pub struct ScriptAm {
     /// Where the script reports and waits.
     pub dir: PathBuf,
@@ -95,7 +96,8 @@ echo $$ > "$out/am.pid.tmp"; mv "$out/am.pid.tmp" "$out/am.pid"
 cp "$HADOOP_TOKEN_FILE_LOCATION" "$out/am.tokens.tmp"; mv "$out/am.tokens.tmp" "$out/am.tokens"
 env > "$out/am.env.tmp"; mv "$out/am.env.tmp" "$out/am.env"
 for i in $(seq 1 1200); do
-  if [ -e "$out/am.exit" ]; then code=$(cat "$out/am.exit"); rm -f "$out/am.env" "$out/am.tokens"; exit "$code"; fi
+  # Take the exit order atomically, so a later attempt never reads an order meant for this one.
+  if mv "$out/am.exit" "$out/am.exit.$$" 2>/dev/null; then code=$(cat "$out/am.exit.$$"); rm -f "$out/am.env" "$out/am.tokens" "$out/am.exit.$$"; exit "$code"; fi
   sleep 0.05
 done
 exit 99
@@ -170,7 +172,10 @@ exit 99
 
     /// Tells the AM script to exit with `code`.
     pub fn exit(&self, code: i32) {
-        std::fs::write(self.dir.join("am.exit"), code.to_string()).expect("write am.exit");
+        // Written aside and renamed, so the script never reads a half-written order.
+        let tmp = self.dir.join("am.exit.tmp");
+        std::fs::write(&tmp, code.to_string()).expect("write am.exit.tmp");
+        std::fs::rename(&tmp, self.dir.join("am.exit")).expect("rename am.exit");
     }
 
     /// Forgets the previous run (for the next attempt).
