@@ -8,6 +8,8 @@
 //! * [`rust_yarn`]: our servers with a small stateful test cluster behind them.
 //! * [`servers`], [`clients`], [`roundtrip`], [`bench`]: typed wrappers for the harness programs
 //!   `JavaYarnServers`, `JavaYarnClients`, `ProtoRoundTrip` and `JavaBench`.
+//! * [`spark`]: Spark's own `spark-submit --master yarn` (from the same sdist, extracted by
+//!   `scripts/spark-deps.sh`) against the embedded mini cluster.
 
 pub mod bench;
 pub mod clients;
