@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the interop tier's outside parts are on this machine, and prints where the jars are.
 #
-#  * a JDK (javac + java, 17 or newer): installed with apt when missing;
+#  * a JDK (javac, java and jar, 17 or newer): installed with apt when missing;
 #  * Hadoop's client jars from the `pyspark` PyPI source distribution, cached under
 #    ~/.cache/spindle/ (downloaded once; later runs reuse the cache).
 #
@@ -16,7 +16,7 @@ mkdir -p "$CACHE/downloads"
 
 log() { echo "interop-deps: $*" >&2; }
 
-if ! command -v javac >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
+if ! command -v javac >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1 || ! command -v jar >/dev/null 2>&1; then
   log "no JDK found: installing openjdk-17-jdk-headless with apt"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
