@@ -3,33 +3,8 @@
 
 use crate::types::{ContainerId, HostName};
 
-/// YARN's special exit statuses (`ContainerExitStatus`).
-pub mod exit_status {
-    /// The container exited normally.
-    pub const SUCCESS: i32 = 0;
-    /// Not yet exited (the default value).
-    pub const INVALID: i32 = -1000;
-    /// Released by the AM, expired unused, lost node, and similar RM-side aborts.
-    pub const ABORTED: i32 = -100;
-    /// The NodeManager's disks failed.
-    pub const DISKS_FAILED: i32 = -101;
-    /// Preempted by the scheduler.
-    pub const PREEMPTED: i32 = -102;
-    /// Killed for exceeding virtual memory.
-    pub const KILLED_EXCEEDED_VMEM: i32 = -103;
-    /// Killed for exceeding physical memory.
-    pub const KILLED_EXCEEDED_PMEM: i32 = -104;
-    /// Stopped by the AM.
-    pub const KILLED_BY_APPMASTER: i32 = -105;
-    /// Killed by the RM.
-    pub const KILLED_BY_RESOURCEMANAGER: i32 = -106;
-    /// Killed because the application completed.
-    pub const KILLED_AFTER_APP_COMPLETION: i32 = -107;
-    /// Killed by the NM's container scheduler (opportunistic containers).
-    pub const KILLED_BY_CONTAINER_SCHEDULER: i32 = -108;
-    /// Killed for writing too many logs.
-    pub const KILLED_FOR_EXCESS_LOGS: i32 = -109;
-}
+/// YARN's exit statuses, from the one shared table.
+pub use spindle_yarn_codes::exit_status;
 
 /// Why a container ended, as the allocator sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
