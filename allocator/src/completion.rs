@@ -4,7 +4,7 @@
 use crate::types::{ContainerId, HostName};
 
 /// YARN's exit statuses, from the one shared table.
-pub use spindle_yarn_codes::exit_status;
+pub use spindle_base::exit::exit_status;
 
 /// Why a container ended, as the allocator sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use crate::credentials::{Credentials, CredentialsError};
 use crate::ids::{ContainerId, IdError, NodeId};
 use crate::proto::yarn::*;
 
-pub use spindle_yarn_codes::{ContainerExit, exit_status};
+pub use spindle_base::exit::{ContainerExit, exit_status};
 
 /// Resource-map key of memory.
 pub const RESOURCE_MEMORY_MB: &str = "memory-mb";

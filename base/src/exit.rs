@@ -1,9 +1,7 @@
 //! YARN's container exit statuses (`ContainerExitStatus`) and what each one means.
 //!
-//! The one copy of these numbers in Spindle. It has no dependencies, so the I/O-free allocator
-//! and the protocol crate (which re-exports it as `spindle_protocol::yarn::records`) share it.
-
-#![forbid(unsafe_code)]
+//! The one copy of these numbers in Spindle: the I/O-free allocator and the protocol crate
+//! (which re-exports it as `spindle_protocol::yarn::records`) share it.
 
 /// Container exit statuses (`ContainerExitStatus.java`); any other value is the process's own
 /// exit code.

@@ -1,0 +1,9 @@
+//! Small, dependency-free pieces that several Spindle crates share, so that each rule has one
+//! copy: YARN's container exit statuses ([`exit`]) and a map that remembers only its most
+//! recent entries ([`recent`]).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod exit;
+pub mod recent;
