@@ -7,9 +7,9 @@ mod common;
 use common::*;
 use prost::Message;
 use spindle_launcher::context::{
-    ExecutorIdentity, LaunchTemplate, NamedResource, container_spec_from_launch_context,
-    local_file_resource,
+    ExecutorIdentity, LaunchTemplate, NamedResource, local_file_resource,
 };
+use spindle_launcher::spec::convert::container_spec_from_launch_context;
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::proto::yarn::{
     ContainerLaunchContextProto, LocalResourceTypeProto, LocalResourceVisibilityProto,

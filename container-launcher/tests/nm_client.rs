@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use spindle_launcher::context::container_spec_from_launch_context;
 use spindle_launcher::nm_client::{LaunchEvent, NmCallError, NmLauncher, NmLauncherConfig};
+use spindle_launcher::spec::convert::container_spec_from_launch_context;
 use spindle_launcher::{ContainerState, LocalRunner, RunnerConfig, StopReason};
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId, NodeId};
 use spindle_protocol::ipc::{IpcServer, ServerConfig, Service, ServiceError};

@@ -1,6 +1,6 @@
 //! The AM side of a launch: building `ContainerLaunchContextProto`s for executors (Spark's
-//! ExecutorRunnable), and converting a received launch context into the local runner's
-//! [`crate::runner::ContainerSpec`] (the NodeManager side).
+//! ExecutorRunnable). The NodeManager side (a received launch context → the runner's spec) is
+//! [`crate::spec::convert`].
 //!
 //! [`LaunchTemplate`] holds what is the same for every executor of an application: the program,
 //! its arguments, the environment, the staged local resources, the credentials (the AMRMToken is
@@ -9,7 +9,6 @@
 //! with `1><LOG_DIR>/stdout 2><LOG_DIR>/stderr`. [`LaunchTemplate::debug_dump`] renders the context
 //! once for the log with placeholders and every secret redacted.
 
-pub mod convert;
 pub mod resources;
 pub mod shell;
 
@@ -21,10 +20,8 @@ use spindle_protocol::proto::yarn::{
 };
 use spindle_protocol::token::KIND_AMRM_TOKEN;
 
-use crate::runner::error::SpecError;
-use crate::runner::spec::{check_env_key, check_link_name};
+use crate::spec::{SpecError, check_env_key, check_link_name};
 
-pub use convert::{ConvertError, container_spec_from_launch_context};
 pub use resources::{ResourceError, local_file_resource, url_from_uri};
 pub use shell::escape_for_shell;
 

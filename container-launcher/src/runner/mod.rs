@@ -27,7 +27,6 @@ pub mod localize;
 pub mod process;
 pub mod procfs;
 pub mod script;
-pub mod spec;
 pub mod watchdog;
 
 mod memory;
@@ -46,9 +45,10 @@ use spindle_protocol::yarn::records::exit_status;
 use tokio::sync::{Notify, mpsc, watch};
 
 pub use config::{DEFAULT_ENV_WHITELIST, RunnerConfig};
-pub use error::{ConfigError, LaunchError, LocalizeError, SpecError, StartError};
+pub use error::{ConfigError, LaunchError, LocalizeError, StartError};
 pub use exit::{ContainerExit, ContainerState, StopReason};
-pub use spec::{ContainerSpec, LocalResourceSpec, ResourceKind, Visibility};
+
+use crate::spec::{self, ContainerSpec};
 
 use layout::Layout;
 use localize::ResourceCache;

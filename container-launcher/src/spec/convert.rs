@@ -6,7 +6,7 @@ use spindle_protocol::proto::yarn::{
     ContainerLaunchContextProto, LocalResourceTypeProto, LocalResourceVisibilityProto, URLProto,
 };
 
-use crate::runner::spec::{ContainerSpec, LocalResourceSpec, ResourceKind, Visibility};
+use super::{ContainerSpec, LocalResourceSpec, ResourceKind, Visibility};
 
 /// A launch context the runner cannot use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
