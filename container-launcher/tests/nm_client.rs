@@ -10,8 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use spindle_launcher::nm_client::{LaunchEvent, NmCallError, NmLauncher, NmLauncherConfig};
-use spindle_launcher::spec::convert::container_spec_from_launch_context;
-use spindle_launcher::{ContainerState, LocalRunner, RunnerConfig, StopReason};
+use spindle_launcher::{ContainerSpec, ContainerState, LocalRunner, RunnerConfig, StopReason};
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId, NodeId};
 use spindle_protocol::ipc::{IpcServer, ServerConfig, Service, ServiceError};
 use spindle_protocol::proto::security::ContainerTokenIdentifierProto;
@@ -85,10 +84,9 @@ impl RunnerNm {
         }
         let clc = req.container_launch_context.unwrap_or_default();
         let resource = ident.proto.resource.clone().unwrap_or_default();
-        let spec = container_spec_from_launch_context(
+        let spec = ContainerSpec::from_launch_context(
             &clc,
-            &ident.container_id.to_string(),
-            &ident.container_id.application_id().to_string(),
+            &ident.container_id,
             ident.proto.app_submitter.as_deref().unwrap_or("nobody"),
             resource.memory.unwrap_or(0).max(0) as u64,
             resource.virtual_cores.unwrap_or(1).max(0) as u32,
