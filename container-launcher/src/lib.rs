@@ -21,7 +21,5 @@ pub mod runner;
 pub mod spec;
 
 #[cfg(feature = "runner")]
-pub use runner::{
-    ContainerExit, ContainerState, LocalRunner, RunnerConfig, StopOutcome, StopReason,
-};
+pub use runner::{ContainerState, LocalRunner, RunnerConfig, RunnerExit, StopOutcome, StopReason};
 pub use spec::{ContainerSpec, LocalResourceSpec, ResourceKind, SpecError, Visibility};

@@ -8,7 +8,7 @@ use common::*;
 use prost::Message;
 use spindle_launcher::ContainerSpec;
 use spindle_launcher::context::{
-    ExecutorIdentity, LaunchTemplate, NamedResource, local_file_resource,
+    ExecutorId, ExecutorIdentity, LaunchTemplate, NamedResource, local_file_resource,
 };
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::proto::yarn::{
@@ -68,7 +68,7 @@ async fn an_executor_launch_context_runs_on_the_local_runner() {
         service_data: vec![],
     };
     let who = ExecutorIdentity {
-        executor_id: "12".into(),
+        executor_id: ExecutorId(12),
         hostname: "node1.test".into(),
         cores: 3,
         resource_profile_id: 1,
