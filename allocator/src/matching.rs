@@ -40,17 +40,29 @@ pub struct Matches {
     pub unmatched: Vec<usize>,
 }
 
+/// Where matching finds the outstanding requests of a profile.
+pub trait RequestBooks {
+    /// The request book of `profile`, if the profile exists.
+    fn book_mut(&mut self, profile: ProfileId) -> Option<&mut RequestBook>;
+}
+
+impl RequestBooks for BTreeMap<ProfileId, RequestBook> {
+    fn book_mut(&mut self, profile: ProfileId) -> Option<&mut RequestBook> {
+        self.get_mut(&profile)
+    }
+}
+
 /// Runs the three passes; every match removes its request from `books`.
 pub fn match_containers(
     candidates: &[Candidate],
-    books: &mut BTreeMap<ProfileId, RequestBook>,
+    books: &mut impl RequestBooks,
     hosts: &mut HostTable,
     racks: &mut RackCache,
 ) -> Matches {
     let mut out = Matches::default();
     let mut remaining: Vec<&Candidate> = Vec::new();
     for c in candidates {
-        let book = books.get_mut(&c.profile);
+        let book = books.book_mut(c.profile);
         match book.and_then(|b| b.first_for_host(c.host).map(|seq| (b, seq))) {
             Some((b, seq)) => {
                 b.remove(seq);
@@ -66,7 +78,7 @@ pub fn match_containers(
     let mut after_rack: Vec<&Candidate> = Vec::new();
     for c in remaining {
         let rack = hosts.rack(c.host, racks);
-        let book = books.get_mut(&c.profile);
+        let book = books.book_mut(c.profile);
         match book.and_then(|b| b.first_for_rack(rack).map(|seq| (b, seq))) {
             Some((b, seq)) => {
                 b.remove(seq);
@@ -76,7 +88,7 @@ pub fn match_containers(
         }
     }
     for c in after_rack {
-        let book = books.get_mut(&c.profile);
+        let book = books.book_mut(c.profile);
         match book.and_then(|b| b.first_any().map(|seq| (b, seq))) {
             Some((b, seq)) => {
                 b.remove(seq);
