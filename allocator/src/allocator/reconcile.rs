@@ -102,6 +102,7 @@ impl Allocator {
                 }
                 0
             };
+            p.book.reserve(localized + any_to_add);
             // The first group holds every preferred host: resolve them in one batch.
             if let Some(first) = placement.groups.first() {
                 let ids: Vec<HostId> = first
@@ -129,13 +130,10 @@ impl Allocator {
                         rack_ids.push(r);
                     }
                 }
-                let set = p.book.new_set(g.nodes.clone(), host_ids, rack_ids);
-                for _ in 0..g.count {
-                    p.book.add(Some(set));
-                }
+                p.book.add_set(g.nodes.clone(), host_ids, rack_ids, g.count);
             }
             for _ in 0..any_to_add {
-                p.book.add(None);
+                p.book.add_any();
             }
         } else if missing < 0 && pending > 0 {
             let n = pending.min(-missing) as usize;
