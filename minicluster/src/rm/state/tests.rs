@@ -8,9 +8,9 @@ use spindle_protocol::proto::yarn_service::*;
 use spindle_protocol::token::KIND_AMRM_TOKEN;
 use spindle_protocol::yarn::error::*;
 
-use super::state::{Effect, RmConfig, RmState};
-use super::tokens::{ClusterSecrets, TokenIssuer};
+use super::{Effect, RmConfig, RmState};
 use crate::resources::Resources;
+use crate::rm::tokens::{ClusterSecrets, TokenIssuer};
 
 const T0: i64 = 1_700_000_000_000;
 
