@@ -10,7 +10,7 @@ use spindle_protocol::yarn::error::{
     INVALID_CONTAINER_RELEASE, INVALID_RESOURCE_REQUEST,
 };
 
-use super::{ContainerPhase, DEFAULT_QUEUE, RmState, attempt_not_found, err};
+use super::{DEFAULT_QUEUE, RmState, attempt_not_found, err};
 use crate::resources::Resources;
 use crate::rm::apps::{App, AppState, AttemptState};
 use crate::rm::ask_table::SchedulerKey;
@@ -64,37 +64,13 @@ impl RmState {
         if !app.state.is_final() {
             app.state = AppState::Running;
         }
-        let user = app.user.clone();
         let acls = app
             .submission
             .am_container_spec
             .as_ref()
             .map(|c| c.application_acls.clone())
             .unwrap_or_default();
-        let mut containers = Vec::new();
-        let mut nm_tokens = Vec::new();
-        let mut token_nodes = Vec::new();
-        for cid in previous {
-            let Some(c) = self.containers.get(&cid) else {
-                continue;
-            };
-            if c.phase == ContainerPhase::Completed {
-                continue;
-            }
-            containers.push(c.proto.clone());
-            let node = &self.nodes[c.node].id;
-            let key = node.to_string();
-            if !token_nodes.contains(&key) {
-                token_nodes.push(key);
-                nm_tokens.push(NMTokenProto {
-                    node_id: Some(node.to_proto()),
-                    token: Some((&self.tokens.nm_token(id, node, &user)).into()),
-                });
-            }
-        }
-        if let Some(a) = self.apps.get_mut(&app_id).and_then(|app| app.current_mut()) {
-            a.nm_token_nodes.extend(token_nodes);
-        }
+        let (containers, nm_tokens) = self.hand_out(id, previous);
         Ok(RegisterApplicationMasterResponseProto {
             maximum_capability: Some(self.config.max_allocation.to_proto()),
             client_to_am_token_master_key: None,
@@ -154,8 +130,9 @@ impl RmState {
                 ));
             }
             let rid = req.response_id.unwrap_or(0);
+            // A repeat of the last request (its answer was lost) gets the same answer again.
             if let Some(last) = &attempt.last_response
-                && rid.wrapping_add(1) & 0x7fff_ffff == attempt.last_response_id
+                && next_response_id(rid) == attempt.last_response_id
             {
                 attempt.last_heartbeat_ms = now_ms;
                 return Ok(last.clone());
@@ -247,10 +224,18 @@ impl RmState {
         let headroom = self.headroom();
         let num_nodes = self.usable_nodes();
         let node_seq = self.node_seq;
+        let Some(attempt) = self
+            .apps
+            .get_mut(&id.application_id)
+            .and_then(|app| app.current_mut())
+        else {
+            return AllocateResponseProto::default();
+        };
+        let new = std::mem::take(&mut attempt.new_containers);
+        let (allocated, nm_tokens) = self.hand_out(id, new);
         let Some(app) = self.apps.get_mut(&id.application_id) else {
             return AllocateResponseProto::default();
         };
-        let user = app.user.clone();
         let priority = app
             .submission
             .priority
@@ -260,24 +245,6 @@ impl RmState {
         let Some(attempt) = app.current_mut() else {
             return AllocateResponseProto::default();
         };
-        let mut allocated = Vec::new();
-        let mut nm_tokens = Vec::new();
-        for cid in std::mem::take(&mut attempt.new_containers) {
-            let Some(c) = self.containers.get(&cid) else {
-                continue;
-            };
-            if c.phase == ContainerPhase::Completed {
-                continue;
-            }
-            allocated.push(c.proto.clone());
-            let node = &self.nodes[c.node].id;
-            if attempt.nm_token_nodes.insert(node.to_string()) {
-                nm_tokens.push(NMTokenProto {
-                    node_id: Some(node.to_proto()),
-                    token: Some((&self.tokens.nm_token(id, node, &user)).into()),
-                });
-            }
-        }
         let completed: Vec<ContainerStatusProto> = attempt.completed.drain(..).collect();
         let updated_nodes = self
             .nodes
@@ -286,7 +253,7 @@ impl RmState {
             .map(|n| n.report(now_ms))
             .collect();
         attempt.seen_node_seq = node_seq;
-        let response_id = attempt.last_response_id.wrapping_add(1) & 0x7fff_ffff;
+        let response_id = next_response_id(attempt.last_response_id);
         let response = AllocateResponseProto {
             response_id: Some(response_id),
             allocated_containers: allocated,
@@ -361,4 +328,10 @@ impl RmState {
             is_unregistered: Some(true),
         })
     }
+}
+
+/// The response id that follows `id`: Hadoop counts up and wraps to 0 past `i32::MAX`
+/// (`(id + 1) & 0x7FFF_FFFF`).
+fn next_response_id(id: i32) -> i32 {
+    id.wrapping_add(1) & 0x7fff_ffff
 }

@@ -5,6 +5,7 @@ use spindle_launcher::StopReason;
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId};
 use spindle_protocol::proto::security::ContainerTokenIdentifierProto;
 use spindle_protocol::proto::yarn::*;
+use spindle_protocol::proto::yarn_service::NMTokenProto;
 use spindle_protocol::token::ContainerTokenIdentifier;
 use spindle_protocol::yarn::records::exit_status;
 
@@ -280,5 +281,41 @@ impl RmState {
                 now_ms,
             );
         }
+    }
+
+    /// Hands the still-live containers `ids` to attempt `attempt_id`: their records, and an
+    /// NMToken for every node the attempt has none for yet (YARN sends an AM one NMToken per
+    /// node, with its first container there).
+    pub(super) fn hand_out(
+        &mut self,
+        attempt_id: ApplicationAttemptId,
+        ids: Vec<ContainerId>,
+    ) -> (Vec<ContainerProto>, Vec<NMTokenProto>) {
+        let mut containers = Vec::new();
+        let mut nm_tokens = Vec::new();
+        let Some(app) = self.apps.get_mut(&attempt_id.application_id) else {
+            return (containers, nm_tokens);
+        };
+        let user = app.user.as_str();
+        let Some(attempt) = app.attempts.iter_mut().find(|a| a.id == attempt_id) else {
+            return (containers, nm_tokens);
+        };
+        for cid in ids {
+            let Some(c) = self.containers.get(&cid) else {
+                continue;
+            };
+            if c.phase == ContainerPhase::Completed {
+                continue;
+            }
+            containers.push(c.proto.clone());
+            let node = &self.nodes[c.node].id;
+            if attempt.nm_token_nodes.insert(node.to_string()) {
+                nm_tokens.push(NMTokenProto {
+                    node_id: Some(node.to_proto()),
+                    token: Some((&self.tokens.nm_token(attempt_id, node, user)).into()),
+                });
+            }
+        }
+        (containers, nm_tokens)
     }
 }

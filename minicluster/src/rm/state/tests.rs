@@ -523,3 +523,20 @@ fn attempt_reports_and_fail_attempt() {
     rm.fail_attempt(a2, T0 + 3).unwrap();
     assert_eq!(state(&rm, &id), YarnApplicationStateProto::Failed);
 }
+
+#[test]
+fn response_ids_wrap_past_i32_max() {
+    let mut rm = rm(1);
+    let (id, am, _) = submit(&mut rm, false);
+    let a = am.application_attempt_id;
+    rm.register(a, &Default::default(), T0).unwrap();
+    // Jump to the top of the range instead of making 2^31 calls.
+    let attempt = rm.apps.get_mut(&id).unwrap().current_mut().unwrap();
+    attempt.last_response_id = i32::MAX;
+    let top = alloc(&mut rm, a, i32::MAX, vec![ask(1, "*", 256, 1)]);
+    assert_eq!(top.response_id, Some(0), "i32::MAX is followed by 0");
+    assert_eq!(top.allocated_containers.len(), 1);
+    // The repeat of the request before the wrap is a retry: the same answer again.
+    assert_eq!(alloc(&mut rm, a, i32::MAX, vec![]), top);
+    assert_eq!(alloc(&mut rm, a, 0, vec![]).response_id, Some(1));
+}
