@@ -164,15 +164,9 @@ impl RmState {
             attempt.counts_as_failure = true;
         }
         self.tokens.revoke_amrm(id);
-        if let Some(cid) = am
-            && let Some(c) = self.containers.get(&cid)
-            && c.phase != ContainerPhase::Completed
-        {
-            self.effects.push(Effect::StopContainer {
-                node: c.node,
-                container: cid,
-                reason: StopReason::KilledByResourceManager,
-            });
+        if let Some(cid) = am {
+            let why = format!("AM container of the failed attempt {id}");
+            self.stop_container(cid, StopReason::KilledByResourceManager, why, now_ms);
         }
         if was_finishing {
             self.end_application(id.application_id, now_ms);

@@ -12,9 +12,7 @@ use spindle_protocol::yarn::error::{
     APPLICATION_ATTEMPT_NOT_FOUND, INVALID_RESOURCE_REQUEST, YARN_EXCEPTION,
 };
 
-use super::{
-    APPLICATION_ID_NOT_PROVIDED, ContainerPhase, DEFAULT_QUEUE, Effect, RmState, app_not_found, err,
-};
+use super::{APPLICATION_ID_NOT_PROVIDED, DEFAULT_QUEUE, RmState, app_not_found, err};
 use crate::resources::Resources;
 use crate::rm::apps::{App, AppState, AttemptState};
 
@@ -273,15 +271,9 @@ impl RmState {
         attempt.counts_as_failure = true;
         attempt.diagnostics = format!("Attempt {id} failed by user.");
         self.tokens.revoke_amrm(id);
-        if let Some(cid) = am
-            && let Some(c) = self.containers.get(&cid)
-            && c.phase != ContainerPhase::Completed
-        {
-            self.effects.push(Effect::StopContainer {
-                node: c.node,
-                container: cid,
-                reason: StopReason::KilledByResourceManager,
-            });
+        if let Some(cid) = am {
+            let why = format!("AM container of the failed attempt {id}");
+            self.stop_container(cid, StopReason::KilledByResourceManager, why, now_ms);
         }
         self.after_attempt_failure(id.application_id, now_ms);
         Ok(())
@@ -350,18 +342,13 @@ impl RmState {
         if name != DEFAULT_QUEUE && name != "root.default" && !name.is_empty() {
             return Err(err("java.io.IOException", format!("Unknown queue: {name}")));
         }
-        let total: i64 = self
+        let (total, used) = self
             .nodes
             .iter()
             .filter(|n| n.usable())
-            .map(|n| n.capability.memory_mb)
-            .sum();
-        let used: i64 = self
-            .nodes
-            .iter()
-            .filter(|n| n.usable())
-            .map(|n| n.used.memory_mb)
-            .sum();
+            .fold((0i64, 0i64), |(total, used), n| {
+                (total + n.capability.memory_mb, used + n.used.memory_mb)
+            });
         let applications = if req.include_applications.unwrap_or(false) {
             self.order
                 .iter()

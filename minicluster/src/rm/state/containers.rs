@@ -185,64 +185,70 @@ impl RmState {
         }
     }
 
+    /// The AM's release of container `id` of its application `app` (its own AM container and
+    /// other applications' containers are not its to release).
     pub(super) fn release(&mut self, app: ApplicationId, id: ContainerId, now_ms: i64) {
-        let Some(c) = self.containers.get(&id) else {
-            return;
-        };
-        if c.app != app || c.is_am {
-            return;
-        }
-        let node = c.node;
-        match c.phase {
-            ContainerPhase::Completed => {}
-            ContainerPhase::Allocated(_) => {
-                self.effects.push(Effect::StopContainer {
-                    node,
-                    container: id,
-                    reason: StopReason::Released,
-                });
-                self.complete(
-                    id,
-                    exit_status::ABORTED,
-                    "Container released by application".into(),
-                    now_ms,
-                );
-            }
-            ContainerPhase::Running => self.effects.push(Effect::StopContainer {
-                node,
-                container: id,
-                reason: StopReason::Released,
-            }),
+        if self
+            .containers
+            .get(&id)
+            .is_some_and(|c| c.app == app && !c.is_am)
+        {
+            self.stop_container(
+                id,
+                StopReason::Released,
+                "Container released by application".into(),
+                now_ms,
+            );
         }
     }
 
-    /// Kills every live container of the application (allocated ones complete at once).
+    /// Kills every live container of the application.
     pub(super) fn kill_app_containers(
         &mut self,
         app_id: ApplicationId,
         reason: StopReason,
         now_ms: i64,
     ) {
-        let live: Vec<(ContainerId, usize, ContainerPhase)> = self
+        let live: Vec<ContainerId> = self
             .containers
             .values()
             .filter(|c| c.app == app_id && c.phase != ContainerPhase::Completed)
-            .map(|c| (c.id, c.node, c.phase))
+            .map(|c| c.id)
             .collect();
-        for (cid, node, phase) in live {
-            self.effects.push(Effect::StopContainer {
-                node,
-                container: cid,
+        for cid in live {
+            self.stop_container(
+                cid,
                 reason,
-            });
-            if matches!(phase, ContainerPhase::Allocated(_)) {
-                self.complete(
-                    cid,
-                    exit_status::ABORTED,
-                    "Container of a completed attempt".into(),
-                    now_ms,
-                );
-            }
+                "Container of a completed attempt".into(),
+                now_ms,
+            );
+        }
+    }
+
+    /// Asks the NM of a live container to stop it. A container allocated but never started
+    /// completes at once, ABORTED with `diagnostics` (no NM will report it); a started one
+    /// completes when its NM reports the exit.
+    pub(super) fn stop_container(
+        &mut self,
+        id: ContainerId,
+        reason: StopReason,
+        diagnostics: String,
+        now_ms: i64,
+    ) {
+        let Some(c) = self.containers.get(&id) else {
+            return;
+        };
+        let (node, phase) = (c.node, c.phase);
+        if phase == ContainerPhase::Completed {
+            return;
+        }
+        self.effects.push(Effect::StopContainer {
+            node,
+            container: id,
+            reason,
+        });
+        if matches!(phase, ContainerPhase::Allocated(_)) {
+            self.complete(id, exit_status::ABORTED, diagnostics, now_ms);
         }
     }
 
@@ -262,24 +268,15 @@ impl RmState {
     /// started (YARN's ContainerAllocationExpirer).
     pub(super) fn expire_unused_allocations(&mut self, now_ms: i64) {
         let limit = self.config.allocation_expiry_ms;
-        let stale: Vec<(ContainerId, usize)> = self
+        let stale: Vec<ContainerId> = self
             .containers
             .values()
             .filter(|c| matches!(c.phase, ContainerPhase::Allocated(at) if now_ms - at > limit))
-            .map(|c| (c.id, c.node))
+            .map(|c| c.id)
             .collect();
-        for (cid, node) in stale {
-            self.effects.push(Effect::StopContainer {
-                node,
-                container: cid,
-                reason: StopReason::Released,
-            });
-            self.complete(
-                cid,
-                exit_status::ABORTED,
-                format!("Container expired since it was unused: {cid}"),
-                now_ms,
-            );
+        for cid in stale {
+            let why = format!("Container expired since it was unused: {cid}");
+            self.stop_container(cid, StopReason::Released, why, now_ms);
         }
     }
 
