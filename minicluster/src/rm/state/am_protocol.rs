@@ -38,21 +38,20 @@ impl RmState {
         let app = self.live_attempt(id)?;
         let app_id = app.id;
         let attempt = app.current_mut().ok_or_else(|| attempt_not_found(&id))?;
-        if attempt.registered || attempt.state == AttemptState::Finishing {
+        if attempt.am.registered || attempt.state == AttemptState::Finishing {
             return Err(err(
                 INVALID_APPLICATION_MASTER_REQUEST,
                 format!("Application Master is already registered : {app_id}"),
             ));
         }
-        let first_time = !attempt.ever_registered;
-        attempt.registered = true;
-        attempt.ever_registered = true;
+        let first_time = !attempt.am.ever_registered;
+        attempt.am.registered = true;
+        attempt.am.ever_registered = true;
         attempt.state = AttemptState::Running;
-        attempt.last_response_id = 0;
-        attempt.last_response = None;
-        attempt.last_heartbeat_ms = now_ms;
+        attempt.am.restart_responses();
+        attempt.am.last_heartbeat_ms = now_ms;
         let previous: Vec<ContainerId> = if first_time {
-            std::mem::take(&mut attempt.from_previous)
+            std::mem::take(&mut attempt.outbox.from_previous)
         } else {
             Vec::new()
         };
@@ -121,7 +120,7 @@ impl RmState {
         {
             let app = self.live_attempt(id)?;
             let attempt = app.current_mut().ok_or_else(|| attempt_not_found(&id))?;
-            if !attempt.registered {
+            if !attempt.am.registered {
                 return Err(err(
                     APPLICATION_MASTER_NOT_REGISTERED,
                     format!(
@@ -131,18 +130,18 @@ impl RmState {
             }
             let rid = req.response_id.unwrap_or(0);
             // A repeat of the last request (its answer was lost) gets the same answer again.
-            if let Some(last) = &attempt.last_response
-                && next_response_id(rid) == attempt.last_response_id
+            if let Some(last) = &attempt.am.last_response
+                && next_response_id(rid) == attempt.am.last_response_id
             {
-                attempt.last_heartbeat_ms = now_ms;
+                attempt.am.last_heartbeat_ms = now_ms;
                 return Ok(last.clone());
             }
-            if rid != attempt.last_response_id {
+            if rid != attempt.am.last_response_id {
                 return Err(err(
                     INVALID_APPLICATION_MASTER_REQUEST,
                     format!(
                         "Invalid responseId in AllocateRequest from application attempt: {id}, expect responseId to be {}, but get {rid}",
-                        attempt.last_response_id
+                        attempt.am.last_response_id
                     ),
                 ));
             }
@@ -180,7 +179,7 @@ impl RmState {
             0.0
         };
         let attempt = app.current_mut().ok_or_else(|| attempt_not_found(&id))?;
-        attempt.last_heartbeat_ms = now_ms;
+        attempt.am.last_heartbeat_ms = now_ms;
         for (capability, ask) in asks {
             let key = SchedulerKey {
                 priority: ask.priority.as_ref().and_then(|p| p.priority).unwrap_or(0),
@@ -231,7 +230,7 @@ impl RmState {
         else {
             return AllocateResponseProto::default();
         };
-        let new = std::mem::take(&mut attempt.new_containers);
+        let new = std::mem::take(&mut attempt.outbox.new_containers);
         let (allocated, nm_tokens) = self.hand_out(id, new);
         let Some(app) = self.apps.get_mut(&id.application_id) else {
             return AllocateResponseProto::default();
@@ -245,15 +244,15 @@ impl RmState {
         let Some(attempt) = app.current_mut() else {
             return AllocateResponseProto::default();
         };
-        let completed: Vec<ContainerStatusProto> = attempt.completed.drain(..).collect();
+        let completed: Vec<ContainerStatusProto> = attempt.outbox.completed.drain(..).collect();
         let updated_nodes = self
             .nodes
             .iter()
-            .filter(|n| n.changed_seq > attempt.seen_node_seq)
+            .filter(|n| n.changed_seq > attempt.am.seen_node_seq)
             .map(|n| n.report(now_ms))
             .collect();
-        attempt.seen_node_seq = node_seq;
-        let response_id = next_response_id(attempt.last_response_id);
+        attempt.am.seen_node_seq = node_seq;
+        let response_id = next_response_id(attempt.am.last_response_id);
         let response = AllocateResponseProto {
             response_id: Some(response_id),
             allocated_containers: allocated,
@@ -265,8 +264,8 @@ impl RmState {
             application_priority: Some(PriorityProto::new(priority)),
             ..Default::default()
         };
-        attempt.last_response_id = response_id;
-        attempt.last_response = Some(response.clone());
+        attempt.am.last_response_id = response_id;
+        attempt.am.last_response = Some(response.clone());
         response
     }
 
@@ -294,15 +293,15 @@ impl RmState {
         if !is_current || attempt.state.is_final() {
             return Err(attempt_not_found(&id));
         }
-        if !attempt.registered {
+        if !attempt.am.registered {
             return Err(err(
                 APPLICATION_MASTER_NOT_REGISTERED,
                 format!("Application Master is trying to unregister before registering for: {id}"),
             ));
         }
         attempt.state = AttemptState::Finishing;
-        attempt.registered = false;
-        attempt.last_heartbeat_ms = now_ms;
+        attempt.am.registered = false;
+        attempt.am.last_heartbeat_ms = now_ms;
         let final_status = req
             .final_application_status
             .and_then(|s| FinalApplicationStatusProto::try_from(s).ok())

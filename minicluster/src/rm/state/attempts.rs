@@ -45,7 +45,7 @@ impl RmState {
             }
             kept.sort();
             if let Some(a) = app.current_mut() {
-                a.from_previous = kept;
+                a.outbox.from_previous = kept;
             }
         }
     }
@@ -72,7 +72,7 @@ impl RmState {
             s if s.is_final() => {}
             _ => {
                 attempt.state = AttemptState::Failed;
-                attempt.registered = false;
+                attempt.am.registered = false;
                 attempt.counts_as_failure = counts_as_failure(status);
                 attempt.diagnostics = format!(
                     "AM Container for {id} exited with  exitCode: {status}\nFailing this attempt.Diagnostics: {diagnostics}"
@@ -136,7 +136,7 @@ impl RmState {
                     a.state,
                     AttemptState::Launched | AttemptState::Running | AttemptState::Finishing
                 )
-                && now_ms - a.last_heartbeat_ms > expiry
+                && now_ms - a.am.last_heartbeat_ms > expiry
             {
                 expired.push(a.id);
             }
@@ -155,7 +155,7 @@ impl RmState {
         };
         let was_finishing = attempt.state == AttemptState::Finishing;
         let am = attempt.am_container;
-        attempt.registered = false;
+        attempt.am.registered = false;
         attempt.diagnostics = format!("ApplicationMaster for attempt {id} timed out");
         if was_finishing {
             attempt.state = AttemptState::Finished;
@@ -185,10 +185,9 @@ impl RmState {
     pub fn restarted(&mut self) {
         for app in self.apps.values_mut() {
             for a in app.attempts.iter_mut() {
-                a.registered = false;
+                a.am.registered = false;
                 a.asks.clear();
-                a.last_response = None;
-                a.last_response_id = 0;
+                a.am.restart_responses();
             }
         }
     }

@@ -267,7 +267,7 @@ impl RmState {
         };
         let am = attempt.am_container;
         attempt.state = AttemptState::Failed;
-        attempt.registered = false;
+        attempt.am.registered = false;
         attempt.counts_as_failure = true;
         attempt.diagnostics = format!("Attempt {id} failed by user.");
         self.tokens.revoke_amrm(id);

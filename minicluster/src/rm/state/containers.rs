@@ -178,7 +178,7 @@ impl RmState {
             && !a.state.is_final()
             && !is_am
         {
-            a.completed.push_back(proto);
+            a.outbox.completed.push_back(proto);
         }
         if is_am {
             self.am_finished(owner, status, &diagnostics, now_ms);
@@ -306,7 +306,7 @@ impl RmState {
             }
             containers.push(c.proto.clone());
             let node = &self.nodes[c.node].id;
-            if attempt.nm_token_nodes.insert(node.to_string()) {
+            if attempt.am.nm_token_nodes.insert(node.to_string()) {
                 nm_tokens.push(NMTokenProto {
                     node_id: Some(node.to_proto()),
                     token: Some((&self.tokens.nm_token(attempt_id, node, user)).into()),

@@ -67,7 +67,7 @@ impl RmState {
         };
         attempt.am_container = Some(cid);
         attempt.state = AttemptState::Launched;
-        attempt.last_heartbeat_ms = now_ms;
+        attempt.am.last_heartbeat_ms = now_ms;
         let mut creds = clc.credentials().unwrap_or_else(|_| Credentials::new());
         creds.add_token("", attempt.amrm_token.clone());
         clc.set_credentials(&creds);
@@ -99,7 +99,7 @@ impl RmState {
         let Some(attempt) = app.current_mut() else {
             return;
         };
-        if !attempt.registered || attempt.asks.is_empty() {
+        if !attempt.am.registered || attempt.asks.is_empty() {
             return;
         }
         let attempt_id = attempt.id;
@@ -131,7 +131,7 @@ impl RmState {
         }
         if let Some(attempt) = self.apps.get_mut(&app_id).and_then(|a| a.current_mut()) {
             attempt.asks = asks;
-            attempt.new_containers.extend(new);
+            attempt.outbox.new_containers.extend(new);
         }
     }
 }

@@ -532,7 +532,7 @@ fn response_ids_wrap_past_i32_max() {
     rm.register(a, &Default::default(), T0).unwrap();
     // Jump to the top of the range instead of making 2^31 calls.
     let attempt = rm.apps.get_mut(&id).unwrap().current_mut().unwrap();
-    attempt.last_response_id = i32::MAX;
+    attempt.am.last_response_id = i32::MAX;
     let top = alloc(&mut rm, a, i32::MAX, vec![ask(1, "*", 256, 1)]);
     assert_eq!(top.response_id, Some(0), "i32::MAX is followed by 0");
     assert_eq!(top.allocated_containers.len(), 1);
