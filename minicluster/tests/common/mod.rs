@@ -31,6 +31,15 @@ pub async fn cluster(nodes: usize) -> MiniCluster {
     MiniCluster::start(o).await.expect("start the mini cluster")
 }
 
+/// The runtime the benches drive the cluster with: two workers, like the tests.
+pub fn bench_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
 /// An ApplicationClient for the cluster.
 pub fn client(c: &MiniCluster) -> ApplicationClient {
     ApplicationClient::simple(c.rm_address().to_string(), USER)
