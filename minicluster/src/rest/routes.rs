@@ -385,10 +385,10 @@ fn cluster_metrics(ctx: &RestContext) -> Result<Reply, RestError> {
 fn nodes(ctx: &RestContext, params: &[(String, String)]) -> Result<Reply, RestError> {
     let mut states = Vec::new();
     for s in list_param(params, &["states", "state"]) {
-        let st = parse_node_state(&s).ok_or_else(|| {
+        let st = query_enum(&s, NodeStateProto::from_java_name).ok_or_else(|| {
             RestError::bad_request(format!(
                 "Invalid node state {s}; valid states are {}",
-                NODE_STATES.map(|(_, n)| n).join(", ")
+                name_list(NodeStateProto::ALL, NodeStateProto::java_name)
             ))
         })?;
         states.push(st as i32);
@@ -407,9 +407,23 @@ fn nodes(ctx: &RestContext, params: &[(String, String)]) -> Result<Reply, RestEr
     )
 }
 
+/// A Java enum name from a query parameter: any case, blanks around it ignored (as the RM's
+/// query filters read it).
+fn query_enum<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+    parse(&raw.trim().to_ascii_uppercase())
+}
+
+/// The Java names of `all`, listed for an error message.
+fn name_list<T: Copy>(all: &[T], java_name: fn(T) -> &'static str) -> String {
+    all.iter()
+        .map(|v| java_name(*v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Post-filters the IPC request cannot express.
 struct AppFilters {
-    final_statuses: HashSet<&'static str>,
+    final_statuses: HashSet<FinalApplicationStatusProto>,
     finish_begin: Option<i64>,
     finish_end: Option<i64>,
     limit: Option<usize>,
@@ -419,9 +433,7 @@ impl AppFilters {
     fn keep(&self, r: &ApplicationReportProto) -> bool {
         let fin = r.finish_time.unwrap_or(0);
         (self.final_statuses.is_empty()
-            || self
-                .final_statuses
-                .contains(final_status_name(r.final_application_status.unwrap_or(0))))
+            || self.final_statuses.contains(&r.final_application_status()))
             && self.finish_begin.is_none_or(|b| fin >= b)
             && self.finish_end.is_none_or(|e| fin <= e)
     }
@@ -432,25 +444,30 @@ fn apps_request(
 ) -> Result<(GetApplicationsRequestProto, AppFilters), RestError> {
     let mut req = GetApplicationsRequestProto::default();
     for s in list_param(params, &["states", "state"]) {
-        let st = parse_app_state(&s).ok_or_else(|| {
+        let st = query_enum(&s, YarnApplicationStateProto::from_java_name).ok_or_else(|| {
             RestError::bad_request(format!(
                 "Invalid application-state {s} specified. It should be one of {}",
-                APP_STATES.map(|(_, n)| n).join(", ")
+                name_list(
+                    YarnApplicationStateProto::ALL,
+                    YarnApplicationStateProto::java_name
+                )
             ))
         })?;
         req.application_states.push(st as i32);
     }
     let mut final_statuses = HashSet::new();
     for s in list_param(params, &["finalStatus"]) {
-        let name = ["UNDEFINED", "SUCCEEDED", "FAILED", "KILLED", "ENDED"]
-            .into_iter()
-            .find(|n| n.eq_ignore_ascii_case(&s))
-            .ok_or_else(|| {
+        let status =
+            query_enum(&s, FinalApplicationStatusProto::from_java_name).ok_or_else(|| {
                 RestError::bad_request(format!(
-                    "Invalid final status {s}; it should be one of UNDEFINED, SUCCEEDED, FAILED, KILLED, ENDED"
+                    "Invalid final status {s}; it should be one of {}",
+                    name_list(
+                        FinalApplicationStatusProto::ALL,
+                        FinalApplicationStatusProto::java_name
+                    )
                 ))
             })?;
-        final_statuses.insert(name);
+        final_statuses.insert(status);
     }
     if let Some(u) = param(params, "user") {
         req.users.push(u.to_string());
@@ -555,7 +572,9 @@ fn current_state(rm: &RmState, id: &ApplicationId) -> Result<&'static str, RestE
         return Err(app_not_found(id));
     }
     let report = rm.report(id).map_err(RestError::from_service)?;
-    Ok(app_state_name(report.yarn_application_state.unwrap_or(0)))
+    Ok(YarnApplicationStateProto::java_name_of(
+        report.yarn_application_state.unwrap_or(0),
+    ))
 }
 
 fn state_doc(state: &str) -> AppStateDoc {

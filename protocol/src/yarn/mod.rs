@@ -1,6 +1,8 @@
 //! Typed YARN protocols on top of [`crate::ipc`].
 //!
-//! * [`records`]: helpers on the records (resources, asks, exit statuses, URLs, ...).
+//! * [`records`]: helpers on the records (asks, response ids, exit statuses, URLs, ...).
+//! * [`resources`]: [`resources::Resources`] and the one conversion from and to `ResourceProto`.
+//! * [`java_names`]: the Java names of the record enums (REST documents, printed states).
 //! * [`error`]: [`YarnError`], remote failures sorted by Java class.
 //! * Clients: [`am::AmRmClient`] (ApplicationMasterProtocol), [`nm::ContainerManagerClient`]
 //!   (ContainerManagementProtocol), [`client::ApplicationClient`] (ApplicationClientProtocol).
@@ -11,8 +13,10 @@
 pub mod am;
 pub mod client;
 pub mod error;
+pub mod java_names;
 pub mod nm;
 pub mod records;
+pub mod resources;
 pub mod secret;
 pub mod server;
 
