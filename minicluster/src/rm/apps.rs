@@ -8,7 +8,7 @@ use spindle_protocol::proto::yarn_service::AllocateResponseProto;
 use spindle_protocol::token::Token;
 
 use super::ask_table::AskTable;
-use crate::resources::Resources;
+use spindle_protocol::yarn::resources::Resources;
 
 /// Where an application is (`YarnApplicationState` minus the transient NEW states).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

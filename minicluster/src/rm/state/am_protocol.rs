@@ -9,11 +9,12 @@ use spindle_protocol::yarn::error::{
     APPLICATION_MASTER_NOT_REGISTERED, INVALID_APPLICATION_MASTER_REQUEST,
     INVALID_CONTAINER_RELEASE, INVALID_RESOURCE_REQUEST,
 };
+use spindle_protocol::yarn::records::{is_allocate_retry, next_response_id};
 
 use super::{DEFAULT_QUEUE, RmState, attempt_not_found, err};
-use crate::resources::Resources;
 use crate::rm::apps::{App, AppState, AttemptState};
 use crate::rm::ask_table::SchedulerKey;
+use spindle_protocol::yarn::resources::Resources;
 
 impl RmState {
     /// The live current attempt `id`, or ApplicationAttemptNotFoundException.
@@ -131,7 +132,7 @@ impl RmState {
             let rid = req.response_id.unwrap_or(0);
             // A repeat of the last request (its answer was lost) gets the same answer again.
             if let Some(last) = &attempt.am.last_response
-                && next_response_id(rid) == attempt.am.last_response_id
+                && is_allocate_retry(rid, attempt.am.last_response_id)
             {
                 attempt.am.last_heartbeat_ms = now_ms;
                 return Ok(last.clone());
@@ -327,10 +328,4 @@ impl RmState {
             is_unregistered: Some(true),
         })
     }
-}
-
-/// The response id that follows `id`: Hadoop counts up and wraps to 0 past `i32::MAX`
-/// (`(id + 1) & 0x7FFF_FFFF`).
-fn next_response_id(id: i32) -> i32 {
-    id.wrapping_add(1) & 0x7fff_ffff
 }

@@ -13,8 +13,8 @@ use spindle_protocol::yarn::error::{
 };
 
 use super::{APPLICATION_ID_NOT_PROVIDED, DEFAULT_QUEUE, RmState, app_not_found, err};
-use crate::resources::Resources;
 use crate::rm::apps::{App, AppState, AttemptState};
+use spindle_protocol::yarn::resources::Resources;
 
 impl RmState {
     /// `getNewApplication`: a fresh id and the largest container.

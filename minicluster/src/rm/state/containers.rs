@@ -10,7 +10,7 @@ use spindle_protocol::token::ContainerTokenIdentifier;
 use spindle_protocol::yarn::records::exit_status;
 
 use super::{Effect, RmState};
-use crate::resources::Resources;
+use spindle_protocol::yarn::resources::Resources;
 
 /// Where a container is, as the RM sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,7 +23,7 @@ use spindle_protocol::yarn::error::{APPLICATION_ATTEMPT_NOT_FOUND, APPLICATION_N
 
 use super::apps::App;
 use super::tokens::TokenIssuer;
-use crate::resources::Resources;
+use spindle_protocol::yarn::resources::Resources;
 
 mod am_protocol;
 mod attempts;

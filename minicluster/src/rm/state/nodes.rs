@@ -8,8 +8,8 @@ use spindle_protocol::proto::yarn::*;
 use spindle_protocol::yarn::records::exit_status;
 
 use super::{Effect, RmState};
-use crate::resources::Resources;
 use crate::rm::scheduler::NodeView;
+use spindle_protocol::yarn::resources::Resources;
 
 /// A NodeManager as the RM sees it.
 #[derive(Debug, Clone)]

@@ -9,8 +9,8 @@ use spindle_protocol::token::KIND_AMRM_TOKEN;
 use spindle_protocol::yarn::error::*;
 
 use super::{Effect, RmConfig, RmState};
-use crate::resources::Resources;
 use crate::rm::tokens::{ClusterSecrets, TokenIssuer};
+use spindle_protocol::yarn::resources::Resources;
 
 const T0: i64 = 1_700_000_000_000;
 
