@@ -10,3 +10,4 @@
 
 pub mod container_env;
 pub mod outcome;
+pub mod yarn;

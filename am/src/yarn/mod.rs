@@ -1,0 +1,4 @@
+//! The ApplicationMaster on YARN: the protobuf edge and the ResourceManager implementation
+//! over ApplicationMasterProtocol.
+
+pub mod edge;
