@@ -187,8 +187,8 @@ mod tests {
 
     fn amrm_token() -> Token {
         Token {
-            identifier: vec![1, 2, 3].into(),
-            password: vec![4, 5].into(),
+            identifier: vec![1, 2, 3],
+            password: vec![4, 5],
             kind: KIND_AMRM_TOKEN.to_string(),
             service: String::new(),
         }
@@ -271,7 +271,8 @@ mod tests {
             garbage.to_string_lossy().into_owned(),
             empty.to_string_lossy().into_owned(),
         );
-        let cases: Vec<(Vec<(&str, Option<&str>)>, &str)> = vec![
+        type Overrides<'a> = Vec<(&'a str, Option<&'a str>)>;
+        let cases: Vec<(Overrides, &str)> = vec![
             (
                 vec![("CONTAINER_ID", None)],
                 "CONTAINER_ID is not set: `spindle am` runs inside a YARN container",
