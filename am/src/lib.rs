@@ -10,4 +10,5 @@
 
 pub mod container_env;
 pub mod outcome;
+pub mod rm;
 pub mod yarn;

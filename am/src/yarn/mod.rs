@@ -1,4 +1,9 @@
-//! The ApplicationMaster on YARN: the protobuf edge and the ResourceManager implementation
-//! over ApplicationMasterProtocol.
+//! The ApplicationMaster on YARN: the protobuf edge, the ApplicationMasterProtocol transports
+//! (network, HA failover, in-process) and the [`crate::rm::ResourceManager`] implementation.
 
+pub mod calls;
 pub mod edge;
+pub mod failover;
+pub mod rm;
+
+pub use rm::YarnResourceManager;
