@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod container_env;
+pub mod master;
 pub mod outcome;
 pub mod rm;
 pub mod yarn;

@@ -105,6 +105,12 @@ pub trait ExecutorStarter: Clone + Send + Sync + 'static {
     /// Stops the executor in `container` (best effort: the resource manager also kills it
     /// when the AM releases it).
     fn stop(&self, container: &ContainerId) -> impl Future<Output = Result<(), String>> + Send;
+
+    /// Where the executor's logs can be read while it runs, if the cluster serves them.
+    fn log_url(&self, container: &ContainerId) -> Option<String> {
+        let _ = container;
+        None
+    }
 }
 
 /// A resource manager, as the ApplicationMaster sees it.

@@ -5,5 +5,6 @@ pub mod calls;
 pub mod edge;
 pub mod failover;
 pub mod rm;
+pub mod starter;
 
 pub use rm::YarnResourceManager;
