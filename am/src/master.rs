@@ -22,8 +22,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 use spindle_allocator::{
-    Action, AllocateRequest, Allocator, Container, ContainerId, ExecutorExit, ExecutorId,
-    HostName, LossReasonQuery, Millis, ProfileId, RecoveredContainer, TargetUpdate,
+    Action, AllocateRequest, Allocator, Container, ContainerId, ExecutorExit, ExecutorId, HostName,
+    LossReasonQuery, Millis, ProfileId, RecoveredContainer, TargetUpdate,
 };
 use spindle_base::recent::RecentMap;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -275,12 +275,16 @@ where
         tracing::info!("{text}");
         let at_ms = self.now();
         self.event_seq += 1;
-        self.events.insert(self.event_seq, EventView { at_ms, text });
+        self.events
+            .insert(self.event_seq, EventView { at_ms, text });
     }
 
     fn end(&mut self, ending: Ending) {
         if let Some(d) = self.parts.outcome.on(ending) {
-            let text = format!("attempt ends: {} (exit {}) {}", d.status, d.exit_code, d.diagnostics);
+            let text = format!(
+                "attempt ends: {} (exit {}) {}",
+                d.status, d.exit_code, d.diagnostics
+            );
             self.note(text);
         }
     }
@@ -322,14 +326,22 @@ where
                         "registered; largest container {} MB / {} vcores{}",
                         registered.max_capability.memory_mb,
                         registered.max_capability.vcores,
-                        if n > 0 { format!("; {n} containers from an earlier attempt") } else { String::new() }
+                        if n > 0 {
+                            format!("; {n} containers from an earlier attempt")
+                        } else {
+                            String::new()
+                        }
                     ));
                     self.adopt(registered.previous_containers);
                     return true;
                 }
-                Err(RmError::Unavailable(e)) if failures + 1 < self.parts.settings.max_consecutive_failures => {
+                Err(RmError::Unavailable(e))
+                    if failures + 1 < self.parts.settings.max_consecutive_failures =>
+                {
                     failures += 1;
-                    self.note(format!("registration failed ({failures}): {e}; trying again"));
+                    self.note(format!(
+                        "registration failed ({failures}): {e}; trying again"
+                    ));
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
                 Err(e) => {
@@ -358,7 +370,13 @@ where
                 Ok(executor) => {
                     if let Some(c) = self.allocator.container_of(executor).cloned() {
                         self.track_started(executor, &c, "RUNNING");
-                        self.parts.events.send(AmEvent::ExecutorStarted { executor, container: c }).ok();
+                        self.parts
+                            .events
+                            .send(AmEvent::ExecutorStarted {
+                                executor,
+                                container: c,
+                            })
+                            .ok();
                     }
                 }
                 Err(e) => self.note(format!("could not adopt {container}: {e}")),
@@ -409,21 +427,23 @@ where
                     .collect();
                 reply.send(unknown).ok();
             }
-            Input::LossReason { executor, reply } => match self.allocator.request_loss_reason(executor) {
-                Ok(LossReasonQuery::Ready(exit)) => {
-                    reply.send(Ok(exit)).ok();
+            Input::LossReason { executor, reply } => {
+                match self.allocator.request_loss_reason(executor) {
+                    Ok(LossReasonQuery::Ready(exit)) => {
+                        reply.send(Ok(exit)).ok();
+                    }
+                    Ok(LossReasonQuery::Pending) => {
+                        self.loss_queries.entry(executor).or_default().push(reply);
+                    }
+                    Err(_) => {
+                        reply
+                            .send(Err(format!(
+                                "Fail to find loss reason for non-existent executor {executor}"
+                            )))
+                            .ok();
+                    }
                 }
-                Ok(LossReasonQuery::Pending) => {
-                    self.loss_queries.entry(executor).or_default().push(reply);
-                }
-                Err(_) => {
-                    reply
-                        .send(Err(format!(
-                            "Fail to find loss reason for non-existent executor {executor}"
-                        )))
-                        .ok();
-                }
-            },
+            }
             Input::DriverShutdown => self.allocator.on_driver_shutdown(),
             Input::End(ending) => self.end(ending),
         }
@@ -452,7 +472,9 @@ where
             Ok(allocation) => {
                 self.consecutive_failures = 0;
                 for note in allocation.notes {
-                    self.note(format!("ignored part of the ResourceManager's reply: {note}"));
+                    self.note(format!(
+                        "ignored part of the ResourceManager's reply: {note}"
+                    ));
                 }
                 let now = self.now();
                 self.allocator.on_response(allocation.response, now);
@@ -559,7 +581,12 @@ where
         self.launching.insert(id, handle);
     }
 
-    fn on_launched(&mut self, container: ContainerId, executor: ExecutorId, result: Result<(), String>) {
+    fn on_launched(
+        &mut self,
+        container: ContainerId,
+        executor: ExecutorId,
+        result: Result<(), String>,
+    ) {
         self.launching.remove(&container);
         match result {
             Ok(()) => {
@@ -568,12 +595,20 @@ where
                         view.state = "RUNNING";
                     }
                     if let Some(c) = self.allocator.container_of(executor).cloned() {
-                        self.parts.events.send(AmEvent::ExecutorStarted { executor, container: c }).ok();
+                        self.parts
+                            .events
+                            .send(AmEvent::ExecutorStarted {
+                                executor,
+                                container: c,
+                            })
+                            .ok();
                     }
                 }
             }
             Err(e) => {
-                self.note(format!("could not start executor {executor} in {container}: {e}"));
+                self.note(format!(
+                    "could not start executor {executor} in {container}: {e}"
+                ));
                 self.allocator.on_launch_failed(&container).ok();
                 if let Some(mut view) = self.executors.remove(&executor) {
                     view.state = "EXITED";
@@ -666,7 +701,10 @@ where
             }
         }
         self.publish();
-        self.parts.events.send(AmEvent::Finished(decision.clone())).ok();
+        self.parts
+            .events
+            .send(AmEvent::Finished(decision.clone()))
+            .ok();
         decision
     }
 }

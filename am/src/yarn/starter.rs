@@ -76,7 +76,10 @@ impl ExecutorStarter for YarnStarter {
 
     async fn stop(&self, container: &ContainerId) -> Result<(), String> {
         let record = self.record(container)?;
-        self.nm.stop_container(&record).await.map_err(|e| e.to_string())
+        self.nm
+            .stop_container(&record)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     fn log_url(&self, container: &ContainerId) -> Option<String> {
