@@ -1,6 +1,7 @@
 //! The `spindle` command. Commands are thin: the work is done by library crates
 //! (`spindle-minicluster` for `spindle cluster`).
 
+mod am_cmd;
 mod args;
 mod cluster_cmd;
 mod error;
@@ -19,7 +20,23 @@ fn main() -> ExitCode {
     // Usage errors print clap's message and exit with 2; --help / --version exit with 0.
     let cli = Cli::parse();
     init_logging();
-    match run(cli) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return report(Err(CliError::Runtime(e))),
+    };
+    match cli.command {
+        Command::Cluster(args) => report(runtime.block_on(cluster_cmd::run(args))),
+        // The AM's exit code is its attempt's outcome, not a command-line error.
+        Command::Am(args) => runtime.block_on(am_cmd::run(args)),
+    }
+}
+
+/// Prints a failed command's error and hint; the exit code says whether it failed.
+fn report(result: Result<(), CliError>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let mut err = std::io::stderr().lock();
@@ -29,16 +46,6 @@ fn main() -> ExitCode {
             }
             ExitCode::FAILURE
         }
-    }
-}
-
-fn run(cli: Cli) -> Result<(), CliError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(CliError::Runtime)?;
-    match cli.command {
-        Command::Cluster(args) => runtime.block_on(cluster_cmd::run(args)),
     }
 }
 

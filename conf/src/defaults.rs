@@ -54,8 +54,6 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("yarn.resourcemanager.ha.enabled", "false"),
     ("yarn.resourcemanager.connect.max-wait.ms", "900000"),
     ("yarn.resourcemanager.connect.retry-interval.ms", "30000"),
-    ("yarn.client.failover-sleep-base-ms", "500"),
-    ("yarn.client.failover-sleep-max-ms", "15000"),
     ("yarn.client.nodemanager-connect.max-wait-ms", "180000"),
     ("yarn.client.nodemanager-connect.retry-interval-ms", "10000"),
     (
