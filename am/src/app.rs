@@ -119,10 +119,10 @@ pub async fn run_in_container(
                            profile: spindle_allocator::ProfileId,
                            c: &spindle_allocator::Container| {
         let who = ExecutorIdentity {
-            executor_id: executor_id.to_string(),
-            hostname: c.host.to_string(),
+            executor_id,
+            hostname: c.host.clone(),
             cores,
-            resource_profile_id: i32::try_from(profile).unwrap_or(i32::MAX),
+            resource_profile_id: profile,
         };
         YarnLaunch {
             // The template was validated when built; a per-executor failure is impossible
