@@ -83,6 +83,8 @@ impl RmState {
         })
     }
 
+    /// Checks one ask (capability, resource name, count, limits); returns its capability
+    /// normalized to the minimum allocation.
     fn validate_ask(&self, ask: &ResourceRequestProto) -> Result<Resources, ServiceError> {
         let Some(cap) = &ask.capability else {
             return Err(err(
@@ -216,6 +218,8 @@ impl RmState {
         Ok(self.build_allocate_response(id, now_ms))
     }
 
+    /// The next allocate response of attempt `id`: what it has not been told yet, node
+    /// changes since its last response, the headroom; remembered for a retry.
     fn build_allocate_response(
         &mut self,
         id: ApplicationAttemptId,

@@ -22,6 +22,8 @@ fn counts_as_failure(status: i32) -> bool {
 }
 
 impl RmState {
+    /// Starts the next attempt of the application (with a fresh AMRMToken); with
+    /// keep-containers, the live containers of the previous attempt move to it.
     pub(super) fn start_attempt(&mut self, app_id: ApplicationId, now_ms: i64) {
         let node_seq = self.node_seq;
         let Some(app) = self.apps.get_mut(&app_id) else {
@@ -50,6 +52,8 @@ impl RmState {
         }
     }
 
+    /// An AM container ended with `status`: the attempt finishes if its AM had unregistered,
+    /// else it fails.
     pub(super) fn am_finished(
         &mut self,
         id: ApplicationAttemptId,
@@ -83,6 +87,8 @@ impl RmState {
         }
     }
 
+    /// After a failed attempt: a new attempt while the application has attempts left, else
+    /// the application fails.
     pub(super) fn after_attempt_failure(&mut self, app_id: ApplicationId, now_ms: i64) {
         let Some(app) = self.apps.get(&app_id) else {
             return;
@@ -146,6 +152,8 @@ impl RmState {
         }
     }
 
+    /// An AM fell silent: its attempt fails (or finishes, if it had unregistered) and its
+    /// container is stopped.
     pub(super) fn expire_attempt(&mut self, id: ApplicationAttemptId, now_ms: i64) {
         let Some(app) = self.apps.get_mut(&id.application_id) else {
             return;

@@ -27,6 +27,8 @@ impl RmState {
         }
     }
 
+    /// Refuses a negative resource or one beyond the maximum allocation; `what` names the
+    /// request in the message.
     pub(super) fn check_resource(&self, what: &str, r: &Resources) -> Result<(), ServiceError> {
         if let Some(t) = r.negative_type() {
             return Err(err(

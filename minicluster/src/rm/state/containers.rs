@@ -67,6 +67,8 @@ impl RmState {
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// Allocates a container of `resource` on `node` for attempt `owner`, with its container
+    /// token; `None` if the application or node is gone.
     pub(super) fn new_container(
         &mut self,
         app_id: ApplicationId,
@@ -252,6 +254,7 @@ impl RmState {
         }
     }
 
+    /// The application's live containers: how many, and the resources they hold.
     pub(super) fn app_usage(&self, app: &ApplicationId) -> (i32, Resources) {
         let mut used = Resources::default();
         let mut n = 0;

@@ -33,10 +33,12 @@ pub struct NodeInfo {
 }
 
 impl NodeInfo {
+    /// Whether new containers may go there.
     pub(super) fn usable(&self) -> bool {
         self.state == NodeStateProto::NsRunning
     }
 
+    /// Its `NodeReport`.
     pub(super) fn report(&self, now_ms: i64) -> NodeReportProto {
         NodeReportProto {
             node_id: Some(self.id.to_proto()),
@@ -108,6 +110,8 @@ impl RmState {
         );
     }
 
+    /// Takes a usable node out of the cluster in `state`: its NM shuts down and its containers
+    /// complete ABORTED with `why`.
     fn remove_node(&mut self, node: usize, state: NodeStateProto, why: &str, now_ms: i64) {
         let Some(n) = self.nodes.get_mut(node) else {
             return;
@@ -126,10 +130,12 @@ impl RmState {
         self.schedule(now_ms);
     }
 
+    /// How many nodes take new containers.
     pub(super) fn usable_nodes(&self) -> i32 {
         self.nodes.iter().filter(|n| n.usable()).count() as i32
     }
 
+    /// Free resources over the usable nodes.
     pub(super) fn headroom(&self) -> Resources {
         let mut free = Resources::default();
         for n in self.nodes.iter().filter(|n| n.usable()) {
@@ -138,6 +144,7 @@ impl RmState {
         free
     }
 
+    /// What the scheduler sees of each node, by index.
     pub(super) fn node_views(&self) -> Vec<NodeView<'_>> {
         self.nodes
             .iter()

@@ -21,6 +21,8 @@ impl RmState {
         }
     }
 
+    /// Places the AM container of a scheduled attempt on the usable node with the most free
+    /// memory, and queues its launch with the AMRMToken and AM environment added.
     fn place_am(&mut self, app_id: ApplicationId, now_ms: i64) {
         let Some(app) = self.apps.get(&app_id) else {
             return;
@@ -89,6 +91,7 @@ impl RmState {
         }
     }
 
+    /// Places as many of a registered attempt's asks as fit, node → rack → any.
     fn place_asks(&mut self, app_id: ApplicationId, now_ms: i64) {
         let Some(app) = self.apps.get_mut(&app_id) else {
             return;
