@@ -26,6 +26,8 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tracing::{debug, warn};
 
+pub mod html;
+
 pub use hyper;
 
 /// Limits of a server.
