@@ -18,6 +18,7 @@ use crate::container_env::{ContainerEnv, ContainerEnvError};
 use crate::master::{self, AmEvent, AmParts, AmSettings, AmStatus, Input};
 use crate::outcome::{Decision, Ending, Mode, Outcome};
 use crate::rm::Registration;
+use crate::tracking::{AppInfo, TrackingServer};
 use crate::yarn::YarnResourceManager;
 use crate::yarn::failover::Failover;
 use crate::yarn::starter::{YarnLaunch, YarnStarter};
@@ -132,11 +133,39 @@ pub async fn run_in_container(
     };
 
     let allocator = allocator_for(&options)?;
+    let (status, status_rx) = watch::channel(AmStatus::default());
+    let app_info = AppInfo {
+        attempt: attempt.to_string(),
+        user: container.user.clone(),
+        workload: describe(&options.workload),
+        host: container.nm_host.clone(),
+    };
+    let bind = std::net::SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0));
+    let tracking = match TrackingServer::start(
+        bind,
+        &container.nm_host,
+        app_info.clone(),
+        status_rx.clone(),
+    )
+    .await
+    {
+        Ok(t) => Some(t),
+        // Some hosts have no IPv6: fall back to IPv4.
+        Err(_) => TrackingServer::start(
+            ([0, 0, 0, 0], 0).into(),
+            &container.nm_host,
+            app_info,
+            status_rx,
+        )
+        .await
+        .map_err(|e| tracing::warn!("no tracking page: {e}"))
+        .ok(),
+    };
     let settings = AmSettings {
         registration: Registration {
             host: container.nm_host.clone(),
             rpc_port: None,
-            tracking_url: None,
+            tracking_url: tracking.as_ref().map(|t| t.url().to_string()),
         },
         staging_dir: options.staging_dir.clone(),
         ..AmSettings::default()
@@ -146,16 +175,32 @@ pub async fn run_in_container(
         u32::try_from(attempt.attempt_id).unwrap_or(1),
         container.max_attempts,
     );
-    Ok(run(
+    let decision = run(
         rm,
         allocator,
-        launch_for,
-        settings,
-        outcome,
-        options.workload,
-        shutdown,
+        AmRun {
+            launch_for,
+            settings,
+            outcome,
+            workload: options.workload,
+            status,
+            shutdown,
+        },
     )
-    .await)
+    .await;
+    if let Some(t) = tracking {
+        t.shutdown().await;
+    }
+    Ok(decision)
+}
+
+/// One line saying what the application runs.
+fn describe(workload: &Workload) -> String {
+    match workload {
+        Workload::Shell { command, count } => {
+            format!("distributed shell: {count} × sh -c {command:?}")
+        }
+    }
 }
 
 /// The launch context every executor shares.
@@ -176,16 +221,24 @@ fn launch_template(options: &AmOptions, container: &ContainerEnv) -> Arc<LaunchT
     })
 }
 
+/// Everything an AM run needs besides the resource manager and the allocator.
+pub struct AmRun<F> {
+    /// What to start in a container for an executor of a profile.
+    pub launch_for: F,
+    /// How the loop behaves.
+    pub settings: AmSettings,
+    /// The attempt's ending.
+    pub outcome: Outcome,
+    /// What the executors do.
+    pub workload: Workload,
+    /// Where the status goes.
+    pub status: watch::Sender<AmStatus>,
+    /// Stop requests (signals), by name.
+    pub shutdown: mpsc::Receiver<String>,
+}
+
 /// Runs the loop with the workload that decides targets and success, until the attempt ends.
-pub async fn run<R, F>(
-    rm: R,
-    allocator: Allocator,
-    launch_for: F,
-    settings: AmSettings,
-    outcome: Outcome,
-    workload: Workload,
-    mut shutdown: mpsc::Receiver<String>,
-) -> Decision
+pub async fn run<R, F>(rm: R, allocator: Allocator, run: AmRun<F>) -> Decision
 where
     R: crate::rm::ResourceManager,
     F: Fn(
@@ -196,9 +249,16 @@ where
         + Send
         + 'static,
 {
+    let AmRun {
+        launch_for,
+        settings,
+        outcome,
+        workload,
+        status,
+        mut shutdown,
+    } = run;
     let (inputs_tx, inputs) = mpsc::channel(1024);
     let (events, events_rx) = mpsc::unbounded_channel();
-    let (status, _status_rx) = watch::channel(AmStatus::default());
     let signals = inputs_tx.clone();
     tokio::spawn(async move {
         if let Some(signal) = shutdown.recv().await {

@@ -13,4 +13,5 @@ pub mod container_env;
 pub mod master;
 pub mod outcome;
 pub mod rm;
+pub mod tracking;
 pub mod yarn;

@@ -8,11 +8,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 use hyper::body::Body;
 use hyper::header::{ACCEPT, ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue, LOCATION};
 use hyper::{Method, Request, Response, StatusCode};
 use serde::Serialize;
+use spindle_http::BodyError;
 use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::*;
 use spindle_protocol::proto::yarn_service::GetApplicationsRequestProto;
@@ -184,17 +185,13 @@ where
     B: Body<Data = Bytes>,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let limited = Limited::new(body, config.max_body_bytes);
-    match tokio::time::timeout(config.body_timeout, limited.collect()).await {
-        Err(_) => Err(RestError::request_timeout(config.body_timeout.as_millis())),
-        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(RestError::payload_too_large(config.max_body_bytes))
-        }
-        Ok(Err(e)) => Err(RestError::bad_request(format!(
-            "cannot read the request body: {e}"
-        ))),
-        Ok(Ok(c)) => Ok(c.to_bytes()),
-    }
+    spindle_http::read_body(body, config)
+        .await
+        .map_err(|e| match e {
+            BodyError::TimedOut => RestError::request_timeout(config.body_timeout.as_millis()),
+            BodyError::TooLarge => RestError::payload_too_large(config.max_body_bytes),
+            BodyError::Broken => RestError::bad_request("cannot read the request body"),
+        })
 }
 
 /// Checks the request declares a JSON body (or no type at all) and is not announced larger
