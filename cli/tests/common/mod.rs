@@ -188,11 +188,15 @@ pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_default()
 }
 
-/// The stderr of every AM container of `id` (all attempts), for failure messages.
+/// The stderr of every AM container of `id` (all attempts; a later attempt's AM container is
+/// not always `…_000001`), for failure messages.
 pub fn am_logs(base: &Path, id: ApplicationId) -> String {
     container_logs(base, id)
         .iter()
-        .filter(|p| p.to_string_lossy().ends_with("000001"))
+        .filter(|p| {
+            p.to_string_lossy().ends_with("000001")
+                || read(&p.join("stderr")).contains("ApplicationMaster starting")
+        })
         .map(|p| format!("--- {}\n{}", p.display(), read(&p.join("stderr"))))
         .collect()
 }
