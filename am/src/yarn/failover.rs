@@ -13,14 +13,15 @@ use std::time::Duration;
 
 use spindle_conf::Configuration;
 use spindle_conf::yarn::{RmService, rm_addresses};
+use spindle_protocol::ipc::{ClientConfig, RetryPolicy};
 use spindle_protocol::proto::yarn_service::{
     AllocateRequestProto, AllocateResponseProto, FinishApplicationMasterRequestProto,
     FinishApplicationMasterResponseProto, RegisterApplicationMasterRequestProto,
     RegisterApplicationMasterResponseProto,
 };
 use spindle_protocol::token::Token;
-use spindle_protocol::yarn::YarnError;
 use spindle_protocol::yarn::am::AmRmClient;
+use spindle_protocol::yarn::{APPLICATION_MASTER_PROTOCOL, YarnError, token_auth};
 
 use super::calls::AmRmCalls;
 
@@ -94,9 +95,25 @@ impl Failover {
         amrm_token: &Token,
         user: &str,
     ) -> Result<Self, spindle_conf::ConfError> {
-        let clients = rm_addresses(conf, RmService::Scheduler)?
+        let addresses = rm_addresses(conf, RmService::Scheduler)?;
+        let ha = addresses.len() > 1;
+        let clients = addresses
             .iter()
-            .map(|a| AmRmClient::with_token(a.host_port(), amrm_token, user))
+            .map(|a| {
+                let mut config = ClientConfig::new(
+                    a.host_port(),
+                    APPLICATION_MASTER_PROTOCOL,
+                    token_auth(amrm_token, user),
+                );
+                // With several RMs, a refused connection means "try the next one" at once
+                // (Hadoop sets ipc.client.connect.max.retries to 0 under HA), not ten retries.
+                if ha {
+                    config.retry = RetryPolicy::none();
+                }
+                let client = AmRmClient::new(config);
+                client.set_amrm_token(amrm_token);
+                client
+            })
             .collect();
         Ok(Failover::new(clients, FailoverPolicy::from_conf(conf)?))
     }
