@@ -187,12 +187,14 @@ macro_rules! ipc_protocol {
         $vis trait $trait: ::core::marker::Send + ::core::marker::Sync + 'static {
             $(
                 $crate::__ipc_trait_method! {
-                    caller: $caller, request; $(#[$r_attr])* fn $r_method($($r_req)+) -> $r_resp => ;
+                    caller: $caller, request;
+                    $(#[$r_attr])* fn $r_method($($r_req)+) -> $r_resp => ;
                 }
             )*
             $(
                 $crate::__ipc_trait_method! {
-                    caller: $caller, request; $(#[$o_attr])* fn $o_method($($o_req)+) -> $o_resp => {
+                    caller: $caller, request;
+                    $(#[$o_attr])* fn $o_method($($o_req)+) -> $o_resp => {
                         let _ = (caller, request);
                         async { ::core::result::Result::Err($unsupported($o_wire)) }
                     }
@@ -349,16 +351,25 @@ macro_rules! __ipc_request {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __ipc_client_method {
-    ($vis:vis $error:ty; $(#[$attr:meta])* fn $method:ident($wire:literal, empty $request:ty) -> $response:ty) => {
+    (
+        $vis:vis $error:ty;
+        $(#[$attr:meta])* fn $method:ident($wire:literal, empty $request:ty) -> $response:ty
+    ) => {
         $(#[$attr])*
         $vis async fn $method(&self) -> ::core::result::Result<$response, $error> {
             let request = <$request as ::core::default::Default>::default();
             ::core::result::Result::Ok(self.ipc.call($wire, &request).await?)
         }
     };
-    ($vis:vis $error:ty; $(#[$attr:meta])* fn $method:ident($wire:literal, $request:ty) -> $response:ty) => {
+    (
+        $vis:vis $error:ty;
+        $(#[$attr:meta])* fn $method:ident($wire:literal, $request:ty) -> $response:ty
+    ) => {
         $(#[$attr])*
-        $vis async fn $method(&self, request: &$request) -> ::core::result::Result<$response, $error> {
+        $vis async fn $method(
+            &self,
+            request: &$request,
+        ) -> ::core::result::Result<$response, $error> {
             ::core::result::Result::Ok(self.ipc.call($wire, request).await?)
         }
     };

@@ -24,7 +24,8 @@ macro_rules! java_classes {
 java_classes! {
     /// Java class of "the AM is not registered (any more)" (RM restart or failover).
     APPLICATION_MASTER_NOT_REGISTERED =
-        "org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException" => NotRegistered;
+        "org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException"
+        => NotRegistered;
     /// Java class of "the attempt is gone".
     APPLICATION_ATTEMPT_NOT_FOUND =
         "org.apache.hadoop.yarn.exceptions.ApplicationAttemptNotFoundException" => AttemptNotFound;
@@ -33,14 +34,16 @@ java_classes! {
         "org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException" => ApplicationNotFound;
     /// Java class of a rejected resource request.
     INVALID_RESOURCE_REQUEST =
-        "org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException" => InvalidResourceRequest;
+        "org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException"
+        => InvalidResourceRequest;
     /// Java class of a malformed AM request (bad response id, registered twice, ...).
     INVALID_APPLICATION_MASTER_REQUEST =
         "org.apache.hadoop.yarn.exceptions.InvalidApplicationMasterRequestException"
         => InvalidApplicationMasterRequest;
     /// Java class of a release of a container the AM does not own.
     INVALID_CONTAINER_RELEASE =
-        "org.apache.hadoop.yarn.exceptions.InvalidContainerReleaseException" => InvalidContainerRelease;
+        "org.apache.hadoop.yarn.exceptions.InvalidContainerReleaseException"
+        => InvalidContainerRelease;
     /// Java class of a token the server does not accept.
     INVALID_TOKEN = "org.apache.hadoop.security.token.SecretManager$InvalidToken" => InvalidToken;
     /// Java class of an authorization failure.
