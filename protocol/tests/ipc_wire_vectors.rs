@@ -144,7 +144,8 @@ fn sasl_negotiate_request() {
     let mut client = SaslClient::new(None);
     let ours = framed(header::sasl_request(&client.negotiate()));
     assert_eq!(hex::encode(&ours), frame("SASL_NEGOTIATE_REQUEST"));
-    // The SASL header bytes from PROTOCOL.md §1.7.
+    // The SASL request header: rpcKind 2, rpcOp 0, callId zigzag(−33), empty clientId,
+    // retryCount zigzag(−1) (docs/wire.md §3).
     assert_eq!(
         &ours[5..15],
         &[0x08, 0x02, 0x10, 0x00, 0x18, 0x41, 0x22, 0x00, 0x28, 0x01]
