@@ -186,26 +186,18 @@ macro_rules! ipc_protocol {
         $(#[$trait_attr])*
         $vis trait $trait: ::core::marker::Send + ::core::marker::Sync + 'static {
             $(
-                $(#[$r_attr])*
-                fn $r_method(
-                    &self,
-                    caller: $caller,
-                    request: $crate::__ipc_request!($($r_req)+),
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<$r_resp, $crate::ipc::ServiceError>,
-                > + ::core::marker::Send;
+                $crate::__ipc_trait_method! {
+                    caller: $caller, request;
+                    $(#[$r_attr])* fn $r_method($($r_req)+) -> $r_resp => ;
+                }
             )*
             $(
-                $(#[$o_attr])*
-                fn $o_method(
-                    &self,
-                    caller: $caller,
-                    request: $crate::__ipc_request!($($o_req)+),
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<$o_resp, $crate::ipc::ServiceError>,
-                > + ::core::marker::Send {
-                    let _ = (caller, request);
-                    async { ::core::result::Result::Err($unsupported($o_wire)) }
+                $crate::__ipc_trait_method! {
+                    caller: $caller, request;
+                    $(#[$o_attr])* fn $o_method($($o_req)+) -> $o_resp => {
+                        let _ = (caller, request);
+                        async { ::core::result::Result::Err($unsupported($o_wire)) }
+                    }
                 }
             )*
         }
@@ -244,33 +236,10 @@ macro_rules! ipc_protocol {
                 'static,
                 ::core::result::Result<$crate::ipc::rpc_table::Bytes, $crate::ipc::ServiceError>,
             > {
-                let inner = ::std::sync::Arc::clone(&self.inner);
-                match method {
-                    $(
-                        $r_wire => ::std::boxed::Box::pin(async move {
-                            let request = $crate::ipc::rpc_table::decode_request($r_wire, &request)?;
-                            let caller = $check(ctx)?;
-                            let reply = inner.$r_method(caller, request).await?;
-                            ::core::result::Result::<_, $crate::ipc::ServiceError>::Ok(
-                                $crate::ipc::rpc_table::encode_reply(&reply),
-                            )
-                        }),
-                    )*
-                    $(
-                        $o_wire => ::std::boxed::Box::pin(async move {
-                            let request = $crate::ipc::rpc_table::decode_request($o_wire, &request)?;
-                            let caller = $check(ctx)?;
-                            let reply = inner.$o_method(caller, request).await?;
-                            ::core::result::Result::<_, $crate::ipc::ServiceError>::Ok(
-                                $crate::ipc::rpc_table::encode_reply(&reply),
-                            )
-                        }),
-                    )*
-                    _ => {
-                        let err = $crate::ipc::ServiceError::no_such_method($name, method);
-                        ::std::boxed::Box::pin(async move { ::core::result::Result::Err(err) })
-                    }
-                }
+                $crate::__ipc_dispatch!(
+                    &self.inner, ctx, method, request, $name, $check;
+                    $($r_method $r_wire)* $($o_method $o_wire)*
+                )
             }
         }
 
@@ -316,6 +285,55 @@ macro_rules! ipc_protocol {
     };
 }
 
+/// One method of a generated server trait: `=> ;` for a required one, `=> { body }` for an
+/// optional one (the parameter names come with the body, so that it can use them).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ipc_trait_method {
+    (
+        $caller_name:ident: $caller:ty, $request_name:ident;
+        $(#[$attr:meta])* fn $method:ident($($request:tt)+) -> $response:ty => $body:tt
+    ) => {
+        $(#[$attr])*
+        fn $method(
+            &self,
+            $caller_name: $caller,
+            $request_name: $crate::__ipc_request!($($request)+),
+        ) -> impl ::core::future::Future<
+            Output = ::core::result::Result<$response, $crate::ipc::ServiceError>,
+        > + ::core::marker::Send $body
+    };
+}
+
+/// The body of a generated `Service::call`: the wire name picks the row; the row's future
+/// decodes the request, checks the caller, runs the trait method and encodes the reply.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ipc_dispatch {
+    (
+        $inner:expr, $ctx:ident, $method:ident, $request:ident, $name:expr, $check:path;
+        $($rust:ident $wire:literal)*
+    ) => {{
+        let inner = ::std::sync::Arc::clone($inner);
+        match $method {
+            $(
+                $wire => ::std::boxed::Box::pin(async move {
+                    let request = $crate::ipc::rpc_table::decode_request($wire, &$request)?;
+                    let caller = $check($ctx)?;
+                    let reply = inner.$rust(caller, request).await?;
+                    ::core::result::Result::<_, $crate::ipc::ServiceError>::Ok(
+                        $crate::ipc::rpc_table::encode_reply(&reply),
+                    )
+                }),
+            )*
+            _ => {
+                let err = $crate::ipc::ServiceError::no_such_method($name, $method);
+                ::std::boxed::Box::pin(async move { ::core::result::Result::Err(err) })
+            }
+        }
+    }};
+}
+
 /// The request type of an [`ipc_protocol!`](crate::ipc_protocol) row (`empty` marks a request
 /// the client method does not take).
 #[doc(hidden)]
@@ -333,16 +351,25 @@ macro_rules! __ipc_request {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __ipc_client_method {
-    ($vis:vis $error:ty; $(#[$attr:meta])* fn $method:ident($wire:literal, empty $request:ty) -> $response:ty) => {
+    (
+        $vis:vis $error:ty;
+        $(#[$attr:meta])* fn $method:ident($wire:literal, empty $request:ty) -> $response:ty
+    ) => {
         $(#[$attr])*
         $vis async fn $method(&self) -> ::core::result::Result<$response, $error> {
             let request = <$request as ::core::default::Default>::default();
             ::core::result::Result::Ok(self.ipc.call($wire, &request).await?)
         }
     };
-    ($vis:vis $error:ty; $(#[$attr:meta])* fn $method:ident($wire:literal, $request:ty) -> $response:ty) => {
+    (
+        $vis:vis $error:ty;
+        $(#[$attr:meta])* fn $method:ident($wire:literal, $request:ty) -> $response:ty
+    ) => {
         $(#[$attr])*
-        $vis async fn $method(&self, request: &$request) -> ::core::result::Result<$response, $error> {
+        $vis async fn $method(
+            &self,
+            request: &$request,
+        ) -> ::core::result::Result<$response, $error> {
             ::core::result::Result::Ok(self.ipc.call($wire, request).await?)
         }
     };

@@ -1,9 +1,9 @@
 //! Convenience constructors and accessors on the YARN records (see [`crate::proto::yarn`]).
 //!
 //! The records stay plain prost messages; these helpers only spare callers the `Option`
-//! plumbing and encode the rules of PROTOCOL.md §4 (e.g. `memory`/`virtual_cores` win over the
-//! resource map, `allocation_request_id` is always set explicitly, exit status -1000 means
-//! "not exited").
+//! plumbing and encode the YARN record rules of docs/wire.md §6 (e.g. `allocation_request_id`
+//! is always set explicitly, response ids wrap, exit status -1000 means "not exited"; the
+//! resource rule is in [`super::resources`]).
 
 use crate::credentials::{Credentials, CredentialsError};
 use crate::ids::{ContainerId, IdError, NodeId};

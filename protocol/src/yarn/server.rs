@@ -18,7 +18,7 @@
 
 use crate::ids::{ApplicationAttemptId, NodeId};
 use crate::ipc::{CallContext, CallerAuth, ServiceError};
-use crate::token::{AmRmTokenIdentifier, NmTokenIdentifier};
+use crate::token::{AmRmTokenIdentifier, AttemptTokenIdentifier, NmTokenIdentifier};
 use crate::yarn::error::YARN_EXCEPTION;
 
 pub use super::am::{AmService, ApplicationMasterProtocol};
@@ -33,79 +33,68 @@ pub fn unsupported(method: &str) -> ServiceError {
     )
 }
 
-/// An AM caller whose AMRMToken was verified.
+/// A caller whose connection authenticated with a token of type `I` (an AMRMToken or an
+/// NMToken) issued to the connection's user.
 #[derive(Debug, Clone)]
-pub struct AmCaller {
-    /// The AMRMToken identifier the connection authenticated with.
-    pub identifier: AmRmTokenIdentifier,
+pub struct TokenCaller<I> {
+    /// The identifier of the token the connection authenticated with.
+    pub identifier: I,
     /// The call context.
     pub ctx: CallContext,
 }
 
-impl AmCaller {
-    /// The calling attempt.
-    pub fn attempt_id(&self) -> ApplicationAttemptId {
-        self.identifier.attempt_id
-    }
-}
-
-/// The caller check of ApplicationMasterProtocol: the connection authenticated with an
-/// AMRMToken whose user is the connection's user.
-pub fn am_caller(ctx: CallContext) -> Result<AmCaller, ServiceError> {
-    if let CallerAuth::Token { identifier } = &ctx.auth
-        && let Ok(id) = AmRmTokenIdentifier::decode(identifier)
-        && id.user() == ctx.user
-    {
-        return Ok(AmCaller {
-            identifier: id,
-            ctx,
-        });
-    }
-    // A real RM throws `RPCUtil.getRemoteException(message)`, i.e. a plain YarnException.
-    Err(ServiceError::new(
-        YARN_EXCEPTION,
-        format!("No AMRMToken found for user {}", ctx.user),
-    ))
-}
+/// An AM caller whose AMRMToken was verified.
+pub type AmCaller = TokenCaller<AmRmTokenIdentifier>;
 
 /// An NM caller whose NMToken was verified.
-#[derive(Debug, Clone)]
-pub struct NmCaller {
-    /// The NMToken identifier the connection authenticated with.
-    pub identifier: NmTokenIdentifier,
-    /// The call context.
-    pub ctx: CallContext,
+pub type NmCaller = TokenCaller<NmTokenIdentifier>;
+
+impl<I: AttemptTokenIdentifier> TokenCaller<I> {
+    /// The calling attempt.
+    pub fn attempt_id(&self) -> ApplicationAttemptId {
+        self.identifier.attempt()
+    }
 }
 
 impl NmCaller {
-    /// The calling attempt.
-    pub fn attempt_id(&self) -> ApplicationAttemptId {
-        self.identifier.attempt_id
-    }
-
     /// The node the NMToken was issued for.
     pub fn node_id(&self) -> &NodeId {
         &self.identifier.node_id
     }
 }
 
-/// The caller check of ContainerManagementProtocol: the connection authenticated with an
-/// NMToken whose user is the connection's user.
-pub fn nm_caller(ctx: CallContext) -> Result<NmCaller, ServiceError> {
+/// The caller when the connection authenticated with an `I` token of its own user, else a
+/// plain `YarnException` (what a real RM and NM throw, through
+/// `RPCUtil.getRemoteException(message)`) saying `refusal` and the user.
+fn token_caller<I: AttemptTokenIdentifier>(
+    ctx: CallContext,
+    refusal: &str,
+) -> Result<TokenCaller<I>, ServiceError> {
     if let CallerAuth::Token { identifier } = &ctx.auth
-        && let Ok(id) = NmTokenIdentifier::decode(identifier)
-        && id.user() == ctx.user
+        && let Ok(id) = I::decode_identifier(identifier)
+        && id.attempt().to_string() == ctx.user
     {
-        return Ok(NmCaller {
+        return Ok(TokenCaller {
             identifier: id,
             ctx,
         });
     }
-    // A real NM throws `RPCUtil.getRemoteException("Invalid NMToken")`: a plain YarnException.
     Err(ServiceError::new(
         YARN_EXCEPTION,
-        format!("Invalid NMToken: no NMToken found for user {}", ctx.user),
+        format!("{refusal} {}", ctx.user),
     ))
+}
+
+/// The caller check of ApplicationMasterProtocol: the connection authenticated with an
+/// AMRMToken whose user is the connection's user.
+pub fn am_caller(ctx: CallContext) -> Result<AmCaller, ServiceError> {
+    token_caller(ctx, "No AMRMToken found for user")
+}
+
+/// The caller check of ContainerManagementProtocol: the connection authenticated with an
+/// NMToken whose user is the connection's user.
+pub fn nm_caller(ctx: CallContext) -> Result<NmCaller, ServiceError> {
+    token_caller(ctx, "Invalid NMToken: no NMToken found for user")
 }
 
 #[cfg(test)]
@@ -163,15 +152,31 @@ mod tests {
         }
     }
 
+    /// Trait methods that count the call and answer an empty reply.
+    macro_rules! counted {
+        ($($method:ident($caller:ty, $request:ty) -> $response:ty;)*) => {
+            $(
+                async fn $method(
+                    &self,
+                    _caller: $caller,
+                    _request: $request,
+                ) -> Result<$response, ServiceError> {
+                    self.hit();
+                    Ok(Default::default())
+                }
+            )*
+        };
+    }
+
     impl ApplicationMasterProtocol for Counting {
-        async fn register_application_master(
-            &self,
-            _c: AmCaller,
-            _r: RegisterApplicationMasterRequestProto,
-        ) -> Result<RegisterApplicationMasterResponseProto, ServiceError> {
-            self.hit();
-            Ok(Default::default())
+        counted! {
+            register_application_master(AmCaller, RegisterApplicationMasterRequestProto)
+                -> RegisterApplicationMasterResponseProto;
+            finish_application_master(AmCaller, FinishApplicationMasterRequestProto)
+                -> FinishApplicationMasterResponseProto;
         }
+
+        /// Answers with the caller's attempt number, so a test sees what the trait saw.
         async fn allocate(
             &self,
             c: AmCaller,
@@ -183,40 +188,14 @@ mod tests {
                 ..Default::default()
             })
         }
-        async fn finish_application_master(
-            &self,
-            _c: AmCaller,
-            _r: FinishApplicationMasterRequestProto,
-        ) -> Result<FinishApplicationMasterResponseProto, ServiceError> {
-            self.hit();
-            Ok(Default::default())
-        }
     }
 
     impl ContainerManagementProtocol for Counting {
-        async fn start_containers(
-            &self,
-            _c: NmCaller,
-            _r: StartContainersRequestProto,
-        ) -> Result<StartContainersResponseProto, ServiceError> {
-            self.hit();
-            Ok(Default::default())
-        }
-        async fn stop_containers(
-            &self,
-            _c: NmCaller,
-            _r: StopContainersRequestProto,
-        ) -> Result<StopContainersResponseProto, ServiceError> {
-            self.hit();
-            Ok(Default::default())
-        }
-        async fn get_container_statuses(
-            &self,
-            _c: NmCaller,
-            _r: GetContainerStatusesRequestProto,
-        ) -> Result<GetContainerStatusesResponseProto, ServiceError> {
-            self.hit();
-            Ok(Default::default())
+        counted! {
+            start_containers(NmCaller, StartContainersRequestProto) -> StartContainersResponseProto;
+            stop_containers(NmCaller, StopContainersRequestProto) -> StopContainersResponseProto;
+            get_container_statuses(NmCaller, GetContainerStatusesRequestProto)
+                -> GetContainerStatusesResponseProto;
         }
     }
 
@@ -231,17 +210,27 @@ mod tests {
         }
     }
 
-    fn token_ctx() -> CallContext {
+    /// A connection that authenticated with the token `identifier` of `user`.
+    fn token_ctx(user: String, identifier: Vec<u8>) -> CallContext {
+        ctx(&user, CallerAuth::Token { identifier })
+    }
+
+    fn am_token_ctx() -> CallContext {
         let id = AmRmTokenIdentifier {
             attempt_id: "appattempt_1_0002_000003".parse().unwrap(),
             key_id: 1,
         };
-        ctx(
-            &id.user(),
-            CallerAuth::Token {
-                identifier: id.encode(),
-            },
-        )
+        token_ctx(id.user(), id.encode())
+    }
+
+    fn nm_token_ctx() -> CallContext {
+        let id = NmTokenIdentifier {
+            attempt_id: "appattempt_1_0002_000003".parse().unwrap(),
+            node_id: NodeId::new("h", 1),
+            app_submitter: "u".into(),
+            key_id: 1,
+        };
+        token_ctx(id.user(), id.encode())
     }
 
     #[tokio::test]
@@ -251,13 +240,17 @@ mod tests {
         assert_eq!(svc.protocol_name(), APPLICATION_MASTER_PROTOCOL);
 
         let err = svc
-            .call(token_ctx(), "nope", Bytes::new())
+            .call(am_token_ctx(), "nope", Bytes::new())
             .await
             .unwrap_err();
         assert_eq!(err.code, RpcErrorCodeProto::ErrorNoSuchMethod as i32);
 
         let err = svc
-            .call(token_ctx(), "allocate", Bytes::from_static(&[0x0a, 0x7f]))
+            .call(
+                am_token_ctx(),
+                "allocate",
+                Bytes::from_static(&[0x0a, 0x7f]),
+            )
             .await
             .unwrap_err();
         assert_eq!(err.code, RpcErrorCodeProto::ErrorRpcServer as i32, "{err}");
@@ -270,7 +263,7 @@ mod tests {
         assert_eq!(err.message, "No AMRMToken found for user mallory");
 
         // A token whose user is not the connection's user is not accepted either.
-        let mut wrong_user = token_ctx();
+        let mut wrong_user = am_token_ctx();
         wrong_user.user = "appattempt_1_0002_000004".into();
         assert!(
             svc.call(wrong_user, "allocate", Bytes::new())
@@ -286,7 +279,7 @@ mod tests {
         assert_eq!(inner.calls.load(std::sync::atomic::Ordering::SeqCst), 0);
 
         let reply = svc
-            .call(token_ctx(), "allocate", Bytes::new())
+            .call(am_token_ctx(), "allocate", Bytes::new())
             .await
             .unwrap();
         let resp = AllocateResponseProto::decode(reply.as_ref()).unwrap();
@@ -296,21 +289,6 @@ mod tests {
             "the trait saw the token's attempt"
         );
         assert_eq!(inner.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
-    }
-
-    fn nm_token_ctx() -> CallContext {
-        let nm = NmTokenIdentifier {
-            attempt_id: "appattempt_1_0002_000003".parse().unwrap(),
-            node_id: NodeId::new("h", 1),
-            app_submitter: "u".into(),
-            key_id: 1,
-        };
-        ctx(
-            &nm.user(),
-            CallerAuth::Token {
-                identifier: nm.encode(),
-            },
-        )
     }
 
     #[tokio::test]
@@ -362,7 +340,7 @@ mod tests {
             ] {
                 // Either a clean decode (then the call runs) or a bad-request error; no panic.
                 if let Err(e) = svc
-                    .call(token_ctx(), method, Bytes::from(bytes.clone()))
+                    .call(am_token_ctx(), method, Bytes::from(bytes.clone()))
                     .await
                 {
                     assert_eq!(e.code, RpcErrorCodeProto::ErrorRpcServer as i32, "{e}");
