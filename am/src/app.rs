@@ -2,7 +2,6 @@
 //! container's environment, the Hadoop configuration and the options its submitter gave.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use spindle_allocator::{
@@ -12,6 +11,7 @@ use spindle_allocator::{
 use spindle_conf::Configuration;
 use spindle_launcher::context::{ExecutorIdentity, LaunchTemplate};
 use spindle_launcher::nm_client::{NmLauncher, NmLauncherConfig};
+use spindle_protocol::credentials::Credentials;
 use tokio::sync::{mpsc, watch};
 
 use crate::container_env::{ContainerEnv, ContainerEnvError};
@@ -112,25 +112,11 @@ pub async fn run_in_container(
     let user = container.user.clone();
     let rm = YarnResourceManager::new(calls, move |table| YarnStarter::new(nm, table, 25, &user));
 
-    let template = launch_template(&options, &container);
-    let memory = options.executor_memory_mb;
-    let cores = options.executor_cores;
-    let _ = memory;
-    let launch_for = move |executor_id: spindle_allocator::ExecutorId,
-                           profile: spindle_allocator::ProfileId,
-                           c: &spindle_allocator::Container| {
-        let who = ExecutorIdentity {
-            executor_id,
-            hostname: c.host.clone(),
-            cores,
-            resource_profile_id: profile,
-        };
-        YarnLaunch {
-            // The template was validated when built; a per-executor failure is impossible
-            // short of a bug, and then the launch fails visibly on the NodeManager.
-            context: template.build(&who).unwrap_or_default(),
-        }
-    };
+    let launch_for = yarn_launches(
+        &options,
+        &attempt.application_id.to_string(),
+        Some(container.credentials.clone()),
+    )?;
 
     let allocator = allocator_for(&options)?;
     let (status, status_rx) = watch::channel(AmStatus::default());
@@ -203,22 +189,55 @@ fn describe(workload: &Workload) -> String {
     }
 }
 
-/// The launch context every executor shares.
-fn launch_template(options: &AmOptions, container: &ContainerEnv) -> Arc<LaunchTemplate> {
-    let program = match &options.workload {
+/// How each executor of `options` is started on YARN: one launch context shared by every
+/// executor (checked once here), with the executor's identity added.
+pub fn yarn_launches(
+    options: &AmOptions,
+    app_id: &str,
+    credentials: Option<Credentials>,
+) -> Result<
+    impl Fn(
+        spindle_allocator::ExecutorId,
+        spindle_allocator::ProfileId,
+        &spindle_allocator::Container,
+    ) -> YarnLaunch
+    + Send
+    + 'static,
+    AmStartError,
+> {
+    let (program, args) = match &options.workload {
         Workload::Shell { command, .. } => (
             vec!["/bin/sh".to_string()],
             vec!["-c".to_string(), command.clone()],
         ),
     };
-    Arc::new(LaunchTemplate {
-        program: program.0,
-        args: program.1,
-        app_id: container.attempt_id().application_id.to_string(),
+    let template = LaunchTemplate {
+        program,
+        args,
+        app_id: app_id.to_string(),
         env: options.executor_env.clone(),
-        credentials: Some(container.credentials.clone()),
+        credentials,
         ..LaunchTemplate::default()
-    })
+    };
+    template
+        .validate()
+        .map_err(|e| AmStartError::Allocator(format!("the executors' launch context: {e}")))?;
+    let cores = options.executor_cores;
+    Ok(
+        move |executor_id, profile, c: &spindle_allocator::Container| {
+            let who = ExecutorIdentity {
+                executor_id,
+                hostname: c.host.clone(),
+                cores,
+                resource_profile_id: profile,
+            };
+            YarnLaunch {
+                // Validated above: building cannot fail for one executor. Were it to, the empty
+                // context is refused by the NodeManager and the launch fails visibly.
+                context: template.build(&who).unwrap_or_default(),
+            }
+        },
+    )
 }
 
 /// Everything an AM run needs besides the resource manager and the allocator.
