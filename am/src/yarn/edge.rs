@@ -211,18 +211,19 @@ fn node_from_proto(report: &NodeReportProto) -> Result<NodeUpdate, String> {
     })
 }
 
-/// The parts of an allocate reply the allocator reads. Granted containers' records go into
-/// `table`; completed ones leave it.
+/// The parts of an allocate reply the allocator reads. Granted containers' records move into
+/// `table` (no copy); completed ones leave it.
 pub fn response_from_proto(
-    reply: &spindle_protocol::proto::yarn_service::AllocateResponseProto,
+    reply: spindle_protocol::proto::yarn_service::AllocateResponseProto,
     table: &mut ContainerTable,
     notes: &mut Vec<EdgeNote>,
 ) -> AllocateResponse {
     let mut allocated = Vec::with_capacity(reply.allocated_containers.len());
-    for proto in &reply.allocated_containers {
-        match container_from_proto(proto) {
+    table.records.reserve(reply.allocated_containers.len());
+    for proto in reply.allocated_containers {
+        match container_from_proto(&proto) {
             Ok(container) => {
-                table.insert(container.id.clone(), proto.clone());
+                table.insert(container.id.clone(), proto);
                 allocated.push(container);
             }
             Err(e) => notes.push(EdgeNote::MalformedContainer(e)),

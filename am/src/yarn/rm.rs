@@ -174,7 +174,7 @@ impl<C: AmRmCalls, St: ExecutorStarter + NodeTokens> ResourceManager
             self.response_id = id;
         }
         self.starter.update_tokens(&reply.nm_tokens);
-        let response = edge::response_from_proto(&reply, &mut self.table(), &mut notes);
+        let response = edge::response_from_proto(reply, &mut self.table(), &mut notes);
         Ok(Allocation {
             response,
             notes: note_text(notes),

@@ -112,7 +112,7 @@ fn responses_fill_the_table_and_skip_what_cannot_be_used() {
         limit: Some(ResourceProto::new(8192, 8)),
         ..Default::default()
     };
-    let r = response_from_proto(&reply, &mut table, &mut notes);
+    let r = response_from_proto(reply, &mut table, &mut notes);
     assert_eq!(r.allocated.len(), 2);
     assert_eq!(r.allocated[0].id.as_str(), cid(2).to_string());
     assert_eq!(&*r.allocated[1].host, "h2");
@@ -150,7 +150,7 @@ fn responses_fill_the_table_and_skip_what_cannot_be_used() {
         ],
         ..Default::default()
     };
-    let r = response_from_proto(&reply, &mut table, &mut notes);
+    let r = response_from_proto(reply, &mut table, &mut notes);
     assert_eq!(r.completed.len(), 1);
     assert_eq!(
         r.completed[0].exit_status,
