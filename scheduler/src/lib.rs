@@ -11,5 +11,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod core;
 pub mod limits;
 pub mod proto;
