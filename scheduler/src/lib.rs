@@ -11,6 +11,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod core;
+pub mod driver;
 pub mod limits;
 pub mod proto;
+pub mod wire;

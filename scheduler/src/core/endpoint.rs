@@ -590,6 +590,11 @@ impl DriverEndpoint {
         let _ = now;
     }
 
+    /// Executors whose stop command has not been sent yet.
+    pub fn undelivered_stops(&self) -> usize {
+        self.executors.values().filter(|e| e.stop.is_some()).count()
+    }
+
     /// Whether [`DriverEndpoint::stop`] was called.
     pub fn is_stopping(&self) -> bool {
         self.stopping
