@@ -14,6 +14,7 @@
 pub mod auth;
 pub mod core;
 pub mod driver;
+pub mod executor;
 pub mod limits;
 pub mod proto;
 pub mod wire;

@@ -23,8 +23,11 @@
 //! ```
 
 mod event_loop;
+mod local;
 mod msg;
 mod service;
+
+pub use local::LocalExecutors;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

@@ -188,7 +188,6 @@ rpc_table! {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::proto::{am_methods, driver_methods};
 
     /// The method names in the tables are the documented ones.
