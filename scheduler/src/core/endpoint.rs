@@ -263,6 +263,7 @@ impl DriverEndpoint {
         let id = self.sched.submit(job, now)?;
         self.offer(None, now);
         self.update_allocation(now);
+        self.sync_target(false);
         Ok(id)
     }
 
@@ -523,6 +524,9 @@ impl DriverEndpoint {
             self.offer(None, now);
         }
         self.update_allocation(now);
+        // Locality hints change with every launch; they are refreshed here, once per tick,
+        // not on every status update (computing them scans the pending tasks).
+        self.sync_target(false);
         self.release_idle(now);
         self.stop_idle_decommissioned(now);
     }
@@ -612,8 +616,8 @@ impl DriverEndpoint {
             per,
         ) {
             tracing::debug!(target = self.allocation.target(), "executor target changed");
+            self.sync_target(false);
         }
-        self.sync_target(false);
     }
 
     /// Emits the totals for the AM if they differ from the last ones sent (or always).

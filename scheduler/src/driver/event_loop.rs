@@ -153,8 +153,15 @@ impl EventLoop {
                 updates,
                 reply,
             } => {
-                let r = self.core.status_update(&exec, updates, now);
-                let _ = reply.send(r.map_err(|e| e.to_string()));
+                // The reply carries whatever the freed cores were given at once, saving the
+                // executor a poll round trip per batch.
+                let answer = match self.core.status_update(&exec, updates, now) {
+                    Ok(()) => Ok(self.core.take_commands(&exec, now).unwrap_or_default()),
+                    Err(e) => Err(e.to_string()),
+                };
+                if let Err(Ok(back)) = reply.send(answer) {
+                    self.core.requeue(&exec, back);
+                }
             }
             Msg::RegisterAm {
                 address,

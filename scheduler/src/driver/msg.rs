@@ -26,7 +26,7 @@ pub(crate) enum Msg {
     Status {
         exec: ExecId,
         updates: Vec<(TaskId, TaskUpdate)>,
-        reply: oneshot::Sender<Result<(), String>>,
+        reply: oneshot::Sender<PollReply>,
     },
     RegisterAm {
         address: String,

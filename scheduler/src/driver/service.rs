@@ -102,18 +102,19 @@ impl DriverProtocol for DriverService {
         &self,
         _caller: Caller,
         r: StatusUpdateRequestProto,
-    ) -> Result<EmptyProto, ServiceError> {
+    ) -> Result<PollCommandsResponseProto, ServiceError> {
         limits::check_status_update(&r, self.max_result_bytes).map_err(bad_request)?;
         let exec = ExecId::new(r.executor_id.as_str());
         let updates = r.updates.into_iter().map(status_from_proto).collect();
-        self.ask(|reply| Msg::Status {
-            exec,
-            updates,
-            reply,
-        })
-        .await?
-        .map_err(refused)?;
-        Ok(EmptyProto {})
+        let commands = self
+            .ask(|reply| Msg::Status {
+                exec,
+                updates,
+                reply,
+            })
+            .await?
+            .map_err(refused)?;
+        Ok(commands_to_proto(&commands))
     }
 
     async fn register_cluster_manager(

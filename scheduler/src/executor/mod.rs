@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use spindle_base::recent::RecentSet;
 use spindle_protocol::ipc::IpcError;
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::time::Instant;
@@ -255,6 +256,7 @@ async fn send_statuses(
     client: DriverClient,
     executor_id: String,
     mut rx: mpsc::UnboundedReceiver<TaskStatusProto>,
+    commands: mpsc::UnboundedSender<PollCommandsResponseProto>,
     driver_timeout: Duration,
 ) -> Option<SenderEnd> {
     let mut batch: Vec<TaskStatusProto> = Vec::new();
@@ -278,7 +280,15 @@ async fn send_statuses(
         let started = Instant::now();
         loop {
             match client.status_update(&request).await {
-                Ok(_) => break,
+                Ok(reply) => {
+                    if !(reply.launches.is_empty()
+                        && reply.kills.is_empty()
+                        && reply.stop.is_none())
+                    {
+                        let _ = commands.send(reply);
+                    }
+                    break;
+                }
                 Err(e) => {
                     if let Some(m) = is_refusal(&e) {
                         return Some(SenderEnd::Refused(m));
@@ -293,6 +303,43 @@ async fn send_statuses(
                     }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
+            }
+        }
+    }
+}
+
+/// Keeps one poll outstanding and forwards every reply; ends on a refusal or when the
+/// driver stayed unreachable for `driver_timeout`.
+async fn poll_forever(
+    client: DriverClient,
+    request: PollCommandsRequestProto,
+    commands: mpsc::UnboundedSender<PollCommandsResponseProto>,
+    config: (String, Duration),
+) -> ExecutorError {
+    let (url, driver_timeout) = config;
+    let mut last_ok = Instant::now();
+    loop {
+        // Never cancelled while in flight: a reply the driver sent must not be dropped.
+        match client.poll_commands(&request).await {
+            Ok(c) => {
+                last_ok = Instant::now();
+                if commands.send(c).is_err() {
+                    return ExecutorError::Config("the executor stopped".into());
+                }
+            }
+            Err(e) => {
+                if let Some(m) = is_refusal(&e) {
+                    return ExecutorError::Refused(m);
+                }
+                if last_ok.elapsed() >= driver_timeout {
+                    return ExecutorError::DriverGone {
+                        url,
+                        waited: last_ok.elapsed(),
+                        last: e.to_string(),
+                    };
+                }
+                debug!(error = %e, "poll failed; retrying");
+                tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }
     }
@@ -333,30 +380,46 @@ pub async fn run_executor(
     let poll_wait = Duration::from_millis(u64::from(reg.poll_wait_ms))
         .min(config.poll_wait.max(Duration::from_millis(1)));
     let (status_tx, status_rx) = mpsc::unbounded_channel();
+    let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel();
     let mut sender = tokio::spawn(send_statuses(
         client.clone(),
         config.executor_id.clone(),
         status_rx,
+        cmd_tx.clone(),
         config.driver_timeout,
+    ));
+    let poll = PollCommandsRequestProto {
+        executor_id: config.executor_id.clone(),
+        max_wait_ms: poll_wait.as_millis() as u32,
+    };
+    let mut poller = tokio::spawn(poll_forever(
+        client.clone(),
+        poll,
+        cmd_tx,
+        (config.driver_url.clone(), config.driver_timeout),
     ));
     let running = Arc::new(Running {
         kills: Mutex::new(HashMap::new()),
     });
+    // Commands come from two replies (poll and status) that can overtake each other: a kill
+    // for a task not launched yet is remembered so that its launch is answered KILLED.
+    let mut killed_early: RecentSet<u64> = RecentSet::new(10_000);
     let slots = Arc::new(Semaphore::new(config.cores as usize));
     let registry = Arc::new(registry);
     let (idle_tx, mut idle_rx) = watch::channel(0usize);
     let idle_tx = Arc::new(idle_tx);
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(|e| ExecutorError::Config(format!("cannot handle SIGTERM: {e}")))?;
-    let mut last_ok = Instant::now();
-    let poll = PollCommandsRequestProto {
-        executor_id: config.executor_id.clone(),
-        max_wait_ms: poll_wait.as_millis() as u32,
-    };
     let end = loop {
-        let reply = tokio::select! {
-            r = client.poll_commands(&poll) => r,
+        let commands = tokio::select! {
+            c = cmd_rx.recv() => match c {
+                Some(c) => c,
+                None => break Err(ExecutorError::Config("command channel closed".into())),
+            },
             _ = term.recv() => break Ok(ExecutorExit::Terminated),
+            r = &mut poller => {
+                break Err(r.unwrap_or_else(|e| ExecutorError::Config(format!("poller failed: {e}"))));
+            }
             r = &mut sender => {
                 break Err(match r {
                     Ok(Some(SenderEnd::Refused(m))) => ExecutorError::Refused(m),
@@ -365,33 +428,16 @@ pub async fn run_executor(
                 });
             }
         };
-        let commands = match reply {
-            Ok(c) => {
-                last_ok = Instant::now();
-                c
-            }
-            Err(e) => {
-                if let Some(m) = is_refusal(&e) {
-                    break Err(ExecutorError::Refused(m));
-                }
-                if last_ok.elapsed() >= config.driver_timeout {
-                    break Err(ExecutorError::DriverGone {
-                        url: config.driver_url.clone(),
-                        waited: last_ok.elapsed(),
-                        last: e.to_string(),
-                    });
-                }
-                debug!(error = %e, "poll failed; retrying");
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                continue;
-            }
-        };
         if let Err(e) = limits::check_poll_response(&commands) {
             warn!(error = %e, "malformed commands from the driver ignored");
             continue;
         }
         for launch in commands.launches {
             let tid = launch.task_id;
+            if killed_early.remove(&tid) {
+                let _ = status_tx.send(status(tid, TaskStateProto::Killed));
+                continue;
+            }
             if let Err(e) = limits::check_launch(&launch, limits::MAX_PAYLOAD_BYTES) {
                 let mut s = status(tid, TaskStateProto::Failed);
                 s.error = Some(error_to_proto(&crate::core::TaskError::new(e.to_string())));
@@ -437,14 +483,20 @@ pub async fn run_executor(
             });
         }
         for k in commands.kills {
-            if let Some(kill) = running
+            let found = running
                 .kills
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .get(&k.task_id)
-            {
-                debug!(task = k.task_id, reason = %k.reason, "killing task");
-                kill.kill();
+                .cloned();
+            match found {
+                Some(kill) => {
+                    debug!(task = k.task_id, reason = %k.reason, "killing task");
+                    kill.kill();
+                }
+                None => {
+                    killed_early.insert(k.task_id);
+                }
             }
         }
         if let Some(stop) = commands.stop {
@@ -462,6 +514,7 @@ pub async fn run_executor(
             break Ok(ExecutorExit::Stopped(stop.reason));
         }
     };
+    poller.abort();
     // Let running tasks end (killed ones end at once), bounded, then flush their statuses.
     if !matches!(end, Ok(ExecutorExit::Stopped(_))) {
         for kill in running

@@ -148,8 +148,8 @@ rpc_table! {
         RegisterExecutorRequestProto => RegisterExecutorResponseProto;
     /// Executor → driver: wait for commands (the heartbeat).
     fn poll_commands = "pollCommands", PollCommandsRequestProto => PollCommandsResponseProto;
-    /// Executor → driver: task state changes.
-    fn status_update = "statusUpdate", StatusUpdateRequestProto => EmptyProto;
+    /// Executor → driver: task state changes; the reply carries the executor's next commands.
+    fn status_update = "statusUpdate", StatusUpdateRequestProto => PollCommandsResponseProto;
     /// AM → driver: register.
     fn register_cluster_manager = "registerClusterManager",
         RegisterClusterManagerRequestProto => RegisterClusterManagerResponseProto;
