@@ -15,7 +15,9 @@ const CORES: u32 = 2;
 const TASKS_PER_JOB: u32 = 20_000;
 
 fn registry() -> TaskRegistry {
-    TaskRegistry::new().with("noop", |_, _| Ok(Vec::new()))
+    let mut registry = TaskRegistry::new();
+    registry.register_inline("noop", |_, _| Ok(Vec::new()));
+    registry
 }
 
 fn noop_job(n: u32) -> JobSpec {

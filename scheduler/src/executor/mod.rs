@@ -273,6 +273,7 @@ async fn send_statuses(
                 Err(_) => break,
             }
         }
+        drop_superseded_running(&mut batch);
         let request = StatusUpdateRequestProto {
             executor_id: executor_id.clone(),
             updates: std::mem::take(&mut batch),
@@ -306,6 +307,21 @@ async fn send_statuses(
             }
         }
     }
+}
+
+/// Drops a `RUNNING` whose task also ended in the same batch: the end says more, and the
+/// driver needs one change fewer (the order of the rest is kept).
+fn drop_superseded_running(batch: &mut Vec<TaskStatusProto>) {
+    let running = TaskStateProto::Running as i32;
+    if batch.len() < 2 || !batch.iter().any(|s| s.state == running) {
+        return;
+    }
+    let ended: std::collections::HashSet<u64> = batch
+        .iter()
+        .filter(|s| s.state != running)
+        .map(|s| s.task_id)
+        .collect();
+    batch.retain(|s| s.state != running || !ended.contains(&s.task_id));
 }
 
 /// Keeps one poll outstanding and forwards every reply; ends on a refusal or when the
@@ -533,4 +549,35 @@ pub async fn run_executor(
     }
     sender.abort();
     end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn running_is_dropped_only_when_its_task_ended_in_the_batch() {
+        let mut batch = vec![
+            status(1, TaskStateProto::Running),
+            status(2, TaskStateProto::Running),
+            status(1, TaskStateProto::Finished),
+        ];
+        drop_superseded_running(&mut batch);
+        let left: Vec<(u64, i32)> = batch.iter().map(|s| (s.task_id, s.state)).collect();
+        assert_eq!(
+            left,
+            vec![
+                (2, TaskStateProto::Running as i32),
+                (1, TaskStateProto::Finished as i32)
+            ]
+        );
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("30"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2s"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("soon"), None);
+    }
 }

@@ -34,10 +34,19 @@ impl TaskContext {
 /// A task function: input bytes in, output bytes or an error message out.
 pub type TaskFn = Arc<dyn Fn(&TaskContext, &[u8]) -> Result<Vec<u8>, String> + Send + Sync>;
 
+/// A registered function and where it runs.
+#[derive(Clone)]
+pub(crate) struct Registered {
+    pub(crate) f: TaskFn,
+    /// Runs on the async worker itself (cheap, never blocking), skipping the hop to the
+    /// blocking pool.
+    pub(crate) inline: bool,
+}
+
 /// The functions an executor can run, by name.
 #[derive(Clone, Default)]
 pub struct TaskRegistry {
-    functions: BTreeMap<String, TaskFn>,
+    functions: BTreeMap<String, Registered>,
 }
 
 impl std::fmt::Debug for TaskRegistry {
@@ -57,7 +66,30 @@ impl TaskRegistry {
     where
         F: Fn(&TaskContext, &[u8]) -> Result<Vec<u8>, String> + Send + Sync + 'static,
     {
-        self.functions.insert(name.into(), Arc::new(f));
+        self.functions.insert(
+            name.into(),
+            Registered {
+                f: Arc::new(f),
+                inline: false,
+            },
+        );
+        self
+    }
+
+    /// Registers a function that is cheap and never blocks (microseconds of CPU, no I/O):
+    /// it runs on the executor's async worker instead of the blocking pool, saving a thread
+    /// hand-off per task. It cannot be killed while it runs.
+    pub fn register_inline<F>(&mut self, name: impl Into<String>, f: F) -> &mut Self
+    where
+        F: Fn(&TaskContext, &[u8]) -> Result<Vec<u8>, String> + Send + Sync + 'static,
+    {
+        self.functions.insert(
+            name.into(),
+            Registered {
+                f: Arc::new(f),
+                inline: true,
+            },
+        );
         self
     }
 
@@ -72,6 +104,10 @@ impl TaskRegistry {
 
     /// The function named `name`.
     pub fn get(&self, name: &str) -> Option<&TaskFn> {
+        self.functions.get(name).map(|r| &r.f)
+    }
+
+    pub(crate) fn get_registered(&self, name: &str) -> Option<&Registered> {
         self.functions.get(name)
     }
 

@@ -54,7 +54,7 @@ pub(crate) async fn run(
 ) -> Outcome {
     let outcome = match launch.kind {
         Some(TaskKindProto::Function(f)) => {
-            let Some(func) = registry.get(&f.name).cloned() else {
+            let Some(registered) = registry.get_registered(&f.name).cloned() else {
                 return Outcome::Failed(TaskError::new(format!(
                     "no task function named {:?} in this executor (it has: {}); register it in the binary's TaskRegistry",
                     f.name,
@@ -63,6 +63,24 @@ pub(crate) async fn run(
             };
             let ctx = TaskContext::new(launch.index, launch.attempt, kill.killed.clone());
             let input = f.input;
+            let func = registered.f;
+            if registered.inline {
+                let r =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| func(&ctx, &input)));
+                return finish(
+                    match r {
+                        Ok(Ok(out)) => Outcome::Finished(out),
+                        Ok(Err(message)) => Outcome::Failed(TaskError::new(message)),
+                        Err(panic) => Outcome::Failed(TaskError::new(format!(
+                            "task function {:?} panicked: {}",
+                            f.name,
+                            panic_message(&panic)
+                        ))),
+                    },
+                    kill,
+                    max_result,
+                );
+            }
             let job = tokio::task::spawn_blocking(move || {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| func(&ctx, &input)))
             });
@@ -79,6 +97,11 @@ pub(crate) async fn run(
         Some(TaskKindProto::Shell(s)) => run_shell(&s.command, &s.env, kill, max_result).await,
         None => Outcome::Failed(TaskError::new("the launch names no task kind")),
     };
+    finish(outcome, kill, max_result)
+}
+
+/// A killed task is reported killed whatever it returned; a result over the limit fails.
+fn finish(outcome: Outcome, kill: &KillSwitch, max_result: usize) -> Outcome {
     if kill.is_killed() {
         return Outcome::Killed;
     }
