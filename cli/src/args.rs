@@ -21,6 +21,44 @@ pub enum Command {
     /// Run an embedded YARN-compatible cluster (one ResourceManager, N NodeManagers) in the
     /// foreground until Ctrl-C or SIGTERM, printing its HADOOP_CONF_DIR and addresses.
     Cluster(ClusterArgs),
+    /// Run an executor: register with the driver at --driver-url, run the shell-command tasks
+    /// it sends (up to --cores at once), exit when told, when the driver is gone for
+    /// --driver-timeout, or on SIGTERM. The application secret comes from the credentials
+    /// file (--credentials, default $HADOOP_TOKEN_FILE_LOCATION).
+    Executor(ExecutorArgs),
+}
+
+/// Flags of `spindle executor`.
+#[derive(Debug, Args)]
+pub struct ExecutorArgs {
+    /// The driver's host:port.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub driver_url: String,
+
+    /// This executor's id (as the AM assigned it).
+    #[arg(long, value_name = "ID")]
+    pub executor_id: String,
+
+    /// Tasks run at once.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub cores: u32,
+
+    /// Host name to register with (default: $NM_HOST, else this machine's name).
+    #[arg(long, value_name = "HOST")]
+    pub hostname: Option<String>,
+
+    /// Credentials file holding the application secret (default: $HADOOP_TOKEN_FILE_LOCATION).
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+
+    /// Exit after the driver was unreachable this long: seconds, or with a unit (30s, 500ms).
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = parse_duration)]
+    pub driver_timeout: std::time::Duration,
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    spindle_scheduler::executor::parse_duration(s)
+        .ok_or_else(|| format!("{s:?} is not a duration (30, 30s or 500ms)"))
 }
 
 /// Flags of `spindle cluster`.
@@ -91,9 +129,49 @@ mod tests {
     }
 
     #[test]
+    fn executor_flags() {
+        let cli = Cli::try_parse_from([
+            "spindle",
+            "executor",
+            "--driver-url",
+            "h:1",
+            "--executor-id",
+            "7",
+            "--cores",
+            "2",
+            "--driver-timeout",
+            "500ms",
+        ])
+        .unwrap();
+        let Command::Executor(a) = cli.command else {
+            panic!("not executor")
+        };
+        assert_eq!(
+            (a.driver_url.as_str(), a.executor_id.as_str(), a.cores),
+            ("h:1", "7", 2)
+        );
+        assert_eq!(a.driver_timeout, std::time::Duration::from_millis(500));
+        assert!(
+            Cli::try_parse_from([
+                "spindle",
+                "executor",
+                "--driver-url",
+                "h:1",
+                "--executor-id",
+                "7",
+                "--cores",
+                "0"
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
     fn cluster_defaults() {
         let cli = Cli::try_parse_from(["spindle", "cluster"]).unwrap();
-        let Command::Cluster(a) = cli.command;
+        let Command::Cluster(a) = cli.command else {
+            panic!("not cluster")
+        };
         assert_eq!(a.nodes, 2);
         assert_eq!(a.node_memory, 8192);
         assert_eq!(a.node_vcores, 8);
@@ -122,7 +200,9 @@ mod tests {
             "--keep",
         ])
         .unwrap();
-        let Command::Cluster(a) = cli.command;
+        let Command::Cluster(a) = cli.command else {
+            panic!("not cluster")
+        };
         assert_eq!((a.nodes, a.node_memory, a.node_vcores), (3, 4096, 2));
         assert_eq!(a.racks, vec!["/r1", "/r2", "/r3"]);
         assert_eq!(a.rm_port, 8032);

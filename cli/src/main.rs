@@ -1,9 +1,10 @@
 //! The `spindle` command. Commands are thin: the work is done by library crates
-//! (`spindle-minicluster` for `spindle cluster`).
+//! (`spindle-minicluster` for `spindle cluster`, `spindle-scheduler` for `spindle executor`).
 
 mod args;
 mod cluster_cmd;
 mod error;
+mod executor_cmd;
 mod memory_size;
 mod signals;
 
@@ -39,6 +40,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         .map_err(CliError::Runtime)?;
     match cli.command {
         Command::Cluster(args) => runtime.block_on(cluster_cmd::run(args)),
+        Command::Executor(args) => runtime.block_on(executor_cmd::run(args)),
     }
 }
 
