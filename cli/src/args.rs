@@ -27,6 +27,11 @@ pub enum Command {
     /// Example (a distributed shell of 8 containers):
     ///   spindle am --shell 'hostname; date' --num-executors 8 --executor-memory 256m
     Am(AmArgs),
+    /// Run an executor: register with the driver at --driver-url, run the shell-command tasks
+    /// it sends (up to --cores at once), exit when told, when the driver is gone for
+    /// --driver-timeout, or on SIGTERM. The application secret comes from the credentials
+    /// file (--credentials, default $HADOOP_TOKEN_FILE_LOCATION).
+    Executor(ExecutorArgs),
 }
 
 /// Flags of `spindle am`.
@@ -67,6 +72,40 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => Err(format!("expected KEY=VALUE, got {text:?}")),
     }
+}
+
+
+/// Flags of `spindle executor`.
+#[derive(Debug, Args)]
+pub struct ExecutorArgs {
+    /// The driver's host:port.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub driver_url: String,
+
+    /// This executor's id (as the AM assigned it).
+    #[arg(long, value_name = "ID")]
+    pub executor_id: String,
+
+    /// Tasks run at once.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub cores: u32,
+
+    /// Host name to register with (default: $NM_HOST, else this machine's name).
+    #[arg(long, value_name = "HOST")]
+    pub hostname: Option<String>,
+
+    /// Credentials file holding the application secret (default: $HADOOP_TOKEN_FILE_LOCATION).
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+
+    /// Exit after the driver was unreachable this long: seconds, or with a unit (30s, 500ms).
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = parse_duration)]
+    pub driver_timeout: std::time::Duration,
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    spindle_scheduler::executor::parse_duration(s)
+        .ok_or_else(|| format!("{s:?} is not a duration (30, 30s or 500ms)"))
 }
 
 /// Flags of `spindle cluster`.
@@ -134,6 +173,44 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn executor_flags() {
+        let cli = Cli::try_parse_from([
+            "spindle",
+            "executor",
+            "--driver-url",
+            "h:1",
+            "--executor-id",
+            "7",
+            "--cores",
+            "2",
+            "--driver-timeout",
+            "500ms",
+        ])
+        .unwrap();
+        let Command::Executor(a) = cli.command else {
+            panic!("not executor")
+        };
+        assert_eq!(
+            (a.driver_url.as_str(), a.executor_id.as_str(), a.cores),
+            ("h:1", "7", 2)
+        );
+        assert_eq!(a.driver_timeout, std::time::Duration::from_millis(500));
+        assert!(
+            Cli::try_parse_from([
+                "spindle",
+                "executor",
+                "--driver-url",
+                "h:1",
+                "--executor-id",
+                "7",
+                "--cores",
+                "0"
+            ])
+            .is_err()
+        );
     }
 
     #[test]

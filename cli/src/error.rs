@@ -32,6 +32,9 @@ pub enum CliError {
     /// The embedded cluster did not start.
     #[error("cannot start the embedded cluster: {0}")]
     ClusterStart(#[from] ClusterError),
+    /// The executor could not start or had to stop.
+    #[error("executor: {0}")]
+    Executor(#[from] spindle_scheduler::executor::ExecutorError),
     /// The cluster did not stop in time, or a second signal cut its shutdown short.
     #[error("the cluster was stopped forcibly ({0}); its containers were killed at once")]
     ForcedStop(&'static str),
@@ -41,6 +44,7 @@ impl CliError {
     /// A line telling the user what to do next, when there is something to say.
     pub fn hint(&self) -> Option<String> {
         match self {
+            CliError::Executor(e) => executor_hint(e),
             CliError::Runtime(_) | CliError::Signals(_) => {
                 Some("check the process limits (ulimit -n, ulimit -u) and try again".into())
             }
@@ -74,5 +78,23 @@ impl CliError {
                     .into(),
             ),
         }
+    }
+}
+
+fn executor_hint(e: &spindle_scheduler::executor::ExecutorError) -> Option<String> {
+    use spindle_scheduler::executor::ExecutorError as E;
+    match e {
+        E::Secret(_) => Some(
+            "pass --credentials FILE (or set HADOOP_TOKEN_FILE_LOCATION) to the application's credentials file"
+                .into(),
+        ),
+        E::DriverGone { .. } => {
+            Some("check that the driver runs and --driver-url is its address".into())
+        }
+        E::Refused(_) | E::NotAuthentic(_) => Some(
+            "check that the credentials file belongs to this application and the executor id is not in use"
+                .into(),
+        ),
+        E::Config(_) => None,
     }
 }

@@ -1,10 +1,11 @@
 //! The `spindle` command. Commands are thin: the work is done by library crates
-//! (`spindle-minicluster` for `spindle cluster`).
+//! (`spindle-minicluster` for `spindle cluster`, `spindle-scheduler` for `spindle executor`).
 
 mod am_cmd;
 mod args;
 mod cluster_cmd;
 mod error;
+mod executor_cmd;
 mod memory_size;
 mod signals;
 
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Command::Cluster(args) => report(runtime.block_on(cluster_cmd::run(args))),
         // The AM's exit code is its attempt's outcome, not a command-line error.
         Command::Am(args) => runtime.block_on(am_cmd::run(args)),
+        Command::Executor(args) => report(runtime.block_on(executor_cmd::run(args))),
     }
 }
 
