@@ -1,12 +1,13 @@
 //! The AM's NodeManager client against a real ContainerManagementProtocol server (Hadoop IPC with
 //! SASL DIGEST-MD5 and NMToken checks) whose containers run on the local runner: launch events,
-//! status, stop, the NMToken cache, bounded concurrency and the launch timeout.
+//! status, stop, the NMToken cache, one reused connection per node (counted by the server), its
+//! recovery after the NodeManager restarts or the connection idles out, the bound on kept
+//! clients, bounded concurrency and the launch timeout.
 
-mod common;
-
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use spindle_launcher::nm_client::{LaunchEvent, NmCallError, NmLauncher, NmLauncherConfig};
@@ -30,12 +31,14 @@ fn attempt(app: i32) -> ApplicationAttemptId {
     ApplicationAttemptId::new(ApplicationId::new(TS, app), 1)
 }
 
-/// A NodeManager: checks container tokens and runs containers on a [`LocalRunner`].
+/// A NodeManager: checks container tokens and runs containers on a [`LocalRunner`]; counts the
+/// connections its calls came on and the starts running at once.
 struct RunnerNm {
     runner: LocalRunner,
     delay: Duration,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    peers: Mutex<HashSet<SocketAddr>>,
 }
 
 fn service_error(message: impl Into<String>) -> ServiceError {
@@ -54,6 +57,47 @@ fn failure(id: ContainerIdProto, message: String) -> ContainerExceptionMapProto 
 }
 
 impl RunnerNm {
+    fn new(runner: LocalRunner, delay: Duration) -> Self {
+        RunnerNm {
+            runner,
+            delay,
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            peers: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// How many connections (client ports) calls arrived on.
+    fn connections(&self) -> usize {
+        self.peers.lock().unwrap().len()
+    }
+
+    fn called_by(&self, caller: &NmCaller) {
+        self.peers.lock().unwrap().insert(caller.ctx.peer);
+    }
+
+    /// Answers a stop or status request: `known` for each container the runner knows (its id
+    /// goes to the response's succeeded list or statuses), a failure for the others.
+    fn per_container(
+        &self,
+        ids: Vec<ContainerIdProto>,
+        failed: &mut Vec<ContainerExceptionMapProto>,
+        mut known: impl FnMut(ContainerIdProto, &str, ContainerState),
+    ) -> Result<(), ServiceError> {
+        for id in ids {
+            let cid = ContainerId::from_proto(&id).map_err(|e| service_error(e.to_string()))?;
+            let name = cid.to_string();
+            match self.runner.status(&name) {
+                Some(state) => known(id, &name, state),
+                None => failed.push(failure(
+                    id,
+                    format!("Container {cid} is not handled by this NodeManager"),
+                )),
+            }
+        }
+        Ok(())
+    }
+
     fn start_one(
         &self,
         caller: &NmCaller,
@@ -105,6 +149,7 @@ impl ContainerManagementProtocol for RunnerNm {
         caller: NmCaller,
         request: StartContainersRequestProto,
     ) -> Result<StartContainersResponseProto, ServiceError> {
+        self.called_by(&caller);
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
         tokio::time::sleep(self.delay).await;
@@ -125,86 +170,98 @@ impl ContainerManagementProtocol for RunnerNm {
 
     async fn stop_containers(
         &self,
-        _caller: NmCaller,
+        caller: NmCaller,
         request: StopContainersRequestProto,
     ) -> Result<StopContainersResponseProto, ServiceError> {
+        self.called_by(&caller);
         let mut resp = StopContainersResponseProto::default();
-        for id in request.container_id {
-            let cid = ContainerId::from_proto(&id).map_err(|e| service_error(e.to_string()))?;
-            match self
-                .runner
-                .stop(&cid.to_string(), StopReason::KilledByAppMaster)
-            {
-                spindle_launcher::StopOutcome::Unknown => resp.failed_requests.push(failure(
-                    id,
-                    format!("Container {cid} is not handled by this NodeManager"),
-                )),
-                _ => resp.succeeded_requests.push(id),
-            }
-        }
+        let mut stopped = Vec::new();
+        self.per_container(
+            request.container_id,
+            &mut resp.failed_requests,
+            |id, name, _| {
+                self.runner.stop(name, StopReason::KilledByAppMaster);
+                stopped.push(id);
+            },
+        )?;
+        resp.succeeded_requests = stopped;
         Ok(resp)
     }
 
     async fn get_container_statuses(
         &self,
-        _caller: NmCaller,
+        caller: NmCaller,
         request: GetContainerStatusesRequestProto,
     ) -> Result<GetContainerStatusesResponseProto, ServiceError> {
+        self.called_by(&caller);
         let mut resp = GetContainerStatusesResponseProto::default();
-        for id in request.container_id {
-            let cid = ContainerId::from_proto(&id).map_err(|e| service_error(e.to_string()))?;
-            let Some(state) = self.runner.status(&cid.to_string()) else {
-                resp.failed_requests.push(failure(
-                    id,
-                    format!("Container {cid} is not handled by this NodeManager"),
-                ));
-                continue;
-            };
-            let (state, exit_status, diagnostics) = match state {
-                ContainerState::Localizing => (ContainerStateProto::CNew, -1000, String::new()),
-                ContainerState::Running { .. } | ContainerState::Killing { .. } => {
-                    (ContainerStateProto::CRunning, -1000, String::new())
-                }
-                ContainerState::Complete(exit) => (
-                    ContainerStateProto::CComplete,
-                    exit.exit_status,
-                    exit.diagnostics,
-                ),
-            };
-            resp.status.push(ContainerStatusProto {
-                container_id: Some(id),
-                state: Some(state as i32),
-                diagnostics: Some(diagnostics),
-                exit_status: Some(exit_status),
-                ..Default::default()
-            });
-        }
+        let mut statuses = Vec::new();
+        self.per_container(
+            request.container_id,
+            &mut resp.failed_requests,
+            |id, _, state| {
+                let (state, exit_status, diagnostics) = match state {
+                    ContainerState::Localizing => (ContainerStateProto::CNew, -1000, String::new()),
+                    ContainerState::Running { .. } | ContainerState::Killing { .. } => {
+                        (ContainerStateProto::CRunning, -1000, String::new())
+                    }
+                    ContainerState::Complete(exit) => (
+                        ContainerStateProto::CComplete,
+                        exit.exit_status,
+                        exit.diagnostics,
+                    ),
+                };
+                statuses.push(ContainerStatusProto {
+                    container_id: Some(id),
+                    state: Some(state as i32),
+                    diagnostics: Some(diagnostics),
+                    exit_status: Some(exit_status),
+                    ..Default::default()
+                });
+            },
+        )?;
+        resp.status = statuses;
         Ok(resp)
     }
 }
 
+/// One NodeManager on a loopback port, with its NMToken and container-token keys.
 struct Cluster {
-    server: IpcServer,
+    server: Option<IpcServer>,
     nm: Arc<RunnerNm>,
     node: NodeId,
     nm_tokens: Arc<NmTokenSecretManager>,
-    _dir: tempfile::TempDir,
+    delay: Duration,
+    dir: tempfile::TempDir,
+}
+
+fn runner_nm(dir: &std::path::Path, delay: Duration) -> Arc<RunnerNm> {
+    let mut config = RunnerConfig::new(vec![dir.join("local")], vec![dir.join("logs")]);
+    config.memory_check_interval = Duration::ZERO;
+    let (runner, _events) = LocalRunner::new(config).unwrap();
+    Arc::new(RunnerNm::new(runner, delay))
+}
+
+/// Serves `nm` on `node`'s port with NMToken authentication.
+async fn serve(
+    nm: &Arc<RunnerNm>,
+    node: &NodeId,
+    nm_tokens: &Arc<NmTokenSecretManager>,
+) -> IpcServer {
+    let mut config = ServerConfig::new(format!("{node}").parse().unwrap());
+    config.secret_manager = Some(nm_tokens.clone());
+    config.allow_simple = false;
+    IpcServer::bind(
+        config,
+        vec![Arc::new(NmService::new(nm.clone())) as Arc<dyn Service>],
+    )
+    .await
+    .unwrap()
 }
 
 async fn cluster(delay: Duration) -> Cluster {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = RunnerConfig::new(
-        vec![dir.path().join("local")],
-        vec![dir.path().join("logs")],
-    );
-    config.memory_check_interval = Duration::ZERO;
-    let (runner, _events) = LocalRunner::new(config).unwrap();
-    let nm = Arc::new(RunnerNm {
-        runner,
-        delay,
-        in_flight: AtomicUsize::new(0),
-        max_in_flight: AtomicUsize::new(0),
-    });
+    let nm = runner_nm(dir.path(), delay);
     // Bind first to learn the port, which is part of the node id the NMTokens are issued for.
     let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = probe.local_addr().unwrap().port();
@@ -215,25 +272,34 @@ async fn cluster(delay: Duration) -> Cluster {
         NM_KEY.to_vec(),
         Some(node.clone()),
     ));
-    let mut server_config = ServerConfig::new(format!("127.0.0.1:{port}").parse().unwrap());
-    server_config.secret_manager = Some(nm_tokens.clone());
-    server_config.allow_simple = false;
-    let server = IpcServer::bind(
-        server_config,
-        vec![Arc::new(NmService::new(nm.clone())) as Arc<dyn Service>],
-    )
-    .await
-    .unwrap();
+    let server = serve(&nm, &node, &nm_tokens).await;
     Cluster {
-        server,
+        server: Some(server),
         nm,
         node,
         nm_tokens,
-        _dir: dir,
+        delay,
+        dir,
     }
 }
 
 impl Cluster {
+    /// Stops the NodeManager and starts a new one on the same port with the same keys; it knows
+    /// no containers (a restart without recovery).
+    async fn restart(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+        self.nm = runner_nm(&self.dir.path().join("restarted"), self.delay);
+        self.server = Some(serve(&self.nm, &self.node, &self.nm_tokens).await);
+    }
+
+    async fn stop(mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+    }
+
     fn nm_token(&self, app: i32) -> NMTokenProto {
         let token = self.nm_tokens.create_token(
             attempt(app),
@@ -331,6 +397,7 @@ async fn launch_status_and_stop_through_a_nodemanager() {
     }
 
     launcher.stop_container(&container).await.unwrap();
+    // Later calls to the node reuse the one connection the start opened.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let status = launcher.container_status(&container).await.unwrap();
@@ -344,7 +411,13 @@ async fn launch_status_and_stop_through_a_nodemanager() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    c.server.shutdown().await;
+    assert_eq!(
+        c.nm.connections(),
+        1,
+        "the start and every stop and status call came on one connection"
+    );
+    assert_eq!(launcher.cached_clients(), 1);
+    c.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -421,7 +494,21 @@ async fn missing_wrong_and_replaced_nm_tokens() {
     assert!(matches!(err, NmCallError::Incomplete("node id")), "{err}");
     let err = launcher.launch(incomplete, clc("true")).unwrap_err();
     assert!(matches!(err, NmCallError::Incomplete("node id")), "{err}");
-    c.server.shutdown().await;
+    assert_eq!(c.nm.connections(), 1, "one client for the fresh token");
+
+    // The NMToken of another attempt replaces the node's client: a new connection, on which
+    // that attempt's container starts.
+    launcher.update_tokens(&[c.nm_token(2)]);
+    launcher
+        .launch(c.container(2, 3, "127.0.0.1"), clc("true"))
+        .unwrap();
+    assert!(matches!(
+        next(&mut events).await,
+        LaunchEvent::Started { .. }
+    ));
+    assert_eq!(c.nm.connections(), 2);
+    assert_eq!(launcher.cached_clients(), 1);
+    c.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -464,7 +551,87 @@ async fn launches_are_bounded_and_timed_out() {
         }
         other => panic!("{other:?}"),
     }
-    c.server.shutdown().await;
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_nodemanager_is_reached_on_a_new_connection() {
+    let mut c = cluster(Duration::ZERO).await;
+    let (launcher, mut events) = launcher(|_| {});
+    launcher.update_tokens(&[c.nm_token(1)]);
+    let first = c.container(1, 2, "127.0.0.1");
+    launcher.launch(first.clone(), clc("sleep 30")).unwrap();
+    assert!(matches!(
+        next(&mut events).await,
+        LaunchEvent::Started { .. }
+    ));
+    c.restart().await;
+    // The restarted NodeManager answers on a new connection: it lost the first container ...
+    match launcher.container_status(&first).await {
+        Err(NmCallError::Refused { message, .. }) => {
+            assert!(message.contains("is not handled"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // ... and starts new ones, on that same connection.
+    launcher
+        .launch(c.container(1, 3, "127.0.0.1"), clc("true"))
+        .unwrap();
+    assert!(matches!(
+        next(&mut events).await,
+        LaunchEvent::Started { .. }
+    ));
+    assert_eq!(c.nm.connections(), 1);
+    assert_eq!(launcher.cached_clients(), 1);
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_connection_is_closed_and_opened_again() {
+    let c = cluster(Duration::ZERO).await;
+    let (launcher, mut events) = launcher(|cfg| cfg.idle_timeout = Duration::from_millis(200));
+    launcher.update_tokens(&[c.nm_token(1)]);
+    let container = c.container(1, 2, "127.0.0.1");
+    launcher.launch(container.clone(), clc("sleep 30")).unwrap();
+    assert!(matches!(
+        next(&mut events).await,
+        LaunchEvent::Started { .. }
+    ));
+    launcher.container_status(&container).await.unwrap();
+    assert_eq!(c.nm.connections(), 1);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    launcher.container_status(&container).await.unwrap();
+    assert_eq!(
+        c.nm.connections(),
+        2,
+        "the idle connection was closed and the next call opened a new one"
+    );
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_least_recently_used_client_is_closed_beyond_the_bound() {
+    let a = cluster(Duration::ZERO).await;
+    let b = cluster(Duration::ZERO).await;
+    let (launcher, mut events) = launcher(|cfg| cfg.max_clients = 1);
+    launcher.update_tokens(&[a.nm_token(1), b.nm_token(1)]);
+    for (c, seq) in [(&a, 2), (&b, 3), (&a, 4)] {
+        launcher
+            .launch(c.container(1, seq, "127.0.0.1"), clc("true"))
+            .unwrap();
+        assert!(matches!(
+            next(&mut events).await,
+            LaunchEvent::Started { .. }
+        ));
+        assert_eq!(launcher.cached_clients(), 1);
+    }
+    assert_eq!(
+        (a.nm.connections(), b.nm.connections()),
+        (2, 1),
+        "a's client was closed to make room for b's, then made anew"
+    );
+    a.stop().await;
+    b.stop().await;
 }
 
 fn launcher_with_timeout(timeout: Duration) -> (Arc<NmLauncher>, UnboundedReceiver<LaunchEvent>) {
