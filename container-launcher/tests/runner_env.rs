@@ -266,3 +266,24 @@ async fn works_on_a_current_thread_runtime() {
     let exit = t.events.wait(&cid(4, 2), Duration::from_secs(10)).await;
     assert_eq!(exit.exit_status, -100, "{}", exit.diagnostics);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finished_containers_are_remembered_up_to_the_retention() {
+    let mut t = TestRunner::with(|c| c.completed_retention = 2);
+    for seq in 2..5 {
+        let exit = t.run(spec(5, seq, "true")).await;
+        assert_eq!(exit.exit_status, 0, "{}", exit.diagnostics);
+    }
+    assert_eq!(t.runner.status(&cid(5, 2)), None, "the oldest is forgotten");
+    for seq in 3..5 {
+        assert!(
+            matches!(t.runner.status(&cid(5, seq)), Some(ContainerState::Complete(e)) if e.exit_status == 0),
+            "container {seq} is remembered"
+        );
+    }
+    // A remembered id is still taken.
+    assert_eq!(
+        t.runner.start(spec(5, 4, "true")),
+        Err(spindle_launcher::runner::StartError::Duplicate(cid(5, 4)))
+    );
+}
