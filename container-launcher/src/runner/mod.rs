@@ -1,5 +1,6 @@
 //! The local process runner: runs container launch contexts on this machine the way a YARN
-//! NodeManager with the default container executor does.
+//! NodeManager with the default container executor does (`docs/container-layout.md` describes
+//! what a container finds: folders, files, environment, launch script, exit statuses).
 //!
 //! For each container the runner creates the work folder (`usercache/<user>/appcache/<appId>/<containerId>`
 //! with a `tmp/` inside), the log folder (`<log-dir>/<appId>/<containerId>`), localizes the local
