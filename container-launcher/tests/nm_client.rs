@@ -76,26 +76,28 @@ impl RunnerNm {
         self.peers.lock().unwrap().insert(caller.ctx.peer);
     }
 
-    /// Answers a stop or status request: `known` for each container the runner knows (its id
-    /// goes to the response's succeeded list or statuses), a failure for the others.
-    fn per_container(
+    /// The containers of a stop or status request that the runner knows, with their runner name
+    /// and state; the others go to `failed`.
+    fn known(
         &self,
+        caller: &NmCaller,
         ids: Vec<ContainerIdProto>,
         failed: &mut Vec<ContainerExceptionMapProto>,
-        mut known: impl FnMut(ContainerIdProto, &str, ContainerState),
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Vec<(ContainerIdProto, String, ContainerState)>, ServiceError> {
+        self.called_by(caller);
+        let mut known = Vec::new();
         for id in ids {
             let cid = ContainerId::from_proto(&id).map_err(|e| service_error(e.to_string()))?;
             let name = cid.to_string();
             match self.runner.status(&name) {
-                Some(state) => known(id, &name, state),
+                Some(state) => known.push((id, name, state)),
                 None => failed.push(failure(
                     id,
                     format!("Container {cid} is not handled by this NodeManager"),
                 )),
             }
         }
-        Ok(())
+        Ok(known)
     }
 
     fn start_one(
@@ -173,18 +175,11 @@ impl ContainerManagementProtocol for RunnerNm {
         caller: NmCaller,
         request: StopContainersRequestProto,
     ) -> Result<StopContainersResponseProto, ServiceError> {
-        self.called_by(&caller);
         let mut resp = StopContainersResponseProto::default();
-        let mut stopped = Vec::new();
-        self.per_container(
-            request.container_id,
-            &mut resp.failed_requests,
-            |id, name, _| {
-                self.runner.stop(name, StopReason::KilledByAppMaster);
-                stopped.push(id);
-            },
-        )?;
-        resp.succeeded_requests = stopped;
+        for (id, name, _) in self.known(&caller, request.container_id, &mut resp.failed_requests)? {
+            self.runner.stop(&name, StopReason::KilledByAppMaster);
+            resp.succeeded_requests.push(id);
+        }
         Ok(resp)
     }
 
@@ -193,35 +188,35 @@ impl ContainerManagementProtocol for RunnerNm {
         caller: NmCaller,
         request: GetContainerStatusesRequestProto,
     ) -> Result<GetContainerStatusesResponseProto, ServiceError> {
-        self.called_by(&caller);
         let mut resp = GetContainerStatusesResponseProto::default();
-        let mut statuses = Vec::new();
-        self.per_container(
-            request.container_id,
-            &mut resp.failed_requests,
-            |id, _, state| {
-                let (state, exit_status, diagnostics) = match state {
-                    ContainerState::Localizing => (ContainerStateProto::CNew, -1000, String::new()),
-                    ContainerState::Running { .. } | ContainerState::Killing { .. } => {
-                        (ContainerStateProto::CRunning, -1000, String::new())
-                    }
-                    ContainerState::Complete(exit) => (
-                        ContainerStateProto::CComplete,
-                        exit.exit_status,
-                        exit.diagnostics,
-                    ),
-                };
-                statuses.push(ContainerStatusProto {
-                    container_id: Some(id),
-                    state: Some(state as i32),
-                    diagnostics: Some(diagnostics),
-                    exit_status: Some(exit_status),
-                    ..Default::default()
-                });
-            },
-        )?;
-        resp.status = statuses;
+        let known = self.known(&caller, request.container_id, &mut resp.failed_requests)?;
+        resp.status = known
+            .into_iter()
+            .map(|(id, _, state)| status(id, state))
+            .collect();
         Ok(resp)
+    }
+}
+
+/// A container's status as a NodeManager reports it.
+fn status(id: ContainerIdProto, state: ContainerState) -> ContainerStatusProto {
+    let (state, exit_status, diagnostics) = match state {
+        ContainerState::Localizing => (ContainerStateProto::CNew, -1000, String::new()),
+        ContainerState::Running { .. } | ContainerState::Killing { .. } => {
+            (ContainerStateProto::CRunning, -1000, String::new())
+        }
+        ContainerState::Complete(exit) => (
+            ContainerStateProto::CComplete,
+            exit.exit_status,
+            exit.diagnostics,
+        ),
+    };
+    ContainerStatusProto {
+        container_id: Some(id),
+        state: Some(state as i32),
+        diagnostics: Some(diagnostics),
+        exit_status: Some(exit_status),
+        ..Default::default()
     }
 }
 
@@ -345,9 +340,13 @@ fn clc(command: &str) -> ContainerLaunchContextProto {
     }
 }
 
-fn launcher(
-    tweak: impl FnOnce(&mut NmLauncherConfig),
-) -> (Arc<NmLauncher>, UnboundedReceiver<LaunchEvent>) {
+/// The AM side: a launcher and the events of its launches.
+struct Am {
+    launcher: Arc<NmLauncher>,
+    events: UnboundedReceiver<LaunchEvent>,
+}
+
+fn new_am(tweak: impl FnOnce(&mut NmLauncherConfig)) -> Am {
     let mut config = NmLauncherConfig {
         connect_timeout: Duration::from_secs(5),
         launch_timeout: Duration::from_secs(20),
@@ -356,174 +355,179 @@ fn launcher(
         ..Default::default()
     };
     tweak(&mut config);
-    NmLauncher::new(config)
+    let (launcher, events) = NmLauncher::new(config);
+    Am { launcher, events }
 }
 
-async fn next(events: &mut UnboundedReceiver<LaunchEvent>) -> LaunchEvent {
-    tokio::time::timeout(Duration::from_secs(30), events.recv())
-        .await
-        .expect("a launch event within 30 s")
-        .expect("launcher alive")
+impl Am {
+    async fn next(&mut self) -> LaunchEvent {
+        tokio::time::timeout(Duration::from_secs(30), self.events.recv())
+            .await
+            .expect("a launch event within 30 s")
+            .expect("launcher alive")
+    }
+
+    /// Launches `command` in `container`; the launch must be reported started.
+    async fn start(&mut self, container: &ContainerProto, command: &str) {
+        self.launcher
+            .launch(container.clone(), clc(command))
+            .unwrap();
+        match self.next().await {
+            LaunchEvent::Started { container_id, node } => {
+                let id = ContainerId::from_proto(container.id.as_ref().unwrap()).unwrap();
+                let on = NodeId::from_proto(container.node_id.as_ref().unwrap()).unwrap();
+                assert_eq!((container_id, node), (id, on));
+            }
+            other => panic!("expected a start, got {other}"),
+        }
+    }
+
+    /// Launches `true` in `container`; the launch must be reported failed. Its error, and the
+    /// event's text.
+    async fn fail(&mut self, container: &ContainerProto) -> (NmCallError, String) {
+        self.launcher
+            .launch(container.clone(), clc("true"))
+            .unwrap();
+        let event = self.next().await;
+        let text = event.to_string();
+        match event {
+            LaunchEvent::Failed { error, .. } => {
+                assert!(
+                    text.contains("Exception while starting container"),
+                    "{text}"
+                );
+                (error, text)
+            }
+            other => panic!("expected a failure, got {other}"),
+        }
+    }
+
+    /// Polls the container's status until it is `want` (within 10 s); every other state seen on
+    /// the way must be `interim`, if given.
+    async fn wait_for(
+        &self,
+        container: &ContainerProto,
+        want: ContainerStateProto,
+        interim: Option<ContainerStateProto>,
+    ) -> ContainerStatusProto {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let status = self.launcher.container_status(container).await.unwrap();
+            if status.state == Some(want as i32) {
+                return status;
+            }
+            if let Some(interim) = interim {
+                assert_eq!(status.state, Some(interim as i32));
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the container did not reach {want:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// Asserts that the NodeManager saw calls on `connections` connections in all, and that the
+/// launcher keeps one client.
+#[track_caller]
+fn assert_connections(c: &Cluster, am: &Am, connections: usize, why: &str) {
+    assert_eq!(c.nm.connections(), connections, "{why}");
+    assert_eq!(am.launcher.cached_clients(), 1);
+}
+
+/// A NodeManager, and a launcher with attempt 1's NMToken that started a `sleep 30` container of
+/// that attempt on it, the node named `host`.
+async fn running(
+    host: &str,
+    tweak: impl FnOnce(&mut NmLauncherConfig),
+) -> (Cluster, Am, ContainerProto) {
+    let c = cluster(Duration::ZERO).await;
+    let mut am = new_am(tweak);
+    assert_eq!(am.launcher.update_tokens(&[c.nm_token(1)]), 1);
+    let container = c.container(1, 2, host);
+    am.start(&container, "sleep 30").await;
+    (c, am, container)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn launch_status_and_stop_through_a_nodemanager() {
-    let c = cluster(Duration::ZERO).await;
-    let (launcher, mut events) = launcher(|_| {});
-    assert_eq!(launcher.update_tokens(&[c.nm_token(1)]), 1);
     // The node is named by host name; the NMToken's service is ip:port.
-    let container = c.container(1, 2, "localhost");
-    launcher.launch(container.clone(), clc("sleep 30")).unwrap();
-    match next(&mut events).await {
-        LaunchEvent::Started { container_id, node } => {
-            assert_eq!(container_id, ContainerId::new(attempt(1), 2));
-            assert_eq!(node, NodeId::new("localhost", c.node.port));
-        }
-        other => panic!("{other:?}"),
-    }
+    let (c, am, container) = running("localhost", |_| {}).await;
     // Accepted containers are NEW while localizing, then RUNNING.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let status = launcher.container_status(&container).await.unwrap();
-        if status.state == Some(ContainerStateProto::CRunning as i32) {
-            break;
-        }
-        assert_eq!(status.state, Some(ContainerStateProto::CNew as i32));
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the container did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-
-    launcher.stop_container(&container).await.unwrap();
-    // Later calls to the node reuse the one connection the start opened.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let status = launcher.container_status(&container).await.unwrap();
-        if status.state == Some(ContainerStateProto::CComplete as i32) {
-            assert_eq!(status.exit_status, Some(-105), "{:?}", status.diagnostics);
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the container did not stop"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(
-        c.nm.connections(),
+    use ContainerStateProto::{CComplete, CNew, CRunning};
+    am.wait_for(&container, CRunning, Some(CNew)).await;
+    am.launcher.stop_container(&container).await.unwrap();
+    let status = am.wait_for(&container, CComplete, None).await;
+    assert_eq!(status.exit_status, Some(-105), "{:?}", status.diagnostics);
+    assert_connections(
+        &c,
+        &am,
         1,
-        "the start and every stop and status call came on one connection"
+        "the start and every stop and status call came on one connection",
     );
-    assert_eq!(launcher.cached_clients(), 1);
     c.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_wrong_and_replaced_nm_tokens() {
     let c = cluster(Duration::ZERO).await;
-    let (launcher, mut events) = launcher(|_| {});
+    let mut am = new_am(|_| {});
     // No token for the node yet.
-    launcher
-        .launch(c.container(1, 2, "127.0.0.1"), clc("true"))
-        .unwrap();
-    let event = next(&mut events).await;
-    let text = event.to_string();
-    assert!(
-        matches!(
-            event,
-            LaunchEvent::Failed {
-                error: NmCallError::NoNmToken { .. },
-                ..
-            }
-        ),
-        "{event:?}"
-    );
+    let (error, text) = am.fail(&c.container(1, 2, "127.0.0.1")).await;
+    assert!(matches!(error, NmCallError::NoNmToken { .. }), "{error:?}");
     assert!(text.contains("no NMToken for node"), "{text}");
-    assert!(
-        text.contains("Exception while starting container"),
-        "{text}"
-    );
     // A token signed with a key the NM does not know is refused by SASL ...
     let forged = NmTokenSecretManager::new(1, b"some-other-key".to_vec(), None);
     let bad = forged.create_token(attempt(1), c.node.clone(), "tester", c.node.to_string());
-    launcher.update_tokens(&[NMTokenProto {
+    am.launcher.update_tokens(&[NMTokenProto {
         node_id: Some(c.node.to_proto()),
         token: Some(bad.to_proto()),
     }]);
-    launcher
-        .launch(c.container(1, 3, "127.0.0.1"), clc("true"))
-        .unwrap();
-    assert!(matches!(
-        next(&mut events).await,
-        LaunchEvent::Failed { .. }
-    ));
-    // ... and a fresh token from the RM replaces it for the same node.
-    launcher.update_tokens(&[c.nm_token(1)]);
-    assert_eq!(launcher.known_nodes(), 1);
-    launcher
-        .launch(c.container(1, 4, "127.0.0.1"), clc("true"))
-        .unwrap();
-    assert!(matches!(
-        next(&mut events).await,
-        LaunchEvent::Started { .. }
-    ));
+    am.fail(&c.container(1, 3, "127.0.0.1")).await;
+    // ... and a fresh token from the RM replaces it (and its client) for the same node.
+    am.launcher.update_tokens(&[c.nm_token(1)]);
+    assert_eq!(am.launcher.known_nodes(), 1);
+    am.start(&c.container(1, 4, "127.0.0.1"), "true").await;
 
     // A container of another attempt is refused by the NM in failed_requests.
-    launcher
-        .launch(c.container(2, 2, "127.0.0.1"), clc("true"))
-        .unwrap();
-    match next(&mut events).await {
-        LaunchEvent::Failed { error, .. } => {
-            assert!(matches!(error, NmCallError::Refused { .. }), "{error:?}");
-            assert!(
-                error.to_string().contains("refused the container"),
-                "{error}"
-            )
-        }
-        other => panic!("{other:?}"),
-    }
+    let (error, text) = am.fail(&c.container(2, 2, "127.0.0.1")).await;
+    assert!(matches!(error, NmCallError::Refused { .. }), "{error:?}");
+    assert!(text.contains("refused the container"), "{text}");
     // A record without a node is reported, not panicked on.
     let mut incomplete = c.container(1, 5, "127.0.0.1");
     incomplete.node_id = None;
-    let err = launcher
+    let err = am
+        .launcher
         .start_container(&incomplete, clc("true"))
         .await
         .unwrap_err();
     assert!(matches!(err, NmCallError::Incomplete("node id")), "{err}");
-    let err = launcher.launch(incomplete, clc("true")).unwrap_err();
+    let err = am.launcher.launch(incomplete, clc("true")).unwrap_err();
     assert!(matches!(err, NmCallError::Incomplete("node id")), "{err}");
     assert_eq!(c.nm.connections(), 1, "one client for the fresh token");
 
     // The NMToken of another attempt replaces the node's client: a new connection, on which
     // that attempt's container starts.
-    launcher.update_tokens(&[c.nm_token(2)]);
-    launcher
-        .launch(c.container(2, 3, "127.0.0.1"), clc("true"))
-        .unwrap();
-    assert!(matches!(
-        next(&mut events).await,
-        LaunchEvent::Started { .. }
-    ));
-    assert_eq!(c.nm.connections(), 2);
-    assert_eq!(launcher.cached_clients(), 1);
+    am.launcher.update_tokens(&[c.nm_token(2)]);
+    am.start(&c.container(2, 3, "127.0.0.1"), "true").await;
+    assert_connections(&c, &am, 2, "a new connection for the new token");
     c.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn launches_are_bounded_and_timed_out() {
     let c = cluster(Duration::from_millis(300)).await;
-    let (launcher, mut events) = launcher(|cfg| cfg.max_concurrent = 2);
-    launcher.update_tokens(&[c.nm_token(1)]);
+    let mut am = new_am(|cfg| cfg.max_concurrent = 2);
+    am.launcher.update_tokens(&[c.nm_token(1)]);
     for seq in 2..8 {
-        launcher
+        am.launcher
             .launch(c.container(1, seq, "127.0.0.1"), clc("true"))
             .unwrap();
     }
     let mut started = HashMap::new();
     for _ in 2..8 {
-        match next(&mut events).await {
+        match am.next().await {
             LaunchEvent::Started { container_id, .. } => {
                 *started.entry(container_id).or_insert(0) += 1
             }
@@ -537,74 +541,46 @@ async fn launches_are_bounded_and_timed_out() {
         "at most two launches at once"
     );
 
-    let (slow, mut slow_events) = launcher_with_timeout(Duration::from_millis(100));
-    slow.update_tokens(&[c.nm_token(1)]);
-    slow.launch(c.container(1, 20, "127.0.0.1"), clc("true"))
-        .unwrap();
-    match next(&mut slow_events).await {
-        LaunchEvent::Failed { error, .. } => {
-            assert!(matches!(error, NmCallError::Timeout(_)), "{error:?}");
-            assert!(
-                error.to_string().contains("no answer from the NodeManager"),
-                "{error}"
-            )
-        }
-        other => panic!("{other:?}"),
-    }
+    let mut slow = new_am(|cfg| cfg.launch_timeout = Duration::from_millis(100));
+    slow.launcher.update_tokens(&[c.nm_token(1)]);
+    let (error, text) = slow.fail(&c.container(1, 20, "127.0.0.1")).await;
+    assert!(matches!(error, NmCallError::Timeout(_)), "{error:?}");
+    assert!(text.contains("no answer from the NodeManager"), "{text}");
     c.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_nodemanager_is_reached_on_a_new_connection() {
-    let mut c = cluster(Duration::ZERO).await;
-    let (launcher, mut events) = launcher(|_| {});
-    launcher.update_tokens(&[c.nm_token(1)]);
-    let first = c.container(1, 2, "127.0.0.1");
-    launcher.launch(first.clone(), clc("sleep 30")).unwrap();
-    assert!(matches!(
-        next(&mut events).await,
-        LaunchEvent::Started { .. }
-    ));
+    let (mut c, mut am, first) = running("127.0.0.1", |_| {}).await;
     c.restart().await;
     // The restarted NodeManager answers on a new connection: it lost the first container ...
-    match launcher.container_status(&first).await {
+    match am.launcher.container_status(&first).await {
         Err(NmCallError::Refused { message, .. }) => {
             assert!(message.contains("is not handled"), "{message}")
         }
         other => panic!("{other:?}"),
     }
     // ... and starts new ones, on that same connection.
-    launcher
-        .launch(c.container(1, 3, "127.0.0.1"), clc("true"))
-        .unwrap();
-    assert!(matches!(
-        next(&mut events).await,
-        LaunchEvent::Started { .. }
-    ));
-    assert_eq!(c.nm.connections(), 1);
-    assert_eq!(launcher.cached_clients(), 1);
+    am.start(&c.container(1, 3, "127.0.0.1"), "true").await;
+    assert_connections(&c, &am, 1, "one connection to the restarted NodeManager");
     c.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_connection_is_closed_and_opened_again() {
-    let c = cluster(Duration::ZERO).await;
-    let (launcher, mut events) = launcher(|cfg| cfg.idle_timeout = Duration::from_millis(200));
-    launcher.update_tokens(&[c.nm_token(1)]);
-    let container = c.container(1, 2, "127.0.0.1");
-    launcher.launch(container.clone(), clc("sleep 30")).unwrap();
-    assert!(matches!(
-        next(&mut events).await,
-        LaunchEvent::Started { .. }
-    ));
-    launcher.container_status(&container).await.unwrap();
+    let (c, am, container) = running("127.0.0.1", |cfg| {
+        cfg.idle_timeout = Duration::from_millis(200)
+    })
+    .await;
+    am.launcher.container_status(&container).await.unwrap();
     assert_eq!(c.nm.connections(), 1);
     tokio::time::sleep(Duration::from_millis(800)).await;
-    launcher.container_status(&container).await.unwrap();
-    assert_eq!(
-        c.nm.connections(),
+    am.launcher.container_status(&container).await.unwrap();
+    assert_connections(
+        &c,
+        &am,
         2,
-        "the idle connection was closed and the next call opened a new one"
+        "the idle connection was closed and the next call opened a new one",
     );
     c.stop().await;
 }
@@ -613,17 +589,11 @@ async fn an_idle_connection_is_closed_and_opened_again() {
 async fn the_least_recently_used_client_is_closed_beyond_the_bound() {
     let a = cluster(Duration::ZERO).await;
     let b = cluster(Duration::ZERO).await;
-    let (launcher, mut events) = launcher(|cfg| cfg.max_clients = 1);
-    launcher.update_tokens(&[a.nm_token(1), b.nm_token(1)]);
+    let mut am = new_am(|cfg| cfg.max_clients = 1);
+    am.launcher.update_tokens(&[a.nm_token(1), b.nm_token(1)]);
     for (c, seq) in [(&a, 2), (&b, 3), (&a, 4)] {
-        launcher
-            .launch(c.container(1, seq, "127.0.0.1"), clc("true"))
-            .unwrap();
-        assert!(matches!(
-            next(&mut events).await,
-            LaunchEvent::Started { .. }
-        ));
-        assert_eq!(launcher.cached_clients(), 1);
+        am.start(&c.container(1, seq, "127.0.0.1"), "true").await;
+        assert_eq!(am.launcher.cached_clients(), 1);
     }
     assert_eq!(
         (a.nm.connections(), b.nm.connections()),
@@ -632,8 +602,4 @@ async fn the_least_recently_used_client_is_closed_beyond_the_bound() {
     );
     a.stop().await;
     b.stop().await;
-}
-
-fn launcher_with_timeout(timeout: Duration) -> (Arc<NmLauncher>, UnboundedReceiver<LaunchEvent>) {
-    launcher(|cfg| cfg.launch_timeout = timeout)
 }
