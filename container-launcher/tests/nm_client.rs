@@ -237,7 +237,9 @@ fn runner_nm(dir: &std::path::Path, delay: Duration) -> Arc<RunnerNm> {
     Arc::new(RunnerNm::new(runner, delay))
 }
 
-/// Serves `nm` on `node`'s port with NMToken authentication.
+/// Serves `nm` on `node`'s port with NMToken authentication. Right after a restart the port can
+/// still be held by the old server's side of a connection the client has not closed yet, so a
+/// busy port is tried again for a while.
 async fn serve(
     nm: &Arc<RunnerNm>,
     node: &NodeId,
@@ -246,22 +248,47 @@ async fn serve(
     let mut config = ServerConfig::new(format!("{node}").parse().unwrap());
     config.secret_manager = Some(nm_tokens.clone());
     config.allow_simple = false;
-    IpcServer::bind(
-        config,
-        vec![Arc::new(NmService::new(nm.clone())) as Arc<dyn Service>],
-    )
-    .await
-    .unwrap()
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let service = Arc::new(NmService::new(nm.clone())) as Arc<dyn Service>;
+        match IpcServer::bind(config.clone(), vec![service]).await {
+            Ok(server) => return server,
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AddrInUse
+                    && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(e) => panic!("cannot serve on {node}: {e}"),
+        }
+    }
+}
+
+/// A free loopback port below the kernel's range for outgoing connections, so that no client
+/// socket (of this or another test) can take it while a NodeManager restarts on it. The port is
+/// part of the node id the tokens are issued for, so it is chosen before the server binds it.
+fn free_port() -> u16 {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<usize>().ok())
+        .unwrap_or(32768)
+        .min(usize::from(u16::MAX));
+    let (low, span) = (10_000, ephemeral_low.saturating_sub(10_000).max(1));
+    let seed = std::process::id() as usize * 7919;
+    for _ in 0..span {
+        let port = (low + (seed + NEXT.fetch_add(1, Ordering::SeqCst)) % span) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port below {ephemeral_low}");
 }
 
 async fn cluster(delay: Duration) -> Cluster {
     let dir = tempfile::tempdir().unwrap();
     let nm = runner_nm(dir.path(), delay);
-    // Bind first to learn the port, which is part of the node id the NMTokens are issued for.
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = probe.local_addr().unwrap().port();
-    drop(probe);
-    let node = NodeId::new("127.0.0.1", port as i32);
+    let node = NodeId::new("127.0.0.1", i32::from(free_port()));
     let nm_tokens = Arc::new(NmTokenSecretManager::new(
         1,
         NM_KEY.to_vec(),
