@@ -5,7 +5,7 @@ use std::time::Duration;
 use spindle_protocol::ids::{ContainerId, NodeId};
 use spindle_protocol::yarn::YarnError;
 
-/// The outcome of a launch, one per accepted [`NmLauncher::launch`].
+/// The outcome of a launch, one per accepted [`NmLauncher::launch`](super::NmLauncher::launch).
 #[derive(Debug)]
 pub enum LaunchEvent {
     /// The NodeManager accepted the container.

@@ -7,7 +7,7 @@
 //!   one SASL handshake, not one per call. A new NMToken for the node gets a new client; an idle
 //!   connection is closed after `idle_timeout` and a broken one is dropped, and either is opened
 //!   again on the next call. At most `max_clients` clients are kept (the least recently used is
-//!   closed first). See [`clients`].
+//!   closed first; the `clients` module).
 //! * A call whose connection was lost under it is sent once more on a new connection, as
 //!   Hadoop's NM proxy retries on a broken connection. A start that did run the first time is
 //!   then refused as a duplicate by the NodeManager, so a container is never started twice.
