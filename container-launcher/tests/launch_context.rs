@@ -83,7 +83,7 @@ async fn an_executor_launch_context_runs_on_the_local_runner() {
     let exit = t.run(spec).await;
     assert_eq!(exit.exit_status, 0, "{}", exit.diagnostics);
 
-    let args = std::fs::read_to_string(log_dir.join("args")).unwrap();
+    let args = read(&log_dir, "args");
     let expected = [
         "--conf",
         weird,
@@ -104,7 +104,7 @@ async fn an_executor_launch_context_runs_on_the_local_runner() {
     .map(|a| format!("{a}\n"))
     .collect::<String>();
     assert_eq!(args, expected);
-    let env = std::fs::read_to_string(log_dir.join("env")).unwrap();
+    let env = read(&log_dir, "env");
     let has = |kv: &str| env.split('\0').any(|e| e == kv);
     assert!(has("SPINDLE_EXECUTOR_ID=12"));
     assert!(has("SPINDLE_EXECUTOR_CORES=3"));
@@ -124,12 +124,6 @@ async fn an_executor_launch_context_runs_on_the_local_runner() {
             .service,
         "nn:8020"
     );
-    assert_eq!(
-        std::fs::read_to_string(log_dir.join("stdout")).unwrap(),
-        "to-stdout\n"
-    );
-    assert_eq!(
-        std::fs::read_to_string(log_dir.join("stderr")).unwrap(),
-        "to-stderr\n"
-    );
+    assert_eq!(read(&log_dir, "stdout"), "to-stdout\n");
+    assert_eq!(read(&log_dir, "stderr"), "to-stderr\n");
 }

@@ -1,12 +1,13 @@
 //! The AM's NodeManager client against a real ContainerManagementProtocol server (Hadoop IPC with
 //! SASL DIGEST-MD5 and NMToken checks) whose containers run on the local runner: launch events,
-//! status, stop, the NMToken cache, bounded concurrency and the launch timeout.
+//! status, stop, the NMToken cache, one reused connection per node (counted by the server), its
+//! recovery after the NodeManager restarts or the connection idles out, the bound on kept
+//! clients, bounded concurrency and the launch timeout.
 
-mod common;
-
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use spindle_launcher::nm_client::{LaunchEvent, NmCallError, NmLauncher, NmLauncherConfig};
@@ -30,12 +31,14 @@ fn attempt(app: i32) -> ApplicationAttemptId {
     ApplicationAttemptId::new(ApplicationId::new(TS, app), 1)
 }
 
-/// A NodeManager: checks container tokens and runs containers on a [`LocalRunner`].
+/// A NodeManager: checks container tokens and runs containers on a [`LocalRunner`]; counts the
+/// connections its calls came on and the starts running at once.
 struct RunnerNm {
     runner: LocalRunner,
     delay: Duration,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    peers: Mutex<HashSet<SocketAddr>>,
 }
 
 fn service_error(message: impl Into<String>) -> ServiceError {
@@ -54,6 +57,49 @@ fn failure(id: ContainerIdProto, message: String) -> ContainerExceptionMapProto 
 }
 
 impl RunnerNm {
+    fn new(runner: LocalRunner, delay: Duration) -> Self {
+        RunnerNm {
+            runner,
+            delay,
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            peers: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// How many connections (client ports) calls arrived on.
+    fn connections(&self) -> usize {
+        self.peers.lock().unwrap().len()
+    }
+
+    fn called_by(&self, caller: &NmCaller) {
+        self.peers.lock().unwrap().insert(caller.ctx.peer);
+    }
+
+    /// The containers of a stop or status request that the runner knows, with their runner name
+    /// and state; the others go to `failed`.
+    fn known(
+        &self,
+        caller: &NmCaller,
+        ids: Vec<ContainerIdProto>,
+        failed: &mut Vec<ContainerExceptionMapProto>,
+    ) -> Result<Vec<(ContainerIdProto, String, ContainerState)>, ServiceError> {
+        self.called_by(caller);
+        let mut known = Vec::new();
+        for id in ids {
+            let cid = ContainerId::from_proto(&id).map_err(|e| service_error(e.to_string()))?;
+            let name = cid.to_string();
+            match self.runner.status(&name) {
+                Some(state) => known.push((id, name, state)),
+                None => failed.push(failure(
+                    id,
+                    format!("Container {cid} is not handled by this NodeManager"),
+                )),
+            }
+        }
+        Ok(known)
+    }
+
     fn start_one(
         &self,
         caller: &NmCaller,
@@ -105,6 +151,7 @@ impl ContainerManagementProtocol for RunnerNm {
         caller: NmCaller,
         request: StartContainersRequestProto,
     ) -> Result<StartContainersResponseProto, ServiceError> {
+        self.called_by(&caller);
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
         tokio::time::sleep(self.delay).await;
@@ -125,115 +172,156 @@ impl ContainerManagementProtocol for RunnerNm {
 
     async fn stop_containers(
         &self,
-        _caller: NmCaller,
+        caller: NmCaller,
         request: StopContainersRequestProto,
     ) -> Result<StopContainersResponseProto, ServiceError> {
         let mut resp = StopContainersResponseProto::default();
-        for id in request.container_id {
-            let cid = ContainerId::from_proto(&id).map_err(|e| service_error(e.to_string()))?;
-            match self
-                .runner
-                .stop(&cid.to_string(), StopReason::KilledByAppMaster)
-            {
-                spindle_launcher::StopOutcome::Unknown => resp.failed_requests.push(failure(
-                    id,
-                    format!("Container {cid} is not handled by this NodeManager"),
-                )),
-                _ => resp.succeeded_requests.push(id),
-            }
+        for (id, name, _) in self.known(&caller, request.container_id, &mut resp.failed_requests)? {
+            self.runner.stop(&name, StopReason::KilledByAppMaster);
+            resp.succeeded_requests.push(id);
         }
         Ok(resp)
     }
 
     async fn get_container_statuses(
         &self,
-        _caller: NmCaller,
+        caller: NmCaller,
         request: GetContainerStatusesRequestProto,
     ) -> Result<GetContainerStatusesResponseProto, ServiceError> {
         let mut resp = GetContainerStatusesResponseProto::default();
-        for id in request.container_id {
-            let cid = ContainerId::from_proto(&id).map_err(|e| service_error(e.to_string()))?;
-            let Some(state) = self.runner.status(&cid.to_string()) else {
-                resp.failed_requests.push(failure(
-                    id,
-                    format!("Container {cid} is not handled by this NodeManager"),
-                ));
-                continue;
-            };
-            let (state, exit_status, diagnostics) = match state {
-                ContainerState::Localizing => (ContainerStateProto::CNew, -1000, String::new()),
-                ContainerState::Running { .. } | ContainerState::Killing { .. } => {
-                    (ContainerStateProto::CRunning, -1000, String::new())
-                }
-                ContainerState::Complete(exit) => (
-                    ContainerStateProto::CComplete,
-                    exit.exit_status,
-                    exit.diagnostics,
-                ),
-            };
-            resp.status.push(ContainerStatusProto {
-                container_id: Some(id),
-                state: Some(state as i32),
-                diagnostics: Some(diagnostics),
-                exit_status: Some(exit_status),
-                ..Default::default()
-            });
-        }
+        let known = self.known(&caller, request.container_id, &mut resp.failed_requests)?;
+        resp.status = known
+            .into_iter()
+            .map(|(id, _, state)| status(id, state))
+            .collect();
         Ok(resp)
     }
 }
 
+/// A container's status as a NodeManager reports it.
+fn status(id: ContainerIdProto, state: ContainerState) -> ContainerStatusProto {
+    let (state, exit_status, diagnostics) = match state {
+        ContainerState::Localizing => (ContainerStateProto::CNew, -1000, String::new()),
+        ContainerState::Running { .. } | ContainerState::Killing { .. } => {
+            (ContainerStateProto::CRunning, -1000, String::new())
+        }
+        ContainerState::Complete(exit) => (
+            ContainerStateProto::CComplete,
+            exit.exit_status,
+            exit.diagnostics,
+        ),
+    };
+    ContainerStatusProto {
+        container_id: Some(id),
+        state: Some(state as i32),
+        diagnostics: Some(diagnostics),
+        exit_status: Some(exit_status),
+        ..Default::default()
+    }
+}
+
+/// One NodeManager on a loopback port, with its NMToken and container-token keys.
 struct Cluster {
-    server: IpcServer,
+    server: Option<IpcServer>,
     nm: Arc<RunnerNm>,
     node: NodeId,
     nm_tokens: Arc<NmTokenSecretManager>,
-    _dir: tempfile::TempDir,
+    delay: Duration,
+    dir: tempfile::TempDir,
+}
+
+fn runner_nm(dir: &std::path::Path, delay: Duration) -> Arc<RunnerNm> {
+    let mut config = RunnerConfig::new(vec![dir.join("local")], vec![dir.join("logs")]);
+    config.memory_check_interval = Duration::ZERO;
+    let (runner, _events) = LocalRunner::new(config).unwrap();
+    Arc::new(RunnerNm::new(runner, delay))
+}
+
+/// Serves `nm` on `node`'s port with NMToken authentication. Right after a restart the port can
+/// still be held by the old server's side of a connection the client has not closed yet, so a
+/// busy port is tried again for a while.
+async fn serve(
+    nm: &Arc<RunnerNm>,
+    node: &NodeId,
+    nm_tokens: &Arc<NmTokenSecretManager>,
+) -> IpcServer {
+    let mut config = ServerConfig::new(format!("{node}").parse().unwrap());
+    config.secret_manager = Some(nm_tokens.clone());
+    config.allow_simple = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let service = Arc::new(NmService::new(nm.clone())) as Arc<dyn Service>;
+        match IpcServer::bind(config.clone(), vec![service]).await {
+            Ok(server) => return server,
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AddrInUse
+                    && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(e) => panic!("cannot serve on {node}: {e}"),
+        }
+    }
+}
+
+/// A free loopback port below the kernel's range for outgoing connections, so that no client
+/// socket (of this or another test) can take it while a NodeManager restarts on it. The port is
+/// part of the node id the tokens are issued for, so it is chosen before the server binds it.
+fn free_port() -> u16 {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<usize>().ok())
+        .unwrap_or(32768)
+        .min(usize::from(u16::MAX));
+    let (low, span) = (10_000, ephemeral_low.saturating_sub(10_000).max(1));
+    let seed = std::process::id() as usize * 7919;
+    for _ in 0..span {
+        let port = (low + (seed + NEXT.fetch_add(1, Ordering::SeqCst)) % span) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port below {ephemeral_low}");
 }
 
 async fn cluster(delay: Duration) -> Cluster {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = RunnerConfig::new(
-        vec![dir.path().join("local")],
-        vec![dir.path().join("logs")],
-    );
-    config.memory_check_interval = Duration::ZERO;
-    let (runner, _events) = LocalRunner::new(config).unwrap();
-    let nm = Arc::new(RunnerNm {
-        runner,
-        delay,
-        in_flight: AtomicUsize::new(0),
-        max_in_flight: AtomicUsize::new(0),
-    });
-    // Bind first to learn the port, which is part of the node id the NMTokens are issued for.
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = probe.local_addr().unwrap().port();
-    drop(probe);
-    let node = NodeId::new("127.0.0.1", port as i32);
+    let nm = runner_nm(dir.path(), delay);
+    let node = NodeId::new("127.0.0.1", i32::from(free_port()));
     let nm_tokens = Arc::new(NmTokenSecretManager::new(
         1,
         NM_KEY.to_vec(),
         Some(node.clone()),
     ));
-    let mut server_config = ServerConfig::new(format!("127.0.0.1:{port}").parse().unwrap());
-    server_config.secret_manager = Some(nm_tokens.clone());
-    server_config.allow_simple = false;
-    let server = IpcServer::bind(
-        server_config,
-        vec![Arc::new(NmService::new(nm.clone())) as Arc<dyn Service>],
-    )
-    .await
-    .unwrap();
+    let server = serve(&nm, &node, &nm_tokens).await;
     Cluster {
-        server,
+        server: Some(server),
         nm,
         node,
         nm_tokens,
-        _dir: dir,
+        delay,
+        dir,
     }
 }
 
 impl Cluster {
+    /// Stops the NodeManager and starts a new one on the same port with the same keys; it knows
+    /// no containers (a restart without recovery).
+    async fn restart(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+        self.nm = runner_nm(&self.dir.path().join("restarted"), self.delay);
+        self.server = Some(serve(&self.nm, &self.node, &self.nm_tokens).await);
+    }
+
+    async fn stop(mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+    }
+
     fn nm_token(&self, app: i32) -> NMTokenProto {
         let token = self.nm_tokens.create_token(
             attempt(app),
@@ -279,9 +367,13 @@ fn clc(command: &str) -> ContainerLaunchContextProto {
     }
 }
 
-fn launcher(
-    tweak: impl FnOnce(&mut NmLauncherConfig),
-) -> (Arc<NmLauncher>, UnboundedReceiver<LaunchEvent>) {
+/// The AM side: a launcher and the events of its launches.
+struct Am {
+    launcher: Arc<NmLauncher>,
+    events: UnboundedReceiver<LaunchEvent>,
+}
+
+fn new_am(tweak: impl FnOnce(&mut NmLauncherConfig)) -> Am {
     let mut config = NmLauncherConfig {
         connect_timeout: Duration::from_secs(5),
         launch_timeout: Duration::from_secs(20),
@@ -290,153 +382,179 @@ fn launcher(
         ..Default::default()
     };
     tweak(&mut config);
-    NmLauncher::new(config)
+    let (launcher, events) = NmLauncher::new(config);
+    Am { launcher, events }
 }
 
-async fn next(events: &mut UnboundedReceiver<LaunchEvent>) -> LaunchEvent {
-    tokio::time::timeout(Duration::from_secs(30), events.recv())
-        .await
-        .expect("a launch event within 30 s")
-        .expect("launcher alive")
+impl Am {
+    async fn next(&mut self) -> LaunchEvent {
+        tokio::time::timeout(Duration::from_secs(30), self.events.recv())
+            .await
+            .expect("a launch event within 30 s")
+            .expect("launcher alive")
+    }
+
+    /// Launches `command` in `container`; the launch must be reported started.
+    async fn start(&mut self, container: &ContainerProto, command: &str) {
+        self.launcher
+            .launch(container.clone(), clc(command))
+            .unwrap();
+        match self.next().await {
+            LaunchEvent::Started { container_id, node } => {
+                let id = ContainerId::from_proto(container.id.as_ref().unwrap()).unwrap();
+                let on = NodeId::from_proto(container.node_id.as_ref().unwrap()).unwrap();
+                assert_eq!((container_id, node), (id, on));
+            }
+            other => panic!("expected a start, got {other}"),
+        }
+    }
+
+    /// Launches `true` in `container`; the launch must be reported failed. Its error, and the
+    /// event's text.
+    async fn fail(&mut self, container: &ContainerProto) -> (NmCallError, String) {
+        self.launcher
+            .launch(container.clone(), clc("true"))
+            .unwrap();
+        let event = self.next().await;
+        let text = event.to_string();
+        match event {
+            LaunchEvent::Failed { error, .. } => {
+                assert!(
+                    text.contains("Exception while starting container"),
+                    "{text}"
+                );
+                (error, text)
+            }
+            other => panic!("expected a failure, got {other}"),
+        }
+    }
+
+    /// Polls the container's status until it is `want` (within 10 s); every other state seen on
+    /// the way must be `interim`, if given.
+    async fn wait_for(
+        &self,
+        container: &ContainerProto,
+        want: ContainerStateProto,
+        interim: Option<ContainerStateProto>,
+    ) -> ContainerStatusProto {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let status = self.launcher.container_status(container).await.unwrap();
+            if status.state == Some(want as i32) {
+                return status;
+            }
+            if let Some(interim) = interim {
+                assert_eq!(status.state, Some(interim as i32));
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the container did not reach {want:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// Asserts that the NodeManager saw calls on `connections` connections in all, and that the
+/// launcher keeps one client.
+#[track_caller]
+fn assert_connections(c: &Cluster, am: &Am, connections: usize, why: &str) {
+    assert_eq!(c.nm.connections(), connections, "{why}");
+    assert_eq!(am.launcher.cached_clients(), 1);
+}
+
+/// A NodeManager, and a launcher with attempt 1's NMToken that started a `sleep 30` container of
+/// that attempt on it, the node named `host`.
+async fn running(
+    host: &str,
+    tweak: impl FnOnce(&mut NmLauncherConfig),
+) -> (Cluster, Am, ContainerProto) {
+    let c = cluster(Duration::ZERO).await;
+    let mut am = new_am(tweak);
+    assert_eq!(am.launcher.update_tokens(&[c.nm_token(1)]), 1);
+    let container = c.container(1, 2, host);
+    am.start(&container, "sleep 30").await;
+    (c, am, container)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn launch_status_and_stop_through_a_nodemanager() {
-    let c = cluster(Duration::ZERO).await;
-    let (launcher, mut events) = launcher(|_| {});
-    assert_eq!(launcher.update_tokens(&[c.nm_token(1)]), 1);
     // The node is named by host name; the NMToken's service is ip:port.
-    let container = c.container(1, 2, "localhost");
-    launcher.launch(container.clone(), clc("sleep 30")).unwrap();
-    match next(&mut events).await {
-        LaunchEvent::Started { container_id, node } => {
-            assert_eq!(container_id, ContainerId::new(attempt(1), 2));
-            assert_eq!(node, NodeId::new("localhost", c.node.port));
-        }
-        other => panic!("{other:?}"),
-    }
+    let (c, am, container) = running("localhost", |_| {}).await;
     // Accepted containers are NEW while localizing, then RUNNING.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let status = launcher.container_status(&container).await.unwrap();
-        if status.state == Some(ContainerStateProto::CRunning as i32) {
-            break;
-        }
-        assert_eq!(status.state, Some(ContainerStateProto::CNew as i32));
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the container did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-
-    launcher.stop_container(&container).await.unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let status = launcher.container_status(&container).await.unwrap();
-        if status.state == Some(ContainerStateProto::CComplete as i32) {
-            assert_eq!(status.exit_status, Some(-105), "{:?}", status.diagnostics);
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the container did not stop"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    c.server.shutdown().await;
+    use ContainerStateProto::{CComplete, CNew, CRunning};
+    am.wait_for(&container, CRunning, Some(CNew)).await;
+    am.launcher.stop_container(&container).await.unwrap();
+    let status = am.wait_for(&container, CComplete, None).await;
+    assert_eq!(status.exit_status, Some(-105), "{:?}", status.diagnostics);
+    assert_connections(
+        &c,
+        &am,
+        1,
+        "the start and every stop and status call came on one connection",
+    );
+    c.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_wrong_and_replaced_nm_tokens() {
     let c = cluster(Duration::ZERO).await;
-    let (launcher, mut events) = launcher(|_| {});
+    let mut am = new_am(|_| {});
     // No token for the node yet.
-    launcher
-        .launch(c.container(1, 2, "127.0.0.1"), clc("true"))
-        .unwrap();
-    let event = next(&mut events).await;
-    let text = event.to_string();
-    assert!(
-        matches!(
-            event,
-            LaunchEvent::Failed {
-                error: NmCallError::NoNmToken { .. },
-                ..
-            }
-        ),
-        "{event:?}"
-    );
+    let (error, text) = am.fail(&c.container(1, 2, "127.0.0.1")).await;
+    assert!(matches!(error, NmCallError::NoNmToken { .. }), "{error:?}");
     assert!(text.contains("no NMToken for node"), "{text}");
-    assert!(
-        text.contains("Exception while starting container"),
-        "{text}"
-    );
     // A token signed with a key the NM does not know is refused by SASL ...
     let forged = NmTokenSecretManager::new(1, b"some-other-key".to_vec(), None);
     let bad = forged.create_token(attempt(1), c.node.clone(), "tester", c.node.to_string());
-    launcher.update_tokens(&[NMTokenProto {
+    am.launcher.update_tokens(&[NMTokenProto {
         node_id: Some(c.node.to_proto()),
         token: Some(bad.to_proto()),
     }]);
-    launcher
-        .launch(c.container(1, 3, "127.0.0.1"), clc("true"))
-        .unwrap();
-    assert!(matches!(
-        next(&mut events).await,
-        LaunchEvent::Failed { .. }
-    ));
-    // ... and a fresh token from the RM replaces it for the same node.
-    launcher.update_tokens(&[c.nm_token(1)]);
-    assert_eq!(launcher.known_nodes(), 1);
-    launcher
-        .launch(c.container(1, 4, "127.0.0.1"), clc("true"))
-        .unwrap();
-    assert!(matches!(
-        next(&mut events).await,
-        LaunchEvent::Started { .. }
-    ));
+    am.fail(&c.container(1, 3, "127.0.0.1")).await;
+    // ... and a fresh token from the RM replaces it (and its client) for the same node.
+    am.launcher.update_tokens(&[c.nm_token(1)]);
+    assert_eq!(am.launcher.known_nodes(), 1);
+    am.start(&c.container(1, 4, "127.0.0.1"), "true").await;
 
     // A container of another attempt is refused by the NM in failed_requests.
-    launcher
-        .launch(c.container(2, 2, "127.0.0.1"), clc("true"))
-        .unwrap();
-    match next(&mut events).await {
-        LaunchEvent::Failed { error, .. } => {
-            assert!(matches!(error, NmCallError::Refused { .. }), "{error:?}");
-            assert!(
-                error.to_string().contains("refused the container"),
-                "{error}"
-            )
-        }
-        other => panic!("{other:?}"),
-    }
+    let (error, text) = am.fail(&c.container(2, 2, "127.0.0.1")).await;
+    assert!(matches!(error, NmCallError::Refused { .. }), "{error:?}");
+    assert!(text.contains("refused the container"), "{text}");
     // A record without a node is reported, not panicked on.
     let mut incomplete = c.container(1, 5, "127.0.0.1");
     incomplete.node_id = None;
-    let err = launcher
+    let err = am
+        .launcher
         .start_container(&incomplete, clc("true"))
         .await
         .unwrap_err();
     assert!(matches!(err, NmCallError::Incomplete("node id")), "{err}");
-    let err = launcher.launch(incomplete, clc("true")).unwrap_err();
+    let err = am.launcher.launch(incomplete, clc("true")).unwrap_err();
     assert!(matches!(err, NmCallError::Incomplete("node id")), "{err}");
-    c.server.shutdown().await;
+    assert_eq!(c.nm.connections(), 1, "one client for the fresh token");
+
+    // The NMToken of another attempt replaces the node's client: a new connection, on which
+    // that attempt's container starts.
+    am.launcher.update_tokens(&[c.nm_token(2)]);
+    am.start(&c.container(2, 3, "127.0.0.1"), "true").await;
+    assert_connections(&c, &am, 2, "a new connection for the new token");
+    c.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn launches_are_bounded_and_timed_out() {
     let c = cluster(Duration::from_millis(300)).await;
-    let (launcher, mut events) = launcher(|cfg| cfg.max_concurrent = 2);
-    launcher.update_tokens(&[c.nm_token(1)]);
+    let mut am = new_am(|cfg| cfg.max_concurrent = 2);
+    am.launcher.update_tokens(&[c.nm_token(1)]);
     for seq in 2..8 {
-        launcher
+        am.launcher
             .launch(c.container(1, seq, "127.0.0.1"), clc("true"))
             .unwrap();
     }
     let mut started = HashMap::new();
     for _ in 2..8 {
-        match next(&mut events).await {
+        match am.next().await {
             LaunchEvent::Started { container_id, .. } => {
                 *started.entry(container_id).or_insert(0) += 1
             }
@@ -450,23 +568,65 @@ async fn launches_are_bounded_and_timed_out() {
         "at most two launches at once"
     );
 
-    let (slow, mut slow_events) = launcher_with_timeout(Duration::from_millis(100));
-    slow.update_tokens(&[c.nm_token(1)]);
-    slow.launch(c.container(1, 20, "127.0.0.1"), clc("true"))
-        .unwrap();
-    match next(&mut slow_events).await {
-        LaunchEvent::Failed { error, .. } => {
-            assert!(matches!(error, NmCallError::Timeout(_)), "{error:?}");
-            assert!(
-                error.to_string().contains("no answer from the NodeManager"),
-                "{error}"
-            )
+    let mut slow = new_am(|cfg| cfg.launch_timeout = Duration::from_millis(100));
+    slow.launcher.update_tokens(&[c.nm_token(1)]);
+    let (error, text) = slow.fail(&c.container(1, 20, "127.0.0.1")).await;
+    assert!(matches!(error, NmCallError::Timeout(_)), "{error:?}");
+    assert!(text.contains("no answer from the NodeManager"), "{text}");
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_nodemanager_is_reached_on_a_new_connection() {
+    let (mut c, mut am, first) = running("127.0.0.1", |_| {}).await;
+    c.restart().await;
+    // The restarted NodeManager answers on a new connection: it lost the first container ...
+    match am.launcher.container_status(&first).await {
+        Err(NmCallError::Refused { message, .. }) => {
+            assert!(message.contains("is not handled"), "{message}")
         }
         other => panic!("{other:?}"),
     }
-    c.server.shutdown().await;
+    // ... and starts new ones, on that same connection.
+    am.start(&c.container(1, 3, "127.0.0.1"), "true").await;
+    assert_connections(&c, &am, 1, "one connection to the restarted NodeManager");
+    c.stop().await;
 }
 
-fn launcher_with_timeout(timeout: Duration) -> (Arc<NmLauncher>, UnboundedReceiver<LaunchEvent>) {
-    launcher(|cfg| cfg.launch_timeout = timeout)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_connection_is_closed_and_opened_again() {
+    let (c, am, container) = running("127.0.0.1", |cfg| {
+        cfg.idle_timeout = Duration::from_millis(200)
+    })
+    .await;
+    am.launcher.container_status(&container).await.unwrap();
+    assert_eq!(c.nm.connections(), 1);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    am.launcher.container_status(&container).await.unwrap();
+    assert_connections(
+        &c,
+        &am,
+        2,
+        "the idle connection was closed and the next call opened a new one",
+    );
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_least_recently_used_client_is_closed_beyond_the_bound() {
+    let a = cluster(Duration::ZERO).await;
+    let b = cluster(Duration::ZERO).await;
+    let mut am = new_am(|cfg| cfg.max_clients = 1);
+    am.launcher.update_tokens(&[a.nm_token(1), b.nm_token(1)]);
+    for (c, seq) in [(&a, 2), (&b, 3), (&a, 4)] {
+        am.start(&c.container(1, seq, "127.0.0.1"), "true").await;
+        assert_eq!(am.launcher.cached_clients(), 1);
+    }
+    assert_eq!(
+        (a.nm.connections(), b.nm.connections()),
+        (2, 1),
+        "a's client was closed to make room for b's, then made anew"
+    );
+    a.stop().await;
+    b.stop().await;
 }

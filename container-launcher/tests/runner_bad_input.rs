@@ -13,10 +13,7 @@ async fn still_serving(t: &mut TestRunner, seq: u32) {
     let log_dir = t.log_dir(&s);
     let exit = t.run(s).await;
     assert_eq!(exit.exit_status, 0, "{}", exit.diagnostics);
-    assert_eq!(
-        std::fs::read_to_string(log_dir.join("ok")).unwrap(),
-        "fine\n"
-    );
+    assert_eq!(read(&log_dir, "ok"), "fine\n");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -27,13 +24,7 @@ async fn an_unwritable_log_folder_fails_only_that_container() {
     std::fs::create_dir_all(t.root().join("logs")).unwrap();
     std::fs::write(t.root().join("logs").join(app(7)), "not a folder").unwrap();
     let exit = t.run(spec(7, 2, "echo ran > /dev/null")).await;
-    assert_eq!(exit.exit_status, -1000, "{}", exit.diagnostics);
-    assert!(
-        exit.diagnostics.contains("cannot prepare log folder"),
-        "{}",
-        exit.diagnostics
-    );
-    assert!(exit.diagnostics.contains(&app(7)), "{}", exit.diagnostics);
+    assert_exit(&exit, -1000, &["cannot prepare log folder", &app(7)]);
     // Its work folder is cleaned up.
     assert!(
         !t.root()
@@ -45,23 +36,26 @@ async fn an_unwritable_log_folder_fails_only_that_container() {
     still_serving(&mut t, 1).await;
 }
 
+/// What fails in the shell reports the shell's code and message: a command that does not exist
+/// (127), and an environment value with an unbalanced quote, which breaks the launch script as it
+/// would on YARN (bash's syntax error, 2).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_missing_command_exits_127_with_the_shell_message() {
+async fn shell_failures_report_the_shell_code_and_message() {
     let mut t = TestRunner::new();
-    let exit = t.run(spec(1, 2, "/no/such/binary --flag")).await;
-    assert_eq!(exit.exit_status, 127, "{}", exit.diagnostics);
-    assert!(
-        exit.diagnostics.contains("command not found"),
-        "{}",
-        exit.diagnostics
-    );
-    assert!(
-        exit.diagnostics.contains("/no/such/binary"),
-        "{}",
-        exit.diagnostics
-    );
-    let exit = t.run(spec(1, 3, "definitely-not-a-command-xyz")).await;
-    assert_eq!(exit.exit_status, 127, "{}", exit.diagnostics);
+    let mut broken = spec(1, 4, "true");
+    broken.env = vec![("BROKEN".into(), "a\"b".into())];
+    let cases = [
+        (
+            spec(1, 2, "/no/such/binary --flag"),
+            127,
+            vec!["command not found", "/no/such/binary"],
+        ),
+        (spec(1, 3, "definitely-not-a-command-xyz"), 127, vec![]),
+        (broken, 2, vec!["non-zero exit code 2", "unexpected EOF"]),
+    ];
+    for (s, status, says) in cases {
+        assert_exit(&t.run(s).await, status, &says);
+    }
     still_serving(&mut t, 2).await;
 }
 
@@ -86,33 +80,11 @@ async fn invalid_specs_fail_with_minus_1000_and_say_why() {
         (bad_app, "invalid application id"),
     ];
     for (s, expect) in cases {
-        let exit = t.run(s).await;
-        assert_eq!(exit.exit_status, -1000, "{}", exit.diagnostics);
-        assert!(
-            exit.diagnostics.contains(expect),
-            "{expect}: {}",
-            exit.diagnostics
-        );
+        assert_exit(&t.run(s).await, -1000, &[expect]);
     }
     assert!(!t.root().join("local/root").exists());
     assert!(!t.root().join("x").exists());
     still_serving(&mut t, 3).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_broken_script_line_is_reported_not_fatal() {
-    let mut t = TestRunner::new();
-    // An environment value with an unbalanced quote breaks the launch script, as it would on YARN.
-    let mut s = spec(1, 2, "true");
-    s.env = vec![("BROKEN".into(), "a\"b".into())];
-    let exit = t.run(s).await;
-    assert_ne!(exit.exit_status, 0);
-    assert!(
-        exit.diagnostics.contains("non-zero exit code"),
-        "{}",
-        exit.diagnostics
-    );
-    still_serving(&mut t, 4).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -46,7 +46,7 @@ async fn container_gets_the_nodemanager_environment() {
     assert_eq!(exit.diagnostics, "");
     assert_eq!(exit.app_id, s.app_id);
 
-    let env = parse_env(&std::fs::read_to_string(log_dir.join("env.bin")).unwrap());
+    let env = parse_env(&read(&log_dir, "env.bin"));
     let root = t.root();
     let app_dir = root.join("local/usercache/tester/appcache").join(&s.app_id);
     let work = app_dir.join(&s.container_id);
@@ -60,27 +60,32 @@ async fn container_gets_the_nodemanager_environment() {
         s.container_id,
         "the NM's value overrides the container's"
     );
-    assert_eq!(get("NM_HOST"), "node1.test");
-    assert_eq!(get("NM_PORT"), "45454");
-    assert_eq!(get("NM_HTTP_PORT"), "8042");
-    assert_eq!(get("LOCAL_DIRS"), app_dir.to_string_lossy());
-    assert_eq!(
-        get("LOCAL_USER_DIRS"),
-        format!("{}/", root.join("local/usercache/tester").display())
-    );
-    assert_eq!(get("LOG_DIRS"), log_dir.to_string_lossy());
-    assert_eq!(get("USER"), "tester");
-    assert_eq!(get("LOGNAME"), "tester");
-    assert_eq!(get("HOME"), "/home/");
-    assert_eq!(get("PWD"), work.to_string_lossy());
-    assert_eq!(
-        get("HADOOP_TOKEN_FILE_LOCATION"),
-        work.join("container_tokens").to_string_lossy()
-    );
-    assert_eq!(
-        get("CLASSPATH"),
-        format!("{0}:{0}/__app__.jar:{1}", work.display(), log_dir.display())
-    );
+    let expected = [
+        ("NM_HOST", "node1.test".to_string()),
+        ("NM_PORT", "45454".into()),
+        ("NM_HTTP_PORT", "8042".into()),
+        ("LOCAL_DIRS", app_dir.display().to_string()),
+        (
+            "LOCAL_USER_DIRS",
+            format!("{}/", root.join("local/usercache/tester").display()),
+        ),
+        ("LOG_DIRS", log_dir.display().to_string()),
+        ("USER", "tester".into()),
+        ("LOGNAME", "tester".into()),
+        ("HOME", "/home/".into()),
+        ("PWD", work.display().to_string()),
+        (
+            "HADOOP_TOKEN_FILE_LOCATION",
+            work.join("container_tokens").display().to_string(),
+        ),
+        (
+            "CLASSPATH",
+            format!("{0}:{0}/__app__.jar:{1}", work.display(), log_dir.display()),
+        ),
+    ];
+    for (name, value) in expected {
+        assert_eq!(get(name), value, "{name}");
+    }
     assert_eq!(
         get("JAVA_HOME"),
         "/opt/app-java",
@@ -96,7 +101,7 @@ async fn container_gets_the_nodemanager_environment() {
     );
 
     // Own session and process group: the command's shell leads both.
-    let stat = std::fs::read_to_string(log_dir.join("stat")).unwrap();
+    let stat = read(&log_dir, "stat");
     let after = &stat[stat.rfind(')').unwrap() + 1..];
     let f: Vec<&str> = after.split_whitespace().collect();
     let pid: i32 = stat.split_whitespace().next().unwrap().parse().unwrap();
@@ -112,10 +117,7 @@ async fn container_gets_the_nodemanager_environment() {
         "exec keeps the script's pid"
     );
 
-    assert_eq!(
-        std::fs::read_to_string(log_dir.join("tmp.txt")).unwrap(),
-        "tmp\n"
-    );
+    assert_eq!(read(&log_dir, "tmp.txt"), "tmp\n");
     // The work folder is removed once the container is done.
     assert!(!work.exists());
     assert!(
@@ -152,17 +154,14 @@ async fn launch_script_and_tokens_file_are_written() {
         tokens,
         "tokens are written verbatim"
     );
-    assert_eq!(
-        std::fs::read_to_string(log_dir.join("greeting")).unwrap(),
-        "hello tester\n"
-    );
+    assert_eq!(read(&log_dir, "greeting"), "hello tester\n");
 
     let work = t
         .root()
         .join("local/usercache/tester/appcache")
         .join(&s.app_id)
         .join(&s.container_id);
-    let script = std::fs::read_to_string(work.join("launch_container.sh")).unwrap();
+    let script = read(&work, "launch_container.sh");
     assert!(script.starts_with("#!/bin/bash\n"));
     assert!(
         script.contains("export GREETING=\"hello $USER\"\n"),
@@ -201,27 +200,11 @@ async fn output_goes_to_the_log_folder_and_exit_codes_are_reported() {
     let s = spec(2, 1, "echo out-line; echo err-line >&2; exit 0");
     let log_dir = t.log_dir(&s);
     assert_eq!(t.run(s).await.exit_status, 0);
-    assert_eq!(
-        std::fs::read_to_string(log_dir.join("stdout")).unwrap(),
-        "out-line\n"
-    );
-    assert_eq!(
-        std::fs::read_to_string(log_dir.join("stderr")).unwrap(),
-        "err-line\n"
-    );
+    assert_eq!(read(&log_dir, "stdout"), "out-line\n");
+    assert_eq!(read(&log_dir, "stderr"), "err-line\n");
 
     let exit = t.run(spec(2, 2, "echo something broke >&2; exit 3")).await;
-    assert_eq!(exit.exit_status, 3);
-    assert!(
-        exit.diagnostics.contains("non-zero exit code 3"),
-        "{}",
-        exit.diagnostics
-    );
-    assert!(
-        exit.diagnostics.contains("something broke"),
-        "{}",
-        exit.diagnostics
-    );
+    assert_exit(&exit, 3, &["non-zero exit code 3", "something broke"]);
 
     // A process killed by a signal it did not get from the runner reports 128 + signal.
     let exit = t.run(spec(2, 3, "kill -9 $$")).await;
@@ -265,4 +248,25 @@ async fn works_on_a_current_thread_runtime() {
         .stop(&cid(4, 2), spindle_launcher::StopReason::Released);
     let exit = t.events.wait(&cid(4, 2), Duration::from_secs(10)).await;
     assert_eq!(exit.exit_status, -100, "{}", exit.diagnostics);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finished_containers_are_remembered_up_to_the_retention() {
+    let mut t = TestRunner::with(|c| c.completed_retention = 2);
+    for seq in 2..5 {
+        let exit = t.run(spec(5, seq, "true")).await;
+        assert_eq!(exit.exit_status, 0, "{}", exit.diagnostics);
+    }
+    assert_eq!(t.runner.status(&cid(5, 2)), None, "the oldest is forgotten");
+    for seq in 3..5 {
+        assert!(
+            matches!(t.runner.status(&cid(5, seq)), Some(ContainerState::Complete(e)) if e.exit_status == 0),
+            "container {seq} is remembered"
+        );
+    }
+    // A remembered id is still taken.
+    assert_eq!(
+        t.runner.start(spec(5, 4, "true")),
+        Err(spindle_launcher::runner::StartError::Duplicate(cid(5, 4)))
+    );
 }

@@ -39,16 +39,8 @@ async fn stop_by_the_am_reports_minus_105_and_kills_the_whole_group() {
         StopOutcome::Stopping
     );
     let exit = t.events.wait(&cid(1, 2), Duration::from_secs(10)).await;
-    assert_eq!(exit.exit_status, -105, "{}", exit.diagnostics);
-    assert!(
-        exit.diagnostics.contains("Exit code is 143"),
-        "{}",
-        exit.diagnostics
-    );
-    assert_eq!(
-        wait_gone(&pids, Duration::from_secs(5)).await,
-        Vec::<i32>::new()
-    );
+    assert_exit(&exit, -105, &["Exit code is 143"]);
+    assert_gone(&pids).await;
     assert_eq!(
         t.runner.stop(&cid(1, 2), StopReason::KilledByAppMaster),
         StopOutcome::AlreadyDone
@@ -72,10 +64,7 @@ async fn released_and_other_reasons_map_to_their_statuses() {
         t.runner.stop(&cid(1, seq), reason);
         let exit = t.events.wait(&cid(1, seq), Duration::from_secs(10)).await;
         assert_eq!(exit.exit_status, status, "{}", exit.diagnostics);
-        assert_eq!(
-            wait_gone(&pids, Duration::from_secs(5)).await,
-            Vec::<i32>::new()
-        );
+        assert_gone(&pids).await;
     }
 }
 
@@ -97,16 +86,8 @@ async fn a_process_that_ignores_sigterm_is_killed_after_the_grace_period() {
         stopped.elapsed() >= grace,
         "SIGKILL came before the grace period ended"
     );
-    assert_eq!(exit.exit_status, -105, "{}", exit.diagnostics);
-    assert!(
-        exit.diagnostics.contains("Exit code is 137"),
-        "{}",
-        exit.diagnostics
-    );
-    assert_eq!(
-        wait_gone(&pids, Duration::from_secs(5)).await,
-        Vec::<i32>::new()
-    );
+    assert_exit(&exit, -105, &["Exit code is 137"]);
+    assert_gone(&pids).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -116,12 +97,9 @@ async fn leftover_processes_die_when_the_leader_exits() {
     let log_dir = t.log_dir(&s);
     let exit = t.run(s).await;
     assert_eq!(exit.exit_status, 0);
-    let left = pids(&std::fs::read_to_string(log_dir.join("pids")).unwrap());
+    let left = pids(&read(&log_dir, "pids"));
     assert_eq!(left.len(), 1, "the background pid was recorded");
-    assert_eq!(
-        wait_gone(&left, Duration::from_secs(5)).await,
-        Vec::<i32>::new()
-    );
+    assert_gone(&left).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -150,11 +128,8 @@ async fn a_container_over_its_memory_limit_is_killed_with_minus_104() {
         "{}",
         exit.diagnostics
     );
-    let leader = pids(&std::fs::read_to_string(log_dir.join("pids")).unwrap());
-    assert_eq!(
-        wait_gone(&leader, Duration::from_secs(5)).await,
-        Vec::<i32>::new()
-    );
+    let leader = pids(&read(&log_dir, "pids"));
+    assert_gone(&leader).await;
 
     // The same work under a generous limit is left alone.
     let mut s = spec(
@@ -181,10 +156,7 @@ async fn dropping_the_runner_leaves_no_process_behind() {
     } = t;
     drop(runner);
     let all: Vec<i32> = a.iter().chain(&b).copied().chain([watchdog]).collect();
-    assert_eq!(
-        wait_gone(&all, Duration::from_secs(5)).await,
-        Vec::<i32>::new()
-    );
+    assert_gone(&all).await;
     drop((events, dir));
 }
 
@@ -198,16 +170,8 @@ async fn shutdown_stops_everything_and_refuses_new_containers() {
     );
     assert!(t.runner.shutdown(Duration::from_secs(10)).await);
     let exit = t.events.wait(&cid(1, 2), Duration::from_secs(1)).await;
-    assert_eq!(exit.exit_status, -100, "{}", exit.diagnostics);
-    assert!(
-        exit.diagnostics.contains("shutting down"),
-        "{}",
-        exit.diagnostics
-    );
-    assert_eq!(
-        wait_gone(&a, Duration::from_secs(5)).await,
-        Vec::<i32>::new()
-    );
+    assert_exit(&exit, -100, &["shutting down"]);
+    assert_gone(&a).await;
     assert_eq!(
         t.runner.start(spec(1, 3, "true")),
         Err(StartError::ShutDown)
@@ -249,8 +213,5 @@ async fn a_child_that_started_its_own_session_is_stopped_too() {
     t.runner.stop(&cid(1, 2), StopReason::KilledByAppMaster);
     let exit = t.events.wait(&cid(1, 2), Duration::from_secs(10)).await;
     assert_eq!(exit.exit_status, -105, "{}", exit.diagnostics);
-    assert_eq!(
-        wait_gone(&pids, Duration::from_secs(5)).await,
-        Vec::<i32>::new()
-    );
+    assert_gone(&pids).await;
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use common::*;
 use spindle_launcher::{LocalResourceSpec, ResourceKind, Visibility};
@@ -104,57 +104,26 @@ async fn files_folders_and_archives_are_localized_and_linked() {
          cat tarred/p.txt; cat nested/dir/dirres/sub/two.txt; cat libs/one.txt; \
          ls jarpat; } > <LOG_DIR>/out.txt",
     );
-    s.local_resources = vec![
-        (
-            "conf.txt".into(),
-            resource(
-                &src.join("conf.txt"),
-                ResourceKind::File,
-                Visibility::Private,
-            ),
-        ),
-        (
-            "zipped".into(),
-            resource(
-                &src.join("lib.zip"),
-                ResourceKind::Archive,
-                Visibility::Application,
-            ),
-        ),
-        (
-            "envdir".into(),
-            resource(
-                &src.join("env.tar.gz"),
-                ResourceKind::Archive,
-                Visibility::Public,
-            ),
-        ),
-        (
-            "tarred".into(),
-            resource(
-                &src.join("plain.tar"),
-                ResourceKind::Archive,
-                Visibility::Application,
-            ),
-        ),
-        (
-            "nested/dir/dirres".into(),
-            resource(
-                &src.join("dirres"),
-                ResourceKind::File,
-                Visibility::Application,
-            ),
-        ),
-        (
-            "libs/*".into(),
-            resource(&src.join("dirres"), ResourceKind::File, Visibility::Private),
-        ),
-        ("jarpat".into(), pattern),
-    ];
+    use ResourceKind::{Archive, File};
+    use Visibility::{Application, Private, Public};
+    s.local_resources = [
+        ("conf.txt", "conf.txt", File, Private),
+        ("zipped", "lib.zip", Archive, Application),
+        ("envdir", "env.tar.gz", Archive, Public),
+        ("tarred", "plain.tar", Archive, Application),
+        ("nested/dir/dirres", "dirres", File, Application),
+        ("libs/*", "dirres", File, Private),
+    ]
+    .into_iter()
+    .map(|(link, file, kind, visibility)| {
+        (link.into(), resource(&src.join(file), kind, visibility))
+    })
+    .chain([("jarpat".into(), pattern)])
+    .collect();
     let log_dir = t.log_dir(&s);
     let exit = t.run(s).await;
     assert_eq!(exit.exit_status, 0, "{}", exit.diagnostics);
-    let out = std::fs::read_to_string(log_dir.join("out.txt")).unwrap();
+    let out = read(&log_dir, "out.txt");
     assert_eq!(
         out,
         "key=value\nzip-top\nzip-hello\ntool-ran\ntgz-data\ntar-plain\n2\n1\napp.jar\nlib\n"
@@ -219,10 +188,7 @@ async fn archives_are_unpacked_once_per_application_and_timestamp() {
         std::fs::read_link(work_dir(&t, 1, 3).join("conf")).unwrap(),
         unpacked
     );
-    assert_eq!(
-        std::fs::read_to_string(log2.join("mark.txt")).unwrap(),
-        "seen"
-    );
+    assert_eq!(read(&log2, "mark.txt"), "seen");
     assert_eq!(t.runner.cached_resources(), 1);
 
     // Another application gets its own copy of an APPLICATION resource.
@@ -237,13 +203,7 @@ async fn archives_are_unpacked_once_per_application_and_timestamp() {
 
     // A new version of the source (new timestamp) is unpacked again.
     write_zip(&src.join("conf.zip"), &[("c.txt", b"second version\n")]);
-    let f = std::fs::File::options()
-        .write(true)
-        .open(src.join("conf.zip"))
-        .unwrap();
-    f.set_modified(SystemTime::now() + Duration::from_secs(5))
-        .unwrap();
-    drop(f);
+    touch_ahead(&src.join("conf.zip"), Duration::from_secs(5));
     let res2 = resource(
         &src.join("conf.zip"),
         ResourceKind::Archive,
@@ -254,10 +214,7 @@ async fn archives_are_unpacked_once_per_application_and_timestamp() {
     newer.local_resources = vec![("conf".into(), res2)];
     let log4 = t.log_dir(&newer);
     assert_eq!(t.run(newer).await.exit_status, 0);
-    assert_eq!(
-        std::fs::read_to_string(log4.join("c.txt")).unwrap(),
-        "second version\n"
-    );
+    assert_eq!(read(&log4, "c.txt"), "second version\n");
 
     // Finishing the application drops its folders and cache entries.
     assert!(
@@ -372,12 +329,12 @@ async fn bad_resources_fail_the_container_with_clear_diagnostics() {
         s.local_resources = vec![(link, res)];
         let log_dir = t.log_dir(&s);
         let exit = t.run(s).await;
-        assert_eq!(exit.exit_status, -1000, "{what}: {}", exit.diagnostics);
         assert!(
             exit.diagnostics.contains(expect),
             "{what}: {}",
             exit.diagnostics
         );
+        assert_exit(&exit, -1000, &[expect]);
         assert!(
             !log_dir.join("ran").exists(),
             "{what}: the command must not run"
@@ -394,13 +351,7 @@ async fn bad_resources_fail_the_container_with_clear_diagnostics() {
         ("conf/extra.txt".into(), good.clone()),
     ];
     let exit = t.run(s).await;
-    assert_eq!(exit.exit_status, -1000, "{}", exit.diagnostics);
-    assert!(
-        exit.diagnostics
-            .contains("passes through another resource's link"),
-        "{}",
-        exit.diagnostics
-    );
+    assert_exit(&exit, -1000, &["passes through another resource's link"]);
     let public = t.root().join("local/filecache");
     let polluted = std::fs::read_dir(&public)
         .unwrap()
@@ -421,7 +372,7 @@ async fn bad_resources_fail_the_container_with_clear_diagnostics() {
     let log_dir = t.log_dir(&s);
     let exit = t.run(s).await;
     assert_eq!(exit.exit_status, 0, "{}", exit.diagnostics);
-    assert_eq!(std::fs::read_to_string(log_dir.join("a.txt")).unwrap(), "a");
+    assert_eq!(read(&log_dir, "a.txt"), "a");
 
     // A source that changes after it was cached is refused for launch contexts with the old time.
     let cached = resource(
@@ -429,20 +380,9 @@ async fn bad_resources_fail_the_container_with_clear_diagnostics() {
         ResourceKind::File,
         Visibility::Application,
     );
-    let f = std::fs::File::options()
-        .write(true)
-        .open(src.join("a.txt"))
-        .unwrap();
-    f.set_modified(SystemTime::now() + Duration::from_secs(10))
-        .unwrap();
-    drop(f);
+    touch_ahead(&src.join("a.txt"), Duration::from_secs(10));
     let mut s = spec(1, 100, "true");
     s.local_resources = vec![("a".into(), cached)];
     let exit = t.run(s).await;
-    assert_eq!(exit.exit_status, -1000);
-    assert!(
-        exit.diagnostics.contains("changed on src filesystem"),
-        "{}",
-        exit.diagnostics
-    );
+    assert_exit(&exit, -1000, &["changed on src filesystem"]);
 }

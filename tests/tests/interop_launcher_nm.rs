@@ -4,9 +4,10 @@
 //! `AmRmClient`, as an AM gets them; launch contexts are built with the launcher's
 //! `LaunchTemplate`.
 //!
-//! Concurrency and timeouts are observed through a loopback TCP proxy in front of the NM that can
-//! hold new connections: the containers' node address and the NMTokens' service are pointed at
-//! the proxy (the NM checks the node inside the tokens, not the address the client dialled).
+//! Connection reuse, concurrency and timeouts are observed through a loopback TCP proxy in front of
+//! the NM that counts and can hold new connections: the containers' node address and the NMTokens'
+//! service are pointed at the proxy (the NM checks the node inside the tokens, not the address the
+//! client dialled).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -388,14 +389,15 @@ async fn launches_are_bounded_by_max_concurrent() {
             .expect("launch");
     }
 
-    // While the proxy holds the first connections, the other launches wait for a slot and do
-    // not dial the NM at all.
-    proxy.wait_accepted(BOUND).await;
+    // While the proxy holds the node's one connection, `BOUND` launches wait on it and the
+    // others wait for a slot; none dials a second connection.
+    proxy.wait_accepted(1).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(proxy.accepted(), 1, "a launch dialled a second connection");
     assert_eq!(
-        proxy.accepted(),
+        launcher.launches_in_flight(),
         BOUND,
-        "launches beyond the bound dialled the NM"
+        "launches beyond the bound took a slot"
     );
     assert!(
         events.try_recv().is_err(),
@@ -414,7 +416,6 @@ async fn launches_are_bounded_by_max_concurrent() {
     let mut expected: Vec<ContainerId> = a.containers.iter().map(id_of).collect();
     expected.sort();
     assert_eq!(started, expected);
-    assert_eq!(proxy.accepted(), CONTAINERS, "one connection per launch");
 
     // Hadoop's NM knows all of them as running; stop them all.
     for c in &routed {
@@ -426,6 +427,12 @@ async fn launches_are_bounded_by_max_concurrent() {
         let status = launcher.container_status(c).await.expect("status");
         assert_eq!(status.exit(), ContainerExit::KilledByAppMaster);
     }
+    assert_eq!(
+        proxy.accepted(),
+        1,
+        "every launch, status and stop went over one connection (one SASL handshake)"
+    );
+    assert_eq!(launcher.launches_in_flight(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,7 +12,7 @@
 pub mod resources;
 pub mod shell;
 
-use spindle_protocol::credentials::{Credentials, CredentialsError};
+use spindle_protocol::credentials::Credentials;
 use spindle_protocol::proto::yarn::{
     ApplicationACLMapProto, ApplicationAccessTypeProto, ContainerLaunchContextProto,
     LocalResourceProto, LocalResourceTypeProto, LocalResourceVisibilityProto, StringBytesMapProto,
@@ -44,17 +44,6 @@ pub mod env {
     pub const RESOURCE_PROFILE_ID: &str = "SPINDLE_RESOURCE_PROFILE_ID";
     /// The application's shared secret for driver ↔ executor authentication.
     pub const APP_SECRET: &str = "SPINDLE_APP_SECRET";
-}
-
-/// What goes wrong building a launch context.
-#[derive(Debug, thiserror::Error)]
-pub enum ContextError {
-    /// An environment key or resource link name that a NodeManager would reject.
-    #[error("invalid launch context: {0}")]
-    Spec(#[from] SpecError),
-    /// The credentials could not be read.
-    #[error("the launch credentials cannot be read: {0}")]
-    Credentials(#[from] CredentialsError),
 }
 
 /// One executor's identity, added to the template's command and environment. Its ids are the
@@ -151,8 +140,9 @@ fn is_secret_key(key: &str) -> bool {
 }
 
 impl LaunchTemplate {
-    /// Checks the environment keys and link names the way a NodeManager will.
-    pub fn validate(&self) -> Result<(), ContextError> {
+    /// Checks the environment keys and link names the way a NodeManager will (the same
+    /// [`crate::spec`] rules).
+    pub fn validate(&self) -> Result<(), SpecError> {
         for (k, _) in &self.env {
             check_env_key(k)?;
         }
@@ -224,10 +214,7 @@ impl LaunchTemplate {
     }
 
     /// The launch context for one executor.
-    pub fn build(
-        &self,
-        who: &ExecutorIdentity,
-    ) -> Result<ContainerLaunchContextProto, ContextError> {
+    pub fn build(&self, who: &ExecutorIdentity) -> Result<ContainerLaunchContextProto, SpecError> {
         self.validate()?;
         let mut acls = Vec::new();
         if let Some(view) = &self.view_acl {
@@ -460,10 +447,7 @@ mod tests {
     fn bad_names_are_refused() {
         let mut t = template();
         t.env.push(("BAD-KEY".into(), "x".into()));
-        assert!(matches!(
-            t.build(&who()),
-            Err(ContextError::Spec(SpecError::BadEnvKey { .. }))
-        ));
+        assert!(matches!(t.build(&who()), Err(SpecError::BadEnvKey { .. })));
         let mut t = template();
         t.resources.push(NamedResource {
             link: "../x".into(),
@@ -471,7 +455,7 @@ mod tests {
         });
         assert!(matches!(
             t.build(&who()),
-            Err(ContextError::Spec(SpecError::BadLinkName { .. }))
+            Err(SpecError::BadLinkName { .. })
         ));
     }
 }

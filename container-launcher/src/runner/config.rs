@@ -49,7 +49,8 @@ pub struct RunnerConfig {
     pub keep_container_dirs: bool,
     /// The most bytes an archive may unpack to (guards against archive bombs).
     pub max_unpacked_bytes: u64,
-    /// How many finished containers `status` remembers before the oldest are forgotten.
+    /// How many finished containers `status` remembers (at least one) before the oldest are
+    /// forgotten.
     pub completed_retention: usize,
 }
 

@@ -1,5 +1,6 @@
-//! Where things go on disk (PROTOCOL.md §5.3): per local folder `usercache/<user>/appcache/<appId>/<containerId>`
-//! for work folders, `filecache` folders per visibility, and `<log-dir>/<appId>/<containerId>` for logs.
+//! Where things go on disk (see `docs/container-layout.md`): per local folder
+//! `usercache/<user>/appcache/<appId>/<containerId>` for work folders, `filecache` folders per
+//! visibility, and `<log-dir>/<appId>/<containerId>` for logs.
 
 use std::path::{Path, PathBuf};
 

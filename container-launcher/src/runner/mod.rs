@@ -1,5 +1,6 @@
 //! The local process runner: runs container launch contexts on this machine the way a YARN
-//! NodeManager with the default container executor does.
+//! NodeManager with the default container executor does (`docs/container-layout.md` describes
+//! what a container finds: folders, files, environment, launch script, exit statuses).
 //!
 //! For each container the runner creates the work folder (`usercache/<user>/appcache/<appId>/<containerId>`
 //! with a `tmp/` inside), the log folder (`<log-dir>/<appId>/<containerId>`), localizes the local
@@ -31,7 +32,7 @@ pub mod watchdog;
 
 mod memory;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::OpenOptionsExt;
@@ -41,6 +42,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
+use spindle_base::recent::RecentSet;
 use spindle_protocol::yarn::records::exit_status;
 use tokio::sync::{Notify, mpsc, watch};
 
@@ -79,10 +81,12 @@ struct Entry {
     seen_pids: HashSet<i32>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Table {
     entries: HashMap<String, Entry>,
-    completed: VecDeque<String>,
+    /// The finished containers still remembered, oldest first; the one it forgets to make room
+    /// is dropped from `entries` too.
+    completed: RecentSet<String>,
 }
 
 #[derive(Debug)]
@@ -151,11 +155,15 @@ impl LocalRunner {
             }
         };
         let (events, rx) = mpsc::unbounded_channel();
+        let completed = RecentSet::new(config.completed_retention);
         let inner = Arc::new(Inner {
             layout: Layout::new(config.local_dirs.clone(), config.log_dirs.clone()),
             cache: ResourceCache::new(config.max_unpacked_bytes),
             config,
-            table: Mutex::new(Table::default()),
+            table: Mutex::new(Table {
+                entries: HashMap::new(),
+                completed,
+            }),
             events,
             spawner,
             watchdog,
@@ -283,11 +291,17 @@ impl LocalRunner {
         }
         {
             let mut table = inner.lock_table();
-            table.entries.retain(|_, e| e.app_id != app_id);
-            let Table {
-                entries, completed, ..
-            } = &mut *table;
-            completed.retain(|id| entries.contains_key(id));
+            let mut gone = Vec::new();
+            table.entries.retain(|id, e| {
+                let keep = e.app_id != app_id;
+                if !keep {
+                    gone.push(id.clone());
+                }
+                keep
+            });
+            for id in &gone {
+                table.completed.remove(id);
+            }
         }
         let mut users = HashSet::new();
         for dir in &inner.config.local_dirs {
@@ -414,11 +428,8 @@ impl Inner {
             if let Some(entry) = table.entries.get_mut(&exit.id) {
                 entry.state = ContainerState::Complete(exit.clone());
             }
-            table.completed.push_back(exit.id.clone());
-            while table.completed.len() > self.config.completed_retention {
-                if let Some(old) = table.completed.pop_front() {
-                    table.entries.remove(&old);
-                }
+            if let Some(forgotten) = table.completed.insert(exit.id.clone()) {
+                table.entries.remove(&forgotten);
             }
         }
         // Counted as finished before the event goes out, so a receiver sees a consistent `active()`.

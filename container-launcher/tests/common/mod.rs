@@ -171,3 +171,39 @@ pub fn mtime_ms(path: &Path) -> i64 {
         .unwrap()
         .as_millis() as i64
 }
+
+/// Asserts that `exit` reports `status` and that its diagnostics say each of `says`.
+#[track_caller]
+pub fn assert_exit(exit: &RunnerExit, status: i32, says: &[&str]) {
+    assert_eq!(exit.exit_status, status, "{}", exit.diagnostics);
+    for text in says {
+        assert!(
+            exit.diagnostics.contains(text),
+            "{text:?} is not in the diagnostics: {}",
+            exit.diagnostics
+        );
+    }
+}
+
+/// Waits (up to 5 s) until none of `pids` is alive, failing the test otherwise.
+pub async fn assert_gone(pids: &[i32]) {
+    assert_eq!(
+        wait_gone(pids, Duration::from_secs(5)).await,
+        Vec::<i32>::new(),
+        "processes still alive"
+    );
+}
+
+/// The text of the file `name` in `dir`.
+#[track_caller]
+pub fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
+}
+
+/// Sets the modification time of `path` to `ahead` from now (a source changed after staging).
+pub fn touch_ahead(path: &Path, ahead: Duration) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(std::time::SystemTime::now() + ahead)
+        .unwrap();
+}

@@ -177,28 +177,16 @@ impl ContainerManagementProtocol for NmRpc {
         request: StopContainersRequestProto,
     ) -> Result<StopContainersResponseProto, ServiceError> {
         let nm = self.nm()?;
-        let attempt = caller.attempt_id();
         let mut reply = StopContainersResponseProto::default();
         let mut stopped = Vec::new();
-        for raw in &request.container_id {
-            let id = match authorize(attempt, raw, "stop") {
-                Ok(id) => id,
-                Err(f) => {
-                    reply.failed_requests.push(*f);
-                    continue;
-                }
-            };
-            if !nm.knows(&id) {
-                reply.failed_requests.push(failure(
-                    raw.clone(),
-                    YARN_EXCEPTION,
-                    format!(
-                        "Container {id} is not handled by this NodeManager {}",
-                        nm.node_id()
-                    ),
-                ));
-                continue;
-            }
+        let handled = handled(
+            nm,
+            &caller,
+            &request.container_id,
+            "stop",
+            &mut reply.failed_requests,
+        );
+        for (raw, id) in handled {
             nm.stop(&id, StopReason::KilledByAppMaster);
             stopped.push(id);
             reply.succeeded_requests.push(raw.clone());
@@ -213,28 +201,56 @@ impl ContainerManagementProtocol for NmRpc {
         request: GetContainerStatusesRequestProto,
     ) -> Result<GetContainerStatusesResponseProto, ServiceError> {
         let nm = self.nm()?;
-        let attempt = caller.attempt_id();
         let mut reply = GetContainerStatusesResponseProto::default();
-        for raw in &request.container_id {
-            let id = match authorize(attempt, raw, "get status of") {
-                Ok(id) => id,
-                Err(f) => {
-                    reply.failed_requests.push(*f);
-                    continue;
-                }
-            };
+        let handled = handled(
+            nm,
+            &caller,
+            &request.container_id,
+            "get status of",
+            &mut reply.failed_requests,
+        );
+        for (raw, id) in handled {
             match nm.status(&id) {
                 Some(s) => reply.status.push(s),
-                None => reply.failed_requests.push(failure(
-                    raw.clone(),
-                    YARN_EXCEPTION,
-                    format!(
-                        "Container {id} is not handled by this NodeManager {}",
-                        nm.node_id()
-                    ),
-                )),
+                // Forgotten between the two looks: as unknown as if never seen.
+                None => reply.failed_requests.push(not_handled(nm, raw, &id)),
             }
         }
         Ok(reply)
     }
+}
+
+/// The containers of a stop or status request that `caller` may `action` and this node knows;
+/// the others go to `failed` with the reason a NodeManager gives.
+fn handled<'a>(
+    nm: &NodeManager,
+    caller: &NmCaller,
+    ids: &'a [ContainerIdProto],
+    action: &str,
+    failed: &mut Vec<ContainerExceptionMapProto>,
+) -> Vec<(&'a ContainerIdProto, ContainerId)> {
+    let mut handled = Vec::new();
+    for raw in ids {
+        match authorize(caller.attempt_id(), raw, action) {
+            Ok(id) if nm.knows(&id) => handled.push((raw, id)),
+            Ok(id) => failed.push(not_handled(nm, raw, &id)),
+            Err(refused) => failed.push(*refused),
+        }
+    }
+    handled
+}
+
+fn not_handled(
+    nm: &NodeManager,
+    raw: &ContainerIdProto,
+    id: &ContainerId,
+) -> ContainerExceptionMapProto {
+    failure(
+        raw.clone(),
+        YARN_EXCEPTION,
+        format!(
+            "Container {id} is not handled by this NodeManager {}",
+            nm.node_id()
+        ),
+    )
 }
