@@ -13,6 +13,8 @@
 //!   `scripts/spark-deps.sh`) against the embedded mini cluster.
 
 pub mod bench;
+pub mod cache;
+pub mod calls;
 pub mod clients;
 pub mod compile;
 pub mod error;

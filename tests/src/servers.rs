@@ -60,6 +60,22 @@ pub const HADOOP_AMRM_TOKEN_1: (&str, &str) = (
     "50fee28159547a92ad2eca2baf88edf1f6a7cf69",
 );
 
+/// Panics unless `token` is [`HADOOP_AMRM_TOKEN_1`], byte for byte, and of the AMRMToken kind.
+pub fn assert_hadoops_amrm_token(token: &spindle_protocol::token::Token) {
+    assert_eq!(
+        (
+            hex::encode(&token.identifier),
+            hex::encode(&token.password),
+            token.kind.as_str()
+        ),
+        (
+            HADOOP_AMRM_TOKEN_1.0.to_string(),
+            HADOOP_AMRM_TOKEN_1.1.to_string(),
+            "YARN_AM_RM_TOKEN"
+        )
+    );
+}
+
 /// A running `spindle.interop.JavaYarnServers` (killed on drop).
 pub struct JavaYarnServers {
     /// The JVM (for its stderr and any later output).

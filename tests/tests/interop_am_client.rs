@@ -3,18 +3,17 @@
 
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId, NodeId};
-use spindle_protocol::ipc::{ClientAuth, ClientConfig};
 use spindle_protocol::proto::yarn::{
     ContainerStateProto, FinalApplicationStatusProto, ResourceProto, ResourceRequestProto,
 };
 use spindle_protocol::proto::yarn_service::{
     AllocateRequestProto, FinishApplicationMasterRequestProto,
-    RegisterApplicationMasterRequestProto,
 };
 use spindle_protocol::token::Token;
+use spindle_protocol::yarn::YarnError;
 use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::records::ANY_RESOURCE_NAME;
-use spindle_protocol::yarn::{APPLICATION_MASTER_PROTOCOL, YarnError};
+use spindle_tests::calls::{USER, heartbeat, register_request, simple_am_client};
 use spindle_tests::servers::{
     AMRM_KEY, CLUSTER_TIMESTAMP, CONTAINER_KEY, JavaYarnServers, NMTOKEN_KEY,
 };
@@ -23,21 +22,9 @@ fn attempt1() -> ApplicationAttemptId {
     ApplicationAttemptId::new(ApplicationId::new(CLUSTER_TIMESTAMP, 1), 1)
 }
 
-fn register_request() -> RegisterApplicationMasterRequestProto {
-    RegisterApplicationMasterRequestProto {
-        host: Some("127.0.0.1".into()),
-        rpc_port: Some(4242),
-        tracking_url: Some("http://127.0.0.1:4243".into()),
-        ..Default::default()
-    }
-}
-
-fn heartbeat(response_id: i32) -> AllocateRequestProto {
-    AllocateRequestProto {
-        response_id: Some(response_id),
-        progress: Some(0.5),
-        ..Default::default()
-    }
+/// Our AM client on Hadoop's AM server with `token`.
+fn am_client(s: &JavaYarnServers, token: &Token) -> AmRmClient {
+    AmRmClient::with_token(s.am_addr.to_string(), token, USER)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,7 +32,7 @@ async fn register_allocate_release_finish() {
     let s = JavaYarnServers::start()
         .await
         .expect("start JavaYarnServers");
-    let am = AmRmClient::with_token(s.am_addr.to_string(), &s.am_token.to_token(), "spindle");
+    let am = am_client(&s, &s.am_token.to_token());
 
     // Like a real RM: no allocate before register.
     let err = am
@@ -201,7 +188,7 @@ async fn wrong_token_password_fails_with_an_auth_error() {
         .expect("start JavaYarnServers");
     let mut token = s.am_token.to_token();
     token.password[0] ^= 0x5a;
-    let am = AmRmClient::with_token(s.am_addr.to_string(), &token, "spindle");
+    let am = am_client(&s, &token);
     let err = am
         .register_application_master(&register_request())
         .await
@@ -216,7 +203,7 @@ async fn wrong_token_password_fails_with_an_auth_error() {
     );
 
     // The right token still works afterwards (the server is fine, only that connection failed).
-    let good = AmRmClient::with_token(s.am_addr.to_string(), &s.am_token.to_token(), "spindle");
+    let good = am_client(&s, &s.am_token.to_token());
     good.register_application_master(&register_request())
         .await
         .expect("register with the right token");
@@ -227,14 +214,7 @@ async fn simple_auth_is_refused_per_call_like_a_real_rm() {
     let s = JavaYarnServers::start()
         .await
         .expect("start JavaYarnServers");
-    let am = AmRmClient::new(ClientConfig::new(
-        s.am_addr.to_string(),
-        APPLICATION_MASTER_PROTOCOL,
-        ClientAuth::Simple {
-            user: "intruder".into(),
-        },
-    ));
-    let err = am
+    let err = simple_am_client(s.am_addr, "intruder")
         .register_application_master(&register_request())
         .await
         .expect_err("no token, no registration");

@@ -2,17 +2,19 @@
 //! IPC server and the harness's RM handler.
 
 use spindle_protocol::ids::ApplicationId;
+use spindle_protocol::proto::yarn::FinalApplicationStatusProto::{AppKilled, AppUndefined};
+use spindle_protocol::proto::yarn::YarnApplicationStateProto::{Accepted, Killed, Running};
 use spindle_protocol::proto::yarn::{
     ApplicationReportProto, ApplicationSubmissionContextProto, ContainerLaunchContextProto,
     FinalApplicationStatusProto, PriorityProto, ResourceProto, YarnApplicationStateProto,
 };
 use spindle_protocol::proto::yarn_service::{
     GetApplicationReportRequestProto, GetApplicationsRequestProto, KillApplicationRequestProto,
-    RegisterApplicationMasterRequestProto, SubmitApplicationRequestProto,
+    SubmitApplicationRequestProto,
 };
 use spindle_protocol::yarn::YarnError;
-use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::client::ApplicationClient;
+use spindle_tests::calls::{AM_RPC_PORT, AM_TRACKING_URL, USER, registered_am};
 use spindle_tests::servers::{CLUSTER_TIMESTAMP, JavaYarnServers};
 
 fn submission(id: ApplicationId) -> SubmitApplicationRequestProto {
@@ -35,6 +37,20 @@ fn submission(id: ApplicationId) -> SubmitApplicationRequestProto {
     }
 }
 
+/// The report's (state, final status); unknown numbers fail the test.
+fn states(r: &ApplicationReportProto) -> (YarnApplicationStateProto, FinalApplicationStatusProto) {
+    let state = r
+        .yarn_application_state
+        .map(YarnApplicationStateProto::try_from);
+    let status = r
+        .final_application_status
+        .map(FinalApplicationStatusProto::try_from);
+    match (state, status) {
+        (Some(Ok(state)), Some(Ok(status))) => (state, status),
+        _ => panic!("a report without a known state and final status: {r:?}"),
+    }
+}
+
 async fn report(
     client: &ApplicationClient,
     id: ApplicationId,
@@ -52,7 +68,7 @@ async fn new_submit_report_kill() {
     let s = JavaYarnServers::start()
         .await
         .expect("start JavaYarnServers");
-    let client = ApplicationClient::simple(s.client_addr.to_string(), "spindle");
+    let client = ApplicationClient::simple(s.client_addr.to_string(), USER);
 
     let new = client
         .get_new_application()
@@ -75,10 +91,7 @@ async fn new_submit_report_kill() {
         .expect("resubmit");
 
     let r = report(&client, id).await.expect("report");
-    assert_eq!(
-        r.yarn_application_state,
-        Some(YarnApplicationStateProto::Accepted as i32)
-    );
+    assert_eq!(states(&r), (Accepted, AppUndefined));
     assert_eq!(r.name.as_deref(), Some("interop-rust-client"));
     assert_eq!(r.application_type.as_deref(), Some("SPINDLE"));
     assert_eq!(
@@ -89,25 +102,13 @@ async fn new_submit_report_kill() {
     assert_eq!(r.host.as_deref(), Some("N/A"));
 
     // The report moves on when the AM registers (with the AMRMToken of this application).
-    let am = AmRmClient::with_token(s.am_addr.to_string(), &s.am_token.to_token(), "spindle");
-    am.register_application_master(&RegisterApplicationMasterRequestProto {
-        host: Some("127.0.0.1".into()),
-        rpc_port: Some(4242),
-        tracking_url: Some("http://127.0.0.1:4243".into()),
-        ..Default::default()
-    })
-    .await
-    .expect("register");
+    let _am = registered_am(s.am_addr, &s.am_token.to_token()).await;
     let r = report(&client, id).await.expect("report after register");
+    assert_eq!(states(&r), (Running, AppUndefined));
     assert_eq!(
-        r.yarn_application_state,
-        Some(YarnApplicationStateProto::Running as i32)
+        (r.host.as_deref(), r.rpc_port, r.tracking_url.as_deref()),
+        (Some("127.0.0.1"), Some(AM_RPC_PORT), Some(AM_TRACKING_URL))
     );
-    assert_eq!(
-        (r.host.as_deref(), r.rpc_port),
-        (Some("127.0.0.1"), Some(4242))
-    );
-    assert_eq!(r.tracking_url.as_deref(), Some("http://127.0.0.1:4243"));
 
     let all = client
         .get_applications(&GetApplicationsRequestProto::default())
@@ -124,14 +125,7 @@ async fn new_submit_report_kill() {
         .expect("forceKillApplication");
     assert_eq!(kill.is_kill_completed, Some(true));
     let r = report(&client, id).await.expect("report after kill");
-    assert_eq!(
-        r.yarn_application_state,
-        Some(YarnApplicationStateProto::Killed as i32)
-    );
-    assert_eq!(
-        r.final_application_status,
-        Some(FinalApplicationStatusProto::AppKilled as i32)
-    );
+    assert_eq!(states(&r), (Killed, AppKilled));
     assert_eq!(r.diagnostics.as_deref(), Some("killed by the interop test"));
 }
 
@@ -140,7 +134,7 @@ async fn errors_keep_their_java_class() {
     let s = JavaYarnServers::start()
         .await
         .expect("start JavaYarnServers");
-    let client = ApplicationClient::simple(s.client_addr.to_string(), "spindle");
+    let client = ApplicationClient::simple(s.client_addr.to_string(), USER);
     let missing = ApplicationId::new(CLUSTER_TIMESTAMP, 9999);
     let err = report(&client, missing)
         .await

@@ -18,15 +18,12 @@ use spindle_launcher::nm_client::{LaunchEvent, NmCallError, NmLauncher, NmLaunch
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::{ContainerId, NodeId};
 use spindle_protocol::proto::yarn::{
-    ContainerLaunchContextProto, ContainerProto, ContainerStateProto, NodeIdProto, ResourceProto,
-    ResourceRequestProto,
+    ContainerLaunchContextProto, ContainerProto, ContainerStateProto, NodeIdProto,
 };
-use spindle_protocol::proto::yarn_service::{
-    AllocateRequestProto, NMTokenProto, RegisterApplicationMasterRequestProto,
-};
+use spindle_protocol::proto::yarn_service::NMTokenProto;
 use spindle_protocol::token::token_service_for;
-use spindle_protocol::yarn::am::AmRmClient;
-use spindle_protocol::yarn::records::{ANY_RESOURCE_NAME, ContainerExit, exit_status};
+use spindle_protocol::yarn::records::{ContainerExit, exit_status};
+use spindle_tests::calls::{self, registered_am};
 use spindle_tests::servers::JavaYarnServers;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
@@ -43,30 +40,8 @@ struct Allocation {
 
 /// Registers with Hadoop's AM server and allocates `count` containers in one ask.
 async fn allocate(s: &JavaYarnServers, count: i32) -> Allocation {
-    let am = AmRmClient::with_token(s.am_addr.to_string(), &s.am_token.to_token(), "spindle");
-    am.register_application_master(&RegisterApplicationMasterRequestProto {
-        host: Some("127.0.0.1".into()),
-        rpc_port: Some(0),
-        tracking_url: Some(String::new()),
-        ..Default::default()
-    })
-    .await
-    .expect("register");
-    let r = am
-        .allocate(&AllocateRequestProto {
-            ask: vec![ResourceRequestProto::new(
-                1,
-                ANY_RESOURCE_NAME,
-                ResourceProto::new(512, 1),
-                count,
-                0,
-            )],
-            response_id: Some(0),
-            progress: Some(0.0),
-            ..Default::default()
-        })
-        .await
-        .expect("allocate");
+    let am = registered_am(s.am_addr, &s.am_token.to_token()).await;
+    let r = calls::allocate(&am, count, 512).await;
     assert_eq!(
         r.allocated_containers.len(),
         count as usize,

@@ -3,49 +3,24 @@
 //! come from the harness RM through our `AmRmClient`, as an AM gets them.
 
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId};
-use spindle_protocol::ipc::{ClientAuth, ClientConfig};
 use spindle_protocol::proto::security::TokenProto;
 use spindle_protocol::proto::yarn::{
-    ContainerLaunchContextProto, ContainerProto, ContainerStateProto, ResourceProto,
-    ResourceRequestProto,
+    ContainerLaunchContextProto, ContainerProto, ContainerStateProto,
 };
 use spindle_protocol::proto::yarn_service::{
-    AllocateRequestProto, GetContainerStatusesRequestProto, RegisterApplicationMasterRequestProto,
-    StartContainerRequestProto, StartContainersRequestProto, StopContainersRequestProto,
+    GetContainerStatusesRequestProto, StartContainerRequestProto, StartContainersRequestProto,
+    StopContainersRequestProto,
 };
 use spindle_protocol::token::Token;
-use spindle_protocol::yarn::am::AmRmClient;
+use spindle_protocol::yarn::YarnError;
 use spindle_protocol::yarn::nm::ContainerManagerClient;
-use spindle_protocol::yarn::records::ANY_RESOURCE_NAME;
-use spindle_protocol::yarn::{CONTAINER_MANAGEMENT_PROTOCOL, YarnError};
+use spindle_tests::calls::{USER, allocate, registered_am, simple_nm_client};
 use spindle_tests::servers::{CLUSTER_TIMESTAMP, JavaYarnServers};
 
 /// Registers with the harness RM and allocates one container: (container, its NMToken).
 async fn allocate_one(s: &JavaYarnServers) -> (ContainerProto, Token) {
-    let am = AmRmClient::with_token(s.am_addr.to_string(), &s.am_token.to_token(), "spindle");
-    am.register_application_master(&RegisterApplicationMasterRequestProto {
-        host: Some("127.0.0.1".into()),
-        rpc_port: Some(0),
-        tracking_url: Some(String::new()),
-        ..Default::default()
-    })
-    .await
-    .expect("register");
-    let r = am
-        .allocate(&AllocateRequestProto {
-            ask: vec![ResourceRequestProto::new(
-                1,
-                ANY_RESOURCE_NAME,
-                ResourceProto::new(256, 1),
-                1,
-                0,
-            )],
-            response_id: Some(0),
-            progress: Some(0.0),
-            ..Default::default()
-        })
-        .await
-        .expect("allocate");
+    let am = registered_am(s.am_addr, &s.am_token.to_token()).await;
+    let r = allocate(&am, 1, 256).await;
     let c = r
         .allocated_containers
         .into_iter()
@@ -56,6 +31,11 @@ async fn allocate_one(s: &JavaYarnServers) -> (ContainerProto, Token) {
         c,
         Token::from_proto(nm.token.as_ref().expect("NMToken token")),
     )
+}
+
+/// Our NM client on Hadoop's NM server with `token`.
+fn nm_client(s: &JavaYarnServers, token: &Token) -> ContainerManagerClient {
+    ContainerManagerClient::with_token(s.nm_addr.to_string(), token, USER)
 }
 
 fn launch_context() -> ContainerLaunchContextProto {
@@ -83,7 +63,7 @@ async fn start_status_stop() {
         .expect("start JavaYarnServers");
     let (c, nm_token) = allocate_one(&s).await;
     let id = c.container_id().expect("container id");
-    let nm = ContainerManagerClient::with_token(s.nm_addr.to_string(), &nm_token, "spindle");
+    let nm = nm_client(&s, &nm_token);
 
     let started = nm
         .start_containers(&start_request(&c, None))
@@ -166,7 +146,7 @@ async fn bad_tokens_are_refused() {
     // A wrong NMToken password fails SASL.
     let mut wrong = nm_token.clone();
     wrong.password[3] ^= 0x01;
-    let nm = ContainerManagerClient::with_token(s.nm_addr.to_string(), &wrong, "spindle");
+    let nm = nm_client(&s, &wrong);
     let err = nm
         .start_containers(&start_request(&c, None))
         .await
@@ -174,14 +154,7 @@ async fn bad_tokens_are_refused() {
     assert!(matches!(err, YarnError::Authentication(_)), "{err:?}");
 
     // No NMToken at all: the handler refuses the call.
-    let simple = ContainerManagerClient::new(ClientConfig::new(
-        s.nm_addr.to_string(),
-        CONTAINER_MANAGEMENT_PROTOCOL,
-        ClientAuth::Simple {
-            user: "spindle".into(),
-        },
-    ));
-    let err = simple
+    let err = simple_nm_client(s.nm_addr, USER)
         .start_containers(&start_request(&c, None))
         .await
         .expect_err("no NMToken");
@@ -192,7 +165,7 @@ async fn bad_tokens_are_refused() {
     );
 
     // A tampered container token is refused with InvalidToken.
-    let nm = ContainerManagerClient::with_token(s.nm_addr.to_string(), &nm_token, "spindle");
+    let nm = nm_client(&s, &nm_token);
     let mut ct = c.container_token.clone().expect("container token");
     ct.password[0] ^= 0xff;
     let err = nm
@@ -206,11 +179,7 @@ async fn bad_tokens_are_refused() {
         ApplicationAttemptId::new(ApplicationId::new(CLUSTER_TIMESTAMP, 2), 1),
         2,
     );
-    let nm = ContainerManagerClient::with_token(
-        s.nm_addr.to_string(),
-        &s.nm_token.to_token(),
-        "spindle",
-    );
+    let nm = nm_client(&s, &s.nm_token.to_token());
     let st = nm
         .get_container_statuses(&GetContainerStatusesRequestProto {
             container_id: vec![other.to_proto()],

@@ -14,17 +14,15 @@
 //! `SPINDLE_SPARK_VERBOSE=1` to print them (whole) on success too.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::{FinalApplicationStatusProto, YarnApplicationStateProto};
 use spindle_protocol::proto::yarn_service::GetApplicationsRequestProto;
-use spindle_tests::spark::{
-    DeployMode, SparkSubmit, SubmitOutcome, container_logs, find_file_text, spark_home,
-    spark_pi_jar,
-};
+use spindle_tests::ours::{assert_nodes_empty, container_logs, find_file_text, log_dirs};
+use spindle_tests::spark::{DeployMode, SparkSubmit, SubmitOutcome, spark_home, spark_pi_jar};
 
 /// What the job prints.
 const PI_LINE: &str = "Pi is roughly";
@@ -42,12 +40,6 @@ fn app_ids(cluster: &MiniCluster) -> Vec<ApplicationId> {
             .filter_map(|id| ApplicationId::from_proto(id).ok())
             .collect()
     })
-}
-
-fn log_dirs(cluster: &MiniCluster) -> Vec<PathBuf> {
-    (0..cluster.node_ids().len())
-        .filter_map(|i| cluster.node(i).map(|n| n.log_dir().clone()))
-        .collect()
 }
 
 /// The application's (state, final status, diagnostics) in the RM.
@@ -120,10 +112,7 @@ impl Run {
                 .map(|a| final_state(cluster, a))
                 .collect::<Vec<_>>(),
             self.outcome.report(),
-            container_logs(
-                &log_dirs(cluster),
-                if self.verbose { 200_000 } else { 6000 }
-            )
+            container_logs(cluster, if self.verbose { 200_000 } else { 6000 })
         )
     }
 
@@ -338,14 +327,6 @@ async fn spark_submit_runs_pi_in_cluster_and_client_mode() {
     );
 
     // Nothing of either application is left running on the node.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !cluster.inspect(|rm| rm.nodes().iter().all(|n| n.containers.is_empty())) {
-        assert!(
-            Instant::now() < deadline,
-            "containers left: {:?}",
-            cluster.inspect(|rm| rm.nodes().to_vec())
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    assert_nodes_empty(&cluster, Duration::from_secs(30)).await;
     cluster.shutdown().await;
 }
