@@ -15,15 +15,11 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use spindle_protocol::ids::ApplicationId;
-use spindle_protocol::proto::yarn::{ApplicationSubmissionContextProto, ResourceProto};
-use spindle_protocol::proto::yarn_service::{
-    GetApplicationReportRequestProto, SubmitApplicationRequestProto,
-};
+use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_tests::bench::{BenchMode, BenchResult, run_java_bench};
-use spindle_tests::calls::{USER, heartbeat, registered_am};
+use spindle_tests::calls::{USER, heartbeat, registered_am, submit_unmanaged};
 use spindle_tests::clients::Endpoints;
 use spindle_tests::ours::{OurCluster, unmanaged_app};
 use spindle_tests::servers::JavaYarnServers;
@@ -34,24 +30,9 @@ const MEASURE: Duration = Duration::from_secs(5);
 /// A new unmanaged-AM application on `addr`, and the request for its report.
 async fn submitted_app(addr: SocketAddr) -> (ApplicationClient, GetApplicationReportRequestProto) {
     let client = ApplicationClient::simple(addr.to_string(), USER);
-    let new = client
-        .get_new_application()
+    let id = submit_unmanaged(&client, "bench")
         .await
-        .expect("getNewApplication");
-    let id = ApplicationId::from_proto(new.application_id.as_ref().expect("id")).expect("id");
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(ApplicationSubmissionContextProto {
-                application_id: Some(id.to_proto()),
-                application_name: Some("bench".into()),
-                resource: Some(ResourceProto::new(512, 1)),
-                // No AM container to launch: the report loop needs only the application.
-                unmanaged_am: Some(true),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("submitApplication");
+        .expect("submit an application");
     let request = GetApplicationReportRequestProto {
         application_id: Some(id.to_proto()),
     };
@@ -117,11 +98,7 @@ struct OurClient {
 }
 
 fn interop_calls(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     let java = rt
         .block_on(JavaYarnServers::start_with(2))
         .expect("start JavaYarnServers");
@@ -134,7 +111,7 @@ fn interop_calls(c: &mut Criterion) {
         (
             "Java server",
             java.endpoints(),
-            java.more_am_tokens[0].to_token(),
+            java.more_am_tokens[0].clone(),
         ),
         ("our server", ours.endpoints(), our_second),
     ];

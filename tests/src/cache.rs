@@ -29,6 +29,14 @@ pub fn repo_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
 
+/// `tests/interop/<part>`: the sources of an interop part (`java` for the harness, `spark` for
+/// the Spark job).
+pub fn interop_sources(part: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("interop")
+        .join(part)
+}
+
 /// The cache root: `$SPINDLE_CACHE_DIR`, else `~/.cache/spindle` (as the deps scripts).
 pub fn cache_root() -> PathBuf {
     if let Some(d) = std::env::var_os("SPINDLE_CACHE_DIR").filter(|d| !d.is_empty()) {
@@ -175,9 +183,17 @@ pub async fn run_tool(what: &str, mut cmd: Command, timeout: Duration) -> Result
     Ok(())
 }
 
-/// Runs `scripts/<script>` (which fetches what is missing, once) and returns the folder it
-/// prints last; the error is the reason, for the caller's error variant.
-pub async fn run_deps_script(script: &str) -> std::result::Result<PathBuf, String> {
+/// The folder `$var` names when set, otherwise the one `scripts/<script>` prints last (the
+/// script fetches what is missing, once). The error is the reason, for the caller's error
+/// variant.
+pub async fn folder_from(var: &str, script: &str) -> std::result::Result<PathBuf, String> {
+    match std::env::var_os(var) {
+        Some(d) if !d.is_empty() => Ok(PathBuf::from(d)),
+        _ => run_deps_script(script).await,
+    }
+}
+
+async fn run_deps_script(script: &str) -> std::result::Result<PathBuf, String> {
     let script = repo_root().join("scripts").join(script);
     let mut cmd = Command::new("bash");
     cmd.arg(&script).kill_on_drop(true);
@@ -210,7 +226,8 @@ mod tests {
         let (src, dep) = (dir.path().join("A.java"), dir.path().join("x.jar"));
         std::fs::write(&src, b"class A {}").expect("write");
         std::fs::write(&dep, b"jar").expect("write");
-        let key = || fingerprint(dir.path(), &[src.clone()], &[dep.clone()]).expect("hash");
+        let (sources, deps) = ([src.clone()], [dep.clone()]);
+        let key = || fingerprint(dir.path(), &sources, &deps).expect("hash");
         let first = key();
         assert_eq!(key(), first, "stable");
         std::fs::write(&src, b"class A { }").expect("write");

@@ -1,19 +1,29 @@
-//! Our clients as an AM uses them, for the tests that drive a server with them: the requests an
-//! AM sends, registration, one-shot allocation, and clients that authenticate with SIMPLE only
-//! (no token), which a real RM and NM must refuse per call.
+//! Our clients as an AM and a submitting client use them, for the tests that drive a server with
+//! them: the requests an AM sends, registration, one-shot allocation, new unmanaged applications,
+//! and clients that authenticate with SIMPLE only (no token), which a real RM and NM must refuse
+//! per call.
 
 use std::net::SocketAddr;
 
+use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::ipc::{ClientAuth, ClientConfig};
-use spindle_protocol::proto::yarn::{ResourceProto, ResourceRequestProto};
+use spindle_protocol::proto::yarn::{
+    ApplicationSubmissionContextProto, ResourceProto, ResourceRequestProto,
+};
 use spindle_protocol::proto::yarn_service::{
     AllocateRequestProto, AllocateResponseProto, RegisterApplicationMasterRequestProto,
+    SubmitApplicationRequestProto,
 };
 use spindle_protocol::token::Token;
 use spindle_protocol::yarn::am::AmRmClient;
+use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_protocol::yarn::nm::ContainerManagerClient;
 use spindle_protocol::yarn::records::ANY_RESOURCE_NAME;
-use spindle_protocol::yarn::{APPLICATION_MASTER_PROTOCOL, CONTAINER_MANAGEMENT_PROTOCOL};
+use spindle_protocol::yarn::{
+    APPLICATION_MASTER_PROTOCOL, CONTAINER_MANAGEMENT_PROTOCOL, YarnError,
+};
+
+use crate::error::{HarnessError, Result};
 
 /// The user our clients call as.
 pub const USER: &str = "spindle";
@@ -50,22 +60,60 @@ pub async fn registered_am(addr: SocketAddr, token: &Token) -> AmRmClient {
     am
 }
 
-/// The first heartbeat of a registered AM, asking for `count` containers of `memory_mb` MB and
-/// one vcore anywhere (priority 1). Panics when the call fails.
-pub async fn allocate(am: &AmRmClient, count: i32, memory_mb: i64) -> AllocateResponseProto {
-    let ask = ResourceRequestProto::new(
+/// An ask for `count` containers of `memory_mb` MB and one vcore anywhere, at priority 1.
+pub fn any_ask(memory_mb: i64, count: i32, allocation_request_id: i64) -> ResourceRequestProto {
+    let capability = ResourceProto::new(memory_mb, 1);
+    ResourceRequestProto::new(
         1,
         ANY_RESOURCE_NAME,
-        ResourceProto::new(memory_mb, 1),
+        capability,
         count,
-        0,
-    );
-    am.allocate(&AllocateRequestProto {
-        ask: vec![ask],
-        ..heartbeat(0)
-    })
-    .await
-    .expect("allocate")
+        allocation_request_id,
+    )
+}
+
+/// A heartbeat carrying `asks`.
+pub fn asking(response_id: i32, asks: Vec<ResourceRequestProto>) -> AllocateRequestProto {
+    AllocateRequestProto {
+        ask: asks,
+        ..heartbeat(response_id)
+    }
+}
+
+/// The first heartbeat of a registered AM, asking for `count` containers of `memory_mb` MB
+/// (see [`any_ask`]). Panics when the call fails.
+pub async fn allocate(am: &AmRmClient, count: i32, memory_mb: i64) -> AllocateResponseProto {
+    am.allocate(&asking(0, vec![any_ask(memory_mb, count, 0)]))
+        .await
+        .expect("allocate")
+}
+
+/// A new application id from the RM behind `client`.
+pub async fn new_application_id(client: &ApplicationClient) -> Result<ApplicationId> {
+    let new = client.get_new_application().await?;
+    let id = new
+        .application_id
+        .as_ref()
+        .ok_or_else(|| HarnessError::Protocol("getNewApplication gave no id".into()))?;
+    ApplicationId::from_proto(id).map_err(|e| HarnessError::Protocol(e.to_string()))
+}
+
+/// A new unmanaged-AM application named `name` (the RM launches no AM container; the caller is
+/// its AM).
+pub async fn submit_unmanaged(client: &ApplicationClient, name: &str) -> Result<ApplicationId> {
+    let id = new_application_id(client).await?;
+    let context = ApplicationSubmissionContextProto {
+        application_id: Some(id.to_proto()),
+        application_name: Some(name.into()),
+        unmanaged_am: Some(true),
+        ..Default::default()
+    };
+    client
+        .submit_application(&SubmitApplicationRequestProto {
+            application_submission_context: Some(context),
+        })
+        .await?;
+    Ok(id)
 }
 
 fn simple(addr: SocketAddr, protocol: &str, user: &str) -> ClientConfig {
@@ -84,4 +132,12 @@ pub fn simple_am_client(addr: SocketAddr, user: &str) -> AmRmClient {
 /// An NM client that presents no NMToken, only a SIMPLE user.
 pub fn simple_nm_client(addr: SocketAddr, user: &str) -> ContainerManagerClient {
     ContainerManagerClient::new(simple(addr, CONTAINER_MANAGEMENT_PROTOCOL, user))
+}
+
+/// Panics unless `err` came from the server with a message containing `text`.
+pub fn assert_remote_message(err: &YarnError, text: &str) {
+    assert!(
+        err.remote().is_some_and(|r| r.message.contains(text)),
+        "expected a remote error saying `{text}`, got {err:?}"
+    );
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::process::Command;
 use tokio::sync::OnceCell;
 
-use crate::cache::{build_once, files_under, fingerprint, run_tool};
+use crate::cache::{build_once, files_under, fingerprint, interop_sources, run_tool};
 use crate::error::{HarnessError, Result};
 use crate::jars::hadoop_jars;
 
@@ -15,13 +15,6 @@ use crate::jars::hadoop_jars;
 const JAVAC_TIMEOUT: Duration = Duration::from_secs(300);
 
 static CLASSES: OnceCell<PathBuf> = OnceCell::const_new();
-
-/// The folder holding the harness's Java sources.
-pub fn java_source_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("interop")
-        .join("java")
-}
 
 /// The folder of compiled harness classes, compiling them first when the cache lacks them.
 pub async fn harness_classes() -> Result<PathBuf> {
@@ -39,7 +32,7 @@ pub async fn harness_classpath() -> Result<String> {
 
 async fn compile_if_needed() -> Result<PathBuf> {
     let jars = hadoop_jars().await?;
-    let src = java_source_dir();
+    let src = interop_sources("java");
     let sources: Vec<PathBuf> = files_under(std::slice::from_ref(&src))
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "java"))

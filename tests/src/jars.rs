@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use tokio::sync::OnceCell;
 
-use crate::cache::run_deps_script;
+use crate::cache::folder_from;
 use crate::error::{HarnessError, Result};
 
 static JARS: OnceCell<Vec<PathBuf>> = OnceCell::const_new();
@@ -15,12 +15,9 @@ static JARS: OnceCell<Vec<PathBuf>> = OnceCell::const_new();
 /// prints (it installs a JDK when missing and downloads the jars once into `~/.cache/spindle`).
 pub async fn hadoop_jars() -> Result<Vec<PathBuf>> {
     JARS.get_or_try_init(|| async {
-        let dir = match std::env::var_os("SPINDLE_HADOOP_JARS") {
-            Some(d) if !d.is_empty() => PathBuf::from(d),
-            _ => run_deps_script("interop-deps.sh")
-                .await
-                .map_err(HarnessError::Jars)?,
-        };
+        let dir = folder_from("SPINDLE_HADOOP_JARS", "interop-deps.sh")
+            .await
+            .map_err(HarnessError::Jars)?;
         list_jars(&dir)
     })
     .await

@@ -21,6 +21,7 @@ pub mod error;
 pub mod jars;
 pub mod ours;
 pub mod process;
+pub mod proto_source;
 pub mod roundtrip;
 pub mod servers;
 pub mod spark;

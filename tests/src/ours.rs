@@ -11,20 +11,15 @@ use std::time::{Duration, Instant};
 use spindle_minicluster::{FixedSecrets, MiniCluster, MiniClusterOptions};
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::ApplicationId;
-use spindle_protocol::proto::yarn::ApplicationSubmissionContextProto;
-use spindle_protocol::proto::yarn_service::{
-    GetApplicationReportRequestProto, SubmitApplicationRequestProto,
-};
+use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::token::{Token, token_service_for};
 use spindle_protocol::yarn::client::ApplicationClient;
 
 use crate::cache::files_under;
+use crate::calls::{USER, submit_unmanaged};
 use crate::clients::Endpoints;
 use crate::error::{HarnessError, Result};
 use crate::servers::{AMRM_KEY, CLUSTER_TIMESTAMP, CONTAINER_KEY, NMTOKEN_KEY};
-
-/// The user that submits the test applications.
-const USER: &str = "spindle";
 
 /// A running mini cluster with one unmanaged application (application 1).
 pub struct OurCluster {
@@ -89,22 +84,7 @@ impl OurCluster {
 /// scheduler address, where an unmanaged AM uses it).
 pub async fn unmanaged_app(cluster: &MiniCluster) -> Result<(ApplicationId, Token)> {
     let client = ApplicationClient::simple(cluster.rm_address().to_string(), USER);
-    let new = client.get_new_application().await?;
-    let id = new
-        .application_id
-        .as_ref()
-        .ok_or_else(|| HarnessError::Protocol("getNewApplication gave no id".into()))?;
-    let id = ApplicationId::from_proto(id).map_err(|e| HarnessError::Protocol(e.to_string()))?;
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(ApplicationSubmissionContextProto {
-                application_id: Some(id.to_proto()),
-                application_name: Some("interop-unmanaged-am".into()),
-                unmanaged_am: Some(true),
-                ..Default::default()
-            }),
-        })
-        .await?;
+    let id = submit_unmanaged(&client, "interop-unmanaged-am").await?;
     let report = client
         .get_application_report(&GetApplicationReportRequestProto {
             application_id: Some(id.to_proto()),

@@ -10,7 +10,7 @@ use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 use tokio::sync::OnceCell;
 
-use crate::cache::{build_once, fingerprint, run_deps_script, run_tool};
+use crate::cache::{build_once, fingerprint, folder_from, interop_sources, run_tool};
 use crate::error::{HarnessError, Result};
 
 /// How long each step of building `SparkPi` (`javac`, `jar`) may take.
@@ -27,12 +27,9 @@ static SPARK_PI: OnceCell<PathBuf> = OnceCell::const_new();
 pub async fn spark_home() -> Result<PathBuf> {
     SPARK_HOME
         .get_or_try_init(|| async {
-            let dir = match std::env::var_os("SPINDLE_SPARK_HOME") {
-                Some(d) if !d.is_empty() => PathBuf::from(d),
-                _ => run_deps_script("spark-deps.sh")
-                    .await
-                    .map_err(HarnessError::SparkHome)?,
-            };
+            let dir = folder_from("SPINDLE_SPARK_HOME", "spark-deps.sh")
+                .await
+                .map_err(HarnessError::SparkHome)?;
             check_spark_home(&dir)
         })
         .await
@@ -60,13 +57,6 @@ pub fn check_spark_home(dir: &Path) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// The folder holding the `SparkPi` job's sources.
-pub fn spark_source_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("interop")
-        .join("spark")
-}
-
 /// `sparkpi.jar` (main class `SparkPi`), built once per source hash and Spark distribution into
 /// `<cache>/sparkpi/<sha1>/`; a file lock serialises concurrent test processes.
 pub async fn spark_pi_jar() -> Result<PathBuf> {
@@ -75,18 +65,15 @@ pub async fn spark_pi_jar() -> Result<PathBuf> {
 
 async fn build_spark_pi() -> Result<PathBuf> {
     let home = spark_home().await?;
-    let source = spark_source_dir().join("SparkPi.java");
+    let sources = interop_sources("spark");
+    let source = sources.join("SparkPi.java");
     // The distribution is named by its core jar (path and size).
     let core_jar: Vec<PathBuf> = std::fs::read_dir(home.join("jars"))?
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().starts_with("spark-core_"))
         .map(|e| e.path())
         .collect();
-    let key = fingerprint(
-        &spark_source_dir(),
-        std::slice::from_ref(&source),
-        &core_jar,
-    )?;
+    let key = fingerprint(&sources, std::slice::from_ref(&source), &core_jar)?;
     let dest = build_once("sparkpi", &key, |out| async move {
         let classes = out.join("classes");
         std::fs::create_dir_all(&classes)?;

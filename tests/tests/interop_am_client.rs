@@ -3,17 +3,14 @@
 
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId, NodeId};
-use spindle_protocol::proto::yarn::{
-    ContainerStateProto, FinalApplicationStatusProto, ResourceProto, ResourceRequestProto,
-};
+use spindle_protocol::proto::yarn::{ContainerStateProto, FinalApplicationStatusProto};
 use spindle_protocol::proto::yarn_service::{
     AllocateRequestProto, FinishApplicationMasterRequestProto,
 };
 use spindle_protocol::token::Token;
 use spindle_protocol::yarn::YarnError;
 use spindle_protocol::yarn::am::AmRmClient;
-use spindle_protocol::yarn::records::ANY_RESOURCE_NAME;
-use spindle_tests::calls::{USER, heartbeat, register_request, simple_am_client};
+use spindle_tests::calls::{USER, any_ask, asking, heartbeat, register_request, simple_am_client};
 use spindle_tests::servers::{
     AMRM_KEY, CLUSTER_TIMESTAMP, CONTAINER_KEY, JavaYarnServers, NMTOKEN_KEY,
 };
@@ -29,10 +26,8 @@ fn am_client(s: &JavaYarnServers, token: &Token) -> AmRmClient {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_allocate_release_finish() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let am = am_client(&s, &s.am_token.to_token());
+    let s = JavaYarnServers::started().await;
+    let am = am_client(&s, &s.am_token);
 
     // Like a real RM: no allocate before register.
     let err = am
@@ -59,13 +54,8 @@ async fn register_allocate_release_finish() {
     );
 
     // An ask above the maximum is refused.
-    let too_big =
-        ResourceRequestProto::new(1, ANY_RESOURCE_NAME, ResourceProto::new(100_000, 1), 1, 0);
     let err = am
-        .allocate(&AllocateRequestProto {
-            ask: vec![too_big],
-            ..heartbeat(0)
-        })
+        .allocate(&asking(0, vec![any_ask(100_000, 1, 0)]))
         .await
         .expect_err("oversized ask");
     assert!(
@@ -74,12 +64,8 @@ async fn register_allocate_release_finish() {
     );
 
     // Ask for two containers: both come at once, with container tokens and one NMToken.
-    let ask = ResourceRequestProto::new(1, ANY_RESOURCE_NAME, ResourceProto::new(256, 1), 2, 7);
     let r1 = am
-        .allocate(&AllocateRequestProto {
-            ask: vec![ask],
-            ..heartbeat(0)
-        })
+        .allocate(&asking(0, vec![any_ask(256, 2, 7)]))
         .await
         .expect("allocate with ask");
     assert_eq!(r1.response_id, Some(1));
@@ -183,10 +169,8 @@ async fn register_allocate_release_finish() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_token_password_fails_with_an_auth_error() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let mut token = s.am_token.to_token();
+    let s = JavaYarnServers::started().await;
+    let mut token = s.am_token.clone();
     token.password[0] ^= 0x5a;
     let am = am_client(&s, &token);
     let err = am
@@ -203,7 +187,7 @@ async fn wrong_token_password_fails_with_an_auth_error() {
     );
 
     // The right token still works afterwards (the server is fine, only that connection failed).
-    let good = am_client(&s, &s.am_token.to_token());
+    let good = am_client(&s, &s.am_token);
     good.register_application_master(&register_request())
         .await
         .expect("register with the right token");
@@ -211,9 +195,7 @@ async fn wrong_token_password_fails_with_an_auth_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simple_auth_is_refused_per_call_like_a_real_rm() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
+    let s = JavaYarnServers::started().await;
     let err = simple_am_client(s.am_addr, "intruder")
         .register_application_master(&register_request())
         .await
@@ -226,21 +208,19 @@ async fn simple_auth_is_refused_per_call_like_a_real_rm() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn we_read_the_token_file_hadoop_writes() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
+    let s = JavaYarnServers::started().await;
     let creds = Credentials::read_file(&s.token_file).expect("read Hadoop's HDTS file");
     let am = creds
         .token_by_kind("YARN_AM_RM_TOKEN")
         .expect("AMRMToken in the file");
-    assert_eq!(*am, s.am_token.to_token());
+    assert_eq!(*am, s.am_token);
     assert!(am.verify(AMRM_KEY));
     assert_eq!(
         am.amrm_identifier().expect("AMRM identifier").attempt_id,
         attempt1()
     );
     let nm = creds.token_by_kind("NMToken").expect("NMToken in the file");
-    assert_eq!(*nm, s.nm_token.to_token());
+    assert_eq!(*nm, s.nm_token);
     // Our writer reproduces Hadoop's bytes for the same tokens (HDTS format 0).
     let java_bytes = std::fs::read(&s.token_file).expect("read token file");
     assert_eq!(creds.to_bytes(), java_bytes);

@@ -14,7 +14,9 @@ use spindle_protocol::proto::yarn_service::{
 };
 use spindle_protocol::yarn::YarnError;
 use spindle_protocol::yarn::client::ApplicationClient;
-use spindle_tests::calls::{AM_RPC_PORT, AM_TRACKING_URL, USER, registered_am};
+use spindle_tests::calls::{
+    AM_RPC_PORT, AM_TRACKING_URL, USER, assert_remote_message, new_application_id, registered_am,
+};
 use spindle_tests::servers::{CLUSTER_TIMESTAMP, JavaYarnServers};
 
 fn submission(id: ApplicationId) -> SubmitApplicationRequestProto {
@@ -65,9 +67,7 @@ async fn report(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_submit_report_kill() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
+    let s = JavaYarnServers::started().await;
     let client = ApplicationClient::simple(s.client_addr.to_string(), USER);
 
     let new = client
@@ -102,7 +102,7 @@ async fn new_submit_report_kill() {
     assert_eq!(r.host.as_deref(), Some("N/A"));
 
     // The report moves on when the AM registers (with the AMRMToken of this application).
-    let _am = registered_am(s.am_addr, &s.am_token.to_token()).await;
+    let _am = registered_am(s.am_addr, &s.am_token).await;
     let r = report(&client, id).await.expect("report after register");
     assert_eq!(states(&r), (Running, AppUndefined));
     assert_eq!(
@@ -131,9 +131,7 @@ async fn new_submit_report_kill() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_keep_their_java_class() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
+    let s = JavaYarnServers::started().await;
     let client = ApplicationClient::simple(s.client_addr.to_string(), USER);
     let missing = ApplicationId::new(CLUSTER_TIMESTAMP, 9999);
     let err = report(&client, missing)
@@ -162,16 +160,9 @@ async fn errors_keep_their_java_class() {
         "{err:?}"
     );
     // An AM resource above the maximum is refused.
-    let id = ApplicationId::from_proto(
-        client
-            .get_new_application()
-            .await
-            .expect("getNewApplication")
-            .application_id
-            .as_ref()
-            .expect("id"),
-    )
-    .expect("id");
+    let id = new_application_id(&client)
+        .await
+        .expect("getNewApplication");
     let mut big = submission(id);
     if let Some(ctx) = big.application_submission_context.as_mut() {
         ctx.resource = Some(ResourceProto::new(64 * 1024, 1));
@@ -189,11 +180,7 @@ async fn errors_keep_their_java_class() {
         .get_queue_info(&Default::default())
         .await
         .expect_err("getQueueInfo is not served");
-    assert!(
-        err.remote()
-            .is_some_and(|r| r.message.contains("not served")),
-        "{err:?}"
-    );
+    assert_remote_message(&err, "not served");
     client
         .get_cluster_metrics()
         .await

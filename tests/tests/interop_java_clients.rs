@@ -69,7 +69,7 @@ async fn hadoop_reads_credentials_files_we_write_in_both_formats() {
         .await
         .expect("start JavaYarnServers");
     let dir = tempfile::tempdir().expect("tempdir");
-    let tokens = [s.am_token.to_token(), s.more_am_tokens[0].to_token()];
+    let tokens = [s.am_token.clone(), s.more_am_tokens[0].clone()];
     for (i, token) in tokens.into_iter().enumerate() {
         let mut creds = Credentials::new();
         creds.add_token("", token);

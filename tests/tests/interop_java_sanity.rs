@@ -9,15 +9,13 @@ use spindle_tests::roundtrip::{ProtoRoundTrip, Verdict, without_field};
 use spindle_tests::servers::{JavaYarnServers, assert_hadoops_amrm_token};
 
 async fn harness() -> JavaYarnServers {
-    JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers")
+    JavaYarnServers::started().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hadoop_clients_work_against_the_harness_servers() {
     let servers = harness().await;
-    assert_hadoops_amrm_token(&servers.am_token.to_token());
+    assert_hadoops_amrm_token(&servers.am_token);
     assert_eq!(servers.nm_token.kind, "NMToken");
     assert_eq!(servers.nm_token.service, servers.nm_addr.to_string());
     assert_every_step_passes(&servers.endpoints()).await;

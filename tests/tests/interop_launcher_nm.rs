@@ -32,15 +32,20 @@ use tokio::task::JoinHandle;
 /// How long any single wait in these tests may take before the test fails.
 const WAIT: Duration = Duration::from_secs(60);
 
-/// What the harness RM handed out: containers and the NMTokens for their node.
+/// Hadoop's servers and what their RM handed out: containers, the NMTokens for their node, and
+/// the application's launch template.
 struct Allocation {
+    servers: JavaYarnServers,
     containers: Vec<ContainerProto>,
     nm_tokens: Vec<NMTokenProto>,
+    template: LaunchTemplate,
 }
 
-/// Registers with Hadoop's AM server and allocates `count` containers in one ask.
-async fn allocate(s: &JavaYarnServers, count: i32) -> Allocation {
-    let am = registered_am(s.am_addr, &s.am_token.to_token()).await;
+/// Starts Hadoop's servers, registers with their AM server and allocates `count` containers in
+/// one ask.
+async fn allocate(count: i32) -> Allocation {
+    let s = JavaYarnServers::started().await;
+    let am = registered_am(s.am_addr, &s.am_token).await;
     let r = calls::allocate(&am, count, 512).await;
     assert_eq!(
         r.allocated_containers.len(),
@@ -49,6 +54,8 @@ async fn allocate(s: &JavaYarnServers, count: i32) -> Allocation {
     );
     assert_eq!(r.nm_tokens.len(), 1, "one NMToken for the one node");
     Allocation {
+        template: template(&s),
+        servers: s,
         containers: r.allocated_containers,
         nm_tokens: r.nm_tokens,
     }
@@ -58,8 +65,8 @@ async fn allocate(s: &JavaYarnServers, count: i32) -> Allocation {
 /// credentials (whose AMRMToken the template strips).
 fn template(s: &JavaYarnServers) -> LaunchTemplate {
     let mut credentials = Credentials::new();
-    credentials.add_token("amrm", s.am_token.to_token());
-    credentials.add_token("nm", s.nm_token.to_token());
+    credentials.add_token("amrm", s.am_token.clone());
+    credentials.add_token("nm", s.nm_token.clone());
     LaunchTemplate {
         program: vec![
             "{{JAVA_HOME}}/bin/java".into(),
@@ -237,18 +244,14 @@ impl Drop for GatedProxy {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn launch_status_stop_with_nm_token() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let a = allocate(&s, 1).await;
-    let c = &a.containers[0];
-    let t = template(&s);
+    let a = allocate(1).await;
+    let (c, t) = (&a.containers[0], &a.template);
 
     let (launcher, mut events) = NmLauncher::new(config(4, Duration::from_secs(30)));
     assert_eq!(launcher.update_tokens(&a.nm_tokens), 1);
     assert_eq!(launcher.known_nodes(), 1);
 
-    let clc = launch_context(&t, c, 1);
+    let clc = launch_context(t, c, 1);
     let tokens = Credentials::from_bytes(clc.tokens.as_deref().expect("tokens")).expect("tokens");
     assert_eq!(tokens.all_tokens().count(), 1, "the AMRMToken is not sent");
     launcher.launch(c.clone(), clc);
@@ -265,7 +268,7 @@ async fn launch_status_stop_with_nm_token() {
     assert_eq!(status.exit(), ContainerExit::NotExited);
 
     // Launching the same container again: the NM refuses it, and the event says why.
-    launcher.launch(c.clone(), launch_context(&t, c, 1));
+    launcher.launch(c.clone(), launch_context(t, c, 1));
     let error = expect_failed(&mut events, c).await;
     assert!(error.contains("already is running"), "{error}");
     assert!(error.contains(&id_string(c)), "{error}");
@@ -282,12 +285,9 @@ async fn launch_status_stop_with_nm_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_or_wrong_nm_token_fails_the_launch_clearly() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let a = allocate(&s, 1).await;
+    let a = allocate(1).await;
     let c = &a.containers[0];
-    let clc = launch_context(&template(&s), c, 1);
+    let clc = launch_context(&a.template, c, 1);
 
     // No NMToken for the node: the launch fails before dialling, naming the node and the cure.
     let (launcher, mut events) = NmLauncher::new(config(2, Duration::from_secs(30)));
@@ -331,12 +331,9 @@ async fn missing_or_wrong_nm_token_fails_the_launch_clearly() {
 async fn launches_are_bounded_by_max_concurrent() {
     const CONTAINERS: usize = 5;
     const BOUND: usize = 2;
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let a = allocate(&s, CONTAINERS as i32).await;
-    let t = template(&s);
-    let proxy = GatedProxy::start(s.nm_addr).await;
+    let a = allocate(CONTAINERS as i32).await;
+    let t = &a.template;
+    let proxy = GatedProxy::start(a.servers.nm_addr).await;
 
     let (launcher, mut events) = NmLauncher::new(config(BOUND, Duration::from_secs(30)));
     assert_eq!(
@@ -345,7 +342,7 @@ async fn launches_are_bounded_by_max_concurrent() {
     );
     let routed: Vec<ContainerProto> = a.containers.iter().map(|c| proxy.redirect(c)).collect();
     for (n, c) in routed.iter().enumerate() {
-        launcher.launch(c.clone(), launch_context(&t, c, n + 1));
+        launcher.launch(c.clone(), launch_context(t, c, n + 1));
     }
 
     // While the proxy holds the first connections, the other launches wait for a slot and do
@@ -390,25 +387,22 @@ async fn launches_are_bounded_by_max_concurrent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_nodemanager_fails_the_launch_after_the_timeout() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let a = allocate(&s, 1).await;
+    let a = allocate(1).await;
     let c = &a.containers[0];
-    let proxy = GatedProxy::start(s.nm_addr).await;
+    let proxy = GatedProxy::start(a.servers.nm_addr).await;
 
     let timeout = Duration::from_secs(1);
     let (launcher, mut events) = NmLauncher::new(config(1, timeout));
     launcher.update_tokens(&proxy.redirect_tokens(&a.nm_tokens));
     let routed = proxy.redirect(c);
-    launcher.launch(routed.clone(), launch_context(&template(&s), c, 1));
+    launcher.launch(routed.clone(), launch_context(&a.template, c, 1));
     let error = expect_failed(&mut events, &routed).await;
     assert!(error.contains("no answer from the NodeManager"), "{error}");
     assert!(error.contains(&format!("{timeout:?}")), "{error}");
 
     // The slot was given back: once the node answers, the next launch starts the container.
     proxy.open();
-    launcher.launch(routed.clone(), launch_context(&template(&s), c, 1));
+    launcher.launch(routed.clone(), launch_context(&a.template, c, 1));
     assert_eq!(
         next_event(&mut events).await,
         LaunchEvent::Started {

@@ -15,9 +15,7 @@ const CONTAINERS: usize = 8;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hadoop_clients_run_a_full_application() {
     let classpath = harness_classpath().await.expect("the Java harness");
-    let mut options = MiniClusterOptions::with_nodes(2, 4096, 8);
-    options.min_allocation_mb = 128;
-    let cluster = MiniCluster::start(options)
+    let cluster = MiniCluster::start(MiniClusterOptions::with_nodes(2, 4096, 8))
         .await
         .expect("start the mini cluster");
 

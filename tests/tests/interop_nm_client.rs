@@ -14,12 +14,15 @@ use spindle_protocol::proto::yarn_service::{
 use spindle_protocol::token::Token;
 use spindle_protocol::yarn::YarnError;
 use spindle_protocol::yarn::nm::ContainerManagerClient;
-use spindle_tests::calls::{USER, allocate, registered_am, simple_nm_client};
+use spindle_tests::calls::{
+    USER, allocate, assert_remote_message, registered_am, simple_nm_client,
+};
 use spindle_tests::servers::{CLUSTER_TIMESTAMP, JavaYarnServers};
 
-/// Registers with the harness RM and allocates one container: (container, its NMToken).
-async fn allocate_one(s: &JavaYarnServers) -> (ContainerProto, Token) {
-    let am = registered_am(s.am_addr, &s.am_token.to_token()).await;
+/// Hadoop's servers, and one container allocated by their RM: (servers, container, its NMToken).
+async fn one_container() -> (JavaYarnServers, ContainerProto, Token) {
+    let s = JavaYarnServers::started().await;
+    let am = registered_am(s.am_addr, &s.am_token).await;
     let r = allocate(&am, 1, 256).await;
     let c = r
         .allocated_containers
@@ -27,10 +30,8 @@ async fn allocate_one(s: &JavaYarnServers) -> (ContainerProto, Token) {
         .next()
         .expect("one container");
     let nm = r.nm_tokens.into_iter().next().expect("one NMToken");
-    (
-        c,
-        Token::from_proto(nm.token.as_ref().expect("NMToken token")),
-    )
+    let nm_token = Token::from_proto(nm.token.as_ref().expect("NMToken token"));
+    (s, c, nm_token)
 }
 
 /// Our NM client on Hadoop's NM server with `token`.
@@ -58,10 +59,7 @@ fn start_request(c: &ContainerProto, token: Option<TokenProto>) -> StartContaine
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_status_stop() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let (c, nm_token) = allocate_one(&s).await;
+    let (s, c, nm_token) = one_container().await;
     let id = c.container_id().expect("container id");
     let nm = nm_client(&s, &nm_token);
 
@@ -138,10 +136,7 @@ async fn start_status_stop() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_tokens_are_refused() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let (c, nm_token) = allocate_one(&s).await;
+    let (s, c, nm_token) = one_container().await;
 
     // A wrong NMToken password fails SASL.
     let mut wrong = nm_token.clone();
@@ -158,11 +153,7 @@ async fn bad_tokens_are_refused() {
         .start_containers(&start_request(&c, None))
         .await
         .expect_err("no NMToken");
-    assert!(
-        err.remote()
-            .is_some_and(|r| r.message.contains("Invalid NMToken")),
-        "{err:?}"
-    );
+    assert_remote_message(&err, "Invalid NMToken");
 
     // A tampered container token is refused with InvalidToken.
     let nm = nm_client(&s, &nm_token);
@@ -179,7 +170,7 @@ async fn bad_tokens_are_refused() {
         ApplicationAttemptId::new(ApplicationId::new(CLUSTER_TIMESTAMP, 2), 1),
         2,
     );
-    let nm = nm_client(&s, &s.nm_token.to_token());
+    let nm = nm_client(&s, &s.nm_token);
     let st = nm
         .get_container_statuses(&GetContainerStatusesRequestProto {
             container_id: vec![other.to_proto()],
