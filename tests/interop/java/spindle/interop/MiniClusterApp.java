@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -67,25 +68,12 @@ public final class MiniClusterApp {
   public static void main(String[] args) throws Exception {
     Common.exitAfter(4 * 60 * 1000L);
     String mode = args.length > 0 ? args[0] : "";
-    String confDir = null;
-    String classpath = null;
-    int containers = 8;
-    for (int i = 1; i < args.length; i++) {
-      switch (args[i]) {
-        case "--conf-dir":
-          confDir = args[++i];
-          break;
-        case "--classpath":
-          classpath = args[++i];
-          break;
-        case "--containers":
-          containers = Integer.parseInt(args[++i]);
-          break;
-        default:
-          System.err.println("unknown argument " + args[i]);
-          System.exit(2);
-      }
-    }
+    String usage = "MiniClusterApp client|am --conf-dir D [--classpath CP] [--containers N]";
+    Map<String, String> options =
+        Common.options(args, 1, usage, "--conf-dir", "--classpath", "--containers");
+    String confDir = options.get("--conf-dir");
+    String classpath = options.get("--classpath");
+    int containers = Integer.parseInt(options.getOrDefault("--containers", "8"));
     check(confDir != null, "--conf-dir is required");
     if (mode.equals("client")) {
       check(classpath != null, "--classpath is required in client mode");
@@ -93,7 +81,7 @@ public final class MiniClusterApp {
     } else if (mode.equals("am")) {
       am(conf(confDir), containers);
     } else {
-      System.err.println("usage: MiniClusterApp client|am --conf-dir D [--classpath CP] [--containers N]");
+      System.err.println("usage: " + usage);
       System.exit(2);
     }
     System.exit(0);

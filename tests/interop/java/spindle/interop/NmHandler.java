@@ -12,11 +12,9 @@ import java.util.Map;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.security.token.SecretManager.InvalidToken;
 import org.apache.hadoop.security.token.TokenIdentifier;
-import org.apache.hadoop.yarn.api.ContainerManagementProtocol;
 import org.apache.hadoop.yarn.api.protocolrecords.*;
 import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
 import org.apache.hadoop.yarn.api.records.ContainerId;
-import org.apache.hadoop.yarn.api.records.ContainerState;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.NodeId;
 import org.apache.hadoop.yarn.api.records.SerializedException;
@@ -29,9 +27,10 @@ import org.apache.hadoop.yarn.security.NMTokenIdentifier;
  * ContainerManagementProtocol handler with a real NodeManager's checks: the caller must have
  * authenticated with an NMToken whose user is its attempt, each container token must carry a valid
  * password, belong to the NMToken's application, name this node and not be expired. Containers are
- * tracked (RUNNING until stopped); the RM side learns about completions.
+ * tracked (RUNNING until stopped); the RM side learns about completions. Served through {@link
+ * Common#serve}: the protocol's other methods are not served.
  */
-final class NmHandler implements ContainerManagementProtocol {
+final class NmHandler {
   private final MiniRm rm;
   /** Set once the server listens (before READY is printed, so before any call). */
   volatile NodeId node;
@@ -79,7 +78,6 @@ final class NmHandler implements ContainerManagementProtocol {
     return cti;
   }
 
-  @Override
   public StartContainersResponse startContainers(StartContainersRequest requests)
       throws YarnException, IOException {
     NMTokenIdentifier nmId = authorize();
@@ -137,7 +135,6 @@ final class NmHandler implements ContainerManagementProtocol {
     return null;
   }
 
-  @Override
   public GetContainerStatusesResponse getContainerStatuses(GetContainerStatusesRequest request)
       throws YarnException, IOException {
     NMTokenIdentifier nmId = authorize();
@@ -159,7 +156,6 @@ final class NmHandler implements ContainerManagementProtocol {
     return GetContainerStatusesResponse.newInstance(statuses, failed);
   }
 
-  @Override
   public StopContainersResponse stopContainers(StopContainersRequest request)
       throws YarnException, IOException {
     NMTokenIdentifier nmId = authorize();
@@ -172,72 +168,11 @@ final class NmHandler implements ContainerManagementProtocol {
           failed.put(cid, SerializedException.newInstance(new YarnException(problem)));
           continue;
         }
-        MiniRm.NmContainer c = rm.nmContainers.get(cid);
-        if (c.state != ContainerState.COMPLETE) {
-          c.state = ContainerState.COMPLETE;
-          c.exitStatus = -105; // ContainerExitStatus.KILLED_BY_APPMASTER
-          c.diagnostics = "Container killed by the ApplicationMaster.";
-          rm.containerCompleted(cid, c.exitStatus, c.diagnostics);
-        }
+        // ContainerExitStatus.KILLED_BY_APPMASTER
+        rm.complete(cid, -105, "Container killed by the ApplicationMaster.");
         stopped.add(cid);
       }
     }
     return StopContainersResponse.newInstance(stopped, failed);
-  }
-
-  private static YarnException notServed(String what) {
-    return new YarnException(what + " is not served by the interop harness NodeManager");
-  }
-
-  @Override
-  public IncreaseContainersResourceResponse increaseContainersResource(
-      IncreaseContainersResourceRequest request) throws YarnException {
-    throw notServed("increaseContainersResource");
-  }
-
-  @Override
-  public ContainerUpdateResponse updateContainer(ContainerUpdateRequest request)
-      throws YarnException {
-    throw notServed("updateContainer");
-  }
-
-  @Override
-  public SignalContainerResponse signalToContainer(SignalContainerRequest request)
-      throws YarnException {
-    throw notServed("signalToContainer");
-  }
-
-  @Override
-  public ResourceLocalizationResponse localize(ResourceLocalizationRequest request)
-      throws YarnException {
-    throw notServed("localize");
-  }
-
-  @Override
-  public ReInitializeContainerResponse reInitializeContainer(ReInitializeContainerRequest request)
-      throws YarnException {
-    throw notServed("reInitializeContainer");
-  }
-
-  @Override
-  public RestartContainerResponse restartContainer(ContainerId containerId) throws YarnException {
-    throw notServed("restartContainer");
-  }
-
-  @Override
-  public RollbackResponse rollbackLastReInitialization(ContainerId containerId)
-      throws YarnException {
-    throw notServed("rollbackLastReInitialization");
-  }
-
-  @Override
-  public CommitResponse commitLastReInitialization(ContainerId containerId) throws YarnException {
-    throw notServed("commitLastReInitialization");
-  }
-
-  @Override
-  public GetLocalizationStatusesResponse getLocalizationStatuses(
-      GetLocalizationStatusesRequest request) throws YarnException {
-    throw notServed("getLocalizationStatuses");
   }
 }
