@@ -184,12 +184,15 @@ pub async fn run_tool(what: &str, mut cmd: Command, timeout: Duration) -> Result
 }
 
 /// The folder `$var` names when set, otherwise the one `scripts/<script>` prints last (the
-/// script fetches what is missing, once). The error is the reason, for the caller's error
-/// variant.
-pub async fn folder_from(var: &str, script: &str) -> std::result::Result<PathBuf, String> {
+/// script fetches what is missing, once); a failure is reported as `missing(reason)`.
+pub async fn folder_from(
+    var: &str,
+    script: &str,
+    missing: fn(String) -> HarnessError,
+) -> Result<PathBuf> {
     match std::env::var_os(var) {
         Some(d) if !d.is_empty() => Ok(PathBuf::from(d)),
-        _ => run_deps_script(script).await,
+        _ => run_deps_script(script).await.map_err(missing),
     }
 }
 

@@ -141,3 +141,19 @@ pub fn assert_remote_message(err: &YarnError, text: &str) {
         "expected a remote error saying `{text}`, got {err:?}"
     );
 }
+
+/// Asserts that a call's result is the `YarnError` variant named (e.g. `AccessDenied`) and, when
+/// a text is given, that the server's message contains it; evaluates to the error.
+#[macro_export]
+macro_rules! assert_yarn_error {
+    ($result:expr, $variant:ident $(, $text:expr)?) => {{
+        let err = $result.expect_err(concat!("the call fails with ", stringify!($variant)));
+        assert!(
+            matches!(err, ::spindle_protocol::yarn::YarnError::$variant(_)),
+            "expected {}, got {err:?}",
+            stringify!($variant)
+        );
+        $($crate::calls::assert_remote_message(&err, $text);)?
+        err
+    }};
+}

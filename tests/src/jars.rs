@@ -14,14 +14,10 @@ static JARS: OnceCell<Vec<PathBuf>> = OnceCell::const_new();
 /// The folder is `$SPINDLE_HADOOP_JARS` when set, otherwise whatever `scripts/interop-deps.sh`
 /// prints (it installs a JDK when missing and downloads the jars once into `~/.cache/spindle`).
 pub async fn hadoop_jars() -> Result<Vec<PathBuf>> {
-    JARS.get_or_try_init(|| async {
-        let dir = folder_from("SPINDLE_HADOOP_JARS", "interop-deps.sh")
-            .await
-            .map_err(HarnessError::Jars)?;
-        list_jars(&dir)
-    })
-    .await
-    .cloned()
+    let find = || async {
+        list_jars(&folder_from("SPINDLE_HADOOP_JARS", "interop-deps.sh", HarnessError::Jars).await?)
+    };
+    JARS.get_or_try_init(find).await.cloned()
 }
 
 /// The `.jar` files of `dir` (sorted, absolute); the folder must hold `hadoop-client-api-*.jar`.

@@ -25,15 +25,11 @@ static SPARK_PI: OnceCell<PathBuf> = OnceCell::const_new();
 /// `scripts/spark-deps.sh` prints (it extracts the distribution from the cached `pyspark` sdist
 /// once, downloading the sdist and installing a JDK first when needed).
 pub async fn spark_home() -> Result<PathBuf> {
-    SPARK_HOME
-        .get_or_try_init(|| async {
-            let dir = folder_from("SPINDLE_SPARK_HOME", "spark-deps.sh")
-                .await
-                .map_err(HarnessError::SparkHome)?;
-            check_spark_home(&dir)
-        })
-        .await
-        .cloned()
+    let find = || async {
+        let script = "spark-deps.sh";
+        check_spark_home(&folder_from("SPINDLE_SPARK_HOME", script, HarnessError::SparkHome).await?)
+    };
+    SPARK_HOME.get_or_try_init(find).await.cloned()
 }
 
 /// Checks that `dir` holds `bin/spark-submit` and a `jars/` folder with `spark-yarn_*.jar`;

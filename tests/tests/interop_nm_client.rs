@@ -12,8 +12,8 @@ use spindle_protocol::proto::yarn_service::{
     StopContainersRequestProto,
 };
 use spindle_protocol::token::Token;
-use spindle_protocol::yarn::YarnError;
 use spindle_protocol::yarn::nm::ContainerManagerClient;
+use spindle_tests::assert_yarn_error;
 use spindle_tests::calls::{
     USER, allocate, assert_remote_message, registered_am, simple_nm_client,
 };
@@ -142,11 +142,10 @@ async fn bad_tokens_are_refused() {
     let mut wrong = nm_token.clone();
     wrong.password[3] ^= 0x01;
     let nm = nm_client(&s, &wrong);
-    let err = nm
-        .start_containers(&start_request(&c, None))
-        .await
-        .expect_err("wrong NMToken");
-    assert!(matches!(err, YarnError::Authentication(_)), "{err:?}");
+    assert_yarn_error!(
+        nm.start_containers(&start_request(&c, None)).await,
+        Authentication
+    );
 
     // No NMToken at all: the handler refuses the call.
     let err = simple_nm_client(s.nm_addr, USER)
@@ -159,11 +158,10 @@ async fn bad_tokens_are_refused() {
     let nm = nm_client(&s, &nm_token);
     let mut ct = c.container_token.clone().expect("container token");
     ct.password[0] ^= 0xff;
-    let err = nm
-        .start_containers(&start_request(&c, Some(ct)))
-        .await
-        .expect_err("bad container token");
-    assert!(matches!(err, YarnError::InvalidToken(_)), "{err:?}");
+    assert_yarn_error!(
+        nm.start_containers(&start_request(&c, Some(ct))).await,
+        InvalidToken
+    );
 
     // The harness's pre-issued NMToken (app 1) cannot touch another application's containers.
     let other = ContainerId::new(

@@ -118,6 +118,18 @@ const MESSAGES: &[(&str, &str, Reencode)] = messages! {
     }
 };
 
+/// The value, or `None` after noting in `failures` that `what` went wrong for `ours` (`name`).
+fn noted<T, E: std::fmt::Display>(
+    r: Result<T, E>,
+    failures: &mut Vec<String>,
+    what: &str,
+    ours: &str,
+    name: &str,
+) -> Option<T> {
+    r.map_err(|e| failures.push(format!("{ours} ({name}): {what}: {e}")))
+        .ok()
+}
+
 /// Our declarations, read from the protocol crate's source.
 fn ours() -> ProtoSource {
     ProtoSource::read().expect("read protocol/src/proto")
@@ -133,21 +145,14 @@ async fn every_message_round_trips_through_hadoops_class() {
             failures.push(format!("{ours}: Hadoop's jar has no message {name}"));
             continue;
         }
-        let sample = match rt.sample(name).await {
-            Ok(s) => s,
-            Err(e) => {
-                failures.push(format!("{ours} ({name}): no sample from Hadoop: {e}"));
-                continue;
-            }
+        let sample = rt.sample(name).await;
+        let Some(sample) = noted(sample, &mut failures, "no sample from Hadoop", ours, name) else {
+            continue;
         };
-        let bytes = match reencode(&sample) {
-            Ok(b) => b,
-            Err(e) => {
-                failures.push(format!(
-                    "{ours} ({name}): our decoder rejects Hadoop's sample: {e}"
-                ));
-                continue;
-            }
+        let bytes = reencode(&sample);
+        let why = "our decoder rejects Hadoop's sample";
+        let Some(bytes) = noted(bytes, &mut failures, why, ours, name) else {
+            continue;
         };
         match rt.check(name, &bytes).await.expect("CHECK") {
             Verdict::Same => {}
@@ -242,12 +247,9 @@ async fn every_message_declares_hadoops_field_numbers_types_and_labels() {
             failures.push(format!("{rust}: struct not found in the source"));
             continue;
         };
-        let theirs = match rt.schema(name).await {
-            Ok(s) => s,
-            Err(e) => {
-                failures.push(format!("{rust} ({name}): {e}"));
-                continue;
-            }
+        let theirs = rt.schema(name).await;
+        let Some(theirs) = noted(theirs, &mut failures, "no schema", rust, name) else {
+            continue;
         };
         for f in &theirs {
             let Some(o) = fields.iter().find(|o| o.tag == f.number) else {

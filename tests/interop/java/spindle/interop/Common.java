@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,12 @@ import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.token.SecretManager;
 import org.apache.hadoop.security.token.Token;
 import org.apache.hadoop.security.token.TokenIdentifier;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 
 /** Constants and small helpers shared by the interop harness programs. */
@@ -186,5 +193,32 @@ final class Common {
       out.put(args[i], args[i + 1]);
     }
     return out;
+  }
+
+  /** A launch context running {@code command} (one shell line) with {@code env}, nothing else. */
+  static ContainerLaunchContext launchContext(Map<String, String> env, String command) {
+    return ContainerLaunchContext.newInstance(
+        Collections.<String, LocalResource>emptyMap(),
+        env,
+        Collections.singletonList(command),
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * {@code app}'s submission context: {@code name} of {@code type} in the default queue at priority
+   * 0, its AM a container of {@code am} running {@code command}.
+   */
+  static ApplicationSubmissionContext submission(
+      YarnClientApplication app, String name, String type, Resource am, String command) {
+    ApplicationSubmissionContext ctx = app.getApplicationSubmissionContext();
+    ctx.setApplicationName(name);
+    ctx.setApplicationType(type);
+    ctx.setQueue("default");
+    ctx.setResource(am);
+    ctx.setPriority(Priority.newInstance(0));
+    ctx.setAMContainerSpec(launchContext(Collections.singletonMap("SPINDLE_INTEROP", "1"), command));
+    return ctx;
   }
 }

@@ -4,7 +4,6 @@ import java.security.PrivilegedExceptionAction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -20,7 +19,6 @@ import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.ContainerState;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
@@ -158,22 +156,9 @@ public final class JavaYarnClients {
               GetNewApplicationResponse r = app.getNewApplicationResponse();
               id[0] = r.getApplicationId();
               check(r.getMaximumResourceCapability().getMemorySize() >= 1024, "max capability too small");
-              ApplicationSubmissionContext ctx = app.getApplicationSubmissionContext();
-              ctx.setApplicationName("interop-java-client");
-              ctx.setQueue("default");
-              ctx.setApplicationType("SPINDLE");
-              ctx.setResource(Resource.newInstance(512, 1));
-              ctx.setPriority(Priority.newInstance(0));
-              Map<String, String> env = new LinkedHashMap<>();
-              env.put("SPINDLE_INTEROP", "1");
-              ctx.setAMContainerSpec(
-                  ContainerLaunchContext.newInstance(
-                      Collections.<String, LocalResource>emptyMap(),
-                      env,
-                      Collections.singletonList("sleep 1"),
-                      null,
-                      null,
-                      null));
+              ApplicationSubmissionContext ctx =
+                  Common.submission(
+                      app, "interop-java-client", "SPINDLE", Resource.newInstance(512, 1), "sleep 1");
               appCtx = ctx;
               return id[0].toString();
             });
@@ -284,13 +269,7 @@ public final class JavaYarnClients {
             "nm.start",
             () -> {
               ContainerLaunchContext clc =
-                  ContainerLaunchContext.newInstance(
-                      Collections.<String, LocalResource>emptyMap(),
-                      Collections.singletonMap("SPINDLE_INTEROP", "1"),
-                      Collections.singletonList("sleep 30"),
-                      null,
-                      null,
-                      null);
+                  Common.launchContext(Collections.singletonMap("SPINDLE_INTEROP", "1"), "sleep 30");
               nm.startContainer(container, clc);
               return container.getId().toString();
             });

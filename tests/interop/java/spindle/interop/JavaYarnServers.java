@@ -67,6 +67,13 @@ public final class JavaYarnServers {
     }
   }
 
+  /** Refuses a token signed with another master key than the harness's one. */
+  static void requireKey(int keyId, String token) throws SecretManager.InvalidToken {
+    if (keyId != Common.KEY_ID) {
+      throw new SecretManager.InvalidToken(token + " (unknown master key id " + keyId + ")");
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Common.exitWhenStdinCloses();
     Common.exitAfter(30 * 60 * 1000L);
@@ -92,10 +99,7 @@ public final class JavaYarnServers {
             Common.NMTOKEN_KEY,
             NMTokenIdentifier::new,
             id -> {
-              if (id.getKeyId() != Common.KEY_ID) {
-                throw new SecretManager.InvalidToken(
-                    "NMToken has an unknown master key id " + id.getKeyId());
-              }
+              requireKey(id.getKeyId(), "NMToken of " + id.getApplicationAttemptId());
               NodeId node = nmNode.get();
               if (node != null && !node.equals(id.getNodeId())) {
                 throw new SecretManager.InvalidToken(
@@ -125,16 +129,12 @@ public final class JavaYarnServers {
         new HmacSecretManager<>(
             Common.AMRM_KEY,
             AMRMTokenIdentifier::new,
-            id -> {
-              if (id.getKeyId() != Common.KEY_ID) {
-                throw new SecretManager.InvalidToken(
+            id ->
+                requireKey(
+                    id.getKeyId(),
                     "Given AMRMToken for application : "
                         + id.getApplicationAttemptId()
-                        + " seems to have been generated illegally (unknown key id "
-                        + id.getKeyId()
-                        + ")");
-              }
-            });
+                        + " seems to have been generated illegally"));
     Server amServer =
         rpc.getServer(
             ApplicationMasterProtocol.class,

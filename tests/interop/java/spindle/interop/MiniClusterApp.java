@@ -18,7 +18,6 @@ import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.NodeReport;
 import org.apache.hadoop.yarn.api.records.NodeState;
 import org.apache.hadoop.yarn.api.records.Priority;
@@ -102,13 +101,6 @@ public final class MiniClusterApp {
     long tSubmit = System.nanoTime();
     YarnClientApplication app = yc.createApplication();
     ApplicationId id = app.getNewApplicationResponse().getApplicationId();
-    ApplicationSubmissionContext ctx = app.getApplicationSubmissionContext();
-    ctx.setApplicationName("mini-java-app");
-    ctx.setApplicationType("SPINDLE-INTEROP");
-    ctx.setQueue("default");
-    ctx.setResource(Resource.newInstance(768, 1));
-    ctx.setPriority(Priority.newInstance(0));
-    ctx.setMaxAppAttempts(1);
     String command =
         "{{JAVA_HOME}}/bin/java -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
             + " -Djava.net.preferIPv4Stack=true -cp "
@@ -118,14 +110,9 @@ public final class MiniClusterApp {
             + " --containers "
             + n
             + " 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr";
-    ctx.setAMContainerSpec(
-        ContainerLaunchContext.newInstance(
-            Collections.<String, LocalResource>emptyMap(),
-            Collections.<String, String>emptyMap(),
-            Collections.singletonList(command),
-            null,
-            null,
-            null));
+    ApplicationSubmissionContext ctx =
+        Common.submission(app, "mini-java-app", "SPINDLE-INTEROP", Resource.newInstance(768, 1), command);
+    ctx.setMaxAppAttempts(1);
     yc.submitApplication(ctx);
     Common.say("FACT app_id=" + id);
     Set<YarnApplicationState> seen = new HashSet<>();
@@ -199,13 +186,9 @@ public final class MiniClusterApp {
           continue;
         }
         ContainerLaunchContext clc =
-            ContainerLaunchContext.newInstance(
-                Collections.<String, LocalResource>emptyMap(),
+            Common.launchContext(
                 Collections.singletonMap("SPINDLE_TASK", Integer.toString(started)),
-                Collections.singletonList("echo task $SPINDLE_TASK on $NM_HOST:$NM_PORT 1><LOG_DIR>/stdout"),
-                null,
-                null,
-                null);
+                "echo task $SPINDLE_TASK on $NM_HOST:$NM_PORT 1><LOG_DIR>/stdout");
         nm.startContainer(c, clc);
         started++;
       }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.security.token.SecretManager.InvalidToken;
 import org.apache.hadoop.security.token.TokenIdentifier;
@@ -135,44 +136,52 @@ final class NmHandler {
     return null;
   }
 
-  public GetContainerStatusesResponse getContainerStatuses(GetContainerStatusesRequest request)
-      throws YarnException, IOException {
+  /**
+   * The result of {@code action} on each container of {@code ids} this caller may see or touch,
+   * added to {@code out}; the others are refused one by one (returned), as a real NM refuses them.
+   */
+  private <R> Map<ContainerId, SerializedException> eachAllowed(
+      List<ContainerId> ids, Function<ContainerId, R> action, List<R> out)
+      throws IOException, YarnException {
     NMTokenIdentifier nmId = authorize();
-    List<ContainerStatus> statuses = new ArrayList<>();
     Map<ContainerId, SerializedException> failed = new HashMap<>();
     synchronized (rm) {
-      for (ContainerId cid : request.getContainerIds()) {
+      for (ContainerId cid : ids) {
         String problem = refusal(nmId, cid);
         if (problem != null) {
           failed.put(cid, SerializedException.newInstance(new YarnException(problem)));
-          continue;
+        } else {
+          out.add(action.apply(cid));
         }
-        MiniRm.NmContainer c = rm.nmContainers.get(cid);
-        ContainerStatus s = ContainerStatus.newInstance(cid, c.state, c.diagnostics, c.exitStatus);
-        s.setCapability(c.resource);
-        statuses.add(s);
       }
     }
-    return GetContainerStatusesResponse.newInstance(statuses, failed);
+    return failed;
+  }
+
+  public GetContainerStatusesResponse getContainerStatuses(GetContainerStatusesRequest request)
+      throws YarnException, IOException {
+    List<ContainerStatus> statuses = new ArrayList<>();
+    return GetContainerStatusesResponse.newInstance(
+        statuses, eachAllowed(request.getContainerIds(), this::status, statuses));
+  }
+
+  private ContainerStatus status(ContainerId cid) {
+    MiniRm.NmContainer c = rm.nmContainers.get(cid);
+    ContainerStatus s = ContainerStatus.newInstance(cid, c.state, c.diagnostics, c.exitStatus);
+    s.setCapability(c.resource);
+    return s;
   }
 
   public StopContainersResponse stopContainers(StopContainersRequest request)
       throws YarnException, IOException {
-    NMTokenIdentifier nmId = authorize();
     List<ContainerId> stopped = new ArrayList<>();
-    Map<ContainerId, SerializedException> failed = new HashMap<>();
-    synchronized (rm) {
-      for (ContainerId cid : request.getContainerIds()) {
-        String problem = refusal(nmId, cid);
-        if (problem != null) {
-          failed.put(cid, SerializedException.newInstance(new YarnException(problem)));
-          continue;
-        }
-        // ContainerExitStatus.KILLED_BY_APPMASTER
-        rm.complete(cid, -105, "Container killed by the ApplicationMaster.");
-        stopped.add(cid);
-      }
-    }
-    return StopContainersResponse.newInstance(stopped, failed);
+    return StopContainersResponse.newInstance(
+        stopped, eachAllowed(request.getContainerIds(), this::stop, stopped));
+  }
+
+  private ContainerId stop(ContainerId cid) {
+    // ContainerExitStatus.KILLED_BY_APPMASTER
+    rm.complete(cid, -105, "Container killed by the ApplicationMaster.");
+    return cid;
   }
 }
