@@ -146,9 +146,9 @@ pub struct SparkSubmit {
 pub struct SubmitOutcome {
     /// Exit status, `None` when it was killed at the time limit (or could not be waited for).
     pub status: Option<ExitStatus>,
-    /// Its stdout (the last [`OUTPUT_KEEP`] bytes).
+    /// Its stdout (the last 512 KiB at most).
     pub stdout: String,
-    /// Its stderr (the last [`OUTPUT_KEEP`] bytes).
+    /// Its stderr (the last 512 KiB at most).
     pub stderr: String,
     /// From start to exit (or kill).
     pub wall: Duration,
