@@ -82,6 +82,13 @@ final class MiniRm {
       this.id = id;
       this.resource = resource;
     }
+
+    /** Its status as the NM reports it. */
+    ContainerStatus status() {
+      ContainerStatus s = ContainerStatus.newInstance(id, state, diagnostics, exitStatus);
+      s.setCapability(resource);
+      return s;
+    }
   }
 
   int nextAppId = 1;

@@ -162,14 +162,8 @@ final class NmHandler {
       throws YarnException, IOException {
     List<ContainerStatus> statuses = new ArrayList<>();
     return GetContainerStatusesResponse.newInstance(
-        statuses, eachAllowed(request.getContainerIds(), this::status, statuses));
-  }
-
-  private ContainerStatus status(ContainerId cid) {
-    MiniRm.NmContainer c = rm.nmContainers.get(cid);
-    ContainerStatus s = ContainerStatus.newInstance(cid, c.state, c.diagnostics, c.exitStatus);
-    s.setCapability(c.resource);
-    return s;
+        statuses,
+        eachAllowed(request.getContainerIds(), cid -> rm.nmContainers.get(cid).status(), statuses));
   }
 
   public StopContainersResponse stopContainers(StopContainersRequest request)
