@@ -408,6 +408,13 @@ impl MiniCluster {
         self.core.nodes.get(index)
     }
 
+    /// The ResourceManager's RPC handler itself (both protocol traits), for callers in this
+    /// process that want its behaviour without a socket (in-process AMs in tests and
+    /// benchmarks). Calls through it are the same calls the ports serve.
+    pub fn rm_rpc(&self) -> Arc<RmRpc> {
+        Arc::new(RmRpc::new(self.core.clone()))
+    }
+
     /// Runs `f` on the RM state (read-only), for tests and diagnostics.
     pub fn inspect<R>(&self, f: impl FnOnce(&RmState) -> R) -> R {
         f(&lock(&self.core.rm))
