@@ -2,8 +2,8 @@
 # Makes sure the interop tier's outside parts are on this machine, and prints where the jars are.
 #
 #  * a JDK (javac, java and jar, 17 or newer): installed with apt when missing;
-#  * Hadoop's client jars from the `pyspark` PyPI source distribution, cached under
-#    ~/.cache/spindle/ (downloaded once; later runs reuse the cache).
+#  * Hadoop's client jars from the `pyspark` PyPI source distribution (pyspark-sdist.sh fetches
+#    it once), extracted once under ~/.cache/spindle/ (later runs reuse the cache).
 #
 # Idempotent and safe to run concurrently (a lock serialises the download).
 # Prints one line on stdout: the folder holding the jars.
@@ -12,7 +12,8 @@ set -euo pipefail
 PYSPARK_VERSION="${SPINDLE_PYSPARK_VERSION:-4.3.0}"
 CACHE="${SPINDLE_CACHE_DIR:-$HOME/.cache/spindle}"
 JARS="$CACHE/pyspark-$PYSPARK_VERSION/jars"
-mkdir -p "$CACHE/downloads"
+here="$(cd "$(dirname "$0")" && pwd)"
+mkdir -p "$CACHE"
 
 log() { echo "interop-deps: $*" >&2; }
 
@@ -27,12 +28,7 @@ exec 9>"$CACHE/.interop-deps.lock"
 flock -w 900 9 || { log "timed out waiting for another download to finish"; exit 1; }
 
 if [ ! -f "$JARS/.complete" ]; then
-  tarball="$CACHE/downloads/pyspark-$PYSPARK_VERSION.tar.gz"
-  if [ ! -s "$tarball" ] || ! gzip -t "$tarball" 2>/dev/null; then
-    log "downloading pyspark==$PYSPARK_VERSION (about 456 MB, once)"
-    rm -f "$tarball"
-    python3 -m pip download --quiet --no-deps --no-binary :all: "pyspark==$PYSPARK_VERSION" -d "$CACHE/downloads" >&2
-  fi
+  tarball="$(bash "$here/pyspark-sdist.sh")"
   log "extracting Hadoop client jars"
   tmp="$(mktemp -d "$CACHE/extract.XXXXXX")"
   tar xzf "$tarball" -C "$tmp" --wildcards \

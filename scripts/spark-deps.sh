@@ -2,8 +2,8 @@
 # Makes sure a Spark distribution (the one inside the `pyspark` PyPI source distribution) is on
 # this machine, and prints its SPARK_HOME.
 #
-#  * runs scripts/interop-deps.sh first (JDK, Hadoop client jars), and downloads the sdist
-#    if that script had no need to (its jars were cached already);
+#  * runs scripts/interop-deps.sh first (JDK, Hadoop client jars), and pyspark-sdist.sh for the
+#    sdist itself (downloaded once);
 #  * extracts the sdist's `deps/bin`, `deps/sbin` and `deps/jars` (what `spark-submit` needs)
 #    once into ~/.cache/spindle/pyspark-<version>/spark/ (later runs reuse it).
 #
@@ -19,7 +19,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 log() { echo "spark-deps: $*" >&2; }
 
-# The JDK and the downloaded sdist (its stdout, the Hadoop jar folder, is not ours to print).
+# The JDK and the Hadoop jars (its stdout, the jar folder, is not ours to print).
 bash "$here/interop-deps.sh" >/dev/null
 
 mkdir -p "$CACHE"
@@ -27,14 +27,7 @@ exec 9>"$CACHE/.spark-deps.lock"
 flock -w 900 9 || { log "timed out waiting for another extraction to finish"; exit 1; }
 
 if [ ! -f "$SPARK_HOME_DIR/.complete" ]; then
-  tarball="$CACHE/downloads/pyspark-$PYSPARK_VERSION.tar.gz"
-  if [ ! -s "$tarball" ] || ! gzip -t "$tarball" 2>/dev/null; then
-    # interop-deps.sh skips the download when its jars are already cached.
-    log "downloading pyspark==$PYSPARK_VERSION (about 456 MB, once)"
-    rm -f "$tarball"
-    mkdir -p "$CACHE/downloads"
-    python3 -m pip download --quiet --no-deps --no-binary :all: "pyspark==$PYSPARK_VERSION" -d "$CACHE/downloads" >&2
-  fi
+  tarball="$(bash "$here/pyspark-sdist.sh")"
   log "extracting the Spark distribution from pyspark==$PYSPARK_VERSION (once)"
   tmp="$(mktemp -d "$CACHE/spark-extract.XXXXXX")"
   trap 'rm -rf "$tmp"' EXIT

@@ -11,67 +11,32 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use spindle_protocol::ids::ApplicationId;
-use spindle_protocol::proto::yarn::{ApplicationSubmissionContextProto, ResourceProto};
-use spindle_protocol::proto::yarn_service::{
-    AllocateRequestProto, GetApplicationReportRequestProto, RegisterApplicationMasterRequestProto,
-    SubmitApplicationRequestProto,
-};
-use spindle_protocol::token::Token;
+use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_tests::bench::{BenchMode, BenchResult, run_java_bench};
+use spindle_tests::calls::{USER, heartbeat, registered_am, submit_unmanaged};
+use spindle_tests::clients::Endpoints;
 use spindle_tests::ours::{OurCluster, unmanaged_app};
 use spindle_tests::servers::JavaYarnServers;
 
 const WARMUP: Duration = Duration::from_secs(3);
 const MEASURE: Duration = Duration::from_secs(5);
 
-/// An AM client registered with `token`.
-async fn registered_am(addr: std::net::SocketAddr, token: &Token) -> AmRmClient {
-    let am = AmRmClient::with_token(addr.to_string(), token, "bench");
-    am.register_application_master(&RegisterApplicationMasterRequestProto {
-        host: Some("127.0.0.1".into()),
-        rpc_port: Some(0),
-        tracking_url: Some(String::new()),
-        ..Default::default()
-    })
-    .await
-    .expect("register");
-    am
-}
-
-async fn submitted_app(
-    addr: std::net::SocketAddr,
-) -> (ApplicationClient, GetApplicationReportRequestProto) {
-    let client = ApplicationClient::simple(addr.to_string(), "bench");
-    let new = client
-        .get_new_application()
+/// A new unmanaged-AM application on `addr`, and the request for its report.
+async fn submitted_app(addr: SocketAddr) -> (ApplicationClient, GetApplicationReportRequestProto) {
+    let client = ApplicationClient::simple(addr.to_string(), USER);
+    let id = submit_unmanaged(&client, "bench")
         .await
-        .expect("getNewApplication");
-    let id = ApplicationId::from_proto(new.application_id.as_ref().expect("id")).expect("id");
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(ApplicationSubmissionContextProto {
-                application_id: Some(id.to_proto()),
-                application_name: Some("bench".into()),
-                resource: Some(ResourceProto::new(512, 1)),
-                // No AM container to launch: the report loop needs only the application.
-                unmanaged_am: Some(true),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("submitApplication");
-    (
-        client,
-        GetApplicationReportRequestProto {
-            application_id: Some(id.to_proto()),
-        },
-    )
+        .expect("submit an application");
+    let request = GetApplicationReportRequestProto {
+        application_id: Some(id.to_proto()),
+    };
+    (client, request)
 }
 
 /// The Java client's measuring loop, for our client: warm-up, then sequential calls.
@@ -107,152 +72,112 @@ where
     }
 }
 
-fn print(label: &str, r: &BenchResult) {
+fn print(call: &str, client: &str, server: &str, r: &BenchResult) {
     println!(
-        "{label:<58} {:>8.0} calls/s   p50 {:>6.0} µs   p99 {:>6.0} µs",
-        r.calls_per_s, r.p50_us, r.p99_us
+        "{:<58} {:>8.0} calls/s   p50 {:>6.0} µs   p99 {:>6.0} µs",
+        format!("{call}  {client} → {server}"),
+        r.calls_per_s,
+        r.p50_us,
+        r.p99_us
     );
 }
 
 /// One heartbeat; `rid` carries the response id from call to call.
 async fn allocate_once(am: &AmRmClient, rid: &Cell<i32>) {
-    let r = am
-        .allocate(&AllocateRequestProto {
-            response_id: Some(rid.get()),
-            progress: Some(0.5),
-            ..Default::default()
-        })
-        .await
-        .expect("allocate");
+    let r = am.allocate(&heartbeat(rid.get())).await.expect("allocate");
     rid.set(r.response_id.unwrap_or(0));
 }
 
+/// What our client holds on one server: a registered AM (with its response id) and an
+/// application to report on.
+struct OurClient {
+    am: AmRmClient,
+    rid: Cell<i32>,
+    client: ApplicationClient,
+    report: GetApplicationReportRequestProto,
+}
+
 fn interop_calls(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     let java = rt
         .block_on(JavaYarnServers::start_with(2))
         .expect("start JavaYarnServers");
     let ours = rt.block_on(OurCluster::start()).expect("start our cluster");
-    let (ours_am, ours_client) = (ours.cluster.scheduler_address(), ours.cluster.rm_address());
-
-    println!("\nsequential small calls, one connection, {MEASURE:?} after {WARMUP:?} warm-up:");
-    let j_alloc_j = rt
-        .block_on(run_java_bench(
-            BenchMode::Allocate,
-            java.am_addr,
-            Some(&java.token_file),
-            WARMUP,
-            MEASURE,
-        ))
-        .expect("Java → Java allocate");
-    print("allocate (TOKEN)  Java client → Java server", &j_alloc_j);
-    let j_alloc_r = rt
-        .block_on(run_java_bench(
-            BenchMode::Allocate,
-            ours_am,
-            Some(&ours.token_file),
-            WARMUP,
-            MEASURE,
-        ))
-        .expect("Java → Rust allocate");
-    print("allocate (TOKEN)  Java client → our server", &j_alloc_r);
-
-    let am_java = rt.block_on(registered_am(
-        java.am_addr,
-        &java.more_am_tokens[0].to_token(),
-    ));
-    let (_, second_token) = rt
+    // The Java client registers application 1; ours registers application 2 of each server.
+    let (_, our_second) = rt
         .block_on(unmanaged_app(&ours.cluster))
         .expect("a second application");
-    let am_ours = rt.block_on(registered_am(ours_am, &second_token));
-    let (rid_java, rid_ours) = (Cell::new(0), Cell::new(0));
-    let r = rt.block_on(sequential(|| allocate_once(&am_java, &rid_java)));
-    print("allocate (TOKEN)  our client  → Java server", &r);
-    let r = rt.block_on(sequential(|| allocate_once(&am_ours, &rid_ours)));
-    print("allocate (TOKEN)  our client  → our server", &r);
+    let servers: [(&str, Endpoints, _); 2] = [
+        (
+            "Java server",
+            java.endpoints(),
+            java.more_am_tokens[0].clone(),
+        ),
+        ("our server", ours.endpoints(), our_second),
+    ];
 
-    let j_rep_j = rt
-        .block_on(run_java_bench(
-            BenchMode::Report,
-            java.client_addr,
-            None,
-            WARMUP,
-            MEASURE,
-        ))
-        .expect("Java → Java report");
-    print(
-        "getApplicationReport (SIMPLE)  Java client → Java server",
-        &j_rep_j,
-    );
-    let j_rep_r = rt
-        .block_on(run_java_bench(
-            BenchMode::Report,
-            ours_client,
-            None,
-            WARMUP,
-            MEASURE,
-        ))
-        .expect("Java → Rust report");
-    print(
-        "getApplicationReport (SIMPLE)  Java client → our server",
-        &j_rep_r,
-    );
-    let (cl_java, req_java) = rt.block_on(submitted_app(java.client_addr));
-    let (cl_ours, req_ours) = rt.block_on(submitted_app(ours_client));
-    let r = rt.block_on(sequential(|| async {
-        cl_java
-            .get_application_report(&req_java)
-            .await
-            .expect("report");
-    }));
-    print(
-        "getApplicationReport (SIMPLE)  our client  → Java server",
-        &r,
-    );
-    let r = rt.block_on(sequential(|| async {
-        cl_ours
-            .get_application_report(&req_ours)
-            .await
-            .expect("report");
-    }));
-    print(
-        "getApplicationReport (SIMPLE)  our client  → our server",
-        &r,
-    );
+    println!("\nsequential small calls, one connection, {MEASURE:?} after {WARMUP:?} warm-up:");
+    let mut clients = Vec::new();
+    for (server, at, token) in &servers {
+        for (mode, addr, call) in [
+            (BenchMode::Allocate, at.scheduler, "allocate (TOKEN)"),
+            (
+                BenchMode::Report,
+                at.client,
+                "getApplicationReport (SIMPLE)",
+            ),
+        ] {
+            let token_file = (mode == BenchMode::Allocate).then_some(at.token_file.as_path());
+            let r = rt
+                .block_on(run_java_bench(mode, addr, token_file, WARMUP, MEASURE))
+                .unwrap_or_else(|e| panic!("Java client → {server}, {call}: {e}"));
+            print(call, "Java client", server, &r);
+        }
+        let ours = rt.block_on(async {
+            let (client, report) = submitted_app(at.client).await;
+            OurClient {
+                am: registered_am(at.scheduler, token).await,
+                rid: Cell::new(0),
+                client,
+                report,
+            }
+        });
+        let r = rt.block_on(sequential(|| allocate_once(&ours.am, &ours.rid)));
+        print("allocate (TOKEN)", "our client ", server, &r);
+        let r = rt.block_on(sequential(|| async {
+            ours.client
+                .get_application_report(&ours.report)
+                .await
+                .expect("report");
+        }));
+        print("getApplicationReport (SIMPLE)", "our client ", server, &r);
+        clients.push((server.to_lowercase().replace(" ", "_"), ours));
+    }
     println!();
 
     let mut g = c.benchmark_group("our_client");
     g.measurement_time(MEASURE);
-    for (name, cl, req) in [
-        ("report_java_server", &cl_java, &req_java),
-        ("report_our_server", &cl_ours, &req_ours),
-    ] {
-        g.bench_function(name, |b| {
+    for (server, ours) in &clients {
+        g.bench_function(format!("report_{server}"), |b| {
             b.iter_custom(|iters| {
                 rt.block_on(async {
                     let t = Instant::now();
                     for _ in 0..iters {
-                        cl.get_application_report(req).await.expect("report");
+                        ours.client
+                            .get_application_report(&ours.report)
+                            .await
+                            .expect("report");
                     }
                     t.elapsed()
                 })
             })
         });
-    }
-    for (name, am, rid) in [
-        ("allocate_java_server", &am_java, &rid_java),
-        ("allocate_our_server", &am_ours, &rid_ours),
-    ] {
-        g.bench_function(name, |b| {
+        g.bench_function(format!("allocate_{server}"), |b| {
             b.iter_custom(|iters| {
                 rt.block_on(async {
                     let t = Instant::now();
                     for _ in 0..iters {
-                        allocate_once(am, rid).await;
+                        allocate_once(&ours.am, &ours.rid).await;
                     }
                     t.elapsed()
                 })
@@ -260,7 +185,7 @@ fn interop_calls(c: &mut Criterion) {
         });
     }
     g.finish();
-    drop((am_java, am_ours));
+    drop(clients);
     rt.block_on(ours.shutdown());
     drop(java);
 }

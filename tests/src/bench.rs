@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::clients::Endpoints;
 use crate::error::{HarnessError, Result};
 use crate::process::JavaCommand;
 
@@ -60,6 +61,40 @@ pub async fn run_java_bench(
         .wait_for("RESULT ", warmup + seconds + Duration::from_secs(90))
         .await?;
     parse_result(&line)
+}
+
+/// Hadoop's IPC client driving `at` call after call, both ways: token-auth `allocate` (every call
+/// must answer the next response id; `JavaBench` fails on the first error) and SIMPLE
+/// `getApplicationReport`. Prints the numbers; panics unless both loops made calls and measured
+/// sane latencies.
+pub async fn assert_java_bench_runs(at: &Endpoints, warmup: Duration, measure: Duration) {
+    let token_file = Some(at.token_file.as_path());
+    let alloc = run_java_bench(
+        BenchMode::Allocate,
+        at.scheduler,
+        token_file,
+        warmup,
+        measure,
+    )
+    .await
+    .expect("JavaBench allocate");
+    let report = run_java_bench(BenchMode::Report, at.client, None, warmup, measure)
+        .await
+        .expect("JavaBench getApplicationReport");
+    println!(
+        "Java client: allocate (token) {:.0} calls/s p50 {:.0} µs p99 {:.0} µs; \
+         getApplicationReport (SIMPLE) {:.0} calls/s p50 {:.0} µs p99 {:.0} µs",
+        alloc.calls_per_s,
+        alloc.p50_us,
+        alloc.p99_us,
+        report.calls_per_s,
+        report.p50_us,
+        report.p99_us
+    );
+    for r in [&alloc, &report] {
+        assert!(r.calls > 0 && r.seconds > 0.0, "{r:?}");
+        assert!(r.p50_us > 0.0 && r.p50_us <= r.p99_us, "{r:?}");
+    }
 }
 
 /// Parses `RESULT mode=.. calls=.. seconds=.. calls_per_s=.. p50_us=.. p99_us=..`.

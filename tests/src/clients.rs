@@ -1,7 +1,9 @@
-//! `JavaYarnClients`: Hadoop's own `YarnClient`, `AMRMClient` and `NMClient` run against a server.
+//! `JavaYarnClients`: Hadoop's own `YarnClient`, `AMRMClient` and `NMClient` run against a server,
+//! and the checks every YARN cluster must pass with them (the same for Hadoop's harness servers and
+//! for ours).
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitStatus;
 use std::time::Duration;
 
@@ -83,26 +85,35 @@ impl ClientRun {
     }
 }
 
-/// Runs `JavaYarnClients` with the given steps (see its usage) against an RM client port and
-/// scheduler port, with `token_file` as `HADOOP_TOKEN_FILE_LOCATION`; waits at most `timeout`.
-pub async fn run_java_clients(
-    rm: SocketAddr,
-    scheduler: SocketAddr,
-    token_file: &Path,
-    steps: &[&str],
-    timeout: Duration,
-) -> Result<ClientRun> {
+/// How long one run of `JavaYarnClients` may take.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Every step of `JavaYarnClients`, in an order any real cluster passes: the wrong-password
+/// client runs while the attempt is live (once it has finished, a real RM refuses its token
+/// before looking at the password).
+pub const EVERY_STEP: &[&str] = &[
+    "yarnclient",
+    "amrm",
+    "nm",
+    "notoken",
+    "badtoken",
+    "amrm-finish",
+];
+
+/// Runs `JavaYarnClients` with the given steps (see its usage) against `at`, with its token file as
+/// `HADOOP_TOKEN_FILE_LOCATION`; waits at most two minutes.
+pub async fn run_java_clients(at: &Endpoints, steps: &[&str]) -> Result<ClientRun> {
     let mut p = JavaCommand::new("spindle.interop.JavaYarnClients")
         .arg("--rm")
-        .arg(rm.to_string())
+        .arg(at.client.to_string())
         .arg("--scheduler")
-        .arg(scheduler.to_string())
+        .arg(at.scheduler.to_string())
         .arg("--steps")
         .arg(steps.join(","))
-        .env("HADOOP_TOKEN_FILE_LOCATION", token_file)
+        .env("HADOOP_TOKEN_FILE_LOCATION", &at.token_file)
         .spawn()
         .await?;
-    let status = p.finish(timeout).await?;
+    let status = p.finish(CLIENT_TIMEOUT).await?;
     let steps = p
         .output()
         .iter()
@@ -125,4 +136,65 @@ pub async fn run_java_clients(
         status,
         stderr: p.stderr_tail(),
     })
+}
+
+/// Runs [`EVERY_STEP`] against `at` and holds the outcome to what a real RM and NM answer:
+/// every step passes, the tokenless client is refused for having no AMRMToken, the wrong
+/// password fails DIGEST-MD5 as Hadoop's server fails it, and a container stopped by the AM
+/// exits with -105. Returns the run for further checks; panics with its summary otherwise.
+pub async fn assert_every_step_passes(at: &Endpoints) -> ClientRun {
+    let run = run_java_clients(at, EVERY_STEP)
+        .await
+        .expect("run JavaYarnClients");
+    run.assert_ok(&[
+        "yarnclient.new",
+        "yarnclient.submit",
+        "yarnclient.report",
+        "yarnclient.kill",
+        "yarnclient.missing",
+        "amrm.register",
+        "amrm.allocate",
+        "nm.start",
+        "nm.status",
+        "nm.stop",
+        "amrm.completed",
+        "amrm.finish",
+        "notoken.refused",
+        "badtoken.refused",
+    ]);
+    let detail = |step: &str| run.step(step).map(|s| s.detail.as_str()).unwrap_or("");
+    assert!(
+        detail("notoken.refused").contains("No AMRMToken found for user intruder"),
+        "{}",
+        run.summary()
+    );
+    let bad = detail("badtoken.refused");
+    assert!(
+        bad.contains("DIGEST-MD5") && bad.contains("Mismatched response"),
+        "a wrong AMRMToken password must fail SASL as Hadoop's server fails it:\n{}",
+        run.summary()
+    );
+    assert_eq!(detail("nm.stop"), "exit=-105", "{}", run.summary());
+    run
+}
+
+/// Registers an `AMRMClient` twice with the same token (two JVMs): the second registration must
+/// be refused with the RM's exception class, as a real RM refuses it.
+pub async fn assert_second_registration_refused(at: &Endpoints) {
+    let first = run_java_clients(at, &["amrm"]).await.expect("first run");
+    first.assert_ok(&["amrm.register", "amrm.allocate"]);
+    let second = run_java_clients(at, &["amrm"]).await.expect("second run");
+    let reg = second.step("amrm.register").expect("register step ran");
+    assert!(
+        !reg.ok,
+        "re-registration was accepted:\n{}",
+        second.summary()
+    );
+    assert!(
+        reg.detail
+            .contains("InvalidApplicationMasterRequestException")
+            && reg.detail.contains("already registered"),
+        "the Java client did not get the RM's exception class back:\n{}",
+        second.summary()
+    );
 }

@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-/// What went wrong while preparing or driving a Java harness process.
+/// What went wrong while preparing the interop tier (jars, builds, the mini cluster) or driving
+/// one of its processes.
 #[derive(Debug, thiserror::Error)]
 pub enum HarnessError {
     /// Hadoop's jars could not be found or fetched.
@@ -10,18 +11,27 @@ pub enum HarnessError {
         "Hadoop jars unavailable: {0} (set SPINDLE_HADOOP_JARS to a folder holding hadoop-client-api-*.jar, or run scripts/interop-deps.sh)"
     )]
     Jars(String),
-    /// `javac` failed on the harness sources.
-    #[error("compiling the Java harness failed ({status}):\n{output}")]
-    Compile {
-        /// javac's exit status (or why it did not finish).
+    /// No usable Spark distribution.
+    #[error(
+        "Spark distribution unavailable: {0} (set SPINDLE_SPARK_HOME to a folder holding bin/spark-submit and jars/, or run scripts/spark-deps.sh)"
+    )]
+    SparkHome(String),
+    /// A build step (`javac`, `jar`) failed.
+    #[error("building {what} failed at `{step}` ({status}):\n{output}")]
+    Build {
+        /// What was being built.
+        what: String,
+        /// The failing step.
+        step: String,
+        /// Its exit status, or why it did not finish.
         status: String,
-        /// javac's combined output.
+        /// Its combined output.
         output: String,
     },
-    /// Another process held the harness cache lock for too long.
-    #[error("timed out waiting for the harness cache lock {0}")]
+    /// Another process held a cache lock for too long.
+    #[error("timed out waiting for the cache lock {0}")]
     Lock(PathBuf),
-    /// A harness process could not be started.
+    /// A program (a harness JVM, a build tool, `spark-submit`) could not be started.
     #[error(
         "could not start `{program}`: {source} (is a JDK 17+ installed? scripts/interop-deps.sh installs one)"
     )]

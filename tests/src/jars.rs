@@ -1,74 +1,23 @@
 //! Finding Hadoop's client jars (from the `pyspark` sdist, see `scripts/interop-deps.sh`).
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use tokio::process::Command;
 use tokio::sync::OnceCell;
 
+use crate::cache::folder_from;
 use crate::error::{HarnessError, Result};
 
-/// How long fetching the jars (a ~456 MB download on a cold cache) may take.
-const FETCH_TIMEOUT: Duration = Duration::from_secs(20 * 60);
-
 static JARS: OnceCell<Vec<PathBuf>> = OnceCell::const_new();
-
-/// The workspace root (the parent of this crate's manifest folder).
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
-}
 
 /// Absolute paths of every jar in Hadoop's client jar folder.
 ///
 /// The folder is `$SPINDLE_HADOOP_JARS` when set, otherwise whatever `scripts/interop-deps.sh`
 /// prints (it installs a JDK when missing and downloads the jars once into `~/.cache/spindle`).
 pub async fn hadoop_jars() -> Result<Vec<PathBuf>> {
-    JARS.get_or_try_init(|| async {
-        let dir = match std::env::var_os("SPINDLE_HADOOP_JARS") {
-            Some(d) if !d.is_empty() => PathBuf::from(d),
-            _ => run_deps_script().await?,
-        };
-        list_jars(&dir)
-    })
-    .await
-    .cloned()
-}
-
-async fn run_deps_script() -> Result<PathBuf> {
-    let script = repo_root().join("scripts").join("interop-deps.sh");
-    let mut cmd = Command::new("bash");
-    cmd.arg(&script).kill_on_drop(true);
-    let out = tokio::time::timeout(FETCH_TIMEOUT, cmd.output())
-        .await
-        .map_err(|_| {
-            HarnessError::Jars(format!("{} took over {FETCH_TIMEOUT:?}", script.display()))
-        })?
-        .map_err(|e| HarnessError::Jars(format!("cannot run {}: {e}", script.display())))?;
-    if !out.status.success() {
-        return Err(HarnessError::Jars(format!(
-            "{} failed ({}): {}",
-            script.display(),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        )));
-    }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    if line.is_empty() {
-        return Err(HarnessError::Jars(format!(
-            "{} printed no folder",
-            script.display()
-        )));
-    }
-    Ok(PathBuf::from(line))
+    let find = || async {
+        list_jars(&folder_from("SPINDLE_HADOOP_JARS", "interop-deps.sh", HarnessError::Jars).await?)
+    };
+    JARS.get_or_try_init(find).await.cloned()
 }
 
 /// The `.jar` files of `dir` (sorted, absolute); the folder must hold `hadoop-client-api-*.jar`.

@@ -2,26 +2,24 @@
 //! protocol servers), started with the harness's master keys and cluster timestamp so that the
 //! tokens it issues can be compared byte for byte with the ones Hadoop's code issues, plus an
 //! unmanaged-AM application whose AMRMToken (taken from its report, as YARN hands it to unmanaged
-//! AMs) sits in a credentials file for Hadoop's `AMRMClient`.
+//! AMs) sits in a credentials file for Hadoop's `AMRMClient`. Also what tests on any mini
+//! cluster need to judge and report it: its container logs and an empty-nodes check.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use spindle_minicluster::{FixedSecrets, MiniCluster, MiniClusterOptions};
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::ApplicationId;
-use spindle_protocol::proto::yarn::ApplicationSubmissionContextProto;
-use spindle_protocol::proto::yarn_service::{
-    GetApplicationReportRequestProto, SubmitApplicationRequestProto,
-};
+use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::token::{Token, token_service_for};
 use spindle_protocol::yarn::client::ApplicationClient;
 
+use crate::cache::files_under;
+use crate::calls::{USER, submit_unmanaged};
 use crate::clients::Endpoints;
 use crate::error::{HarnessError, Result};
 use crate::servers::{AMRM_KEY, CLUSTER_TIMESTAMP, CONTAINER_KEY, NMTOKEN_KEY};
-
-/// The user that submits the test applications.
-const USER: &str = "spindle";
 
 /// A running mini cluster with one unmanaged application (application 1).
 pub struct OurCluster {
@@ -86,22 +84,7 @@ impl OurCluster {
 /// scheduler address, where an unmanaged AM uses it).
 pub async fn unmanaged_app(cluster: &MiniCluster) -> Result<(ApplicationId, Token)> {
     let client = ApplicationClient::simple(cluster.rm_address().to_string(), USER);
-    let new = client.get_new_application().await?;
-    let id = new
-        .application_id
-        .as_ref()
-        .ok_or_else(|| HarnessError::Protocol("getNewApplication gave no id".into()))?;
-    let id = ApplicationId::from_proto(id).map_err(|e| HarnessError::Protocol(e.to_string()))?;
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(ApplicationSubmissionContextProto {
-                application_id: Some(id.to_proto()),
-                application_name: Some("interop-unmanaged-am".into()),
-                unmanaged_am: Some(true),
-                ..Default::default()
-            }),
-        })
-        .await?;
+    let id = submit_unmanaged(&client, "interop-unmanaged-am").await?;
     let report = client
         .get_application_report(&GetApplicationReportRequestProto {
             application_id: Some(id.to_proto()),
@@ -115,4 +98,52 @@ pub async fn unmanaged_app(cluster: &MiniCluster) -> Result<(ApplicationId, Toke
     let mut token = Token::from_proto(proto);
     token.service = token_service_for(cluster.scheduler_address());
     Ok((id, token))
+}
+
+/// The log folders of every node of `cluster` (one folder per application and container).
+pub fn log_dirs(cluster: &MiniCluster) -> Vec<PathBuf> {
+    (0..cluster.node_ids().len())
+        .filter_map(|i| cluster.node(i).map(|n| n.log_dir().clone()))
+        .collect()
+}
+
+/// Every file in the nodes' log folders (container `stdout`, `stderr`, launch scripts) with the
+/// last `tail` characters of its text, for failure reports.
+pub fn container_logs(cluster: &MiniCluster, tail: usize) -> String {
+    let mut out = String::new();
+    for p in files_under(&log_dirs(cluster)) {
+        let text = match std::fs::read(&p) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) => format!("(unreadable: {e})"),
+        };
+        // Byte offset of the `tail`-th character from the end (all of it when shorter).
+        let start = match tail.checked_sub(1) {
+            Some(n) => text.char_indices().rev().nth(n).map_or(0, |(i, _)| i),
+            None => text.len(),
+        };
+        out.push_str(&format!("--- {}\n{}\n", p.display(), &text[start..]));
+    }
+    out
+}
+
+/// The text of the first file named `name` under `root` (recursively), if any.
+pub fn find_file_text(root: &Path, name: &str) -> Option<String> {
+    files_under(&[root.to_path_buf()])
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == name))
+        .and_then(|p| std::fs::read_to_string(p).ok())
+}
+
+/// Waits until no node of `cluster` holds a container (every application's containers have
+/// exited and been cleaned up); panics with what is left after `limit`.
+pub async fn assert_nodes_empty(cluster: &MiniCluster, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while !cluster.inspect(|rm| rm.nodes().iter().all(|n| n.containers.is_empty())) {
+        assert!(
+            Instant::now() < deadline,
+            "containers left after {limit:?}: {:?}",
+            cluster.inspect(|rm| rm.nodes().to_vec())
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -11,9 +11,8 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
-use crate::compile::{harness_classes, join_classpath};
+use crate::compile::harness_classpath;
 use crate::error::{HarnessError, Result};
-use crate::jars::hadoop_jars;
 
 /// How much of a process's stderr is kept for error messages.
 const STDERR_KEEP: usize = 16 * 1024;
@@ -67,11 +66,7 @@ impl JavaCommand {
 
     /// Starts the program (compiling the harness first if needed).
     pub async fn spawn(self) -> Result<JavaProcess> {
-        let classes = harness_classes().await?;
-        let jars = hadoop_jars().await?;
-        let cp = join_classpath(
-            std::iter::once(classes.as_path()).chain(jars.iter().map(PathBuf::as_path)),
-        );
+        let cp = harness_classpath().await?;
         let mut cmd = Command::new("java");
         cmd.args(&self.jvm_flags)
             .arg("-cp")

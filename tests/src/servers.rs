@@ -4,42 +4,20 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use spindle_protocol::token::Token;
+
 use crate::clients::Endpoints;
 use crate::error::{HarnessError, Result};
 use crate::process::{JavaCommand, JavaProcess, READY_TIMEOUT};
 
-/// A security token as the harness printed it (`FACT <prefix>_{identifier,password,kind,service}`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenFacts {
-    /// Serialized token identifier (a YARN `*TokenIdentifierProto`).
-    pub identifier: Vec<u8>,
-    /// HMAC-SHA1 of the identifier under the harness's master key.
-    pub password: Vec<u8>,
-    /// Token kind, e.g. `YARN_AM_RM_TOKEN`.
-    pub kind: String,
-    /// Token service, `ip:port`.
-    pub service: String,
-}
-
-impl TokenFacts {
-    /// The token as `spindle_protocol`'s type.
-    pub fn to_token(&self) -> spindle_protocol::token::Token {
-        spindle_protocol::token::Token::new(
-            self.identifier.clone(),
-            self.password.clone(),
-            self.kind.clone(),
-            self.service.clone(),
-        )
-    }
-
-    fn read(p: &JavaProcess, prefix: &str) -> Result<Self> {
-        Ok(TokenFacts {
-            identifier: p.fact_hex(&format!("{prefix}_identifier"))?,
-            password: p.fact_hex(&format!("{prefix}_password"))?,
-            kind: p.fact(&format!("{prefix}_kind"))?.to_string(),
-            service: p.fact(&format!("{prefix}_service"))?.to_string(),
-        })
-    }
+/// A token the harness printed as `FACT <prefix>_{identifier,password,kind,service}` lines.
+fn read_token(p: &JavaProcess, prefix: &str) -> Result<Token> {
+    Ok(Token::new(
+        p.fact_hex(&format!("{prefix}_identifier"))?,
+        p.fact_hex(&format!("{prefix}_password"))?,
+        p.fact(&format!("{prefix}_kind"))?.to_string(),
+        p.fact(&format!("{prefix}_service"))?.to_string(),
+    ))
 }
 
 /// Master key of the harness's AMRMTokens (UTF-8 bytes).
@@ -60,6 +38,22 @@ pub const HADOOP_AMRM_TOKEN_1: (&str, &str) = (
     "50fee28159547a92ad2eca2baf88edf1f6a7cf69",
 );
 
+/// Panics unless `token` is [`HADOOP_AMRM_TOKEN_1`], byte for byte, and of the AMRMToken kind.
+pub fn assert_hadoops_amrm_token(token: &Token) {
+    assert_eq!(
+        (
+            hex::encode(&token.identifier),
+            hex::encode(&token.password),
+            token.kind.as_str()
+        ),
+        (
+            HADOOP_AMRM_TOKEN_1.0.to_string(),
+            HADOOP_AMRM_TOKEN_1.1.to_string(),
+            "YARN_AM_RM_TOKEN"
+        )
+    );
+}
+
 /// A running `spindle.interop.JavaYarnServers` (killed on drop).
 pub struct JavaYarnServers {
     /// The JVM (for its stderr and any later output).
@@ -71,11 +65,11 @@ pub struct JavaYarnServers {
     /// ApplicationClientProtocol (SIMPLE).
     pub client_addr: SocketAddr,
     /// AMRMToken of `appattempt_1700000000000_0001_000001`.
-    pub am_token: TokenFacts,
+    pub am_token: Token,
     /// AMRMTokens of attempt 1 of applications 2, 3, ... (see [`JavaYarnServers::start_with`]).
-    pub more_am_tokens: Vec<TokenFacts>,
+    pub more_am_tokens: Vec<Token>,
     /// NMToken of attempt 1 of application 1 for the harness's node.
-    pub nm_token: TokenFacts,
+    pub nm_token: Token,
     /// Credentials file (HDTS) holding `am_token` and `nm_token`.
     pub token_file: PathBuf,
     /// The application submitter named in NMTokens and container tokens.
@@ -96,6 +90,11 @@ impl JavaYarnServers {
     /// Starts the servers with one AMRMToken (application 1).
     pub async fn start() -> Result<Self> {
         Self::start_with(1).await
+    }
+
+    /// [`JavaYarnServers::start`] for a test: panics (failing it) when the servers do not start.
+    pub async fn started() -> Self {
+        Self::start().await.expect("start JavaYarnServers")
     }
 
     /// Starts the servers, issuing AMRMTokens for attempt 1 of applications `1..=am_apps`.
@@ -119,11 +118,11 @@ impl JavaYarnServers {
                 .ok_or_else(|| HarnessError::Protocol(format!("no {key}<port> in `{ready}`")))
         };
         let (am_addr, nm_addr, client_addr) = (port("am=")?, port("nm=")?, port("client=")?);
-        let am_token = TokenFacts::read(&process, "am_token")?;
+        let am_token = read_token(&process, "am_token")?;
         let more_am_tokens = (2..=am_apps)
-            .map(|i| TokenFacts::read(&process, &format!("am_token_{i}")))
+            .map(|i| read_token(&process, &format!("am_token_{i}")))
             .collect::<Result<Vec<_>>>()?;
-        let nm_token = TokenFacts::read(&process, "nm_token")?;
+        let nm_token = read_token(&process, "nm_token")?;
         let app_submitter = process.fact("app_submitter")?.to_string();
         Ok(JavaYarnServers {
             process,

@@ -1,114 +1,51 @@
 //! Running Spark's own `spark-submit --master yarn` (the distribution inside the `pyspark` sdist)
 //! against a YARN cluster: finding `SPARK_HOME` (`scripts/spark-deps.sh`), building the small
-//! `SparkPi` job under `tests/interop/spark/`, running `spark-submit` with a time limit, and
-//! gathering container logs for failure reports.
+//! `SparkPi` job under `tests/interop/spark/`, and running `spark-submit` with a time limit.
 
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use nix::fcntl::{Flock, FlockArg};
-use sha1::{Digest, Sha1};
 use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 use tokio::sync::OnceCell;
 
-use crate::jars::repo_root;
+use crate::cache::{build_once, fingerprint, folder_from, interop_sources, run_tool};
+use crate::error::{HarnessError, Result};
 
-/// How long `scripts/spark-deps.sh` may take (a cold cache downloads ~456 MB).
-const DEPS_TIMEOUT: Duration = Duration::from_secs(20 * 60);
-/// How long compiling and packaging `SparkPi` may take.
+/// How long each step of building `SparkPi` (`javac`, `jar`) may take.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(300);
-/// How long to wait for another test process building the same jar.
-const LOCK_TIMEOUT: Duration = Duration::from_secs(400);
 /// How much of each output stream of `spark-submit` is kept.
 const OUTPUT_KEEP: usize = 512 * 1024;
-
-/// What went wrong while preparing or running `spark-submit`.
-#[derive(Debug, thiserror::Error)]
-pub enum SparkError {
-    /// No usable Spark distribution.
-    #[error(
-        "Spark distribution unavailable: {0} (set SPINDLE_SPARK_HOME to a folder holding bin/spark-submit and jars/, or run scripts/spark-deps.sh)"
-    )]
-    Home(String),
-    /// A build step (`javac`, `jar`) failed.
-    #[error("building the SparkPi jar failed at `{step}` ({status}):\n{output}")]
-    Build {
-        /// The failing step.
-        step: String,
-        /// Its exit status, or why it did not finish.
-        status: String,
-        /// Its combined output.
-        output: String,
-    },
-    /// A program could not be started.
-    #[error("could not start `{program}`: {source} (is a JDK 17+ installed?)")]
-    Spawn {
-        /// The program.
-        program: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// Another process held the build lock for too long.
-    #[error("timed out waiting for the SparkPi build lock {0}")]
-    Lock(PathBuf),
-    /// A file-system error.
-    #[error("I/O error: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-/// Result alias for this module.
-pub type SparkResult<T> = std::result::Result<T, SparkError>;
 
 static SPARK_HOME: OnceCell<PathBuf> = OnceCell::const_new();
 static SPARK_PI: OnceCell<PathBuf> = OnceCell::const_new();
 
-/// The cache root: `$SPINDLE_CACHE_DIR`, else `~/.cache/spindle` (as the deps scripts).
-fn cache_root() -> PathBuf {
-    if let Some(d) = std::env::var_os("SPINDLE_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
-        Some(h) => PathBuf::from(h).join(".cache").join("spindle"),
-        None => std::env::temp_dir().join("spindle-cache"),
-    }
-}
-
 /// The Spark distribution's home: `$SPINDLE_SPARK_HOME` when set, otherwise whatever
 /// `scripts/spark-deps.sh` prints (it extracts the distribution from the cached `pyspark` sdist
 /// once, downloading the sdist and installing a JDK first when needed).
-pub async fn spark_home() -> SparkResult<PathBuf> {
-    SPARK_HOME
-        .get_or_try_init(|| async {
-            let dir = match std::env::var_os("SPINDLE_SPARK_HOME") {
-                Some(d) if !d.is_empty() => PathBuf::from(d),
-                _ => run_deps_script().await?,
-            };
-            check_spark_home(&dir)
-        })
-        .await
-        .cloned()
+pub async fn spark_home() -> Result<PathBuf> {
+    let find = || async {
+        let script = "spark-deps.sh";
+        check_spark_home(&folder_from("SPINDLE_SPARK_HOME", script, HarnessError::SparkHome).await?)
+    };
+    SPARK_HOME.get_or_try_init(find).await.cloned()
 }
 
 /// Checks that `dir` holds `bin/spark-submit` and a `jars/` folder with `spark-yarn_*.jar`;
 /// returns it canonicalized.
-pub fn check_spark_home(dir: &Path) -> SparkResult<PathBuf> {
-    let dir = std::fs::canonicalize(dir)
-        .map_err(|e| SparkError::Home(format!("{}: {e}", dir.display())))?;
+pub fn check_spark_home(dir: &Path) -> Result<PathBuf> {
+    let missing = |what: String| HarnessError::SparkHome(what);
+    let dir = std::fs::canonicalize(dir).map_err(|e| missing(format!("{}: {e}", dir.display())))?;
     if !dir.join("bin").join("spark-submit").is_file() {
-        return Err(SparkError::Home(format!(
-            "no bin/spark-submit in {}",
-            dir.display()
-        )));
+        return Err(missing(format!("no bin/spark-submit in {}", dir.display())));
     }
     let has_yarn = std::fs::read_dir(dir.join("jars"))
-        .map_err(|e| SparkError::Home(format!("{}/jars: {e}", dir.display())))?
+        .map_err(|e| missing(format!("{}/jars: {e}", dir.display())))?
         .filter_map(|e| e.ok())
         .any(|e| e.file_name().to_string_lossy().starts_with("spark-yarn_"));
     if !has_yarn {
-        return Err(SparkError::Home(format!(
+        return Err(missing(format!(
             "no spark-yarn_*.jar in {}/jars",
             dir.display()
         )));
@@ -116,156 +53,44 @@ pub fn check_spark_home(dir: &Path) -> SparkResult<PathBuf> {
     Ok(dir)
 }
 
-async fn run_deps_script() -> SparkResult<PathBuf> {
-    let script = repo_root().join("scripts").join("spark-deps.sh");
-    let mut cmd = Command::new("bash");
-    cmd.arg(&script).kill_on_drop(true);
-    let out = tokio::time::timeout(DEPS_TIMEOUT, cmd.output())
-        .await
-        .map_err(|_| SparkError::Home(format!("{} took over {DEPS_TIMEOUT:?}", script.display())))?
-        .map_err(|e| SparkError::Home(format!("cannot run {}: {e}", script.display())))?;
-    if !out.status.success() {
-        return Err(SparkError::Home(format!(
-            "{} failed ({}): {}",
-            script.display(),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        )));
-    }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    if line.is_empty() {
-        return Err(SparkError::Home(format!(
-            "{} printed no folder",
-            script.display()
-        )));
-    }
-    Ok(PathBuf::from(line))
-}
-
-/// The folder holding the `SparkPi` job's sources.
-pub fn spark_source_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("interop")
-        .join("spark")
-}
-
 /// `sparkpi.jar` (main class `SparkPi`), built once per source hash and Spark distribution into
 /// `<cache>/sparkpi/<sha1>/`; a file lock serialises concurrent test processes.
-pub async fn spark_pi_jar() -> SparkResult<PathBuf> {
+pub async fn spark_pi_jar() -> Result<PathBuf> {
     SPARK_PI.get_or_try_init(build_spark_pi).await.cloned()
 }
 
-async fn build_spark_pi() -> SparkResult<PathBuf> {
+async fn build_spark_pi() -> Result<PathBuf> {
     let home = spark_home().await?;
-    let source = spark_source_dir().join("SparkPi.java");
-    let mut h = Sha1::new();
-    h.update(std::fs::read(&source)?);
-    h.update(home.to_string_lossy().as_bytes());
-    let core_jar = std::fs::read_dir(home.join("jars"))?
+    let sources = interop_sources("spark");
+    let source = sources.join("SparkPi.java");
+    // The distribution is named by its core jar (path and size).
+    let core_jar: Vec<PathBuf> = std::fs::read_dir(home.join("jars"))?
         .filter_map(|e| e.ok())
-        .find(|e| e.file_name().to_string_lossy().starts_with("spark-core_"))
-        .map(|e| e.path());
-    if let Some(j) = core_jar {
-        h.update(j.to_string_lossy().as_bytes());
-        h.update(std::fs::metadata(&j)?.size().to_le_bytes());
-    }
-    let key = hex::encode(h.finalize().as_slice());
-    let root = cache_root().join("sparkpi");
-    std::fs::create_dir_all(&root)?;
-    let dest = root.join(&key);
-    let jar = dest.join("sparkpi.jar");
-    if dest.join(".complete").exists() {
-        return Ok(jar);
-    }
-    let _lock = lock_file(&root.join(".lock")).await?;
-    if dest.join(".complete").exists() {
-        return Ok(jar);
-    }
-    let tmp = root.join(format!("{key}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let classes = tmp.join("classes");
-    std::fs::create_dir_all(&classes)?;
-    let classpath = format!("{}/*", home.join("jars").display());
-    let mut javac = Command::new("javac");
-    javac
-        .args(["-encoding", "UTF-8", "-nowarn", "-d"])
-        .arg(&classes)
-        .arg("-cp")
-        .arg(&classpath)
-        .arg(&source);
-    run_build_step("javac", javac).await?;
-    let mut pack = Command::new("jar");
-    pack.arg("cf")
-        .arg(tmp.join("sparkpi.jar"))
-        .arg("-C")
-        .arg(&classes)
-        .arg(".");
-    run_build_step("jar", pack).await?;
-    std::fs::write(tmp.join(".complete"), b"")?;
-    let _ = std::fs::remove_dir_all(&dest);
-    std::fs::rename(&tmp, &dest)?;
-    Ok(jar)
-}
-
-async fn run_build_step(step: &str, mut cmd: Command) -> SparkResult<()> {
-    cmd.kill_on_drop(true);
-    let out = match tokio::time::timeout(BUILD_TIMEOUT, cmd.output()).await {
-        Err(_) => {
-            return Err(SparkError::Build {
-                step: step.into(),
-                status: format!("did not finish within {BUILD_TIMEOUT:?}"),
-                output: String::new(),
-            });
-        }
-        Ok(Err(e)) => {
-            return Err(SparkError::Spawn {
-                program: step.into(),
-                source: e,
-            });
-        }
-        Ok(Ok(out)) => out,
-    };
-    if !out.status.success() {
-        return Err(SparkError::Build {
-            step: step.into(),
-            status: out.status.to_string(),
-            output: format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
-        });
-    }
-    Ok(())
-}
-
-/// Takes an exclusive `flock` on `path`, polling so the wait is bounded.
-async fn lock_file(path: &Path) -> SparkResult<Flock<std::fs::File>> {
-    let deadline = Instant::now() + LOCK_TIMEOUT;
-    loop {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)?;
-        match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
-            Ok(lock) => return Ok(lock),
-            Err((_, nix::errno::Errno::EWOULDBLOCK)) if Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err((_, nix::errno::Errno::EWOULDBLOCK)) => {
-                return Err(SparkError::Lock(path.to_path_buf()));
-            }
-            Err((_, e)) => return Err(SparkError::Io(std::io::Error::from(e))),
-        }
-    }
+        .filter(|e| e.file_name().to_string_lossy().starts_with("spark-core_"))
+        .map(|e| e.path())
+        .collect();
+    let key = fingerprint(&sources, std::slice::from_ref(&source), &core_jar)?;
+    let dest = build_once("sparkpi", &key, |out| async move {
+        let classes = out.join("classes");
+        std::fs::create_dir_all(&classes)?;
+        let mut javac = Command::new("javac");
+        javac
+            .args(["-encoding", "UTF-8", "-nowarn", "-d"])
+            .arg(&classes)
+            .arg("-cp")
+            .arg(format!("{}/*", home.join("jars").display()))
+            .arg(&source);
+        run_tool("the SparkPi jar", javac, BUILD_TIMEOUT).await?;
+        let mut pack = Command::new("jar");
+        pack.arg("cf")
+            .arg(out.join("sparkpi.jar"))
+            .arg("-C")
+            .arg(&classes)
+            .arg(".");
+        run_tool("the SparkPi jar", pack, BUILD_TIMEOUT).await
+    })
+    .await?;
+    Ok(dest.join("sparkpi.jar"))
 }
 
 /// Where the Spark driver runs.
@@ -321,9 +146,9 @@ pub struct SparkSubmit {
 pub struct SubmitOutcome {
     /// Exit status, `None` when it was killed at the time limit (or could not be waited for).
     pub status: Option<ExitStatus>,
-    /// Its stdout (the last [`OUTPUT_KEEP`] bytes).
+    /// Its stdout (the last 512 KiB at most).
     pub stdout: String,
-    /// Its stderr (the last [`OUTPUT_KEEP`] bytes).
+    /// Its stderr (the last 512 KiB at most).
     pub stderr: String,
     /// From start to exit (or kill).
     pub wall: Duration,
@@ -449,7 +274,7 @@ impl SparkSubmit {
     }
 
     /// Runs `spark-submit` to its exit, killing it (its whole process group) at the time limit.
-    pub async fn run(&self) -> SparkResult<SubmitOutcome> {
+    pub async fn run(&self) -> Result<SubmitOutcome> {
         let local_dirs = self.scratch.join("local");
         let conf_dir = self.scratch.join("spark-conf");
         for d in [&local_dirs, &conf_dir, &self.scratch.join("staging")] {
@@ -471,19 +296,23 @@ impl SparkSubmit {
             .process_group(0)
             .kill_on_drop(true);
         let started = Instant::now();
-        let mut child = cmd.spawn().map_err(|e| SparkError::Spawn {
+        let mut child = cmd.spawn().map_err(|e| HarnessError::Spawn {
             program: program.display().to_string(),
             source: e,
         })?;
         let pid = child.id();
-        let out =
-            tokio::spawn(drain(child.stdout.take().ok_or_else(|| {
-                SparkError::Io(std::io::Error::other("no stdout pipe"))
-            })?));
-        let err =
-            tokio::spawn(drain(child.stderr.take().ok_or_else(|| {
-                SparkError::Io(std::io::Error::other("no stderr pipe"))
-            })?));
+        let out = tokio::spawn(drain(
+            child
+                .stdout
+                .take()
+                .ok_or_else(|| HarnessError::Protocol("no stdout pipe".into()))?,
+        ));
+        let err = tokio::spawn(drain(
+            child
+                .stderr
+                .take()
+                .ok_or_else(|| HarnessError::Protocol("no stderr pipe".into()))?,
+        ));
         let (status, timed_out) = match tokio::time::timeout(self.timeout, child.wait()).await {
             Ok(s) => (Some(s?), false),
             Err(_) => {
@@ -513,58 +342,6 @@ impl SparkSubmit {
             timed_out,
         })
     }
-}
-
-/// Every file under `roots` (recursively) with the last `tail` characters of its text, for
-/// failure reports: container `stdout`, `stderr`, `prelaunch.err`, launch scripts.
-pub fn container_logs(roots: &[PathBuf], tail: usize) -> String {
-    let mut files = Vec::new();
-    let mut stack: Vec<PathBuf> = roots.to_vec();
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    let mut out = String::new();
-    for p in files {
-        let text = match std::fs::read(&p) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) => format!("(unreadable: {e})"),
-        };
-        let chars: Vec<char> = text.chars().collect();
-        let start = chars.len().saturating_sub(tail);
-        let shown: String = chars[start..].iter().collect();
-        out.push_str(&format!("--- {}\n{shown}\n", p.display()));
-    }
-    out
-}
-
-/// The text of the first file named `name` found under `root` (recursively), if any.
-pub fn find_file_text(root: &Path, name: &str) -> Option<String> {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().is_some_and(|n| n == name) {
-                return std::fs::read_to_string(&p).ok();
-            }
-        }
-    }
-    None
 }
 
 #[cfg(test)]

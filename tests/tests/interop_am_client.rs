@@ -3,18 +3,14 @@
 
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId, NodeId};
-use spindle_protocol::ipc::{ClientAuth, ClientConfig};
-use spindle_protocol::proto::yarn::{
-    ContainerStateProto, FinalApplicationStatusProto, ResourceProto, ResourceRequestProto,
-};
+use spindle_protocol::proto::yarn::{ContainerStateProto, FinalApplicationStatusProto};
 use spindle_protocol::proto::yarn_service::{
     AllocateRequestProto, FinishApplicationMasterRequestProto,
-    RegisterApplicationMasterRequestProto,
 };
 use spindle_protocol::token::Token;
 use spindle_protocol::yarn::am::AmRmClient;
-use spindle_protocol::yarn::records::ANY_RESOURCE_NAME;
-use spindle_protocol::yarn::{APPLICATION_MASTER_PROTOCOL, YarnError};
+use spindle_tests::assert_yarn_error;
+use spindle_tests::calls::{USER, any_ask, asking, heartbeat, register_request, simple_am_client};
 use spindle_tests::servers::{
     AMRM_KEY, CLUSTER_TIMESTAMP, CONTAINER_KEY, JavaYarnServers, NMTOKEN_KEY,
 };
@@ -23,36 +19,18 @@ fn attempt1() -> ApplicationAttemptId {
     ApplicationAttemptId::new(ApplicationId::new(CLUSTER_TIMESTAMP, 1), 1)
 }
 
-fn register_request() -> RegisterApplicationMasterRequestProto {
-    RegisterApplicationMasterRequestProto {
-        host: Some("127.0.0.1".into()),
-        rpc_port: Some(4242),
-        tracking_url: Some("http://127.0.0.1:4243".into()),
-        ..Default::default()
-    }
-}
-
-fn heartbeat(response_id: i32) -> AllocateRequestProto {
-    AllocateRequestProto {
-        response_id: Some(response_id),
-        progress: Some(0.5),
-        ..Default::default()
-    }
+/// Our AM client on Hadoop's AM server with `token`.
+fn am_client(s: &JavaYarnServers, token: &Token) -> AmRmClient {
+    AmRmClient::with_token(s.am_addr.to_string(), token, USER)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_allocate_release_finish() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let am = AmRmClient::with_token(s.am_addr.to_string(), &s.am_token.to_token(), "spindle");
+    let s = JavaYarnServers::started().await;
+    let am = am_client(&s, &s.am_token);
 
     // Like a real RM: no allocate before register.
-    let err = am
-        .allocate(&heartbeat(0))
-        .await
-        .expect_err("allocate before register");
-    assert!(matches!(err, YarnError::NotRegistered(_)), "{err:?}");
+    assert_yarn_error!(am.allocate(&heartbeat(0)).await, NotRegistered);
 
     let reg = am
         .register_application_master(&register_request())
@@ -62,37 +40,22 @@ async fn register_allocate_release_finish() {
     assert_eq!((max.memory, max.virtual_cores), (Some(8192), Some(4)));
     assert_eq!(reg.queue.as_deref(), Some("default"));
 
-    let err = am
-        .register_application_master(&register_request())
-        .await
-        .expect_err("second register");
-    assert!(
-        matches!(&err, YarnError::InvalidApplicationMasterRequest(r) if r.message.contains("already registered")),
-        "{err:?}"
+    // Like a real RM: one registration per attempt.
+    assert_yarn_error!(
+        am.register_application_master(&register_request()).await,
+        InvalidApplicationMasterRequest,
+        "already registered"
     );
 
     // An ask above the maximum is refused.
-    let too_big =
-        ResourceRequestProto::new(1, ANY_RESOURCE_NAME, ResourceProto::new(100_000, 1), 1, 0);
-    let err = am
-        .allocate(&AllocateRequestProto {
-            ask: vec![too_big],
-            ..heartbeat(0)
-        })
-        .await
-        .expect_err("oversized ask");
-    assert!(
-        matches!(err, YarnError::InvalidResourceRequest(_)),
-        "{err:?}"
+    assert_yarn_error!(
+        am.allocate(&asking(0, vec![any_ask(100_000, 1, 0)])).await,
+        InvalidResourceRequest
     );
 
     // Ask for two containers: both come at once, with container tokens and one NMToken.
-    let ask = ResourceRequestProto::new(1, ANY_RESOURCE_NAME, ResourceProto::new(256, 1), 2, 7);
     let r1 = am
-        .allocate(&AllocateRequestProto {
-            ask: vec![ask],
-            ..heartbeat(0)
-        })
+        .allocate(&asking(0, vec![any_ask(256, 2, 7)]))
         .await
         .expect("allocate with ask");
     assert_eq!(r1.response_id, Some(1));
@@ -167,13 +130,10 @@ async fn register_allocate_release_finish() {
     );
 
     // Response ids: a stale one is refused; re-sending the previous one repeats the last answer.
-    let err = am
-        .allocate(&heartbeat(1))
-        .await
-        .expect_err("stale response id");
-    assert!(
-        matches!(&err, YarnError::InvalidApplicationMasterRequest(r) if r.message.contains("expect responseId to be 3")),
-        "{err:?}"
+    assert_yarn_error!(
+        am.allocate(&heartbeat(1)).await,
+        InvalidApplicationMasterRequest,
+        "expect responseId to be 3"
     );
     let again = am.allocate(&heartbeat(2)).await.expect("resent heartbeat");
     assert_eq!(again.response_id, Some(3));
@@ -187,26 +147,20 @@ async fn register_allocate_release_finish() {
         .await
         .expect("finish");
     assert_eq!(fin.is_unregistered, Some(true));
-    let err = am
-        .allocate(&heartbeat(3))
-        .await
-        .expect_err("allocate after finish");
-    assert!(matches!(err, YarnError::AttemptNotFound(_)), "{err:?}");
+    // allocate after finish
+    assert_yarn_error!(am.allocate(&heartbeat(3)).await, AttemptNotFound);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_token_password_fails_with_an_auth_error() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let mut token = s.am_token.to_token();
+    let s = JavaYarnServers::started().await;
+    let mut token = s.am_token.clone();
     token.password[0] ^= 0x5a;
-    let am = AmRmClient::with_token(s.am_addr.to_string(), &token, "spindle");
-    let err = am
-        .register_application_master(&register_request())
-        .await
-        .expect_err("a wrong password must not authenticate");
-    assert!(matches!(err, YarnError::Authentication(_)), "{err:?}");
+    let am = am_client(&s, &token);
+    let err = assert_yarn_error!(
+        am.register_application_master(&register_request()).await,
+        Authentication
+    );
     let text = err.to_string();
     // e.g. "authentication failed: server fatal: javax.security.sasl.SaslException: DIGEST-MD5:
     // digest response format violation. Mismatched response. (FatalUnauthorized)"
@@ -216,7 +170,7 @@ async fn wrong_token_password_fails_with_an_auth_error() {
     );
 
     // The right token still works afterwards (the server is fine, only that connection failed).
-    let good = AmRmClient::with_token(s.am_addr.to_string(), &s.am_token.to_token(), "spindle");
+    let good = am_client(&s, &s.am_token);
     good.register_application_master(&register_request())
         .await
         .expect("register with the right token");
@@ -224,43 +178,31 @@ async fn wrong_token_password_fails_with_an_auth_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simple_auth_is_refused_per_call_like_a_real_rm() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let am = AmRmClient::new(ClientConfig::new(
-        s.am_addr.to_string(),
-        APPLICATION_MASTER_PROTOCOL,
-        ClientAuth::Simple {
-            user: "intruder".into(),
-        },
-    ));
-    let err = am
-        .register_application_master(&register_request())
-        .await
-        .expect_err("no token, no registration");
-    assert!(
-        matches!(&err, YarnError::AccessDenied(r) if r.message.contains("No AMRMToken found for user intruder")),
-        "{err:?}"
+    let s = JavaYarnServers::started().await;
+    assert_yarn_error!(
+        simple_am_client(s.am_addr, "intruder")
+            .register_application_master(&register_request())
+            .await,
+        AccessDenied,
+        "No AMRMToken found for user intruder"
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn we_read_the_token_file_hadoop_writes() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
+    let s = JavaYarnServers::started().await;
     let creds = Credentials::read_file(&s.token_file).expect("read Hadoop's HDTS file");
     let am = creds
         .token_by_kind("YARN_AM_RM_TOKEN")
         .expect("AMRMToken in the file");
-    assert_eq!(*am, s.am_token.to_token());
+    assert_eq!(*am, s.am_token);
     assert!(am.verify(AMRM_KEY));
     assert_eq!(
         am.amrm_identifier().expect("AMRM identifier").attempt_id,
         attempt1()
     );
     let nm = creds.token_by_kind("NMToken").expect("NMToken in the file");
-    assert_eq!(*nm, s.nm_token.to_token());
+    assert_eq!(*nm, s.nm_token);
     // Our writer reproduces Hadoop's bytes for the same tokens (HDTS format 0).
     let java_bytes = std::fs::read(&s.token_file).expect("read token file");
     assert_eq!(creds.to_bytes(), java_bytes);

@@ -2,17 +2,22 @@
 //! IPC server and the harness's RM handler.
 
 use spindle_protocol::ids::ApplicationId;
+use spindle_protocol::proto::yarn::FinalApplicationStatusProto::{AppKilled, AppUndefined};
+use spindle_protocol::proto::yarn::YarnApplicationStateProto::{Accepted, Killed, Running};
 use spindle_protocol::proto::yarn::{
     ApplicationReportProto, ApplicationSubmissionContextProto, ContainerLaunchContextProto,
     FinalApplicationStatusProto, PriorityProto, ResourceProto, YarnApplicationStateProto,
 };
 use spindle_protocol::proto::yarn_service::{
     GetApplicationReportRequestProto, GetApplicationsRequestProto, KillApplicationRequestProto,
-    RegisterApplicationMasterRequestProto, SubmitApplicationRequestProto,
+    SubmitApplicationRequestProto,
 };
 use spindle_protocol::yarn::YarnError;
-use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::client::ApplicationClient;
+use spindle_tests::assert_yarn_error;
+use spindle_tests::calls::{
+    AM_RPC_PORT, AM_TRACKING_URL, USER, assert_remote_message, new_application_id, registered_am,
+};
 use spindle_tests::servers::{CLUSTER_TIMESTAMP, JavaYarnServers};
 
 fn submission(id: ApplicationId) -> SubmitApplicationRequestProto {
@@ -35,6 +40,20 @@ fn submission(id: ApplicationId) -> SubmitApplicationRequestProto {
     }
 }
 
+/// The report's (state, final status); unknown numbers fail the test.
+fn states(r: &ApplicationReportProto) -> (YarnApplicationStateProto, FinalApplicationStatusProto) {
+    let state = r
+        .yarn_application_state
+        .map(YarnApplicationStateProto::try_from);
+    let status = r
+        .final_application_status
+        .map(FinalApplicationStatusProto::try_from);
+    match (state, status) {
+        (Some(Ok(state)), Some(Ok(status))) => (state, status),
+        _ => panic!("a report without a known state and final status: {r:?}"),
+    }
+}
+
 async fn report(
     client: &ApplicationClient,
     id: ApplicationId,
@@ -49,10 +68,8 @@ async fn report(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_submit_report_kill() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let client = ApplicationClient::simple(s.client_addr.to_string(), "spindle");
+    let s = JavaYarnServers::started().await;
+    let client = ApplicationClient::simple(s.client_addr.to_string(), USER);
 
     let new = client
         .get_new_application()
@@ -75,10 +92,7 @@ async fn new_submit_report_kill() {
         .expect("resubmit");
 
     let r = report(&client, id).await.expect("report");
-    assert_eq!(
-        r.yarn_application_state,
-        Some(YarnApplicationStateProto::Accepted as i32)
-    );
+    assert_eq!(states(&r), (Accepted, AppUndefined));
     assert_eq!(r.name.as_deref(), Some("interop-rust-client"));
     assert_eq!(r.application_type.as_deref(), Some("SPINDLE"));
     assert_eq!(
@@ -89,25 +103,13 @@ async fn new_submit_report_kill() {
     assert_eq!(r.host.as_deref(), Some("N/A"));
 
     // The report moves on when the AM registers (with the AMRMToken of this application).
-    let am = AmRmClient::with_token(s.am_addr.to_string(), &s.am_token.to_token(), "spindle");
-    am.register_application_master(&RegisterApplicationMasterRequestProto {
-        host: Some("127.0.0.1".into()),
-        rpc_port: Some(4242),
-        tracking_url: Some("http://127.0.0.1:4243".into()),
-        ..Default::default()
-    })
-    .await
-    .expect("register");
+    let _am = registered_am(s.am_addr, &s.am_token).await;
     let r = report(&client, id).await.expect("report after register");
+    assert_eq!(states(&r), (Running, AppUndefined));
     assert_eq!(
-        r.yarn_application_state,
-        Some(YarnApplicationStateProto::Running as i32)
+        (r.host.as_deref(), r.rpc_port, r.tracking_url.as_deref()),
+        (Some("127.0.0.1"), Some(AM_RPC_PORT), Some(AM_TRACKING_URL))
     );
-    assert_eq!(
-        (r.host.as_deref(), r.rpc_port),
-        (Some("127.0.0.1"), Some(4242))
-    );
-    assert_eq!(r.tracking_url.as_deref(), Some("http://127.0.0.1:4243"));
 
     let all = client
         .get_applications(&GetApplicationsRequestProto::default())
@@ -124,39 +126,30 @@ async fn new_submit_report_kill() {
         .expect("forceKillApplication");
     assert_eq!(kill.is_kill_completed, Some(true));
     let r = report(&client, id).await.expect("report after kill");
-    assert_eq!(
-        r.yarn_application_state,
-        Some(YarnApplicationStateProto::Killed as i32)
-    );
-    assert_eq!(
-        r.final_application_status,
-        Some(FinalApplicationStatusProto::AppKilled as i32)
-    );
+    assert_eq!(states(&r), (Killed, AppKilled));
     assert_eq!(r.diagnostics.as_deref(), Some("killed by the interop test"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_keep_their_java_class() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let client = ApplicationClient::simple(s.client_addr.to_string(), "spindle");
+    let s = JavaYarnServers::started().await;
+    let client = ApplicationClient::simple(s.client_addr.to_string(), USER);
     let missing = ApplicationId::new(CLUSTER_TIMESTAMP, 9999);
-    let err = report(&client, missing)
-        .await
-        .expect_err("no such application");
-    assert!(
-        matches!(&err, YarnError::ApplicationNotFound(r) if r.message.contains("application_1700000000000_9999")),
-        "{err:?}"
+    // Unknown applications: the report and the kill fail with the RM's class.
+    assert_yarn_error!(
+        report(&client, missing).await,
+        ApplicationNotFound,
+        "application_1700000000000_9999"
     );
-    let err = client
-        .force_kill_application(&KillApplicationRequestProto {
-            application_id: Some(missing.to_proto()),
-            diagnostics: None,
-        })
-        .await
-        .expect_err("kill of a missing application");
-    assert!(matches!(err, YarnError::ApplicationNotFound(_)), "{err:?}");
+    assert_yarn_error!(
+        client
+            .force_kill_application(&KillApplicationRequestProto {
+                application_id: Some(missing.to_proto()),
+                diagnostics: None,
+            })
+            .await,
+        ApplicationNotFound
+    );
     // An id the RM never issued is refused.
     let err = client
         .submit_application(&submission(ApplicationId::new(CLUSTER_TIMESTAMP, 77)))
@@ -168,38 +161,23 @@ async fn errors_keep_their_java_class() {
         "{err:?}"
     );
     // An AM resource above the maximum is refused.
-    let id = ApplicationId::from_proto(
-        client
-            .get_new_application()
-            .await
-            .expect("getNewApplication")
-            .application_id
-            .as_ref()
-            .expect("id"),
-    )
-    .expect("id");
+    let id = new_application_id(&client)
+        .await
+        .expect("getNewApplication");
     let mut big = submission(id);
     if let Some(ctx) = big.application_submission_context.as_mut() {
         ctx.resource = Some(ResourceProto::new(64 * 1024, 1));
     }
-    let err = client
-        .submit_application(&big)
-        .await
-        .expect_err("AM too big");
-    assert!(
-        matches!(err, YarnError::InvalidResourceRequest(_)),
-        "{err:?}"
+    assert_yarn_error!(
+        client.submit_application(&big).await,
+        InvalidResourceRequest
     );
     // Methods the harness does not serve answer with a YarnException, and the connection stays usable.
     let err = client
         .get_queue_info(&Default::default())
         .await
         .expect_err("getQueueInfo is not served");
-    assert!(
-        err.remote()
-            .is_some_and(|r| r.message.contains("not served")),
-        "{err:?}"
-    );
+    assert_remote_message(&err, "not served");
     client
         .get_cluster_metrics()
         .await

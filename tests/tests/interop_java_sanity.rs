@@ -3,123 +3,27 @@
 
 use std::time::Duration;
 
-use spindle_tests::bench::{BenchMode, run_java_bench};
-use spindle_tests::clients::run_java_clients;
+use spindle_tests::bench::assert_java_bench_runs;
+use spindle_tests::clients::{assert_every_step_passes, assert_second_registration_refused};
 use spindle_tests::roundtrip::{ProtoRoundTrip, Verdict, without_field};
-use spindle_tests::servers::JavaYarnServers;
+use spindle_tests::servers::{JavaYarnServers, assert_hadoops_amrm_token};
 
-/// From WIRE-CAPTURE.md §5: the AMRMToken identifier of appattempt_1700000000000_0001_000001
-/// (key id 1) and its HMAC-SHA1 password under `interop-amrm-master-key`.
-const CAPTURED_AMRM_IDENTIFIER: &str = "0a0d0a0908011080d095ffbc3110011001";
-const CAPTURED_AMRM_PASSWORD: &str = "50fee28159547a92ad2eca2baf88edf1f6a7cf69";
+async fn harness() -> JavaYarnServers {
+    JavaYarnServers::started().await
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hadoop_clients_work_against_the_harness_servers() {
-    let servers = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    assert_eq!(
-        hex::encode(&servers.am_token.identifier),
-        CAPTURED_AMRM_IDENTIFIER
-    );
-    assert_eq!(
-        hex::encode(&servers.am_token.password),
-        CAPTURED_AMRM_PASSWORD
-    );
-    assert_eq!(servers.am_token.kind, "YARN_AM_RM_TOKEN");
+    let servers = harness().await;
+    assert_hadoops_amrm_token(&servers.am_token);
     assert_eq!(servers.nm_token.kind, "NMToken");
     assert_eq!(servers.nm_token.service, servers.nm_addr.to_string());
-
-    let run = run_java_clients(
-        servers.client_addr,
-        servers.am_addr,
-        &servers.token_file,
-        &[
-            "yarnclient",
-            "amrm",
-            "nm",
-            "amrm-finish",
-            "notoken",
-            "badtoken",
-        ],
-        Duration::from_secs(120),
-    )
-    .await
-    .expect("run JavaYarnClients");
-    run.assert_ok(&[
-        "yarnclient.new",
-        "yarnclient.submit",
-        "yarnclient.report",
-        "yarnclient.kill",
-        "yarnclient.missing",
-        "amrm.register",
-        "amrm.allocate",
-        "nm.start",
-        "nm.status",
-        "nm.stop",
-        "amrm.completed",
-        "amrm.finish",
-        "notoken.refused",
-        "badtoken.refused",
-    ]);
-    let refused = run.step("notoken.refused").expect("notoken step");
-    assert!(
-        refused
-            .detail
-            .contains("No AMRMToken found for user intruder"),
-        "{}",
-        run.summary()
-    );
-    let bad = run.step("badtoken.refused").expect("badtoken step");
-    assert!(
-        bad.detail.contains("DIGEST-MD5") && bad.detail.contains("Mismatched response"),
-        "a wrong AMRMToken password must fail SASL as Hadoop's server fails it:\n{}",
-        run.summary()
-    );
-    assert_eq!(
-        run.step("nm.stop").map(|s| s.detail.as_str()),
-        Some("exit=-105")
-    );
+    assert_every_step_passes(&servers.endpoints()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn harness_servers_refuse_a_second_registration() {
-    // A second AMRMClient run with the same token: registering again must be refused, as by a real RM.
-    let servers = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let first = run_java_clients(
-        servers.client_addr,
-        servers.am_addr,
-        &servers.token_file,
-        &["amrm"],
-        Duration::from_secs(120),
-    )
-    .await
-    .expect("first run");
-    first.assert_ok(&["amrm.register", "amrm.allocate"]);
-    let second = run_java_clients(
-        servers.client_addr,
-        servers.am_addr,
-        &servers.token_file,
-        &["amrm"],
-        Duration::from_secs(120),
-    )
-    .await
-    .expect("second run");
-    let reg = second.step("amrm.register").expect("register step ran");
-    assert!(
-        !reg.ok,
-        "re-registration was accepted:\n{}",
-        second.summary()
-    );
-    assert!(
-        reg.detail
-            .contains("InvalidApplicationMasterRequestException")
-            && reg.detail.contains("already registered"),
-        "{}",
-        second.summary()
-    );
+    assert_second_registration_refused(&harness().await.endpoints()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -174,41 +78,11 @@ async fn proto_round_trip_accepts_exact_bytes_and_notices_drops_and_unknowns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn java_bench_measures_java_client_against_java_server() {
-    let servers = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let warmup = Duration::from_secs(1);
-    let measure = Duration::from_secs(2);
-    let alloc = run_java_bench(
-        BenchMode::Allocate,
-        servers.am_addr,
-        Some(&servers.token_file),
-        warmup,
-        measure,
+    let servers = harness().await;
+    assert_java_bench_runs(
+        &servers.endpoints(),
+        Duration::from_secs(1),
+        Duration::from_secs(2),
     )
-    .await
-    .expect("allocate bench");
-    let report = run_java_bench(
-        BenchMode::Report,
-        servers.client_addr,
-        None,
-        warmup,
-        measure,
-    )
-    .await
-    .expect("report bench");
-    println!(
-        "Java client ⇄ Java server: allocate (token) {:.0} calls/s p50 {:.0} µs p99 {:.0} µs; \
-         getApplicationReport (SIMPLE) {:.0} calls/s p50 {:.0} µs p99 {:.0} µs",
-        alloc.calls_per_s,
-        alloc.p50_us,
-        alloc.p99_us,
-        report.calls_per_s,
-        report.p50_us,
-        report.p99_us
-    );
-    for r in [&alloc, &report] {
-        assert!(r.calls > 0 && r.seconds > 0.0, "{r:?}");
-        assert!(r.p50_us > 0.0 && r.p50_us <= r.p99_us, "{r:?}");
-    }
+    .await;
 }

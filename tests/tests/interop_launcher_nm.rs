@@ -19,15 +19,12 @@ use spindle_launcher::nm_client::{LaunchEvent, NmCallError, NmLauncher, NmLaunch
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::{ContainerId, NodeId};
 use spindle_protocol::proto::yarn::{
-    ContainerLaunchContextProto, ContainerProto, ContainerStateProto, NodeIdProto, ResourceProto,
-    ResourceRequestProto,
+    ContainerLaunchContextProto, ContainerProto, ContainerStateProto, NodeIdProto,
 };
-use spindle_protocol::proto::yarn_service::{
-    AllocateRequestProto, NMTokenProto, RegisterApplicationMasterRequestProto,
-};
+use spindle_protocol::proto::yarn_service::NMTokenProto;
 use spindle_protocol::token::token_service_for;
-use spindle_protocol::yarn::am::AmRmClient;
-use spindle_protocol::yarn::records::{ANY_RESOURCE_NAME, ContainerExit, exit_status};
+use spindle_protocol::yarn::records::{ContainerExit, exit_status};
+use spindle_tests::calls::{self, registered_am};
 use spindle_tests::servers::JavaYarnServers;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
@@ -36,38 +33,21 @@ use tokio::task::JoinHandle;
 /// How long any single wait in these tests may take before the test fails.
 const WAIT: Duration = Duration::from_secs(60);
 
-/// What the harness RM handed out: containers and the NMTokens for their node.
+/// Hadoop's servers and what their RM handed out: containers, the NMTokens for their node, and
+/// the application's launch template.
 struct Allocation {
+    servers: JavaYarnServers,
     containers: Vec<ContainerProto>,
     nm_tokens: Vec<NMTokenProto>,
+    template: LaunchTemplate,
 }
 
-/// Registers with Hadoop's AM server and allocates `count` containers in one ask.
-async fn allocate(s: &JavaYarnServers, count: i32) -> Allocation {
-    let am = AmRmClient::with_token(s.am_addr.to_string(), &s.am_token.to_token(), "spindle");
-    am.register_application_master(&RegisterApplicationMasterRequestProto {
-        host: Some("127.0.0.1".into()),
-        rpc_port: Some(0),
-        tracking_url: Some(String::new()),
-        ..Default::default()
-    })
-    .await
-    .expect("register");
-    let r = am
-        .allocate(&AllocateRequestProto {
-            ask: vec![ResourceRequestProto::new(
-                1,
-                ANY_RESOURCE_NAME,
-                ResourceProto::new(512, 1),
-                count,
-                0,
-            )],
-            response_id: Some(0),
-            progress: Some(0.0),
-            ..Default::default()
-        })
-        .await
-        .expect("allocate");
+/// Starts Hadoop's servers, registers with their AM server and allocates `count` containers in
+/// one ask.
+async fn allocate(count: i32) -> Allocation {
+    let s = JavaYarnServers::started().await;
+    let am = registered_am(s.am_addr, &s.am_token).await;
+    let r = calls::allocate(&am, count, 512).await;
     assert_eq!(
         r.allocated_containers.len(),
         count as usize,
@@ -75,6 +55,8 @@ async fn allocate(s: &JavaYarnServers, count: i32) -> Allocation {
     );
     assert_eq!(r.nm_tokens.len(), 1, "one NMToken for the one node");
     Allocation {
+        template: template(&s),
+        servers: s,
         containers: r.allocated_containers,
         nm_tokens: r.nm_tokens,
     }
@@ -84,8 +66,8 @@ async fn allocate(s: &JavaYarnServers, count: i32) -> Allocation {
 /// credentials (whose AMRMToken the template strips).
 fn template(s: &JavaYarnServers) -> LaunchTemplate {
     let mut credentials = Credentials::new();
-    credentials.add_token("amrm", s.am_token.to_token());
-    credentials.add_token("nm", s.nm_token.to_token());
+    credentials.add_token("amrm", s.am_token.clone());
+    credentials.add_token("nm", s.nm_token.clone());
     LaunchTemplate {
         program: vec![
             "{{JAVA_HOME}}/bin/java".into(),
@@ -280,18 +262,14 @@ impl Drop for GatedProxy {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn launch_status_stop_with_nm_token() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let a = allocate(&s, 1).await;
-    let c = &a.containers[0];
-    let t = template(&s);
+    let a = allocate(1).await;
+    let (c, t) = (&a.containers[0], &a.template);
 
     let (launcher, mut events) = NmLauncher::new(config(4, Duration::from_secs(30)));
     assert_eq!(launcher.update_tokens(&a.nm_tokens), 1);
     assert_eq!(launcher.known_nodes(), 1);
 
-    let clc = launch_context(&t, c, 1);
+    let clc = launch_context(t, c, 1);
     let tokens = Credentials::from_bytes(clc.tokens.as_deref().expect("tokens")).expect("tokens");
     assert_eq!(tokens.all_tokens().count(), 1, "the AMRMToken is not sent");
     launcher.launch(c.clone(), clc).expect("launch");
@@ -303,7 +281,7 @@ async fn launch_status_stop_with_nm_token() {
 
     // Launching the same container again: the NM refuses it, and the event says why.
     launcher
-        .launch(c.clone(), launch_context(&t, c, 1))
+        .launch(c.clone(), launch_context(t, c, 1))
         .expect("launch");
     let (error, text) = expect_failed(&mut events, c).await;
     assert!(matches!(error, NmCallError::Refused { .. }), "{error:?}");
@@ -322,12 +300,9 @@ async fn launch_status_stop_with_nm_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_or_wrong_nm_token_fails_the_launch_clearly() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let a = allocate(&s, 1).await;
+    let a = allocate(1).await;
     let c = &a.containers[0];
-    let clc = launch_context(&template(&s), c, 1);
+    let clc = launch_context(&a.template, c, 1);
 
     // No NMToken for the node: the launch fails before dialling, naming the node and the cure.
     let (launcher, mut events) = NmLauncher::new(config(2, Duration::from_secs(30)));
@@ -370,12 +345,9 @@ async fn missing_or_wrong_nm_token_fails_the_launch_clearly() {
 async fn launches_are_bounded_by_max_concurrent() {
     const CONTAINERS: usize = 5;
     const BOUND: usize = 2;
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let a = allocate(&s, CONTAINERS as i32).await;
-    let t = template(&s);
-    let proxy = GatedProxy::start(s.nm_addr).await;
+    let a = allocate(CONTAINERS as i32).await;
+    let t = &a.template;
+    let proxy = GatedProxy::start(a.servers.nm_addr).await;
 
     let (launcher, mut events) = NmLauncher::new(config(BOUND, Duration::from_secs(30)));
     assert_eq!(
@@ -385,7 +357,7 @@ async fn launches_are_bounded_by_max_concurrent() {
     let routed: Vec<ContainerProto> = a.containers.iter().map(|c| proxy.redirect(c)).collect();
     for (n, c) in routed.iter().enumerate() {
         launcher
-            .launch(c.clone(), launch_context(&t, c, n + 1))
+            .launch(c.clone(), launch_context(t, c, n + 1))
             .expect("launch");
     }
 
@@ -437,19 +409,16 @@ async fn launches_are_bounded_by_max_concurrent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_nodemanager_fails_the_launch_after_the_timeout() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let a = allocate(&s, 1).await;
+    let a = allocate(1).await;
     let c = &a.containers[0];
-    let proxy = GatedProxy::start(s.nm_addr).await;
+    let proxy = GatedProxy::start(a.servers.nm_addr).await;
 
     let timeout = Duration::from_secs(1);
     let (launcher, mut events) = NmLauncher::new(config(1, timeout));
     launcher.update_tokens(&proxy.redirect_tokens(&a.nm_tokens));
     let routed = proxy.redirect(c);
     launcher
-        .launch(routed.clone(), launch_context(&template(&s), c, 1))
+        .launch(routed.clone(), launch_context(&a.template, c, 1))
         .expect("launch");
     let (error, text) = expect_failed(&mut events, &routed).await;
     assert!(
@@ -462,7 +431,7 @@ async fn a_stalled_nodemanager_fails_the_launch_after_the_timeout() {
     // The slot was given back: once the node answers, the next launch starts the container.
     proxy.open();
     launcher
-        .launch(routed.clone(), launch_context(&template(&s), c, 1))
+        .launch(routed.clone(), launch_context(&a.template, c, 1))
         .expect("launch");
     expect_started(&mut events, id_of(c), node_of(&routed)).await;
     let status = launcher.container_status(&routed).await.expect("status");

@@ -6,51 +6,16 @@
 use std::time::{Duration, Instant};
 
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
-use spindle_tests::compile::{harness_classes, join_classpath};
-use spindle_tests::jars::hadoop_jars;
+use spindle_tests::compile::harness_classpath;
+use spindle_tests::ours::{assert_nodes_empty, container_logs};
 use spindle_tests::process::JavaCommand;
 
 const CONTAINERS: usize = 8;
 
-fn container_logs(c: &MiniCluster) -> String {
-    let mut out = String::new();
-    for i in 0..c.node_ids().len() {
-        let Some(nm) = c.node(i) else { continue };
-        let mut stack = vec![nm.log_dir().clone()];
-        while let Some(d) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&d) else {
-                continue;
-            };
-            for e in rd.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if let Ok(text) = std::fs::read_to_string(&p) {
-                    let tail: String = text
-                        .chars()
-                        .rev()
-                        .take(3000)
-                        .collect::<Vec<_>>()
-                        .into_iter()
-                        .rev()
-                        .collect();
-                    out.push_str(&format!("--- {}\n{tail}\n", p.display()));
-                }
-            }
-        }
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hadoop_clients_run_a_full_application() {
-    let classes = harness_classes().await.expect("compile the Java harness");
-    let jars = hadoop_jars().await.expect("Hadoop jars");
-    let classpath =
-        join_classpath(std::iter::once(classes.as_path()).chain(jars.iter().map(|p| p.as_path())));
-    let mut options = MiniClusterOptions::with_nodes(2, 4096, 8);
-    options.min_allocation_mb = 128;
-    let cluster = MiniCluster::start(options)
+    let classpath = harness_classpath().await.expect("the Java harness");
+    let cluster = MiniCluster::start(MiniClusterOptions::with_nodes(2, 4096, 8))
         .await
         .expect("start the mini cluster");
 
@@ -72,7 +37,7 @@ async fn hadoop_clients_run_a_full_application() {
         "output:\n{}\nstderr:\n{}\ncontainer logs:\n{}",
         p.output().join("\n"),
         p.stderr_tail(),
-        container_logs(&cluster)
+        container_logs(&cluster, 3000)
     );
     let status = status.unwrap_or_else(|e| panic!("Java client did not finish: {e}\n{report}"));
     assert!(status.success(), "Java client failed ({status}):\n{report}");
@@ -101,14 +66,6 @@ async fn hadoop_clients_run_a_full_application() {
     );
     // FINISHED is reported at unregistration; the AM container then exits by itself and
     // nothing of the application is left on the nodes.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !cluster.inspect(|rm| rm.nodes().iter().all(|n| n.containers.is_empty())) {
-        assert!(
-            Instant::now() < deadline,
-            "containers left: {:?}",
-            cluster.inspect(|rm| rm.nodes().to_vec())
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    assert_nodes_empty(&cluster, Duration::from_secs(30)).await;
     cluster.shutdown().await;
 }

@@ -3,59 +3,40 @@
 //! come from the harness RM through our `AmRmClient`, as an AM gets them.
 
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId};
-use spindle_protocol::ipc::{ClientAuth, ClientConfig};
 use spindle_protocol::proto::security::TokenProto;
 use spindle_protocol::proto::yarn::{
-    ContainerLaunchContextProto, ContainerProto, ContainerStateProto, ResourceProto,
-    ResourceRequestProto,
+    ContainerLaunchContextProto, ContainerProto, ContainerStateProto,
 };
 use spindle_protocol::proto::yarn_service::{
-    AllocateRequestProto, GetContainerStatusesRequestProto, RegisterApplicationMasterRequestProto,
-    StartContainerRequestProto, StartContainersRequestProto, StopContainersRequestProto,
+    GetContainerStatusesRequestProto, StartContainerRequestProto, StartContainersRequestProto,
+    StopContainersRequestProto,
 };
 use spindle_protocol::token::Token;
-use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::nm::ContainerManagerClient;
-use spindle_protocol::yarn::records::ANY_RESOURCE_NAME;
-use spindle_protocol::yarn::{CONTAINER_MANAGEMENT_PROTOCOL, YarnError};
+use spindle_tests::assert_yarn_error;
+use spindle_tests::calls::{
+    USER, allocate, assert_remote_message, registered_am, simple_nm_client,
+};
 use spindle_tests::servers::{CLUSTER_TIMESTAMP, JavaYarnServers};
 
-/// Registers with the harness RM and allocates one container: (container, its NMToken).
-async fn allocate_one(s: &JavaYarnServers) -> (ContainerProto, Token) {
-    let am = AmRmClient::with_token(s.am_addr.to_string(), &s.am_token.to_token(), "spindle");
-    am.register_application_master(&RegisterApplicationMasterRequestProto {
-        host: Some("127.0.0.1".into()),
-        rpc_port: Some(0),
-        tracking_url: Some(String::new()),
-        ..Default::default()
-    })
-    .await
-    .expect("register");
-    let r = am
-        .allocate(&AllocateRequestProto {
-            ask: vec![ResourceRequestProto::new(
-                1,
-                ANY_RESOURCE_NAME,
-                ResourceProto::new(256, 1),
-                1,
-                0,
-            )],
-            response_id: Some(0),
-            progress: Some(0.0),
-            ..Default::default()
-        })
-        .await
-        .expect("allocate");
+/// Hadoop's servers, and one container allocated by their RM: (servers, container, its NMToken).
+async fn one_container() -> (JavaYarnServers, ContainerProto, Token) {
+    let s = JavaYarnServers::started().await;
+    let am = registered_am(s.am_addr, &s.am_token).await;
+    let r = allocate(&am, 1, 256).await;
     let c = r
         .allocated_containers
         .into_iter()
         .next()
         .expect("one container");
     let nm = r.nm_tokens.into_iter().next().expect("one NMToken");
-    (
-        c,
-        Token::from_proto(nm.token.as_ref().expect("NMToken token")),
-    )
+    let nm_token = Token::from_proto(nm.token.as_ref().expect("NMToken token"));
+    (s, c, nm_token)
+}
+
+/// Our NM client on Hadoop's NM server with `token`.
+fn nm_client(s: &JavaYarnServers, token: &Token) -> ContainerManagerClient {
+    ContainerManagerClient::with_token(s.nm_addr.to_string(), token, USER)
 }
 
 fn launch_context() -> ContainerLaunchContextProto {
@@ -78,12 +59,9 @@ fn start_request(c: &ContainerProto, token: Option<TokenProto>) -> StartContaine
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_status_stop() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let (c, nm_token) = allocate_one(&s).await;
+    let (s, c, nm_token) = one_container().await;
     let id = c.container_id().expect("container id");
-    let nm = ContainerManagerClient::with_token(s.nm_addr.to_string(), &nm_token, "spindle");
+    let nm = nm_client(&s, &nm_token);
 
     let started = nm
         .start_containers(&start_request(&c, None))
@@ -158,59 +136,39 @@ async fn start_status_stop() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_tokens_are_refused() {
-    let s = JavaYarnServers::start()
-        .await
-        .expect("start JavaYarnServers");
-    let (c, nm_token) = allocate_one(&s).await;
+    let (s, c, nm_token) = one_container().await;
 
     // A wrong NMToken password fails SASL.
     let mut wrong = nm_token.clone();
     wrong.password[3] ^= 0x01;
-    let nm = ContainerManagerClient::with_token(s.nm_addr.to_string(), &wrong, "spindle");
-    let err = nm
-        .start_containers(&start_request(&c, None))
-        .await
-        .expect_err("wrong NMToken");
-    assert!(matches!(err, YarnError::Authentication(_)), "{err:?}");
+    let nm = nm_client(&s, &wrong);
+    assert_yarn_error!(
+        nm.start_containers(&start_request(&c, None)).await,
+        Authentication
+    );
 
     // No NMToken at all: the handler refuses the call.
-    let simple = ContainerManagerClient::new(ClientConfig::new(
-        s.nm_addr.to_string(),
-        CONTAINER_MANAGEMENT_PROTOCOL,
-        ClientAuth::Simple {
-            user: "spindle".into(),
-        },
-    ));
-    let err = simple
+    let err = simple_nm_client(s.nm_addr, USER)
         .start_containers(&start_request(&c, None))
         .await
         .expect_err("no NMToken");
-    assert!(
-        err.remote()
-            .is_some_and(|r| r.message.contains("Invalid NMToken")),
-        "{err:?}"
-    );
+    assert_remote_message(&err, "Invalid NMToken");
 
     // A tampered container token is refused with InvalidToken.
-    let nm = ContainerManagerClient::with_token(s.nm_addr.to_string(), &nm_token, "spindle");
+    let nm = nm_client(&s, &nm_token);
     let mut ct = c.container_token.clone().expect("container token");
     ct.password[0] ^= 0xff;
-    let err = nm
-        .start_containers(&start_request(&c, Some(ct)))
-        .await
-        .expect_err("bad container token");
-    assert!(matches!(err, YarnError::InvalidToken(_)), "{err:?}");
+    assert_yarn_error!(
+        nm.start_containers(&start_request(&c, Some(ct))).await,
+        InvalidToken
+    );
 
     // The harness's pre-issued NMToken (app 1) cannot touch another application's containers.
     let other = ContainerId::new(
         ApplicationAttemptId::new(ApplicationId::new(CLUSTER_TIMESTAMP, 2), 1),
         2,
     );
-    let nm = ContainerManagerClient::with_token(
-        s.nm_addr.to_string(),
-        &s.nm_token.to_token(),
-        "spindle",
-    );
+    let nm = nm_client(&s, &s.nm_token);
     let st = nm
         .get_container_statuses(&GetContainerStatusesRequestProto {
             container_id: vec![other.to_proto()],

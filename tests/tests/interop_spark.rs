@@ -14,17 +14,15 @@
 //! `SPINDLE_SPARK_VERBOSE=1` to print them (whole) on success too.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::{FinalApplicationStatusProto, YarnApplicationStateProto};
 use spindle_protocol::proto::yarn_service::GetApplicationsRequestProto;
-use spindle_tests::spark::{
-    DeployMode, SparkSubmit, SubmitOutcome, container_logs, find_file_text, spark_home,
-    spark_pi_jar,
-};
+use spindle_tests::ours::{assert_nodes_empty, container_logs, find_file_text, log_dirs};
+use spindle_tests::spark::{DeployMode, SparkSubmit, SubmitOutcome, spark_home, spark_pi_jar};
 
 /// What the job prints.
 const PI_LINE: &str = "Pi is roughly";
@@ -42,12 +40,6 @@ fn app_ids(cluster: &MiniCluster) -> Vec<ApplicationId> {
             .filter_map(|id| ApplicationId::from_proto(id).ok())
             .collect()
     })
-}
-
-fn log_dirs(cluster: &MiniCluster) -> Vec<PathBuf> {
-    (0..cluster.node_ids().len())
-        .filter_map(|i| cluster.node(i).map(|n| n.log_dir().clone()))
-        .collect()
 }
 
 /// The application's (state, final status, diagnostics) in the RM.
@@ -120,10 +112,7 @@ impl Run {
                 .map(|a| final_state(cluster, a))
                 .collect::<Vec<_>>(),
             self.outcome.report(),
-            container_logs(
-                &log_dirs(cluster),
-                if self.verbose { 200_000 } else { 6000 }
-            )
+            container_logs(cluster, if self.verbose { 200_000 } else { 6000 })
         )
     }
 
@@ -138,20 +127,27 @@ impl Run {
         self.new_apps[0]
     }
 
-    /// The application's (state, final status, diagnostics) once final. In client mode
-    /// spark-submit may exit before the AM's unregistration is through; the RM gets there within
-    /// a few seconds.
-    async fn settled(&self, cluster: &MiniCluster) -> (String, String, String) {
+    /// Waits for the application to be final in the RM and asserts it FINISHED with `status`
+    /// (`AppSucceeded`, `AppFailed`); its diagnostics. In client mode spark-submit may exit before
+    /// the AM's unregistration is through; the RM gets there within a few seconds.
+    async fn assert_settled(&self, cluster: &MiniCluster, status: &str) -> String {
         let app = self.app(cluster);
         let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
+        let (state, got, diagnostics) = loop {
             let s = final_state(cluster, &app);
             if matches!(s.0.as_str(), "Finished" | "Failed" | "Killed") || Instant::now() > deadline
             {
-                return s;
+                break s;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        };
+        assert_eq!(
+            (state.as_str(), got.as_str()),
+            ("Finished", status),
+            "{}",
+            self.report(cluster, &format!("final state in the RM ({diagnostics})"))
+        );
+        diagnostics
     }
 
     /// The stdout of the application's AM container (sequence 1: the driver in cluster mode).
@@ -237,13 +233,7 @@ async fn run_pi(
         run.report(cluster, "spark-submit failed")
     );
     let app = run.app(cluster);
-    let (state, status, diagnostics) = run.settled(cluster).await;
-    assert_eq!(
-        (state.as_str(), status.as_str()),
-        ("Finished", "AppSucceeded"),
-        "{}",
-        run.report(cluster, &format!("final state in the RM ({diagnostics})"))
-    );
+    run.assert_settled(cluster, "AppSucceeded").await;
     let (where_, text) = match mode {
         DeployMode::Cluster => (
             "the driver's (AM container's) stdout",
@@ -291,13 +281,7 @@ async fn run_failing_pi(cluster: &MiniCluster, spark_home: &Path, jar: &Path) {
         "{}",
         run.report(cluster, "spark-submit should have exited with a failure")
     );
-    let (state, status, diagnostics) = run.settled(cluster).await;
-    assert_eq!(
-        (state.as_str(), status.as_str()),
-        ("Finished", "AppFailed"),
-        "{}",
-        run.report(cluster, &format!("final state in the RM ({diagnostics})"))
-    );
+    let diagnostics = run.assert_settled(cluster, "AppFailed").await;
     assert!(
         diagnostics.contains(FAIL_MESSAGE),
         "{}",
@@ -322,9 +306,7 @@ async fn spark_submit_runs_pi_in_cluster_and_client_mode() {
     let home = spark_home().await.expect("Spark distribution");
     let jar = spark_pi_jar().await.expect("build SparkPi");
     // AM and executor each ask 512 MB + 384 MB overhead = 896 MB, 1 vcore.
-    let mut options = MiniClusterOptions::with_nodes(1, 4096, 4);
-    options.min_allocation_mb = 128;
-    let cluster = MiniCluster::start(options)
+    let cluster = MiniCluster::start(MiniClusterOptions::with_nodes(1, 4096, 4))
         .await
         .expect("start the mini cluster");
 
@@ -338,14 +320,6 @@ async fn spark_submit_runs_pi_in_cluster_and_client_mode() {
     );
 
     // Nothing of either application is left running on the node.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !cluster.inspect(|rm| rm.nodes().iter().all(|n| n.containers.is_empty())) {
-        assert!(
-            Instant::now() < deadline,
-            "containers left: {:?}",
-            cluster.inspect(|rm| rm.nodes().to_vec())
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    assert_nodes_empty(&cluster, Duration::from_secs(30)).await;
     cluster.shutdown().await;
 }

@@ -45,6 +45,9 @@ import org.apache.hadoop.yarn.security.NMTokenIdentifier;
  * must follow on, and asks are validated. A single node serves every ANY-location ask at once.
  */
 final class AmHandler implements ApplicationMasterProtocol {
+  /** ContainerExitStatus.ABORTED: released by the AM, or its application ended. */
+  private static final int ABORTED = -100;
+
   private final MiniRm rm;
   private final NodeId node;
   private final String appSubmitter;
@@ -151,13 +154,7 @@ final class AmHandler implements ApplicationMasterProtocol {
       }
       for (ContainerId released : request.getReleaseList()) {
         if (a.live.containsKey(released)) {
-          MiniRm.NmContainer c = rm.nmContainers.get(released);
-          if (c != null) {
-            c.state = org.apache.hadoop.yarn.api.records.ContainerState.COMPLETE;
-            c.exitStatus = -100;
-            c.diagnostics = "Container released by application";
-          }
-          rm.containerCompleted(released, -100, "Container released by application");
+          rm.complete(released, ABORTED, "Container released by application");
         }
       }
       List<Container> allocated = new ArrayList<>();
@@ -274,13 +271,7 @@ final class AmHandler implements ApplicationMasterProtocol {
       if (!a.unregistered) {
         a.unregistered = true;
         for (ContainerId cid : new ArrayList<>(a.live.keySet())) {
-          MiniRm.NmContainer c = rm.nmContainers.get(cid);
-          if (c != null) {
-            c.state = org.apache.hadoop.yarn.api.records.ContainerState.COMPLETE;
-            c.exitStatus = -100;
-            c.diagnostics = "Container of a completed application";
-          }
-          rm.containerCompleted(cid, -100, "Container of a completed application");
+          rm.complete(cid, ABORTED, "Container of a completed application");
         }
         MiniRm.App app = rm.apps.get(id.getApplicationId());
         if (app != null && !isFinal(app.state)) {

@@ -1,16 +1,16 @@
 package spindle.interop;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.ApplicationClientProtocol;
 import org.apache.hadoop.yarn.api.protocolrecords.GetApplicationReportRequest;
 import org.apache.hadoop.yarn.api.protocolrecords.GetApplicationReportResponse;
+import org.apache.hadoop.yarn.api.protocolrecords.GetApplicationsRequest;
 import org.apache.hadoop.yarn.api.protocolrecords.GetApplicationsResponse;
+import org.apache.hadoop.yarn.api.protocolrecords.GetClusterMetricsRequest;
 import org.apache.hadoop.yarn.api.protocolrecords.GetClusterMetricsResponse;
+import org.apache.hadoop.yarn.api.protocolrecords.GetNewApplicationRequest;
 import org.apache.hadoop.yarn.api.protocolrecords.GetNewApplicationResponse;
 import org.apache.hadoop.yarn.api.protocolrecords.KillApplicationRequest;
 import org.apache.hadoop.yarn.api.protocolrecords.KillApplicationResponse;
@@ -31,10 +31,10 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
 /**
  * ApplicationClientProtocol handler (SIMPLE auth): issues application ids, accepts submissions,
  * reports applications (ACCEPTED until their AM registers, RUNNING while it runs, FINISHED after it
- * unregisters, KILLED after a kill) and kills them. The protocol's many other methods answer with
- * a YarnException saying they are not served, so the handler is a dynamic proxy.
+ * unregisters, KILLED after a kill) and kills them. Served through {@link Common#serve}: the
+ * protocol's many other methods are not served.
  */
-final class ClientHandler implements InvocationHandler {
+final class ClientHandler {
   private final MiniRm rm;
 
   private ClientHandler(MiniRm rm) {
@@ -42,41 +42,14 @@ final class ClientHandler implements InvocationHandler {
   }
 
   static ApplicationClientProtocol create(MiniRm rm) {
-    return (ApplicationClientProtocol)
-        Proxy.newProxyInstance(
-            ApplicationClientProtocol.class.getClassLoader(),
-            new Class<?>[] {ApplicationClientProtocol.class},
-            new ClientHandler(rm));
+    return Common.serve(ApplicationClientProtocol.class, new ClientHandler(rm), "ResourceManager");
   }
 
-  @Override
-  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-    switch (method.getName()) {
-      case "getNewApplication":
-        return getNewApplication();
-      case "submitApplication":
-        return submitApplication((SubmitApplicationRequest) args[0]);
-      case "getApplicationReport":
-        return getApplicationReport((GetApplicationReportRequest) args[0]);
-      case "forceKillApplication":
-        return forceKillApplication((KillApplicationRequest) args[0]);
-      case "getApplications":
-        return getApplications();
-      case "getClusterMetrics":
-        return GetClusterMetricsResponse.newInstance(YarnClusterMetrics.newInstance(1));
-      case "toString":
-        return "ClientHandler";
-      case "hashCode":
-        return System.identityHashCode(proxy);
-      case "equals":
-        return proxy == args[0];
-      default:
-        throw new YarnException(
-            method.getName() + " is not served by the interop harness ResourceManager");
-    }
+  private GetClusterMetricsResponse getClusterMetrics(GetClusterMetricsRequest request) {
+    return GetClusterMetricsResponse.newInstance(YarnClusterMetrics.newInstance(1));
   }
 
-  private GetNewApplicationResponse getNewApplication() {
+  private GetNewApplicationResponse getNewApplication(GetNewApplicationRequest request) {
     synchronized (rm) {
       ApplicationId id = ApplicationId.newInstance(Common.CLUSTER_TIMESTAMP, rm.nextAppId++);
       rm.issuedAppIds.add(id);
@@ -154,7 +127,7 @@ final class ClientHandler implements InvocationHandler {
     }
   }
 
-  private GetApplicationsResponse getApplications() {
+  private GetApplicationsResponse getApplications(GetApplicationsRequest request) {
     synchronized (rm) {
       List<ApplicationReport> all = new ArrayList<>();
       for (MiniRm.App app : rm.apps.values()) {

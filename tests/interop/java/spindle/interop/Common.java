@@ -3,7 +3,16 @@ package spindle.interop;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.hadoop.conf.Configuration;
@@ -12,6 +21,13 @@ import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.token.SecretManager;
 import org.apache.hadoop.security.token.Token;
 import org.apache.hadoop.security.token.TokenIdentifier;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.exceptions.YarnException;
 
 /** Constants and small helpers shared by the interop harness programs. */
 final class Common {
@@ -124,5 +140,85 @@ final class Common {
             "lifetime-limit");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * {@code protocol} served by {@code handler}: a call goes to the handler's method of the same
+   * name and parameter types; a method the handler lacks answers with a YarnException saying the
+   * harness's {@code server} does not serve it. So a handler writes only what it serves.
+   */
+  static <T> T serve(Class<T> protocol, Object handler, String server) {
+    InvocationHandler h =
+        (proxy, method, args) -> {
+          switch (method.getName()) {
+            case "toString":
+              return handler.toString();
+            case "hashCode":
+              return System.identityHashCode(proxy);
+            case "equals":
+              return proxy == args[0];
+            default:
+              break;
+          }
+          Method impl;
+          try {
+            impl = handler.getClass().getDeclaredMethod(method.getName(), method.getParameterTypes());
+          } catch (NoSuchMethodException e) {
+            throw new YarnException(
+                method.getName() + " is not served by the interop harness " + server);
+          }
+          impl.setAccessible(true);
+          try {
+            return impl.invoke(handler, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        };
+    return protocol.cast(
+        Proxy.newProxyInstance(protocol.getClassLoader(), new Class<?>[] {protocol}, h));
+  }
+
+  /**
+   * The {@code --name value} options of {@code args} from index {@code from} on; exits with
+   * {@code usage} on an option not in {@code known} or one without a value.
+   */
+  static Map<String, String> options(String[] args, int from, String usage, String... known) {
+    List<String> allowed = Arrays.asList(known);
+    Map<String, String> out = new HashMap<>();
+    for (int i = from; i < args.length; i += 2) {
+      if (!allowed.contains(args[i]) || i + 1 >= args.length) {
+        System.err.println("bad argument " + args[i] + "; usage: " + usage);
+        System.exit(2);
+      }
+      out.put(args[i], args[i + 1]);
+    }
+    return out;
+  }
+
+  /** A launch context running {@code command} (one shell line) with {@code env}, nothing else. */
+  static ContainerLaunchContext launchContext(Map<String, String> env, String command) {
+    return ContainerLaunchContext.newInstance(
+        Collections.<String, LocalResource>emptyMap(),
+        env,
+        Collections.singletonList(command),
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * {@code app}'s submission context: {@code name} of {@code type} in the default queue at priority
+   * 0, its AM a container of {@code am} running {@code command}.
+   */
+  static ApplicationSubmissionContext submission(
+      YarnClientApplication app, String name, String type, Resource am, String command) {
+    ApplicationSubmissionContext ctx = app.getApplicationSubmissionContext();
+    ctx.setApplicationName(name);
+    ctx.setApplicationType(type);
+    ctx.setQueue("default");
+    ctx.setResource(am);
+    ctx.setPriority(Priority.newInstance(0));
+    ctx.setAMContainerSpec(launchContext(Collections.singletonMap("SPINDLE_INTEROP", "1"), command));
+    return ctx;
   }
 }

@@ -4,7 +4,6 @@ import java.security.PrivilegedExceptionAction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -20,7 +19,6 @@ import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.ContainerState;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
@@ -44,7 +42,9 @@ import org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException;
  * ask, allocate until a container and its NMToken arrive), {@code nm} (start, status, stop the
  * container through NMClient; needs {@code amrm}), {@code amrm-finish} (see the stopped container
  * reported, unregister), {@code notoken} (an AMRMClient whose user holds no token is refused),
- * {@code badtoken} (an AMRMClient whose AMRMToken has a wrong password fails authentication).
+ * {@code badtoken} (an AMRMClient whose AMRMToken has a wrong password fails authentication; run it
+ * before {@code amrm-finish}, as a finished attempt's token is refused before its password is
+ * checked).
  */
 public final class JavaYarnClients {
   private int ok;
@@ -85,25 +85,18 @@ public final class JavaYarnClients {
 
   public static void main(String[] args) throws Exception {
     Common.exitAfter(5 * 60 * 1000L);
-    String rmAddr = null;
-    String schedAddr = null;
-    List<String> steps = Arrays.asList("yarnclient", "amrm", "nm", "amrm-finish", "notoken");
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--rm":
-          rmAddr = args[++i];
-          break;
-        case "--scheduler":
-          schedAddr = args[++i];
-          break;
-        case "--steps":
-          steps = Arrays.asList(args[++i].split(","));
-          break;
-        default:
-          System.err.println("unknown argument " + args[i]);
-          System.exit(2);
-      }
-    }
+    Map<String, String> options =
+        Common.options(
+            args,
+            0,
+            "JavaYarnClients --rm <host:port> --scheduler <host:port> [--steps a,b,c]",
+            "--rm",
+            "--scheduler",
+            "--steps");
+    String rmAddr = options.get("--rm");
+    String schedAddr = options.get("--scheduler");
+    String defaultSteps = "yarnclient,amrm,nm,amrm-finish,notoken";
+    List<String> steps = Arrays.asList(options.getOrDefault("--steps", defaultSteps).split(","));
     Configuration conf = new YarnConfiguration();
     if (rmAddr != null) {
       conf.set(YarnConfiguration.RM_ADDRESS, rmAddr);
@@ -163,22 +156,9 @@ public final class JavaYarnClients {
               GetNewApplicationResponse r = app.getNewApplicationResponse();
               id[0] = r.getApplicationId();
               check(r.getMaximumResourceCapability().getMemorySize() >= 1024, "max capability too small");
-              ApplicationSubmissionContext ctx = app.getApplicationSubmissionContext();
-              ctx.setApplicationName("interop-java-client");
-              ctx.setQueue("default");
-              ctx.setApplicationType("SPINDLE");
-              ctx.setResource(Resource.newInstance(512, 1));
-              ctx.setPriority(Priority.newInstance(0));
-              Map<String, String> env = new LinkedHashMap<>();
-              env.put("SPINDLE_INTEROP", "1");
-              ctx.setAMContainerSpec(
-                  ContainerLaunchContext.newInstance(
-                      Collections.<String, LocalResource>emptyMap(),
-                      env,
-                      Collections.singletonList("sleep 1"),
-                      null,
-                      null,
-                      null));
+              ApplicationSubmissionContext ctx =
+                  Common.submission(
+                      app, "interop-java-client", "SPINDLE", Resource.newInstance(512, 1), "sleep 1");
               appCtx = ctx;
               return id[0].toString();
             });
@@ -289,13 +269,7 @@ public final class JavaYarnClients {
             "nm.start",
             () -> {
               ContainerLaunchContext clc =
-                  ContainerLaunchContext.newInstance(
-                      Collections.<String, LocalResource>emptyMap(),
-                      Collections.singletonMap("SPINDLE_INTEROP", "1"),
-                      Collections.singletonList("sleep 30"),
-                      null,
-                      null,
-                      null);
+                  Common.launchContext(Collections.singletonMap("SPINDLE_INTEROP", "1"), "sleep 30");
               nm.startContainer(container, clc);
               return container.getId().toString();
             });
@@ -352,30 +326,47 @@ public final class JavaYarnClients {
     amrm.stop();
   }
 
+  /**
+   * An AMRMClient run as {@code ugi} registers, which must be refused: "refused: " and the
+   * exception (and its root cause when that is another one), first lines only.
+   */
+  private String refusedRegistration(UserGroupInformation ugi, String ifAccepted)
+      throws Exception {
+    return ugi.doAs(
+        (PrivilegedExceptionAction<String>)
+            () -> {
+              AMRMClient<ContainerRequest> c = AMRMClient.createAMRMClient();
+              c.init(conf);
+              c.start();
+              try {
+                c.registerApplicationMaster("127.0.0.1", 1, "");
+                throw new IllegalStateException(ifAccepted);
+              } catch (IllegalStateException e) {
+                throw e;
+              } catch (Exception e) {
+                Throwable root = e;
+                while (root.getCause() != null && root.getCause() != root) {
+                  root = root.getCause();
+                }
+                String why = firstLine(e);
+                return "refused: " + (root == e ? why : why + " (cause: " + firstLine(root) + ")");
+              } finally {
+                c.stop();
+              }
+            });
+  }
+
+  private static String firstLine(Throwable e) {
+    return e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).split("\n")[0];
+  }
+
   private void noToken() {
     step(
         "notoken.refused",
         () -> {
           UserGroupInformation intruder = UserGroupInformation.createRemoteUser("intruder");
-          return intruder.doAs(
-              (PrivilegedExceptionAction<String>)
-                  () -> {
-                    check(intruder.getTokens().isEmpty(), "intruder holds tokens");
-                    AMRMClient<ContainerRequest> c = AMRMClient.createAMRMClient();
-                    c.init(conf);
-                    c.start();
-                    try {
-                      c.registerApplicationMaster("127.0.0.1", 1, "");
-                      throw new IllegalStateException("a client without a token was accepted");
-                    } catch (IllegalStateException e) {
-                      throw e;
-                    } catch (Exception e) {
-                      String m = String.valueOf(e.getMessage()).split("\n")[0];
-                      return "refused: " + e.getClass().getSimpleName() + ": " + m;
-                    } finally {
-                      c.stop();
-                    }
-                  });
+          check(intruder.getTokens().isEmpty(), "intruder holds tokens");
+          return refusedRegistration(intruder, "a client without a token was accepted");
         });
   }
 
@@ -393,34 +384,12 @@ public final class JavaYarnClients {
           check(good != null, "no AMRMToken in HADOOP_TOKEN_FILE_LOCATION");
           byte[] pass = good.getPassword().clone();
           pass[0] ^= 0x5a;
-          org.apache.hadoop.security.token.Token<?> bad =
-              new org.apache.hadoop.security.token.Token<>(
-                  good.getIdentifier(), pass, good.getKind(), good.getService());
           UserGroupInformation ugi =
               UserGroupInformation.createRemoteUser("appattempt_with_a_bad_token");
-          ugi.addToken(bad);
-          return ugi.doAs(
-              (PrivilegedExceptionAction<String>)
-                  () -> {
-                    AMRMClient<ContainerRequest> c = AMRMClient.createAMRMClient();
-                    c.init(conf);
-                    c.start();
-                    try {
-                      c.registerApplicationMaster("127.0.0.1", 1, "");
-                      throw new IllegalStateException("a token with a wrong password was accepted");
-                    } catch (IllegalStateException e) {
-                      throw e;
-                    } catch (Exception e) {
-                      Throwable root = e;
-                      while (root.getCause() != null && root.getCause() != root) {
-                        root = root.getCause();
-                      }
-                      String m = String.valueOf(root.getMessage()).split("\n")[0];
-                      return "refused: " + root.getClass().getSimpleName() + ": " + m;
-                    } finally {
-                      c.stop();
-                    }
-                  });
+          ugi.addToken(
+              new org.apache.hadoop.security.token.Token<>(
+                  good.getIdentifier(), pass, good.getKind(), good.getService()));
+          return refusedRegistration(ugi, "a token with a wrong password was accepted");
         });
   }
 }

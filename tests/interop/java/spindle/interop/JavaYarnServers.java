@@ -2,11 +2,14 @@ package spindle.interop;
 
 import java.io.File;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.ipc.Server;
 import org.apache.hadoop.security.token.SecretManager;
 import org.apache.hadoop.security.token.Token;
+import org.apache.hadoop.security.token.TokenIdentifier;
 import org.apache.hadoop.yarn.api.ApplicationClientProtocol;
 import org.apache.hadoop.yarn.api.ApplicationMasterProtocol;
 import org.apache.hadoop.yarn.api.ContainerManagementProtocol;
@@ -30,83 +33,56 @@ import org.apache.hadoop.yarn.security.NMTokenIdentifier;
 public final class JavaYarnServers {
   static final String APP_SUBMITTER = "spindle";
 
-  /** Verifies AMRMTokens: HMAC-SHA1 over the identifier with the AMRM master key. */
-  static final class AmrmSecretManager extends SecretManager<AMRMTokenIdentifier> {
-    @Override
-    protected byte[] createPassword(AMRMTokenIdentifier id) {
-      return Common.password(id.getBytes(), Common.AMRM_KEY);
+  /** What a secret manager checks of an identifier before it gives the password. */
+  interface IdentifierCheck<T> {
+    void check(T id) throws SecretManager.InvalidToken;
+  }
+
+  /** Verifies one kind of token: HMAC-SHA1 over the identifier with its master key. */
+  static final class HmacSecretManager<T extends TokenIdentifier> extends SecretManager<T> {
+    private final byte[] key;
+    private final Supplier<T> blank;
+    private final IdentifierCheck<T> check;
+
+    HmacSecretManager(byte[] key, Supplier<T> blank, IdentifierCheck<T> check) {
+      this.key = key;
+      this.blank = blank;
+      this.check = check;
     }
 
     @Override
-    public byte[] retrievePassword(AMRMTokenIdentifier id) throws InvalidToken {
-      if (id.getKeyId() != Common.KEY_ID) {
-        throw new InvalidToken(
-            "Given AMRMToken for application : "
-                + id.getApplicationAttemptId()
-                + " seems to have been generated illegally (unknown key id " + id.getKeyId() + ")");
-      }
+    protected byte[] createPassword(T id) {
+      return Common.password(id.getBytes(), key);
+    }
+
+    @Override
+    public byte[] retrievePassword(T id) throws InvalidToken {
+      check.check(id);
       return createPassword(id);
     }
 
     @Override
-    public AMRMTokenIdentifier createIdentifier() {
-      return new AMRMTokenIdentifier();
+    public T createIdentifier() {
+      return blank.get();
     }
   }
 
-  /** Verifies NMTokens: HMAC-SHA1 over the identifier with the NMToken master key. */
-  static final class NmTokenSecretManager extends SecretManager<NMTokenIdentifier> {
-    /** Set once the server listens (before READY is printed, so before any call). */
-    volatile NodeId node;
-
-    @Override
-    protected byte[] createPassword(NMTokenIdentifier id) {
-      return Common.password(id.getBytes(), Common.NMTOKEN_KEY);
-    }
-
-    @Override
-    public byte[] retrievePassword(NMTokenIdentifier id) throws InvalidToken {
-      if (id.getKeyId() != Common.KEY_ID) {
-        throw new InvalidToken("NMToken has an unknown master key id " + id.getKeyId());
-      }
-      if (node != null && !node.equals(id.getNodeId())) {
-        throw new InvalidToken(
-            "Given NMToken for application : "
-                + id.getApplicationAttemptId()
-                + " is not valid for current node manager. expected : "
-                + node
-                + " found : "
-                + id.getNodeId());
-      }
-      return createPassword(id);
-    }
-
-    @Override
-    public NMTokenIdentifier createIdentifier() {
-      return new NMTokenIdentifier();
+  /** Refuses a token signed with another master key than the harness's one. */
+  static void requireKey(int keyId, String token) throws SecretManager.InvalidToken {
+    if (keyId != Common.KEY_ID) {
+      throw new SecretManager.InvalidToken(token + " (unknown master key id " + keyId + ")");
     }
   }
 
   public static void main(String[] args) throws Exception {
     Common.exitWhenStdinCloses();
     Common.exitAfter(30 * 60 * 1000L);
-    String tokenFile = null;
-    int amApps = 1;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--token-file":
-          tokenFile = args[++i];
-          break;
-        case "--am-apps":
-          amApps = Integer.parseInt(args[++i]);
-          break;
-        default:
-          System.err.println("unknown argument " + args[i] + " in " + Arrays.toString(args));
-          System.exit(2);
-      }
-    }
+    String usage = "JavaYarnServers --token-file <path> [--am-apps N]";
+    Map<String, String> options = Common.options(args, 0, usage, "--token-file", "--am-apps");
+    String tokenFile = options.get("--token-file");
+    int amApps = Integer.parseInt(options.getOrDefault("--am-apps", "1"));
     if (tokenFile == null) {
-      System.err.println("usage: JavaYarnServers --token-file <path> [--am-apps N]");
+      System.err.println("usage: " + usage);
       System.exit(2);
     }
 
@@ -117,22 +93,55 @@ public final class JavaYarnServers {
 
     // The NM's node id needs the port: bind, then fill it in before READY (no call comes earlier).
     NmHandler nmHandler = new NmHandler(rm);
-    NmTokenSecretManager nmSecrets = new NmTokenSecretManager();
+    AtomicReference<NodeId> nmNode = new AtomicReference<>();
+    HmacSecretManager<NMTokenIdentifier> nmSecrets =
+        new HmacSecretManager<>(
+            Common.NMTOKEN_KEY,
+            NMTokenIdentifier::new,
+            id -> {
+              requireKey(id.getKeyId(), "NMToken of " + id.getApplicationAttemptId());
+              NodeId node = nmNode.get();
+              if (node != null && !node.equals(id.getNodeId())) {
+                throw new SecretManager.InvalidToken(
+                    "Given NMToken for application : "
+                        + id.getApplicationAttemptId()
+                        + " is not valid for current node manager. expected : "
+                        + node
+                        + " found : "
+                        + id.getNodeId());
+              }
+            });
     Server nmServer =
-        rpc.getServer(ContainerManagementProtocol.class, nmHandler, any, conf, nmSecrets, 4);
+        rpc.getServer(
+            ContainerManagementProtocol.class,
+            Common.serve(ContainerManagementProtocol.class, nmHandler, "NodeManager"),
+            any,
+            conf,
+            nmSecrets,
+            4);
     nmServer.start();
     int nmPort = nmServer.getListenerAddress().getPort();
     NodeId node = NodeId.newInstance("127.0.0.1", nmPort);
-    nmSecrets.node = node;
+    nmNode.set(node);
     nmHandler.node = node;
 
+    HmacSecretManager<AMRMTokenIdentifier> amSecrets =
+        new HmacSecretManager<>(
+            Common.AMRM_KEY,
+            AMRMTokenIdentifier::new,
+            id ->
+                requireKey(
+                    id.getKeyId(),
+                    "Given AMRMToken for application : "
+                        + id.getApplicationAttemptId()
+                        + " seems to have been generated illegally"));
     Server amServer =
         rpc.getServer(
             ApplicationMasterProtocol.class,
             new AmHandler(rm, node, APP_SUBMITTER),
             any,
             conf,
-            new AmrmSecretManager(),
+            amSecrets,
             4);
     amServer.start();
     int amPort = amServer.getListenerAddress().getPort();

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -17,7 +18,6 @@ import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.NodeReport;
 import org.apache.hadoop.yarn.api.records.NodeState;
 import org.apache.hadoop.yarn.api.records.Priority;
@@ -67,25 +67,12 @@ public final class MiniClusterApp {
   public static void main(String[] args) throws Exception {
     Common.exitAfter(4 * 60 * 1000L);
     String mode = args.length > 0 ? args[0] : "";
-    String confDir = null;
-    String classpath = null;
-    int containers = 8;
-    for (int i = 1; i < args.length; i++) {
-      switch (args[i]) {
-        case "--conf-dir":
-          confDir = args[++i];
-          break;
-        case "--classpath":
-          classpath = args[++i];
-          break;
-        case "--containers":
-          containers = Integer.parseInt(args[++i]);
-          break;
-        default:
-          System.err.println("unknown argument " + args[i]);
-          System.exit(2);
-      }
-    }
+    String usage = "MiniClusterApp client|am --conf-dir D [--classpath CP] [--containers N]";
+    Map<String, String> options =
+        Common.options(args, 1, usage, "--conf-dir", "--classpath", "--containers");
+    String confDir = options.get("--conf-dir");
+    String classpath = options.get("--classpath");
+    int containers = Integer.parseInt(options.getOrDefault("--containers", "8"));
     check(confDir != null, "--conf-dir is required");
     if (mode.equals("client")) {
       check(classpath != null, "--classpath is required in client mode");
@@ -93,7 +80,7 @@ public final class MiniClusterApp {
     } else if (mode.equals("am")) {
       am(conf(confDir), containers);
     } else {
-      System.err.println("usage: MiniClusterApp client|am --conf-dir D [--classpath CP] [--containers N]");
+      System.err.println("usage: " + usage);
       System.exit(2);
     }
     System.exit(0);
@@ -114,13 +101,6 @@ public final class MiniClusterApp {
     long tSubmit = System.nanoTime();
     YarnClientApplication app = yc.createApplication();
     ApplicationId id = app.getNewApplicationResponse().getApplicationId();
-    ApplicationSubmissionContext ctx = app.getApplicationSubmissionContext();
-    ctx.setApplicationName("mini-java-app");
-    ctx.setApplicationType("SPINDLE-INTEROP");
-    ctx.setQueue("default");
-    ctx.setResource(Resource.newInstance(768, 1));
-    ctx.setPriority(Priority.newInstance(0));
-    ctx.setMaxAppAttempts(1);
     String command =
         "{{JAVA_HOME}}/bin/java -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
             + " -Djava.net.preferIPv4Stack=true -cp "
@@ -130,14 +110,9 @@ public final class MiniClusterApp {
             + " --containers "
             + n
             + " 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr";
-    ctx.setAMContainerSpec(
-        ContainerLaunchContext.newInstance(
-            Collections.<String, LocalResource>emptyMap(),
-            Collections.<String, String>emptyMap(),
-            Collections.singletonList(command),
-            null,
-            null,
-            null));
+    ApplicationSubmissionContext ctx =
+        Common.submission(app, "mini-java-app", "SPINDLE-INTEROP", Resource.newInstance(768, 1), command);
+    ctx.setMaxAppAttempts(1);
     yc.submitApplication(ctx);
     Common.say("FACT app_id=" + id);
     Set<YarnApplicationState> seen = new HashSet<>();
@@ -211,13 +186,9 @@ public final class MiniClusterApp {
           continue;
         }
         ContainerLaunchContext clc =
-            ContainerLaunchContext.newInstance(
-                Collections.<String, LocalResource>emptyMap(),
+            Common.launchContext(
                 Collections.singletonMap("SPINDLE_TASK", Integer.toString(started)),
-                Collections.singletonList("echo task $SPINDLE_TASK on $NM_HOST:$NM_PORT 1><LOG_DIR>/stdout"),
-                null,
-                null,
-                null);
+                "echo task $SPINDLE_TASK on $NM_HOST:$NM_PORT 1><LOG_DIR>/stdout");
         nm.startContainer(c, clc);
         started++;
       }

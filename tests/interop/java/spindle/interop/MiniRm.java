@@ -82,6 +82,13 @@ final class MiniRm {
       this.id = id;
       this.resource = resource;
     }
+
+    /** Its status as the NM reports it. */
+    ContainerStatus status() {
+      ContainerStatus s = ContainerStatus.newInstance(id, state, diagnostics, exitStatus);
+      s.setCapability(resource);
+      return s;
+    }
   }
 
   int nextAppId = 1;
@@ -94,8 +101,17 @@ final class MiniRm {
     return attempts.computeIfAbsent(id, Attempt::new);
   }
 
-  /** Records that a container ended, so the next allocate of its attempt reports it. */
-  void containerCompleted(ContainerId id, int exitStatus, String diagnostics) {
+  /**
+   * A container ended: the NM side shows it COMPLETE with this exit (unless it had ended already,
+   * whose first exit stands), and the next allocate of its attempt reports it once.
+   */
+  void complete(ContainerId id, int exitStatus, String diagnostics) {
+    NmContainer c = nmContainers.get(id);
+    if (c != null && c.state != ContainerState.COMPLETE) {
+      c.state = ContainerState.COMPLETE;
+      c.exitStatus = exitStatus;
+      c.diagnostics = diagnostics;
+    }
     Attempt a = attempts.get(id.getApplicationAttemptId());
     if (a != null && a.live.remove(id) != null) {
       a.completedToReport.add(

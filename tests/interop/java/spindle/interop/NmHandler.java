@@ -9,14 +9,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.security.token.SecretManager.InvalidToken;
 import org.apache.hadoop.security.token.TokenIdentifier;
-import org.apache.hadoop.yarn.api.ContainerManagementProtocol;
 import org.apache.hadoop.yarn.api.protocolrecords.*;
 import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
 import org.apache.hadoop.yarn.api.records.ContainerId;
-import org.apache.hadoop.yarn.api.records.ContainerState;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.NodeId;
 import org.apache.hadoop.yarn.api.records.SerializedException;
@@ -29,9 +28,10 @@ import org.apache.hadoop.yarn.security.NMTokenIdentifier;
  * ContainerManagementProtocol handler with a real NodeManager's checks: the caller must have
  * authenticated with an NMToken whose user is its attempt, each container token must carry a valid
  * password, belong to the NMToken's application, name this node and not be expired. Containers are
- * tracked (RUNNING until stopped); the RM side learns about completions.
+ * tracked (RUNNING until stopped); the RM side learns about completions. Served through {@link
+ * Common#serve}: the protocol's other methods are not served.
  */
-final class NmHandler implements ContainerManagementProtocol {
+final class NmHandler {
   private final MiniRm rm;
   /** Set once the server listens (before READY is printed, so before any call). */
   volatile NodeId node;
@@ -79,7 +79,6 @@ final class NmHandler implements ContainerManagementProtocol {
     return cti;
   }
 
-  @Override
   public StartContainersResponse startContainers(StartContainersRequest requests)
       throws YarnException, IOException {
     NMTokenIdentifier nmId = authorize();
@@ -137,107 +136,46 @@ final class NmHandler implements ContainerManagementProtocol {
     return null;
   }
 
-  @Override
+  /**
+   * The result of {@code action} on each container of {@code ids} this caller may see or touch,
+   * added to {@code out}; the others are refused one by one (returned), as a real NM refuses them.
+   */
+  private <R> Map<ContainerId, SerializedException> eachAllowed(
+      List<ContainerId> ids, Function<ContainerId, R> action, List<R> out)
+      throws IOException, YarnException {
+    NMTokenIdentifier nmId = authorize();
+    Map<ContainerId, SerializedException> failed = new HashMap<>();
+    synchronized (rm) {
+      for (ContainerId cid : ids) {
+        String problem = refusal(nmId, cid);
+        if (problem != null) {
+          failed.put(cid, SerializedException.newInstance(new YarnException(problem)));
+        } else {
+          out.add(action.apply(cid));
+        }
+      }
+    }
+    return failed;
+  }
+
   public GetContainerStatusesResponse getContainerStatuses(GetContainerStatusesRequest request)
       throws YarnException, IOException {
-    NMTokenIdentifier nmId = authorize();
     List<ContainerStatus> statuses = new ArrayList<>();
-    Map<ContainerId, SerializedException> failed = new HashMap<>();
-    synchronized (rm) {
-      for (ContainerId cid : request.getContainerIds()) {
-        String problem = refusal(nmId, cid);
-        if (problem != null) {
-          failed.put(cid, SerializedException.newInstance(new YarnException(problem)));
-          continue;
-        }
-        MiniRm.NmContainer c = rm.nmContainers.get(cid);
-        ContainerStatus s = ContainerStatus.newInstance(cid, c.state, c.diagnostics, c.exitStatus);
-        s.setCapability(c.resource);
-        statuses.add(s);
-      }
-    }
-    return GetContainerStatusesResponse.newInstance(statuses, failed);
+    return GetContainerStatusesResponse.newInstance(
+        statuses,
+        eachAllowed(request.getContainerIds(), cid -> rm.nmContainers.get(cid).status(), statuses));
   }
 
-  @Override
   public StopContainersResponse stopContainers(StopContainersRequest request)
       throws YarnException, IOException {
-    NMTokenIdentifier nmId = authorize();
     List<ContainerId> stopped = new ArrayList<>();
-    Map<ContainerId, SerializedException> failed = new HashMap<>();
-    synchronized (rm) {
-      for (ContainerId cid : request.getContainerIds()) {
-        String problem = refusal(nmId, cid);
-        if (problem != null) {
-          failed.put(cid, SerializedException.newInstance(new YarnException(problem)));
-          continue;
-        }
-        MiniRm.NmContainer c = rm.nmContainers.get(cid);
-        if (c.state != ContainerState.COMPLETE) {
-          c.state = ContainerState.COMPLETE;
-          c.exitStatus = -105; // ContainerExitStatus.KILLED_BY_APPMASTER
-          c.diagnostics = "Container killed by the ApplicationMaster.";
-          rm.containerCompleted(cid, c.exitStatus, c.diagnostics);
-        }
-        stopped.add(cid);
-      }
-    }
-    return StopContainersResponse.newInstance(stopped, failed);
+    return StopContainersResponse.newInstance(
+        stopped, eachAllowed(request.getContainerIds(), this::stop, stopped));
   }
 
-  private static YarnException notServed(String what) {
-    return new YarnException(what + " is not served by the interop harness NodeManager");
-  }
-
-  @Override
-  public IncreaseContainersResourceResponse increaseContainersResource(
-      IncreaseContainersResourceRequest request) throws YarnException {
-    throw notServed("increaseContainersResource");
-  }
-
-  @Override
-  public ContainerUpdateResponse updateContainer(ContainerUpdateRequest request)
-      throws YarnException {
-    throw notServed("updateContainer");
-  }
-
-  @Override
-  public SignalContainerResponse signalToContainer(SignalContainerRequest request)
-      throws YarnException {
-    throw notServed("signalToContainer");
-  }
-
-  @Override
-  public ResourceLocalizationResponse localize(ResourceLocalizationRequest request)
-      throws YarnException {
-    throw notServed("localize");
-  }
-
-  @Override
-  public ReInitializeContainerResponse reInitializeContainer(ReInitializeContainerRequest request)
-      throws YarnException {
-    throw notServed("reInitializeContainer");
-  }
-
-  @Override
-  public RestartContainerResponse restartContainer(ContainerId containerId) throws YarnException {
-    throw notServed("restartContainer");
-  }
-
-  @Override
-  public RollbackResponse rollbackLastReInitialization(ContainerId containerId)
-      throws YarnException {
-    throw notServed("rollbackLastReInitialization");
-  }
-
-  @Override
-  public CommitResponse commitLastReInitialization(ContainerId containerId) throws YarnException {
-    throw notServed("commitLastReInitialization");
-  }
-
-  @Override
-  public GetLocalizationStatusesResponse getLocalizationStatuses(
-      GetLocalizationStatusesRequest request) throws YarnException {
-    throw notServed("getLocalizationStatuses");
+  private ContainerId stop(ContainerId cid) {
+    // ContainerExitStatus.KILLED_BY_APPMASTER
+    rm.complete(cid, -105, "Container killed by the ApplicationMaster.");
+    return cid;
   }
 }
