@@ -374,7 +374,8 @@ async fn submit_by_rest_seen_by_ipc_then_killed_by_put() {
             ("/user", json!(USER)),
             ("/finalStatus", json!("UNDEFINED")),
             ("/trackingUI", json!("ApplicationMaster")),
-            ("/trackingUrl", json!("http://127.0.0.1:4243/ui")),
+            // YARN reports its web proxy as the tracking URL of a managed application.
+            ("/trackingUrl", json!(format!("http://{addr}/proxy/{id}/"))),
             ("/amRPCAddress", json!("127.0.0.1:4242")),
             ("/applicationType", json!("SPINDLE-REST")),
             ("/applicationTags", json!("alpha,beta")),

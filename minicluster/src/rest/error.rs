@@ -105,6 +105,15 @@ impl RestError {
         }
     }
 
+    /// 500: the server could not produce its answer.
+    pub fn internal(message: impl Into<String>) -> Self {
+        RestError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            class: WEB_APPLICATION_EXCEPTION,
+            message: message.into(),
+        }
+    }
+
     /// An error of the RM state machine (the same one the IPC face reports), answered as the
     /// RM web services answer it: unknown applications are 404, everything else the caller
     /// asked for wrongly is 400 carrying the RM's own message.

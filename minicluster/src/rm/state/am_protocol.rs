@@ -11,7 +11,7 @@ use spindle_protocol::yarn::error::{
 };
 use spindle_protocol::yarn::records::{is_allocate_retry, next_response_id};
 
-use super::{DEFAULT_QUEUE, RmState, attempt_not_found, err};
+use super::{RmState, attempt_not_found, err};
 use crate::rm::apps::{App, AppState, AttemptState};
 use crate::rm::ask_table::SchedulerKey;
 use spindle_protocol::yarn::resources::Resources;
@@ -70,13 +70,14 @@ impl RmState {
             .as_ref()
             .map(|c| c.application_acls.clone())
             .unwrap_or_default();
+        let queue = app.queue.clone();
         let (containers, nm_tokens) = self.hand_out(id, previous);
         Ok(RegisterApplicationMasterResponseProto {
             maximum_capability: Some(self.config.max_allocation.to_proto()),
             client_to_am_token_master_key: None,
             application_acls: acls,
             containers_from_previous_attempts: containers,
-            queue: Some(DEFAULT_QUEUE.into()),
+            queue: Some(queue),
             nm_tokens_from_previous_attempts: nm_tokens,
             scheduler_resource_types: vec![0, 1],
             ..Default::default()
@@ -240,12 +241,7 @@ impl RmState {
         let Some(app) = self.apps.get_mut(&id.application_id) else {
             return AllocateResponseProto::default();
         };
-        let priority = app
-            .submission
-            .priority
-            .as_ref()
-            .and_then(|p| p.priority)
-            .unwrap_or(0);
+        let priority = app.priority;
         let Some(attempt) = app.current_mut() else {
             return AllocateResponseProto::default();
         };
