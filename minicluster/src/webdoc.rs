@@ -110,6 +110,27 @@ pub fn document<T: Serialize>(
     }
 }
 
+/// `body` without a root in JSON (`{…}`, as Hadoop writes `appstate`, `priority` and `queue`)
+/// and as the document `xml_root` in XML.
+pub fn bare<T: Serialize>(
+    status: StatusCode,
+    format: Format,
+    xml_root: &str,
+    body: &T,
+) -> Response<Full<Bytes>> {
+    match format {
+        Format::Json => match serde_json::to_vec(body) {
+            Ok(bytes) => respond(status, format, bytes),
+            Err(e) => error(
+                &RestError::internal(format!("cannot write the answer: {e}")),
+                format,
+                &[],
+            ),
+        },
+        Format::Xml => document(status, format, xml_root, body),
+    }
+}
+
 /// An error as a `RemoteException` document (with `Allow` when `allow` is not empty).
 pub fn error(e: &RestError, format: Format, allow: &[&str]) -> Response<Full<Bytes>> {
     #[derive(Serialize)]

@@ -533,7 +533,9 @@ async fn errors_are_remote_exceptions_and_never_break_the_server() {
         (r.status, r.remote_exception().0.as_str()),
         (404, "NotFoundException")
     );
-    assert_eq!(get(addr, "/").await.status, 404);
+    // The web UI's root sends browsers to the applications page, as YARN's RM does.
+    let root = get(addr, "/").await;
+    assert_eq!((root.status, root.header("location")), (302, Some("/cluster")));
 
     // 400: a malformed id.
     let r = get(addr, "/ws/v1/cluster/apps/application_x_1").await;
@@ -639,11 +641,21 @@ async fn errors_are_remote_exceptions_and_never_break_the_server() {
         assert_eq!(r.remote_exception().0, "BadRequestException");
     }
 
-    // 406: no JSON wanted; 415: not JSON.
+    // XML when asked for; 406: neither JSON nor XML wanted; 415: not JSON.
+    let info = raw(
+        addr,
+        b"GET /ws/v1/cluster/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/xml\r\n\r\n",
+    )
+    .await;
+    assert_eq!(info.status, 200);
+    assert!(
+        String::from_utf8_lossy(&info.body).contains("<clusterInfo><id>"),
+        "{info:?}"
+    );
     let xml = "<application-submission-context/>";
     for (request, status, exception) in [
         (
-            "GET /ws/v1/cluster/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/xml\r\n\r\n".to_string(),
+            "GET /ws/v1/cluster/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: text/plain\r\n\r\n".to_string(),
             406,
             "NotAcceptableException",
         ),
