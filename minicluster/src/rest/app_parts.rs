@@ -14,7 +14,9 @@ use spindle_protocol::proto::yarn_service::{
 
 use super::error::RestError;
 use super::json::{AppTimeout, AppTimeouts};
-use super::routes::{RestContext, list_param, name_list, parse_app_id, parse_json, query_enum, report_of};
+use super::routes::{
+    RestContext, list_param, name_list, parse_app_id, parse_json, query_enum, report_of,
+};
 use crate::rm::state::RmState;
 use crate::webdoc::{Format, bare, document};
 
@@ -314,7 +316,12 @@ pub(crate) fn attempts(ctx: &RestContext, raw: &str, f: Format) -> Answer {
         report_of(rm, &id)?;
         attempt_infos(rm, &id)
     })?;
-    Ok(document(StatusCode::OK, f, "appAttempts", &AttemptList { app_attempt: list }))
+    Ok(document(
+        StatusCode::OK,
+        f,
+        "appAttempts",
+        &AttemptList { app_attempt: list },
+    ))
 }
 
 /// `GET …/apps/{id}/appattempts/{attempt}`.
@@ -324,7 +331,9 @@ pub(crate) fn attempt(ctx: &RestContext, raw: &str, raw_attempt: &str, f: Format
     let info = ctx.core.with_rm(|rm, _| {
         report_of(rm, &id)?;
         let r = rm.attempt_report(attempt).map_err(|e| {
-            if e.class_name.ends_with("ApplicationAttemptNotFoundException") {
+            if e.class_name
+                .ends_with("ApplicationAttemptNotFoundException")
+            {
                 RestError::not_found(e.message)
             } else {
                 RestError::from_service(e)
@@ -357,11 +366,18 @@ pub(crate) fn containers(
         None => {
             let list = ctx.core.with_rm(|rm, now| {
                 report_of(rm, &id)?;
-                rm.container_reports(attempt)
-                    .map_err(not_found)
-                    .map(|v| v.iter().map(|r| ContainerInfo::from_report(r, now)).collect())
+                rm.container_reports(attempt).map_err(not_found).map(|v| {
+                    v.iter()
+                        .map(|r| ContainerInfo::from_report(r, now))
+                        .collect()
+                })
             })?;
-            Ok(document(StatusCode::OK, f, "containers", &ContainerList { container: list }))
+            Ok(document(
+                StatusCode::OK,
+                f,
+                "containers",
+                &ContainerList { container: list },
+            ))
         }
         Some(raw_c) => {
             let c: ContainerId = raw_c.parse().map_err(|_| {
@@ -438,7 +454,12 @@ pub(crate) fn put_part(ctx: &RestContext, raw: &str, part: &str, body: &[u8], f:
                 rm.update_priority(&id, want.priority)
                     .map_err(RestError::from_service)
             })?;
-            Ok(bare(StatusCode::OK, f, "applicationpriority", &AppPriority { priority }))
+            Ok(bare(
+                StatusCode::OK,
+                f,
+                "applicationpriority",
+                &AppPriority { priority },
+            ))
         }
         "queue" => {
             let want: AppQueue = parse_json(body, "queue object ({\"queue\":\"name\"})")?;
@@ -494,7 +515,10 @@ pub(crate) fn statistics(ctx: &RestContext, params: &[(String, String)], f: Form
         let st = query_enum(&s, YarnApplicationStateProto::from_java_name).ok_or_else(|| {
             RestError::bad_request(format!(
                 "Invalid application-state {s} specified. It should be one of {}",
-                name_list(YarnApplicationStateProto::ALL, YarnApplicationStateProto::java_name)
+                name_list(
+                    YarnApplicationStateProto::ALL,
+                    YarnApplicationStateProto::java_name
+                )
             ))
         })?;
         states.push(st);
@@ -528,7 +552,12 @@ pub(crate) fn statistics(ctx: &RestContext, params: &[(String, String)], f: Form
                 .count() as i64,
         })
         .collect();
-    Ok(document(StatusCode::OK, f, "appStatInfo", &StatInfo { stat_item }))
+    Ok(document(
+        StatusCode::OK,
+        f,
+        "appStatInfo",
+        &StatInfo { stat_item },
+    ))
 }
 
 /// `POST /ws/v1/cluster/containers/{container}/signal/{command}`.
@@ -540,13 +569,17 @@ pub(crate) fn signal(ctx: &RestContext, raw: &str, command: &str) -> Answer {
         ))
     })?;
     let cmd = signal_command(command).ok_or_else(|| {
-            RestError::bad_request(format!(
-                "Invalid command: {}; use OUTPUT_THREAD_DUMP, GRACEFUL_SHUTDOWN or FORCEFUL_SHUTDOWN",
-                command.chars().take(50).collect::<String>()
-            ))
-        })?;
+        RestError::bad_request(format!(
+            "Invalid command: {}; use OUTPUT_THREAD_DUMP, GRACEFUL_SHUTDOWN or FORCEFUL_SHUTDOWN",
+            command.chars().take(50).collect::<String>()
+        ))
+    })?;
     ctx.core
         .with_rm(|rm, _| rm.signal_container(c, cmd as i32))
         .map_err(RestError::from_service)?;
-    Ok(spindle_http::response(StatusCode::OK, crate::webdoc::JSON_CONTENT_TYPE, Vec::new()))
+    Ok(spindle_http::response(
+        StatusCode::OK,
+        crate::webdoc::JSON_CONTENT_TYPE,
+        Vec::new(),
+    ))
 }

@@ -77,13 +77,19 @@ where
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let path = req.uri().path().to_string();
-    let mut rest = path.strip_prefix("/proxy").unwrap_or("").trim_start_matches('/');
+    let mut rest = path
+        .strip_prefix("/proxy")
+        .unwrap_or("")
+        .trim_start_matches('/');
     if let Some(r) = rest.strip_prefix("redirect/") {
         rest = r;
     }
     let (raw_id, tail) = rest.split_once('/').unwrap_or((rest, ""));
     if raw_id.is_empty() {
-        return page(StatusCode::NOT_FOUND, "Your path appears to be formatted incorrectly.");
+        return page(
+            StatusCode::NOT_FOUND,
+            "Your path appears to be formatted incorrectly.",
+        );
     }
     let Ok(id) = raw_id.parse::<ApplicationId>() else {
         let shown: String = raw_id.chars().take(100).collect();
@@ -190,7 +196,12 @@ fn target_url(base: &str, tail: &str, query: Option<&str>) -> Result<Uri, String
         }
         path.push_str(tail);
     }
-    let q: Vec<&str> = uri.query().into_iter().chain(query).filter(|q| !q.is_empty()).collect();
+    let q: Vec<&str> = uri
+        .query()
+        .into_iter()
+        .chain(query)
+        .filter(|q| !q.is_empty())
+        .collect();
     let pq = if q.is_empty() {
         path
     } else {
@@ -324,7 +335,10 @@ mod tests {
         assert_eq!(t("http://h:1/", "", None), "http://h:1/");
         assert_eq!(t("http://h:1/", "json", Some("a=1")), "http://h:1/json?a=1");
         assert_eq!(t("http://h:1/ui", "x/y", None), "http://h:1/ui/x/y");
-        assert_eq!(t("http://h:1/ui?k=v", "", Some("a=1")), "http://h:1/ui?k=v&a=1");
+        assert_eq!(
+            t("http://h:1/ui?k=v", "", Some("a=1")),
+            "http://h:1/ui?k=v&a=1"
+        );
         assert!(target_url("https://h:1/", "", None).is_err());
         assert!(target_url("http://", "", None).is_err());
     }

@@ -110,7 +110,10 @@ where
 
 /// Checks the request declares a JSON body (or no type at all) and is not announced larger
 /// than the limit.
-pub(crate) fn check_json_request<B>(req: &Request<B>, config: &RestConfig) -> Result<(), RestError> {
+pub(crate) fn check_json_request<B>(
+    req: &Request<B>,
+    config: &RestConfig,
+) -> Result<(), RestError> {
     if let Some(len) = req
         .headers()
         .get(CONTENT_LENGTH)
@@ -130,7 +133,10 @@ pub(crate) fn check_json_request<B>(req: &Request<B>, config: &RestConfig) -> Re
     Ok(())
 }
 
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, RestError> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+) -> Result<T, RestError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(RestError::bad_request(format!(
             "the request has no body; send a JSON {what}"
@@ -201,23 +207,52 @@ pub(crate) struct Call<'a> {
 fn allowed(segs: &[&str]) -> Option<&'static [&'static str]> {
     Some(match segs {
         ["ws", "v1", "cluster"] | ["ws", "v1", "cluster", "info"] => &["GET"],
-        ["ws", "v1", "cluster", "metrics" | "scheduler" | "appstatistics" | "scheduler-conf"] => {
-            &["GET"]
-        }
+        [
+            "ws",
+            "v1",
+            "cluster",
+            "metrics" | "scheduler" | "appstatistics" | "scheduler-conf",
+        ] => &["GET"],
         ["ws", "v1", "cluster", "scheduler", "activities"] => &["GET"],
         ["ws", "v1", "cluster", "scheduler", "app-activities", _] => &["GET"],
         ["ws", "v1", "cluster", "nodes"] | ["ws", "v1", "cluster", "nodes", _] => &["GET"],
         ["ws", "v1", "cluster", "apps"] => &["GET", "POST"],
         ["ws", "v1", "cluster", "apps", "new-application"] => &["POST"],
         ["ws", "v1", "cluster", "apps", _] => &["GET"],
-        ["ws", "v1", "cluster", "apps", _, "state" | "priority" | "queue"] => &["GET", "PUT"],
+        [
+            "ws",
+            "v1",
+            "cluster",
+            "apps",
+            _,
+            "state" | "priority" | "queue",
+        ] => &["GET", "PUT"],
         ["ws", "v1", "cluster", "apps", _, "timeouts"] => &["GET"],
         ["ws", "v1", "cluster", "apps", _, "timeouts", _] => &["GET"],
         ["ws", "v1", "cluster", "apps", _, "timeout"] => &["PUT"],
         ["ws", "v1", "cluster", "apps", _, "appattempts"] => &["GET"],
         ["ws", "v1", "cluster", "apps", _, "appattempts", _] => &["GET"],
-        ["ws", "v1", "cluster", "apps", _, "appattempts", _, "containers"] => &["GET"],
-        ["ws", "v1", "cluster", "apps", _, "appattempts", _, "containers", _] => &["GET"],
+        [
+            "ws",
+            "v1",
+            "cluster",
+            "apps",
+            _,
+            "appattempts",
+            _,
+            "containers",
+        ] => &["GET"],
+        [
+            "ws",
+            "v1",
+            "cluster",
+            "apps",
+            _,
+            "appattempts",
+            _,
+            "containers",
+            _,
+        ] => &["GET"],
         ["ws", "v1", "cluster", "containers", _, "signal", _] => &["POST"],
         ["ws", "v1", "cluster", "reservation", "list"] => &["GET"],
         ["ws", "v1", "cluster", "reservation", _] => &["POST"],
@@ -308,11 +343,23 @@ where
         [_, _, _, "apps", id] => app(ctx, id, f),
         [_, _, _, "apps", id, "state"] if get => app_state(ctx, id, f),
         [_, _, _, "apps", id, "state"] => put_app_state(ctx, req, id, f).await,
-        [_, _, _, "apps", id, part @ ("priority" | "queue" | "timeouts")] if get => {
-            super::app_parts::get_part(ctx, id, part, f)
-        }
+        [
+            _,
+            _,
+            _,
+            "apps",
+            id,
+            part @ ("priority" | "queue" | "timeouts"),
+        ] if get => super::app_parts::get_part(ctx, id, part, f),
         [_, _, _, "apps", id, "timeouts", kind] => super::app_parts::timeout(ctx, id, kind, f),
-        [_, _, _, "apps", id, part @ ("priority" | "queue" | "timeout")] => {
+        [
+            _,
+            _,
+            _,
+            "apps",
+            id,
+            part @ ("priority" | "queue" | "timeout"),
+        ] => {
             check_json_request(&req, &ctx.config)?;
             let body = read_body(req.into_body(), &ctx.config).await?;
             super::app_parts::put_part(ctx, id, part, &body, f)
@@ -327,9 +374,7 @@ where
         [_, _, _, "apps", id, "appattempts", attempt, "containers", c] => {
             super::app_parts::containers(ctx, id, attempt, Some(c), f)
         }
-        [_, _, _, "containers", c, "signal", command] => {
-            super::app_parts::signal(ctx, c, command)
-        }
+        [_, _, _, "containers", c, "signal", command] => super::app_parts::signal(ctx, c, command),
         [_, _, _, "reservation", ..] => Err(RestError::bad_request(
             "Reservation is not enabled. Please enable & try again",
         )),
@@ -342,7 +387,12 @@ where
 
 fn cluster_info(ctx: &RestContext, f: Format) -> Result<Response<Full<Bytes>>, RestError> {
     let ts = ctx.core.with_rm(|rm, _| rm.config().cluster_timestamp);
-    Ok(document(StatusCode::OK, f, "clusterInfo", &ClusterInfo::new(ts)))
+    Ok(document(
+        StatusCode::OK,
+        f,
+        "clusterInfo",
+        &ClusterInfo::new(ts),
+    ))
 }
 
 fn cluster_metrics(ctx: &RestContext, f: Format) -> Result<Response<Full<Bytes>>, RestError> {
@@ -398,8 +448,7 @@ fn node(ctx: &RestContext, raw: &str, f: Format) -> Result<Response<Full<Bytes>>
             .find(|n| n.node_id.as_ref() == Some(&id.to_proto()))
             .map(NodeInfo::from_report)
     });
-    let info =
-        info.ok_or_else(|| RestError::not_found(format!("nodeId, {id}, is not found")))?;
+    let info = info.ok_or_else(|| RestError::not_found(format!("nodeId, {id}, is not found")))?;
     Ok(document(StatusCode::OK, f, "node", &info))
 }
 
@@ -582,10 +631,19 @@ fn state_doc(state: &str) -> AppStateDoc {
     }
 }
 
-fn app_state(ctx: &RestContext, raw_id: &str, f: Format) -> Result<Response<Full<Bytes>>, RestError> {
+fn app_state(
+    ctx: &RestContext,
+    raw_id: &str,
+    f: Format,
+) -> Result<Response<Full<Bytes>>, RestError> {
     let id = parse_app_id(raw_id)?;
     let state = ctx.core.with_rm(|rm, _| current_state(rm, &id))?;
-    Ok(webdoc::bare(StatusCode::OK, f, "appstate", &state_doc(state)))
+    Ok(webdoc::bare(
+        StatusCode::OK,
+        f,
+        "appstate",
+        &state_doc(state),
+    ))
 }
 
 async fn put_app_state<B>(

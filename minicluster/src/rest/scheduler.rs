@@ -211,9 +211,15 @@ pub(crate) fn scheduler_conf(ctx: &RestContext, f: Format) -> Response<Full<Byte
         property: vec![
             p("yarn.scheduler.capacity.root.queues", "default"),
             p("yarn.scheduler.capacity.root.default.capacity", "100"),
-            p("yarn.scheduler.capacity.root.default.maximum-capacity", "100"),
+            p(
+                "yarn.scheduler.capacity.root.default.maximum-capacity",
+                "100",
+            ),
             p("yarn.scheduler.capacity.root.default.state", "RUNNING"),
-            p("yarn.scheduler.capacity.root.default.user-limit-factor", "1"),
+            p(
+                "yarn.scheduler.capacity.root.default.user-limit-factor",
+                "1",
+            ),
             p(
                 "yarn.scheduler.capacity.root.default.acl_submit_applications",
                 "*",
@@ -223,7 +229,10 @@ pub(crate) fn scheduler_conf(ctx: &RestContext, f: Format) -> Response<Full<Byte
                 "*",
             ),
             p("yarn.scheduler.capacity.maximum-am-resource-percent", "0.1"),
-            p("yarn.cluster.max-application-priority", &max_priority.to_string()),
+            p(
+                "yarn.cluster.max-application-priority",
+                &max_priority.to_string(),
+            ),
         ],
     };
     bare(StatusCode::OK, f, "configuration", &doc)

@@ -70,9 +70,13 @@ fn link(href: impl Into<String>, text: impl Into<String>) -> Cell {
 fn error_page(e: &RestError) -> Response<Full<Bytes>> {
     html(
         e.status,
-        nav(Page::new(&format!("{} {}", e.status.as_u16(), e.simple_class())))
-            .paragraph(&e.message)
-            .finish(),
+        nav(Page::new(&format!(
+            "{} {}",
+            e.status.as_u16(),
+            e.simple_class()
+        )))
+        .paragraph(&e.message)
+        .finish(),
     )
 }
 
@@ -111,13 +115,15 @@ fn apps_page(ctx: &RestContext, state: Option<&str>) -> Result<String, RestError
     let wanted = match state.map(|s| s.to_ascii_uppercase()) {
         None => None,
         Some(s) if s == "ALL" => None,
-        Some(s) => Some(YarnApplicationStateProto::from_java_name(&s).ok_or_else(|| {
-            RestError::bad_request(format!(
-                "Invalid application state {}: use one of {}",
-                s.chars().take(50).collect::<String>(),
-                STATES.join(", ")
-            ))
-        })?),
+        Some(s) => Some(
+            YarnApplicationStateProto::from_java_name(&s).ok_or_else(|| {
+                RestError::bad_request(format!(
+                    "Invalid application state {}: use one of {}",
+                    s.chars().take(50).collect::<String>(),
+                    STATES.join(", ")
+                ))
+            })?,
+        ),
     };
     let apps: Vec<AppInfo> = ctx.core.with_rm(|rm, now| {
         let mut req = GetApplicationsRequestProto::default();
@@ -231,7 +237,10 @@ fn container_rows(containers: &[ContainerInfo]) -> Vec<Vec<Cell>> {
                 } else {
                     link(format!("{}/node", c.node_http_address), c.node_id.clone())
                 },
-                Cell::from(format!("{} MB, {} vcores", c.allocated_mb, c.allocated_v_cores)),
+                Cell::from(format!(
+                    "{} MB, {} vcores",
+                    c.allocated_mb, c.allocated_v_cores
+                )),
                 Cell::from(c.container_state),
                 Cell::from(c.container_exit_status.to_string()),
                 link(c.log_url.clone(), "Logs"),
@@ -241,7 +250,14 @@ fn container_rows(containers: &[ContainerInfo]) -> Vec<Vec<Cell>> {
 }
 
 const ATTEMPT_HEADERS: [&str; 6] = ["Attempt", "State", "Started", "Node", "Logs", "Diagnostics"];
-const CONTAINER_HEADERS: [&str; 6] = ["Container", "Node", "Resources", "State", "Exit status", "Logs"];
+const CONTAINER_HEADERS: [&str; 6] = [
+    "Container",
+    "Node",
+    "Resources",
+    "State",
+    "Exit status",
+    "Logs",
+];
 
 fn app_page(ctx: &RestContext, raw: &str) -> Result<String, RestError> {
     let id = parse_app(raw)?;
@@ -274,8 +290,14 @@ fn app_page(ctx: &RestContext, raw: &str) -> Result<String, RestError> {
         .facts(&[
             ("User", Cell::from(info.user.clone())),
             ("Name", Cell::from(info.name.clone())),
-            ("Application type", Cell::from(info.application_type.clone())),
-            ("Application tags", Cell::from(info.application_tags.clone())),
+            (
+                "Application type",
+                Cell::from(info.application_type.clone()),
+            ),
+            (
+                "Application tags",
+                Cell::from(info.application_tags.clone()),
+            ),
             ("Queue", Cell::from(info.queue.clone())),
             ("Priority", Cell::from(info.priority.to_string())),
             ("State", Cell::from(info.state)),
@@ -283,7 +305,10 @@ fn app_page(ctx: &RestContext, raw: &str) -> Result<String, RestError> {
             ("Started", Cell::from(format_readable(info.started_time))),
             ("Launched", Cell::from(format_readable(info.launch_time))),
             ("Finished", Cell::from(format_readable(info.finished_time))),
-            ("Elapsed", Cell::from(format!("{} s", info.elapsed_time / 1000))),
+            (
+                "Elapsed",
+                Cell::from(format!("{} s", info.elapsed_time / 1000)),
+            ),
             ("Tracking URL", tracking),
             ("Lifetime", Cell::from(timeout)),
             (
@@ -294,12 +319,23 @@ fn app_page(ctx: &RestContext, raw: &str) -> Result<String, RestError> {
                     usage.vcore_seconds.unwrap_or(0)
                 )),
             ),
-            ("Log aggregation status", Cell::from(info.log_aggregation_status)),
+            (
+                "Log aggregation status",
+                Cell::from(info.log_aggregation_status),
+            ),
             ("Diagnostics", Cell::from(info.diagnostics.clone())),
-            ("Unmanaged application", Cell::from(info.unmanaged_application.to_string())),
+            (
+                "Unmanaged application",
+                Cell::from(info.unmanaged_application.to_string()),
+            ),
         ])
         .heading("Attempts")
-        .table("attempts", &ATTEMPT_HEADERS, &attempt_rows(&attempts), "No attempts.")
+        .table(
+            "attempts",
+            &ATTEMPT_HEADERS,
+            &attempt_rows(&attempts),
+            "No attempts.",
+        )
         .heading("Containers of the current attempt")
         .table(
             "containers",
@@ -335,11 +371,22 @@ fn attempt_page(ctx: &RestContext, raw: &str) -> Result<String, RestError> {
         .filter(|a| a.app_attempt_id == attempt.to_string())
         .collect();
     if this.is_empty() {
-        return Err(RestError::not_found(format!("Unknown application attempt {attempt}")));
+        return Err(RestError::not_found(format!(
+            "Unknown application attempt {attempt}"
+        )));
     }
     Ok(nav(Page::new(&format!("Application attempt {attempt}")))
-        .link_paragraph("Of application", &format!("/cluster/app/{app}"), &app.to_string())
-        .table("attempts", &ATTEMPT_HEADERS, &attempt_rows(&this), "No attempts.")
+        .link_paragraph(
+            "Of application",
+            &format!("/cluster/app/{app}"),
+            &app.to_string(),
+        )
+        .table(
+            "attempts",
+            &ATTEMPT_HEADERS,
+            &attempt_rows(&this),
+            "No attempts.",
+        )
         .heading("Containers")
         .table(
             "containers",
@@ -449,7 +496,9 @@ fn scheduler_page(ctx: &RestContext) -> String {
 }
 
 fn about_page(ctx: &RestContext) -> String {
-    let (ts, metrics) = ctx.core.with_rm(|rm, _| (rm.config().cluster_timestamp, rm.cluster_metrics()));
+    let (ts, metrics) = ctx
+        .core
+        .with_rm(|rm, _| (rm.config().cluster_timestamp, rm.cluster_metrics()));
     let info = ClusterInfo::new(ts);
     nav(Page::new("About the cluster"))
         .facts(&[
@@ -457,7 +506,10 @@ fn about_page(ctx: &RestContext) -> String {
             ("Started", Cell::from(format_readable(info.started_on))),
             ("State", Cell::from(info.state)),
             ("HA state", Cell::from(info.ha_state)),
-            ("ResourceManager version", Cell::from(info.resource_manager_build_version.clone())),
+            (
+                "ResourceManager version",
+                Cell::from(info.resource_manager_build_version.clone()),
+            ),
             (
                 "NodeManagers",
                 Cell::from(format!(
