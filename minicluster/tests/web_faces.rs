@@ -552,11 +552,27 @@ async fn rm_services(
         (format!("/ws/v1/cluster/apps/{other}/appattempts"), 404),
         ("/ws/v1/cluster/apps/application_1/queue".to_string(), 400),
         (format!("{app}/timeouts/FOREVER"), 400),
-        ("/ws/v1/cluster/reservation/list".to_string(), 400),
     ] {
         let r = get(web, &path).await;
         assert_eq!(r.status, status, "{path}: {}", r.text());
     }
+    assert_eq!(
+        get(web, "/ws/v1/cluster/reservation/list").await.json(),
+        json!({"reservations": []})
+    );
+    let r = http(
+        web,
+        "POST",
+        "/ws/v1/cluster/reservation/new-reservation",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    assert!(
+        r.remote_exception()
+            .2
+            .contains("Reservation is not enabled")
+    );
     let r = get(web, "/ws/v1/cluster/scheduler-conf").await.json();
     assert!(
         r["property"]

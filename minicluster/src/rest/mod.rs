@@ -22,7 +22,8 @@
 //! | `GET …/apps/{id}/timeouts`, `…/timeouts/LIFETIME`; `PUT …/apps/{id}/timeout` | `{"timeouts":{"timeout":[…]}}`, `{"timeout":{…}}` |
 //! | `GET …/apps/{id}/appattempts[/{attempt}[/containers[/{container}]]]` | attempts and their containers |
 //! | `POST /ws/v1/cluster/containers/{container}/signal/{command}` | signals the container |
-//! | `…/reservation/…`, `…/delegation-token…` | YARN's refusals on a cluster without a reservation system or Kerberos |
+//! | `GET …/reservation/list` | `{"reservations":[]}`: there are none |
+//! | `POST …/reservation/…`, `…/delegation-token…` | YARN's refusals on a cluster without a reservation system or Kerberos |
 //!
 //! * the web UI, `/cluster/...` ([`ui`]);
 //! * the web proxy, `/proxy/<application>/...` ([`proxy`]).

@@ -375,6 +375,13 @@ where
             super::app_parts::containers(ctx, id, attempt, Some(c), f)
         }
         [_, _, _, "containers", c, "signal", command] => super::app_parts::signal(ctx, c, command),
+        // No reservation exists (none can be made: see the POSTs below).
+        [_, _, _, "reservation", "list"] => Ok(webdoc::bare(
+            StatusCode::OK,
+            f,
+            "reservation-listing",
+            &serde_json::json!({ "reservations": [] }),
+        )),
         [_, _, _, "reservation", ..] => Err(RestError::bad_request(
             "Reservation is not enabled. Please enable & try again",
         )),

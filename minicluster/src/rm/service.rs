@@ -75,8 +75,8 @@ fn profiles_disabled() -> ServiceError {
     )
 }
 
-/// YARN's answer to the reservation-system calls when the reservation system is off (its
-/// default, and this RM's setting).
+/// YARN's answer to the calls that make reservations when the reservation system is off (its
+/// default, and this RM's setting); listing them answers an empty list.
 fn reservations_disabled() -> ServiceError {
     ServiceError::new(
         YARN_EXCEPTION,
@@ -267,8 +267,9 @@ rm_rpcs! {
     fn delete_reservation(_, _request: UnreadMessage)
         -> UnreadMessage = |_rm, _now| Err(reservations_disabled());
 
+    // No reservation exists: the answer is an empty list.
     fn list_reservations(_, _request: UnreadMessage)
-        -> UnreadMessage = |_rm, _now| Err(reservations_disabled());
+        -> UnreadMessage = |_rm, _now| Ok(UnreadMessage {});
 
     fn get_application_attempt_report(_, request: GetApplicationAttemptReportRequestProto)
         -> GetApplicationAttemptReportResponseProto = |rm, _now| {
