@@ -82,14 +82,17 @@ pub fn document<T: Serialize>(
 ) -> Response<Full<Bytes>> {
     let encoded = match format {
         Format::Json => {
-            let mut map = serde_json::Map::new();
-            match serde_json::to_value(body) {
-                Ok(v) => {
-                    map.insert(root.to_string(), v);
-                    serde_json::to_vec(&map).map_err(|e| e.to_string())
-                }
-                Err(e) => Err(e.to_string()),
-            }
+            // Written straight into the buffer (no intermediate JSON value): `{"root":body}`.
+            use serde::ser::{SerializeMap, Serializer};
+            let mut buf = Vec::with_capacity(4096);
+            let mut ser = serde_json::Serializer::new(&mut buf);
+            ser.serialize_map(Some(1))
+                .and_then(|mut m| {
+                    m.serialize_entry(root, body)?;
+                    m.end()
+                })
+                .map(|()| buf)
+                .map_err(|e| e.to_string())
         }
         Format::Xml => quick_xml::se::to_string_with_root(root, body)
             .map(|x| {
