@@ -113,6 +113,25 @@ pub fn document<T: Serialize>(
     }
 }
 
+/// An HTML page.
+pub fn html(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+    spindle_http::response(status, "text/html; charset=utf-8", body)
+}
+
+/// An error as a small HTML page with its status, under the site's navigation `nav`.
+pub fn error_page(
+    e: &RestError,
+    nav: impl FnOnce(spindle_http::html::Page) -> spindle_http::html::Page,
+) -> Response<Full<Bytes>> {
+    let title = format!("{} {}", e.status.as_u16(), e.simple_class());
+    html(
+        e.status,
+        nav(spindle_http::html::Page::new(&title))
+            .paragraph(&e.message)
+            .finish(),
+    )
+}
+
 /// `body` without a root in JSON (`{…}`, as Hadoop writes `appstate`, `priority` and `queue`)
 /// and as the document `xml_root` in XML.
 pub fn bare<T: Serialize>(

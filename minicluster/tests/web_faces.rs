@@ -552,6 +552,12 @@ async fn rm_services(
         (format!("/ws/v1/cluster/apps/{other}/appattempts"), 404),
         ("/ws/v1/cluster/apps/application_1/queue".to_string(), 400),
         (format!("{app}/timeouts/FOREVER"), 400),
+        // Another cluster's application, and a huge query value.
+        ("/ws/v1/cluster/apps/application_1_0001".to_string(), 404),
+        (
+            format!("/ws/v1/cluster/apps?limit={}", "9".repeat(3000)),
+            400,
+        ),
     ] {
         let r = get(web, &path).await;
         assert_eq!(r.status, status, "{path}: {}", r.text());
@@ -752,5 +758,24 @@ async fn completed_applications_are_kept_up_to_the_bound() {
         stats["appStatInfo"]["statItem"][0]["count"], 3,
         "the RM lists what it keeps"
     );
+    c.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hadoop_settings_reach_containers_and_clients() {
+    let mut o = options();
+    o.container_env = vec![("HADOOP_YARN_HOME".into(), "/opt/hadoop".into())];
+    o.application_classpath = Some("$HADOOP_CONF_DIR,/opt/hadoop/share/hadoop/common/*".into());
+    let c = MiniCluster::start(o).await.expect("cluster");
+    let yarn_site = std::fs::read_to_string(c.conf_dir().join("yarn-site.xml")).unwrap();
+    assert!(
+        yarn_site.contains("<value>$HADOOP_CONF_DIR,/opt/hadoop/share/hadoop/common/*</value>"),
+        "{yarn_site}"
+    );
+    assert!(yarn_site.contains("<name>yarn.log-aggregation-enable</name>"));
+    let (_, am) = submit_script_am(&client(&c), "hadoop-home").await;
+    let (env, _) = am.wait_started().await;
+    assert_eq!(env_of(&env, "HADOOP_YARN_HOME"), Some("/opt/hadoop"));
+    am.exit(0);
     c.shutdown().await;
 }

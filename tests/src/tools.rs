@@ -133,6 +133,22 @@ impl ShellApp {
     }
 }
 
+/// The report of application `id`.
+pub async fn app_report(
+    client: &spindle_protocol::yarn::client::ApplicationClient,
+    id: ApplicationId,
+) -> Result<spindle_protocol::proto::yarn::ApplicationReportProto> {
+    client
+        .get_application_report(
+            &spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto {
+                application_id: Some(id.to_proto()),
+            },
+        )
+        .await?
+        .application_report
+        .ok_or_else(|| HarnessError::Protocol(format!("no report of {id}")))
+}
+
 /// The Python interpreter of a virtual environment with `yarn-api-client` installed:
 /// `$SPINDLE_YARN_API_CLIENT_VENV/bin/python` when set, else the one `scripts/yarn-api-client.sh`
 /// installs (once) under `~/.cache/spindle/python/`.

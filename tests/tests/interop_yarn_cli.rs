@@ -10,10 +10,9 @@ use std::time::Duration;
 
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::proto::yarn::*;
-use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_tests::ours::container_logs;
-use spindle_tests::tools::{CliRun, ShellApp, YarnCli, http_get};
+use spindle_tests::tools::{CliRun, ShellApp, YarnCli, app_report, http_get};
 
 /// Upper bound of the waits for the application.
 const WAIT: Duration = Duration::from_secs(180);
@@ -21,14 +20,7 @@ const WAIT: Duration = Duration::from_secs(180);
 const AT_ONCE_MS: u64 = 5_000;
 
 async fn report(client: &ApplicationClient, app: &ShellApp) -> ApplicationReportProto {
-    client
-        .get_application_report(&GetApplicationReportRequestProto {
-            application_id: Some(app.id.to_proto()),
-        })
-        .await
-        .expect("report")
-        .application_report
-        .expect("report")
+    app_report(client, app.id).await.expect("report")
 }
 
 /// Polls until `done` holds for the application's report; panics with the cluster's logs after

@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::proto::yarn::*;
-use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_tests::ours::container_logs;
-use spindle_tests::tools::{ShellApp, render_dom};
+use spindle_tests::tools::{ShellApp, app_report, render_dom};
 
 /// The cells of table `id` in a rendered DOM, row by row.
 fn table(dom: &str, id: &str) -> Vec<Vec<String>> {
@@ -46,14 +45,7 @@ fn table(dom: &str, id: &str) -> Vec<Vec<String>> {
 }
 
 async fn report(client: &ApplicationClient, app: &ShellApp) -> ApplicationReportProto {
-    client
-        .get_application_report(&GetApplicationReportRequestProto {
-            application_id: Some(app.id.to_proto()),
-        })
-        .await
-        .expect("report")
-        .application_report
-        .expect("report")
+    app_report(client, app.id).await.expect("report")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

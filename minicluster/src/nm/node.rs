@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use spindle_base::recent::RecentSet;
+use spindle_base::recent::{RecentMap, RecentSet};
 use spindle_launcher::{
     ContainerSpec, ContainerState, LocalRunner, RunnerConfig, StopOutcome, StopReason,
 };
@@ -84,6 +84,8 @@ pub struct NmContainer {
 
 /// How many ended applications a node remembers (it refuses their containers).
 const FINISHED_APPS_KEPT: usize = 10_000;
+/// How many containers of ended applications a node still answers about.
+const ENDED_CONTAINERS_KEPT: usize = 10_000;
 
 /// How long `stopContainers` waits for the stopped containers to be gone.
 const STOP_WAIT: Duration = Duration::from_secs(5);
@@ -99,6 +101,7 @@ pub struct NodeManager {
     pmem_check: bool,
     runner: Mutex<Option<Arc<LocalRunner>>>,
     containers: Mutex<HashMap<ContainerId, NmContainer>>,
+    ended: Mutex<RecentMap<ContainerId, NmContainer>>,
     finished_apps: Mutex<RecentSet<ApplicationId>>,
     events: mpsc::UnboundedSender<(usize, NodeEvent)>,
     exited: Notify,
@@ -175,6 +178,7 @@ impl NodeManager {
             pmem_check: setup.pmem_check,
             runner: Mutex::new(Some(Arc::new(runner))),
             containers: Mutex::new(HashMap::new()),
+            ended: Mutex::new(RecentMap::new(ENDED_CONTAINERS_KEPT)),
             finished_apps: Mutex::new(RecentSet::new(FINISHED_APPS_KEPT)),
             events,
             exited: Notify::new(),
@@ -264,9 +268,13 @@ impl NodeManager {
         v
     }
 
-    /// One container, if the node knows it.
+    /// One container, if the node knows it (containers of ended applications are remembered
+    /// for a while).
     pub fn container(&self, id: &ContainerId) -> Option<NmContainer> {
-        lock(&self.containers).get(id).cloned()
+        lock(&self.containers)
+            .get(id)
+            .cloned()
+            .or_else(|| lock(&self.ended).get(id).cloned())
     }
 
     /// Where a known container is in its life (`LOCALIZING`, `RUNNING`, `KILLING`, `DONE`).
@@ -402,7 +410,7 @@ impl NodeManager {
 
     /// Whether the node knows the container.
     pub fn knows(&self, id: &ContainerId) -> bool {
-        lock(&self.containers).contains_key(id)
+        lock(&self.containers).contains_key(id) || lock(&self.ended).contains(id)
     }
 
     /// Asks the runner to stop a container (its exit follows as an event).
@@ -434,8 +442,7 @@ impl NodeManager {
 
     /// The status of a container this node knows.
     pub fn status(&self, id: &ContainerId) -> Option<ContainerStatusProto> {
-        let table = lock(&self.containers);
-        let c = table.get(id)?;
+        let c = self.container(id)?;
         let (state, status, diagnostics) = match &c.exit {
             Some((s, d)) => (ContainerStateProto::CComplete, *s, d.clone()),
             None => (
@@ -455,8 +462,8 @@ impl NodeManager {
         })
     }
 
-    /// The application ended: stop its containers, clean its folders, refuse new ones, forget
-    /// its containers, and (with `aggregate_logs`) aggregate its logs into the remote log folder
+    /// The application ended: stop its containers, clean its folders, refuse new ones, move
+    /// its containers to the bounded memory of ended ones, and (with `aggregate_logs`) aggregate its logs into the remote log folder
     /// as `user`'s, telling the RM when done.
     pub async fn finish_application(&self, app: ApplicationId, user: &str, aggregate_logs: bool) {
         lock(&self.finished_apps).insert(app);
@@ -466,7 +473,24 @@ impl NodeManager {
                 .finish_application(&app.to_string(), FINISH_WAIT)
                 .await;
         }
-        lock(&self.containers).retain(|id, _| id.application_id() != app);
+        // Its containers move to the bounded memory of ended ones.
+        let gone: Vec<(ContainerId, NmContainer)> = {
+            let mut table = lock(&self.containers);
+            let ids: Vec<ContainerId> = table
+                .keys()
+                .filter(|id| id.application_id() == app)
+                .copied()
+                .collect();
+            ids.into_iter()
+                .filter_map(|id| table.remove(&id).map(|c| (id, c)))
+                .collect()
+        };
+        {
+            let mut ended = lock(&self.ended);
+            for (id, c) in gone {
+                ended.insert(id, c);
+            }
+        }
         if !aggregate_logs {
             return;
         }

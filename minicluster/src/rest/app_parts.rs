@@ -14,9 +14,7 @@ use spindle_protocol::proto::yarn_service::{
 
 use super::error::RestError;
 use super::json::{AppTimeout, AppTimeouts};
-use super::routes::{
-    RestContext, list_param, name_list, parse_app_id, parse_json, query_enum, report_of,
-};
+use super::routes::{RestContext, app_states, list_param, parse_app_id, parse_json, report_of};
 use crate::rm::state::RmState;
 use crate::webdoc::{Format, bare, document};
 
@@ -510,19 +508,7 @@ pub(crate) fn put_part(ctx: &RestContext, raw: &str, part: &str, body: &[u8], f:
 /// `GET /ws/v1/cluster/appstatistics[?states=…&applicationTypes=…]`: how many applications
 /// the RM keeps in each state, for at most one application type.
 pub(crate) fn statistics(ctx: &RestContext, params: &[(String, String)], f: Format) -> Answer {
-    let mut states = Vec::new();
-    for s in list_param(params, &["states"]) {
-        let st = query_enum(&s, YarnApplicationStateProto::from_java_name).ok_or_else(|| {
-            RestError::bad_request(format!(
-                "Invalid application-state {s} specified. It should be one of {}",
-                name_list(
-                    YarnApplicationStateProto::ALL,
-                    YarnApplicationStateProto::java_name
-                )
-            ))
-        })?;
-        states.push(st);
-    }
+    let mut states = app_states(params, &["states"])?;
     if states.is_empty() {
         states = YarnApplicationStateProto::ALL.to_vec();
     }

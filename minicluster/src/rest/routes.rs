@@ -241,18 +241,8 @@ fn allowed(segs: &[&str]) -> Option<&'static [&'static str]> {
             "appattempts",
             _,
             "containers",
-        ] => &["GET"],
-        [
-            "ws",
-            "v1",
-            "cluster",
-            "apps",
-            _,
-            "appattempts",
-            _,
-            "containers",
-            _,
-        ] => &["GET"],
+            ..,
+        ] if segs.len() <= 9 => &["GET"],
         ["ws", "v1", "cluster", "containers", _, "signal", _] => &["POST"],
         ["ws", "v1", "cluster", "reservation", "list"] => &["GET"],
         ["ws", "v1", "cluster", "reservation", _] => &["POST"],
@@ -459,6 +449,28 @@ fn node(ctx: &RestContext, raw: &str, f: Format) -> Result<Response<Full<Bytes>>
     Ok(document(StatusCode::OK, f, "node", &info))
 }
 
+/// The application states the parameters `keys` name (comma-separated, any case), or the RM's
+/// 400 for one that is not a state.
+pub(crate) fn app_states(
+    params: &[(String, String)],
+    keys: &[&str],
+) -> Result<Vec<YarnApplicationStateProto>, RestError> {
+    list_param(params, keys)
+        .iter()
+        .map(|s| {
+            query_enum(s, YarnApplicationStateProto::from_java_name).ok_or_else(|| {
+                RestError::bad_request(format!(
+                    "Invalid application-state {s} specified. It should be one of {}",
+                    name_list(
+                        YarnApplicationStateProto::ALL,
+                        YarnApplicationStateProto::java_name
+                    )
+                ))
+            })
+        })
+        .collect()
+}
+
 /// A Java enum name from a query parameter: any case, blanks around it ignored (as the RM's
 /// query filters read it).
 pub(crate) fn query_enum<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
@@ -493,19 +505,13 @@ impl AppFilters {
 fn apps_request(
     params: &[(String, String)],
 ) -> Result<(GetApplicationsRequestProto, AppFilters), RestError> {
-    let mut req = GetApplicationsRequestProto::default();
-    for s in list_param(params, &["states", "state"]) {
-        let st = query_enum(&s, YarnApplicationStateProto::from_java_name).ok_or_else(|| {
-            RestError::bad_request(format!(
-                "Invalid application-state {s} specified. It should be one of {}",
-                name_list(
-                    YarnApplicationStateProto::ALL,
-                    YarnApplicationStateProto::java_name
-                )
-            ))
-        })?;
-        req.application_states.push(st as i32);
-    }
+    let mut req = GetApplicationsRequestProto {
+        application_states: app_states(params, &["states", "state"])?
+            .into_iter()
+            .map(|s| s as i32)
+            .collect(),
+        ..Default::default()
+    };
     let mut final_statuses = HashSet::new();
     for s in list_param(params, &["finalStatus"]) {
         let status =

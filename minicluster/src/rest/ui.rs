@@ -29,6 +29,7 @@ use super::json::{AppInfo, ClusterInfo, NodeInfo};
 use super::routes::{RestContext, app_info, report_of};
 use crate::rm::queues::Queue;
 use crate::time::format_readable;
+use crate::webdoc::html;
 
 /// The states the applications page filters by, as YARN's UI names them.
 const STATES: [&str; 9] = [
@@ -42,10 +43,6 @@ const STATES: [&str; 9] = [
     "KILLED",
     "ALL",
 ];
-
-fn html(status: StatusCode, body: String) -> Response<Full<Bytes>> {
-    spindle_http::response(status, "text/html; charset=utf-8", body)
-}
 
 fn nav(page: Page) -> Page {
     page.nav(&[
@@ -68,16 +65,7 @@ fn link(href: impl Into<String>, text: impl Into<String>) -> Cell {
 }
 
 fn error_page(e: &RestError) -> Response<Full<Bytes>> {
-    html(
-        e.status,
-        nav(Page::new(&format!(
-            "{} {}",
-            e.status.as_u16(),
-            e.simple_class()
-        )))
-        .paragraph(&e.message)
-        .finish(),
-    )
+    crate::webdoc::error_page(e, nav)
 }
 
 /// Serves a web UI request.
@@ -249,6 +237,16 @@ fn container_rows(containers: &[ContainerInfo]) -> Vec<Vec<Cell>> {
         .collect()
 }
 
+/// `page` with the table of `containers` appended.
+fn with_containers(containers: &[ContainerInfo], page: Page) -> Page {
+    page.table(
+        "containers",
+        &CONTAINER_HEADERS,
+        &container_rows(containers),
+        "No containers.",
+    )
+}
+
 const ATTEMPT_HEADERS: [&str; 6] = ["Attempt", "State", "Started", "Node", "Logs", "Diagnostics"];
 const CONTAINER_HEADERS: [&str; 6] = [
     "Container",
@@ -286,64 +284,61 @@ fn app_page(ctx: &RestContext, raw: &str) -> Result<String, RestError> {
         .first()
         .map(|t| format!("{} ({} s left)", t.expiry_time, t.remaining_time_in_seconds))
         .unwrap_or_default();
-    Ok(nav(Page::new(&format!("Application {id}")))
-        .facts(&[
-            ("User", Cell::from(info.user.clone())),
-            ("Name", Cell::from(info.name.clone())),
-            (
-                "Application type",
-                Cell::from(info.application_type.clone()),
-            ),
-            (
-                "Application tags",
-                Cell::from(info.application_tags.clone()),
-            ),
-            ("Queue", Cell::from(info.queue.clone())),
-            ("Priority", Cell::from(info.priority.to_string())),
-            ("State", Cell::from(info.state)),
-            ("Final status", Cell::from(info.final_status)),
-            ("Started", Cell::from(format_readable(info.started_time))),
-            ("Launched", Cell::from(format_readable(info.launch_time))),
-            ("Finished", Cell::from(format_readable(info.finished_time))),
-            (
-                "Elapsed",
-                Cell::from(format!("{} s", info.elapsed_time / 1000)),
-            ),
-            ("Tracking URL", tracking),
-            ("Lifetime", Cell::from(timeout)),
-            (
-                "Aggregate resource allocation",
-                Cell::from(format!(
-                    "{} MB-seconds, {} vcore-seconds",
-                    usage.memory_seconds.unwrap_or(0),
-                    usage.vcore_seconds.unwrap_or(0)
-                )),
-            ),
-            (
-                "Log aggregation status",
-                Cell::from(info.log_aggregation_status),
-            ),
-            ("Diagnostics", Cell::from(info.diagnostics.clone())),
-            (
-                "Unmanaged application",
-                Cell::from(info.unmanaged_application.to_string()),
-            ),
-        ])
-        .heading("Attempts")
-        .table(
-            "attempts",
-            &ATTEMPT_HEADERS,
-            &attempt_rows(&attempts),
-            "No attempts.",
-        )
-        .heading("Containers of the current attempt")
-        .table(
-            "containers",
-            &CONTAINER_HEADERS,
-            &container_rows(&containers),
-            "No containers.",
-        )
-        .finish())
+    Ok(with_containers(
+        &containers,
+        nav(Page::new(&format!("Application {id}")))
+            .facts(&[
+                ("User", Cell::from(info.user.clone())),
+                ("Name", Cell::from(info.name.clone())),
+                (
+                    "Application type",
+                    Cell::from(info.application_type.clone()),
+                ),
+                (
+                    "Application tags",
+                    Cell::from(info.application_tags.clone()),
+                ),
+                ("Queue", Cell::from(info.queue.clone())),
+                ("Priority", Cell::from(info.priority.to_string())),
+                ("State", Cell::from(info.state)),
+                ("Final status", Cell::from(info.final_status)),
+                ("Started", Cell::from(format_readable(info.started_time))),
+                ("Launched", Cell::from(format_readable(info.launch_time))),
+                ("Finished", Cell::from(format_readable(info.finished_time))),
+                (
+                    "Elapsed",
+                    Cell::from(format!("{} s", info.elapsed_time / 1000)),
+                ),
+                ("Tracking URL", tracking),
+                ("Lifetime", Cell::from(timeout)),
+                (
+                    "Aggregate resource allocation",
+                    Cell::from(format!(
+                        "{} MB-seconds, {} vcore-seconds",
+                        usage.memory_seconds.unwrap_or(0),
+                        usage.vcore_seconds.unwrap_or(0)
+                    )),
+                ),
+                (
+                    "Log aggregation status",
+                    Cell::from(info.log_aggregation_status),
+                ),
+                ("Diagnostics", Cell::from(info.diagnostics.clone())),
+                (
+                    "Unmanaged application",
+                    Cell::from(info.unmanaged_application.to_string()),
+                ),
+            ])
+            .heading("Attempts")
+            .table(
+                "attempts",
+                &ATTEMPT_HEADERS,
+                &attempt_rows(&attempts),
+                "No attempts.",
+            )
+            .heading("Containers of the current attempt"),
+    )
+    .finish())
 }
 
 fn attempt_page(ctx: &RestContext, raw: &str) -> Result<String, RestError> {
@@ -375,26 +370,23 @@ fn attempt_page(ctx: &RestContext, raw: &str) -> Result<String, RestError> {
             "Unknown application attempt {attempt}"
         )));
     }
-    Ok(nav(Page::new(&format!("Application attempt {attempt}")))
-        .link_paragraph(
-            "Of application",
-            &format!("/cluster/app/{app}"),
-            &app.to_string(),
-        )
-        .table(
-            "attempts",
-            &ATTEMPT_HEADERS,
-            &attempt_rows(&this),
-            "No attempts.",
-        )
-        .heading("Containers")
-        .table(
-            "containers",
-            &CONTAINER_HEADERS,
-            &container_rows(&containers),
-            "No containers.",
-        )
-        .finish())
+    Ok(with_containers(
+        &containers,
+        nav(Page::new(&format!("Application attempt {attempt}")))
+            .link_paragraph(
+                "Of application",
+                &format!("/cluster/app/{app}"),
+                &app.to_string(),
+            )
+            .table(
+                "attempts",
+                &ATTEMPT_HEADERS,
+                &attempt_rows(&this),
+                "No attempts.",
+            )
+            .heading("Containers"),
+    )
+    .finish())
 }
 
 fn nodes_page(ctx: &RestContext) -> String {

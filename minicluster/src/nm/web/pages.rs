@@ -11,13 +11,10 @@ use super::json::{AppInfo, Apps, ContainerInfo, Containers, NodeInfo};
 use super::logs::{self, LogError};
 use crate::nm::NodeManager;
 use crate::rest::RestError;
+use crate::webdoc::html;
 
 /// How much of a log its page shows unless asked for more (YARN's NM shows the last 4 KiB).
 const DEFAULT_TAIL: i64 = -4096;
-
-fn html(status: StatusCode, body: String) -> Response<Full<Bytes>> {
-    spindle_http::response(status, "text/html; charset=utf-8", body)
-}
 
 fn nav(page: Page) -> Page {
     page.nav(&[
@@ -29,16 +26,7 @@ fn nav(page: Page) -> Page {
 
 /// An error as a small page with its status.
 pub fn error_page(e: &RestError) -> Response<Full<Bytes>> {
-    html(
-        e.status,
-        nav(Page::new(&format!(
-            "{} {}",
-            e.status.as_u16(),
-            e.simple_class()
-        )))
-        .paragraph(&e.message)
-        .finish(),
-    )
+    crate::webdoc::error_page(e, nav)
 }
 
 fn number(params: &[(String, String)], key: &str) -> Result<Option<i64>, RestError> {

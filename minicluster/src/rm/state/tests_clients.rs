@@ -14,6 +14,21 @@ use crate::rm::tokens::{ClusterSecrets, TokenIssuer};
 use crate::time::format_iso8601;
 use spindle_protocol::yarn::resources::Resources;
 
+/// One node of 4096 MB / 4 vcores and the settings `change` makes.
+fn configured(change: impl FnOnce(&mut RmConfig)) -> RmState {
+    let mut config = RmConfig::new(T0, Resources::new(128, 1), Resources::new(4096, 4));
+    change(&mut config);
+    let mut rm = RmState::new(config, TokenIssuer::new(ClusterSecrets::random()));
+    rm.add_node(
+        spindle_protocol::ids::NodeId::new("127.0.0.1", 1),
+        "/r".into(),
+        "127.0.0.1:2".into(),
+        Resources::new(4096, 4),
+        T0,
+    );
+    rm
+}
+
 fn queue(rm: &RmState, name: &str, children: bool) -> Option<QueueInfoProto> {
     rm.queue_info(&GetQueueInfoRequestProto {
         queue_name: Some(name.into()),
@@ -158,20 +173,7 @@ fn usage_counts_mb_and_vcore_seconds() {
 
 #[test]
 fn priority_is_capped_and_moves_stay_in_the_leaf() {
-    let mut rm = RmState::new(
-        RmConfig {
-            max_application_priority: 5,
-            ..RmConfig::new(T0, Resources::new(128, 1), Resources::new(4096, 4))
-        },
-        TokenIssuer::new(ClusterSecrets::random()),
-    );
-    rm.add_node(
-        spindle_protocol::ids::NodeId::new("127.0.0.1", 1),
-        "/r".into(),
-        "127.0.0.1:2".into(),
-        Resources::new(4096, 4),
-        T0,
-    );
+    let mut rm = configured(|c| c.max_application_priority = 5);
     let (id, _, a) = registered(&mut rm, false);
     assert_eq!(rm.update_priority(&id, 3).unwrap(), 3);
     assert_eq!(
@@ -326,20 +328,7 @@ fn signals_go_to_the_containers_node() {
 
 #[test]
 fn completed_applications_are_kept_up_to_the_bound() {
-    let mut rm = RmState::new(
-        RmConfig {
-            max_completed_apps: 3,
-            ..RmConfig::new(T0, Resources::new(128, 1), Resources::new(4096, 4))
-        },
-        TokenIssuer::new(ClusterSecrets::random()),
-    );
-    rm.add_node(
-        spindle_protocol::ids::NodeId::new("127.0.0.1", 1),
-        "/r".into(),
-        "127.0.0.1:2".into(),
-        Resources::new(4096, 4),
-        T0,
-    );
+    let mut rm = configured(|c| c.max_completed_apps = 3);
     let mut ids = Vec::new();
     for i in 0..10 {
         let (id, am, a) = registered(&mut rm, false);

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.yarn.api.protocolrecords.AllocateResponse;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
@@ -26,7 +25,6 @@ import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.NMClient;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 /**
  * A small long-running application written only against Hadoop's client library, for tests that
@@ -46,15 +44,6 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
 public final class ShellApp {
   private ShellApp() {}
 
-  private static Configuration conf(String confDir) {
-    Configuration conf = new YarnConfiguration();
-    conf.addResource(new Path(confDir, "core-site.xml"));
-    conf.addResource(new Path(confDir, "yarn-site.xml"));
-    conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 10000);
-    conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS, 500);
-    return conf;
-  }
-
   public static void main(String[] args) throws Exception {
     Common.exitAfter(10 * 60 * 1000L);
     String mode = args.length > 0 ? args[0] : "";
@@ -70,9 +59,9 @@ public final class ShellApp {
       System.exit(2);
     }
     if (mode.equals("submit")) {
-      submit(conf(confDir), confDir, o.get("--classpath"), o.get("--command-file"), o.get("--stop-file"), n);
+      submit(Common.clusterConf(confDir), confDir, o.get("--classpath"), o.get("--command-file"), o.get("--stop-file"), n);
     } else if (mode.equals("am")) {
-      am(conf(confDir), o.get("--command-file"), o.get("--stop-file"), n);
+      am(Common.clusterConf(confDir), o.get("--command-file"), o.get("--stop-file"), n);
     } else {
       System.err.println("usage: " + usage);
       System.exit(2);
@@ -143,14 +132,10 @@ public final class ShellApp {
     amrm.start();
     amrm.registerApplicationMaster("127.0.0.1", 0, tracking);
     System.out.println("registered with tracking URL " + tracking);
-    NMClient nm = NMClient.createNMClient();
-    nm.init(conf);
-    nm.start();
+    NMClient nm = Common.startNmClient(conf);
     Priority p = Priority.newInstance(1);
     Resource res = Resource.newInstance(128, 1);
-    for (int i = 0; i < n; i++) {
-      amrm.addContainerRequest(new ContainerRequest(res, null, null, p));
-    }
+    Common.askContainers(amrm, n, res, p);
     int started = 0;
     int done = 0;
     List<String> failures = new ArrayList<>();
