@@ -2,6 +2,8 @@
 //! that per-host bookkeeping on big clusters is array indexing rather than string hashing.
 //! Racks are resolved lazily through the [`RackCache`] and interned the same way.
 
+use std::sync::Arc;
+
 use crate::fasthash::FastMap;
 use crate::racks::RackCache;
 use crate::types::{HostName, RackName};
@@ -79,19 +81,32 @@ impl HostTable {
             .iter()
             .map(|&h| self.names[h as usize].clone())
             .collect();
-        let racks = cache.racks_of(&names);
+        let racks = cache.resolve_uncached(&names);
+        // Resolvers hand out one shared name per rack and hosts come rack by rack: comparing
+        // pointers with the previous answer skips most of the name lookups.
+        let mut last: Option<(RackName, RackId)> = None;
         for (h, rack) in missing.into_iter().zip(racks) {
-            let rid = match self.rack_ids.get(&rack) {
-                Some(&r) => r,
-                None => {
-                    let r = self.rack_names.len() as RackId;
-                    self.rack_ids.insert(rack.clone(), r);
-                    self.rack_names.push(rack);
-                    r
+            let rid = match &last {
+                Some((name, id)) if Arc::ptr_eq(name, &rack) => *id,
+                _ => {
+                    let id = self.rack_id(&rack);
+                    last = Some((rack, id));
+                    id
                 }
             };
             self.rack_of[h as usize] = Some(rid);
         }
+    }
+
+    /// The id of a rack, interning it if new.
+    fn rack_id(&mut self, rack: &RackName) -> RackId {
+        if let Some(&r) = self.rack_ids.get(rack) {
+            return r;
+        }
+        let r = self.rack_names.len() as RackId;
+        self.rack_ids.insert(rack.clone(), r);
+        self.rack_names.push(rack.clone());
+        r
     }
 
     /// The rack of a host, resolving it if needed.
@@ -113,7 +128,6 @@ impl HostTable {
 mod tests {
     use super::*;
     use crate::racks::StaticRackResolver;
-    use std::sync::Arc;
 
     #[test]
     fn interns_hosts_and_racks() {

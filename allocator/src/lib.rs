@@ -24,7 +24,9 @@
 //! assert!(matches!(alloc.poll_action(), Some(Action::Launch { .. })));
 //! ```
 //!
-//! The [`scenario`] module runs the JSON scenario files of `allocator/scenarios/`.
+//! With the `scenario` feature, the `scenario` module runs the JSON scenario files of
+//! `allocator/scenarios/` (format: `docs/allocator-scenarios.md`). The feature is off by
+//! default, so the allocator itself depends on no serialization crate.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -42,6 +44,7 @@ pub mod placement;
 pub mod profile;
 pub mod racks;
 pub mod requests;
+#[cfg(feature = "scenario")]
 pub mod scenario;
 pub mod types;
 

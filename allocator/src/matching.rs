@@ -40,17 +40,29 @@ pub struct Matches {
     pub unmatched: Vec<usize>,
 }
 
+/// Where matching finds the outstanding requests of a profile.
+pub trait RequestBooks {
+    /// The request book of `profile`, if the profile exists.
+    fn book_mut(&mut self, profile: ProfileId) -> Option<&mut RequestBook>;
+}
+
+impl RequestBooks for BTreeMap<ProfileId, RequestBook> {
+    fn book_mut(&mut self, profile: ProfileId) -> Option<&mut RequestBook> {
+        self.get_mut(&profile)
+    }
+}
+
 /// Runs the three passes; every match removes its request from `books`.
 pub fn match_containers(
     candidates: &[Candidate],
-    books: &mut BTreeMap<ProfileId, RequestBook>,
+    books: &mut impl RequestBooks,
     hosts: &mut HostTable,
     racks: &mut RackCache,
 ) -> Matches {
     let mut out = Matches::default();
     let mut remaining: Vec<&Candidate> = Vec::new();
     for c in candidates {
-        let book = books.get_mut(&c.profile);
+        let book = books.book_mut(c.profile);
         match book.and_then(|b| b.first_for_host(c.host).map(|seq| (b, seq))) {
             Some((b, seq)) => {
                 b.remove(seq);
@@ -66,7 +78,7 @@ pub fn match_containers(
     let mut after_rack: Vec<&Candidate> = Vec::new();
     for c in remaining {
         let rack = hosts.rack(c.host, racks);
-        let book = books.get_mut(&c.profile);
+        let book = books.book_mut(c.profile);
         match book.and_then(|b| b.first_for_rack(rack).map(|seq| (b, seq))) {
             Some((b, seq)) => {
                 b.remove(seq);
@@ -76,7 +88,7 @@ pub fn match_containers(
         }
     }
     for c in after_rack {
-        let book = books.get_mut(&c.profile);
+        let book = books.book_mut(c.profile);
         match book.and_then(|b| b.first_any().map(|seq| (b, seq))) {
             Some((b, seq)) => {
                 b.remove(seq);
@@ -111,10 +123,8 @@ mod tests {
         hosts.resolve(&ids, &mut racks);
         let r1 = hosts.rack(ids[0], &mut racks);
         let mut book = RequestBook::default();
-        let s_h1 = book.new_set(vec![HostName::from("h1")].into(), vec![ids[0]], vec![r1]);
-        let s_h2 = book.new_set(vec![HostName::from("h2")].into(), vec![ids[1]], vec![r1]);
-        book.add(Some(s_h1));
-        book.add(Some(s_h2));
+        book.add_set(vec![HostName::from("h1")].into(), vec![ids[0]], vec![r1], 1);
+        book.add_set(vec![HostName::from("h2")].into(), vec![ids[1]], vec![r1], 1);
         let mut books = BTreeMap::new();
         books.insert(0, book);
         // h3 comes first but only matches by rack; h1 must still get its host-local request.

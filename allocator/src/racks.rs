@@ -84,24 +84,35 @@ impl RackCache {
         if missing.is_empty() {
             return;
         }
-        let answers = self.resolver.resolve(&missing);
+        let racks = self.resolve_uncached(&missing);
+        self.cache.extend(missing.into_iter().zip(racks));
+    }
+
+    /// Asks the resolver for the racks of `hosts` in one batch, without looking them up in
+    /// or adding them to this cache: for a caller that keeps its own (the allocator's
+    /// [`crate::hosts::HostTable`] keeps racks by host id, so a second table keyed by name
+    /// would only cost a hash of every host). Unknown hosts get the default rack; the
+    /// collapse notice is armed as for cached lookups.
+    pub fn resolve_uncached(&mut self, hosts: &[HostName]) -> Vec<RackName> {
+        let mut answers = self.resolver.resolve(hosts);
+        // A resolver that answers too few hosts leaves the rest on the default rack.
+        answers.resize(hosts.len(), None);
         let mut all_default = true;
-        for (i, host) in missing.into_iter().enumerate() {
-            let rack = answers.get(i).cloned().flatten().filter(|r| !r.is_empty());
-            match rack {
+        let racks = answers
+            .into_iter()
+            .map(|rack| match rack.filter(|r| !r.is_empty()) {
                 Some(r) => {
                     all_default &= *r == *DEFAULT_RACK;
-                    self.cache.insert(host, r);
+                    r
                 }
-                None => {
-                    self.cache.insert(host, self.default_rack.clone());
-                }
-            }
-        }
+                None => self.default_rack.clone(),
+            })
+            .collect();
         if all_default && !self.collapse_reported {
             self.collapse_reported = true;
             self.collapse_pending = true;
         }
+        racks
     }
 
     /// The racks of `hosts`, in order, resolving the unknown ones in one batch.

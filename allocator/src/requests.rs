@@ -4,8 +4,11 @@
 //! matching request). Requests with the same preferred hosts share one [`NodeSet`], and
 //! hosts and racks (as interned ids, see [`crate::hosts`]) are indexed by node set, so that a
 //! response with 10,000 containers over 5,000 hosts is matched without touching every request
-//! for every container. Removal is lazy: a removed request leaves a tombstone that the queues
-//! skip, so adding, matching and removing are all amortised O(1).
+//! for every container. A set's requests are all added when the set is made, so an older set's
+//! requests come before every request of a newer one: the earliest request preferring a host is
+//! the first request of the oldest set that names the host, and the search stops there.
+//! Removal is lazy: a removed request leaves a tombstone that the queues skip, so adding,
+//! matching and removing are all amortised O(1).
 //!
 //! YARN's protocol carries an *ask table*: per (priority, location, capability), the
 //! absolute number of containers still wanted, where a location is a host, a rack or `*`
@@ -13,6 +16,7 @@
 //! `h2`, once at `/r1` and once at `*` (relaxed locality), as Hadoop's AMRMClient counts it.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::hosts::{HostId, RackId};
@@ -70,9 +74,6 @@ impl Sets {
     fn insert(&mut self, id: SetId, ns: NodeSet) {
         debug_assert!(self.0.last().is_none_or(|(k, _)| *k < id));
         self.0.push((id, ns));
-    }
-    fn contains_key(&self, id: &SetId) -> bool {
-        self.pos(id).is_some()
     }
     fn get(&self, id: &SetId) -> Option<&NodeSet> {
         self.pos(id).map(|i| &self.0[i].1)
@@ -153,14 +154,20 @@ impl RequestBook {
         self.slots.get(usize::try_from(i).ok()?).copied()
     }
 
-    /// Registers a node set: hosts sorted by name, their ids in the same order, and their
-    /// distinct racks.
-    pub fn new_set(
+    /// Adds `count` requests preferring a node set: hosts sorted by name, their ids in the
+    /// same order, and their distinct racks. Returns their sequence numbers (none, and no
+    /// set, for a count of 0).
+    pub fn add_set(
         &mut self,
         nodes: Arc<[HostName]>,
         host_ids: Vec<HostId>,
         rack_ids: Vec<RackId>,
-    ) -> SetId {
+        count: usize,
+    ) -> Range<RequestSeq> {
+        let first = self.next_seq();
+        if count == 0 {
+            return first..first;
+        }
         let id = self.next_set;
         self.next_set += 1;
         let (host_bits, rack_bits) = (Bitmap::of(&host_ids), Bitmap::of(&rack_ids));
@@ -172,24 +179,31 @@ impl RequestBook {
                 rack_ids,
                 host_bits,
                 rack_bits,
-                queue: VecDeque::new(),
-                live: 0,
+                queue: (first..first + count as u64).collect(),
+                live: count,
             },
         );
-        id
+        self.slots
+            .extend(std::iter::repeat_n(Slot::Live(Some(id)), count));
+        self.live += count;
+        first..first + count as u64
     }
 
-    /// Adds one request (with the hosts of `set`, or any host).
-    pub fn add(&mut self, set: Option<SetId>) -> RequestSeq {
-        let seq = self.base + self.slots.len() as u64;
-        let set = set.filter(|s| self.sets.contains_key(s));
-        if let Some(ns) = set.and_then(|s| self.sets.get_mut(&s)) {
-            ns.queue.push_back(seq);
-            ns.live += 1;
-        }
-        self.slots.push_back(Slot::Live(set));
+    /// Adds one request for any host.
+    pub fn add_any(&mut self) -> RequestSeq {
+        let seq = self.next_seq();
+        self.slots.push_back(Slot::Live(None));
         self.live += 1;
         seq
+    }
+
+    fn next_seq(&self) -> RequestSeq {
+        self.base + self.slots.len() as u64
+    }
+
+    /// Makes room for `n` more requests.
+    pub fn reserve(&mut self, n: usize) {
+        self.slots.reserve(n);
     }
 
     /// Removes one request (matched or cancelled). Returns false if it was not pending.
@@ -277,18 +291,17 @@ impl RequestBook {
         None
     }
 
-    /// The earliest live request among the sets that `wanted` selects.
+    /// The earliest live request among the sets that `wanted` selects: the first request of
+    /// the oldest such set (see the module's documentation).
     fn first_in(&mut self, wanted: impl Fn(&NodeSet) -> bool) -> Option<RequestSeq> {
-        let mut best: Option<RequestSeq> = None;
         for i in 0..self.sets.0.len() {
-            if !wanted(&self.sets.0[i].1) {
-                continue;
-            }
-            if let Some(seq) = self.front(i) {
-                best = Some(best.map_or(seq, |b| b.min(seq)));
+            if wanted(&self.sets.0[i].1)
+                && let Some(seq) = self.front(i)
+            {
+                return Some(seq);
             }
         }
-        best
+        None
     }
 
     /// The earliest request preferring `host`.
@@ -361,11 +374,11 @@ mod tests {
     #[test]
     fn matching_takes_the_earliest_request() {
         let mut b = RequestBook::default();
-        let any = b.add(None);
-        let s1 = b.new_set(names(&["h1", "h2"]), vec![1, 2], vec![0]);
-        let s2 = b.new_set(names(&["h2"]), vec![2], vec![0]);
-        let a = b.add(Some(s1));
-        let c = b.add(Some(s2));
+        let any = b.add_any();
+        let a = b
+            .add_set(names(&["h1", "h2"]), vec![1, 2], vec![0], 1)
+            .start;
+        let c = b.add_set(names(&["h2"]), vec![2], vec![0], 1).start;
         assert_eq!(b.first_for_host(2), Some(a));
         assert_eq!(b.first_for_host(3), None);
         assert_eq!(b.first_for_rack(0), Some(a));
@@ -384,7 +397,7 @@ mod tests {
         assert!(b.remove(c));
         assert!(b.is_empty());
         assert_eq!(b.first_any(), None);
-        let d = b.add(None);
+        let d = b.add_any();
         assert!(d > c, "sequence numbers keep growing");
         assert_eq!(b.first_any(), Some(d));
     }
@@ -392,8 +405,7 @@ mod tests {
     #[test]
     fn tombstones_in_the_middle_are_skipped() {
         let mut b = RequestBook::default();
-        let s = b.new_set(names(&["h"]), vec![0], vec![0]);
-        let r: Vec<_> = (0..4).map(|_| b.add(Some(s))).collect();
+        let r: Vec<_> = b.add_set(names(&["h"]), vec![0], vec![0], 4).collect();
         assert!(b.remove(r[1]));
         assert!(b.remove(r[0]));
         assert_eq!(b.first_for_host(0), Some(r[2]));
@@ -403,10 +415,9 @@ mod tests {
     #[test]
     fn ask_table_counts_every_location() {
         let mut b = RequestBook::default();
-        let s = b.new_set(names(&["h1", "h2"]), vec![0, 1], vec![0]);
-        b.add(Some(s));
-        b.add(Some(s));
-        b.add(None);
+        b.add_set(names(&["h1", "h2"]), vec![0, 1], vec![0], 2);
+        b.add_any();
+        assert!(b.add_set(names(&["h3"]), vec![2], vec![0], 0).is_empty());
         let t = b.ask_table(2, 1);
         assert_eq!(t.any, 3);
         assert_eq!(t.hosts, vec![(0, 2), (1, 2)]);

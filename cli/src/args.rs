@@ -21,12 +21,59 @@ pub enum Command {
     /// Run an embedded YARN-compatible cluster (one ResourceManager, N NodeManagers) in the
     /// foreground until Ctrl-C or SIGTERM, printing its HADOOP_CONF_DIR and addresses.
     Cluster(ClusterArgs),
+    /// The ApplicationMaster (started by a NodeManager in an application's first container,
+    /// not by hand): asks the ResourceManager for executor containers and runs them.
+    ///
+    /// Example (a distributed shell of 8 containers):
+    ///   spindle am --shell 'hostname; date' --num-executors 8 --executor-memory 256m
+    Am(AmArgs),
     /// Run an executor: register with the driver at --driver-url, run the shell-command tasks
     /// it sends (up to --cores at once), exit when told, when the driver is gone for
     /// --driver-timeout, or on SIGTERM. The application secret comes from the credentials
     /// file (--credentials, default $HADOOP_TOKEN_FILE_LOCATION).
     Executor(ExecutorArgs),
 }
+
+/// Flags of `spindle am`.
+#[derive(Debug, Args)]
+pub struct AmArgs {
+    /// Run this command (with `sh -c`) in each executor container: a distributed shell.
+    #[arg(long, value_name = "COMMAND")]
+    pub shell: String,
+
+    /// Executor containers wanted (for --shell: successful runs wanted).
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub num_executors: u32,
+
+    /// Memory of each executor container: MB, or with a unit (512m, 2g).
+    #[arg(long, default_value = "1g", value_name = "SIZE", value_parser = parse_memory_mb)]
+    pub executor_memory: i64,
+
+    /// Virtual cores of each executor container.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub executor_cores: u32,
+
+    /// Executor failures that fail the application (default: max(3, 2 × executors)).
+    #[arg(long, value_name = "N")]
+    pub max_executor_failures: Option<u32>,
+
+    /// An environment variable for every executor (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub env: Vec<(String, String)>,
+
+    /// The application's staging folder, removed when the application is final.
+    #[arg(long, value_name = "DIR")]
+    pub staging_dir: Option<PathBuf>,
+}
+
+/// Parses `KEY=VALUE`.
+fn parse_key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, got {text:?}")),
+    }
+}
+
 
 /// Flags of `spindle executor`.
 #[derive(Debug, Args)]
@@ -211,5 +258,33 @@ mod tests {
         ] {
             assert!(Cli::try_parse_from(args).is_err(), "{args:?} was accepted");
         }
+    }
+
+    #[test]
+    fn am_flags() {
+        let cli = Cli::try_parse_from([
+            "spindle",
+            "am",
+            "--shell",
+            "echo hi",
+            "--num-executors",
+            "8",
+            "--executor-memory",
+            "256m",
+            "--env",
+            "A=b=c",
+        ])
+        .unwrap();
+        let Command::Am(a) = cli.command else {
+            panic!("not am")
+        };
+        assert_eq!(
+            (a.shell.as_str(), a.num_executors, a.executor_memory),
+            ("echo hi", 8, 256)
+        );
+        assert_eq!(a.env, vec![("A".to_string(), "b=c".to_string())]);
+        assert!(
+            Cli::try_parse_from(["spindle", "am", "--shell", "x", "--env", "novalue"]).is_err()
+        );
     }
 }

@@ -5,8 +5,8 @@
 //!   replaces the old one ([`NmLauncher::update_tokens`], fed from every allocate response).
 //! * At most `max_concurrent` launches talk to NodeManagers at once (Spark's
 //!   `spark.yarn.containerLauncherMaxThreads`, 25); each is bounded by `launch_timeout`.
-//! * Every launch ends in exactly one [`LaunchEvent`]: started, or failed with the reason (so the
-//!   allocator can release the container).
+//! * Every accepted launch ends in exactly one [`LaunchEvent`]: started, or failed with the reason
+//!   (so the allocator can release the container).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -53,25 +53,61 @@ impl Default for NmLauncherConfig {
     }
 }
 
-/// The outcome of a launch, one per [`NmLauncher::launch`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The outcome of a launch, one per accepted [`NmLauncher::launch`].
+#[derive(Debug)]
 pub enum LaunchEvent {
     /// The NodeManager accepted the container.
     Started {
-        /// The container id (string form).
-        container_id: String,
-        /// The node (`host:port`).
-        node: String,
+        /// The container.
+        container_id: ContainerId,
+        /// The node it was started on.
+        node: NodeId,
     },
     /// The container was not started; release it.
     Failed {
-        /// The container id (string form, or `?` if the record had none).
-        container_id: String,
-        /// The node (`host:port`, or `?`).
-        node: String,
+        /// The container.
+        container_id: ContainerId,
+        /// The node it was to start on.
+        node: NodeId,
         /// What went wrong.
-        error: String,
+        error: NmCallError,
     },
+}
+
+impl LaunchEvent {
+    /// The container the event is about.
+    pub fn container_id(&self) -> ContainerId {
+        match self {
+            LaunchEvent::Started { container_id, .. }
+            | LaunchEvent::Failed { container_id, .. } => *container_id,
+        }
+    }
+
+    /// The node the container was to start on.
+    pub fn node(&self) -> &NodeId {
+        match self {
+            LaunchEvent::Started { node, .. } | LaunchEvent::Failed { node, .. } => node,
+        }
+    }
+}
+
+impl std::fmt::Display for LaunchEvent {
+    /// One line for the log; a failure reads as Spark's, fit for the container's release reason.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LaunchEvent::Started { container_id, node } => {
+                write!(f, "container {container_id} started on {node}")
+            }
+            LaunchEvent::Failed {
+                container_id,
+                node,
+                error,
+            } => write!(
+                f,
+                "Exception while starting container {container_id} on host {node}: {error}"
+            ),
+        }
+    }
 }
 
 /// Why a call to a NodeManager failed.
@@ -154,31 +190,32 @@ impl NmLauncher {
     }
 
     /// Starts `clc` in `container` in the background (waiting for a launch slot first); the result
-    /// arrives as a [`LaunchEvent`].
+    /// arrives as a [`LaunchEvent`]. A record without a well-formed container id or node is refused
+    /// at once, with no event.
     pub fn launch(
         self: &Arc<Self>,
         container: ContainerProto,
         clc: ContainerLaunchContextProto,
-    ) -> tokio::task::JoinHandle<()> {
+    ) -> Result<tokio::task::JoinHandle<()>, NmCallError> {
+        let container_id = ContainerId::from_proto(&id_of(&container)?)
+            .map_err(|e| NmCallError::Malformed(e.to_string()))?;
+        let node = node_of(&container)?;
         let this = self.clone();
-        tokio::spawn(async move {
-            let (container_id, node) = describe(&container);
+        Ok(tokio::spawn(async move {
             let result = match this.permits.clone().acquire_owned().await {
                 Ok(_permit) => this.start_container(&container, clc).await,
                 Err(_) => Err(NmCallError::NoAnswer),
             };
             let event = match result {
                 Ok(()) => LaunchEvent::Started { container_id, node },
-                Err(e) => LaunchEvent::Failed {
-                    error: format!(
-                        "Exception while starting container {container_id} on host {node}: {e}"
-                    ),
+                Err(error) => LaunchEvent::Failed {
                     container_id,
                     node,
+                    error,
                 },
             };
             let _ = this.events.send(event);
-        })
+        }))
     }
 
     /// Starts one container now (no launch slot, no event), within the launch timeout.
@@ -326,20 +363,4 @@ fn node_of(container: &ContainerProto) -> Result<NodeId, NmCallError> {
         .as_ref()
         .ok_or(NmCallError::Incomplete("node id"))?;
     NodeId::from_proto(node).map_err(|e| NmCallError::Malformed(e.to_string()))
-}
-
-fn describe(container: &ContainerProto) -> (String, String) {
-    let id = container
-        .id
-        .as_ref()
-        .and_then(|c| ContainerId::from_proto(c).ok())
-        .map(|c| c.to_string())
-        .unwrap_or_else(|| "?".into());
-    let node = container
-        .node_id
-        .as_ref()
-        .and_then(|n| NodeId::from_proto(n).ok())
-        .map(|n| n.to_string())
-        .unwrap_or_else(|| "?".into());
-    (id, node)
 }

@@ -6,9 +6,9 @@ mod common;
 
 use common::*;
 use prost::Message;
+use spindle_launcher::ContainerSpec;
 use spindle_launcher::context::{
-    ExecutorIdentity, LaunchTemplate, NamedResource, container_spec_from_launch_context,
-    local_file_resource,
+    ExecutorId, ExecutorIdentity, LaunchTemplate, NamedResource, local_file_resource,
 };
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::proto::yarn::{
@@ -68,7 +68,7 @@ async fn an_executor_launch_context_runs_on_the_local_runner() {
         service_data: vec![],
     };
     let who = ExecutorIdentity {
-        executor_id: "12".into(),
+        executor_id: ExecutorId(12),
         hostname: "node1.test".into(),
         cores: 3,
         resource_profile_id: 1,
@@ -77,7 +77,8 @@ async fn an_executor_launch_context_runs_on_the_local_runner() {
     // Over the wire and back, as StartContainers carries it.
     let clc = ContainerLaunchContextProto::decode(clc.encode_to_vec().as_slice()).unwrap();
     let spec =
-        container_spec_from_launch_context(&clc, &cid(1, 12), &app(1), "tester", 256, 3).unwrap();
+        ContainerSpec::from_launch_context(&clc, &cid(1, 12).parse().unwrap(), "tester", 256, 3)
+            .unwrap();
     let log_dir = t.log_dir(&spec);
     let exit = t.run(spec).await;
     assert_eq!(exit.exit_status, 0, "{}", exit.diagnostics);

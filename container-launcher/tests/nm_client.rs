@@ -9,9 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use spindle_launcher::context::container_spec_from_launch_context;
 use spindle_launcher::nm_client::{LaunchEvent, NmCallError, NmLauncher, NmLauncherConfig};
-use spindle_launcher::{ContainerState, LocalRunner, RunnerConfig, StopReason};
+use spindle_launcher::{ContainerSpec, ContainerState, LocalRunner, RunnerConfig, StopReason};
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId, NodeId};
 use spindle_protocol::ipc::{IpcServer, ServerConfig, Service, ServiceError};
 use spindle_protocol::proto::security::ContainerTokenIdentifierProto;
@@ -85,10 +84,9 @@ impl RunnerNm {
         }
         let clc = req.container_launch_context.unwrap_or_default();
         let resource = ident.proto.resource.clone().unwrap_or_default();
-        let spec = container_spec_from_launch_context(
+        let spec = ContainerSpec::from_launch_context(
             &clc,
-            &ident.container_id.to_string(),
-            &ident.container_id.application_id().to_string(),
+            &ident.container_id,
             ident.proto.app_submitter.as_deref().unwrap_or("nobody"),
             resource.memory.unwrap_or(0).max(0) as u64,
             resource.virtual_cores.unwrap_or(1).max(0) as u32,
@@ -309,11 +307,11 @@ async fn launch_status_and_stop_through_a_nodemanager() {
     assert_eq!(launcher.update_tokens(&[c.nm_token(1)]), 1);
     // The node is named by host name; the NMToken's service is ip:port.
     let container = c.container(1, 2, "localhost");
-    launcher.launch(container.clone(), clc("sleep 30"));
+    launcher.launch(container.clone(), clc("sleep 30")).unwrap();
     match next(&mut events).await {
         LaunchEvent::Started { container_id, node } => {
-            assert_eq!(container_id, ContainerId::new(attempt(1), 2).to_string());
-            assert_eq!(node, format!("localhost:{}", c.node.port));
+            assert_eq!(container_id, ContainerId::new(attempt(1), 2));
+            assert_eq!(node, NodeId::new("localhost", c.node.port));
         }
         other => panic!("{other:?}"),
     }
@@ -354,17 +352,26 @@ async fn missing_wrong_and_replaced_nm_tokens() {
     let c = cluster(Duration::ZERO).await;
     let (launcher, mut events) = launcher(|_| {});
     // No token for the node yet.
-    launcher.launch(c.container(1, 2, "127.0.0.1"), clc("true"));
-    match next(&mut events).await {
-        LaunchEvent::Failed { error, .. } => {
-            assert!(error.contains("no NMToken for node"), "{error}");
-            assert!(
-                error.contains("Exception while starting container"),
-                "{error}"
-            );
-        }
-        other => panic!("{other:?}"),
-    }
+    launcher
+        .launch(c.container(1, 2, "127.0.0.1"), clc("true"))
+        .unwrap();
+    let event = next(&mut events).await;
+    let text = event.to_string();
+    assert!(
+        matches!(
+            event,
+            LaunchEvent::Failed {
+                error: NmCallError::NoNmToken { .. },
+                ..
+            }
+        ),
+        "{event:?}"
+    );
+    assert!(text.contains("no NMToken for node"), "{text}");
+    assert!(
+        text.contains("Exception while starting container"),
+        "{text}"
+    );
     // A token signed with a key the NM does not know is refused by SASL ...
     let forged = NmTokenSecretManager::new(1, b"some-other-key".to_vec(), None);
     let bad = forged.create_token(attempt(1), c.node.clone(), "tester", c.node.to_string());
@@ -372,7 +379,9 @@ async fn missing_wrong_and_replaced_nm_tokens() {
         node_id: Some(c.node.to_proto()),
         token: Some(bad.to_proto()),
     }]);
-    launcher.launch(c.container(1, 3, "127.0.0.1"), clc("true"));
+    launcher
+        .launch(c.container(1, 3, "127.0.0.1"), clc("true"))
+        .unwrap();
     assert!(matches!(
         next(&mut events).await,
         LaunchEvent::Failed { .. }
@@ -380,17 +389,25 @@ async fn missing_wrong_and_replaced_nm_tokens() {
     // ... and a fresh token from the RM replaces it for the same node.
     launcher.update_tokens(&[c.nm_token(1)]);
     assert_eq!(launcher.known_nodes(), 1);
-    launcher.launch(c.container(1, 4, "127.0.0.1"), clc("true"));
+    launcher
+        .launch(c.container(1, 4, "127.0.0.1"), clc("true"))
+        .unwrap();
     assert!(matches!(
         next(&mut events).await,
         LaunchEvent::Started { .. }
     ));
 
     // A container of another attempt is refused by the NM in failed_requests.
-    launcher.launch(c.container(2, 2, "127.0.0.1"), clc("true"));
+    launcher
+        .launch(c.container(2, 2, "127.0.0.1"), clc("true"))
+        .unwrap();
     match next(&mut events).await {
         LaunchEvent::Failed { error, .. } => {
-            assert!(error.contains("refused the container"), "{error}")
+            assert!(matches!(error, NmCallError::Refused { .. }), "{error:?}");
+            assert!(
+                error.to_string().contains("refused the container"),
+                "{error}"
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -402,6 +419,8 @@ async fn missing_wrong_and_replaced_nm_tokens() {
         .await
         .unwrap_err();
     assert!(matches!(err, NmCallError::Incomplete("node id")), "{err}");
+    let err = launcher.launch(incomplete, clc("true")).unwrap_err();
+    assert!(matches!(err, NmCallError::Incomplete("node id")), "{err}");
     c.server.shutdown().await;
 }
 
@@ -411,7 +430,9 @@ async fn launches_are_bounded_and_timed_out() {
     let (launcher, mut events) = launcher(|cfg| cfg.max_concurrent = 2);
     launcher.update_tokens(&[c.nm_token(1)]);
     for seq in 2..8 {
-        launcher.launch(c.container(1, seq, "127.0.0.1"), clc("true"));
+        launcher
+            .launch(c.container(1, seq, "127.0.0.1"), clc("true"))
+            .unwrap();
     }
     let mut started = HashMap::new();
     for _ in 2..8 {
@@ -431,10 +452,15 @@ async fn launches_are_bounded_and_timed_out() {
 
     let (slow, mut slow_events) = launcher_with_timeout(Duration::from_millis(100));
     slow.update_tokens(&[c.nm_token(1)]);
-    slow.launch(c.container(1, 20, "127.0.0.1"), clc("true"));
+    slow.launch(c.container(1, 20, "127.0.0.1"), clc("true"))
+        .unwrap();
     match next(&mut slow_events).await {
         LaunchEvent::Failed { error, .. } => {
-            assert!(error.contains("no answer from the NodeManager"), "{error}")
+            assert!(matches!(error, NmCallError::Timeout(_)), "{error:?}");
+            assert!(
+                error.to_string().contains("no answer from the NodeManager"),
+                "{error}"
+            )
         }
         other => panic!("{other:?}"),
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use spindle_launcher::ContainerState;
-use spindle_launcher::runner::spec::EMPTY_CREDENTIALS;
+use spindle_launcher::spec::EMPTY_CREDENTIALS;
 
 fn parse_env(text: &str) -> HashMap<String, String> {
     text.split('\0')

@@ -6,26 +6,23 @@
 //!   clients: submit → register → allocate 8 containers → start each through its NM (NMToken)
 //!   → 8 completions → finish → FINISHED. Cluster start is not timed.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use common::{
+    allocate_request, am_client, ask_anywhere, attempt_of, bench_runtime, report, start_request,
+    submit_unmanaged,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
-use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::*;
 use spindle_protocol::proto::yarn_service::*;
 use spindle_protocol::token::Token;
-use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_protocol::yarn::nm::ContainerManagerClient;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
 
 fn options(nodes: usize) -> MiniClusterOptions {
     let mut o = MiniClusterOptions::with_nodes(nodes, 4096, 8);
@@ -34,7 +31,7 @@ fn options(nodes: usize) -> MiniClusterOptions {
 }
 
 fn start_to_first_call(c: &mut Criterion) {
-    let rt = runtime();
+    let rt = bench_runtime();
     let mut g = c.benchmark_group("start_to_first_call");
     g.sample_size(20);
     for nodes in [1usize, 3] {
@@ -64,46 +61,14 @@ fn start_to_first_call(c: &mut Criterion) {
 }
 
 async fn one_app(cluster: &MiniCluster, client: &ApplicationClient, containers: usize) {
-    let new = client.get_new_application().await.expect("new app");
-    let id = ApplicationId::from_proto(new.application_id.as_ref().expect("id")).expect("id");
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(ApplicationSubmissionContextProto {
-                application_id: Some(id.to_proto()),
-                unmanaged_am: Some(true),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("submit");
-    let report = |id: ApplicationId| async move {
-        client
-            .get_application_report(&GetApplicationReportRequestProto {
-                application_id: Some(id.to_proto()),
-            })
-            .await
-            .expect("report")
-            .application_report
-            .expect("report")
-    };
-    let token = Token::from_proto(report(id).await.am_rm_token.as_ref().expect("AMRMToken"));
-    let attempt = token.amrm_identifier().expect("identifier").attempt_id;
-    let am = AmRmClient::with_token(
-        cluster.scheduler_address().to_string(),
-        &token,
-        attempt.to_string(),
-    );
+    let (id, token) = submit_unmanaged(client).await;
+    let attempt = attempt_of(&token);
+    let am = am_client(cluster, &token);
     am.register_application_master(&RegisterApplicationMasterRequestProto::default())
         .await
         .expect("register");
     let mut rid = 0;
-    let mut ask = vec![ResourceRequestProto::new(
-        1,
-        "*",
-        ResourceProto::new(128, 1),
-        containers as i32,
-        0,
-    )];
+    let mut ask = vec![ask_anywhere(128, containers as i32)];
     let mut nm_tokens: HashMap<String, Token> = HashMap::new();
     let mut clients: HashMap<String, ContainerManagerClient> = HashMap::new();
     let mut started = 0;
@@ -112,11 +77,7 @@ async fn one_app(cluster: &MiniCluster, client: &ApplicationClient, containers: 
     while done < containers {
         assert!(Instant::now() < deadline, "application did not finish");
         let r = am
-            .allocate(&AllocateRequestProto {
-                ask: std::mem::take(&mut ask),
-                response_id: Some(rid),
-                ..Default::default()
-            })
+            .allocate(&allocate_request(rid, std::mem::take(&mut ask)))
             .await
             .expect("allocate");
         rid = r.response_id();
@@ -133,16 +94,12 @@ async fn one_app(cluster: &MiniCluster, client: &ApplicationClient, containers: 
                     attempt.to_string(),
                 )
             });
+            let clc = ContainerLaunchContextProto {
+                command: vec!["true".into()],
+                ..Default::default()
+            };
             let reply = nm
-                .start_containers(&StartContainersRequestProto {
-                    start_container_request: vec![StartContainerRequestProto {
-                        container_launch_context: Some(ContainerLaunchContextProto {
-                            command: vec!["true".into()],
-                            ..Default::default()
-                        }),
-                        container_token: c.container_token.clone(),
-                    }],
-                })
+                .start_containers(&start_request(clc, c))
                 .await
                 .expect("start");
             assert!(reply.failed_requests.is_empty(), "{reply:?}");
@@ -161,13 +118,13 @@ async fn one_app(cluster: &MiniCluster, client: &ApplicationClient, containers: 
     .await
     .expect("finish");
     assert_eq!(
-        report(id).await.yarn_application_state(),
+        report(client, id).await.yarn_application_state(),
         YarnApplicationStateProto::Finished
     );
 }
 
 fn app_8_containers(c: &mut Criterion) {
-    let rt = runtime();
+    let rt = bench_runtime();
     let cluster = rt.block_on(MiniCluster::start(options(2))).expect("start");
     let client = ApplicationClient::simple(cluster.rm_address().to_string(), "bench");
     let mut g = c.benchmark_group("app_8_containers_rust_am");

@@ -8,20 +8,16 @@
 //!
 //! Cluster start is not timed.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::net::SocketAddr;
 
+use common::bench_runtime;
 use criterion::{Criterion, criterion_group, criterion_main};
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
 
 /// A keep-alive HTTP/1.1 client for answers with `content-length`.
 struct Conn {
@@ -86,7 +82,7 @@ async fn new_id(conn: &mut Conn) -> String {
 }
 
 fn rest(c: &mut Criterion) {
-    let rt = runtime();
+    let rt = bench_runtime();
     let (cluster, mut conn) = rt.block_on(async {
         let cluster = MiniCluster::start(MiniClusterOptions::with_nodes(1, 4096, 8))
             .await

@@ -199,8 +199,17 @@ impl MiniCluster {
             }
         };
         let conf_dir = base_dir.join("conf");
-        let cluster_timestamp = now_ms();
-        let secrets = ClusterSecrets::random();
+        let (cluster_timestamp, secrets) = match &options.fixed_secrets {
+            Some(f) => (
+                f.cluster_timestamp,
+                ClusterSecrets {
+                    amrm_key: f.amrm_key.clone(),
+                    nm_token_key: f.nm_token_key.clone(),
+                    container_key: f.container_key.clone(),
+                },
+            ),
+            None => (now_ms(), ClusterSecrets::random()),
+        };
         let (events_tx, mut events_rx) = mpsc::unbounded_channel::<(usize, NodeEvent)>();
         let mut passthrough = vec![(
             "HADOOP_CONF_DIR".to_string(),
@@ -397,6 +406,13 @@ impl MiniCluster {
     /// Node `index`.
     pub fn node(&self, index: usize) -> Option<&Arc<NodeManager>> {
         self.core.nodes.get(index)
+    }
+
+    /// The ResourceManager's RPC handler itself (both protocol traits), for callers in this
+    /// process that want its behaviour without a socket (in-process AMs in tests and
+    /// benchmarks). Calls through it are the same calls the ports serve.
+    pub fn rm_rpc(&self) -> Arc<RmRpc> {
+        Arc::new(RmRpc::new(self.core.clone()))
     }
 
     /// Runs `f` on the RM state (read-only), for tests and diagnostics.

@@ -62,6 +62,24 @@ pub struct MiniClusterOptions {
     /// Serve the RM's REST API (`/ws/v1/cluster/...`) on an ephemeral port of [`Self::host`],
     /// written to `yarn.resourcemanager.webapp.address`.
     pub rest: bool,
+    /// For tests only: known token master keys and cluster timestamp instead of fresh random
+    /// keys and the start time, so that a test can predict ids and tokens byte for byte (e.g.
+    /// compare them with what Hadoop's own code issues for the same keys). Anyone who knows the
+    /// keys can forge every token of the cluster; `None` (the default) keeps them secret.
+    pub fixed_secrets: Option<FixedSecrets>,
+}
+
+/// Known secrets for a test cluster; see [`MiniClusterOptions::fixed_secrets`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixedSecrets {
+    /// Master key the RM signs AMRMTokens with.
+    pub amrm_key: Vec<u8>,
+    /// Master key the RM signs NMTokens with (and the NMs check them with).
+    pub nm_token_key: Vec<u8>,
+    /// Master key the RM signs container tokens with (and the NMs check them with).
+    pub container_key: Vec<u8>,
+    /// The cluster timestamp in every application id and container token.
+    pub cluster_timestamp: i64,
 }
 
 impl Default for MiniClusterOptions {
@@ -90,6 +108,7 @@ impl Default for MiniClusterOptions {
             java_home: None,
             keep_container_dirs: false,
             rest: true,
+            fixed_secrets: None,
         }
     }
 }
@@ -169,6 +188,44 @@ impl MiniClusterOptions {
         if self.host.is_empty() {
             return bad("host must not be empty");
         }
+        if let Some(f) = &self.fixed_secrets {
+            if f.amrm_key.is_empty() || f.nm_token_key.is_empty() || f.container_key.is_empty() {
+                return bad("fixed secrets need three non-empty master keys");
+            }
+            if f.cluster_timestamp <= 0 {
+                return bad("the fixed cluster timestamp must be positive");
+            }
+        }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FixedSecrets, MiniClusterOptions};
+
+    #[test]
+    fn fixed_secrets_need_keys_and_a_timestamp() {
+        let good = FixedSecrets {
+            amrm_key: b"a".to_vec(),
+            nm_token_key: b"n".to_vec(),
+            container_key: b"c".to_vec(),
+            cluster_timestamp: 1,
+        };
+        let with = |f: FixedSecrets| MiniClusterOptions {
+            fixed_secrets: Some(f),
+            ..Default::default()
+        };
+        assert!(with(good.clone()).validate().is_ok());
+        let no_key = FixedSecrets {
+            container_key: Vec::new(),
+            ..good.clone()
+        };
+        assert!(with(no_key).validate().is_err());
+        let no_time = FixedSecrets {
+            cluster_timestamp: 0,
+            ..good
+        };
+        assert!(with(no_time).validate().is_err());
     }
 }

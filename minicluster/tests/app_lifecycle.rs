@@ -9,9 +9,12 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::*;
+use spindle_minicluster::MiniCluster;
+use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::*;
 use spindle_protocol::proto::yarn_service::*;
 use spindle_protocol::token::Token;
+use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_protocol::yarn::nm::ContainerManagerClient;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -33,14 +36,7 @@ async fn submit_register_allocate_start_finish() {
     let new = client.get_new_application().await.unwrap();
     let max = new.maximum_capability.clone().unwrap();
     assert_eq!((max.memory, max.virtual_cores), (Some(2048), Some(4)));
-    let id = new_app(&client).await;
-    let am = ScriptAm::new();
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(am.submission(id, "lifecycle")),
-        })
-        .await
-        .unwrap();
+    let (id, am) = submit_script_am(&client, "lifecycle").await;
     let r = report(&client, id).await;
     assert_eq!(
         r.yarn_application_state(),
@@ -93,7 +89,7 @@ async fn submit_register_allocate_start_finish() {
     );
 
     // Allocate three containers.
-    let ask = ResourceRequestProto::new(1, "*", ResourceProto::new(256, 1), 3, 0);
+    let ask = ask_anywhere(256, 3);
     let mut rid = 0;
     let mut containers = Vec::new();
     let mut nm_tokens: HashMap<String, Token> = HashMap::new();
@@ -128,12 +124,7 @@ async fn submit_register_allocate_start_finish() {
             .expect("an NMToken for every node used");
         let nm = ContainerManagerClient::with_token(node.clone(), token, attempt.to_string());
         let reply = nm
-            .start_containers(&StartContainersRequestProto {
-                start_container_request: vec![StartContainerRequestProto {
-                    container_launch_context: Some(task(cmd)),
-                    container_token: cont.container_token.clone(),
-                }],
-            })
+            .start_containers(&start_request(task(cmd), cont))
             .await
             .unwrap();
         assert!(reply.failed_requests.is_empty(), "{reply:?}");
@@ -183,14 +174,7 @@ async fn submit_register_allocate_start_finish() {
     );
     assert_eq!(r.diagnostics(), "all good");
     assert_eq!(r.progress(), 1.0);
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while alive(pid) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "AM process still alive"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_gone(pid, "AM process still alive").await;
     let apps = client
         .get_applications(&GetApplicationsRequestProto {
             application_types: vec!["spindle-test".into()],
@@ -206,14 +190,7 @@ async fn submit_register_allocate_start_finish() {
 async fn am_exit_without_unregister_retries_then_fails() {
     let c = cluster(1).await;
     let client = client(&c);
-    let id = new_app(&client).await;
-    let am = ScriptAm::new();
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(am.submission(id, "crashy")),
-        })
-        .await
-        .unwrap();
+    let (id, am) = submit_script_am(&client, "crashy").await;
     let (_, t1) = am.wait_started().await;
     assert_eq!(attempt_of(&t1).attempt_id, 1);
     am_client(&c, &t1)
@@ -222,19 +199,11 @@ async fn am_exit_without_unregister_retries_then_fails() {
         .unwrap();
     am.exit(7);
     // Attempt 2 starts by itself.
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    wait_until("a second attempt", || async {
         let r = report(&client, id).await;
-        if r.current_application_attempt_id
-            .as_ref()
-            .and_then(|a| a.attempt_id)
-            == Some(2)
-        {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "no second attempt");
-    }
+        r.current_application_attempt_id.and_then(|a| a.attempt_id) == Some(2)
+    })
+    .await;
     am.reset();
     am.exit(9);
     let r = wait_state(&client, id, YarnApplicationStateProto::Failed).await;
@@ -266,26 +235,23 @@ async fn am_exit_without_unregister_retries_then_fails() {
     c.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn kill_stops_the_am_process() {
+/// A one-node cluster running the script AM of a fresh application named `name`.
+async fn running_script_am(
+    name: &str,
+) -> (MiniCluster, ApplicationClient, ApplicationId, ScriptAm) {
     let c = cluster(1).await;
     let client = client(&c);
-    let id = new_app(&client).await;
-    let am = ScriptAm::new();
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(am.submission(id, "victim")),
-        })
-        .await
-        .unwrap();
+    let (id, am) = submit_script_am(&client, name).await;
     am.wait_started().await;
-    let pid = am.pid();
-    assert!(alive(pid));
+    assert!(alive(am.pid()));
+    (c, client, id, am)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_stops_the_am_process() {
+    let (c, client, id, am) = running_script_am("victim").await;
     let k = client
-        .force_kill_application(&KillApplicationRequestProto {
-            application_id: Some(id.to_proto()),
-            diagnostics: None,
-        })
+        .force_kill_application(&kill_request(id))
         .await
         .unwrap();
     assert_eq!(k.is_kill_completed, Some(true));
@@ -298,38 +264,13 @@ async fn kill_stops_the_am_process() {
         r.final_application_status(),
         FinalApplicationStatusProto::AppKilled
     );
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while alive(pid) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "AM still alive after kill"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_gone(am.pid(), "AM still alive after kill").await;
     c.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drop_kills_every_container() {
-    let c = cluster(1).await;
-    let client = client(&c);
-    let id = new_app(&client).await;
-    let am = ScriptAm::new();
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(am.submission(id, "orphan?")),
-        })
-        .await
-        .unwrap();
-    am.wait_started().await;
-    let pid = am.pid();
+    let (c, _, _, am) = running_script_am("orphan?").await;
     drop(c);
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while alive(pid) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "AM outlived the cluster"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_gone(am.pid(), "AM outlived the cluster").await;
 }

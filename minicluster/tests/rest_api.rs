@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::*;
-use spindle_protocol::proto::yarn_service::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -149,6 +148,25 @@ async fn send_json(addr: SocketAddr, method: &str, path: &str, v: &Value) -> Htt
     http(addr, method, path, Some(("application/json", &b))).await
 }
 
+/// `PUT {app}/state` with target state `state`.
+async fn put_state(addr: SocketAddr, app: &str, state: &str) -> Http {
+    send_json(
+        addr,
+        "PUT",
+        &format!("{app}/state"),
+        &json!({ "state": state }),
+    )
+    .await
+}
+
+/// Asserts that each field of `v`, named by its JSON pointer (`/totalResource/memory`), has
+/// its value.
+fn assert_fields(v: &Value, fields: &[(&str, Value)]) {
+    for (pointer, want) in fields {
+        assert_eq!(v.pointer(pointer), Some(want), "{pointer} in {v}");
+    }
+}
+
 fn rest(c: &MiniCluster) -> SocketAddr {
     c.rest_address().expect("REST is on by default")
 }
@@ -211,10 +229,15 @@ async fn cluster_info_nodes_and_metrics() {
         );
         let v = r.json();
         let info = &v["clusterInfo"];
-        assert_eq!(info["id"], c.cluster_timestamp());
-        assert_eq!(info["startedOn"], c.cluster_timestamp());
-        assert_eq!(info["state"], "STARTED");
-        assert_eq!(info["haState"], "ACTIVE");
+        assert_fields(
+            info,
+            &[
+                ("/id", json!(c.cluster_timestamp())),
+                ("/startedOn", json!(c.cluster_timestamp())),
+                ("/state", json!("STARTED")),
+                ("/haState", json!("ACTIVE")),
+            ],
+        );
         assert!(
             info["resourceManagerVersion"]
                 .as_str()
@@ -232,14 +255,19 @@ async fn cluster_info_nodes_and_metrics() {
             ids.contains(&n["id"].as_str().expect("id").to_string()),
             "{n}"
         );
-        assert_eq!(n["state"], "RUNNING");
-        assert_eq!(n["rack"], "/default-rack");
-        assert_eq!(n["nodeHostName"], "127.0.0.1");
-        assert_eq!(n["totalResource"]["memory"], 2048);
-        assert_eq!(n["totalResource"]["vCores"], 4);
-        assert_eq!(n["availMemoryMB"], 2048);
-        assert_eq!(n["usedMemoryMB"], 0);
-        assert_eq!(n["numContainers"], 0);
+        assert_fields(
+            n,
+            &[
+                ("/state", json!("RUNNING")),
+                ("/rack", json!("/default-rack")),
+                ("/nodeHostName", json!("127.0.0.1")),
+                ("/totalResource/memory", json!(2048)),
+                ("/totalResource/vCores", json!(4)),
+                ("/availMemoryMB", json!(2048)),
+                ("/usedMemoryMB", json!(0)),
+                ("/numContainers", json!(0)),
+            ],
+        );
     }
 
     assert_eq!(
@@ -250,19 +278,26 @@ async fn cluster_info_nodes_and_metrics() {
     let v = get(addr, "/ws/v1/cluster/nodes?states=lost").await.json();
     let lost = v["nodes"]["node"].as_array().expect("lost list");
     assert_eq!(lost.len(), 1);
-    assert_eq!(lost[0]["id"], ids[1]);
-    assert_eq!(lost[0]["state"], "LOST");
+    assert_fields(
+        &lost[0],
+        &[("/id", json!(ids[1])), ("/state", json!("LOST"))],
+    );
     let r = get(addr, "/ws/v1/cluster/nodes?states=SLEEPY").await;
     assert_eq!(r.status, 400);
     assert_eq!(r.remote_exception().0, "BadRequestException");
 
     let v = get(addr, "/ws/v1/cluster/metrics").await.json();
     let m = &v["clusterMetrics"];
-    assert_eq!(m["totalNodes"], 2);
-    assert_eq!(m["activeNodes"], 1);
-    assert_eq!(m["lostNodes"], 1);
-    assert_eq!(m["totalMB"], 2048);
-    assert_eq!(m["appsSubmitted"], 0);
+    assert_fields(
+        m,
+        &[
+            ("/totalNodes", json!(2)),
+            ("/activeNodes", json!(1)),
+            ("/lostNodes", json!(1)),
+            ("/totalMB", json!(2048)),
+            ("/appsSubmitted", json!(0)),
+        ],
+    );
     assert_eq!(
         get(addr, "/ws/v1/cluster/apps").await.body,
         br#"{"apps":{}}"#
@@ -331,19 +366,24 @@ async fn submit_by_rest_seen_by_ipc_then_killed_by_put() {
         .expect("local path");
     let v = get(addr, path).await.json();
     let app = &v["app"];
-    assert_eq!(app["id"], id.to_string());
-    assert_eq!(app["state"], "RUNNING");
+    assert_fields(
+        app,
+        &[
+            ("/id", json!(id.to_string())),
+            ("/state", json!("RUNNING")),
+            ("/user", json!(USER)),
+            ("/finalStatus", json!("UNDEFINED")),
+            ("/trackingUI", json!("ApplicationMaster")),
+            ("/trackingUrl", json!("http://127.0.0.1:4243/ui")),
+            ("/amRPCAddress", json!("127.0.0.1:4242")),
+            ("/applicationType", json!("SPINDLE-REST")),
+            ("/applicationTags", json!("alpha,beta")),
+            ("/clusterId", json!(c.cluster_timestamp())),
+            ("/runningContainers", json!(1)),
+            ("/allocatedMB", json!(256)),
+        ],
+    );
     assert_eq!(app["state"], ipc_state_name(&running).as_str());
-    assert_eq!(app["user"], USER);
-    assert_eq!(app["finalStatus"], "UNDEFINED");
-    assert_eq!(app["trackingUI"], "ApplicationMaster");
-    assert_eq!(app["trackingUrl"], "http://127.0.0.1:4243/ui");
-    assert_eq!(app["amRPCAddress"], "127.0.0.1:4242");
-    assert_eq!(app["applicationType"], "SPINDLE-REST");
-    assert_eq!(app["applicationTags"], "alpha,beta");
-    assert_eq!(app["clusterId"], c.cluster_timestamp());
-    assert_eq!(app["runningContainers"], 1);
-    assert_eq!(app["allocatedMB"], 256);
     assert!(
         app["amContainerLogs"]
             .as_str()
@@ -377,38 +417,20 @@ async fn submit_by_rest_seen_by_ipc_then_killed_by_put() {
     assert!(list("?finalStatus=KILLED").await.is_empty());
 
     // Only KILLED is a valid target.
-    let r = send_json(
-        addr,
-        "PUT",
-        &format!("{path}/state"),
-        &json!({"state": "FINISHED"}),
-    )
-    .await;
+    let r = put_state(addr, path, "FINISHED").await;
     assert_eq!(r.status, 400);
     let (exception, class, message) = r.remote_exception();
     assert_eq!(exception, "BadRequestException");
     assert_eq!(class, "org.apache.hadoop.yarn.webapp.BadRequestException");
     assert_eq!(message, "Only 'KILLED' is allowed as a target state.");
-    let r = send_json(
-        addr,
-        "PUT",
-        &format!("{path}/state"),
-        &json!({"state": "RUNNING"}),
-    )
-    .await;
+    let r = put_state(addr, path, "RUNNING").await;
     assert_eq!(
         (r.status, r.json()["state"].as_str()),
         (200, Some("RUNNING"))
     );
 
     // Kill: the kill completes inside the RM, so the answer is 200 with KILLED at once.
-    let r = send_json(
-        addr,
-        "PUT",
-        &format!("{path}/state"),
-        &json!({"state": "KILLED"}),
-    )
-    .await;
+    let r = put_state(addr, path, "KILLED").await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     assert_eq!(r.json(), json!({"state": "KILLED"}));
     let killed = common::report(&client, id).await;
@@ -421,34 +443,25 @@ async fn submit_by_rest_seen_by_ipc_then_killed_by_put() {
         FinalApplicationStatusProto::AppKilled
     );
     let v = get(addr, path).await.json();
-    assert_eq!(v["app"]["state"], "KILLED");
-    assert_eq!(v["app"]["finalStatus"], "KILLED");
-    assert_eq!(v["app"]["trackingUI"], "History");
+    assert_fields(
+        &v,
+        &[
+            ("/app/state", json!("KILLED")),
+            ("/app/finalStatus", json!("KILLED")),
+            ("/app/trackingUI", json!("History")),
+        ],
+    );
     assert!(v["app"]["finishedTime"].as_i64().is_some_and(|t| t > 0));
     assert_eq!(list("?states=KILLED&finalStatus=killed").await, me);
     // Again: already in the target state.
-    let r = send_json(
-        addr,
-        "PUT",
-        &format!("{path}/state"),
-        &json!({"state": "KILLED"}),
-    )
-    .await;
+    let r = put_state(addr, path, "KILLED").await;
     assert_eq!(
         (r.status, r.json()["state"].as_str()),
         (200, Some("KILLED"))
     );
 
     // The AM process goes away.
-    let pid = am.pid();
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while alive(pid) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the AM survived the kill"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_gone(am.pid(), "the AM survived the kill").await;
     c.shutdown().await;
 }
 
@@ -457,18 +470,16 @@ async fn ipc_submission_seen_by_rest_and_kill_diagnostics() {
     let c = cluster(1).await;
     let addr = rest(&c);
     let client = client(&c);
-    let am = ScriptAm::new();
-    let id = new_app(&client).await;
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(am.submission(id, "ipc-app")),
-        })
-        .await
-        .expect("submit");
+    let (id, _am) = submit_script_am(&client, "ipc-app").await;
     let v = get(addr, &format!("/ws/v1/cluster/apps/{id}")).await.json();
-    assert_eq!(v["app"]["name"], "ipc-app");
-    assert_eq!(v["app"]["user"], USER);
-    assert_eq!(v["app"]["applicationType"], "SPINDLE-TEST");
+    assert_fields(
+        &v,
+        &[
+            ("/app/name", json!("ipc-app")),
+            ("/app/user", json!(USER)),
+            ("/app/applicationType", json!("SPINDLE-TEST")),
+        ],
+    );
     assert_eq!(
         v["app"]["state"],
         ipc_state_name(&report(&client, id).await).as_str()
@@ -627,29 +638,30 @@ async fn errors_are_remote_exceptions_and_never_break_the_server() {
         assert_eq!(r.remote_exception().0, "BadRequestException");
     }
 
-    // 406: no JSON wanted.
-    let r = raw(
-        addr,
-        b"GET /ws/v1/cluster/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/xml\r\n\r\n",
-    )
-    .await;
-    assert_eq!(
-        (r.status, r.remote_exception().0.as_str()),
-        (406, "NotAcceptableException")
-    );
-
-    // 415: not JSON.
-    let r = http(
-        addr,
-        "POST",
-        "/ws/v1/cluster/apps",
-        Some(("application/xml", b"<application-submission-context/>")),
-    )
-    .await;
-    assert_eq!(
-        (r.status, r.remote_exception().0.as_str()),
-        (415, "NotSupportedException")
-    );
+    // 406: no JSON wanted; 415: not JSON.
+    let xml = "<application-submission-context/>";
+    for (request, status, exception) in [
+        (
+            "GET /ws/v1/cluster/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/xml\r\n\r\n".to_string(),
+            406,
+            "NotAcceptableException",
+        ),
+        (
+            format!(
+                "POST /ws/v1/cluster/apps HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n{xml}",
+                xml.len()
+            ),
+            415,
+            "NotSupportedException",
+        ),
+    ] {
+        let r = raw(addr, request.as_bytes()).await;
+        assert_eq!(
+            (r.status, r.remote_exception().0.as_str()),
+            (status, exception),
+            "{request}"
+        );
+    }
 
     // 413: announced larger than the limit (the server answers without reading it).
     let r = raw(

@@ -367,7 +367,7 @@ mod tests {
     use super::*;
     use crate::token::{KIND_AMRM_TOKEN, KIND_NM_TOKEN};
 
-    /// The 95-byte `container_tokens` file of WIRE-CAPTURE §5.
+    /// A 95-byte `container_tokens` file captured from a real Hadoop NM.
     fn captured_file() -> Vec<u8> {
         let mut v = b"HDTS\x00".to_vec();
         v.push(0x01); // one token

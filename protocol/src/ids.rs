@@ -68,6 +68,72 @@ fn parse_err(kind: &'static str, input: &str, reason: impl Into<String>) -> IdEr
     }
 }
 
+/// The `_`-separated parts of `s`, which must be as many as in `form` and start with the same
+/// prefix.
+fn split_id<'a>(kind: &'static str, s: &'a str, form: &str) -> Result<Vec<&'a str>, IdError> {
+    let parts: Vec<&str> = s.split('_').collect();
+    let expected: Vec<&str> = form.split('_').collect();
+    if parts.len() != expected.len() || parts[0] != expected[0] {
+        return Err(parse_err(kind, s, format!("expected {form}")));
+    }
+    Ok(parts)
+}
+
+/// The application id in `parts`: cluster timestamp and application number (at least two
+/// parts, checked by the caller).
+fn parse_app_parts(kind: &'static str, s: &str, parts: &[&str]) -> Result<ApplicationId, IdError> {
+    Ok(ApplicationId {
+        cluster_timestamp: parse_num(kind, s, parts[0], "cluster timestamp")?,
+        id: parse_num(kind, s, parts[1], "application number")?,
+    })
+}
+
+/// The attempt id in `parts`: the application id's two parts, then the attempt number (at
+/// least three parts, checked by the caller).
+fn parse_attempt_parts(
+    kind: &'static str,
+    s: &str,
+    parts: &[&str],
+) -> Result<ApplicationAttemptId, IdError> {
+    Ok(ApplicationAttemptId {
+        application_id: parse_app_parts(kind, s, parts)?,
+        attempt_id: parse_num(kind, s, parts[2], "attempt number")?,
+    })
+}
+
+/// `value`, or [`IdError::MissingField`] naming `field` of `message`.
+pub(crate) fn required<T>(
+    value: Option<T>,
+    message: &'static str,
+    field: &'static str,
+) -> Result<T, IdError> {
+    value.ok_or(IdError::MissingField { message, field })
+}
+
+/// `From<id> for proto` and `TryFrom<&proto> for id`, through the id's `to_proto` and
+/// `from_proto`.
+macro_rules! proto_conversions {
+    ($id:ty, $from:ty => $proto:ty) => {
+        impl From<$from> for $proto {
+            fn from(id: $from) -> Self {
+                id.to_proto()
+            }
+        }
+
+        impl TryFrom<&$proto> for $id {
+            type Error = IdError;
+            fn try_from(p: &$proto) -> Result<Self, IdError> {
+                <$id>::from_proto(p)
+            }
+        }
+    };
+}
+
+proto_conversions!(ApplicationId, ApplicationId => ApplicationIdProto);
+proto_conversions!(ApplicationAttemptId, ApplicationAttemptId => ApplicationAttemptIdProto);
+proto_conversions!(ContainerId, ContainerId => ContainerIdProto);
+proto_conversions!(NodeId, &NodeId => NodeIdProto);
+
 /// Writes `n` zero-padded to at least `width` digits, the way Java's `NumberFormat` with
 /// `minimumIntegerDigits` does (sign first, then padded digits).
 fn write_padded(f: &mut fmt::Formatter<'_>, n: i64, width: usize) -> fmt::Result {
@@ -130,15 +196,10 @@ impl ApplicationId {
 
     /// Reads the protobuf form; both fields must be present.
     pub fn from_proto(p: &ApplicationIdProto) -> Result<Self, IdError> {
+        const M: &str = "ApplicationIdProto";
         Ok(ApplicationId {
-            id: p.id.ok_or(IdError::MissingField {
-                message: "ApplicationIdProto",
-                field: "id",
-            })?,
-            cluster_timestamp: p.cluster_timestamp.ok_or(IdError::MissingField {
-                message: "ApplicationIdProto",
-                field: "cluster_timestamp",
-            })?,
+            id: required(p.id, M, "id")?,
+            cluster_timestamp: required(p.cluster_timestamp, M, "cluster_timestamp")?,
         })
     }
 }
@@ -154,31 +215,8 @@ impl FromStr for ApplicationId {
     type Err = IdError;
     fn from_str(s: &str) -> Result<Self, IdError> {
         const KIND: &str = "ApplicationId";
-        let parts: Vec<&str> = s.split('_').collect();
-        if parts.len() != 3 || parts[0] != Self::PREFIX {
-            return Err(parse_err(
-                KIND,
-                s,
-                "expected application_<clusterTimestamp>_<id>",
-            ));
-        }
-        Ok(ApplicationId {
-            cluster_timestamp: parse_num(KIND, s, parts[1], "cluster timestamp")?,
-            id: parse_num(KIND, s, parts[2], "application number")?,
-        })
-    }
-}
-
-impl From<ApplicationId> for ApplicationIdProto {
-    fn from(id: ApplicationId) -> Self {
-        id.to_proto()
-    }
-}
-
-impl TryFrom<&ApplicationIdProto> for ApplicationId {
-    type Error = IdError;
-    fn try_from(p: &ApplicationIdProto) -> Result<Self, IdError> {
-        ApplicationId::from_proto(p)
+        let parts = split_id(KIND, s, "application_<clusterTimestamp>_<id>")?;
+        parse_app_parts(KIND, s, &parts[1..])
     }
 }
 
@@ -215,17 +253,13 @@ impl ApplicationAttemptId {
 
     /// Reads the protobuf form; all fields must be present.
     pub fn from_proto(p: &ApplicationAttemptIdProto) -> Result<Self, IdError> {
-        let app = p.application_id.as_ref().ok_or(IdError::MissingField {
-            message: "ApplicationAttemptIdProto",
-            field: "application_id",
-        })?;
-        Ok(ApplicationAttemptId {
-            application_id: ApplicationId::from_proto(app)?,
-            attempt_id: p.attempt_id.ok_or(IdError::MissingField {
-                message: "ApplicationAttemptIdProto",
-                field: "attemptId",
-            })?,
-        })
+        const M: &str = "ApplicationAttemptIdProto";
+        let app =
+            ApplicationId::from_proto(required(p.application_id.as_ref(), M, "application_id")?)?;
+        Ok(ApplicationAttemptId::new(
+            app,
+            required(p.attempt_id, M, "attemptId")?,
+        ))
     }
 }
 
@@ -242,34 +276,8 @@ impl FromStr for ApplicationAttemptId {
     type Err = IdError;
     fn from_str(s: &str) -> Result<Self, IdError> {
         const KIND: &str = "ApplicationAttemptId";
-        let parts: Vec<&str> = s.split('_').collect();
-        if parts.len() != 4 || parts[0] != Self::PREFIX {
-            return Err(parse_err(
-                KIND,
-                s,
-                "expected appattempt_<clusterTimestamp>_<appId>_<attemptId>",
-            ));
-        }
-        Ok(ApplicationAttemptId {
-            application_id: ApplicationId {
-                cluster_timestamp: parse_num(KIND, s, parts[1], "cluster timestamp")?,
-                id: parse_num(KIND, s, parts[2], "application number")?,
-            },
-            attempt_id: parse_num(KIND, s, parts[3], "attempt number")?,
-        })
-    }
-}
-
-impl From<ApplicationAttemptId> for ApplicationAttemptIdProto {
-    fn from(id: ApplicationAttemptId) -> Self {
-        id.to_proto()
-    }
-}
-
-impl TryFrom<&ApplicationAttemptIdProto> for ApplicationAttemptId {
-    type Error = IdError;
-    fn try_from(p: &ApplicationAttemptIdProto) -> Result<Self, IdError> {
-        ApplicationAttemptId::from_proto(p)
+        let parts = split_id(KIND, s, "appattempt_<clusterTimestamp>_<appId>_<attemptId>")?;
+        parse_attempt_parts(KIND, s, &parts[1..])
     }
 }
 
@@ -347,16 +355,11 @@ impl ContainerId {
 
     /// Reads the protobuf form; `app_attempt_id` and `id` must be present.
     pub fn from_proto(p: &ContainerIdProto) -> Result<Self, IdError> {
-        let attempt = p.app_attempt_id.as_ref().ok_or(IdError::MissingField {
-            message: "ContainerIdProto",
-            field: "app_attempt_id",
-        })?;
+        const M: &str = "ContainerIdProto";
+        let attempt = required(p.app_attempt_id.as_ref(), M, "app_attempt_id")?;
         Ok(ContainerId {
             application_attempt_id: ApplicationAttemptId::from_proto(attempt)?,
-            id: p.id.ok_or(IdError::MissingField {
-                message: "ContainerIdProto",
-                field: "id",
-            })?,
+            id: required(p.id, M, "id")?,
         })
     }
 }
@@ -402,29 +405,10 @@ impl FromStr for ContainerId {
                 "expected container_[e<epoch>_]<clusterTimestamp>_<appId>_<attemptId>_<sequence>",
             ));
         }
-        let attempt = ApplicationAttemptId {
-            application_id: ApplicationId {
-                cluster_timestamp: parse_num(KIND, s, rest[0], "cluster timestamp")?,
-                id: parse_num(KIND, s, rest[1], "application number")?,
-            },
-            attempt_id: parse_num(KIND, s, rest[2], "attempt number")?,
-        };
+        let attempt = parse_attempt_parts(KIND, s, rest)?;
         let sequence: i64 = parse_num(KIND, s, rest[3], "sequence number")?;
         ContainerId::with_epoch(attempt, epoch, sequence)
             .map_err(|e| parse_err(KIND, s, e.to_string()))
-    }
-}
-
-impl From<ContainerId> for ContainerIdProto {
-    fn from(id: ContainerId) -> Self {
-        id.to_proto()
-    }
-}
-
-impl TryFrom<&ContainerIdProto> for ContainerId {
-    type Error = IdError;
-    fn try_from(p: &ContainerIdProto) -> Result<Self, IdError> {
-        ContainerId::from_proto(p)
     }
 }
 
@@ -459,14 +443,8 @@ impl NodeId {
     /// Reads the protobuf form; both fields must be present.
     pub fn from_proto(p: &NodeIdProto) -> Result<Self, IdError> {
         Ok(NodeId {
-            host: p.host.clone().ok_or(IdError::MissingField {
-                message: "NodeIdProto",
-                field: "host",
-            })?,
-            port: p.port.ok_or(IdError::MissingField {
-                message: "NodeIdProto",
-                field: "port",
-            })?,
+            host: required(p.host.clone(), "NodeIdProto", "host")?,
+            port: required(p.port, "NodeIdProto", "port")?,
         })
     }
 }
@@ -490,19 +468,6 @@ impl FromStr for NodeId {
             host: parts[0].to_string(),
             port: parse_num(KIND, s, parts[1].trim(), "port")?,
         })
-    }
-}
-
-impl From<&NodeId> for NodeIdProto {
-    fn from(id: &NodeId) -> Self {
-        id.to_proto()
-    }
-}
-
-impl TryFrom<&NodeIdProto> for NodeId {
-    type Error = IdError;
-    fn try_from(p: &NodeIdProto) -> Result<Self, IdError> {
-        NodeId::from_proto(p)
     }
 }
 

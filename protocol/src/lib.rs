@@ -7,6 +7,9 @@
 //!
 //! Layering (lowest first): [`proto`] and [`writable`] (bytes ⇄ values), [`ids`], [`token`]
 //! and [`credentials`], [`sasl`], [`ipc`] (connections), [`yarn`] (typed protocols).
+//!
+//! The wire facts this code relies on (framing, call ids, SASL, token formats, YARN record
+//! rules) are written down in the repository's `docs/wire.md`.
 
 pub mod credentials;
 pub mod ids;

@@ -15,10 +15,11 @@ use hmac::{Hmac, KeyInit, Mac};
 use prost::Message;
 use sha1::Sha1;
 
-use crate::ids::{ApplicationAttemptId, ContainerId, IdError, NodeId};
+use crate::ids::{ApplicationAttemptId, ContainerId, IdError, NodeId, required};
 use crate::proto::security::{
     AMRMTokenIdentifierProto, ContainerTokenIdentifierProto, NMTokenIdentifierProto, TokenProto,
 };
+use crate::proto::yarn::ApplicationAttemptIdProto;
 use crate::writable::{self, Reader, WritableError};
 
 /// Kind of the AM → RM scheduler token (`AMRMTokenIdentifier.KIND_NAME`).
@@ -297,7 +298,7 @@ pub fn token_service_for(addr: SocketAddr) -> String {
 /// The AMRMToken among `tokens`: selected **by kind only**. The token in a container's
 /// credentials file has an empty service (the Java AM rewrites it), so the service is ignored.
 pub fn select_amrm_token<'a>(tokens: impl IntoIterator<Item = &'a Token>) -> Option<&'a Token> {
-    tokens.into_iter().find(|t| t.kind == KIND_AMRM_TOKEN)
+    find_kind(tokens, KIND_AMRM_TOKEN, |_| true)
 }
 
 /// The NMToken for a NodeManager: kind `NMToken` and service **equal** to `ip:port`.
@@ -305,9 +306,7 @@ pub fn select_nm_token<'a>(
     tokens: impl IntoIterator<Item = &'a Token>,
     service: &str,
 ) -> Option<&'a Token> {
-    tokens
-        .into_iter()
-        .find(|t| t.kind == KIND_NM_TOKEN && t.service == service)
+    find_kind(tokens, KIND_NM_TOKEN, |s| s == service)
 }
 
 /// The Java `AMRMTokenSelector` rule: kind `YARN_AM_RM_TOKEN` and the (possibly
@@ -316,9 +315,20 @@ pub fn select_amrm_token_for_service<'a>(
     tokens: impl IntoIterator<Item = &'a Token>,
     service: &str,
 ) -> Option<&'a Token> {
+    find_kind(tokens, KIND_AMRM_TOKEN, |s| {
+        s.split(',').any(|one| one.trim() == service)
+    })
+}
+
+/// The first token of `kind` whose service passes `service_matches`.
+fn find_kind<'a>(
+    tokens: impl IntoIterator<Item = &'a Token>,
+    kind: &str,
+    service_matches: impl Fn(&str) -> bool,
+) -> Option<&'a Token> {
     tokens
         .into_iter()
-        .find(|t| t.kind == KIND_AMRM_TOKEN && t.service.split(',').any(|s| s.trim() == service))
+        .find(|t| t.kind == kind && service_matches(&t.service))
 }
 
 fn decode_proto<M: Message + Default>(
@@ -326,6 +336,18 @@ fn decode_proto<M: Message + Default>(
     message: &'static str,
 ) -> Result<M, TokenError> {
     M::decode(bytes).map_err(|source| TokenError::Identifier { message, source })
+}
+
+/// The `appAttemptId` field of an identifier `message`, which every writer sets.
+fn attempt_field(
+    field: Option<&ApplicationAttemptIdProto>,
+    message: &'static str,
+) -> Result<ApplicationAttemptId, TokenError> {
+    Ok(ApplicationAttemptId::from_proto(required(
+        field,
+        message,
+        "appAttemptId",
+    )?)?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,12 +365,9 @@ impl AmRmTokenIdentifier {
     /// Decodes raw identifier bytes.
     pub fn decode(bytes: &[u8]) -> Result<Self, TokenError> {
         let p: AMRMTokenIdentifierProto = decode_proto(bytes, "AMRMTokenIdentifierProto")?;
-        let attempt = p.app_attempt_id.as_ref().ok_or(IdError::MissingField {
-            message: "AMRMTokenIdentifierProto",
-            field: "appAttemptId",
-        })?;
+        let attempt_id = attempt_field(p.app_attempt_id.as_ref(), "AMRMTokenIdentifierProto")?;
         Ok(AmRmTokenIdentifier {
-            attempt_id: ApplicationAttemptId::from_proto(attempt)?,
+            attempt_id,
             key_id: p.key_id(),
         })
     }
@@ -389,17 +408,11 @@ pub struct NmTokenIdentifier {
 impl NmTokenIdentifier {
     /// Decodes raw identifier bytes.
     pub fn decode(bytes: &[u8]) -> Result<Self, TokenError> {
-        let p: NMTokenIdentifierProto = decode_proto(bytes, "NMTokenIdentifierProto")?;
-        let attempt = p.app_attempt_id.as_ref().ok_or(IdError::MissingField {
-            message: "NMTokenIdentifierProto",
-            field: "appAttemptId",
-        })?;
-        let node = p.node_id.as_ref().ok_or(IdError::MissingField {
-            message: "NMTokenIdentifierProto",
-            field: "nodeId",
-        })?;
+        const M: &str = "NMTokenIdentifierProto";
+        let p: NMTokenIdentifierProto = decode_proto(bytes, M)?;
+        let node = required(p.node_id.as_ref(), M, "nodeId")?;
         Ok(NmTokenIdentifier {
-            attempt_id: ApplicationAttemptId::from_proto(attempt)?,
+            attempt_id: attempt_field(p.app_attempt_id.as_ref(), M)?,
             node_id: NodeId::from_proto(node)?,
             app_submitter: p.app_submitter.clone().unwrap_or_default(),
             key_id: p.key_id(),
@@ -429,6 +442,55 @@ impl NmTokenIdentifier {
     }
 }
 
+/// A token issued to one application attempt under a numbered master key (the AMRMToken and
+/// the NMToken): what the secret managers and the servers' per-call checks need of it.
+pub trait AttemptTokenIdentifier: Sized {
+    /// The token's name in messages (`AMRMToken`, `NMToken`).
+    const TOKEN_NAME: &'static str;
+
+    /// Decodes raw identifier bytes.
+    fn decode_identifier(bytes: &[u8]) -> Result<Self, TokenError>;
+
+    /// The attempt the token was issued to; its string is the user the token authenticates.
+    fn attempt(&self) -> ApplicationAttemptId;
+
+    /// The id of the master key the token was signed with.
+    fn master_key_id(&self) -> i32;
+
+    /// The NodeManager the token is valid for, if it names one.
+    fn node(&self) -> Option<&NodeId>;
+}
+
+/// Implements [`AttemptTokenIdentifier`] for an identifier with `attempt_id` and `key_id` fields;
+/// `node` says which node the token names (`self` is the identifier).
+macro_rules! attempt_token_identifier {
+    ($ty:ident, $name:literal, |$id:ident| $node:expr) => {
+        impl AttemptTokenIdentifier for $ty {
+            const TOKEN_NAME: &'static str = $name;
+
+            fn decode_identifier(bytes: &[u8]) -> Result<Self, TokenError> {
+                $ty::decode(bytes)
+            }
+
+            fn attempt(&self) -> ApplicationAttemptId {
+                self.attempt_id
+            }
+
+            fn master_key_id(&self) -> i32 {
+                self.key_id
+            }
+
+            fn node(&self) -> Option<&NodeId> {
+                let $id = self;
+                $node
+            }
+        }
+    };
+}
+
+attempt_token_identifier!(AmRmTokenIdentifier, "AMRMToken", |_id| None);
+attempt_token_identifier!(NmTokenIdentifier, "NMToken", |id| Some(&id.node_id));
+
 /// A decoded `ContainerTokenIdentifierProto` (the full proto is kept, so re-encoding is exact).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerTokenIdentifier {
@@ -441,24 +503,16 @@ pub struct ContainerTokenIdentifier {
 impl ContainerTokenIdentifier {
     /// Decodes raw identifier bytes.
     pub fn decode(bytes: &[u8]) -> Result<Self, TokenError> {
-        let proto: ContainerTokenIdentifierProto =
-            decode_proto(bytes, "ContainerTokenIdentifierProto")?;
-        let cid = proto.container_id.as_ref().ok_or(IdError::MissingField {
-            message: "ContainerTokenIdentifierProto",
-            field: "containerId",
-        })?;
-        Ok(ContainerTokenIdentifier {
-            container_id: ContainerId::from_proto(cid)?,
-            proto,
-        })
+        ContainerTokenIdentifier::from_proto(decode_proto(bytes, "ContainerTokenIdentifierProto")?)
     }
 
     /// From a proto built by a (mini) RM.
     pub fn from_proto(proto: ContainerTokenIdentifierProto) -> Result<Self, TokenError> {
-        let cid = proto.container_id.as_ref().ok_or(IdError::MissingField {
-            message: "ContainerTokenIdentifierProto",
-            field: "containerId",
-        })?;
+        let cid = required(
+            proto.container_id.as_ref(),
+            "ContainerTokenIdentifierProto",
+            "containerId",
+        )?;
         Ok(ContainerTokenIdentifier {
             container_id: ContainerId::from_proto(cid)?,
             proto,

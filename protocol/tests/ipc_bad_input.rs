@@ -1,6 +1,7 @@
-//! Bad input, one case per test: a raw socket plays a broken client against our server, or
-//! a broken server against our client. Every case must end in a clear error and a closed
-//! connection, never a panic or a hang (all waits are bounded).
+//! Bad input: a raw socket plays a broken client against our server, or a broken server
+//! against our client. Every case must end in a clear error and a closed connection, never a
+//! panic or a hang (all waits are bounded). The cases that end the same way (a FATAL reply, a
+//! client error) are tables; each row says what it checks.
 
 mod ipc_support;
 
@@ -9,22 +10,28 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use ipc_support::*;
 use prost::Message;
-use spindle_protocol::ipc::frame::{FrameBuilder, FrameParts};
-use spindle_protocol::ipc::{ClientAuth, IpcClient, IpcError, header};
+use spindle_protocol::ipc::frame::{FrameBuilder, FrameCodec};
+use spindle_protocol::ipc::{IpcClient, IpcError, ServerConfig, header};
 use spindle_protocol::proto::rpc::{
-    IpcConnectionContextProto, RpcErrorCodeProto, RpcRequestHeaderProto, RpcResponseHeaderProto,
+    IpcConnectionContextProto, RpcErrorCodeProto, RpcResponseHeaderProto, RpcSaslProto,
     RpcStatusProto, UserInformationProto,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio_util::codec::Encoder;
 
 const CLIENT_ID: [u8; 16] = *b"0123456789abcdef";
 
+/// `body` with its 4-byte length, as it goes on the wire.
+fn framed(body: Bytes) -> Vec<u8> {
+    let mut out = BytesMut::new();
+    FrameCodec::default().encode(body, &mut out).unwrap();
+    out.to_vec()
+}
+
 // ---------------------------------------------------------------- broken clients → our server
 
-async fn connect(
-    cfg: spindle_protocol::ipc::ServerConfig,
-) -> (spindle_protocol::ipc::IpcServer, TcpStream) {
+async fn connect(cfg: ServerConfig) -> (spindle_protocol::ipc::IpcServer, TcpStream) {
     let (server, _) = echo_server(cfg).await;
     let stream = TcpStream::connect(server.local_addr()).await.unwrap();
     (server, stream)
@@ -33,53 +40,214 @@ async fn connect(
 /// Connects with SIMPLE and sends the connection context.
 async fn simple_session() -> (spindle_protocol::ipc::IpcServer, TcpStream) {
     let (server, mut s) = connect(server_config(false, true)).await;
-    s.write_all(&header::preamble(header::AUTH_PROTOCOL_NONE))
-        .await
-        .unwrap();
-    let ctx = IpcConnectionContextProto {
-        user_info: Some(UserInformationProto {
-            effective_user: Some("a".into()),
-            real_user: None,
-        }),
-        protocol: Some(ECHO_PROTOCOL.into()),
-    };
-    write_frame(&mut s, header::context_request(&CLIENT_ID, &ctx)).await;
+    s.write_all(&Opening::SimpleSession.bytes()).await.unwrap();
     (server, s)
 }
 
-/// Reads the FATAL reply the server must send, then checks that it closes the connection.
-async fn expect_fatal(s: &mut TcpStream, code: RpcErrorCodeProto) -> RpcResponseHeaderProto {
-    let mut buf = BytesMut::new();
-    let (h, parts) = read_response_header(s, &mut buf)
-        .await
-        .expect("a FATAL reply");
-    assert_eq!(h.status, RpcStatusProto::Fatal as i32, "{h:?}");
-    assert_eq!(h.error_detail, Some(code as i32), "{h:?}");
-    assert!(parts.is_empty(), "FATAL is header-only");
-    expect_closed(s).await;
-    h
+/// What a broken client sends before its bad bytes.
+#[derive(Clone, Copy)]
+enum Opening {
+    /// Nothing.
+    None,
+    /// A preamble with this auth protocol.
+    Preamble(u8),
+    /// A SIMPLE preamble and a valid connection context.
+    SimpleSession,
+}
+
+impl Opening {
+    fn bytes(self) -> Vec<u8> {
+        match self {
+            Opening::None => Vec::new(),
+            Opening::Preamble(auth) => header::preamble(auth).to_vec(),
+            Opening::SimpleSession => {
+                let ctx = IpcConnectionContextProto {
+                    user_info: Some(UserInformationProto {
+                        effective_user: Some("a".into()),
+                        real_user: None,
+                    }),
+                    protocol: Some(ECHO_PROTOCOL.into()),
+                };
+                let mut out = header::preamble(header::AUTH_PROTOCOL_NONE).to_vec();
+                out.extend(framed(header::context_request(&CLIENT_ID, &ctx)));
+                out
+            }
+        }
+    }
+}
+
+/// A broken client the server must answer with a FATAL reply and a closed connection.
+struct FatalCase {
+    /// What the row checks.
+    case: &'static str,
+    config: ServerConfig,
+    opening: Opening,
+    /// The bad bytes.
+    send: Vec<u8>,
+    code: RpcErrorCodeProto,
+    /// The call id of the reply, when the case pins it.
+    call_id: Option<i32>,
+    /// The exception class of the reply, when the case pins it.
+    class: Option<&'static str>,
+    /// Text the reply's message must contain.
+    says: &'static str,
+}
+
+/// A header-only frame holding `h`.
+fn header_frame(h: &spindle_protocol::proto::rpc::RpcRequestHeaderProto) -> Vec<u8> {
+    framed(FrameBuilder::new().message(h).finish())
+}
+
+fn fatal_cases() -> Vec<FatalCase> {
+    let simple_only = || server_config(false, true);
+    let mut small_frames = simple_only();
+    small_frames.max_frame_len = 1024;
+    let mut unknown_kind = header::request_header(0, &CLIENT_ID, 0);
+    unknown_kind.rpc_kind = Some(7);
+    let none = header::AUTH_PROTOCOL_NONE;
+    // RESPONSE before anything else.
+    let early_response = RpcSaslProto {
+        state: 4,
+        ..Default::default()
+    };
+    vec![
+        FatalCase {
+            case: "wrong magic",
+            config: simple_only(),
+            opening: Opening::None,
+            send: b"hrpx\x09\x00\x00".to_vec(),
+            code: RpcErrorCodeProto::FatalVersionMismatch,
+            call_id: Some(-1),
+            class: Some("org.apache.hadoop.ipc.RPC$VersionMismatch"),
+            says: "",
+        },
+        FatalCase {
+            case: "wrong version",
+            config: simple_only(),
+            opening: Opening::None,
+            send: b"hrpc\x07\x00\x00".to_vec(),
+            code: RpcErrorCodeProto::FatalVersionMismatch,
+            call_id: None,
+            class: None,
+            says: "client version 7",
+        },
+        FatalCase {
+            case: "length over the limit",
+            config: small_frames,
+            opening: Opening::Preamble(none),
+            send: 4096u32.to_be_bytes().to_vec(),
+            code: RpcErrorCodeProto::FatalInvalidRpcHeader,
+            call_id: None,
+            class: None,
+            says: "exceeds the limit",
+        },
+        FatalCase {
+            case: "negative length",
+            config: simple_only(),
+            opening: Opening::Preamble(none),
+            send: (-5i32).to_be_bytes().to_vec(),
+            code: RpcErrorCodeProto::FatalInvalidRpcHeader,
+            call_id: None,
+            class: None,
+            says: "must be positive",
+        },
+        FatalCase {
+            // A delimited "header" whose field 1 has the invalid wire type 7.
+            case: "garbage protobuf header",
+            config: simple_only(),
+            opening: Opening::SimpleSession,
+            send: framed(Bytes::from_static(b"\x03\x0f\x01\x02")),
+            code: RpcErrorCodeProto::FatalDeserializingRequest,
+            call_id: None,
+            class: None,
+            says: "",
+        },
+        FatalCase {
+            case: "unknown rpc kind enum",
+            config: simple_only(),
+            opening: Opening::SimpleSession,
+            send: header_frame(&unknown_kind),
+            code: RpcErrorCodeProto::FatalInvalidRpcHeader,
+            call_id: None,
+            class: None,
+            says: "Unknown rpc kind 7",
+        },
+        FatalCase {
+            case: "unknown out-of-band call id",
+            config: simple_only(),
+            opening: Opening::SimpleSession,
+            send: header_frame(&header::request_header(-7, &CLIENT_ID, -1)),
+            code: RpcErrorCodeProto::FatalInvalidRpcHeader,
+            call_id: Some(-7),
+            class: None,
+            says: "",
+        },
+        FatalCase {
+            case: "call before the connection context",
+            config: simple_only(),
+            opening: Opening::Preamble(none),
+            send: framed(header::call_request(
+                0,
+                &CLIENT_ID,
+                0,
+                "echo",
+                ECHO_PROTOCOL,
+                1,
+                &echo("x"),
+            )),
+            code: RpcErrorCodeProto::FatalInvalidRpcHeader,
+            call_id: None,
+            class: None,
+            says: "Connection context not established",
+        },
+        FatalCase {
+            // A call whose frame holds only the RPC header (no RequestHeaderProto, no request).
+            case: "truncated call frame",
+            config: simple_only(),
+            opening: Opening::SimpleSession,
+            send: header_frame(&header::request_header(3, &CLIENT_ID, 0)),
+            code: RpcErrorCodeProto::FatalDeserializingRequest,
+            call_id: Some(3),
+            class: None,
+            says: "",
+        },
+        FatalCase {
+            case: "SASL RESPONSE out of turn",
+            config: server_config(true, false),
+            opening: Opening::Preamble(header::AUTH_PROTOCOL_SASL),
+            send: framed(header::sasl_request(&early_response)),
+            code: RpcErrorCodeProto::FatalUnauthorized,
+            call_id: Some(-33),
+            class: Some("javax.security.sasl.SaslException"),
+            says: "",
+        },
+    ]
 }
 
 #[tokio::test]
-async fn server_wrong_magic() {
-    let (server, mut s) = connect(server_config(false, true)).await;
-    s.write_all(b"hrpx\x09\x00\x00").await.unwrap();
-    let h = expect_fatal(&mut s, RpcErrorCodeProto::FatalVersionMismatch).await;
-    assert_eq!(h.call_id as i32, -1);
-    assert_eq!(
-        h.exception_class_name.as_deref(),
-        Some("org.apache.hadoop.ipc.RPC$VersionMismatch")
-    );
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn server_wrong_version() {
-    let (server, mut s) = connect(server_config(false, true)).await;
-    s.write_all(b"hrpc\x07\x00\x00").await.unwrap();
-    let h = expect_fatal(&mut s, RpcErrorCodeProto::FatalVersionMismatch).await;
-    assert!(h.error_msg.unwrap().contains("client version 7"));
-    server.shutdown().await;
+async fn broken_clients_get_a_fatal_reply_and_a_closed_connection() {
+    for c in fatal_cases() {
+        let (server, mut s) = connect(c.config).await;
+        s.write_all(&c.opening.bytes()).await.unwrap();
+        s.write_all(&c.send).await.unwrap();
+        let mut buf = BytesMut::new();
+        let (h, parts): (RpcResponseHeaderProto, _) = read_response_header(&mut s, &mut buf)
+            .await
+            .unwrap_or_else(|| panic!("{}: no FATAL reply", c.case));
+        assert_eq!(h.status, RpcStatusProto::Fatal as i32, "{}: {h:?}", c.case);
+        assert_eq!(h.error_detail, Some(c.code as i32), "{}: {h:?}", c.case);
+        assert!(parts.is_empty(), "{}: FATAL is header-only", c.case);
+        if let Some(id) = c.call_id {
+            assert_eq!(h.call_id as i32, id, "{}", c.case);
+        }
+        if let Some(class) = c.class {
+            assert_eq!(h.exception_class_name.as_deref(), Some(class), "{}", c.case);
+        }
+        let said = h.error_msg.unwrap_or_default();
+        assert!(said.contains(c.says), "{}: {said}", c.case);
+        expect_closed(&mut s).await;
+        server.shutdown().await;
+    }
 }
 
 #[tokio::test]
@@ -95,94 +263,6 @@ async fn server_http_get() {
         .unwrap();
     assert!(text.starts_with("HTTP/1.1 404"), "{text}");
     assert!(text.contains("Hadoop IPC port"));
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn server_length_over_limit() {
-    let mut cfg = server_config(false, true);
-    cfg.max_frame_len = 1024;
-    let (server, mut s) = connect(cfg).await;
-    s.write_all(&header::preamble(header::AUTH_PROTOCOL_NONE))
-        .await
-        .unwrap();
-    s.write_all(&4096u32.to_be_bytes()).await.unwrap();
-    let h = expect_fatal(&mut s, RpcErrorCodeProto::FatalInvalidRpcHeader).await;
-    assert!(h.error_msg.unwrap().contains("exceeds the limit"));
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn server_negative_length() {
-    let (server, mut s) = connect(server_config(false, true)).await;
-    s.write_all(&header::preamble(header::AUTH_PROTOCOL_NONE))
-        .await
-        .unwrap();
-    s.write_all(&(-5i32).to_be_bytes()).await.unwrap();
-    let h = expect_fatal(&mut s, RpcErrorCodeProto::FatalInvalidRpcHeader).await;
-    assert!(h.error_msg.unwrap().contains("must be positive"));
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn server_garbage_protobuf_header() {
-    let (server, mut s) = simple_session().await;
-    // A delimited "header" whose field 1 has the invalid wire type 7.
-    write_frame(&mut s, Bytes::from_static(b"\x03\x0f\x01\x02")).await;
-    expect_fatal(&mut s, RpcErrorCodeProto::FatalDeserializingRequest).await;
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn server_unknown_rpc_kind_enum() {
-    let (server, mut s) = simple_session().await;
-    let mut h = header::request_header(0, &CLIENT_ID, 0);
-    h.rpc_kind = Some(7);
-    write_frame(&mut s, FrameBuilder::new().message(&h).finish()).await;
-    let reply = expect_fatal(&mut s, RpcErrorCodeProto::FatalInvalidRpcHeader).await;
-    assert!(reply.error_msg.unwrap().contains("Unknown rpc kind 7"));
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn server_unknown_out_of_band_call_id() {
-    let (server, mut s) = simple_session().await;
-    let h = header::request_header(-7, &CLIENT_ID, -1);
-    write_frame(&mut s, FrameBuilder::new().message(&h).finish()).await;
-    let reply = expect_fatal(&mut s, RpcErrorCodeProto::FatalInvalidRpcHeader).await;
-    assert_eq!(reply.call_id as i32, -7);
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn server_call_before_context() {
-    let (server, mut s) = connect(server_config(false, true)).await;
-    s.write_all(&header::preamble(header::AUTH_PROTOCOL_NONE))
-        .await
-        .unwrap();
-    write_frame(
-        &mut s,
-        header::call_request(0, &CLIENT_ID, 0, "echo", ECHO_PROTOCOL, 1, &echo("x")),
-    )
-    .await;
-    let reply = expect_fatal(&mut s, RpcErrorCodeProto::FatalInvalidRpcHeader).await;
-    assert!(
-        reply
-            .error_msg
-            .unwrap()
-            .contains("Connection context not established")
-    );
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn server_truncated_call_frame() {
-    let (server, mut s) = simple_session().await;
-    // A call whose frame holds only the RPC header (no RequestHeaderProto, no request).
-    let h: RpcRequestHeaderProto = header::request_header(3, &CLIENT_ID, 0);
-    write_frame(&mut s, FrameBuilder::new().message(&h).finish()).await;
-    let reply = expect_fatal(&mut s, RpcErrorCodeProto::FatalDeserializingRequest).await;
-    assert_eq!(reply.call_id, 3);
     server.shutdown().await;
 }
 
@@ -203,27 +283,6 @@ async fn server_silent_peer_times_out_in_handshake() {
     let (server, mut s) = connect(cfg).await;
     s.write_all(b"hrp").await.unwrap(); // and then nothing
     expect_closed(&mut s).await;
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn server_wrong_sasl_state() {
-    let (server, mut s) = connect(server_config(true, false)).await;
-    s.write_all(&header::preamble(header::AUTH_PROTOCOL_SASL))
-        .await
-        .unwrap();
-    // RESPONSE before anything else.
-    let msg = spindle_protocol::proto::rpc::RpcSaslProto {
-        state: 4,
-        ..Default::default()
-    };
-    write_frame(&mut s, header::sasl_request(&msg)).await;
-    let reply = expect_fatal(&mut s, RpcErrorCodeProto::FatalUnauthorized).await;
-    assert_eq!(reply.call_id as i32, -33);
-    assert_eq!(
-        reply.exception_class_name.as_deref(),
-        Some("javax.security.sasl.SaslException")
-    );
     server.shutdown().await;
 }
 
@@ -250,27 +309,104 @@ async fn server_ping_and_wrong_call_ids_are_fine() {
 
 // ---------------------------------------------------------------- broken servers → our client
 
-/// A fake server: accepts one connection, reads preamble, context and one call, then lets
-/// `misbehave` answer. Returns the client's result.
-async fn against_fake_server<F, Fut>(max_response_len: usize, misbehave: F) -> IpcError
-where
-    F: FnOnce(TcpStream, i32, Vec<u8>) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let fake = tokio::spawn(async move {
-        let (mut s, _) = listener.accept().await.unwrap();
-        let mut preamble = [0u8; 7];
-        s.read_exact(&mut preamble).await.unwrap();
-        let mut buf = BytesMut::new();
-        let _context = read_frame(&mut s, &mut buf).await.unwrap();
-        let call = read_frame(&mut s, &mut buf).await.unwrap();
-        let h: RpcRequestHeaderProto = FrameParts::new(call).expect("header").unwrap();
-        misbehave(s, h.call_id, h.client_id).await;
-    });
-    let mut cfg = client_config(addr, ClientAuth::Simple { user: "a".into() });
-    cfg.max_response_len = max_response_len;
+/// A broken server: after reading the call, it sends `send(call id, client id)` and, if
+/// `then_wait`, waits for the client to close; `fails` says whether the client's error is the
+/// right one.
+struct BrokenServerCase {
+    /// What the row checks.
+    case: &'static str,
+    max_response_len: usize,
+    send: fn(i32, &[u8]) -> Vec<u8>,
+    then_wait: bool,
+    fails: fn(&IpcError) -> bool,
+}
+
+const MIB: usize = 1 << 20;
+
+fn protocol_error(err: &IpcError, text: &str) -> bool {
+    matches!(err, IpcError::Protocol(m) if m.contains(text))
+}
+
+const BROKEN_SERVERS: &[BrokenServerCase] = &[
+    BrokenServerCase {
+        case: "response for an unknown call id",
+        max_response_len: MIB,
+        send: |id, cid| framed(echo_reply(id + 1000, cid, 0, "r")),
+        then_wait: true,
+        fails: |e| protocol_error(e, "unknown call id"),
+    },
+    BrokenServerCase {
+        case: "mismatched client id",
+        max_response_len: MIB,
+        send: |id, _| framed(echo_reply(id, b"ffffffffffffffff", 0, "r")),
+        then_wait: true,
+        fails: |e| protocol_error(e, "client id"),
+    },
+    BrokenServerCase {
+        case: "unknown status enum",
+        max_response_len: MIB,
+        send: |id, cid| framed(echo_reply(id, cid, 7, "r")),
+        then_wait: true,
+        fails: |e| protocol_error(e, "unknown response status 7"),
+    },
+    BrokenServerCase {
+        case: "garbage response header",
+        max_response_len: MIB,
+        send: |_, _| framed(Bytes::from_static(b"\x02\xff\xff")),
+        then_wait: true,
+        fails: |e| protocol_error(e, "RpcResponseHeaderProto"),
+    },
+    BrokenServerCase {
+        case: "response over the limit",
+        max_response_len: 64,
+        send: |_, _| 1_000_000u32.to_be_bytes().to_vec(),
+        then_wait: true,
+        fails: |e| protocol_error(e, "exceeds the limit"),
+    },
+    BrokenServerCase {
+        // Dropping the socket closes it.
+        case: "server stops mid-frame",
+        max_response_len: MIB,
+        send: |_, _| [&50u32.to_be_bytes()[..], b"partial"].concat(),
+        then_wait: false,
+        fails: |e| matches!(e, IpcError::ConnectionLost(m) if m.contains("mid-frame")),
+    },
+    BrokenServerCase {
+        case: "FATAL fails the call",
+        max_response_len: MIB,
+        send: |id, cid| {
+            let class = "java.io.IOException";
+            framed(header::error_response(
+                id,
+                true,
+                cid,
+                0,
+                class,
+                "going away",
+                10,
+            ))
+        },
+        then_wait: false,
+        fails: |e| e.remote().is_some_and(|r| r.fatal && r.is("IOException")),
+    },
+    BrokenServerCase {
+        case: "missing response body",
+        max_response_len: MIB,
+        send: |id, cid| {
+            let h = header::response_header(id, RpcStatusProto::Success, cid, 0);
+            framed(FrameBuilder::new().message(&h).finish())
+        },
+        then_wait: true,
+        fails: |e| protocol_error(e, "response message"),
+    },
+];
+
+/// One echo call with `cfg` and no connect retries, against the fake server task `fake`, which
+/// must end too; both are bounded by [`TEST_TIMEOUT`].
+async fn call_once(
+    mut cfg: spindle_protocol::ipc::ClientConfig,
+    fake: tokio::task::JoinHandle<()>,
+) -> Result<EchoResponse, IpcError> {
     cfg.retry = spindle_protocol::ipc::RetryPolicy::none();
     let client = IpcClient::new(cfg);
     let result = tokio::time::timeout(
@@ -278,126 +414,35 @@ where
         client.call::<_, EchoResponse>("echo", &echo("x")),
     )
     .await
-    .expect("client hung");
+    .expect("the client hung");
+    // The client is still alive here: the fake server sees a close the client made itself.
     tokio::time::timeout(TEST_TIMEOUT, fake)
         .await
-        .unwrap()
+        .expect("the fake server hung")
         .unwrap();
-    result.expect_err("the fake server misbehaved")
-}
-
-fn response(call_id: i32, client_id: &[u8], status: i32) -> Bytes {
-    let mut h = header::response_header(call_id, RpcStatusProto::Success, client_id, 0);
-    h.status = status;
-    FrameBuilder::new()
-        .message(&h)
-        .raw(&echo("r").encode_to_vec())
-        .finish()
+    drop(client);
+    result
 }
 
 #[tokio::test]
-async fn client_response_for_unknown_call_id() {
-    let err = against_fake_server(1 << 20, |mut s, id, cid| async move {
-        write_frame(&mut s, response(id + 1000, &cid, 0)).await;
-        expect_closed(&mut s).await;
-    })
-    .await;
-    assert!(
-        matches!(&err, IpcError::Protocol(m) if m.contains("unknown call id")),
-        "{err}"
-    );
-}
-
-#[tokio::test]
-async fn client_mismatched_client_id() {
-    let err = against_fake_server(1 << 20, |mut s, id, _| async move {
-        write_frame(&mut s, response(id, b"ffffffffffffffff", 0)).await;
-        expect_closed(&mut s).await;
-    })
-    .await;
-    assert!(
-        matches!(&err, IpcError::Protocol(m) if m.contains("client id")),
-        "{err}"
-    );
-}
-
-#[tokio::test]
-async fn client_unknown_status_enum() {
-    let err = against_fake_server(1 << 20, |mut s, id, cid| async move {
-        write_frame(&mut s, response(id, &cid, 7)).await;
-        expect_closed(&mut s).await;
-    })
-    .await;
-    assert!(
-        matches!(&err, IpcError::Protocol(m) if m.contains("unknown response status 7")),
-        "{err}"
-    );
-}
-
-#[tokio::test]
-async fn client_garbage_response_header() {
-    let err = against_fake_server(1 << 20, |mut s, _, _| async move {
-        write_frame(&mut s, Bytes::from_static(b"\x02\xff\xff")).await;
-        expect_closed(&mut s).await;
-    })
-    .await;
-    assert!(
-        matches!(&err, IpcError::Protocol(m) if m.contains("RpcResponseHeaderProto")),
-        "{err}"
-    );
-}
-
-#[tokio::test]
-async fn client_response_over_limit() {
-    let err = against_fake_server(64, |mut s, _, _| async move {
-        s.write_all(&1_000_000u32.to_be_bytes()).await.unwrap();
-        expect_closed(&mut s).await;
-    })
-    .await;
-    assert!(
-        matches!(&err, IpcError::Protocol(m) if m.contains("exceeds the limit")),
-        "{err}"
-    );
-}
-
-#[tokio::test]
-async fn client_server_stops_mid_frame() {
-    let err = against_fake_server(1 << 20, |mut s, _, _| async move {
-        s.write_all(&50u32.to_be_bytes()).await.unwrap();
-        s.write_all(b"partial").await.unwrap();
-        // Dropping the socket closes it.
-    })
-    .await;
-    assert!(
-        matches!(&err, IpcError::ConnectionLost(m) if m.contains("mid-frame")),
-        "{err}"
-    );
-}
-
-#[tokio::test]
-async fn client_fatal_fails_the_call() {
-    let err = against_fake_server(1 << 20, |mut s, id, cid| async move {
-        let frame =
-            header::error_response(id, true, &cid, 0, "java.io.IOException", "going away", 10);
-        write_frame(&mut s, frame).await;
-    })
-    .await;
-    let remote = err.remote().expect("remote FATAL");
-    assert!(remote.fatal && remote.is("IOException"), "{err}");
-}
-
-#[tokio::test]
-async fn client_missing_response_body() {
-    let err = against_fake_server(1 << 20, |mut s, id, cid| async move {
-        let h = header::response_header(id, RpcStatusProto::Success, &cid, 0);
-        write_frame(&mut s, FrameBuilder::new().message(&h).finish()).await;
-        expect_closed(&mut s).await;
-    })
-    .await;
-    assert!(
-        matches!(&err, IpcError::Protocol(m) if m.contains("response message")),
-        "{err}"
-    );
+async fn broken_servers_fail_the_call_with_a_clear_error() {
+    for c in BROKEN_SERVERS {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (send, then_wait) = (c.send, c.then_wait);
+        let fake = tokio::spawn(async move {
+            let (mut s, _, h) = accept_one_call(listener).await;
+            s.write_all(&send(h.call_id, &h.client_id)).await.unwrap();
+            if then_wait {
+                expect_closed(&mut s).await;
+            }
+        });
+        let mut cfg = client_config(addr, simple("a"));
+        cfg.max_response_len = c.max_response_len;
+        let result = call_once(cfg, fake).await;
+        let err = result.expect_err(c.case);
+        assert!((c.fails)(&err), "{}: {err}", c.case);
+    }
 }
 
 #[tokio::test]
@@ -424,23 +469,11 @@ async fn client_server_requires_privacy_qop() {
         write_frame(&mut s, header::sasl_response(&reply)).await;
         expect_closed(&mut s).await;
     });
-    let mut cfg = client_config(addr, token_auth(b"app"));
-    cfg.retry = spindle_protocol::ipc::RetryPolicy::none();
-    let client = IpcClient::new(cfg);
-    let err = tokio::time::timeout(
-        TEST_TIMEOUT,
-        client.call::<_, EchoResponse>("echo", &echo("x")),
-    )
-    .await
-    .unwrap()
-    .unwrap_err();
+    let err = call_once(client_config(addr, token_auth(b"app")), fake)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, IpcError::Auth(m) if m.contains("not supported yet")),
         "{err}"
     );
-    drop(client);
-    tokio::time::timeout(TEST_TIMEOUT, fake)
-        .await
-        .unwrap()
-        .unwrap();
 }

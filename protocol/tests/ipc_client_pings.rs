@@ -5,13 +5,10 @@ mod ipc_support;
 
 use std::time::Duration;
 
-use bytes::BytesMut;
 use ipc_support::*;
-use prost::Message;
-use spindle_protocol::ipc::frame::{FrameBuilder, FrameParts};
-use spindle_protocol::ipc::{ClientAuth, IpcClient, header};
+use spindle_protocol::ipc::frame::FrameParts;
+use spindle_protocol::ipc::{IpcClient, header};
 use spindle_protocol::proto::rpc::{RpcRequestHeaderProto, RpcStatusProto};
-use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 
 #[tokio::test]
@@ -19,13 +16,7 @@ async fn pings_while_a_call_is_outstanding() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let fake = tokio::spawn(async move {
-        let (mut s, _) = listener.accept().await.unwrap();
-        let mut preamble = [0u8; 7];
-        s.read_exact(&mut preamble).await.unwrap();
-        let mut buf = BytesMut::new();
-        let _context = read_frame(&mut s, &mut buf).await.unwrap();
-        let call = read_frame(&mut s, &mut buf).await.unwrap();
-        let call_header: RpcRequestHeaderProto = FrameParts::new(call).expect("header").unwrap();
+        let (mut s, mut buf, call_header) = accept_one_call(listener).await;
         // Stay silent and count pings for a while.
         let mut pings = 0;
         let deadline = tokio::time::Instant::now() + Duration::from_millis(500);
@@ -40,15 +31,8 @@ async fn pings_while_a_call_is_outstanding() {
             assert!(parts.is_empty(), "a ping is header-only");
             pings += 1;
         }
-        let reply = FrameBuilder::new()
-            .message(&header::response_header(
-                call_header.call_id,
-                RpcStatusProto::Success,
-                &call_header.client_id,
-                0,
-            ))
-            .raw(&echo("late").encode_to_vec())
-            .finish();
+        let success = RpcStatusProto::Success as i32;
+        let reply = echo_reply(call_header.call_id, &call_header.client_id, success, "late");
         write_frame(&mut s, reply).await;
         // Nothing outstanding now: no more pings until the client closes (idle).
         let mut quiet = 0;
@@ -57,7 +41,7 @@ async fn pings_while_a_call_is_outstanding() {
         }
         (pings, quiet)
     });
-    let mut cfg = client_config(addr, ClientAuth::Simple { user: "a".into() });
+    let mut cfg = client_config(addr, simple("a"));
     cfg.ping_interval = Duration::from_millis(100);
     cfg.max_idle = Duration::from_millis(300);
     let client = IpcClient::new(cfg);

@@ -21,33 +21,35 @@ async fn wait_for(cond: impl Fn() -> bool) {
     .expect("condition never became true");
 }
 
-async fn call(client: &IpcClient, msg: &str) -> Result<EchoResponse, IpcError> {
-    tokio::time::timeout(TEST_TIMEOUT, client.call("echo", &echo(msg)))
-        .await
-        .expect("call hung")
+/// One echo call of `msg` as `auth` to a fresh server that accepts TOKEN (`token`) and/or
+/// SIMPLE (`simple`); the server is shut down before the result is returned.
+async fn call_as(
+    token: bool,
+    simple: bool,
+    auth: ClientAuth,
+    msg: &str,
+) -> Result<EchoResponse, IpcError> {
+    let (server, _) = echo_server(server_config(token, simple)).await;
+    let result = call(&client_of(&server, auth), msg).await;
+    server.shutdown().await;
+    result
 }
 
 #[tokio::test]
 async fn simple_round_trip() {
-    let (server, _) = echo_server(server_config(false, true)).await;
-    let client = IpcClient::new(client_config(
-        server.local_addr(),
-        ClientAuth::Simple {
-            user: "alice".into(),
-        },
-    ));
-    let resp = call(&client, "hello").await.unwrap();
+    let resp = call_as(false, true, simple("alice"), "hello")
+        .await
+        .unwrap();
     assert_eq!(
         (resp.msg.as_str(), resp.user.as_str(), resp.auth.as_str()),
         ("hello", "alice", "simple")
     );
-    server.shutdown().await;
 }
 
 #[tokio::test]
 async fn token_round_trip() {
     let (server, _) = echo_server(server_config(true, false)).await;
-    let client = IpcClient::new(client_config(server.local_addr(), token_auth(b"app-1")));
+    let client = client_of(&server, token_auth(b"app-1"));
     let resp = call(&client, "hi").await.unwrap();
     assert_eq!(
         (resp.user.as_str(), resp.auth.as_str()),
@@ -60,74 +62,59 @@ async fn token_round_trip() {
 }
 
 #[tokio::test]
-async fn wrong_password_is_an_auth_error() {
-    let (server, _) = echo_server(server_config(true, false)).await;
-    let auth = ClientAuth::Token {
-        identifier: b"app-1".to_vec(),
-        password: b"not the password".to_vec(),
-        user: "u".into(),
-    };
-    let client = IpcClient::new(client_config(server.local_addr(), auth));
-    let err = call(&client, "x").await.unwrap_err();
-    assert!(err.is_auth_failure(), "{err}");
-    let remote = err.remote().expect("server-reported failure");
-    assert!(remote.fatal);
-    assert_eq!(remote.class_name, "javax.security.sasl.SaslException");
-    assert!(remote.message.contains("Mismatched response"), "{remote}");
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn invalid_token_keeps_java_class() {
-    let (server, _) = echo_server(server_config(true, false)).await;
-    let client = IpcClient::new(client_config(server.local_addr(), token_auth(b"bad-token")));
-    let err = call(&client, "x").await.unwrap_err();
-    assert!(err.remote().unwrap().is("InvalidToken"), "{err}");
-    assert!(err.is_auth_failure());
-    server.shutdown().await;
-}
-
-#[tokio::test]
 async fn token_client_falls_back_to_simple() {
     // A server without a secret manager answers NEGOTIATE with SUCCESS (switch to SIMPLE).
-    let (server, _) = echo_server(server_config(false, true)).await;
-    let client = IpcClient::new(client_config(server.local_addr(), token_auth(b"app-1")));
-    let resp = call(&client, "x").await.unwrap();
+    let resp = call_as(false, true, token_auth(b"app-1"), "x")
+        .await
+        .unwrap();
     assert_eq!(
         (resp.user.as_str(), resp.auth.as_str()),
         ("fallback-user", "simple")
     );
-    server.shutdown().await;
 }
 
 #[tokio::test]
-async fn simple_client_on_token_only_server_is_refused() {
-    let (server, _) = echo_server(server_config(true, false)).await;
-    let client = IpcClient::new(client_config(
-        server.local_addr(),
-        ClientAuth::Simple {
-            user: "mallory".into(),
-        },
-    ));
-    let err = call(&client, "x").await.unwrap_err();
-    let remote = err.remote().expect("FATAL from server");
-    assert!(remote.is("AccessControlException"), "{err}");
-    assert!(
-        remote
-            .message
-            .contains("SIMPLE authentication is not enabled")
-    );
-    assert!(err.is_auth_failure());
-    server.shutdown().await;
+async fn refused_authentication_keeps_the_java_class() {
+    let wrong_password = ClientAuth::Token {
+        identifier: b"app-1".to_vec(),
+        password: b"not the password".to_vec(),
+        user: "u".into(),
+    };
+    // (what, auth, class the FATAL reply names, text of its message)
+    let cases = [
+        (
+            "wrong password",
+            wrong_password,
+            "javax.security.sasl.SaslException",
+            "Mismatched response",
+        ),
+        (
+            "token the secret manager refuses",
+            token_auth(b"bad-token"),
+            "org.apache.hadoop.security.token.SecretManager$InvalidToken",
+            "token has expired",
+        ),
+        (
+            "SIMPLE client on a TOKEN-only server",
+            simple("mallory"),
+            "org.apache.hadoop.security.AccessControlException",
+            "SIMPLE authentication is not enabled",
+        ),
+    ];
+    for (what, auth, class, text) in cases {
+        let err = call_as(true, false, auth, "x").await.unwrap_err();
+        assert!(err.is_auth_failure(), "{what}: {err}");
+        let remote = err.remote().expect("a server-reported failure");
+        assert!(remote.fatal, "{what}: {remote}");
+        assert_eq!(remote.class_name, class, "{what}");
+        assert!(remote.message.contains(text), "{what}: {remote}");
+    }
 }
 
 #[tokio::test]
 async fn errors_keep_the_connection() {
     let (server, _) = echo_server(server_config(false, true)).await;
-    let client = IpcClient::new(client_config(
-        server.local_addr(),
-        ClientAuth::Simple { user: "a".into() },
-    ));
+    let client = client_of(&server, simple("a"));
     let err = client
         .call::<_, EchoResponse>("fail", &echo("boom"))
         .await
@@ -158,7 +145,7 @@ async fn errors_keep_the_connection() {
 #[tokio::test]
 async fn unknown_protocol_and_version_mismatch() {
     let (server, _) = echo_server(server_config(false, true)).await;
-    let auth = ClientAuth::Simple { user: "a".into() };
+    let auth = simple("a");
     let mut cfg = client_config(server.local_addr(), auth.clone());
     cfg.protocol = "org.example.NoSuchProtocolPB".into();
     let err = IpcClient::new(cfg)
@@ -194,7 +181,7 @@ async fn unknown_protocol_and_version_mismatch() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_concurrent_calls_on_one_connection() {
     let (server, service) = echo_server(server_config(true, false)).await;
-    let client = IpcClient::new(client_config(server.local_addr(), token_auth(b"app-2")));
+    let client = client_of(&server, token_auth(b"app-2"));
     let mut tasks = Vec::new();
     for i in 0..300u64 {
         let client = client.clone();
@@ -223,12 +210,20 @@ async fn many_concurrent_calls_on_one_connection() {
     server.shutdown().await;
 }
 
+/// A SIMPLE client of `server` whose configuration `tune` adjusts.
+fn simple_client_with(
+    server: &spindle_protocol::ipc::IpcServer,
+    tune: impl FnOnce(&mut spindle_protocol::ipc::ClientConfig),
+) -> IpcClient {
+    let mut cfg = client_config(server.local_addr(), simple("a"));
+    tune(&mut cfg);
+    IpcClient::new(cfg)
+}
+
 #[tokio::test]
 async fn call_timeout_then_connection_still_works() {
     let (server, _) = echo_server(server_config(false, true)).await;
-    let mut cfg = client_config(server.local_addr(), ClientAuth::Simple { user: "a".into() });
-    cfg.call_timeout = Duration::from_millis(200);
-    let client = IpcClient::new(cfg);
+    let client = simple_client_with(&server, |cfg| cfg.call_timeout = Duration::from_millis(200));
     let slow = EchoRequest {
         msg: "slow".into(),
         delay_ms: 600,
@@ -291,19 +286,21 @@ async fn server_restart_client_reconnects() {
     restart.await.unwrap().shutdown().await;
 }
 
-#[tokio::test]
-async fn connect_failure_is_bounded() {
-    // Grab a free port and close it again: nothing listens there.
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let mut cfg = client_config(addr, ClientAuth::Simple { user: "a".into() });
+/// A client configuration for an address nothing listens on, with 3 connect attempts
+/// `backoff` apart.
+fn nowhere_with_3_attempts(backoff: Duration) -> spindle_protocol::ipc::ClientConfig {
+    let mut cfg = client_config(unused_addr(), simple("a"));
     cfg.retry = RetryPolicy {
         max_attempts: 3,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(10),
+        initial_backoff: backoff,
+        max_backoff: backoff,
     };
+    cfg
+}
+
+#[tokio::test]
+async fn connect_failure_is_bounded() {
+    let cfg = nowhere_with_3_attempts(Duration::from_millis(10));
     let err = call(&IpcClient::new(cfg), "x").await.unwrap_err();
     assert!(
         matches!(err, IpcError::Connect { attempts: 3, .. }),
@@ -314,9 +311,7 @@ async fn connect_failure_is_bounded() {
 #[tokio::test]
 async fn idle_connection_is_closed_and_reopened() {
     let (server, service) = echo_server(server_config(false, true)).await;
-    let mut cfg = client_config(server.local_addr(), ClientAuth::Simple { user: "a".into() });
-    cfg.max_idle = Duration::from_millis(100);
-    let client = IpcClient::new(cfg);
+    let client = simple_client_with(&server, |cfg| cfg.max_idle = Duration::from_millis(100));
     let first = call(&client, "1").await.unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
     let second = call(&client, "2").await.unwrap();
@@ -328,10 +323,7 @@ async fn idle_connection_is_closed_and_reopened() {
 #[tokio::test]
 async fn graceful_shutdown_lets_calls_finish() {
     let (server, service) = echo_server(server_config(false, true)).await;
-    let client = IpcClient::new(client_config(
-        server.local_addr(),
-        ClientAuth::Simple { user: "a".into() },
-    ));
+    let client = client_of(&server, simple("a"));
     call(&client, "warm-up").await.unwrap();
     let slow = {
         let client = client.clone();
@@ -357,7 +349,7 @@ async fn graceful_shutdown_lets_calls_finish() {
 #[tokio::test]
 async fn set_auth_applies_to_new_connections() {
     let (server, _) = echo_server(server_config(true, false)).await;
-    let client = IpcClient::new(client_config(server.local_addr(), token_auth(b"old")));
+    let client = client_of(&server, token_auth(b"old"));
     assert_eq!(call(&client, "x").await.unwrap().user, "user-old");
     client.set_auth(token_auth(b"new"));
     assert_eq!(
@@ -374,10 +366,7 @@ async fn max_running_with_limit(limit: usize) -> usize {
     let mut cfg = server_config(false, true);
     cfg.max_in_flight_per_connection = limit;
     let (server, service) = echo_server(cfg).await;
-    let client = IpcClient::new(client_config(
-        server.local_addr(),
-        ClientAuth::Simple { user: "a".into() },
-    ));
+    let client = client_of(&server, simple("a"));
     let calls: Vec<_> = (0..8)
         .map(|i| {
             let client = client.clone();
@@ -420,12 +409,9 @@ async fn connection_limit_closes_extra_connections() {
     let mut cfg = server_config(false, true);
     cfg.max_connections = 1;
     let (server, _) = echo_server(cfg).await;
-    let first = IpcClient::new(client_config(
-        server.local_addr(),
-        ClientAuth::Simple { user: "a".into() },
-    ));
+    let first = client_of(&server, simple("a"));
     call(&first, "1").await.unwrap();
-    let mut cfg = client_config(server.local_addr(), ClientAuth::Simple { user: "b".into() });
+    let mut cfg = client_config(server.local_addr(), simple("b"));
     cfg.retry = RetryPolicy::none();
     let second = IpcClient::new(cfg);
     let err = call(&second, "2").await.unwrap_err();
@@ -451,16 +437,7 @@ async fn connection_limit_closes_extra_connections() {
 
 #[tokio::test]
 async fn callers_queued_behind_a_failed_connect_share_its_error() {
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let mut cfg = client_config(addr, ClientAuth::Simple { user: "a".into() });
-    cfg.retry = RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(50),
-        max_backoff: Duration::from_millis(50),
-    };
+    let cfg = nowhere_with_3_attempts(Duration::from_millis(50));
     let client = IpcClient::new(cfg);
     let calls: Vec<_> = (0..8)
         .map(|_| {

@@ -1,5 +1,6 @@
 //! Byte-for-byte checks of our frame encoders and decoders against the frames captured
-//! between real Hadoop 3.5 clients and servers (`shared/WIRE-CAPTURE.md` §2–§4).
+//! between real Hadoop 3.5 clients and servers (`data/hadoop_frames.txt`; docs/wire.md
+//! describes the frames).
 
 use bytes::{Bytes, BytesMut};
 use prost::Message;
@@ -7,7 +8,7 @@ use spindle_protocol::ipc::frame::{FrameCodec, FrameParts};
 use spindle_protocol::ipc::{RemoteError, header};
 use spindle_protocol::proto::rpc::{
     IpcConnectionContextProto, RequestHeaderProto, RpcRequestHeaderProto, RpcResponseHeaderProto,
-    RpcSaslProto, RpcStatusProto, SaslState, UserInformationProto,
+    RpcSaslProto, RpcStatusProto, SaslAuth, SaslState, UserInformationProto,
 };
 use spindle_protocol::sasl::digest_md5::{DigestClient, DigestServer};
 use spindle_protocol::sasl::server::{simple_auth, token_auth};
@@ -38,6 +39,28 @@ struct RegisterRequest {
     tracking_url: Option<String>,
 }
 
+/// The captured frame `name` (hex), from `data/hadoop_frames.txt`.
+fn frame(name: &str) -> &'static str {
+    include_str!("data/hadoop_frames.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let fields: Vec<&'static str> = l.split_whitespace().collect();
+            (fields.first() == Some(&name)).then(|| fields[fields.len() - 1])
+        })
+        .unwrap_or_else(|| panic!("no captured frame {name}"))
+}
+
+/// A SASL message without a version.
+fn sasl(state: SaslState, token: Option<Vec<u8>>, auths: Vec<SaslAuth>) -> RpcSaslProto {
+    RpcSaslProto {
+        version: None,
+        state: state as i32,
+        token,
+        auths,
+    }
+}
+
 fn unhex(s: &str) -> Vec<u8> {
     hex::decode(s).unwrap()
 }
@@ -57,64 +80,6 @@ fn body_of(frame_hex: &str) -> FrameParts {
     FrameParts::new(body)
 }
 
-/// [0.024s] C>S frame: 4-byte length=92 (0x0000005c)
-const SIMPLE_CONTEXT: &str = concat!(
-    "0000005c1a08021000180522108752a66d6fe94ff9848aced3c34af76a28014012060a04726f6f741a366f72672e6170",
-    "616368652e6861646f6f702e7961726e2e6170692e4170706c69636174696f6e436c69656e7450726f746f636f6c5042",
-);
-/// [0.024s] C>S frame: 4-byte length=106 (0x0000006a)
-const SIMPLE_GET_CLUSTER_METRICS: &str = concat!(
-    "0000006a1a08021000180022108752a66d6fe94ff9848aced3c34af76a28004d0a11676574436c75737465724d657472",
-    "69637312366f72672e6170616368652e6861646f6f702e7961726e2e6170692e4170706c69636174696f6e436c69656e",
-    "7450726f746f636f6c5042180100",
-);
-/// [0.034s] C>S frame: 4-byte length=14 (0x0000000e)
-const SASL_NEGOTIATE_REQUEST: &str = "0000000e0a08021000184122002801021001";
-/// [0.039s] S>C frame: 4-byte length=174 (0x000000ae)
-const SASL_NEGOTIATE_REPLY: &str = concat!(
-    "000000ae0e08dfffffff0f100018093a0040019d011001228c010a05544f4b454e120a4449474553542d4d44351a0022",
-    "0764656661756c742a6c7265616c6d3d2264656661756c74222c6e6f6e63653d22304d324f64496a4c53376f6a35796a",
-    "6c324d6876794d4d6e656e34467766736d3856575569326e33222c716f703d2261757468222c636861727365743d7574",
-    "662d382c616c676f726974686d3d6d64352d73657373220a0a0653494d504c451200",
-);
-/// [0.064s] C>S frame: 4-byte length=312 (0x00000138)
-const SASL_INITIATE: &str = concat!(
-    "000001380a08021000184122002801ab0210021a8602636861727365743d7574662d382c757365726e616d653d224367",
-    "304b43516742454944516c662b384d5241424541453d222c7265616c6d3d2264656661756c74222c6e6f6e63653d2230",
-    "4d324f64496a4c53376f6a35796a6c324d6876794d4d6e656e34467766736d3856575569326e33222c6e633d30303030",
-    "303030312c636e6f6e63653d2272635149357234732f763357756c3759694579306d356249456a774e595a6d7a787771",
-    "3752386477222c6469676573742d7572693d222f64656661756c74222c6d61786275663d36353533362c726573706f6e",
-    "73653d30343432636361626633306430636165646131316365666666393630376134622c716f703d61757468221e0a05",
-    "544f4b454e120a4449474553542d4d44351a00220764656661756c74",
-);
-/// [0.079s] S>C frame: 4-byte length=60 (0x0000003c)
-const SASL_SUCCESS: &str = concat!(
-    "0000003c0e08dfffffff0f100018093a0040012c10001a28727370617574683d36393761616661303563656436623833",
-    "65396365616137643962386665613961",
-);
-/// [0.088s] C>S frame: 4-byte length=86 (0x00000056)
-const TOKEN_CONTEXT: &str = concat!(
-    "000000561a0802100018052210b2d7cdc79f4d4886b774a58429565b6c28013a12001a366f72672e6170616368652e68",
-    "61646f6f702e7961726e2e6170692e4170706c69636174696f6e4d617374657250726f746f636f6c5042",
-);
-/// [0.088s] C>S frame: 4-byte length=129 (0x00000081)
-const REGISTER_CALL: &str = concat!(
-    "000000811a0802100018002210b2d7cdc79f4d4886b774a58429565b6c2800550a1972656769737465724170706c6963",
-    "6174696f6e4d617374657212366f72672e6170616368652e6861646f6f702e7961726e2e6170692e4170706c69636174",
-    "696f6e4d617374657250726f746f636f6c504218010f0a093132372e302e302e3110001a00",
-);
-/// [0.120s] S>C frame: 4-byte length=84 (0x00000054)
-const REGISTER_REPLY: &str = concat!(
-    "000000541a0800100018093a10b2d7cdc79f4d4886b774a58429565b6c4000380a2b08804010041a140a096d656d6f72",
-    "792d6d621080401a024d6920001a0e0a0676636f72657310041a0020002a0764656661756c743800",
-);
-/// [0.029s] S>C frame: 4-byte length=120 (0x00000078)
-const SASL_FATAL_WRONG_PASSWORD: &str = concat!(
-    "000000787708dfffffff0f1002180922216a617661782e73656375726974792e7361736c2e5361736c45786365707469",
-    "6f6e2a424449474553542d4d44353a2064696765737420726573706f6e736520666f726d61742076696f6c6174696f6e",
-    "2e204d69736d61746368656420726573706f6e73652e300f3a004001",
-);
-
 #[test]
 fn simple_context_frame() {
     let ctx = IpcConnectionContextProto {
@@ -125,8 +90,8 @@ fn simple_context_frame() {
         protocol: Some(ACP.into()),
     };
     let ours = framed(header::context_request(&unhex(SIMPLE_CLIENT_ID), &ctx));
-    assert_eq!(hex::encode(ours), SIMPLE_CONTEXT);
-    let mut parts = body_of(SIMPLE_CONTEXT);
+    assert_eq!(hex::encode(ours), frame("SIMPLE_CONTEXT"));
+    let mut parts = body_of(frame("SIMPLE_CONTEXT"));
     let h: RpcRequestHeaderProto = parts.expect("header").unwrap();
     assert_eq!((h.call_id, h.retry_count), (-3, Some(-1)));
     assert_eq!(
@@ -147,8 +112,11 @@ fn simple_call_frame_with_empty_request() {
         1,
         &Empty {},
     );
-    assert_eq!(hex::encode(framed(ours)), SIMPLE_GET_CLUSTER_METRICS);
-    let mut parts = body_of(SIMPLE_GET_CLUSTER_METRICS);
+    assert_eq!(
+        hex::encode(framed(ours)),
+        frame("SIMPLE_GET_CLUSTER_METRICS")
+    );
+    let mut parts = body_of(frame("SIMPLE_GET_CLUSTER_METRICS"));
     let h: RpcRequestHeaderProto = parts.expect("header").unwrap();
     assert_eq!(
         (h.call_id, h.retry_count, h.client_id.len()),
@@ -175,8 +143,9 @@ fn preambles() {
 fn sasl_negotiate_request() {
     let mut client = SaslClient::new(None);
     let ours = framed(header::sasl_request(&client.negotiate()));
-    assert_eq!(hex::encode(&ours), SASL_NEGOTIATE_REQUEST);
-    // The SASL header bytes from PROTOCOL.md §1.7.
+    assert_eq!(hex::encode(&ours), frame("SASL_NEGOTIATE_REQUEST"));
+    // The SASL request header: rpcKind 2, rpcOp 0, callId zigzag(−33), empty clientId,
+    // retryCount zigzag(−1) (docs/wire.md §3).
     assert_eq!(
         &ours[5..15],
         &[0x08, 0x02, 0x10, 0x00, 0x18, 0x41, 0x22, 0x00, 0x28, 0x01]
@@ -187,18 +156,13 @@ fn sasl_negotiate_request() {
 fn sasl_negotiate_reply_encodes_and_drives_our_client() {
     let mut token = token_auth();
     token.challenge = Some(DigestServer::with_nonce(NONCE).challenge());
-    let msg = RpcSaslProto {
-        version: None,
-        state: SaslState::Negotiate as i32,
-        token: None,
-        auths: vec![token, simple_auth()],
-    };
+    let msg = sasl(SaslState::Negotiate, None, vec![token, simple_auth()]);
     let ours = framed(header::sasl_response(&msg));
-    assert_eq!(hex::encode(&ours), SASL_NEGOTIATE_REPLY);
+    assert_eq!(hex::encode(&ours), frame("SASL_NEGOTIATE_REPLY"));
     // Response header callId −33 as a 5-byte uint32 varint.
     assert_eq!(&ours[5..11], &[0x08, 0xdf, 0xff, 0xff, 0xff, 0x0f]);
 
-    let mut parts = body_of(SASL_NEGOTIATE_REPLY);
+    let mut parts = body_of(frame("SASL_NEGOTIATE_REPLY"));
     let h: RpcResponseHeaderProto = parts.expect("header").unwrap();
     assert_eq!(h.call_id as i32, -33);
     assert_eq!(h.status, RpcStatusProto::Success as i32);
@@ -220,29 +184,20 @@ fn sasl_initiate_frame() {
     let mut digest = DigestClient::new(&unhex(IDENTIFIER), &unhex(PASSWORD));
     let challenge = DigestServer::with_nonce(NONCE).challenge();
     let token = digest.respond_with_cnonce(&challenge, CNONCE).unwrap();
-    let msg = RpcSaslProto {
-        version: None,
-        state: SaslState::Initiate as i32,
-        token: Some(token),
-        auths: vec![token_auth()],
-    };
+    let msg = sasl(SaslState::Initiate, Some(token), vec![token_auth()]);
     assert_eq!(
         hex::encode(framed(header::sasl_request(&msg))),
-        SASL_INITIATE
+        frame("SASL_INITIATE")
     );
 }
 
 #[test]
 fn sasl_success_frame() {
-    let msg = RpcSaslProto {
-        version: None,
-        state: SaslState::Success as i32,
-        token: Some(b"rspauth=697aafa05ced6b83e9ceaa7d9b8fea9a".to_vec()),
-        auths: vec![],
-    };
+    let rspauth = b"rspauth=697aafa05ced6b83e9ceaa7d9b8fea9a".to_vec();
+    let msg = sasl(SaslState::Success, Some(rspauth), vec![]);
     assert_eq!(
         hex::encode(framed(header::sasl_response(&msg))),
-        SASL_SUCCESS
+        frame("SASL_SUCCESS")
     );
 }
 
@@ -253,7 +208,7 @@ fn token_context_has_empty_user_info() {
         protocol: Some(AMP.into()),
     };
     let ours = framed(header::context_request(&unhex(TOKEN_CLIENT_ID), &ctx));
-    assert_eq!(hex::encode(&ours), TOKEN_CONTEXT);
+    assert_eq!(hex::encode(&ours), frame("TOKEN_CONTEXT"));
     assert_eq!(&ours[0x20..0x22], &[0x12, 0x00]);
 }
 
@@ -273,12 +228,12 @@ fn register_call_frame() {
         1,
         &req,
     );
-    assert_eq!(hex::encode(framed(ours)), REGISTER_CALL);
+    assert_eq!(hex::encode(framed(ours)), frame("REGISTER_CALL"));
 }
 
 #[test]
 fn register_reply_decodes_and_reencodes() {
-    let mut parts = body_of(REGISTER_REPLY);
+    let mut parts = body_of(frame("REGISTER_REPLY"));
     let h: RpcResponseHeaderProto = parts.expect("header").unwrap();
     assert_eq!(h.call_id, 0);
     assert_eq!(h.status, RpcStatusProto::Success as i32);
@@ -289,12 +244,12 @@ fn register_reply_decodes_and_reencodes() {
     assert_eq!(payload.len(), 56);
     assert!(parts.is_empty());
     let ours = header::success_response(0, &unhex(TOKEN_CLIENT_ID), 0, &payload);
-    assert_eq!(hex::encode(framed(ours)), REGISTER_REPLY);
+    assert_eq!(hex::encode(framed(ours)), frame("REGISTER_REPLY"));
 }
 
 #[test]
 fn sasl_fatal_reply() {
-    let mut parts = body_of(SASL_FATAL_WRONG_PASSWORD);
+    let mut parts = body_of(frame("SASL_FATAL_WRONG_PASSWORD"));
     let h: RpcResponseHeaderProto = parts.expect("header").unwrap();
     assert!(parts.is_empty(), "FATAL replies are header-only");
     assert_eq!(h.call_id as i32, -33);
@@ -304,7 +259,10 @@ fn sasl_fatal_reply() {
     assert!(remote.is("SaslException"));
     assert_eq!(remote.code, Some(15));
     let ours = header::error_response(-33, true, &[], -1, &remote.class_name, &remote.message, 15);
-    assert_eq!(hex::encode(framed(ours)), SASL_FATAL_WRONG_PASSWORD);
+    assert_eq!(
+        hex::encode(framed(ours)),
+        frame("SASL_FATAL_WRONG_PASSWORD")
+    );
     // Header-level: the encoded header round-trips through prost unchanged.
     assert_eq!(
         RpcResponseHeaderProto::decode(&h.encode_to_vec()[..]).unwrap(),

@@ -1,6 +1,6 @@
-//! Byte-exact checks of the hand-written YARN records against the real Hadoop session in
-//! `WIRE-CAPTURE.md` §3b/§5: decoding the captured bytes gives the annotated values, and
-//! encoding them again gives the very same bytes.
+//! Byte-exact checks of the hand-written YARN records against messages captured between real
+//! Hadoop 3.5 clients and servers (see docs/wire.md): decoding the captured bytes gives the
+//! expected values, and encoding them again gives the very same bytes.
 
 use prost::Message;
 use spindle_protocol::ids::{ApplicationAttemptId, ContainerId, NodeId};
@@ -10,20 +10,20 @@ use spindle_protocol::proto::security::{
 use spindle_protocol::proto::yarn::*;
 use spindle_protocol::proto::yarn_service::*;
 
-/// AllocateRequestProto sent by AMRMClient (callId 2), WIRE-CAPTURE §3b.
+/// AllocateRequestProto sent by AMRMClient (callId 2), with one ask.
 const ALLOCATE_REQUEST: &str = "0a400a02080112012a1a2b08800210011a140a096d656d6f72792d6d621080021a024d6920001a0e0a0676636f72657310011a002000200128013a040801100040001a0020012d0000803e";
 
-/// AllocateResponseProto (one container + one NMToken), WIRE-CAPTURE §3b.
+/// AllocateResponseProto (one container + one NMToken).
 const ALLOCATE_RESPONSE: &str = "10021aac020a11120d0a0908011080d095ffbc3110011802120f0a093132372e302e302e311089db011a0f3132372e302e302e313a3238303432222b08800210011a140a096d656d6f72792d6d621080021a024d6920001a0e0a0676636f72657310011a0020002a02080132bf010a85010a11120d0a0908011080d095ffbc3110011802120f3132372e302e302e313a32383034311a04726f6f74222b08800210011a140a096d656d6f72792d6d621080021a024d6920001a0e0a0676636f72657310011a00200028d0d9f7c5a03430013880d095ffbc314202080148908ad3c5a0345a0060026801700078ffffffffffffffffff01121456883148ed9ee6b12bde234d3c0bafc58a5f25f61a0e436f6e7461696e6572546f6b656e220f3132372e302e302e313a3238303431380140002a2b08804010041a140a096d656d6f72792d6d621080401a024d6920001a0e0a0676636f72657310041a00200038014a6d0a0f0a093132372e302e302e311089db01125a0a280a0d0a0908011080d095ffbc311001120f0a093132372e302e302e311089db011a04726f6f74200112147601223711b721a5c338c0da8baccdfbdefc13d61a074e4d546f6b656e220f3132372e302e302e313a32383034316a020800";
 
-/// ContainerTokenIdentifierProto, WIRE-CAPTURE §5 (133 bytes).
+/// ContainerTokenIdentifierProto of the allocated container (133 bytes).
 const CONTAINER_TOKEN_IDENTIFIER: &str = "0a11120d0a0908011080d095ffbc3110011802120f3132372e302e302e313a32383034311a04726f6f74222b08800210011a140a096d656d6f72792d6d621080021a024d6920001a0e0a0676636f72657310011a00200028d0d9f7c5a03430013880d095ffbc314202080148908ad3c5a0345a0060026801700078ffffffffffffffffff01";
 
-/// NMTokenIdentifierProto, WIRE-CAPTURE §5 (40 bytes).
+/// NMTokenIdentifierProto (40 bytes).
 const NM_TOKEN_IDENTIFIER: &str =
     "0a0d0a0908011080d095ffbc311001120f0a093132372e302e302e311089db011a04726f6f742001";
 
-/// AMRMTokenIdentifierProto, WIRE-CAPTURE §5 (17 bytes).
+/// AMRMTokenIdentifierProto (17 bytes).
 const AMRM_TOKEN_IDENTIFIER: &str = "0a0d0a0908011080d095ffbc3110011001";
 
 fn bytes(h: &str) -> Vec<u8> {

@@ -1,7 +1,7 @@
 //! Sequential small-call throughput, every client against every server on this machine:
 //!
 //! * Java client (Hadoop 3.5 IPC, `JavaBench`) → Java server (Hadoop's `Server`, `JavaYarnServers`)
-//!   and → our server (`IpcServer` + the test cluster);
+//!   and → our server (the embedded mini cluster's RM);
 //! * our client (`AmRmClient`, `ApplicationClient`) → the same two servers.
 //!
 //! Calls: token-auth `allocate` with an empty ask (one connection, one call at a time) and
@@ -15,9 +15,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use spindle_protocol::ids::ApplicationId;
-use spindle_protocol::proto::yarn::{
-    ApplicationSubmissionContextProto, ContainerLaunchContextProto, ResourceProto,
-};
+use spindle_protocol::proto::yarn::{ApplicationSubmissionContextProto, ResourceProto};
 use spindle_protocol::proto::yarn_service::{
     AllocateRequestProto, GetApplicationReportRequestProto, RegisterApplicationMasterRequestProto,
     SubmitApplicationRequestProto,
@@ -26,7 +24,7 @@ use spindle_protocol::token::Token;
 use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_tests::bench::{BenchMode, BenchResult, run_java_bench};
-use spindle_tests::rust_yarn::RustYarnServers;
+use spindle_tests::ours::{OurCluster, unmanaged_app};
 use spindle_tests::servers::JavaYarnServers;
 
 const WARMUP: Duration = Duration::from_secs(3);
@@ -61,7 +59,8 @@ async fn submitted_app(
                 application_id: Some(id.to_proto()),
                 application_name: Some("bench".into()),
                 resource: Some(ResourceProto::new(512, 1)),
-                am_container_spec: Some(ContainerLaunchContextProto::default()),
+                // No AM container to launch: the report loop needs only the application.
+                unmanaged_am: Some(true),
                 ..Default::default()
             }),
         })
@@ -137,9 +136,8 @@ fn interop_calls(c: &mut Criterion) {
     let java = rt
         .block_on(JavaYarnServers::start_with(2))
         .expect("start JavaYarnServers");
-    let ours = rt
-        .block_on(RustYarnServers::start())
-        .expect("start our servers");
+    let ours = rt.block_on(OurCluster::start()).expect("start our cluster");
+    let (ours_am, ours_client) = (ours.cluster.scheduler_address(), ours.cluster.rm_address());
 
     println!("\nsequential small calls, one connection, {MEASURE:?} after {WARMUP:?} warm-up:");
     let j_alloc_j = rt
@@ -155,7 +153,7 @@ fn interop_calls(c: &mut Criterion) {
     let j_alloc_r = rt
         .block_on(run_java_bench(
             BenchMode::Allocate,
-            ours.am_addr,
+            ours_am,
             Some(&ours.token_file),
             WARMUP,
             MEASURE,
@@ -167,7 +165,10 @@ fn interop_calls(c: &mut Criterion) {
         java.am_addr,
         &java.more_am_tokens[0].to_token(),
     ));
-    let am_ours = rt.block_on(registered_am(ours.am_addr, &ours.amrm_token_for(2)));
+    let (_, second_token) = rt
+        .block_on(unmanaged_app(&ours.cluster))
+        .expect("a second application");
+    let am_ours = rt.block_on(registered_am(ours_am, &second_token));
     let (rid_java, rid_ours) = (Cell::new(0), Cell::new(0));
     let r = rt.block_on(sequential(|| allocate_once(&am_java, &rid_java)));
     print("allocate (TOKEN)  our client  → Java server", &r);
@@ -190,7 +191,7 @@ fn interop_calls(c: &mut Criterion) {
     let j_rep_r = rt
         .block_on(run_java_bench(
             BenchMode::Report,
-            ours.client_addr,
+            ours_client,
             None,
             WARMUP,
             MEASURE,
@@ -201,7 +202,7 @@ fn interop_calls(c: &mut Criterion) {
         &j_rep_r,
     );
     let (cl_java, req_java) = rt.block_on(submitted_app(java.client_addr));
-    let (cl_ours, req_ours) = rt.block_on(submitted_app(ours.client_addr));
+    let (cl_ours, req_ours) = rt.block_on(submitted_app(ours_client));
     let r = rt.block_on(sequential(|| async {
         cl_java
             .get_application_report(&req_java)

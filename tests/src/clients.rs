@@ -1,12 +1,23 @@
 //! `JavaYarnClients`: Hadoop's own `YarnClient`, `AMRMClient` and `NMClient` run against a server.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
 use std::time::Duration;
 
 use crate::error::Result;
 use crate::process::JavaCommand;
+
+/// Where Hadoop's clients find a YARN cluster.
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    /// The RM's client port (ApplicationClientProtocol).
+    pub client: SocketAddr,
+    /// The RM's scheduler port (ApplicationMasterProtocol).
+    pub scheduler: SocketAddr,
+    /// A credentials file holding the AMRMToken of attempt 1 of application 1.
+    pub token_file: PathBuf,
+}
 
 /// The outcome of one step (`OK <step> [detail]` or `FAIL <step> <reason>`).
 #[derive(Debug, Clone, PartialEq, Eq)]

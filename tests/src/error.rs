@@ -54,6 +54,12 @@ pub enum HarnessError {
     /// The harness printed something we could not understand.
     #[error("harness protocol error: {0}")]
     Protocol(String),
+    /// The embedded mini cluster did not start.
+    #[error("the mini cluster did not start: {0}")]
+    Cluster(#[from] spindle_minicluster::ClusterError),
+    /// A call of our YARN client failed while setting up a test.
+    #[error("YARN call failed: {0}")]
+    Yarn(#[from] spindle_protocol::yarn::YarnError),
     /// A file-system or pipe error.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),

@@ -5,7 +5,8 @@
 //! * [`compile`]: compile the Java harness under `tests/interop/java/` once, into a cache keyed by a
 //!   hash of its sources.
 //! * [`process`]: run a harness program; read its output with timeouts; kill it on drop.
-//! * [`rust_yarn`]: our servers with a small stateful test cluster behind them.
+//! * [`ours`]: our side: the embedded mini cluster with the harness's keys and an unmanaged
+//!   application whose AMRMToken is in a credentials file.
 //! * [`servers`], [`clients`], [`roundtrip`], [`bench`]: typed wrappers for the harness programs
 //!   `JavaYarnServers`, `JavaYarnClients`, `ProtoRoundTrip` and `JavaBench`.
 //! * [`spark`]: Spark's own `spark-submit --master yarn` (from the same sdist, extracted by
@@ -16,9 +17,9 @@ pub mod clients;
 pub mod compile;
 pub mod error;
 pub mod jars;
+pub mod ours;
 pub mod process;
 pub mod roundtrip;
-pub mod rust_yarn;
 pub mod servers;
 pub mod spark;
 

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::clients::Endpoints;
 use crate::error::{HarnessError, Result};
 use crate::process::{JavaCommand, JavaProcess, READY_TIMEOUT};
 
@@ -50,6 +51,15 @@ pub const CONTAINER_KEY: &[u8] = b"interop-container-master-key";
 /// Cluster timestamp of every id the harness issues.
 pub const CLUSTER_TIMESTAMP: i64 = 1_700_000_000_000;
 
+/// The AMRMToken of `appattempt_1700000000000_0001_000001` under key id 1 and [`AMRM_KEY`] as
+/// Hadoop 3.5's own `AMRMTokenIdentifier` and `SecretManager` produce it: (identifier, password),
+/// hex. Recorded once from Hadoop's classes; any server holding these keys must issue exactly
+/// these bytes.
+pub const HADOOP_AMRM_TOKEN_1: (&str, &str) = (
+    "0a0d0a0908011080d095ffbc3110011001",
+    "50fee28159547a92ad2eca2baf88edf1f6a7cf69",
+);
+
 /// A running `spindle.interop.JavaYarnServers` (killed on drop).
 pub struct JavaYarnServers {
     /// The JVM (for its stderr and any later output).
@@ -74,6 +84,15 @@ pub struct JavaYarnServers {
 }
 
 impl JavaYarnServers {
+    /// Where Hadoop's clients find these servers.
+    pub fn endpoints(&self) -> Endpoints {
+        Endpoints {
+            client: self.client_addr,
+            scheduler: self.am_addr,
+            token_file: self.token_file.clone(),
+        }
+    }
+
     /// Starts the servers with one AMRMToken (application 1).
     pub async fn start() -> Result<Self> {
         Self::start_with(1).await

@@ -1,25 +1,42 @@
-//! Hadoop's own `YarnClient`, `AMRMClient` and `NMClient` against our servers
-//! (`IpcServer` + the `yarn::server` adapters, with the test cluster's handlers).
+//! Hadoop's own `YarnClient`, `AMRMClient` and `NMClient` against our servers: the embedded
+//! mini cluster (real RM and NM), holding the harness's keys, with an unmanaged application whose
+//! AMRMToken the Java clients use.
 
 use std::time::Duration;
 
+use spindle_protocol::ids::ContainerId;
+use spindle_protocol::proto::yarn::ContainerStateProto;
 use spindle_tests::clients::run_java_clients;
-use spindle_tests::rust_yarn::RustYarnServers;
+use spindle_tests::ours::OurCluster;
+use spindle_tests::servers::HADOOP_AMRM_TOKEN_1;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hadoop_clients_work_against_our_servers() {
-    let s = RustYarnServers::start().await.expect("start our servers");
+    let s = OurCluster::start().await.expect("start our cluster");
+    // Same keys, same attempt: our RM issues the very AMRMToken Hadoop's code issues.
+    assert_eq!(
+        (
+            hex::encode(&s.amrm_token.identifier),
+            hex::encode(&s.amrm_token.password)
+        ),
+        (
+            HADOOP_AMRM_TOKEN_1.0.to_string(),
+            HADOOP_AMRM_TOKEN_1.1.to_string()
+        )
+    );
     let run = run_java_clients(
-        s.client_addr,
-        s.am_addr,
+        s.cluster.rm_address(),
+        s.cluster.scheduler_address(),
         &s.token_file,
+        // The wrong-password client runs while the attempt is live: once it has finished, a real
+        // RM refuses its token before looking at the password.
         &[
             "yarnclient",
             "amrm",
             "nm",
-            "amrm-finish",
             "notoken",
             "badtoken",
+            "amrm-finish",
         ],
         Duration::from_secs(120),
     )
@@ -59,20 +76,33 @@ async fn hadoop_clients_work_against_our_servers() {
         run.step("nm.stop").map(|st| st.detail.as_str()),
         Some("exit=-105")
     );
+    // The NM itself ran the container and recorded the AM's stop.
+    let allocated = run.step("amrm.allocate").expect("allocate step");
+    let id = allocated
+        .detail
+        .split_whitespace()
+        .next()
+        .and_then(|id| id.parse::<ContainerId>().ok())
+        .unwrap_or_else(|| panic!("no container id in `{}`", allocated.detail));
+    let status = s
+        .cluster
+        .node(0)
+        .and_then(|nm| nm.status(&id))
+        .expect("the NM saw the container start");
     assert_eq!(
-        s.cluster.started_containers(),
-        1,
-        "the NM side saw the container start"
+        (status.known_state(), status.exit_status),
+        (Ok(ContainerStateProto::CComplete), Some(-105)),
+        "{status:?}"
     );
     s.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_registration_by_a_hadoop_client_is_refused() {
-    let s = RustYarnServers::start().await.expect("start our servers");
+    let s = OurCluster::start().await.expect("start our cluster");
     let first = run_java_clients(
-        s.client_addr,
-        s.am_addr,
+        s.cluster.rm_address(),
+        s.cluster.scheduler_address(),
         &s.token_file,
         &["amrm"],
         Duration::from_secs(120),
@@ -81,8 +111,8 @@ async fn a_second_registration_by_a_hadoop_client_is_refused() {
     .expect("first run");
     first.assert_ok(&["amrm.register", "amrm.allocate"]);
     let second = run_java_clients(
-        s.client_addr,
-        s.am_addr,
+        s.cluster.rm_address(),
+        s.cluster.scheduler_address(),
         &s.token_file,
         &["amrm"],
         Duration::from_secs(120),
@@ -110,20 +140,26 @@ async fn thousands_of_hadoop_heartbeats_and_reports_against_our_servers() {
     // Hadoop's IPC client driving our servers call after call: every allocate must answer the
     // next response id (JavaBench fails on the first error), every report must parse.
     use spindle_tests::bench::{BenchMode, run_java_bench};
-    let s = RustYarnServers::start().await.expect("start our servers");
+    let s = OurCluster::start().await.expect("start our cluster");
     let second = Duration::from_secs(1);
     let alloc = run_java_bench(
         BenchMode::Allocate,
-        s.am_addr,
+        s.cluster.scheduler_address(),
         Some(&s.token_file),
         second,
         second,
     )
     .await
     .expect("JavaBench allocate against our server");
-    let report = run_java_bench(BenchMode::Report, s.client_addr, None, second, second)
-        .await
-        .expect("JavaBench getApplicationReport against our server");
+    let report = run_java_bench(
+        BenchMode::Report,
+        s.cluster.rm_address(),
+        None,
+        second,
+        second,
+    )
+    .await
+    .expect("JavaBench getApplicationReport against our server");
     println!("Java client → our server: allocate {alloc:?}; getApplicationReport {report:?}");
     assert!(alloc.calls > 0 && report.calls > 0, "{alloc:?} {report:?}");
     s.shutdown().await;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use spindle_launcher::context::{ExecutorIdentity, LaunchTemplate};
+use spindle_launcher::context::{ExecutorId, ExecutorIdentity, LaunchTemplate};
 use spindle_launcher::nm_client::{LaunchEvent, NmCallError, NmLauncher, NmLauncherConfig};
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::{ContainerId, NodeId};
@@ -113,18 +113,16 @@ fn launch_context(
 ) -> ContainerLaunchContextProto {
     let node = node_of(container);
     t.build(&ExecutorIdentity {
-        executor_id: n.to_string(),
-        hostname: node.host.clone(),
+        executor_id: ExecutorId(n as u64),
+        hostname: node.host.as_str().into(),
         cores: 1,
         resource_profile_id: 0,
     })
     .expect("launch context")
 }
 
-fn id_string(c: &ContainerProto) -> String {
-    ContainerId::from_proto(c.id.as_ref().expect("container id"))
-        .expect("container id")
-        .to_string()
+fn id_of(c: &ContainerProto) -> ContainerId {
+    ContainerId::from_proto(c.id.as_ref().expect("container id")).expect("container id")
 }
 
 fn node_of(c: &ContainerProto) -> NodeId {
@@ -139,25 +137,44 @@ async fn next_event(rx: &mut mpsc::UnboundedReceiver<LaunchEvent>) -> LaunchEven
         .expect("the launcher is alive")
 }
 
-/// The next launch event, which must be the failure of `c` (named by id and node); its error.
+/// The next launch event, which must be the failure of `c` (named by id and node); its error
+/// and the event's text.
 async fn expect_failed(
     rx: &mut mpsc::UnboundedReceiver<LaunchEvent>,
     c: &ContainerProto,
-) -> String {
-    match next_event(rx).await {
+) -> (NmCallError, String) {
+    let event = next_event(rx).await;
+    let text = event.to_string();
+    match event {
         LaunchEvent::Failed {
             container_id,
             node,
             error,
         } => {
-            assert_eq!(container_id, id_string(c), "{error}");
-            assert_eq!(node, node_of(c).to_string(), "{error}");
-            error
+            assert_eq!(container_id, id_of(c), "{error}");
+            assert_eq!(node, node_of(c), "{error}");
+            assert!(
+                text.contains("Exception while starting container"),
+                "{text}"
+            );
+            (error, text)
         }
-        other => panic!(
-            "expected a failed launch of {}, got {other:?}",
-            id_string(c)
-        ),
+        other => panic!("expected a failed launch of {}, got {other:?}", id_of(c)),
+    }
+}
+
+/// The next launch event, which must be the start of `container_id` on `node`.
+async fn expect_started(
+    rx: &mut mpsc::UnboundedReceiver<LaunchEvent>,
+    container_id: ContainerId,
+    node: NodeId,
+) {
+    match next_event(rx).await {
+        LaunchEvent::Started {
+            container_id: id,
+            node: on,
+        } => assert_eq!((id, on), (container_id, node)),
+        other => panic!("expected {container_id} to start, got {other:?}"),
     }
 }
 
@@ -276,24 +293,21 @@ async fn launch_status_stop_with_nm_token() {
     let clc = launch_context(&t, c, 1);
     let tokens = Credentials::from_bytes(clc.tokens.as_deref().expect("tokens")).expect("tokens");
     assert_eq!(tokens.all_tokens().count(), 1, "the AMRMToken is not sent");
-    launcher.launch(c.clone(), clc);
-    assert_eq!(
-        next_event(&mut events).await,
-        LaunchEvent::Started {
-            container_id: id_string(c),
-            node: node_of(c).to_string(),
-        }
-    );
+    launcher.launch(c.clone(), clc).expect("launch");
+    expect_started(&mut events, id_of(c), node_of(c)).await;
 
     let status = launcher.container_status(c).await.expect("status");
     assert_eq!(status.known_state(), Ok(ContainerStateProto::CRunning));
     assert_eq!(status.exit(), ContainerExit::NotExited);
 
     // Launching the same container again: the NM refuses it, and the event says why.
-    launcher.launch(c.clone(), launch_context(&t, c, 1));
-    let error = expect_failed(&mut events, c).await;
-    assert!(error.contains("already is running"), "{error}");
-    assert!(error.contains(&id_string(c)), "{error}");
+    launcher
+        .launch(c.clone(), launch_context(&t, c, 1))
+        .expect("launch");
+    let (error, text) = expect_failed(&mut events, c).await;
+    assert!(matches!(error, NmCallError::Refused { .. }), "{error:?}");
+    assert!(text.contains("already is running"), "{text}");
+    assert!(text.contains(&id_of(c).to_string()), "{text}");
 
     launcher.stop_container(c).await.expect("stop");
     let status = launcher
@@ -316,10 +330,11 @@ async fn missing_or_wrong_nm_token_fails_the_launch_clearly() {
 
     // No NMToken for the node: the launch fails before dialling, naming the node and the cure.
     let (launcher, mut events) = NmLauncher::new(config(2, Duration::from_secs(30)));
-    launcher.launch(c.clone(), clc.clone());
-    let error = expect_failed(&mut events, c).await;
-    assert!(error.contains("no NMToken for node"), "{error}");
-    assert!(error.contains(&node_of(c).to_string()), "{error}");
+    launcher.launch(c.clone(), clc.clone()).expect("launch");
+    let (error, text) = expect_failed(&mut events, c).await;
+    assert!(matches!(error, NmCallError::NoNmToken { .. }), "{error:?}");
+    assert!(text.contains("no NMToken for node"), "{text}");
+    assert!(text.contains(&node_of(c).to_string()), "{text}");
     let err = launcher
         .container_status(c)
         .await
@@ -331,9 +346,10 @@ async fn missing_or_wrong_nm_token_fails_the_launch_clearly() {
     wrong[0].token.as_mut().expect("token").password[2] ^= 0x01;
     let (launcher, mut events) = NmLauncher::new(config(2, Duration::from_secs(30)));
     assert_eq!(launcher.update_tokens(&wrong), 1);
-    launcher.launch(c.clone(), clc.clone());
-    let error = expect_failed(&mut events, c).await;
-    assert!(error.contains("authentication failed"), "{error}");
+    launcher.launch(c.clone(), clc.clone()).expect("launch");
+    let (error, text) = expect_failed(&mut events, c).await;
+    assert!(matches!(error, NmCallError::Rpc(_)), "{error:?}");
+    assert!(text.contains("authentication failed"), "{text}");
 
     // Nothing was started: with the right token the NM does not know the container, and a
     // newer (right) token replaces the wrong one for the node.
@@ -345,11 +361,8 @@ async fn missing_or_wrong_nm_token_fails_the_launch_clearly() {
         }
         other => panic!("expected the NM to refuse an unknown container, got {other:?}"),
     }
-    launcher.launch(c.clone(), clc);
-    assert!(
-        matches!(next_event(&mut events).await, LaunchEvent::Started { .. }),
-        "the right token starts the container"
-    );
+    launcher.launch(c.clone(), clc).expect("launch");
+    expect_started(&mut events, id_of(c), node_of(c)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -370,7 +383,9 @@ async fn launches_are_bounded_by_max_concurrent() {
     );
     let routed: Vec<ContainerProto> = a.containers.iter().map(|c| proxy.redirect(c)).collect();
     for (n, c) in routed.iter().enumerate() {
-        launcher.launch(c.clone(), launch_context(&t, c, n + 1));
+        launcher
+            .launch(c.clone(), launch_context(&t, c, n + 1))
+            .expect("launch");
     }
 
     // While the proxy holds the first connections, the other launches wait for a slot and do
@@ -396,7 +411,7 @@ async fn launches_are_bounded_by_max_concurrent() {
         }
     }
     started.sort();
-    let mut expected: Vec<String> = a.containers.iter().map(id_string).collect();
+    let mut expected: Vec<ContainerId> = a.containers.iter().map(id_of).collect();
     expected.sort();
     assert_eq!(started, expected);
     assert_eq!(proxy.accepted(), CONTAINERS, "one connection per launch");
@@ -426,21 +441,23 @@ async fn a_stalled_nodemanager_fails_the_launch_after_the_timeout() {
     let (launcher, mut events) = NmLauncher::new(config(1, timeout));
     launcher.update_tokens(&proxy.redirect_tokens(&a.nm_tokens));
     let routed = proxy.redirect(c);
-    launcher.launch(routed.clone(), launch_context(&template(&s), c, 1));
-    let error = expect_failed(&mut events, &routed).await;
-    assert!(error.contains("no answer from the NodeManager"), "{error}");
-    assert!(error.contains(&format!("{timeout:?}")), "{error}");
+    launcher
+        .launch(routed.clone(), launch_context(&template(&s), c, 1))
+        .expect("launch");
+    let (error, text) = expect_failed(&mut events, &routed).await;
+    assert!(
+        matches!(error, NmCallError::Timeout(t) if t == timeout),
+        "{error:?}"
+    );
+    assert!(text.contains("no answer from the NodeManager"), "{text}");
+    assert!(text.contains(&format!("{timeout:?}")), "{text}");
 
     // The slot was given back: once the node answers, the next launch starts the container.
     proxy.open();
-    launcher.launch(routed.clone(), launch_context(&template(&s), c, 1));
-    assert_eq!(
-        next_event(&mut events).await,
-        LaunchEvent::Started {
-            container_id: id_string(c),
-            node: proxy.addr.to_string(),
-        }
-    );
+    launcher
+        .launch(routed.clone(), launch_context(&template(&s), c, 1))
+        .expect("launch");
+    expect_started(&mut events, id_of(c), node_of(&routed)).await;
     let status = launcher.container_status(&routed).await.expect("status");
     assert_eq!(status.known_state(), Ok(ContainerStateProto::CRunning));
 }

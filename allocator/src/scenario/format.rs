@@ -1,9 +1,11 @@
-//! The JSON shapes of scenario files (format v1, `shared/allocator-scenarios/FORMAT.md`),
-//! plus this crate's documented extensions. Every struct refuses unknown keys.
+//! The JSON shapes of scenario files (`docs/allocator-scenarios.md`). Every struct refuses
+//! unknown keys. A step is a [`Step`]: an optional clock and one [`StepAction`], which the
+//! file names by its key (`{"allocate": {…}}`, serde's externally tagged enum).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
 
 /// Deserializes a field that may be absent (outer `None`) or `null` (inner `None`).
 fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
@@ -12,6 +14,19 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// Deserializes `value`, naming the path of the first bad value in the error
+/// (`allocate.allocated[0].memory_mb: invalid type: …`).
+pub fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            e.into_inner().to_string()
+        } else {
+            format!("{path}: {}", e.into_inner())
+        }
+    })
 }
 
 /// The placement-strategy scenario.
@@ -74,22 +89,19 @@ pub struct AllocatorFile {
     /// Configuration.
     #[serde(default)]
     pub config: ScenarioConfig,
-    /// The steps, parsed one by one (each has exactly one action key).
-    pub steps: Vec<serde_json::Value>,
+    /// The steps, each turned into a [`Step`] on its own so that errors name its index.
+    pub steps: Vec<Value>,
 }
 
 /// `launch_exclusion` of the configuration.
 #[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct LaunchExclusionSpec {
     /// Enabled.
-    #[serde(default)]
     pub enabled: bool,
     /// Failures a host may have before exclusion (strictly more excludes it).
-    #[serde(default)]
     pub max_failed_executors_per_node: Option<u32>,
     /// How long an exclusion lasts.
-    #[serde(default)]
     pub timeout_ms: Option<u64>,
 }
 
@@ -127,97 +139,147 @@ pub struct ProfileEntry {
     pub off_heap_mb: u64,
 }
 
-/// The `config` object. Keys after `task_cpus` are this crate's extensions.
+/// The `config` object (every key optional). Keys after `task_cpus` are this crate's
+/// extensions.
 #[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScenarioConfig {
     /// Target of profile 0 at construction.
-    #[serde(default)]
     pub initial_executors: u32,
     /// Heap of profile 0.
-    #[serde(default)]
     pub executor_memory_mb: Option<u64>,
     /// Cores of profile 0.
-    #[serde(default)]
     pub executor_cores: Option<u32>,
     /// Explicit overhead of profile 0.
-    #[serde(default)]
     pub memory_overhead_mb: Option<u64>,
     /// Overhead factor.
-    #[serde(default)]
     pub memory_overhead_factor: Option<f64>,
     /// Minimum overhead.
-    #[serde(default)]
     pub min_memory_overhead_mb: Option<u64>,
     /// Off-heap memory of profile 0.
-    #[serde(default)]
     pub off_heap_mb: u64,
     /// Custom resources of profile 0.
-    #[serde(default)]
     pub executor_resources: BTreeMap<String, u64>,
     /// More profiles.
-    #[serde(default)]
     pub profiles: Vec<ProfileEntry>,
     /// Failure limit.
-    #[serde(default)]
     pub max_executor_failures: Option<u32>,
     /// Failure validity window.
-    #[serde(default)]
     pub failures_validity_ms: Option<u64>,
     /// Launch-failure exclusion.
-    #[serde(default)]
     pub launch_exclusion: Option<LaunchExclusionSpec>,
     /// Statically excluded hosts.
-    #[serde(default)]
     pub excluded_nodes: Vec<String>,
     /// Host → rack.
-    #[serde(default)]
     pub racks: BTreeMap<String, String>,
     /// Announce decommissioning hosts.
-    #[serde(default)]
     pub decommission_enabled: bool,
     /// Steady heartbeat.
-    #[serde(default)]
     pub heartbeat_interval_ms: Option<u64>,
     /// First fast heartbeat.
-    #[serde(default)]
     pub initial_allocation_interval_ms: Option<u64>,
     /// AM liveness expiry.
-    #[serde(default)]
     pub am_expiry_interval_ms: Option<u64>,
     /// How launches end.
-    #[serde(default)]
     pub launch: LaunchSpec,
     /// Cores per task.
-    #[serde(default)]
     pub task_cpus: Option<u32>,
     /// Extension: fail when more failures than this happened in the last minute.
-    #[serde(default)]
     pub max_failures_per_minute: Option<u32>,
     /// Extension: cap outstanding requests per profile.
-    #[serde(default)]
     pub max_pending_requests: Option<u32>,
     /// Extension: cap outstanding requests by the reported headroom.
-    #[serde(default)]
     pub cap_by_headroom: bool,
     /// Extension: release containers granted on excluded hosts.
-    #[serde(default)]
     pub release_on_excluded_hosts: bool,
     /// Extension: abandon launches that take longer than this (manual launches only).
-    #[serde(default)]
     pub launch_timeout_ms: Option<u64>,
     /// Extension: the driver's last executor id (new ids continue after it).
-    #[serde(default)]
     pub last_executor_id: u64,
     /// Extension: node-label expression for any-location asks.
-    #[serde(default)]
     pub node_label: Option<String>,
 }
 
-/// The `targets` step (the driver's request for executors).
+/// One step: the clock to set first (absolute, never back), and what happens.
+#[derive(Debug)]
+pub struct Step {
+    /// `at_ms`.
+    pub at_ms: Option<u64>,
+    /// The action.
+    pub action: StepAction,
+}
+
+/// What a step does. The file names it by its key, e.g. `{"advance_ms": 100}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepAction {
+    /// The driver's request for executors.
+    Targets(TargetsSpec),
+    /// One heartbeat: the request, then this response.
+    Allocate(AllocateSpec),
+    /// The driver kills an executor (by id).
+    KillExecutor(String),
+    /// A manual launch (by container id) succeeded.
+    LaunchSucceeded(String),
+    /// A manual launch (by container id) failed.
+    LaunchFailed(String),
+    /// Moves the clock.
+    AdvanceMs(u64),
+    /// Checks the state.
+    Expect(Box<ExpectSpec>),
+    /// Extension: the driver announced shutdown (when true).
+    DriverShutdown(bool),
+    /// Extension: the RM lost our state (when true).
+    Resync(bool),
+    /// Extension: the driver asks why an executor (by id) was lost.
+    LossReason(String),
+    /// Extension: containers recovered from a previous attempt.
+    Adopt(Vec<ContainerSpec>),
+}
+
+/// Keys of the `targets` action that stand beside it in the step object.
+const TARGETS_OPTIONS: [&str; 3] = [
+    "scheduler_excluded",
+    "locality_aware_tasks",
+    "host_task_counts",
+];
+
+impl Step {
+    /// Reads one step object: `at_ms` plus exactly one action key (`targets` keeps its
+    /// options beside it).
+    pub fn from_value(value: Value) -> Result<Step, String> {
+        let Value::Object(mut obj) = value else {
+            return Err("a step must be a JSON object".into());
+        };
+        let at_ms = match obj.remove("at_ms") {
+            Some(v) => Some(typed::<u64>(v).map_err(|e| format!("at_ms: {e}"))?),
+            None => None,
+        };
+        if let Some(totals) = obj.remove("targets") {
+            let mut spec = Map::new();
+            spec.insert("targets".into(), totals);
+            for key in TARGETS_OPTIONS {
+                if let Some(v) = obj.remove(key) {
+                    spec.insert(key.into(), v);
+                }
+            }
+            obj.insert("targets".into(), Value::Object(spec));
+        }
+        if obj.len() != 1 {
+            let keys: Vec<&String> = obj.keys().collect();
+            return Err(format!(
+                "a step needs exactly one action key besides at_ms, found {keys:?}"
+            ));
+        }
+        let action = typed(Value::Object(obj))?;
+        Ok(Step { at_ms, action })
+    }
+}
+
+/// The `targets` action with its options.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TargetsStep {
+pub struct TargetsSpec {
     /// Totals per profile id.
     pub targets: BTreeMap<String, i64>,
     /// The driver's excluded hosts.
@@ -229,9 +291,6 @@ pub struct TargetsStep {
     /// Tasks per host per profile.
     #[serde(default)]
     pub host_task_counts: Option<BTreeMap<String, BTreeMap<String, u32>>>,
-    /// Clock.
-    #[serde(default)]
-    pub at_ms: Option<u64>,
 }
 
 /// A granted container.
@@ -289,24 +348,19 @@ pub struct ResourceSpec {
     pub vcores: u32,
 }
 
-/// The `allocate` step.
+/// The `allocate` step (every key optional).
 #[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct AllocateSpec {
     /// Granted containers.
-    #[serde(default)]
     pub allocated: Vec<ContainerSpec>,
     /// Completed containers.
-    #[serde(default)]
     pub completed: Vec<CompletedSpec>,
     /// Node updates.
-    #[serde(default)]
     pub updated_nodes: Vec<NodeSpec>,
     /// Cluster size.
-    #[serde(default)]
     pub cluster_nodes: Option<i32>,
     /// Extension: the application's headroom.
-    #[serde(default)]
     pub available_resources: Option<ResourceSpec>,
 }
 
@@ -338,36 +392,29 @@ pub struct AskSpec {
     pub resources: Option<BTreeMap<String, u64>>,
 }
 
-/// One entry of `removed_executors` / `loss_reason_replies`.
-#[derive(Debug, Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
+/// One entry of `removed_executors` / `loss_reason_replies` (fields named are checked).
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ExitSpec {
     /// Executor id.
-    #[serde(default)]
     pub executor: Option<String>,
     /// Exit status.
-    #[serde(default)]
     pub exit_status: Option<i32>,
     /// Caused by the app.
-    #[serde(default)]
     pub exit_caused_by_app: Option<bool>,
     /// Extension: a substring of the message.
-    #[serde(default)]
     pub message_contains: Option<String>,
     /// Extension (`loss_reason_replies` only): the query failed (unknown executor).
-    #[serde(default)]
     pub error: Option<bool>,
 }
 
 /// `app_failed` of `expect`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AppFailedSpec {
     /// Exit code.
-    #[serde(default)]
     pub exit_code: Option<i32>,
     /// A substring of the message.
-    #[serde(default)]
     pub message_contains: Option<String>,
 }
 
@@ -387,83 +434,57 @@ pub struct AskEntrySpec {
     pub node_label: Option<Option<String>>,
 }
 
-/// The `expect` step.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The `expect` step: every field named is checked.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ExpectSpec {
     /// Outstanding requests.
-    #[serde(default)]
     pub pending: Option<CountSpec>,
     /// Running executors.
-    #[serde(default)]
     pub running: Option<CountSpec>,
     /// Starting executors.
-    #[serde(default)]
     pub starting: Option<CountSpec>,
     /// Exact host → running containers.
-    #[serde(default)]
     pub host_containers: Option<BTreeMap<String, u32>>,
     /// Partial container → executor.
-    #[serde(default)]
     pub executor_of: Option<BTreeMap<String, String>>,
     /// Exact set of released containers.
-    #[serde(default)]
     pub released: Option<Vec<String>>,
     /// Failures counted now.
-    #[serde(default)]
     pub failed: Option<u64>,
     /// Partial host → failures.
-    #[serde(default)]
     pub host_failures: Option<BTreeMap<String, u64>>,
     /// Unexpected releases.
-    #[serde(default)]
     pub unexpected_releases: Option<u64>,
     /// Exact excluded set.
-    #[serde(default)]
     pub excluded_nodes: Option<Vec<String>>,
     /// Exact additions sent.
-    #[serde(default)]
     pub blacklist_additions: Option<Vec<String>>,
     /// Exact removals sent.
-    #[serde(default)]
     pub blacklist_removals: Option<Vec<String>>,
     /// Multiset of pending node lists.
-    #[serde(default)]
     pub pending_localities: Option<Vec<Option<Vec<String>>>>,
     /// A profile's ask.
-    #[serde(default)]
     pub container_ask: Option<AskSpec>,
     /// Multiset of loss notices.
-    #[serde(default)]
     pub removed_executors: Option<Vec<ExitSpec>>,
     /// Decommission notices, in order.
-    #[serde(default)]
     pub decommission_notices: Option<Vec<String>>,
     /// `null` or the failure.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(deserialize_with = "double_option")]
     pub app_failed: Option<Option<AppFailedSpec>>,
     /// Interval after the last allocate.
-    #[serde(default)]
     pub next_heartbeat_ms: Option<u64>,
     /// Extension: loss-reason answers so far, in order.
-    #[serde(default)]
     pub loss_reason_replies: Option<Vec<ExitSpec>>,
     /// Extension: ask-table entries sent in the most recent request (partial: entries named).
-    #[serde(default)]
     pub asks: Option<Vec<AskEntrySpec>>,
     /// Extension: the releases sent in the most recent request (exact set).
-    #[serde(default)]
     pub sent_releases: Option<Vec<String>>,
     /// Extension: executors whose launch timed out, in order.
-    #[serde(default)]
     pub launch_timeouts: Option<Vec<String>>,
     /// Extension: the launch actions so far, as executor ids in order.
-    #[serde(default)]
     pub launched: Option<Vec<String>>,
     /// Extension: the number of notices (odd input tolerated) so far.
-    #[serde(default)]
     pub notices: Option<usize>,
 }
-
-/// `adopt` step entries (extension).
-pub type AdoptSpec = Vec<ContainerSpec>;

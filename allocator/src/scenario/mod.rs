@@ -1,19 +1,9 @@
-//! Scenario files: JSON descriptions of heartbeats and the checks to make after them
-//! (format v1, see `allocator/scenarios/README.md` and `shared/allocator-scenarios/FORMAT.md`).
+//! Scenario files: JSON descriptions of heartbeats and the checks to make after them. The
+//! format, this crate's extensions included, is described in `docs/allocator-scenarios.md`.
 //!
 //! This module takes the file's text; reading files is the caller's business (the
-//! `scenarios` example and the tests), so the library stays free of I/O.
-//!
-//! Extensions beyond format v1 (all optional; files using only v1 keys run unchanged):
-//!
-//! * `config`: `max_failures_per_minute`, `max_pending_requests`, `cap_by_headroom`,
-//!   `release_on_excluded_hosts`, `launch_timeout_ms`, `last_executor_id`, `node_label`.
-//! * steps: `{"driver_shutdown": true}`, `{"loss_reason": "1"}` (the driver asks why
-//!   executor 1 was lost), `{"adopt": [containers]}` (containers from a previous attempt,
-//!   each may name `"executor"`), `{"resync": true}` (the RM lost our state).
-//! * `allocate`: `available_resources` (`{"memory_mb", "vcores"}`, the headroom).
-//! * `expect`: `loss_reason_replies`, `asks`, `sent_releases`, `launch_timeouts`,
-//!   `launched`, `notices`.
+//! `scenarios` example and the tests), so the library stays free of I/O. It is built only
+//! with the `scenario` feature.
 
 mod format;
 mod runner;
@@ -105,6 +95,46 @@ mod tests {
             r#"{"name": "x", "steps": [{"allocate": {"updated_nodes": [{"host": "h", "state": "ON_FIRE"}]}}]}"#,
         );
         assert!(e.contains("ON_FIRE"), "{e}");
+    }
+
+    #[test]
+    fn wrong_types_name_the_step_and_the_path() {
+        let e = err(r#"{"name": "x", "steps": [{"allocate": {}}, {"kill_executor": 5}]}"#);
+        assert!(
+            e.starts_with("step 1: kill_executor:") && e.contains("expected a string"),
+            "{e}"
+        );
+        let e = err(
+            r#"{"name": "x", "steps": [{"allocate": {"allocated": [{"id": "c1", "host": "h", "memory_mb": "big"}]}}]}"#,
+        );
+        assert!(
+            e.starts_with("step 0: allocate.allocated[0].memory_mb:"),
+            "{e}"
+        );
+        let e = err(r#"{"name": "x", "steps": [{"at_ms": "soon", "allocate": {}}]}"#);
+        assert!(e.starts_with("step 0: at_ms:"), "{e}");
+        let e =
+            err(r#"{"name": "x", "steps": [{"targets": {"0": 1}, "scheduler_excluded": "h1"}]}"#);
+        assert!(
+            e.contains("scheduler_excluded") && e.contains("sequence"),
+            "{e}"
+        );
+        let e = err(r#"{"name": "x", "steps": [{"scheduler_excluded": [], "allocate": {}}]}"#);
+        assert!(e.contains("exactly one action"), "{e}");
+        let e = err(r#"{"name": "x", "steps": [{"allocate": {}}, 7]}"#);
+        assert!(e.starts_with("step 1:") && e.contains("object"), "{e}");
+        let e = err(r#"{"name": "x", "config": {"launch": "eventually"}, "steps": []}"#);
+        assert!(
+            e.contains("config.launch") && e.contains("eventually"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_malformed_step_runs_nothing() {
+        // A failing check before a malformed step: the file is refused, not half run.
+        let e = err(r#"{"name": "x", "steps": [{"expect": {"pending": 9}}, {"frobnicate": 1}]}"#);
+        assert!(e.starts_with("step 1:") && e.contains("frobnicate"), "{e}");
     }
 
     #[test]

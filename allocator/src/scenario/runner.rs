@@ -48,18 +48,22 @@ pub fn run_scenario(text: &str) -> Result<Outcome, ScenarioError> {
         let file: PlacementFile = parse(value, "the placement scenario")?;
         run_placement(file)
     } else {
-        if let Some(config) = obj.get("config") {
-            // Parse the config alone first so that a bad value names its key.
-            step_value::<ScenarioConfig>(config.clone(), "config")
-                .map_err(ScenarioError::Malformed)?;
-        }
         let file: AllocatorFile = parse(value, "the allocator scenario")?;
-        run_allocator(file)
+        // Every step is read before the first runs, so a malformed file runs nothing.
+        let steps = file
+            .steps
+            .into_iter()
+            .enumerate()
+            .map(|(step, v)| {
+                Step::from_value(v).map_err(|message| ScenarioError::Step { step, message })
+            })
+            .collect::<Result<Vec<Step>, ScenarioError>>()?;
+        run_allocator(file.name, &file.config, steps)
     }
 }
 
 fn parse<T: DeserializeOwned>(v: Value, what: &str) -> Result<T, ScenarioError> {
-    serde_json::from_value(v).map_err(|e| ScenarioError::Malformed(format!("{what}: {e}")))
+    typed(v).map_err(|e| ScenarioError::Malformed(format!("{what}: {e}")))
 }
 
 fn host(s: &str) -> HostName {
@@ -303,8 +307,12 @@ impl World {
     }
 }
 
-fn run_allocator(file: AllocatorFile) -> Result<Outcome, ScenarioError> {
-    let (config, racks) = build_config(&file.config)?;
+fn run_allocator(
+    name: String,
+    config: &ScenarioConfig,
+    steps: Vec<Step>,
+) -> Result<Outcome, ScenarioError> {
+    let (config, racks) = build_config(config)?;
     let alloc = Allocator::with_rack_resolver(config, Arc::new(racks))
         .map_err(|e| ScenarioError::Malformed(format!("config: {e}")))?;
     let mut w = World {
@@ -320,49 +328,24 @@ fn run_allocator(file: AllocatorFile) -> Result<Outcome, ScenarioError> {
         notices: 0,
     };
     w.drain();
-    for (i, step) in file.steps.into_iter().enumerate() {
+    for (i, step) in steps.into_iter().enumerate() {
         let err = |message: String| ScenarioError::Step { step: i, message };
         if let Some(mismatch) = run_step(&mut w, step).map_err(err)? {
             return Ok(Outcome {
-                name: file.name,
+                name,
                 failure: Some((i, mismatch)),
             });
         }
         w.drain();
     }
     Ok(Outcome {
-        name: file.name,
+        name,
         failure: None,
     })
 }
 
-/// Deserializes `v`; on failure, names the first key of an object whose value alone fails
-/// (serde's own message lacks the path for type errors).
-fn step_value<T: DeserializeOwned>(v: Value, key: &str) -> Result<T, String> {
-    match serde_json::from_value::<T>(v.clone()) {
-        Ok(t) => Ok(t),
-        Err(e) => {
-            if let Value::Object(m) = &v {
-                for (k, x) in m {
-                    let mut one = Map::new();
-                    one.insert(k.clone(), x.clone());
-                    if let Err(e1) = serde_json::from_value::<T>(Value::Object(one))
-                        && !e1.to_string().starts_with("missing field")
-                    {
-                        return Err(format!("{key}.{k}: {e1}"));
-                    }
-                }
-            }
-            Err(format!("{key}: {e}"))
-        }
-    }
-}
-
-fn set_clock(w: &mut World, at: Option<Value>) -> Result<(), String> {
+fn set_clock(w: &mut World, at: Option<u64>) -> Result<(), String> {
     let Some(at) = at else { return Ok(()) };
-    let at = at
-        .as_u64()
-        .ok_or_else(|| format!("at_ms must be a non-negative integer, got {at}"))?;
     if at < w.now {
         return Err(format!(
             "at_ms {at} goes back in time (the clock is at {})",
@@ -379,73 +362,47 @@ fn profile_key(k: &str) -> Result<ProfileId, String> {
 }
 
 /// Runs a step; `Ok(Some(msg))` is a failed check.
-fn run_step(w: &mut World, step: Value) -> Result<Option<String>, String> {
-    let Value::Object(mut obj) = step else {
-        return Err("a step must be a JSON object".into());
-    };
-    if obj.contains_key("targets") {
-        let t: TargetsStep = step_value(Value::Object(obj), "targets")?;
-        set_clock(w, t.at_ms.map(Value::from))?;
-        return targets(w, t).map(|_| None);
-    }
-    let at = obj.remove("at_ms");
-    set_clock(w, at)?;
-    if obj.len() != 1 {
-        let keys: Vec<&String> = obj.keys().collect();
-        return Err(format!(
-            "a step needs exactly one action key besides at_ms, found {keys:?}"
-        ));
-    }
-    let Some((key, value)) = obj.into_iter().next() else {
-        return Err("a step needs an action key".into());
-    };
-    match key.as_str() {
-        "allocate" => {
-            let spec: AllocateSpec = step_value(value, "allocate")?;
-            allocate(w, spec)?;
-        }
-        "kill_executor" => {
-            let id: String = step_value(value, "kill_executor")?;
+fn run_step(w: &mut World, step: Step) -> Result<Option<String>, String> {
+    set_clock(w, step.at_ms)?;
+    match step.action {
+        StepAction::Targets(t) => targets(w, t)?,
+        StepAction::Allocate(spec) => allocate(w, spec)?,
+        StepAction::KillExecutor(id) => {
+            // An id that is no number names no executor: nothing to kill.
             if let Ok(n) = id.parse::<u64>() {
                 w.alloc.kill_executor(ExecutorId(n));
             }
         }
-        "launch_succeeded" | "launch_failed" => {
-            let id: String = step_value(value, &key)?;
-            let cid = ContainerId::from(id.as_str());
-            let r = if key == "launch_succeeded" {
-                w.alloc.on_launch_succeeded(&cid)
-            } else {
-                w.alloc.on_launch_failed(&cid)
-            };
-            r.map_err(|e| e.to_string())?;
-        }
-        "advance_ms" => {
-            let ms: u64 = step_value(value, "advance_ms")?;
+        StepAction::LaunchSucceeded(id) => w
+            .alloc
+            .on_launch_succeeded(&ContainerId::from(id.as_str()))
+            .map_err(|e| e.to_string())?,
+        StepAction::LaunchFailed(id) => w
+            .alloc
+            .on_launch_failed(&ContainerId::from(id.as_str()))
+            .map_err(|e| e.to_string())?,
+        StepAction::AdvanceMs(ms) => {
             w.now = w
                 .now
                 .checked_add(ms)
                 .ok_or("advance_ms overflows the clock")?;
         }
-        "expect" => {
-            let spec: ExpectSpec = step_value(value, "expect")?;
+        StepAction::Expect(spec) => {
             w.drain();
-            return expect(w, spec);
+            return expect(w, *spec);
         }
-        "driver_shutdown" => {
-            let yes: bool = step_value(value, "driver_shutdown")?;
+        StepAction::DriverShutdown(yes) => {
             if yes {
                 w.alloc.on_driver_shutdown();
             }
         }
-        "resync" => {
-            let yes: bool = step_value(value, "resync")?;
+        StepAction::Resync(yes) => {
             if yes {
                 w.alloc.resync();
             }
         }
-        "loss_reason" => {
-            let id: String = step_value(value, "loss_reason")?;
+        StepAction::LossReason(id) => {
+            // An id that is no number is an executor nobody knows.
             let eid = ExecutorId(id.parse::<u64>().unwrap_or(u64::MAX));
             match w.alloc.request_loss_reason(eid) {
                 Ok(LossReasonQuery::Ready(exit)) => w.loss_replies.push(Ok((eid, exit))),
@@ -453,8 +410,7 @@ fn run_step(w: &mut World, step: Value) -> Result<Option<String>, String> {
                 Err(_) => w.loss_replies.push(Err(eid)),
             }
         }
-        "adopt" => {
-            let specs: AdoptSpec = step_value(value, "adopt")?;
+        StepAction::Adopt(specs) => {
             let mut rec = Vec::new();
             for s in specs {
                 let executor_id = match &s.executor {
@@ -472,12 +428,11 @@ fn run_step(w: &mut World, step: Value) -> Result<Option<String>, String> {
             }
             w.alloc.adopt_containers(rec);
         }
-        other => return Err(format!("unknown step action {other:?}")),
     }
     Ok(None)
 }
 
-fn targets(w: &mut World, t: TargetsStep) -> Result<(), String> {
+fn targets(w: &mut World, t: TargetsSpec) -> Result<(), String> {
     let mut update = TargetUpdate::default();
     for (k, v) in &t.targets {
         let p = profile_key(k)?;

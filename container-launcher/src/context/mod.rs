@@ -1,6 +1,6 @@
 //! The AM side of a launch: building `ContainerLaunchContextProto`s for executors (Spark's
-//! ExecutorRunnable), and converting a received launch context into the local runner's
-//! [`crate::runner::ContainerSpec`] (the NodeManager side).
+//! ExecutorRunnable). The NodeManager side (a received launch context → the runner's spec) is
+//! [`crate::spec::convert`].
 //!
 //! [`LaunchTemplate`] holds what is the same for every executor of an application: the program,
 //! its arguments, the environment, the staged local resources, the credentials (the AMRMToken is
@@ -9,7 +9,6 @@
 //! with `1><LOG_DIR>/stdout 2><LOG_DIR>/stderr`. [`LaunchTemplate::debug_dump`] renders the context
 //! once for the log with placeholders and every secret redacted.
 
-pub mod convert;
 pub mod resources;
 pub mod shell;
 
@@ -21,12 +20,13 @@ use spindle_protocol::proto::yarn::{
 };
 use spindle_protocol::token::KIND_AMRM_TOKEN;
 
-use crate::runner::error::SpecError;
-use crate::runner::spec::{check_env_key, check_link_name};
+use crate::spec::{SpecError, check_env_key, check_link_name};
 
-pub use convert::{ConvertError, container_spec_from_launch_context};
 pub use resources::{ResourceError, local_file_resource, url_from_uri};
 pub use shell::escape_for_shell;
+/// The allocator's id types an [`ExecutorIdentity`] is made of (re-exported so that callers name
+/// them without depending on the allocator themselves).
+pub use spindle_allocator::types::{ExecutorId, HostName, ProfileId};
 
 /// Environment variables through which an executor learns its identity.
 pub mod env {
@@ -57,17 +57,39 @@ pub enum ContextError {
     Credentials(#[from] CredentialsError),
 }
 
-/// One executor's identity, added to the template's command and environment.
+/// One executor's identity, added to the template's command and environment. Its ids are the
+/// allocator's own types, so an AM fills it straight from the allocator's `Action::Launch`
+/// (`executor_id`, `profile`, `container.host`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecutorIdentity {
-    /// The executor id.
-    pub executor_id: String,
+    /// The id the allocator gave the executor.
+    pub executor_id: ExecutorId,
     /// The node host the container was allocated on.
-    pub hostname: String,
+    pub hostname: HostName,
     /// Cores the executor may use.
     pub cores: u32,
     /// The resource profile the container was requested for.
-    pub resource_profile_id: i32,
+    pub resource_profile_id: ProfileId,
+}
+
+/// An identity as the text that goes into the command and the environment (placeholders in a
+/// debug dump).
+struct IdentityText {
+    executor_id: String,
+    hostname: String,
+    cores: String,
+    resource_profile_id: String,
+}
+
+impl From<&ExecutorIdentity> for IdentityText {
+    fn from(who: &ExecutorIdentity) -> Self {
+        IdentityText {
+            executor_id: who.executor_id.to_string(),
+            hostname: who.hostname.to_string(),
+            cores: who.cores.to_string(),
+            resource_profile_id: who.resource_profile_id.to_string(),
+        }
+    }
 }
 
 /// A staged local resource, by link name.
@@ -142,17 +164,34 @@ impl LaunchTemplate {
 
     /// The command fragments for one executor.
     pub fn command(&self, who: &ExecutorIdentity) -> Vec<String> {
+        self.command_for(&who.into())
+    }
+
+    /// The environment for one executor: the template's, then the identity variables.
+    pub fn environment(&self, who: &ExecutorIdentity) -> Vec<(String, String)> {
+        self.environment_for(&who.into())
+    }
+
+    /// What an executor is told, as (command-line flag, environment variable, value), in order.
+    fn identity(&self, who: &IdentityText) -> [(&'static str, &'static str, String); 6] {
+        [
+            ("--driver-url", env::DRIVER_URL, self.driver_url.clone()),
+            ("--executor-id", env::EXECUTOR_ID, who.executor_id.clone()),
+            ("--hostname", env::EXECUTOR_HOSTNAME, who.hostname.clone()),
+            ("--cores", env::EXECUTOR_CORES, who.cores.clone()),
+            ("--app-id", env::APP_ID, self.app_id.clone()),
+            (
+                "--resource-profile-id",
+                env::RESOURCE_PROFILE_ID,
+                who.resource_profile_id.clone(),
+            ),
+        ]
+    }
+
+    fn command_for(&self, who: &IdentityText) -> Vec<String> {
         let mut cmd: Vec<String> = self.program.clone();
         cmd.extend(self.args.iter().map(|a| escape_for_shell(a)));
-        let standard = [
-            ("--driver-url", self.driver_url.clone()),
-            ("--executor-id", who.executor_id.clone()),
-            ("--hostname", who.hostname.clone()),
-            ("--cores", who.cores.to_string()),
-            ("--app-id", self.app_id.clone()),
-            ("--resource-profile-id", who.resource_profile_id.to_string()),
-        ];
-        for (flag, value) in standard {
+        for (flag, _, value) in self.identity(who) {
             cmd.push(flag.to_string());
             cmd.push(escape_for_shell(&value));
         }
@@ -161,22 +200,15 @@ impl LaunchTemplate {
         cmd
     }
 
-    /// The environment for one executor: the template's, then the identity variables.
-    pub fn environment(&self, who: &ExecutorIdentity) -> Vec<(String, String)> {
+    fn environment_for(&self, who: &IdentityText) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self.env.clone();
         let mut set = |k: &str, v: &str| {
             out.retain(|(key, _)| key != k);
             out.push((k.to_string(), escape_env_value(v)));
         };
-        set(env::DRIVER_URL, &self.driver_url);
-        set(env::EXECUTOR_ID, &who.executor_id);
-        set(env::EXECUTOR_HOSTNAME, &who.hostname);
-        set(env::EXECUTOR_CORES, &who.cores.to_string());
-        set(env::APP_ID, &self.app_id);
-        set(
-            env::RESOURCE_PROFILE_ID,
-            &who.resource_profile_id.to_string(),
-        );
+        for (_, name, value) in self.identity(who) {
+            set(name, &value);
+        }
         if let Some(secret) = &self.app_secret {
             set(env::APP_SECRET, secret);
         }
@@ -246,12 +278,12 @@ impl LaunchTemplate {
     /// A readable dump of the launch context with `<executorId>`/`<hostname>` placeholders, secret
     /// environment values (names containing secret/password/token/credential, and the app secret
     /// wherever it appears) redacted, tokens listed by kind and service only, and service data by size.
-    pub fn debug_dump(&self, cores: u32, resource_profile_id: i32) -> String {
-        let who = ExecutorIdentity {
+    pub fn debug_dump(&self, cores: u32, resource_profile_id: ProfileId) -> String {
+        let who = IdentityText {
             executor_id: "<executorId>".into(),
             hostname: "<hostname>".into(),
-            cores,
-            resource_profile_id,
+            cores: cores.to_string(),
+            resource_profile_id: resource_profile_id.to_string(),
         };
         let redact = |text: &str| match &self.app_secret {
             Some(secret) if !secret.is_empty() => text.replace(secret.as_str(), REDACTED),
@@ -260,7 +292,7 @@ impl LaunchTemplate {
         let mut out =
             String::from("===============================================================\n");
         out.push_str("Executor launch context:\n  env:\n");
-        for (k, v) in self.environment(&who) {
+        for (k, v) in self.environment_for(&who) {
             let shown = if is_secret_key(&k) {
                 REDACTED.to_string()
             } else {
@@ -270,7 +302,7 @@ impl LaunchTemplate {
         }
         out.push_str(&format!(
             "\n  command:\n    {}\n",
-            redact(&self.command(&who).join(" "))
+            redact(&self.command_for(&who).join(" "))
         ));
         out.push_str("\n  resources:\n");
         for r in &self.resources {
@@ -368,7 +400,7 @@ mod tests {
 
     fn who() -> ExecutorIdentity {
         ExecutorIdentity {
-            executor_id: "7".into(),
+            executor_id: ExecutorId(7),
             hostname: "node3".into(),
             cores: 4,
             resource_profile_id: 0,

@@ -3,54 +3,7 @@
 
 use std::path::PathBuf;
 
-/// A container spec that cannot be launched as given.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SpecError {
-    /// An id or user name that would not be a safe folder name.
-    #[error("invalid {what} {value:?}: use 1 to 255 characters from [A-Za-z0-9._-]")]
-    BadName {
-        /// Which field.
-        what: &'static str,
-        /// The offending value.
-        value: String,
-    },
-    /// The command list is empty or blank.
-    #[error("the launch context has no command to run")]
-    NoCommand,
-    /// An environment key that is not a shell identifier.
-    #[error("invalid environment variable name {key:?}: use [A-Za-z_][A-Za-z0-9_]*")]
-    BadEnvKey {
-        /// The offending key.
-        key: String,
-    },
-    /// A local resource link name that is absolute, escapes the work folder or is reserved.
-    #[error("invalid local resource name {link:?}: {reason}")]
-    BadLinkName {
-        /// The offending link name.
-        link: String,
-        /// Why it was refused.
-        reason: String,
-    },
-    /// Two local resources with the same link name.
-    #[error("local resource name {link:?} is used twice")]
-    DuplicateLink {
-        /// The repeated link name.
-        link: String,
-    },
-    /// A PATTERN resource without a usable regular expression.
-    #[error("local resource {link:?} has an unusable pattern: {reason}")]
-    BadPattern {
-        /// The resource's link name.
-        link: String,
-        /// The regex error.
-        reason: String,
-    },
-    /// Tokens that do not start with the `HDTS` credentials magic.
-    #[error(
-        "the launch context's tokens are not a Hadoop credentials file (they must start with \"HDTS\")"
-    )]
-    BadTokens,
-}
+use crate::spec::SpecError;
 
 /// Why a local resource could not be localized.
 #[derive(Debug, thiserror::Error)]

@@ -53,9 +53,11 @@ impl StopReason {
     }
 }
 
-/// Reported once for every container the runner accepted, when it has finished (or failed to start).
+/// The runner's report of a container's end, sent once for every container it accepted, when the
+/// container has finished (or failed to start). Not to be confused with the protocol's
+/// `ContainerExit`, which classifies an exit status for an AM.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerExit {
+pub struct RunnerExit {
     /// The container id.
     pub id: String,
     /// The application it belonged to.
@@ -83,7 +85,7 @@ pub enum ContainerState {
         pid: i32,
     },
     /// Finished; the exit record is final.
-    Complete(ContainerExit),
+    Complete(RunnerExit),
 }
 
 /// The status to report for a process that exited by itself: its code, or 128 + the signal number

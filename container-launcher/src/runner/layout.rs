@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::spec::Visibility;
+use crate::spec::Visibility;
 
 /// The folder layout of one runner.
 #[derive(Debug, Clone)]

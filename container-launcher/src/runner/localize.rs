@@ -12,7 +12,7 @@ use regex::Regex;
 
 use super::archive;
 use super::error::LocalizeError;
-use super::spec::{LocalResourceSpec, ResourceKind};
+use crate::spec::{LocalResourceSpec, ResourceKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct CacheKey {

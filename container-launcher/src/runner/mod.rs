@@ -5,7 +5,7 @@
 //! with a `tmp/` inside), the log folder (`<log-dir>/<appId>/<containerId>`), localizes the local
 //! resources into the node's caches and links them in, writes `container_tokens` and
 //! `launch_container.sh`, and starts `bash launch_container.sh` in a new session with stdout/stderr
-//! going to `stdout`/`stderr` in the log folder. It reports one [`ContainerExit`] per accepted
+//! going to `stdout`/`stderr` in the log folder. It reports one [`RunnerExit`] per accepted
 //! container on the event channel, with YARN's exit statuses.
 //!
 //! Stopping a container sends SIGTERM to its process group (and any other process of its session or
@@ -27,7 +27,6 @@ pub mod localize;
 pub mod process;
 pub mod procfs;
 pub mod script;
-pub mod spec;
 pub mod watchdog;
 
 mod memory;
@@ -46,9 +45,10 @@ use spindle_protocol::yarn::records::exit_status;
 use tokio::sync::{Notify, mpsc, watch};
 
 pub use config::{DEFAULT_ENV_WHITELIST, RunnerConfig};
-pub use error::{ConfigError, LaunchError, LocalizeError, SpecError, StartError};
-pub use exit::{ContainerExit, ContainerState, StopReason};
-pub use spec::{ContainerSpec, LocalResourceSpec, ResourceKind, Visibility};
+pub use error::{ConfigError, LaunchError, LocalizeError, StartError};
+pub use exit::{ContainerState, RunnerExit, StopReason};
+
+use crate::spec::{self, ContainerSpec};
 
 use layout::Layout;
 use localize::ResourceCache;
@@ -91,7 +91,7 @@ struct Inner {
     layout: Layout,
     cache: ResourceCache,
     table: Mutex<Table>,
-    events: mpsc::UnboundedSender<ContainerExit>,
+    events: mpsc::UnboundedSender<RunnerExit>,
     spawner: Spawner,
     watchdog: Watchdog,
     runtime: tokio::runtime::Handle,
@@ -131,10 +131,10 @@ struct Prepared {
 
 impl LocalRunner {
     /// Starts a runner (its spawner thread, orphan watchdog and memory monitor). Returns the runner and
-    /// the channel on which every accepted container's [`ContainerExit`] arrives.
+    /// the channel on which every accepted container's [`RunnerExit`] arrives.
     pub fn new(
         config: RunnerConfig,
-    ) -> Result<(LocalRunner, mpsc::UnboundedReceiver<ContainerExit>), ConfigError> {
+    ) -> Result<(LocalRunner, mpsc::UnboundedReceiver<RunnerExit>), ConfigError> {
         config.validate()?;
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| ConfigError::NoRuntime)?;
         let watchdog = Watchdog::start(&config.bash, config.kill_grace).map_err(|error| {
@@ -408,7 +408,7 @@ impl Inner {
         }
     }
 
-    fn finish(&self, exit: ContainerExit) {
+    fn finish(&self, exit: RunnerExit) {
         {
             let mut table = self.lock_table();
             if let Some(entry) = table.entries.get_mut(&exit.id) {
@@ -435,7 +435,7 @@ async fn run_container(
 ) {
     let id = spec.container_id.clone();
     let app_id = spec.app_id.clone();
-    let exit = |exit_status: i32, diagnostics: String| ContainerExit {
+    let exit = |exit_status: i32, diagnostics: String| RunnerExit {
         id: id.clone(),
         app_id: app_id.clone(),
         exit_status,

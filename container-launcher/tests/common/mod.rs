@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use spindle_launcher::{ContainerExit, ContainerSpec, LocalRunner, RunnerConfig};
+use spindle_launcher::{ContainerSpec, LocalRunner, RunnerConfig, RunnerExit};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// A runner whose folders live in a temporary folder.
@@ -53,7 +53,7 @@ impl TestRunner {
     }
 
     /// Starts `spec` and waits (up to 30 s) for its exit.
-    pub async fn run(&mut self, spec: ContainerSpec) -> ContainerExit {
+    pub async fn run(&mut self, spec: ContainerSpec) -> RunnerExit {
         let id = spec.container_id.clone();
         self.runner.start(spec).expect("start accepted");
         self.events.wait(&id, Duration::from_secs(30)).await
@@ -62,19 +62,19 @@ impl TestRunner {
 
 /// The exit channel, with exits of other containers kept for later.
 pub struct Events {
-    rx: UnboundedReceiver<ContainerExit>,
-    seen: HashMap<String, ContainerExit>,
+    rx: UnboundedReceiver<RunnerExit>,
+    seen: HashMap<String, RunnerExit>,
 }
 
 impl Events {
-    pub fn new(rx: UnboundedReceiver<ContainerExit>) -> Self {
+    pub fn new(rx: UnboundedReceiver<RunnerExit>) -> Self {
         Events {
             rx,
             seen: HashMap::new(),
         }
     }
 
-    pub async fn wait(&mut self, id: &str, timeout: Duration) -> ContainerExit {
+    pub async fn wait(&mut self, id: &str, timeout: Duration) -> RunnerExit {
         if let Some(e) = self.seen.remove(id) {
             return e;
         }

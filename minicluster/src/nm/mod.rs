@@ -7,10 +7,12 @@
 //! * [`node`]: the NodeManager (container table, runner, launching, stopping, cleanup).
 //! * [`service`]: the ContainerManagementProtocol impl.
 //! * [`container_tokens`]: container-token checks.
-//! * [`launch`]: launch context → runner spec.
+//!
+//! A launch context becomes the runner's spec through the launcher's one converter
+//! ([`spindle_launcher::ContainerSpec::from_launch_context`]); the NM adds only its own checks
+//! (container token, node, application, state).
 
 pub mod container_tokens;
-pub mod launch;
 pub mod node;
 pub mod service;
 

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use spindle_launcher::{LocalRunner, RunnerConfig, StopOutcome, StopReason};
+use spindle_launcher::{ContainerSpec, LocalRunner, RunnerConfig, StopOutcome, StopReason};
 use spindle_protocol::ids::{ApplicationId, ContainerId, NodeId};
 use spindle_protocol::ipc::IpcServer;
 use spindle_protocol::proto::yarn::{
@@ -19,7 +19,6 @@ use spindle_protocol::yarn::records::exit_status;
 use tokio::sync::{Notify, mpsc};
 use tracing::{debug, warn};
 
-use super::launch::spec_from_clc;
 use crate::resources::Resources;
 use crate::rm::tokens::ClusterSecrets;
 
@@ -253,7 +252,13 @@ impl NodeManager {
             .map(Resources::from_proto)
             .unwrap_or_default();
         let user = ident.proto.app_submitter.clone().unwrap_or_default();
-        let spec = spec_from_clc(&id, &user, clc, &resource, self.pmem_check)
+        let memory_limit_mb = if self.pmem_check {
+            u64::try_from(resource.memory_mb).unwrap_or(0)
+        } else {
+            0
+        };
+        let vcores = u32::try_from(resource.vcores).unwrap_or(0);
+        let spec = ContainerSpec::from_launch_context(clc, &id, &user, memory_limit_mb, vcores)
             .map_err(|e| refusal(format!("Container {id} cannot be launched: {e}")))?;
         {
             let mut table = lock(&self.containers);

@@ -16,92 +16,6 @@ pub const STATE_STORE: &str =
     "org.apache.hadoop.yarn.server.resourcemanager.recovery.NullRMStateStore";
 
 // ---------------------------------------------------------------------------------------------
-// Enum names
-// ---------------------------------------------------------------------------------------------
-
-/// Every `YarnApplicationState`, wire value and Java name.
-pub const APP_STATES: [(YarnApplicationStateProto, &str); 8] = [
-    (YarnApplicationStateProto::New, "NEW"),
-    (YarnApplicationStateProto::NewSaving, "NEW_SAVING"),
-    (YarnApplicationStateProto::Submitted, "SUBMITTED"),
-    (YarnApplicationStateProto::Accepted, "ACCEPTED"),
-    (YarnApplicationStateProto::Running, "RUNNING"),
-    (YarnApplicationStateProto::Finished, "FINISHED"),
-    (YarnApplicationStateProto::Failed, "FAILED"),
-    (YarnApplicationStateProto::Killed, "KILLED"),
-];
-
-/// Every `NodeState`, wire value and Java name.
-pub const NODE_STATES: [(NodeStateProto, &str); 8] = [
-    (NodeStateProto::NsNew, "NEW"),
-    (NodeStateProto::NsRunning, "RUNNING"),
-    (NodeStateProto::NsUnhealthy, "UNHEALTHY"),
-    (NodeStateProto::NsDecommissioned, "DECOMMISSIONED"),
-    (NodeStateProto::NsLost, "LOST"),
-    (NodeStateProto::NsRebooted, "REBOOTED"),
-    (NodeStateProto::NsDecommissioning, "DECOMMISSIONING"),
-    (NodeStateProto::NsShutdown, "SHUTDOWN"),
-];
-
-/// The Java name of a `YarnApplicationState` wire value.
-pub fn app_state_name(v: i32) -> &'static str {
-    APP_STATES
-        .iter()
-        .find(|(s, _)| *s as i32 == v)
-        .map(|(_, n)| *n)
-        .unwrap_or("NEW")
-}
-
-/// A `YarnApplicationState` by Java name, ignoring case (as the RM's query filters do).
-pub fn parse_app_state(name: &str) -> Option<YarnApplicationStateProto> {
-    APP_STATES
-        .iter()
-        .find(|(_, n)| n.eq_ignore_ascii_case(name.trim()))
-        .map(|(s, _)| *s)
-}
-
-/// The Java name of a `FinalApplicationStatus` wire value.
-pub fn final_status_name(v: i32) -> &'static str {
-    match FinalApplicationStatusProto::try_from(v) {
-        Ok(FinalApplicationStatusProto::AppSucceeded) => "SUCCEEDED",
-        Ok(FinalApplicationStatusProto::AppFailed) => "FAILED",
-        Ok(FinalApplicationStatusProto::AppKilled) => "KILLED",
-        Ok(FinalApplicationStatusProto::AppEnded) => "ENDED",
-        _ => "UNDEFINED",
-    }
-}
-
-/// The Java name of a `NodeState` wire value.
-pub fn node_state_name(v: i32) -> &'static str {
-    NODE_STATES
-        .iter()
-        .find(|(s, _)| *s as i32 == v)
-        .map(|(_, n)| *n)
-        .unwrap_or("NEW")
-}
-
-/// A `NodeState` by Java name, ignoring case.
-pub fn parse_node_state(name: &str) -> Option<NodeStateProto> {
-    NODE_STATES
-        .iter()
-        .find(|(_, n)| n.eq_ignore_ascii_case(name.trim()))
-        .map(|(s, _)| *s)
-}
-
-/// The Java name of a `LogAggregationStatus` wire value.
-pub fn log_aggregation_name(v: i32) -> &'static str {
-    match LogAggregationStatusProto::try_from(v) {
-        Ok(LogAggregationStatusProto::LogNotStart) => "NOT_START",
-        Ok(LogAggregationStatusProto::LogRunning) => "RUNNING",
-        Ok(LogAggregationStatusProto::LogSucceeded) => "SUCCEEDED",
-        Ok(LogAggregationStatusProto::LogFailed) => "FAILED",
-        Ok(LogAggregationStatusProto::LogTimeOut) => "TIME_OUT",
-        Ok(LogAggregationStatusProto::LogRunningWithFailure) => "RUNNING_WITH_FAILURE",
-        _ => "DISABLED",
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Documents
 // ---------------------------------------------------------------------------------------------
 
@@ -564,8 +478,10 @@ impl AppInfo {
             user: user.clone(),
             name: r.name.clone().unwrap_or_default(),
             queue: r.queue.clone().unwrap_or_default(),
-            state: app_state_name(state),
-            final_status: final_status_name(r.final_application_status.unwrap_or(0)),
+            state: YarnApplicationStateProto::java_name_of(state),
+            final_status: FinalApplicationStatusProto::java_name_of(
+                r.final_application_status.unwrap_or(0),
+            ),
             progress: r.progress.unwrap_or(0.0) * 100.0,
             tracking_ui,
             tracking_url,
@@ -603,7 +519,7 @@ impl AppInfo {
             num_am_container_preempted: 0,
             preempted_memory_seconds: usage.preempted_memory_seconds.unwrap_or(0),
             preempted_vcore_seconds: usage.preempted_vcore_seconds.unwrap_or(0),
-            log_aggregation_status: log_aggregation_name(
+            log_aggregation_status: LogAggregationStatusProto::java_name_of(
                 r.log_aggregation_status
                     .unwrap_or(LogAggregationStatusProto::LogDisabled as i32),
             ),
@@ -696,7 +612,7 @@ impl NodeInfo {
         };
         NodeInfo {
             rack: n.rack_name.clone().unwrap_or_default(),
-            state: node_state_name(n.node_state.unwrap_or(0)),
+            state: NodeStateProto::java_name_of(n.node_state.unwrap_or(0)),
             id: id.as_ref().map(|i| i.to_string()).unwrap_or_default(),
             node_host_name: id.map(|i| i.host).unwrap_or_default(),
             node_http_address: n.http_address.clone().unwrap_or_default(),
@@ -844,23 +760,6 @@ mod tests {
         assert_eq!(v["availMemoryMB"], 3072);
         assert_eq!(v["availableVirtualCores"], 3);
         assert_eq!(v["totalResource"]["vCores"], 4);
-    }
-
-    #[test]
-    fn state_names_round_trip() {
-        for (s, n) in APP_STATES {
-            assert_eq!(app_state_name(s as i32), n);
-            assert_eq!(parse_app_state(&n.to_lowercase()), Some(s));
-        }
-        for (s, n) in NODE_STATES {
-            assert_eq!(node_state_name(s as i32), n);
-            assert_eq!(parse_node_state(n), Some(s));
-        }
-        assert_eq!(parse_app_state("BOGUS"), None);
-        assert_eq!(
-            final_status_name(FinalApplicationStatusProto::AppKilled as i32),
-            "KILLED"
-        );
     }
 
     #[test]

@@ -8,11 +8,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 use hyper::body::Body;
 use hyper::header::{ACCEPT, ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue, LOCATION};
 use hyper::{Method, Request, Response, StatusCode};
 use serde::Serialize;
+use spindle_http::BodyError;
 use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::*;
 use spindle_protocol::proto::yarn_service::GetApplicationsRequestProto;
@@ -184,17 +185,13 @@ where
     B: Body<Data = Bytes>,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let limited = Limited::new(body, config.max_body_bytes);
-    match tokio::time::timeout(config.body_timeout, limited.collect()).await {
-        Err(_) => Err(RestError::request_timeout(config.body_timeout.as_millis())),
-        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(RestError::payload_too_large(config.max_body_bytes))
-        }
-        Ok(Err(e)) => Err(RestError::bad_request(format!(
-            "cannot read the request body: {e}"
-        ))),
-        Ok(Ok(c)) => Ok(c.to_bytes()),
-    }
+    spindle_http::read_body(body, config)
+        .await
+        .map_err(|e| match e {
+            BodyError::TimedOut => RestError::request_timeout(config.body_timeout.as_millis()),
+            BodyError::TooLarge => RestError::payload_too_large(config.max_body_bytes),
+            BodyError::Broken => RestError::bad_request("cannot read the request body"),
+        })
 }
 
 /// Checks the request declares a JSON body (or no type at all) and is not announced larger
@@ -385,10 +382,10 @@ fn cluster_metrics(ctx: &RestContext) -> Result<Reply, RestError> {
 fn nodes(ctx: &RestContext, params: &[(String, String)]) -> Result<Reply, RestError> {
     let mut states = Vec::new();
     for s in list_param(params, &["states", "state"]) {
-        let st = parse_node_state(&s).ok_or_else(|| {
+        let st = query_enum(&s, NodeStateProto::from_java_name).ok_or_else(|| {
             RestError::bad_request(format!(
                 "Invalid node state {s}; valid states are {}",
-                NODE_STATES.map(|(_, n)| n).join(", ")
+                name_list(NodeStateProto::ALL, NodeStateProto::java_name)
             ))
         })?;
         states.push(st as i32);
@@ -407,9 +404,23 @@ fn nodes(ctx: &RestContext, params: &[(String, String)]) -> Result<Reply, RestEr
     )
 }
 
+/// A Java enum name from a query parameter: any case, blanks around it ignored (as the RM's
+/// query filters read it).
+fn query_enum<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+    parse(&raw.trim().to_ascii_uppercase())
+}
+
+/// The Java names of `all`, listed for an error message.
+fn name_list<T: Copy>(all: &[T], java_name: fn(T) -> &'static str) -> String {
+    all.iter()
+        .map(|v| java_name(*v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Post-filters the IPC request cannot express.
 struct AppFilters {
-    final_statuses: HashSet<&'static str>,
+    final_statuses: HashSet<FinalApplicationStatusProto>,
     finish_begin: Option<i64>,
     finish_end: Option<i64>,
     limit: Option<usize>,
@@ -419,9 +430,7 @@ impl AppFilters {
     fn keep(&self, r: &ApplicationReportProto) -> bool {
         let fin = r.finish_time.unwrap_or(0);
         (self.final_statuses.is_empty()
-            || self
-                .final_statuses
-                .contains(final_status_name(r.final_application_status.unwrap_or(0))))
+            || self.final_statuses.contains(&r.final_application_status()))
             && self.finish_begin.is_none_or(|b| fin >= b)
             && self.finish_end.is_none_or(|e| fin <= e)
     }
@@ -432,25 +441,30 @@ fn apps_request(
 ) -> Result<(GetApplicationsRequestProto, AppFilters), RestError> {
     let mut req = GetApplicationsRequestProto::default();
     for s in list_param(params, &["states", "state"]) {
-        let st = parse_app_state(&s).ok_or_else(|| {
+        let st = query_enum(&s, YarnApplicationStateProto::from_java_name).ok_or_else(|| {
             RestError::bad_request(format!(
                 "Invalid application-state {s} specified. It should be one of {}",
-                APP_STATES.map(|(_, n)| n).join(", ")
+                name_list(
+                    YarnApplicationStateProto::ALL,
+                    YarnApplicationStateProto::java_name
+                )
             ))
         })?;
         req.application_states.push(st as i32);
     }
     let mut final_statuses = HashSet::new();
     for s in list_param(params, &["finalStatus"]) {
-        let name = ["UNDEFINED", "SUCCEEDED", "FAILED", "KILLED", "ENDED"]
-            .into_iter()
-            .find(|n| n.eq_ignore_ascii_case(&s))
-            .ok_or_else(|| {
+        let status =
+            query_enum(&s, FinalApplicationStatusProto::from_java_name).ok_or_else(|| {
                 RestError::bad_request(format!(
-                    "Invalid final status {s}; it should be one of UNDEFINED, SUCCEEDED, FAILED, KILLED, ENDED"
+                    "Invalid final status {s}; it should be one of {}",
+                    name_list(
+                        FinalApplicationStatusProto::ALL,
+                        FinalApplicationStatusProto::java_name
+                    )
                 ))
             })?;
-        final_statuses.insert(name);
+        final_statuses.insert(status);
     }
     if let Some(u) = param(params, "user") {
         req.users.push(u.to_string());
@@ -555,7 +569,9 @@ fn current_state(rm: &RmState, id: &ApplicationId) -> Result<&'static str, RestE
         return Err(app_not_found(id));
     }
     let report = rm.report(id).map_err(RestError::from_service)?;
-    Ok(app_state_name(report.yarn_application_state.unwrap_or(0)))
+    Ok(YarnApplicationStateProto::java_name_of(
+        report.yarn_application_state.unwrap_or(0),
+    ))
 }
 
 fn state_doc(state: &str) -> AppStateDoc {

@@ -364,28 +364,24 @@ fn local_resource(name: &str, l: LocalResourceInfo) -> Result<LocalResourceProto
         .ok_or_else(|| body_err(field("resource"), "missing; give the URI to localize"))?;
     let url =
         URLProto::from_uri(uri.trim()).map_err(|e| body_err(field("resource"), e.to_string()))?;
-    let kind = match l.kind.as_deref().map(str::trim) {
-        Some("FILE") => LocalResourceTypeProto::File,
-        Some("ARCHIVE") => LocalResourceTypeProto::Archive,
-        Some("PATTERN") => LocalResourceTypeProto::Pattern,
-        other => {
-            return Err(body_err(
+    let kind = l.kind.as_deref().map(str::trim);
+    let kind = kind
+        .and_then(LocalResourceTypeProto::from_java_name)
+        .ok_or_else(|| {
+            body_err(
                 field("type"),
-                format!("{other:?} is not one of FILE, ARCHIVE, PATTERN"),
-            ));
-        }
-    };
-    let visibility = match l.visibility.as_deref().map(str::trim) {
-        Some("PUBLIC") => LocalResourceVisibilityProto::Public,
-        Some("PRIVATE") => LocalResourceVisibilityProto::Private,
-        Some("APPLICATION") => LocalResourceVisibilityProto::Application,
-        other => {
-            return Err(body_err(
+                format!("{kind:?} is not one of FILE, ARCHIVE, PATTERN"),
+            )
+        })?;
+    let visibility = l.visibility.as_deref().map(str::trim);
+    let visibility = visibility
+        .and_then(LocalResourceVisibilityProto::from_java_name)
+        .ok_or_else(|| {
+            body_err(
                 field("visibility"),
-                format!("{other:?} is not one of PUBLIC, PRIVATE, APPLICATION"),
-            ));
-        }
-    };
+                format!("{visibility:?} is not one of PUBLIC, PRIVATE, APPLICATION"),
+            )
+        })?;
     let size = l.size.unwrap_or(0);
     if size <= 0 {
         return Err(body_err(field("size"), "size must be greater than 0"));

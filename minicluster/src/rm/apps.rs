@@ -8,7 +8,7 @@ use spindle_protocol::proto::yarn_service::AllocateResponseProto;
 use spindle_protocol::token::Token;
 
 use super::ask_table::AskTable;
-use crate::resources::Resources;
+use spindle_protocol::yarn::resources::Resources;
 
 /// Where an application is (`YarnApplicationState` minus the transient NEW states).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,30 +99,14 @@ pub struct Attempt {
     pub am_container: Option<ContainerId>,
     /// Its AMRMToken.
     pub amrm_token: Token,
-    /// Whether the AM is registered (cleared by an RM restart).
-    pub registered: bool,
-    /// Whether the AM ever registered (a re-registration after an RM restart is allowed).
-    pub ever_registered: bool,
-    /// The id of the last allocate response.
-    pub last_response_id: i32,
-    /// The last allocate response, resent when the AM repeats a response id.
-    pub last_response: Option<AllocateResponseProto>,
+    /// Its AM's conversation with the scheduler port.
+    pub am: AmSession,
     /// Outstanding asks.
     pub asks: AskTable,
     /// Hosts and racks the AM asked to avoid.
     pub blacklist: HashSet<String>,
-    /// Nodes (`host:port`) this attempt already got an NMToken for.
-    pub nm_token_nodes: HashSet<String>,
-    /// Containers allocated since the last allocate response.
-    pub new_containers: Vec<ContainerId>,
-    /// Completed statuses not yet reported.
-    pub completed: VecDeque<ContainerStatusProto>,
-    /// Containers of earlier attempts handed to this one (reported at registration).
-    pub from_previous: Vec<ContainerId>,
-    /// Last sign of life of the AM (ms).
-    pub last_heartbeat_ms: i64,
-    /// Node-update sequence the AM has seen.
-    pub seen_node_seq: u64,
+    /// What the AM has not been told yet.
+    pub outbox: Outbox,
     /// Why it failed.
     pub diagnostics: String,
     /// Whether its failure counts towards the application's max attempts.
@@ -139,23 +123,67 @@ impl Attempt {
             state: AttemptState::Scheduled,
             am_container: None,
             amrm_token,
-            registered: false,
-            ever_registered: false,
-            last_response_id: 0,
-            last_response: None,
+            am: AmSession::new(now_ms, node_seq),
             asks: AskTable::default(),
             blacklist: HashSet::new(),
-            nm_token_nodes: HashSet::new(),
-            new_containers: Vec::new(),
-            completed: VecDeque::new(),
-            from_previous: Vec::new(),
-            last_heartbeat_ms: now_ms,
-            seen_node_seq: node_seq,
+            outbox: Outbox::default(),
             diagnostics: String::new(),
             counts_as_failure: true,
             start_ms: now_ms,
         }
     }
+}
+
+/// What the RM remembers of an attempt's AM on the scheduler port.
+#[derive(Debug)]
+pub struct AmSession {
+    /// Whether the AM is registered (cleared by an RM restart).
+    pub registered: bool,
+    /// Whether the AM ever registered (a re-registration after an RM restart is allowed).
+    pub ever_registered: bool,
+    /// Last sign of life of the AM (ms).
+    pub last_heartbeat_ms: i64,
+    /// The id of the last allocate response.
+    pub last_response_id: i32,
+    /// The last allocate response, resent when the AM repeats the request before it.
+    pub last_response: Option<AllocateResponseProto>,
+    /// Node-update sequence the AM has seen.
+    pub seen_node_seq: u64,
+    /// Nodes (`host:port`) this attempt already got an NMToken for.
+    pub nm_token_nodes: HashSet<String>,
+}
+
+impl AmSession {
+    /// An AM not registered yet, alive at `now_ms`, that has seen node updates up to `node_seq`.
+    pub fn new(now_ms: i64, node_seq: u64) -> Self {
+        AmSession {
+            registered: false,
+            ever_registered: false,
+            last_heartbeat_ms: now_ms,
+            last_response_id: 0,
+            last_response: None,
+            seen_node_seq: node_seq,
+            nm_token_nodes: HashSet::new(),
+        }
+    }
+
+    /// Forgets the allocate conversation: the next allocate must carry response id 0 (after a
+    /// registration, and after an RM restart, which also unregisters).
+    pub fn restart_responses(&mut self) {
+        self.last_response_id = 0;
+        self.last_response = None;
+    }
+}
+
+/// What an attempt's AM has not been told yet.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    /// Containers allocated since the last allocate response.
+    pub new_containers: Vec<ContainerId>,
+    /// Completed statuses not yet reported.
+    pub completed: VecDeque<ContainerStatusProto>,
+    /// Containers of earlier attempts handed to this one (reported at registration).
+    pub from_previous: Vec<ContainerId>,
 }
 
 /// One application.
@@ -209,7 +237,7 @@ impl App {
     /// The report of one of its attempts (`getApplicationAttemptReport`).
     pub fn attempt_report(&self, attempt: &Attempt) -> ApplicationAttemptReportProto {
         let is_current = self.current().is_some_and(|a| a.id == attempt.id);
-        let registered = is_current && attempt.ever_registered;
+        let registered = is_current && attempt.am.ever_registered;
         ApplicationAttemptReportProto {
             application_attempt_id: Some(attempt.id.to_proto()),
             host: Some(if registered && !self.host.is_empty() {
@@ -279,7 +307,7 @@ impl App {
     /// The client-facing report; `usage` is (containers, used resources) now.
     pub fn report(&self, usage: (i32, Resources), pending: Resources) -> ApplicationReportProto {
         let current = self.current();
-        let registered = current.is_some_and(|a| a.ever_registered);
+        let registered = current.is_some_and(|a| a.am.ever_registered);
         ApplicationReportProto {
             application_id: Some(self.id.to_proto()),
             user: Some(self.user.clone()),

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::resources::Resources;
+use spindle_protocol::yarn::resources::Resources;
 
 /// Resource name meaning "any node".
 pub const ANY: &str = "*";

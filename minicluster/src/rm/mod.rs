@@ -1,7 +1,8 @@
 //! The embedded ResourceManager.
 //!
 //! * [`state`]: the RM itself, a single-owner state machine (apps, attempts, containers, nodes,
-//!   scheduling, tokens) driven by method calls, emitting [`state::Effect`]s.
+//!   scheduling, tokens) driven by method calls, emitting [`state::Effect`]s; one file per kind
+//!   of input (client calls, AM calls, nodes, containers, attempts, scheduling).
 //! * [`apps`]: applications, attempts and their reports.
 //! * [`ask_table`] and [`scheduler`]: YARN's absolute-total asks and node → rack → any
 //!   placement.
@@ -15,6 +16,3 @@ pub mod scheduler;
 pub mod service;
 pub mod state;
 pub mod tokens;
-
-#[cfg(test)]
-mod state_tests;

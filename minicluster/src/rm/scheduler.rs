@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 
 use super::ask_table::{ANY, AskTable, SchedulerKey};
-use crate::resources::Resources;
+use spindle_protocol::yarn::resources::Resources;
 
 /// What the scheduler needs to know about one node.
 #[derive(Debug, Clone)]

@@ -1,16 +1,20 @@
-//! Helpers shared by the mini cluster's socket-level tests: a shell-script AM whose tokens and
-//! environment the test reads, and small wrappers around our typed clients.
+//! Helpers shared by the mini cluster's socket-level tests and benches: a shell-script AM whose
+//! tokens and environment the test reads, unmanaged AMs, bounded waits, and small wrappers
+//! around our typed clients.
 #![allow(dead_code)]
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId};
+use spindle_protocol::ipc::{ClientAuth, ClientConfig, RetryPolicy};
 use spindle_protocol::proto::yarn::*;
 use spindle_protocol::proto::yarn_service::*;
 use spindle_protocol::token::{KIND_AMRM_TOKEN, Token};
+use spindle_protocol::yarn::YarnError;
 use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::client::ApplicationClient;
 
@@ -25,6 +29,15 @@ pub async fn cluster(nodes: usize) -> MiniCluster {
     let mut o = MiniClusterOptions::with_nodes(nodes, 2048, 4);
     o.monitor_interval = Duration::from_millis(100);
     MiniCluster::start(o).await.expect("start the mini cluster")
+}
+
+/// The runtime the benches drive the cluster with: two workers, like the tests.
+pub fn bench_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
 }
 
 /// An ApplicationClient for the cluster.
@@ -51,6 +64,70 @@ pub async fn report(client: &ApplicationClient, id: ApplicationId) -> Applicatio
         .expect("getApplicationReport")
         .application_report
         .expect("report")
+}
+
+/// Submits `submission`.
+async fn submit(client: &ApplicationClient, submission: ApplicationSubmissionContextProto) {
+    client
+        .submit_application(&SubmitApplicationRequestProto {
+            application_submission_context: Some(submission),
+        })
+        .await
+        .expect("submitApplication");
+}
+
+/// Submits the script AM of a fresh [`ScriptAm`] as application `name`.
+pub async fn submit_script_am(client: &ApplicationClient, name: &str) -> (ApplicationId, ScriptAm) {
+    let id = new_app(client).await;
+    let am = ScriptAm::new();
+    submit(client, am.submission(id, name)).await;
+    (id, am)
+}
+
+/// Submits an unmanaged-AM application and returns its id and AMRMToken (from the report, as
+/// YARN hands it to unmanaged AMs).
+pub async fn submit_unmanaged(client: &ApplicationClient) -> (ApplicationId, Token) {
+    let id = new_app(client).await;
+    let submission = ApplicationSubmissionContextProto {
+        application_id: Some(id.to_proto()),
+        application_name: Some("uam".into()),
+        unmanaged_am: Some(true),
+        ..Default::default()
+    };
+    submit(client, submission).await;
+    let r = report(client, id).await;
+    assert!(r.unmanaged_application());
+    let t = Token::from_proto(
+        r.am_rm_token
+            .as_ref()
+            .expect("unmanaged AMs get their AMRMToken in the report"),
+    );
+    (id, t)
+}
+
+/// Polls `done` every 20 ms until it holds; panics naming `what` after [`WAIT`].
+pub async fn wait_until<F: Future<Output = bool>>(what: &str, mut done: impl FnMut() -> F) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !done().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits until process `pid` has gone; panics with `what` after [`WAIT`].
+pub async fn wait_gone(pid: i32, what: &str) {
+    wait_until(what, || std::future::ready(!alive(pid))).await;
+}
+
+/// A kill request for `id` without diagnostics.
+pub fn kill_request(id: ApplicationId) -> KillApplicationRequestProto {
+    KillApplicationRequestProto {
+        application_id: Some(id.to_proto()),
+        diagnostics: None,
+    }
 }
 
 /// Polls until the application reaches `want` (or panics after [`WAIT`]).
@@ -139,14 +216,10 @@ exit 99
     /// Waits until the running AM reported; returns its environment and its AMRMToken.
     pub async fn wait_started(&self) -> (Vec<(String, String)>, Token) {
         let env_path = self.dir.join("am.env");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !env_path.exists() {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the AM script never started"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        wait_until("the AM script to start", || {
+            std::future::ready(env_path.exists())
+        })
+        .await;
         let env = std::fs::read_to_string(&env_path)
             .expect("am.env")
             .lines()
@@ -224,6 +297,49 @@ pub fn allocate_request(response_id: i32, ask: Vec<ResourceRequestProto>) -> All
         progress: Some(0.5),
         ..Default::default()
     }
+}
+
+/// An ask for `n` containers of `mb` MB and one vcore anywhere, at priority 1.
+pub fn ask_anywhere(mb: i64, n: i32) -> ResourceRequestProto {
+    ResourceRequestProto::new(1, "*", ResourceProto::new(mb, 1), n, 0)
+}
+
+/// A request starting one container with `clc` and `container`'s token.
+pub fn start_request(
+    clc: ContainerLaunchContextProto,
+    container: &ContainerProto,
+) -> StartContainersRequestProto {
+    StartContainersRequestProto {
+        start_container_request: vec![StartContainerRequestProto {
+            container_launch_context: Some(clc),
+            container_token: container.container_token.clone(),
+        }],
+    }
+}
+
+/// A client configuration for `protocol` at `address` that does not retry (so a refused
+/// handshake is seen at once).
+pub fn no_retry(address: String, protocol: &str, auth: ClientAuth) -> ClientConfig {
+    let mut cfg = ClientConfig::new(address, protocol, auth);
+    cfg.retry = RetryPolicy::none();
+    cfg
+}
+
+/// A client configuration for `protocol` at `address` with SIMPLE auth and no token.
+pub fn tokenless(address: String, protocol: &str) -> ClientConfig {
+    let auth = ClientAuth::Simple {
+        user: "intruder".into(),
+    };
+    ClientConfig::new(address, protocol, auth)
+}
+
+/// Asserts that a connection was refused in the SASL handshake (a forged, revoked or misplaced
+/// token).
+pub fn assert_handshake_refused(e: &YarnError) {
+    assert!(
+        matches!(e, YarnError::Authentication(_) | YarnError::InvalidToken(_)),
+        "{e:?}"
+    );
 }
 
 /// A container launch context running `command` with bash.

@@ -4,15 +4,19 @@
 //! * [`header`]: protocol constants and builders for every frame.
 //! * [`IpcClient`]: a multiplexing client (SIMPLE or TOKEN auth, pings, idle close, reconnect).
 //! * [`IpcServer`]: a server dispatching to [`Service`]s (SIMPLE and/or TOKEN auth).
+//! * [`rpc_table`]: the support of [`ipc_protocol!`](crate::ipc_protocol), which generates a
+//!   protocol's server trait, `Service` adapter and typed client from one table.
 
 mod client;
 mod error;
 pub mod frame;
 pub mod header;
+pub mod rpc_table;
 mod server;
 
 pub use client::{ClientAuth, ClientConfig, IpcClient, RetryPolicy};
 pub use error::{IpcError, RemoteError};
+pub use rpc_table::any_caller;
 pub use server::preamble::{HTTP_REPLY, version_mismatch_frame};
 pub use server::{CallContext, IpcServer, ServerConfig, Service, ServiceError};
 

@@ -2,7 +2,7 @@
 //! `ProtobufRpcEngine2.proto`, written by hand as prost structs.
 //!
 //! Field numbers, types and proto2 `required`/`optional` follow the Hadoop 3.4 protos exactly
-//! (see `shared/PROTOCOL.md` §1.3–§1.6). Two details matter on the wire:
+//! (docs/wire.md §2–§3 lists what the code relies on). Two details matter on the wire:
 //! * [`RpcRequestHeaderProto::call_id`] is `sint32` (zigzag), while
 //!   [`RpcResponseHeaderProto::call_id`] is `uint32` (a negative id is sent as its two's
 //!   complement, e.g. −33 → `df ff ff ff 0f`).

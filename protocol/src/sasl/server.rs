@@ -314,24 +314,18 @@ mod tests {
 
     #[test]
     fn negotiate_offers_token_with_challenge_then_simple() {
-        let mut s = server(true);
-        let ServerStep::Reply(reply) = s
+        let offered = |simple| match server(simple)
             .step(&message(SaslState::Negotiate, None, vec![]))
             .unwrap()
-        else {
-            panic!()
+        {
+            ServerStep::Reply(reply) => reply.auths,
+            other => panic!("NEGOTIATE must be answered, got {other:?}"),
         };
-        assert_eq!(reply.auths.len(), 2);
-        assert!(reply.auths[0].challenge.is_some());
-        assert_eq!(reply.auths[1], simple_auth());
-        let mut s = server(false);
-        let ServerStep::Reply(reply) = s
-            .step(&message(SaslState::Negotiate, None, vec![]))
-            .unwrap()
-        else {
-            panic!()
-        };
-        assert_eq!(reply.auths.len(), 1);
+        let auths = offered(true);
+        assert_eq!(auths.len(), 2);
+        assert!(auths[0].challenge.is_some());
+        assert_eq!(auths[1], simple_auth());
+        assert_eq!(offered(false).len(), 1);
     }
 
     #[test]

@@ -1,16 +1,52 @@
-//! [`AmRmClient`]: the ApplicationMasterProtocol client an AM uses to talk to the RM scheduler.
+//! ApplicationMasterProtocol (the RM scheduler port): its table, which generates the server
+//! trait [`ApplicationMasterProtocol`], the adapter [`AmService`] and the raw client
+//! [`RawAmRmClient`]; and [`AmRmClient`], the client an AM uses, which adds the AMRMToken
+//! handling on top.
 
 use std::sync::{Arc, Mutex};
 
 use crate::credentials::Credentials;
-use crate::ipc::{ClientConfig, IpcClient};
+use crate::ipc::{ClientAuth, ClientConfig};
 use crate::proto::yarn_service::{
     AllocateRequestProto, AllocateResponseProto, FinishApplicationMasterRequestProto,
     FinishApplicationMasterResponseProto, RegisterApplicationMasterRequestProto,
     RegisterApplicationMasterResponseProto,
 };
 use crate::token::{KIND_AMRM_TOKEN, Token};
+use crate::yarn::server::{AmCaller, am_caller};
 use crate::yarn::{APPLICATION_MASTER_PROTOCOL, YARN_PROTOCOL_VERSION, YarnError, token_auth};
+
+crate::ipc_protocol! {
+    /// The RM side of ApplicationMasterProtocol. Every call comes from a connection
+    /// authenticated with the attempt's AMRMToken (see [`am_caller`]).
+    pub trait ApplicationMasterProtocol {
+        name: APPLICATION_MASTER_PROTOCOL,
+        version: YARN_PROTOCOL_VERSION,
+        caller: AmCaller = am_caller,
+        unsupported: crate::yarn::server::unsupported,
+        service: AmService,
+        /// The generated ApplicationMasterProtocol calls, without the AMRMToken handling of
+        /// [`AmRmClient`]. Cheap to clone; clones share the connection.
+        client: RawAmRmClient -> YarnError,
+    }
+    required {
+        /// `registerApplicationMaster`: the first call of an attempt.
+        fn register_application_master(
+            "registerApplicationMaster",
+            RegisterApplicationMasterRequestProto
+        ) -> RegisterApplicationMasterResponseProto;
+        /// `allocate`: the heartbeat. The AM sends the last `response_id` it received (0 after
+        /// register) and, after a transport failure, the same request again (see
+        /// [`crate::yarn::records::is_allocate_retry`]).
+        fn allocate("allocate", AllocateRequestProto) -> AllocateResponseProto;
+        /// `finishApplicationMaster`: the AM repeats it until `is_unregistered` is true.
+        fn finish_application_master(
+            "finishApplicationMaster",
+            FinishApplicationMasterRequestProto
+        ) -> FinishApplicationMasterResponseProto;
+    }
+    optional {}
+}
 
 /// ApplicationMasterProtocol client (register, allocate, finish). Cheap to clone; clones share
 /// the connection.
@@ -21,7 +57,7 @@ use crate::yarn::{APPLICATION_MASTER_PROTOCOL, YARN_PROTOCOL_VERSION, YarnError,
 /// every new connection by itself (see [`AmRmClient::current_amrm_token`]).
 #[derive(Debug, Clone)]
 pub struct AmRmClient {
-    ipc: IpcClient,
+    raw: RawAmRmClient,
     user: String,
     amrm_token: Arc<Mutex<Option<Token>>>,
 }
@@ -29,15 +65,12 @@ pub struct AmRmClient {
 impl AmRmClient {
     /// A client with this configuration; protocol name and version are set for
     /// ApplicationMasterProtocol.
-    pub fn new(mut config: ClientConfig) -> Self {
-        config.protocol = APPLICATION_MASTER_PROTOCOL.to_string();
-        config.protocol_version = YARN_PROTOCOL_VERSION;
+    pub fn new(config: ClientConfig) -> Self {
         let user = match &config.auth {
-            crate::ipc::ClientAuth::Simple { user }
-            | crate::ipc::ClientAuth::Token { user, .. } => user.clone(),
+            ClientAuth::Simple { user } | ClientAuth::Token { user, .. } => user.clone(),
         };
         AmRmClient {
-            ipc: IpcClient::new(config),
+            raw: RawAmRmClient::new(config),
             user,
             amrm_token: Arc::new(Mutex::new(None)),
         }
@@ -85,14 +118,16 @@ impl AmRmClient {
     }
 
     /// The underlying IPC client.
-    pub fn ipc(&self) -> &IpcClient {
-        &self.ipc
+    pub fn ipc(&self) -> &crate::ipc::IpcClient {
+        self.raw.ipc()
     }
 
     /// Uses a rolled-over AMRMToken (from `AllocateResponseProto.am_rm_token`) for every new
     /// connection.
     pub fn set_amrm_token(&self, amrm_token: &Token) {
-        self.ipc.set_auth(token_auth(amrm_token, self.user.clone()));
+        self.raw
+            .ipc()
+            .set_auth(token_auth(amrm_token, self.user.clone()));
         *self.lock_token() = Some(amrm_token.clone());
     }
 
@@ -101,7 +136,7 @@ impl AmRmClient {
         &self,
         request: &RegisterApplicationMasterRequestProto,
     ) -> Result<RegisterApplicationMasterResponseProto, YarnError> {
-        Ok(self.ipc.call("registerApplicationMaster", request).await?)
+        self.raw.register_application_master(request).await
     }
 
     /// `allocate`: the heartbeat. Send the last `response_id` received (0 after register); on
@@ -111,7 +146,7 @@ impl AmRmClient {
         &self,
         request: &AllocateRequestProto,
     ) -> Result<AllocateResponseProto, YarnError> {
-        let resp: AllocateResponseProto = self.ipc.call("allocate", request).await?;
+        let resp = self.raw.allocate(request).await?;
         if let Some(new) = &resp.am_rm_token {
             let token = Token::from_proto(new);
             if self.lock_token().as_ref() != Some(&token) {
@@ -127,6 +162,6 @@ impl AmRmClient {
         &self,
         request: &FinishApplicationMasterRequestProto,
     ) -> Result<FinishApplicationMasterResponseProto, YarnError> {
-        Ok(self.ipc.call("finishApplicationMaster", request).await?)
+        self.raw.finish_application_master(request).await
     }
 }

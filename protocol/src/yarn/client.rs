@@ -1,27 +1,88 @@
-//! [`ApplicationClient`]: the ApplicationClientProtocol client used to submit, watch and kill
-//! applications and to query the cluster.
+//! ApplicationClientProtocol (the RM client port): its table, which generates the server trait
+//! [`ApplicationClientProtocol`], the adapter [`ClientService`] and the client
+//! [`ApplicationClient`] used to submit, watch and kill applications and to query the cluster.
 
-use crate::ipc::{ClientAuth, ClientConfig, IpcClient};
+use crate::ipc::{CallContext, ClientAuth, ClientConfig, any_caller};
 use crate::proto::yarn_service::*;
+use crate::yarn::server::unsupported;
 use crate::yarn::{APPLICATION_CLIENT_PROTOCOL, YARN_PROTOCOL_VERSION, YarnError};
 
-/// ApplicationClientProtocol client. Cheap to clone.
-#[derive(Debug, Clone)]
-pub struct ApplicationClient {
-    ipc: IpcClient,
+crate::ipc_protocol! {
+    /// The RM side of ApplicationClientProtocol. Any authenticated caller may call it (SIMPLE
+    /// included). The calls a client needs are required; the others answer "not supported"
+    /// unless implemented.
+    pub trait ApplicationClientProtocol {
+        name: APPLICATION_CLIENT_PROTOCOL,
+        version: YARN_PROTOCOL_VERSION,
+        caller: CallContext = any_caller,
+        unsupported: unsupported,
+        service: ClientService,
+        /// ApplicationClientProtocol client. Cheap to clone.
+        client: ApplicationClient -> YarnError,
+    }
+    required {
+        /// `getNewApplication`: a new application id and the largest container.
+        fn get_new_application("getNewApplication", empty GetNewApplicationRequestProto)
+            -> GetNewApplicationResponseProto;
+        /// `submitApplication`; then poll `getApplicationReport` while the state is NEW,
+        /// NEW_SAVING or SUBMITTED.
+        fn submit_application("submitApplication", SubmitApplicationRequestProto)
+            -> SubmitApplicationResponseProto;
+        /// `getApplicationReport`.
+        fn get_application_report("getApplicationReport", GetApplicationReportRequestProto)
+            -> GetApplicationReportResponseProto;
+        /// `getApplications`.
+        fn get_applications("getApplications", GetApplicationsRequestProto)
+            -> GetApplicationsResponseProto;
+        /// `forceKillApplication`: repeat until `is_kill_completed` is true.
+        fn force_kill_application("forceKillApplication", KillApplicationRequestProto)
+            -> KillApplicationResponseProto;
+        /// `getClusterMetrics`.
+        fn get_cluster_metrics("getClusterMetrics", empty GetClusterMetricsRequestProto)
+            -> GetClusterMetricsResponseProto;
+        /// `getClusterNodes` (empty `node_states` = all states).
+        fn get_cluster_nodes("getClusterNodes", GetClusterNodesRequestProto)
+            -> GetClusterNodesResponseProto;
+        /// `getQueueInfo`.
+        fn get_queue_info("getQueueInfo", GetQueueInfoRequestProto) -> GetQueueInfoResponseProto;
+    }
+    optional {
+        /// `getApplicationAttemptReport`.
+        fn get_application_attempt_report(
+            "getApplicationAttemptReport",
+            GetApplicationAttemptReportRequestProto
+        ) -> GetApplicationAttemptReportResponseProto;
+        /// `getApplicationAttempts`.
+        fn get_application_attempts("getApplicationAttempts", GetApplicationAttemptsRequestProto)
+            -> GetApplicationAttemptsResponseProto;
+        /// `getContainerReport`.
+        fn get_container_report("getContainerReport", GetContainerReportRequestProto)
+            -> GetContainerReportResponseProto;
+        /// `getContainers`.
+        fn get_containers("getContainers", GetContainersRequestProto) -> GetContainersResponseProto;
+        /// `failApplicationAttempt`.
+        fn fail_application_attempt("failApplicationAttempt", FailApplicationAttemptRequestProto)
+            -> FailApplicationAttemptResponseProto;
+        /// `moveApplicationAcrossQueues`.
+        fn move_application_across_queues(
+            "moveApplicationAcrossQueues",
+            MoveApplicationAcrossQueuesRequestProto
+        ) -> MoveApplicationAcrossQueuesResponseProto;
+        /// `updateApplicationPriority`.
+        fn update_application_priority(
+            "updateApplicationPriority",
+            UpdateApplicationPriorityRequestProto
+        ) -> UpdateApplicationPriorityResponseProto;
+        /// `signalToContainer`.
+        fn signal_to_container("signalToContainer", SignalContainerRequestProto)
+            -> SignalContainerResponseProto;
+        /// `getQueueUserAcls`.
+        fn get_queue_user_acls("getQueueUserAcls", GetQueueUserAclsInfoRequestProto)
+            -> GetQueueUserAclsInfoResponseProto;
+    }
 }
 
 impl ApplicationClient {
-    /// A client with this configuration; protocol name and version are set for
-    /// ApplicationClientProtocol.
-    pub fn new(mut config: ClientConfig) -> Self {
-        config.protocol = APPLICATION_CLIENT_PROTOCOL.to_string();
-        config.protocol_version = YARN_PROTOCOL_VERSION;
-        ApplicationClient {
-            ipc: IpcClient::new(config),
-        }
-    }
-
     /// A SIMPLE-auth client for the RM at `addr` (`host:port`) acting as `user`.
     pub fn simple(addr: impl Into<String>, user: impl Into<String>) -> Self {
         ApplicationClient::new(ClientConfig::new(
@@ -29,86 +90,5 @@ impl ApplicationClient {
             APPLICATION_CLIENT_PROTOCOL,
             ClientAuth::Simple { user: user.into() },
         ))
-    }
-
-    /// The underlying IPC client.
-    pub fn ipc(&self) -> &IpcClient {
-        &self.ipc
-    }
-
-    /// `getNewApplication`.
-    pub async fn get_new_application(&self) -> Result<GetNewApplicationResponseProto, YarnError> {
-        Ok(self
-            .ipc
-            .call("getNewApplication", &GetNewApplicationRequestProto {})
-            .await?)
-    }
-
-    /// `submitApplication`; then poll [`Self::get_application_report`] while the state is
-    /// NEW, NEW_SAVING or SUBMITTED.
-    pub async fn submit_application(
-        &self,
-        request: &SubmitApplicationRequestProto,
-    ) -> Result<SubmitApplicationResponseProto, YarnError> {
-        Ok(self.ipc.call("submitApplication", request).await?)
-    }
-
-    /// `getApplicationReport`.
-    pub async fn get_application_report(
-        &self,
-        request: &GetApplicationReportRequestProto,
-    ) -> Result<GetApplicationReportResponseProto, YarnError> {
-        Ok(self.ipc.call("getApplicationReport", request).await?)
-    }
-
-    /// `getApplications`.
-    pub async fn get_applications(
-        &self,
-        request: &GetApplicationsRequestProto,
-    ) -> Result<GetApplicationsResponseProto, YarnError> {
-        Ok(self.ipc.call("getApplications", request).await?)
-    }
-
-    /// `forceKillApplication`: repeat until `is_kill_completed` is true.
-    pub async fn force_kill_application(
-        &self,
-        request: &KillApplicationRequestProto,
-    ) -> Result<KillApplicationResponseProto, YarnError> {
-        Ok(self.ipc.call("forceKillApplication", request).await?)
-    }
-
-    /// `getClusterMetrics`.
-    pub async fn get_cluster_metrics(&self) -> Result<GetClusterMetricsResponseProto, YarnError> {
-        Ok(self
-            .ipc
-            .call("getClusterMetrics", &GetClusterMetricsRequestProto {})
-            .await?)
-    }
-
-    /// `getClusterNodes` (empty `node_states` = all states).
-    pub async fn get_cluster_nodes(
-        &self,
-        request: &GetClusterNodesRequestProto,
-    ) -> Result<GetClusterNodesResponseProto, YarnError> {
-        Ok(self.ipc.call("getClusterNodes", request).await?)
-    }
-
-    /// `getQueueInfo`.
-    pub async fn get_queue_info(
-        &self,
-        request: &GetQueueInfoRequestProto,
-    ) -> Result<GetQueueInfoResponseProto, YarnError> {
-        Ok(self.ipc.call("getQueueInfo", request).await?)
-    }
-
-    /// `getApplicationAttemptReport`.
-    pub async fn get_application_attempt_report(
-        &self,
-        request: &GetApplicationAttemptReportRequestProto,
-    ) -> Result<GetApplicationAttemptReportResponseProto, YarnError> {
-        Ok(self
-            .ipc
-            .call("getApplicationAttemptReport", request)
-            .await?)
     }
 }

@@ -3,30 +3,61 @@
 
 use crate::ipc::{IpcError, RemoteError};
 
-/// Java class of "the AM is not registered (any more)" (RM restart or failover).
-pub const APPLICATION_MASTER_NOT_REGISTERED: &str =
-    "org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException";
-/// Java class of "the attempt is gone".
-pub const APPLICATION_ATTEMPT_NOT_FOUND: &str =
-    "org.apache.hadoop.yarn.exceptions.ApplicationAttemptNotFoundException";
-/// Java class of "no such application".
-pub const APPLICATION_NOT_FOUND: &str =
-    "org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException";
-/// Java class of a rejected resource request.
-pub const INVALID_RESOURCE_REQUEST: &str =
-    "org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException";
-/// Java class of a malformed AM request (bad response id, registered twice, ...).
-pub const INVALID_APPLICATION_MASTER_REQUEST: &str =
-    "org.apache.hadoop.yarn.exceptions.InvalidApplicationMasterRequestException";
-/// Java class of a release of a container the AM does not own.
-pub const INVALID_CONTAINER_RELEASE: &str =
-    "org.apache.hadoop.yarn.exceptions.InvalidContainerReleaseException";
-/// Java class of a token the server does not accept.
-pub const INVALID_TOKEN: &str = "org.apache.hadoop.security.token.SecretManager$InvalidToken";
-/// Java class of an authorization failure.
-pub const ACCESS_CONTROL: &str = "org.apache.hadoop.security.AccessControlException";
-/// Java class of a generic YARN failure.
-pub const YARN_EXCEPTION: &str = "org.apache.hadoop.yarn.exceptions.YarnException";
+/// Declares the Java exception classes a YARN server throws as constants, and, for those a
+/// caller reacts to, the [`YarnError`] variant they sort into (matched by simple class name).
+macro_rules! java_classes {
+    ($($(#[$doc:meta])* $name:ident = $class:literal $(=> $variant:ident)?;)*) => {
+        $($(#[$doc])* pub const $name: &str = $class;)*
+
+        /// The variant of a remote error whose simple class name is `simple`, if it is sorted.
+        fn sorted_by_class(simple: &str) -> Option<fn(RemoteError) -> YarnError> {
+            $($(
+                if simple == simple_class_name($class) {
+                    return Some(YarnError::$variant);
+                }
+            )?)*
+            None
+        }
+    };
+}
+
+java_classes! {
+    /// Java class of "the AM is not registered (any more)" (RM restart or failover).
+    APPLICATION_MASTER_NOT_REGISTERED =
+        "org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException"
+        => NotRegistered;
+    /// Java class of "the attempt is gone".
+    APPLICATION_ATTEMPT_NOT_FOUND =
+        "org.apache.hadoop.yarn.exceptions.ApplicationAttemptNotFoundException" => AttemptNotFound;
+    /// Java class of "no such application".
+    APPLICATION_NOT_FOUND =
+        "org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException" => ApplicationNotFound;
+    /// Java class of a rejected resource request.
+    INVALID_RESOURCE_REQUEST =
+        "org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException"
+        => InvalidResourceRequest;
+    /// Java class of a malformed AM request (bad response id, registered twice, ...).
+    INVALID_APPLICATION_MASTER_REQUEST =
+        "org.apache.hadoop.yarn.exceptions.InvalidApplicationMasterRequestException"
+        => InvalidApplicationMasterRequest;
+    /// Java class of a release of a container the AM does not own.
+    INVALID_CONTAINER_RELEASE =
+        "org.apache.hadoop.yarn.exceptions.InvalidContainerReleaseException"
+        => InvalidContainerRelease;
+    /// Java class of a token the server does not accept.
+    INVALID_TOKEN = "org.apache.hadoop.security.token.SecretManager$InvalidToken" => InvalidToken;
+    /// Java class of an authorization failure.
+    ACCESS_CONTROL = "org.apache.hadoop.security.AccessControlException" => AccessDenied;
+    /// Java class of a refused protocol authorization (service-level ACLs).
+    AUTHORIZATION = "org.apache.hadoop.security.authorize.AuthorizationException" => AccessDenied;
+    /// Java class of a generic YARN failure.
+    YARN_EXCEPTION = "org.apache.hadoop.yarn.exceptions.YarnException";
+}
+
+/// A Java class name after its last `.` or `$` (`SecretManager$InvalidToken` → `InvalidToken`).
+fn simple_class_name(class: &str) -> &str {
+    class.rsplit(['.', '$']).next().unwrap_or_default()
+}
 
 /// Why a YARN call failed.
 #[derive(Debug, thiserror::Error)]
@@ -99,30 +130,17 @@ impl YarnError {
 
     /// Sorts a remote error by its class.
     pub fn from_remote(remote: RemoteError) -> YarnError {
-        let simple = remote
-            .class_name
-            .rsplit(['.', '$'])
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        match simple.as_str() {
-            "ApplicationMasterNotRegisteredException" => YarnError::NotRegistered(remote),
-            "ApplicationAttemptNotFoundException" => YarnError::AttemptNotFound(remote),
-            "ApplicationNotFoundException" => YarnError::ApplicationNotFound(remote),
-            "InvalidResourceRequestException" => YarnError::InvalidResourceRequest(remote),
-            "InvalidApplicationMasterRequestException" => {
-                YarnError::InvalidApplicationMasterRequest(remote)
-            }
-            "InvalidContainerReleaseException" => YarnError::InvalidContainerRelease(remote),
-            "InvalidToken" => YarnError::InvalidToken(remote),
-            "AccessControlException" | "AuthorizationException" => YarnError::AccessDenied(remote),
-            // Real RMs and NMs refuse a caller without the right token with a plain
-            // YarnException; its message is the only thing that tells it apart.
-            "YarnException" if is_missing_token_message(&remote.message) => {
-                YarnError::AccessDenied(remote)
-            }
-            _ => YarnError::Other(remote),
+        let simple = simple_class_name(&remote.class_name);
+        if let Some(variant) = sorted_by_class(simple) {
+            return variant(remote);
         }
+        // Real RMs and NMs refuse a caller without the right token with a plain
+        // YarnException; its message is the only thing that tells it apart.
+        if simple == simple_class_name(YARN_EXCEPTION) && is_missing_token_message(&remote.message)
+        {
+            return YarnError::AccessDenied(remote);
+        }
+        YarnError::Other(remote)
     }
 
     /// Whether retrying the same call later may succeed (transport failures only; a FATAL
@@ -196,5 +214,59 @@ mod tests {
         assert_eq!(e.class_name(), None);
         let e = YarnError::from(IpcError::Auth("no mechanism".into()));
         assert!(matches!(e, YarnError::Authentication(_)));
+    }
+
+    #[test]
+    fn every_class_of_the_table_sorts_into_its_variant() {
+        use std::mem::discriminant;
+        type Variant = fn(RemoteError) -> YarnError;
+        let cases: [(&str, &str, Variant); 10] = [
+            (
+                APPLICATION_ATTEMPT_NOT_FOUND,
+                "",
+                YarnError::AttemptNotFound,
+            ),
+            (APPLICATION_NOT_FOUND, "", YarnError::ApplicationNotFound),
+            (
+                INVALID_RESOURCE_REQUEST,
+                "",
+                YarnError::InvalidResourceRequest,
+            ),
+            (
+                INVALID_APPLICATION_MASTER_REQUEST,
+                "",
+                YarnError::InvalidApplicationMasterRequest,
+            ),
+            (
+                INVALID_CONTAINER_RELEASE,
+                "",
+                YarnError::InvalidContainerRelease,
+            ),
+            (ACCESS_CONTROL, "", YarnError::AccessDenied),
+            (AUTHORIZATION, "", YarnError::AccessDenied),
+            // By simple name: the package does not matter.
+            (
+                "com.example.AccessControlException",
+                "",
+                YarnError::AccessDenied,
+            ),
+            (
+                YARN_EXCEPTION,
+                "Invalid NMToken: no NMToken for u",
+                YarnError::AccessDenied,
+            ),
+            (YARN_EXCEPTION, "boom", YarnError::Other),
+        ];
+        for (class, message, expected) in cases {
+            let mut r = remote(class, None, false);
+            r.message = message.into();
+            let sorted = YarnError::from_remote(r.clone());
+            assert_eq!(
+                discriminant(&sorted),
+                discriminant(&expected(r)),
+                "{class} {message:?}: {sorted:?}"
+            );
+            assert_eq!(sorted.class_name(), Some(class));
+        }
     }
 }

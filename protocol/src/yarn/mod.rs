@@ -1,18 +1,24 @@
 //! Typed YARN protocols on top of [`crate::ipc`].
 //!
-//! * [`records`]: helpers on the records (resources, asks, exit statuses, URLs, ...).
+//! * [`records`]: helpers on the records (asks, response ids, exit statuses, URLs, ...).
+//! * [`resources`]: [`resources::Resources`] and the one conversion from and to `ResourceProto`.
+//! * [`java_names`]: the Java names of the record enums (REST documents, printed states).
 //! * [`error`]: [`YarnError`], remote failures sorted by Java class.
-//! * Clients: [`am::AmRmClient`] (ApplicationMasterProtocol), [`nm::ContainerManagerClient`]
-//!   (ContainerManagementProtocol), [`client::ApplicationClient`] (ApplicationClientProtocol).
-//! * Servers: [`server`] holds one trait per protocol and the [`crate::ipc::Service`] adapters
-//!   that decode requests, enforce per-call authentication and encode replies; [`secret`] holds
-//!   the AMRMToken and NMToken secret managers a mini RM/NM needs.
+//! * One module per protocol, [`am`] (ApplicationMasterProtocol), [`nm`]
+//!   (ContainerManagementProtocol) and [`client`] (ApplicationClientProtocol), each holding the
+//!   protocol's one table of methods ([`crate::ipc_protocol!`]), which generates its server
+//!   trait, its [`crate::ipc::Service`] adapter and its typed client, plus what is written by
+//!   hand on top: [`am::AmRmClient`] (AMRMToken roll-over), [`nm::NmTokenCache`], constructors.
+//! * [`server`]: the per-call caller checks and the server-side names in one place; [`secret`]
+//!   holds the AMRMToken and NMToken secret managers a mini RM/NM needs.
 
 pub mod am;
 pub mod client;
 pub mod error;
+pub mod java_names;
 pub mod nm;
 pub mod records;
+pub mod resources;
 pub mod secret;
 pub mod server;
 

@@ -1,94 +1,86 @@
-//! [`ContainerManagerClient`]: the ContainerManagementProtocol client an AM uses to start,
-//! stop and query containers on one NodeManager.
+//! ContainerManagementProtocol (the NM port): its table, which generates the server trait
+//! [`ContainerManagementProtocol`], the adapter [`NmService`] and the client
+//! [`ContainerManagerClient`] an AM uses to start, stop and query containers on one
+//! NodeManager; and [`NmTokenCache`], the NMTokens of one attempt.
 
 use std::collections::HashMap;
 
-use crate::ipc::{ClientConfig, IpcClient};
 use crate::proto::yarn::ContainerIdProto;
 use crate::proto::yarn_service::*;
 use crate::token::{KIND_NM_TOKEN, Token};
+use crate::yarn::server::{NmCaller, nm_caller, unsupported};
 use crate::yarn::{CONTAINER_MANAGEMENT_PROTOCOL, YARN_PROTOCOL_VERSION, YarnError, token_auth};
 
-/// ContainerManagementProtocol client for one NodeManager. Cheap to clone.
-///
-/// NodeManagers require SASL TOKEN authentication with the attempt's NMToken for that node
-/// (service = the NM's `ip:port`); [`ContainerManagerClient::with_token`] sets that up.
-#[derive(Debug, Clone)]
-pub struct ContainerManagerClient {
-    ipc: IpcClient,
+crate::ipc_protocol! {
+    /// The NM side of ContainerManagementProtocol. Every call comes from a connection
+    /// authenticated with an NMToken (see [`nm_caller`]). The three calls an AM needs are
+    /// required; the others answer "not supported" unless implemented.
+    pub trait ContainerManagementProtocol {
+        name: CONTAINER_MANAGEMENT_PROTOCOL,
+        version: YARN_PROTOCOL_VERSION,
+        caller: NmCaller = nm_caller,
+        unsupported: unsupported,
+        service: NmService,
+        /// ContainerManagementProtocol client for one NodeManager. Cheap to clone.
+        ///
+        /// NodeManagers require SASL TOKEN authentication with the attempt's NMToken for that
+        /// node (service = the NM's `ip:port`); [`ContainerManagerClient::with_token`] sets that
+        /// up.
+        client: ContainerManagerClient -> YarnError,
+    }
+    required {
+        /// `startContainers`: per-container failures come back in `failed_requests`.
+        fn start_containers("startContainers", StartContainersRequestProto)
+            -> StartContainersResponseProto;
+        /// `stopContainers`.
+        fn stop_containers("stopContainers", StopContainersRequestProto)
+            -> StopContainersResponseProto;
+        /// `getContainerStatuses`.
+        fn get_container_statuses("getContainerStatuses", GetContainerStatusesRequestProto)
+            -> GetContainerStatusesResponseProto;
+    }
+    optional {
+        /// `signalToContainer`.
+        fn signal_to_container("signalToContainer", SignalContainerRequestProto)
+            -> SignalContainerResponseProto;
+        /// `increaseContainersResource`.
+        fn increase_containers_resource(
+            "increaseContainersResource",
+            IncreaseContainersResourceRequestProto
+        ) -> IncreaseContainersResourceResponseProto;
+        /// `updateContainer`.
+        fn update_container("updateContainer", ContainerUpdateRequestProto)
+            -> ContainerUpdateResponseProto;
+        /// `localize`.
+        fn localize("localize", ResourceLocalizationRequestProto)
+            -> ResourceLocalizationResponseProto;
+        /// `reInitializeContainer`.
+        fn re_initialize_container("reInitializeContainer", ReInitializeContainerRequestProto)
+            -> ReInitializeContainerResponseProto;
+        /// `restartContainer`.
+        fn restart_container("restartContainer", ContainerIdProto) -> RestartContainerResponseProto;
+        /// `rollbackLastReInitialization`.
+        fn rollback_last_re_initialization("rollbackLastReInitialization", ContainerIdProto)
+            -> RollbackResponseProto;
+        /// `commitLastReInitialization`.
+        fn commit_last_re_initialization("commitLastReInitialization", ContainerIdProto)
+            -> CommitResponseProto;
+        /// `getLocalizationStatuses`.
+        fn get_localization_statuses(
+            "getLocalizationStatuses",
+            GetLocalizationStatusesRequestProto
+        ) -> GetLocalizationStatusesResponseProto;
+    }
 }
 
 impl ContainerManagerClient {
-    /// A client with this configuration; protocol name and version are set for
-    /// ContainerManagementProtocol.
-    pub fn new(mut config: ClientConfig) -> Self {
-        config.protocol = CONTAINER_MANAGEMENT_PROTOCOL.to_string();
-        config.protocol_version = YARN_PROTOCOL_VERSION;
-        ContainerManagerClient {
-            ipc: IpcClient::new(config),
-        }
-    }
-
     /// A client for the NM at `addr` (`host:port`) authenticating with its NMToken.
     pub fn with_token(addr: impl Into<String>, nm_token: &Token, user: impl Into<String>) -> Self {
-        ContainerManagerClient::new(ClientConfig::new(
+        ContainerManagerClient::new(crate::ipc::ClientConfig::new(
             addr,
             CONTAINER_MANAGEMENT_PROTOCOL,
             token_auth(nm_token, user),
         ))
-    }
-
-    /// The underlying IPC client.
-    pub fn ipc(&self) -> &IpcClient {
-        &self.ipc
-    }
-
-    /// `startContainers`: per-container failures come back in `failed_requests`.
-    pub async fn start_containers(
-        &self,
-        request: &StartContainersRequestProto,
-    ) -> Result<StartContainersResponseProto, YarnError> {
-        Ok(self.ipc.call("startContainers", request).await?)
-    }
-
-    /// `stopContainers`.
-    pub async fn stop_containers(
-        &self,
-        request: &StopContainersRequestProto,
-    ) -> Result<StopContainersResponseProto, YarnError> {
-        Ok(self.ipc.call("stopContainers", request).await?)
-    }
-
-    /// `getContainerStatuses`.
-    pub async fn get_container_statuses(
-        &self,
-        request: &GetContainerStatusesRequestProto,
-    ) -> Result<GetContainerStatusesResponseProto, YarnError> {
-        Ok(self.ipc.call("getContainerStatuses", request).await?)
-    }
-
-    /// `signalToContainer`.
-    pub async fn signal_to_container(
-        &self,
-        request: &SignalContainerRequestProto,
-    ) -> Result<SignalContainerResponseProto, YarnError> {
-        Ok(self.ipc.call("signalToContainer", request).await?)
-    }
-
-    /// `updateContainer`.
-    pub async fn update_container(
-        &self,
-        request: &ContainerUpdateRequestProto,
-    ) -> Result<ContainerUpdateResponseProto, YarnError> {
-        Ok(self.ipc.call("updateContainer", request).await?)
-    }
-
-    /// `restartContainer`.
-    pub async fn restart_container(
-        &self,
-        container_id: &ContainerIdProto,
-    ) -> Result<RestartContainerResponseProto, YarnError> {
-        Ok(self.ipc.call("restartContainer", container_id).await?)
     }
 }
 

@@ -1,9 +1,9 @@
 //! Convenience constructors and accessors on the YARN records (see [`crate::proto::yarn`]).
 //!
 //! The records stay plain prost messages; these helpers only spare callers the `Option`
-//! plumbing and encode the rules of PROTOCOL.md §4 (e.g. `memory`/`virtual_cores` win over the
-//! resource map, `allocation_request_id` is always set explicitly, exit status -1000 means
-//! "not exited").
+//! plumbing and encode the YARN record rules of docs/wire.md §6 (e.g. `allocation_request_id`
+//! is always set explicitly, response ids wrap, exit status -1000 means "not exited"; the
+//! resource rule is in [`super::resources`]).
 
 use crate::credentials::{Credentials, CredentialsError};
 use crate::ids::{ContainerId, IdError, NodeId};
@@ -11,69 +11,21 @@ use crate::proto::yarn::*;
 
 pub use spindle_base::exit::{ContainerExit, exit_status};
 
-/// Resource-map key of memory.
-pub const RESOURCE_MEMORY_MB: &str = "memory-mb";
-/// Resource-map key of vcores.
-pub const RESOURCE_VCORES: &str = "vcores";
+pub use super::resources::{RESOURCE_MEMORY_MB, RESOURCE_VCORES};
 
-impl ResourceProto {
-    /// `memory` MB and `vcores` virtual cores, in the legacy fields only (enough for every RM).
-    pub fn new(memory_mb: i64, vcores: i32) -> Self {
-        ResourceProto {
-            memory: Some(memory_mb),
-            virtual_cores: Some(vcores),
-            resource_value_map: Vec::new(),
-        }
-    }
+/// The response id that follows `prev` in an AM's allocate heartbeats. Response ids never go
+/// negative: after `i32::MAX` they wrap to 0, as Hadoop's `(id + 1) & 0x7FFF_FFFF` does.
+pub fn next_response_id(prev: i32) -> i32 {
+    prev.wrapping_add(1) & 0x7FFF_FFFF
+}
 
-    /// The same resource also listed in the map, the way Java writes it
-    /// (`memory-mb` in `Mi`, `vcores` without unit).
-    pub fn new_like_java(memory_mb: i64, vcores: i32) -> Self {
-        ResourceProto::new(memory_mb, vcores)
-            .with_resource(RESOURCE_MEMORY_MB, memory_mb, "Mi")
-            .with_resource(RESOURCE_VCORES, vcores.into(), "")
-    }
-
-    /// Adds (or replaces) a countable resource in the map.
-    pub fn with_resource(mut self, key: &str, value: i64, units: &str) -> Self {
-        let info = ResourceInformationProto {
-            key: key.to_string(),
-            value: Some(value),
-            units: Some(units.to_string()),
-            r#type: Some(ResourceTypesProto::Countable as i32),
-            ..Default::default()
-        };
-        match self.resource_value_map.iter_mut().find(|r| r.key == key) {
-            Some(existing) => *existing = info,
-            None => self.resource_value_map.push(info),
-        }
-        self
-    }
-
-    /// Memory in MB: field `memory` wins, else the `memory-mb` map entry, else 0.
-    pub fn memory_mb(&self) -> i64 {
-        self.memory
-            .or_else(|| self.map_value(RESOURCE_MEMORY_MB))
-            .unwrap_or(0)
-    }
-
-    /// Virtual cores: field `virtual_cores` wins, else the `vcores` map entry, else 0.
-    pub fn vcores(&self) -> i32 {
-        self.virtual_cores
-            .or_else(|| {
-                self.map_value(RESOURCE_VCORES)
-                    .and_then(|v| i32::try_from(v).ok())
-            })
-            .unwrap_or(0)
-    }
-
-    /// The value of another resource type in the map.
-    pub fn map_value(&self, key: &str) -> Option<i64> {
-        self.resource_value_map
-            .iter()
-            .find(|r| r.key == key)
-            .and_then(|r| r.value)
-    }
+/// Whether an allocate request carrying `request_response_id` repeats the request the RM
+/// answered last, the one whose reply carried `last_response_id`. The AM sends the same id
+/// again when it never got that reply (a lost connection), and the RM answers the cached reply
+/// instead of allocating a second time. Any other id that is not `last_response_id` itself is
+/// out of order and refused.
+pub fn is_allocate_retry(request_response_id: i32, last_response_id: i32) -> bool {
+    next_response_id(request_response_id) == last_response_id
 }
 
 impl PriorityProto {
@@ -403,18 +355,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resource_fields_win_over_map() {
-        let r = ResourceProto::new(1024, 2).with_resource(RESOURCE_MEMORY_MB, 99, "Mi");
-        assert_eq!(r.memory_mb(), 1024);
-        let only_map = ResourceProto {
-            memory: None,
-            virtual_cores: None,
-            ..ResourceProto::new_like_java(512, 3)
-        };
-        assert_eq!(only_map.memory_mb(), 512);
-        assert_eq!(only_map.vcores(), 3);
-        let gpu = ResourceProto::new(1, 1).with_resource("yarn.io/gpu", 2, "");
-        assert_eq!(gpu.map_value("yarn.io/gpu"), Some(2));
+    fn response_ids_wrap_and_retries_are_one_step_behind() {
+        assert_eq!(next_response_id(0), 1);
+        assert_eq!(next_response_id(41), 42);
+        assert_eq!(next_response_id(i32::MAX), 0, "wraps to 0, never negative");
+        assert!(
+            is_allocate_retry(4, 5),
+            "the AM repeats the id it last sent"
+        );
+        assert!(
+            !is_allocate_retry(5, 5),
+            "the expected id is a new heartbeat"
+        );
+        assert!(!is_allocate_retry(3, 5), "two steps behind is out of order");
+        assert!(!is_allocate_retry(6, 5));
+        assert!(is_allocate_retry(i32::MAX, 0), "a retry across the wrap");
     }
 
     #[test]

@@ -4,13 +4,14 @@
 //! roll-over), and can revoke the tokens of finished attempts.
 
 use std::collections::{BTreeMap, HashSet};
+use std::marker::PhantomData;
 use std::sync::RwLock;
 
 use crate::ids::{ApplicationAttemptId, NodeId};
 use crate::ipc::{InvalidToken, SecretManager, TokenIdentity};
 use crate::token::{
-    AmRmTokenIdentifier, ContainerTokenIdentifier, KIND_CONTAINER_TOKEN, NmTokenIdentifier, Token,
-    TokenError, hmac_sha1_password,
+    AmRmTokenIdentifier, AttemptTokenIdentifier, ContainerTokenIdentifier, KIND_CONTAINER_TOKEN,
+    NmTokenIdentifier, Token, TokenError, hmac_sha1_password,
 };
 
 /// Master keys by id, the current one, and revoked attempts.
@@ -66,17 +67,30 @@ fn undecodable(kind: &str, e: TokenError) -> InvalidToken {
     InvalidToken(format!("cannot decode the {kind} identifier: {e}"))
 }
 
-/// Secret manager of the RM scheduler port: accepts AMRMTokens signed with a known key.
+/// Secret manager of tokens issued to application attempts, `I` being the identifier type:
+/// accepts tokens signed with a known master key, of attempts not revoked, and, when bound to
+/// a node, only tokens naming that node. See [`AmRmTokenSecretManager`] and
+/// [`NmTokenSecretManager`].
 #[derive(Debug)]
-pub struct AmRmTokenSecretManager {
+pub struct AttemptTokenSecretManager<I> {
     ring: RwLock<KeyRing>,
+    node_id: Option<NodeId>,
+    identifier: PhantomData<fn() -> I>,
 }
 
-impl AmRmTokenSecretManager {
-    /// A manager whose current master key is `key` with id `key_id`.
-    pub fn new(key_id: i32, key: impl Into<Vec<u8>>) -> Self {
-        AmRmTokenSecretManager {
-            ring: RwLock::new(KeyRing::new(key_id, key.into())),
+/// Secret manager of the RM scheduler port: accepts AMRMTokens signed with a known key.
+pub type AmRmTokenSecretManager = AttemptTokenSecretManager<AmRmTokenIdentifier>;
+
+/// Secret manager of a NodeManager: accepts NMTokens signed with a known key and, when a node
+/// id is set, only those issued for this node.
+pub type NmTokenSecretManager = AttemptTokenSecretManager<NmTokenIdentifier>;
+
+impl<I> AttemptTokenSecretManager<I> {
+    fn with_key(key_id: i32, key: Vec<u8>, node_id: Option<NodeId>) -> Self {
+        AttemptTokenSecretManager {
+            ring: RwLock::new(KeyRing::new(key_id, key)),
+            node_id,
+            identifier: PhantomData,
         }
     }
 
@@ -97,68 +111,37 @@ impl AmRmTokenSecretManager {
         write(&self.ring).revoked.insert(attempt);
     }
 
+    /// Signs with the current master key: `issue(key id, key)`.
+    fn issue_with_current_key(&self, issue: impl FnOnce(i32, &[u8]) -> Token) -> Token {
+        let ring = read(&self.ring);
+        let key = ring.keys.get(&ring.current).map(Vec::as_slice);
+        issue(ring.current, key.unwrap_or_default())
+    }
+}
+
+impl AmRmTokenSecretManager {
+    /// A manager whose current master key is `key` with id `key_id`.
+    pub fn new(key_id: i32, key: impl Into<Vec<u8>>) -> Self {
+        AttemptTokenSecretManager::with_key(key_id, key.into(), None)
+    }
+
     /// Issues an AMRMToken for `attempt` with the current key (service empty, as the RM does).
     pub fn create_token(&self, attempt: ApplicationAttemptId) -> Token {
-        let ring = read(&self.ring);
-        let id = AmRmTokenIdentifier {
-            attempt_id: attempt,
-            key_id: ring.current,
-        };
-        id.issue(
-            ring.keys
-                .get(&ring.current)
-                .map(Vec::as_slice)
-                .unwrap_or_default(),
-        )
-    }
-}
-
-impl SecretManager for AmRmTokenSecretManager {
-    fn retrieve_password(&self, identifier: &[u8]) -> Result<TokenIdentity, InvalidToken> {
-        let id =
-            AmRmTokenIdentifier::decode(identifier).map_err(|e| undecodable("AMRMToken", e))?;
-        let password =
-            read(&self.ring).password("AMRMToken", id.key_id, &id.attempt_id, identifier)?;
-        Ok(TokenIdentity {
-            password,
-            user: id.user(),
+        self.issue_with_current_key(|key_id, key| {
+            AmRmTokenIdentifier {
+                attempt_id: attempt,
+                key_id,
+            }
+            .issue(key)
         })
     }
-}
-
-/// Secret manager of a NodeManager: accepts NMTokens signed with a known key and, when a node
-/// id is set, only those issued for this node.
-#[derive(Debug)]
-pub struct NmTokenSecretManager {
-    ring: RwLock<KeyRing>,
-    node_id: Option<NodeId>,
 }
 
 impl NmTokenSecretManager {
     /// A manager whose current master key is `key` with id `key_id`. With `node_id`, tokens
     /// for other nodes are refused.
     pub fn new(key_id: i32, key: impl Into<Vec<u8>>, node_id: Option<NodeId>) -> Self {
-        NmTokenSecretManager {
-            ring: RwLock::new(KeyRing::new(key_id, key.into())),
-            node_id,
-        }
-    }
-
-    /// Adds a new master key and makes it current.
-    pub fn roll_key(&self, key_id: i32, key: impl Into<Vec<u8>>) {
-        let mut ring = write(&self.ring);
-        ring.keys.insert(key_id, key.into());
-        ring.current = key_id;
-    }
-
-    /// Stops accepting tokens signed with `key_id`.
-    pub fn retire_key(&self, key_id: i32) {
-        write(&self.ring).keys.remove(&key_id);
-    }
-
-    /// Stops accepting tokens of a finished attempt.
-    pub fn revoke_attempt(&self, attempt: ApplicationAttemptId) {
-        write(&self.ring).revoked.insert(attempt);
+        AttemptTokenSecretManager::with_key(key_id, key.into(), node_id)
     }
 
     /// Issues an NMToken for `attempt` on `node`, with service `service` (the NM's `ip:port`).
@@ -169,39 +152,41 @@ impl NmTokenSecretManager {
         app_submitter: impl Into<String>,
         service: impl Into<String>,
     ) -> Token {
-        let ring = read(&self.ring);
-        let id = NmTokenIdentifier {
-            attempt_id: attempt,
-            node_id: node,
-            app_submitter: app_submitter.into(),
-            key_id: ring.current,
-        };
-        id.issue(
-            ring.keys
-                .get(&ring.current)
-                .map(Vec::as_slice)
-                .unwrap_or_default(),
-            service,
-        )
+        self.issue_with_current_key(|key_id, key| {
+            NmTokenIdentifier {
+                attempt_id: attempt,
+                node_id: node,
+                app_submitter: app_submitter.into(),
+                key_id,
+            }
+            .issue(key, service)
+        })
     }
 }
 
-impl SecretManager for NmTokenSecretManager {
+impl<I: AttemptTokenIdentifier + 'static> SecretManager for AttemptTokenSecretManager<I> {
     fn retrieve_password(&self, identifier: &[u8]) -> Result<TokenIdentity, InvalidToken> {
-        let id = NmTokenIdentifier::decode(identifier).map_err(|e| undecodable("NMToken", e))?;
-        if let Some(node) = &self.node_id
-            && *node != id.node_id
+        let id = I::decode_identifier(identifier).map_err(|e| undecodable(I::TOKEN_NAME, e))?;
+        if let (Some(node), Some(found)) = (&self.node_id, id.node())
+            && node != found
         {
             return Err(InvalidToken(format!(
-                "Given NMToken for application : {} is not valid for current node manager.expected : {} found : {}",
-                id.attempt_id, node, id.node_id
+                "Given {} for application : {} is not valid for current node manager.expected : {} found : {}",
+                I::TOKEN_NAME,
+                id.attempt(),
+                node,
+                found
             )));
         }
-        let password =
-            read(&self.ring).password("NMToken", id.key_id, &id.attempt_id, identifier)?;
+        let password = read(&self.ring).password(
+            I::TOKEN_NAME,
+            id.master_key_id(),
+            &id.attempt(),
+            identifier,
+        )?;
         Ok(TokenIdentity {
             password,
-            user: id.user(),
+            user: id.attempt().to_string(),
         })
     }
 }

@@ -1,5 +1,6 @@
-//! Shared pieces of the IPC loopback and bad-input tests: a small echo service, an
-//! HMAC-SHA1 secret manager, and raw-socket helpers for playing a misbehaving peer.
+//! Shared pieces of the IPC loopback, ping and bad-input tests: a small echo service, an
+//! HMAC-SHA1 secret manager, client shorthands, and raw-socket helpers for playing a fake or
+//! misbehaving peer.
 #![allow(dead_code)]
 
 use std::collections::HashSet;
@@ -13,13 +14,13 @@ use futures::future::BoxFuture;
 use prost::Message;
 use spindle_protocol::ipc::frame::{FrameCodec, FrameParts};
 use spindle_protocol::ipc::{
-    CallContext, CallerAuth, ClientAuth, ClientConfig, InvalidToken, IpcServer, SecretManager,
-    ServerConfig, Service, ServiceError, TokenIdentity,
+    CallContext, CallerAuth, ClientAuth, ClientConfig, InvalidToken, IpcClient, IpcError,
+    IpcServer, SecretManager, ServerConfig, Service, ServiceError, TokenIdentity, header,
 };
-use spindle_protocol::proto::rpc::RpcResponseHeaderProto;
+use spindle_protocol::proto::rpc::{RpcRequestHeaderProto, RpcResponseHeaderProto, RpcStatusProto};
 use spindle_protocol::token::hmac_sha1_password;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 use tokio_util::codec::{Decoder, Encoder};
 
 /// Protocol name of the echo service.
@@ -179,12 +180,64 @@ pub fn client_config(addr: SocketAddr, auth: ClientAuth) -> ClientConfig {
     cfg
 }
 
+/// SIMPLE authentication as `user`.
+pub fn simple(user: &str) -> ClientAuth {
+    ClientAuth::Simple { user: user.into() }
+}
+
+/// A client of `server` authenticating with `auth`, with the test timeouts.
+pub fn client_of(server: &IpcServer, auth: ClientAuth) -> IpcClient {
+    IpcClient::new(client_config(server.local_addr(), auth))
+}
+
 /// An echo request.
 pub fn echo(msg: &str) -> EchoRequest {
     EchoRequest {
         msg: msg.into(),
         delay_ms: 0,
     }
+}
+
+/// One `echo` call, bounded by [`TEST_TIMEOUT`].
+pub async fn call(client: &IpcClient, msg: &str) -> Result<EchoResponse, IpcError> {
+    tokio::time::timeout(TEST_TIMEOUT, client.call("echo", &echo(msg)))
+        .await
+        .expect("call hung")
+}
+
+/// An address nothing listens on (a free port, closed again).
+pub fn unused_addr() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// A fake server's start: accepts one connection on `listener`, reads the preamble, the
+/// connection context and one call. Returns the connection, its read buffer and the call's
+/// header.
+pub async fn accept_one_call(
+    listener: TcpListener,
+) -> (TcpStream, BytesMut, RpcRequestHeaderProto) {
+    let (mut s, _) = listener.accept().await.unwrap();
+    let mut preamble = [0u8; 7];
+    s.read_exact(&mut preamble).await.unwrap();
+    let mut buf = BytesMut::new();
+    let _context = read_frame(&mut s, &mut buf).await.unwrap();
+    let call = read_frame(&mut s, &mut buf).await.unwrap();
+    let call_header = FrameParts::new(call).expect("header").unwrap();
+    (s, buf, call_header)
+}
+
+/// A reply frame with `status` (a raw value, so tests can send unknown ones) and an echo of
+/// `msg` as the response message.
+pub fn echo_reply(call_id: i32, client_id: &[u8], status: i32, msg: &str) -> Bytes {
+    let mut h = header::response_header(call_id, RpcStatusProto::Success, client_id, 0);
+    h.status = status;
+    spindle_protocol::ipc::frame::FrameBuilder::new()
+        .message(&h)
+        .raw(&echo(msg).encode_to_vec())
+        .finish()
 }
 
 /// Reads one frame body from a raw socket (None at a clean EOF).

@@ -1,12 +1,13 @@
 //! One established client connection: a writer task, a reader task that matches responses
 //! to calls by call id, pings while calls are outstanding, and idle close.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
+use spindle_base::recent::RecentSet;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
@@ -35,8 +36,9 @@ pub(crate) struct Timing {
 
 struct State {
     pending: HashMap<i32, oneshot::Sender<Reply>>,
-    abandoned: HashSet<i32>,
-    abandoned_order: VecDeque<i32>,
+    /// Calls whose caller gave up, remembered for a while so that their late responses are
+    /// told apart from responses to call ids this client never used.
+    abandoned: RecentSet<i32>,
     closed: Option<String>,
     last_activity: Instant,
 }
@@ -183,8 +185,7 @@ impl Connection {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 pending: HashMap::new(),
-                abandoned: HashSet::new(),
-                abandoned_order: VecDeque::new(),
+                abandoned: RecentSet::new(ABANDONED_MEMORY),
                 closed: None,
                 last_activity: Instant::now(),
             }),
@@ -238,12 +239,6 @@ impl Connection {
         let mut st = self.shared.lock();
         if st.pending.remove(&call_id).is_some() {
             st.abandoned.insert(call_id);
-            st.abandoned_order.push_back(call_id);
-            if st.abandoned_order.len() > ABANDONED_MEMORY
-                && let Some(old) = st.abandoned_order.pop_front()
-            {
-                st.abandoned.remove(&old);
-            }
         }
     }
 

@@ -54,6 +54,11 @@ impl std::fmt::Debug for IpcClient {
     }
 }
 
+/// Locks `m`, also after a panic elsewhere poisoned it (the values kept here stay valid).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// A random 16-byte client id laid out like a version-4 UUID.
 fn new_client_id() -> [u8; 16] {
     let mut id: [u8; 16] = rand::random();
@@ -91,7 +96,7 @@ impl IpcClient {
     /// Replaces the credentials used for new connections (e.g. an AMRMToken roll-over).
     /// The current connection, already authenticated, is kept.
     pub fn set_auth(&self, auth: ClientAuth) {
-        *self.inner.auth.lock().unwrap_or_else(|p| p.into_inner()) = auth;
+        *lock(&self.inner.auth) = auth;
     }
 
     /// Closes the current connection, if any; calls in flight fail with `ConnectionLost`.
@@ -190,12 +195,7 @@ impl IpcClient {
         *guard = None;
         let cfg = &self.inner.config;
         if self.inner.connect_failures.load(Ordering::Acquire) != failures_before {
-            let last = self
-                .inner
-                .last_connect_error
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone();
+            let last = lock(&self.inner.last_connect_error).clone();
             return Err(IpcError::ConnectionLost(format!(
                 "connecting to {} failed while this call waited: {last}",
                 cfg.addr
@@ -208,11 +208,7 @@ impl IpcClient {
                 Ok(conn)
             }
             Err(e) => {
-                *self
-                    .inner
-                    .last_connect_error
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner()) = e.to_string();
+                *lock(&self.inner.last_connect_error) = e.to_string();
                 self.inner.connect_failures.fetch_add(1, Ordering::AcqRel);
                 Err(e)
             }
@@ -221,12 +217,7 @@ impl IpcClient {
 
     /// Connects with the retry policy (the caller holds the connection slot).
     async fn connect(&self, cfg: &ClientConfig) -> Result<Arc<Connection>, IpcError> {
-        let auth = self
-            .inner
-            .auth
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let auth = lock(&self.inner.auth).clone();
         let max_attempts = cfg.retry.max_attempts.max(1);
         let mut attempt = 0;
         loop {

@@ -21,7 +21,6 @@ import org.apache.hadoop.yarn.api.protocolrecords.SubmitApplicationRequest;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
 import org.apache.hadoop.yarn.api.records.ContainerId;
-import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.ResourceRequest;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
@@ -35,7 +34,7 @@ import org.apache.hadoop.yarn.util.Records;
  *
  * <p>Usage: {@code JavaBench allocate <host:port> <token-file> [--warmup-s W] [--seconds S | --calls N]} (token
  * auth: register once with the file's AMRMToken, then {@code allocate} with an empty ask, one at a
- * time) or {@code JavaBench report <host:port> [...]} (SIMPLE: create and submit one application,
+ * time) or {@code JavaBench report <host:port> [...]} (SIMPLE: create and submit one unmanaged-AM application,
  * then {@code getApplicationReport} one at a time). Prints
  * {@code RESULT mode=.. calls=.. seconds=.. calls_per_s=.. p50_us=.. p99_us=..}.
  */
@@ -128,7 +127,8 @@ public final class JavaBench {
       ctx.setApplicationId(id);
       ctx.setApplicationName("bench");
       ctx.setResource(Resource.newInstance(512, 1));
-      ctx.setAMContainerSpec(Records.newRecord(ContainerLaunchContext.class));
+      // No AM container to launch: the report loop needs only the application.
+      ctx.setUnmanagedAM(true);
       client.submitApplication(SubmitApplicationRequest.newInstance(ctx));
       GetApplicationReportRequest req = GetApplicationReportRequest.newInstance(id);
       call = () -> client.getApplicationReport(req);

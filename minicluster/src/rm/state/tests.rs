@@ -8,9 +8,9 @@ use spindle_protocol::proto::yarn_service::*;
 use spindle_protocol::token::KIND_AMRM_TOKEN;
 use spindle_protocol::yarn::error::*;
 
-use super::state::{Effect, RmConfig, RmState};
-use super::tokens::{ClusterSecrets, TokenIssuer};
-use crate::resources::Resources;
+use super::{Effect, RmConfig, RmState};
+use crate::rm::tokens::{ClusterSecrets, TokenIssuer};
+use spindle_protocol::yarn::resources::Resources;
 
 const T0: i64 = 1_700_000_000_000;
 
@@ -72,6 +72,14 @@ fn submit(
         panic!("no AM launch");
     };
     (id, container.container_id().unwrap(), *clc)
+}
+
+/// Submits an app and registers its first attempt; returns its id, AM container and attempt.
+fn registered(rm: &mut RmState, keep: bool) -> (ApplicationId, ContainerId, ApplicationAttemptId) {
+    let (id, am, _) = submit(rm, keep);
+    let a = am.application_attempt_id;
+    rm.register(a, &Default::default(), T0).unwrap();
+    (id, am, a)
 }
 
 fn state(rm: &RmState, id: &ApplicationId) -> YarnApplicationStateProto {
@@ -205,47 +213,41 @@ fn asks_are_totals_and_response_ids_replay() {
 #[test]
 fn bad_asks_and_releases_are_refused() {
     let mut rm = rm(1);
-    let (_, am, _) = submit(&mut rm, false);
-    let a = am.application_attempt_id;
-    rm.register(a, &RegisterApplicationMasterRequestProto::default(), T0)
-        .unwrap();
-    let e = rm
-        .allocate(
-            a,
-            &AllocateRequestProto {
-                ask: vec![ask(1, "*", 100_000, 1)],
-                response_id: Some(0),
-                ..Default::default()
-            },
-            T0,
-        )
-        .unwrap_err();
-    assert_eq!(class(&e), INVALID_RESOURCE_REQUEST);
-    let e = rm
-        .allocate(
-            a,
-            &AllocateRequestProto {
-                ask: vec![ask(1, "*", 100, -1)],
-                response_id: Some(0),
-                ..Default::default()
-            },
-            T0,
-        )
-        .unwrap_err();
-    assert_eq!(class(&e), INVALID_RESOURCE_REQUEST);
+    let (_, _, a) = registered(&mut rm, false);
     let other = ContainerId::new(ApplicationAttemptId::new(ApplicationId::new(T0, 99), 1), 2);
-    let e = rm
-        .allocate(
-            a,
-            &AllocateRequestProto {
-                release: vec![other.to_proto()],
-                response_id: Some(0),
+    for (what, bad, class_name) in [
+        (
+            "larger than the maximum",
+            AllocateRequestProto {
+                ask: vec![ask(1, "*", 100_000, 1)],
                 ..Default::default()
             },
-            T0,
-        )
-        .unwrap_err();
-    assert_eq!(class(&e), INVALID_CONTAINER_RELEASE);
+            INVALID_RESOURCE_REQUEST,
+        ),
+        (
+            "a negative count",
+            AllocateRequestProto {
+                ask: vec![ask(1, "*", 100, -1)],
+                ..Default::default()
+            },
+            INVALID_RESOURCE_REQUEST,
+        ),
+        (
+            "another application's container",
+            AllocateRequestProto {
+                release: vec![other.to_proto()],
+                ..Default::default()
+            },
+            INVALID_CONTAINER_RELEASE,
+        ),
+    ] {
+        let bad = AllocateRequestProto {
+            response_id: Some(0),
+            ..bad
+        };
+        let e = rm.allocate(a, &bad, T0).unwrap_err();
+        assert_eq!(class(&e), class_name, "{what}");
+    }
     // Still serving after all that.
     assert_eq!(
         alloc(&mut rm, a, 0, vec![ask(1, "*", 100, 1)])
@@ -285,10 +287,7 @@ fn bad_asks_and_releases_are_refused() {
 #[test]
 fn locality_node_rack_any_and_blacklist() {
     let mut rm = rm(3); // 127.0.0.1 /r0, 127.0.0.2 /r1, 127.0.0.3 /r0
-    let (_, am, _) = submit(&mut rm, false);
-    let a = am.application_attempt_id;
-    rm.register(a, &RegisterApplicationMasterRequestProto::default(), T0)
-        .unwrap();
+    let (_, _, a) = registered(&mut rm, false);
     // Strict: only 127.0.0.2.
     let r = alloc(
         &mut rm,
@@ -355,24 +354,20 @@ fn am_failure_retries_then_fails_the_app() {
         r.final_application_status(),
         FinalApplicationStatusProto::AppFailed
     );
-    assert!(
-        r.diagnostics().contains("failed 2 times"),
-        "{}",
-        r.diagnostics()
-    );
-    assert!(
-        r.diagnostics().contains("exitCode: 3"),
-        "{}",
-        r.diagnostics()
+    // YARN's wording, which clients show (the double space is YARN's too).
+    let a2 = am2.application_attempt_id;
+    assert_eq!(
+        r.diagnostics(),
+        format!(
+            "Application {id} failed 2 times due to AM Container for {a2} exited with  exitCode: 3\nFailing this attempt.Diagnostics: again. Failing the application."
+        )
     );
 }
 
 #[test]
 fn keep_containers_across_attempts() {
     let mut rm = rm(1);
-    let (_, am1, _) = submit(&mut rm, true);
-    let a1 = am1.application_attempt_id;
-    rm.register(a1, &Default::default(), T0).unwrap();
+    let (_, am1, a1) = registered(&mut rm, true);
     let r = alloc(&mut rm, a1, 0, vec![ask(1, "*", 256, 2)]);
     let kept: Vec<ContainerId> = r
         .allocated_containers
@@ -409,9 +404,7 @@ fn keep_containers_across_attempts() {
 fn finish_kill_liveness_and_lost_nodes() {
     let mut rm = rm(2);
     // Finish: FINISHED at once, containers killed when the AM exits.
-    let (id, am, _) = submit(&mut rm, false);
-    let a = am.application_attempt_id;
-    rm.register(a, &Default::default(), T0).unwrap();
+    let (id, am, a) = registered(&mut rm, false);
     alloc(&mut rm, a, 0, vec![ask(1, "*", 256, 1)]);
     let fin = rm
         .finish(
@@ -522,4 +515,19 @@ fn attempt_reports_and_fail_attempt() {
     let a2 = ApplicationAttemptId::new(id, 2);
     rm.fail_attempt(a2, T0 + 3).unwrap();
     assert_eq!(state(&rm, &id), YarnApplicationStateProto::Failed);
+}
+
+#[test]
+fn response_ids_wrap_past_i32_max() {
+    let mut rm = rm(1);
+    let (id, _, a) = registered(&mut rm, false);
+    // Jump to the top of the range instead of making 2^31 calls.
+    let attempt = rm.apps.get_mut(&id).unwrap().current_mut().unwrap();
+    attempt.am.last_response_id = i32::MAX;
+    let top = alloc(&mut rm, a, i32::MAX, vec![ask(1, "*", 256, 1)]);
+    assert_eq!(top.response_id, Some(0), "i32::MAX is followed by 0");
+    assert_eq!(top.allocated_containers.len(), 1);
+    // The repeat of the request before the wrap is a retry: the same answer again.
+    assert_eq!(alloc(&mut rm, a, i32::MAX, vec![]), top);
+    assert_eq!(alloc(&mut rm, a, 0, vec![]).response_id, Some(1));
 }

@@ -1,0 +1,143 @@
+//! End to end on the embedded cluster: the AM survives a ResourceManager restart and is
+//! replaced after a SIGKILL by a second attempt that adopts the running executors.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use spindle_protocol::proto::yarn::{FinalApplicationStatusProto, YarnApplicationStateProto};
+
+/// The pid of the `spindle am` process among `pids`.
+fn am_pid(pids: &[i32]) -> Option<i32> {
+    pids.iter().copied().find(|pid| {
+        std::fs::read(format!("/proc/{pid}/cmdline"))
+            .map(|c| {
+                let args: Vec<&[u8]> = c.split(|b| *b == 0).collect();
+                args.len() > 1 && args[0].ends_with(b"spindle") && args[1] == b"am"
+            })
+            .unwrap_or(false)
+    })
+}
+
+/// Executor containers (not the AM's) whose stdout says `done`.
+fn finished_executors(
+    base: &std::path::Path,
+    id: spindle_protocol::ids::ApplicationId,
+) -> Vec<String> {
+    container_logs(base, id)
+        .iter()
+        .filter(|p| !read(&p.join("stderr")).contains("ApplicationMaster starting"))
+        .filter(|p| read(&p.join("stdout")).contains("done"))
+        .map(|p| {
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_am_registers_again_after_an_rm_restart_and_the_application_finishes() {
+    let cluster = cluster(2).await;
+    let client = client(&cluster);
+    let clc = am_context(&[
+        "--shell",
+        "sleep 2; echo done",
+        "--num-executors",
+        "4",
+        "--executor-memory",
+        "128m",
+    ]);
+    let id = submit(&client, "restart", clc, 1).await;
+    wait_for(&client, id, "RUNNING", |r| {
+        r.yarn_application_state() == YarnApplicationStateProto::Running
+    })
+    .await;
+    // Let the executors start, then take the RM away and bring it back.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    cluster.stop_rm().await.expect("stop the RM");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    cluster.restart_rm().await.expect("restart the RM");
+    let r = wait_finished(&client, id).await;
+    let logs = am_logs(cluster.base_dir(), id);
+    assert_eq!(
+        r.final_application_status(),
+        FinalApplicationStatusProto::AppSucceeded,
+        "{r:?}\n{logs}"
+    );
+    assert!(
+        logs.contains("registering again and resending every ask"),
+        "{logs}"
+    );
+    assert_eq!(
+        finished_executors(cluster.base_dir(), id).len(),
+        4,
+        "{logs}"
+    );
+    cluster.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attempt_two_adopts_the_running_executors_after_the_am_is_killed() {
+    let cluster = cluster(2).await;
+    let client = client(&cluster);
+    let unique = format!(
+        "am-faults-{}-{}",
+        std::process::id(),
+        cluster.cluster_timestamp()
+    );
+    let marker = format!("SPINDLE_TEST_MARK={unique}");
+    let mut clc = am_context(&[
+        "--shell",
+        "sleep 4; echo done",
+        "--num-executors",
+        "3",
+        "--executor-memory",
+        "128m",
+    ]);
+    clc.add_env("SPINDLE_TEST_MARK", &unique);
+    let id = submit_with(&client, "adopt", clc, |c| {
+        c.max_app_attempts = Some(2);
+        c.keep_containers_across_application_attempts = Some(true);
+    })
+    .await;
+    wait_for(&client, id, "RUNNING", |r| {
+        r.yarn_application_state() == YarnApplicationStateProto::Running
+    })
+    .await;
+    // Wait until the three executors run (their containers' stdout folders exist).
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while container_logs(cluster.base_dir(), id).len() < 4 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "executors never started\n{}",
+            am_logs(cluster.base_dir(), id)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = am_pid(&processes_with(&marker)).expect("the AM process");
+    kill(Pid::from_raw(pid), Signal::SIGKILL).expect("SIGKILL the AM");
+
+    let r = wait_finished(&client, id).await;
+    let logs = am_logs(cluster.base_dir(), id);
+    assert_eq!(
+        r.final_application_status(),
+        FinalApplicationStatusProto::AppSucceeded,
+        "{r:?}\n{logs}"
+    );
+    assert!(
+        logs.contains("3 containers from an earlier attempt"),
+        "{logs}\n{:?}",
+        container_logs(cluster.base_dir(), id)
+    );
+    // The first attempt's three executors finished; the second attempt started none.
+    let finished = finished_executors(cluster.base_dir(), id);
+    assert_eq!(finished.len(), 3, "{finished:?}\n{logs}");
+    assert!(finished.iter().all(|c| c.contains("_01_")), "{finished:?}");
+    cluster.shutdown().await;
+}

@@ -1,0 +1,179 @@
+//! [`RmState`]: the ResourceManager as a plain, single-owner state machine. Every input (an RPC,
+//! a container exit reported by an NM, a clock tick, a test hook) is a method taking `&mut self`
+//! and the current time; what must happen outside (launch an AM container, stop a container,
+//! clean an application up on the nodes, shut a node down) is queued as [`Effect`]s that the
+//! caller takes with [`RmState::take_effects`] and carries out. No sockets, no clocks, no
+//! tasks: it is tested directly.
+//!
+//! The inputs and their consequences, one file each:
+//! * `client_protocol`: ApplicationClientProtocol calls (submit, reports, kill, cluster views).
+//! * `am_protocol`: ApplicationMasterProtocol calls (register, allocate, finish).
+//! * `nodes`: nodes joining, being lost or decommissioned.
+//! * `containers`: the container records, their exits and releases, and unused allocations.
+//! * `attempts`: attempts starting, failing, expiring, and applications ending.
+//! * `scheduling`: the FIFO pass that places AM containers and asks.
+
+use std::collections::{BTreeMap, HashMap};
+
+use spindle_launcher::StopReason;
+use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId};
+use spindle_protocol::ipc::ServiceError;
+use spindle_protocol::proto::yarn::*;
+use spindle_protocol::yarn::error::{APPLICATION_ATTEMPT_NOT_FOUND, APPLICATION_NOT_FOUND};
+
+use super::apps::App;
+use super::tokens::TokenIssuer;
+use spindle_protocol::yarn::resources::Resources;
+
+mod am_protocol;
+mod attempts;
+mod client_protocol;
+mod containers;
+mod nodes;
+mod scheduling;
+#[cfg(test)]
+mod tests;
+
+pub use containers::{ContainerPhase, RmContainer};
+pub use nodes::NodeInfo;
+
+/// Java class of a missing application id in a submission.
+pub const APPLICATION_ID_NOT_PROVIDED: &str =
+    "org.apache.hadoop.yarn.exceptions.ApplicationIdNotProvidedException";
+/// The one queue.
+pub const DEFAULT_QUEUE: &str = "default";
+
+/// The RM's fixed settings.
+#[derive(Debug, Clone)]
+pub struct RmConfig {
+    /// Cluster timestamp of every application id.
+    pub cluster_timestamp: i64,
+    /// Smallest container (asks are rounded up to multiples).
+    pub min_allocation: Resources,
+    /// Largest container.
+    pub max_allocation: Resources,
+    /// Default and upper bound of attempts per application.
+    pub max_app_attempts: i32,
+    /// AM liveness expiry (ms).
+    pub am_liveness_expiry_ms: i64,
+    /// Unused-allocation expiry (ms).
+    pub allocation_expiry_ms: i64,
+}
+
+/// Something the caller must do after a state change.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Start an AM container on node `node` (what YARN's AMLauncher does over RPC).
+    LaunchAm {
+        /// Node index.
+        node: usize,
+        /// The allocated container (with its container token).
+        container: Box<ContainerProto>,
+        /// The launch context: the submitted one plus the AMRMToken and the AM environment.
+        clc: Box<ContainerLaunchContextProto>,
+        /// The submitting user.
+        user: String,
+    },
+    /// Stop a container on a node.
+    StopContainer {
+        /// Node index.
+        node: usize,
+        /// The container.
+        container: ContainerId,
+        /// Why (decides the reported exit status).
+        reason: StopReason,
+    },
+    /// The application ended: every node kills its remaining containers and cleans it up.
+    FinishApplication {
+        /// The application.
+        app: ApplicationId,
+    },
+    /// A node was lost or decommissioned: shut its NodeManager down.
+    ShutdownNode {
+        /// Node index.
+        node: usize,
+    },
+}
+
+/// The ResourceManager's state. See the module docs.
+#[derive(Debug)]
+pub struct RmState {
+    config: RmConfig,
+    tokens: TokenIssuer,
+    nodes: Vec<NodeInfo>,
+    apps: BTreeMap<ApplicationId, App>,
+    order: Vec<ApplicationId>,
+    next_app_id: i32,
+    containers: HashMap<ContainerId, RmContainer>,
+    node_seq: u64,
+    effects: Vec<Effect>,
+}
+
+impl RmState {
+    /// An RM with no nodes and no applications.
+    pub fn new(config: RmConfig, tokens: TokenIssuer) -> Self {
+        RmState {
+            config,
+            tokens,
+            nodes: Vec::new(),
+            apps: BTreeMap::new(),
+            order: Vec::new(),
+            next_app_id: 1,
+            containers: HashMap::new(),
+            node_seq: 0,
+            effects: Vec::new(),
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &RmConfig {
+        &self.config
+    }
+
+    /// The token issuer.
+    pub fn tokens(&self) -> &TokenIssuer {
+        &self.tokens
+    }
+
+    /// The effects queued since the last call.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// An application.
+    pub fn app(&self, id: &ApplicationId) -> Option<&App> {
+        self.apps.get(id)
+    }
+
+    /// A container.
+    pub fn container(&self, id: &ContainerId) -> Option<&RmContainer> {
+        self.containers.get(id)
+    }
+
+    /// The clock: expires silent AMs and unused allocations, then schedules what that freed.
+    pub fn tick(&mut self, now_ms: i64) {
+        self.expire_silent_ams(now_ms);
+        self.expire_unused_allocations(now_ms);
+        self.schedule(now_ms);
+    }
+}
+
+fn err(class: &str, message: impl Into<String>) -> ServiceError {
+    ServiceError::new(class, message)
+}
+
+fn app_not_found(id: &ApplicationId) -> ServiceError {
+    err(
+        APPLICATION_NOT_FOUND,
+        format!(
+            "Application with id '{id}' doesn't exist in RM. Please check that the job submission was successful."
+        ),
+    )
+}
+
+fn attempt_not_found(id: &ApplicationAttemptId) -> ServiceError {
+    err(
+        APPLICATION_ATTEMPT_NOT_FOUND,
+        format!("Application attempt {id} doesn't exist in ApplicationMasterService cache."),
+    )
+}
