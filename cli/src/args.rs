@@ -74,7 +74,6 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
     }
 }
 
-
 /// Flags of `spindle executor`.
 #[derive(Debug, Args)]
 pub struct ExecutorArgs {
@@ -175,9 +174,16 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    fn cluster(cli: Cli) -> ClusterArgs {
+        match cli.command {
+            Command::Cluster(a) => a,
+            other => panic!("not cluster: {other:?}"),
+        }
+    }
+
     #[test]
     fn executor_flags() {
-        let cli = Cli::try_parse_from([
+        let base = [
             "spindle",
             "executor",
             "--driver-url",
@@ -185,12 +191,10 @@ mod tests {
             "--executor-id",
             "7",
             "--cores",
-            "2",
-            "--driver-timeout",
-            "500ms",
-        ])
-        .unwrap();
-        let Command::Executor(a) = cli.command else {
+        ];
+        let parse = |rest: &[&str]| Cli::try_parse_from(base.iter().chain(rest));
+        let Command::Executor(a) = parse(&["2", "--driver-timeout", "500ms"]).unwrap().command
+        else {
             panic!("not executor")
         };
         assert_eq!(
@@ -198,27 +202,14 @@ mod tests {
             ("h:1", "7", 2)
         );
         assert_eq!(a.driver_timeout, std::time::Duration::from_millis(500));
-        assert!(
-            Cli::try_parse_from([
-                "spindle",
-                "executor",
-                "--driver-url",
-                "h:1",
-                "--executor-id",
-                "7",
-                "--cores",
-                "0"
-            ])
-            .is_err()
-        );
+        assert!(parse(&["0"]).is_err(), "cores start at 1");
+        assert!(parse(&["1", "--driver-timeout", "soon"]).is_err());
     }
 
     #[test]
     fn cluster_defaults() {
         let cli = Cli::try_parse_from(["spindle", "cluster"]).unwrap();
-        let Command::Cluster(a) = cli.command else {
-            panic!("not cluster")
-        };
+        let a = cluster(cli);
         assert_eq!(a.nodes, 2);
         assert_eq!(a.node_memory, 8192);
         assert_eq!(a.node_vcores, 8);
@@ -247,9 +238,7 @@ mod tests {
             "--keep",
         ])
         .unwrap();
-        let Command::Cluster(a) = cli.command else {
-            panic!("not cluster")
-        };
+        let a = cluster(cli);
         assert_eq!((a.nodes, a.node_memory, a.node_vcores), (3, 4096, 2));
         assert_eq!(a.racks, vec!["/r1", "/r2", "/r3"]);
         assert_eq!(a.rm_port, 8032);

@@ -365,6 +365,19 @@ struct Running {
     kills: Mutex<HashMap<u64, Arc<KillSwitch>>>,
 }
 
+impl Running {
+    fn kill_all(&self) {
+        for kill in self
+            .kills
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+        {
+            kill.kill();
+        }
+    }
+}
+
 fn status(task_id: u64, state: TaskStateProto) -> TaskStatusProto {
     TaskStatusProto {
         task_id,
@@ -518,14 +531,7 @@ pub async fn run_executor(
         if let Some(stop) = commands.stop {
             info!(reason = %stop.reason, graceful = stop.graceful, "told to stop");
             if !stop.graceful {
-                for kill in running
-                    .kills
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .values()
-                {
-                    kill.kill();
-                }
+                running.kill_all();
             }
             break Ok(ExecutorExit::Stopped(stop.reason));
         }
@@ -533,14 +539,7 @@ pub async fn run_executor(
     poller.abort();
     // Let running tasks end (killed ones end at once), bounded, then flush their statuses.
     if !matches!(end, Ok(ExecutorExit::Stopped(_))) {
-        for kill in running
-            .kills
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-        {
-            kill.kill();
-        }
+        running.kill_all();
     }
     let _ = tokio::time::timeout(Duration::from_secs(5), idle_rx.wait_for(|n| *n == 0)).await;
     drop(status_tx);
