@@ -59,7 +59,10 @@ pub fn match_containers(
     hosts: &mut HostTable,
     racks: &mut RackCache,
 ) -> Matches {
-    let mut out = Matches::default();
+    let mut out = Matches {
+        matched: Vec::with_capacity(candidates.len()),
+        unmatched: Vec::new(),
+    };
     let mut remaining: Vec<&Candidate> = Vec::new();
     for c in candidates {
         let book = books.book_mut(c.profile);

@@ -94,6 +94,16 @@ pub fn executors_needed(tasks: u32, executor_cores: u32, task_cpus: u32) -> u64 
 
 /// Host → number of new containers it still needs (`required(h)` above), in host order.
 pub fn required_per_host(input: &PlacementInput<'_>) -> Vec<(HostName, u64)> {
+    input
+        .host_task_counts
+        .keys()
+        .cloned()
+        .zip(required(input))
+        .collect()
+}
+
+/// `required(h)` of each host of `host_task_counts`, in its order.
+fn required(input: &PlacementInput<'_>) -> Vec<u64> {
     let total_tasks: u64 = input.host_task_counts.values().map(|&c| u64::from(c)).sum();
     let needed = executors_needed(
         input.locality_aware_tasks,
@@ -110,12 +120,11 @@ pub fn required_per_host(input: &PlacementInput<'_>) -> Vec<(HostName, u64)> {
                 + pending_share.get(host).copied().unwrap_or(0.0);
             // NaN (no tasks at all) and negatives both become 0, as in Spark.
             let required = (expected - existing).ceil();
-            let required = if required.is_nan() || required < 0.0 {
+            if required.is_nan() || required < 0.0 {
                 0
             } else {
                 required as u64
-            };
-            (host.clone(), required)
+            }
         })
         .collect()
 }
@@ -140,8 +149,8 @@ fn pending_share(pending: &[(&[HostName], usize)]) -> FastMap<HostName, f64> {
 
 /// Places `input.containers` new requests.
 pub fn place(input: &PlacementInput<'_>) -> Placement {
-    let required = required_per_host(input);
-    let sum_required: u64 = required.iter().map(|(_, r)| *r).sum();
+    let required = required(input);
+    let sum_required: u64 = required.iter().sum();
     let containers = input.containers as u64;
     let free = containers.saturating_sub(sum_required);
     let aware = containers - free;
@@ -152,33 +161,41 @@ pub fn place(input: &PlacementInput<'_>) -> Placement {
     if aware == 0 {
         return placement;
     }
-    let largest = required.iter().map(|(_, r)| *r).max().unwrap_or(0);
-    // ratio(h) = ceil(required(h) × aware / largest), hosts still in name order, with their
-    // position in `host_task_counts`.
-    let ratios: Vec<(u32, HostName, u64)> = required
-        .into_iter()
+    let largest = required.iter().copied().max().unwrap_or(0);
+    // (position in `host_task_counts`, ratio(h) = ceil(required(h) × aware / largest)) of the
+    // hosts with a ratio, still in name order.
+    let ratios: Vec<(u32, u64)> = required
+        .iter()
         .enumerate()
-        .filter_map(|(pos, (h, r))| {
+        .filter_map(|(pos, &r)| {
             let ratio = (r as f64 * aware as f64 / largest as f64).ceil() as u64;
-            (ratio > 0).then_some((pos as u32, h, ratio.min(aware)))
+            (ratio > 0).then_some((pos as u32, ratio.min(aware)))
         })
         .collect();
-    let mut thresholds: Vec<u64> = ratios.iter().map(|(_, _, r)| *r).collect();
-    thresholds.sort_unstable();
-    thresholds.dedup();
+    let names: Vec<&HostName> = input.host_task_counts.keys().collect();
+    let mut sorted: Vec<u64> = ratios.iter().map(|&(_, r)| r).collect();
+    sorted.sort_unstable();
     // Requests i in [previous threshold, t) prefer exactly the hosts whose ratio is at least
     // t; filtering the name-ordered list keeps every group sorted without sorting.
     let mut emitted = 0u64;
-    for t in thresholds {
-        let chosen = ratios.iter().filter(|(_, _, r)| *r >= t);
-        let nodes: Vec<HostName> = chosen.clone().map(|(_, h, _)| h.clone()).collect();
-        let positions: Vec<u32> = chosen.map(|(p, _, _)| *p).collect();
+    let mut below = 0;
+    while below < sorted.len() {
+        let t = sorted[below];
+        let chosen = sorted.len() - below;
+        let (mut nodes, mut positions) = (Vec::with_capacity(chosen), Vec::with_capacity(chosen));
+        for &(pos, r) in &ratios {
+            if r >= t {
+                positions.push(pos);
+                nodes.push(names[pos as usize].clone());
+            }
+        }
         placement.groups.push(PlacementGroup {
             nodes: nodes.into(),
             positions,
             count: (t - emitted) as usize,
         });
         emitted = t;
+        below += sorted[below..].partition_point(|&r| r == t);
     }
     placement
 }

@@ -158,6 +158,12 @@ impl Allocator {
                 continue;
             }
             let last = &p.last_sent;
+            // Every entry of either table may change: reserve once instead of regrowing a
+            // vector of large asks.
+            out.reserve(
+                1 + current.racks.len().max(last.racks.len())
+                    + current.hosts.len().max(last.hosts.len()),
+            );
             let ask = |name: Arc<str>, n: u32, any: bool| ResourceAsk {
                 profile: pid,
                 priority: pid as i32,
