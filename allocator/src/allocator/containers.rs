@@ -18,7 +18,9 @@ pub(super) enum ContainerState {
 /// A held container and the executor it carries.
 #[derive(Clone, Debug)]
 pub(super) struct ContainerRecord {
+    /// As granted (what the launch action carried).
     pub(super) container: Container,
+    /// The profile its priority named.
     pub(super) profile: ProfileId,
     pub(super) executor: ExecutorId,
     pub(super) state: ContainerState,

@@ -63,7 +63,7 @@ impl Allocator {
                 self.notice(Notice::DuplicateContainer(c.id));
                 continue;
             }
-            let Some(profile) = self.profile_of_priority(c.priority) else {
+            let Some((profile, p)) = self.profile_of_priority(c.priority) else {
                 self.notice(Notice::UnknownPriority {
                     container: c.id.clone(),
                     priority: c.priority,
@@ -71,7 +71,7 @@ impl Allocator {
                 self.containers.release(c.id);
                 continue;
             };
-            let wanted = self.profiles[&profile].ask.memory_mb;
+            let wanted = p.ask.memory_mb;
             if c.resource.memory_mb < wanted {
                 self.notice(Notice::UndersizedContainer {
                     container: c.id.clone(),
@@ -119,12 +119,9 @@ impl Allocator {
         }
         for (idx, _pass) in matches.matched {
             let Some(c) = slots[idx].take() else { continue };
-            let profile = candidates[idx].profile;
-            if !self.profiles[&profile].wants_more() {
+            if let Err(c) = self.launch(c, candidates[idx].profile, now) {
                 self.containers.release(c.id);
-                continue;
             }
-            self.launch(c, profile, now);
         }
     }
 
