@@ -24,7 +24,6 @@
 use std::collections::BTreeMap;
 
 use crate::fasthash::FastMap;
-use std::sync::Arc;
 
 use crate::types::HostName;
 
@@ -50,9 +49,10 @@ pub struct PlacementInput<'a> {
 /// Requests that prefer the same hosts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlacementGroup {
-    /// The preferred hosts, sorted.
-    pub nodes: Arc<[HostName]>,
-    /// Where each of `nodes` is in `host_task_counts` (its iteration order).
+    /// The preferred hosts, as their positions in `host_task_counts` (its iteration order,
+    /// so the hosts are sorted by name). Positions rather than names: the allocator keeps
+    /// hosts by id, and cloning thousands of shared names per group is most of the cost of
+    /// a big placement.
     pub positions: Vec<u32>,
     /// How many requests prefer exactly these hosts.
     pub count: usize,
@@ -74,13 +74,17 @@ impl Placement {
     }
 
     /// One entry per request, for tests and small inputs: `None` for no preference, else the
-    /// sorted hosts.
-    pub fn expand(&self) -> Vec<Option<Vec<HostName>>> {
+    /// sorted hosts. `host_task_counts` is the one the placement was made from.
+    pub fn expand(&self, host_task_counts: &BTreeMap<HostName, u32>) -> Vec<Option<Vec<HostName>>> {
+        let names: Vec<&HostName> = host_task_counts.keys().collect();
         let mut out = vec![None; self.unlocalized];
         for g in &self.groups {
-            for _ in 0..g.count {
-                out.push(Some(g.nodes.to_vec()));
-            }
+            let nodes: Vec<HostName> = g
+                .positions
+                .iter()
+                .map(|&p| names[p as usize].clone())
+                .collect();
+            out.extend(std::iter::repeat_n(Some(nodes), g.count));
         }
         out
     }
@@ -172,7 +176,6 @@ pub fn place(input: &PlacementInput<'_>) -> Placement {
             (ratio > 0).then_some((pos as u32, ratio.min(aware)))
         })
         .collect();
-    let names: Vec<&HostName> = input.host_task_counts.keys().collect();
     let mut sorted: Vec<u64> = ratios.iter().map(|&(_, r)| r).collect();
     sorted.sort_unstable();
     // Requests i in [previous threshold, t) prefer exactly the hosts whose ratio is at least
@@ -182,15 +185,9 @@ pub fn place(input: &PlacementInput<'_>) -> Placement {
     while below < sorted.len() {
         let t = sorted[below];
         let chosen = sorted.len() - below;
-        let (mut nodes, mut positions) = (Vec::with_capacity(chosen), Vec::with_capacity(chosen));
-        for &(pos, r) in &ratios {
-            if r >= t {
-                positions.push(pos);
-                nodes.push(names[pos as usize].clone());
-            }
-        }
+        let mut positions = Vec::with_capacity(chosen);
+        positions.extend(ratios.iter().filter(|&&(_, r)| r >= t).map(|&(pos, _)| pos));
         placement.groups.push(PlacementGroup {
-            nodes: nodes.into(),
             positions,
             count: (t - emitted) as usize,
         });
@@ -251,9 +248,10 @@ mod tests {
         allocated: &[(&str, u32)],
         pending: &[&[&str]],
     ) -> Vec<Option<Vec<String>>> {
-        let p = place_with(containers, tasks, &hosts(counts), allocated, pending, 2);
+        let counts = hosts(counts);
+        let p = place_with(containers, tasks, &counts, allocated, pending, 2);
         let mut v: Vec<Option<Vec<String>>> = p
-            .expand()
+            .expand(&counts)
             .into_iter()
             .map(|o| o.map(|l| l.iter().map(|h| h.to_string()).collect()))
             .collect();
@@ -325,7 +323,7 @@ mod tests {
         let counts = hosts(&[("host1", 15), ("host2", 15), ("host3", 10)]);
         let pending: [&[&str]; 2] = [&["host2", "host3"], &["host1", "host4"]];
         let p = place_with(1, 15, &counts, &[("host1", 2), ("host2", 1)], &pending, 5);
-        assert_eq!(p.expand(), vec![Some(vec![HostName::from("host3")])]);
+        assert_eq!(p.expand(&counts), vec![Some(vec![HostName::from("host3")])]);
     }
 
     #[test]

@@ -80,7 +80,12 @@ impl Allocator {
             }
             let available = available.max(0) as usize;
             let potential = available + split.any_host.len();
-            let matched = p.book.matched_sets(|h| p.is_preferred(h));
+            let matched: Vec<(Vec<HostName>, usize)> = p
+                .book
+                .matched_sets(|h| p.is_preferred(h))
+                .into_iter()
+                .map(|(ids, n)| (ids.iter().map(|&h| self.hosts.name(h).clone()).collect(), n))
+                .collect();
             let pending_view: Vec<(&[HostName], usize)> =
                 matched.iter().map(|(n, c)| (&n[..], *c)).collect();
             let placement = place(&PlacementInput {
@@ -130,7 +135,7 @@ impl Allocator {
                         rack_ids.push(r);
                     }
                 }
-                p.book.add_set(g.nodes.clone(), host_ids, rack_ids, g.count);
+                p.book.add_set(host_ids, rack_ids, g.count);
             }
             for _ in 0..any_to_add {
                 p.book.add_any();

@@ -132,7 +132,7 @@ fn run_placement(f: PlacementFile) -> Result<Outcome, ScenarioError> {
         && let Some(expected) = &f.expect
     {
         let actual: Vec<Option<Vec<String>>> = placement
-            .expand()
+            .expand(&counts)
             .into_iter()
             .map(|o| o.map(|l| l.iter().map(|h| h.to_string()).collect()))
             .collect();
