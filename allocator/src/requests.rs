@@ -252,6 +252,36 @@ impl RequestBook {
         split
     }
 
+    /// The pending requests of the sets for none of whose hosts `preferred` holds (the
+    /// driver no longer wants them), in order. Looks only at those sets' requests, not at
+    /// every pending request.
+    pub fn stale(&self, preferred: impl Fn(HostId) -> bool) -> Vec<RequestSeq> {
+        let mut out = Vec::new();
+        for (&id, ns) in self.sets.iter() {
+            if !ns.host_ids.iter().any(|&h| preferred(h)) {
+                let live = |seq: &RequestSeq| self.slot(*seq) == Some(Slot::Live(Some(id)));
+                out.extend(ns.queue.iter().copied().filter(live));
+            }
+        }
+        // Each set's requests are in order, and an older set's come first (see above).
+        debug_assert!(out.is_sorted());
+        out
+    }
+
+    /// How many pending requests prefer no host.
+    pub fn any_host_count(&self) -> usize {
+        self.live - self.sets.values().map(|ns| ns.live).sum::<usize>()
+    }
+
+    /// The first `n` pending requests that prefer no host, in order.
+    pub fn first_any_host(&self, n: usize) -> Vec<RequestSeq> {
+        self.live_requests()
+            .filter(|(_, set)| set.is_none())
+            .map(|(seq, _)| seq)
+            .take(n)
+            .collect()
+    }
+
     /// The hosts of the sets matching `preferred`, with how many live requests share each
     /// (the placement strategy's view of pending requests).
     pub fn matched_sets(&self, preferred: impl Fn(HostId) -> bool) -> Vec<(&[HostId], usize)> {
@@ -413,5 +443,23 @@ mod tests {
             (split.matched.len(), split.stale.len(), split.any_host.len()),
             (2, 0, 1)
         );
+    }
+
+    #[test]
+    fn stale_and_any_host_requests_without_a_full_split() {
+        let mut b = RequestBook::default();
+        let any1 = b.add_any();
+        let old: Vec<_> = b.add_set(vec![0], vec![0], 3).collect();
+        let any2 = b.add_any();
+        let new: Vec<_> = b.add_set(vec![1], vec![0], 2).collect();
+        assert!(b.remove(old[1]), "a tombstone inside a set's queue");
+        let full = b.split(|h| h == 1);
+        assert_eq!(b.stale(|h| h == 1), full.stale);
+        assert_eq!(b.stale(|h| h == 1), vec![old[0], old[2]]);
+        assert!(b.stale(|h| h <= 1).is_empty());
+        assert_eq!(b.stale(|_| false), vec![old[0], old[2], new[0], new[1]]);
+        assert_eq!(b.any_host_count(), full.any_host.len());
+        assert_eq!(b.first_any_host(1), vec![any1]);
+        assert_eq!(b.first_any_host(5), vec![any1, any2]);
     }
 }
