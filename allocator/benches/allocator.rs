@@ -37,10 +37,8 @@ fn host_tasks(hosts: usize) -> BTreeMap<HostName, u32> {
         .collect()
 }
 
-/// An allocator wanting `containers` executors over `containers / 2` hosts (40 hosts per
-/// rack) with hints for `5 × containers` tasks, and the response granting all of them.
-fn heartbeat_setup(containers: usize) -> (Allocator, AllocateResponse) {
-    let hosts = containers / 2;
+/// An allocator for 4 GiB, 1-core executors on `hosts` hosts, 40 to a rack.
+fn allocator(hosts: usize, launch_mode: LaunchMode) -> Allocator {
     let racks = StaticRackResolver::new(
         (0..hosts).map(|i| (host_name(i), HostName::from(format!("/rack{:04}", i / 40)))),
     );
@@ -54,10 +52,17 @@ fn heartbeat_setup(containers: usize) -> (Allocator, AllocateResponse) {
             },
             initial_target: 0,
         }],
-        launch_mode: LaunchMode::Tracked,
+        launch_mode,
         ..AllocatorConfig::default()
     };
-    let mut alloc = Allocator::with_rack_resolver(config, Arc::new(racks)).expect("config");
+    Allocator::with_rack_resolver(config, Arc::new(racks)).expect("config")
+}
+
+/// An allocator wanting `containers` executors over `containers / 2` hosts (40 hosts per
+/// rack) with hints for `5 × containers` tasks, and the response granting all of them.
+fn heartbeat_setup(containers: usize) -> (Allocator, AllocateResponse) {
+    let hosts = containers / 2;
+    let mut alloc = allocator(hosts, LaunchMode::Tracked);
     let mut counts = host_tasks(hosts);
     // Scale the counts so that they add up to 5 × containers tasks.
     let sum: u32 = counts.values().sum();
@@ -124,25 +129,9 @@ fn bench_heartbeat(c: &mut Criterion) {
 /// One round of `shifting_hints`: the driver's update and the RM's response.
 type Round = (TargetUpdate, AllocateResponse);
 
-/// The allocator (every host on a rack of 40) and the inputs of `rounds` heartbeats.
+/// The allocator and the inputs of `rounds` heartbeats.
 fn shifting_setup(rounds: usize, hosts: usize) -> (Allocator, Vec<Round>) {
-    let racks = StaticRackResolver::new(
-        (0..hosts).map(|i| (host_name(i), HostName::from(format!("/rack{:04}", i / 40)))),
-    );
-    let config = AllocatorConfig {
-        profiles: vec![ProfileSpec {
-            id: 0,
-            sizing: ExecutorSizing {
-                memory_mb: 4096,
-                cores: 1,
-                ..Default::default()
-            },
-            initial_target: 0,
-        }],
-        launch_mode: LaunchMode::Immediate,
-        ..AllocatorConfig::default()
-    };
-    let alloc = Allocator::with_rack_resolver(config, Arc::new(racks)).expect("config");
+    let alloc = allocator(hosts, LaunchMode::Immediate);
     let ask = alloc.container_ask(0).expect("profile 0").clone();
     let mut next_id = 0usize;
     let inputs = (0..rounds)
