@@ -8,7 +8,9 @@ use crate::completion::{ExitClass, describe_exit};
 use crate::config::{EXIT_EXECUTOR_FAILURES, LaunchMode};
 use crate::fasthash::FastSet;
 use crate::matching::{Candidate, match_containers};
-use crate::types::{AllocateResponse, CompletedContainer, Container, HostName, Millis, NodeState};
+use crate::types::{
+    AllocateResponse, CompletedContainer, Container, HostName, Millis, NodeState, ProfileId,
+};
 
 impl Allocator {
     /// Steps 4–6 of a heartbeat: apply the response (cluster size, node updates, granted
@@ -69,34 +71,14 @@ impl Allocator {
                 self.notice(Notice::DuplicateContainer(c.id));
                 continue;
             }
-            let Some((profile, p)) = self.profile_of_priority(c.priority) else {
-                self.notice(Notice::UnknownPriority {
-                    container: c.id.clone(),
-                    priority: c.priority,
-                });
-                self.containers.release(c.id);
-                continue;
+            let profile = match self.admit(&c) {
+                Ok(profile) => profile,
+                Err(notice) => {
+                    self.notice(notice);
+                    self.containers.release(c.id);
+                    continue;
+                }
             };
-            let wanted = p.ask.memory_mb;
-            if c.resource.memory_mb < wanted {
-                self.notice(Notice::UndersizedContainer {
-                    container: c.id.clone(),
-                    memory_mb: c.resource.memory_mb,
-                    wanted_mb: wanted,
-                });
-                self.containers.release(c.id);
-                continue;
-            }
-            if self.config.exclusion.release_on_excluded_hosts
-                && self.exclusion.is_excluded(&c.host)
-            {
-                self.notice(Notice::ExcludedHost {
-                    container: c.id.clone(),
-                    host: c.host.clone(),
-                });
-                self.containers.release(c.id);
-                continue;
-            }
             let host = self.hosts.intern(&c.host);
             candidates.push(Candidate {
                 index: usable.len(),
@@ -129,6 +111,30 @@ impl Allocator {
                 self.containers.release(c.id);
             }
         }
+    }
+
+    /// The profile of a granted container that may be matched, or why it is given back.
+    fn admit(&self, c: &Container) -> Result<ProfileId, Notice> {
+        let Some((profile, p)) = self.profile_of_priority(c.priority) else {
+            return Err(Notice::UnknownPriority {
+                container: c.id.clone(),
+                priority: c.priority,
+            });
+        };
+        if c.resource.memory_mb < p.ask.memory_mb {
+            return Err(Notice::UndersizedContainer {
+                container: c.id.clone(),
+                memory_mb: c.resource.memory_mb,
+                wanted_mb: p.ask.memory_mb,
+            });
+        }
+        if self.config.exclusion.release_on_excluded_hosts && self.exclusion.is_excluded(&c.host) {
+            return Err(Notice::ExcludedHost {
+                container: c.id.clone(),
+                host: c.host.clone(),
+            });
+        }
+        Ok(profile)
     }
 
     /// Accounts for a completed container: whose fault, what to tell the driver.
