@@ -189,36 +189,32 @@ fn build_config(
 ) -> Result<(AllocatorConfig, StaticRackResolver), ScenarioError> {
     let factor = c.memory_overhead_factor.unwrap_or(DEFAULT_OVERHEAD_FACTOR);
     let min_overhead = c.min_memory_overhead_mb.unwrap_or(DEFAULT_MIN_OVERHEAD_MB);
-    let mut profiles = vec![ProfileSpec {
-        id: 0,
+    let spec = |p: &ProfileEntry, initial_target: u32| ProfileSpec {
+        id: p.id,
         sizing: ExecutorSizing {
-            memory_mb: c.executor_memory_mb.unwrap_or(1024),
-            cores: c.executor_cores.unwrap_or(1),
-            memory_overhead_mb: c.memory_overhead_mb,
+            memory_mb: p.executor_memory_mb.unwrap_or(1024),
+            cores: p.executor_cores.unwrap_or(1),
+            memory_overhead_mb: p.memory_overhead_mb,
             memory_overhead_factor: factor,
             min_memory_overhead_mb: min_overhead,
-            off_heap_mb: c.off_heap_mb,
+            off_heap_mb: p.off_heap_mb,
             pyspark_memory_mb: 0,
-            resources: c.executor_resources.clone(),
+            resources: p.resources.clone(),
         },
-        initial_target: c.initial_executors,
-    }];
-    for p in &c.profiles {
-        profiles.push(ProfileSpec {
-            id: p.id,
-            sizing: ExecutorSizing {
-                memory_mb: p.executor_memory_mb.unwrap_or(1024),
-                cores: p.executor_cores.unwrap_or(1),
-                memory_overhead_mb: p.memory_overhead_mb,
-                memory_overhead_factor: factor,
-                min_memory_overhead_mb: min_overhead,
-                off_heap_mb: p.off_heap_mb,
-                pyspark_memory_mb: 0,
-                resources: p.resources.clone(),
-            },
-            initial_target: 0,
-        });
-    }
+        initial_target,
+    };
+    // Profile 0 is described by the config's own keys.
+    let default_profile = ProfileEntry {
+        id: 0,
+        executor_memory_mb: c.executor_memory_mb,
+        executor_cores: c.executor_cores,
+        resources: c.executor_resources.clone(),
+        memory_overhead_mb: c.memory_overhead_mb,
+        off_heap_mb: c.off_heap_mb,
+    };
+    let profiles = std::iter::once(spec(&default_profile, c.initial_executors))
+        .chain(c.profiles.iter().map(|p| spec(p, 0)))
+        .collect();
     let le = c.launch_exclusion.as_ref();
     let defaults = ExclusionConfig::default();
     let config = AllocatorConfig {
