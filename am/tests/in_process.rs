@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use spindle_am::app::{AmOptions, AmRun, Workload, allocator_for, run, yarn_launches};
+use spindle_am::app::{
+    AmOptions, Channels, LoopSetup, Workload, allocator_for, run, yarn_launches,
+};
 use spindle_am::master::{AmSettings, AmStatus};
 use spindle_am::outcome::{FinalStatus, Mode, Outcome};
 use spindle_am::yarn::YarnResourceManager;
@@ -68,38 +70,29 @@ async fn run_shell(
     let rm = YarnResourceManager::new(calls, move |table| {
         YarnStarter::new(nm, table, 25, "spindle")
     });
-    let options = AmOptions {
-        workload: Workload::Shell {
-            command: command.into(),
-            count,
-        },
-        executor_memory_mb: 128,
-        executor_cores: 1,
-        max_executor_failures: max_failures,
-        executor_env: Vec::new(),
-        staging_dir: None,
-    };
-    let allocator = allocator_for(&options).expect("allocator");
-    let launch_for = yarn_launches(&options, &id.to_string(), None).expect("launch context");
+    let mut options = AmOptions::new(Workload::Shell {
+        command: command.into(),
+        count,
+    });
+    options.executor_memory_mb = 128;
+    options.max_executor_failures = max_failures;
+    let allocator = allocator_for(&options, 0).expect("allocator");
+    let launch_for = yarn_launches(&options, &id.to_string(), None, None).expect("launch context");
     let (status, _) = watch::channel(AmStatus::default());
     let (_stop, shutdown) = mpsc::channel(1);
-    let decision = tokio::time::timeout(
-        Duration::from_secs(60),
-        run(
-            rm,
-            allocator,
-            AmRun {
-                launch_for,
-                settings: AmSettings::default(),
-                outcome: Outcome::new(Mode::Cluster, 1, 1),
-                workload: options.workload,
-                status,
-                shutdown,
-            },
-        ),
-    )
-    .await
-    .expect("the AM finished in time");
+    let mut channels = Channels::default();
+    channels.spawn_shell(count);
+    let setup = LoopSetup {
+        settings: AmSettings::default(),
+        outcome: Outcome::new(Mode::Cluster, 1, 1),
+        status,
+        launch_for,
+        shutdown,
+    };
+    let decision =
+        tokio::time::timeout(Duration::from_secs(60), run(rm, allocator, channels, setup))
+            .await
+            .expect("the AM finished in time");
     (id, decision)
 }
 

@@ -85,6 +85,27 @@ pub async fn submit_with(
         .await
         .expect("getNewApplication");
     let id = ApplicationId::from_proto(r.application_id.as_ref().expect("id")).expect("id");
+    submit_as(client, id, name, clc, change).await;
+    id
+}
+
+/// Submits application `id` (from an earlier getNewApplication) with one attempt.
+pub async fn submit_existing(
+    client: &ApplicationClient,
+    id: ApplicationId,
+    name: &str,
+    clc: ContainerLaunchContextProto,
+) {
+    submit_as(client, id, name, clc, |c| c.max_app_attempts = Some(1)).await;
+}
+
+async fn submit_as(
+    client: &ApplicationClient,
+    id: ApplicationId,
+    name: &str,
+    clc: ContainerLaunchContextProto,
+    change: impl FnOnce(&mut ApplicationSubmissionContextProto),
+) {
     let mut context = ApplicationSubmissionContextProto {
         application_id: Some(id.to_proto()),
         application_name: Some(name.into()),
@@ -101,7 +122,6 @@ pub async fn submit_with(
         })
         .await
         .expect("submitApplication");
-    id
 }
 
 /// The application's report.
