@@ -97,6 +97,11 @@ impl Failover {
     ) -> Result<Self, spindle_conf::ConfError> {
         let addresses = rm_addresses(conf, RmService::Scheduler)?;
         let ha = addresses.len() > 1;
+        // Hadoop's IPC client settings: retries after the first attempt, the connect timeout.
+        let retries = conf.get_u64_or("ipc.client.connect.max.retries", 10)?;
+        let connect_timeout = conf
+            .get_duration("ipc.client.connect.timeout", Duration::from_millis(1))?
+            .unwrap_or(Duration::from_secs(20));
         let clients = addresses
             .iter()
             .map(|a| {
@@ -107,6 +112,9 @@ impl Failover {
                 );
                 // With several RMs, a refused connection means "try the next one" at once
                 // (Hadoop sets ipc.client.connect.max.retries to 0 under HA), not ten retries.
+                config.connect_timeout = connect_timeout;
+                config.retry.max_attempts =
+                    u32::try_from(retries.saturating_add(1)).unwrap_or(u32::MAX);
                 if ha {
                     config.retry = RetryPolicy::none();
                 }
