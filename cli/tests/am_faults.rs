@@ -141,3 +141,59 @@ async fn attempt_two_adopts_the_running_executors_after_the_am_is_killed() {
     assert!(finished.iter().all(|c| c.contains("_01_")), "{finished:?}");
     cluster.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_am_survives_an_amrm_token_roll_over() {
+    let cluster = cluster(2).await;
+    let client = client(&cluster);
+    let clc = am_context(&[
+        "--shell",
+        "sleep 4; echo done",
+        "--num-executors",
+        "2",
+        "--executor-memory",
+        "128m",
+    ]);
+    let id = submit(&client, "roll-over", clc, 1).await;
+    wait_for(&client, id, "RUNNING", |r| {
+        r.yarn_application_state() == YarnApplicationStateProto::Running
+    })
+    .await;
+    let key = cluster.roll_amrm_key();
+    // The AM's next heartbeat carries the token of the new key.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let current = cluster.inspect(|rm| {
+            rm.app(&id)
+                .and_then(|a| a.current())
+                .and_then(|a| a.amrm_token_key_id())
+        });
+        if current == Some(key) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the AM never got the new token"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Old tokens are refused from now on; a restarted RM makes the AM open a new connection,
+    // which only the new token can authenticate.
+    cluster.retire_previous_amrm_keys();
+    cluster.stop_rm().await.expect("stop the RM");
+    cluster.restart_rm().await.expect("restart the RM");
+    let r = wait_finished(&client, id).await;
+    let logs = am_logs(cluster.base_dir(), id);
+    assert_eq!(
+        r.final_application_status(),
+        FinalApplicationStatusProto::AppSucceeded,
+        "{r:?}\n{logs}"
+    );
+    assert!(logs.contains("AMRMToken rolled over"), "{logs}");
+    assert_eq!(
+        finished_executors(cluster.base_dir(), id).len(),
+        2,
+        "{logs}"
+    );
+    cluster.shutdown().await;
+}

@@ -488,6 +488,20 @@ impl MiniCluster {
         Ok(())
     }
 
+    /// Test hook: rolls the AMRMToken master key (as YARN does every
+    /// `yarn.resourcemanager.am-rm-tokens.master-key-rolling-interval-secs`); running AMs get a
+    /// new token in their next allocate response. Returns the new key id.
+    pub fn roll_amrm_key(&self) -> i32 {
+        self.core.with_rm(|rm, _| rm.roll_amrm_key())
+    }
+
+    /// Test hook: the scheduler port stops accepting AMRMTokens of keys before the current one
+    /// (an AM still using an old token cannot open a new connection).
+    pub fn retire_previous_amrm_keys(&self) {
+        self.core
+            .with_rm(|rm, _| rm.tokens().retire_previous_amrm_key());
+    }
+
     /// Stops everything: the RM ports, the event loop, every NM (containers are stopped and
     /// reported), and deletes the temporary folder if the cluster made one.
     pub async fn shutdown(mut self) {

@@ -124,16 +124,20 @@ async fn submit_as(
         .expect("submitApplication");
 }
 
-/// The application's report.
+/// The application's report. A call on a connection the RM closed (it was restarted) fails in
+/// transport; it is repeated, as Hadoop's RM proxy repeats such calls.
 pub async fn report(client: &ApplicationClient, id: ApplicationId) -> ApplicationReportProto {
-    client
-        .get_application_report(&GetApplicationReportRequestProto {
-            application_id: Some(id.to_proto()),
-        })
-        .await
-        .expect("getApplicationReport")
-        .application_report
-        .expect("report")
+    let request = GetApplicationReportRequestProto {
+        application_id: Some(id.to_proto()),
+    };
+    let mut attempts = 0;
+    loop {
+        match client.get_application_report(&request).await {
+            Ok(r) => return r.application_report.expect("report"),
+            Err(e) if e.is_transport() && attempts < 3 => attempts += 1,
+            Err(e) => panic!("getApplicationReport: {e:?}"),
+        }
+    }
 }
 
 /// Polls the report until `done` holds (or panics after [`WAIT`]).
