@@ -213,3 +213,51 @@ async fn client_mode_launches_executors_for_a_driver_in_this_process() {
     );
     cluster.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_mode_driver_that_vanishes_fails_the_application_with_exit_17() {
+    let cluster = cluster(1).await;
+    let client = client(&cluster);
+    let id = new_app(&client).await;
+    let secret = AppSecret::generate(id.to_string());
+    let driver = Driver::start(DriverConfig::new(
+        "127.0.0.1:0".parse().expect("addr"),
+        secret.clone(),
+    ))
+    .await
+    .expect("driver");
+    let clc = with_secret(
+        am_context(&[
+            "--driver-url",
+            &driver.address().to_string(),
+            "--num-executors",
+            "1",
+            "--executor-memory",
+            "128m",
+            "--driver-disconnect-grace",
+            "1s",
+        ]),
+        &secret,
+    );
+    submit_existing(&client, id, "vanishing-driver", clc).await;
+    wait_for(&client, id, "RUNNING", |r| {
+        r.yarn_application_state() == YarnApplicationStateProto::Running
+    })
+    .await;
+    // No goodbye: the driver's port just closes.
+    drop(driver);
+    let r = wait_finished(&client, id).await;
+    let logs = am_logs(cluster.base_dir(), id);
+    assert_eq!(
+        r.final_application_status(),
+        FinalApplicationStatusProto::AppFailed,
+        "{r:?}\n{logs}"
+    );
+    let diagnostics = r.diagnostics.clone().unwrap_or_default();
+    assert!(
+        diagnostics.contains("Lost the connection to the driver"),
+        "{diagnostics}"
+    );
+    assert!(logs.contains("(exit 17)"), "{logs}");
+    cluster.shutdown().await;
+}
