@@ -12,44 +12,10 @@ use std::time::{Duration, Instant};
 
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::credentials::Credentials;
-use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId};
-use spindle_protocol::proto::yarn::ApplicationSubmissionContextProto;
-use spindle_protocol::proto::yarn_service::{
-    GetApplicationReportRequestProto, SubmitApplicationRequestProto,
-};
-use spindle_protocol::token::Token;
-use spindle_protocol::yarn::client::ApplicationClient;
+use spindle_protocol::ids::{ApplicationAttemptId, ContainerId};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 const RUNS: usize = 7;
-
-async fn unmanaged(client: &ApplicationClient) -> (ApplicationId, Token) {
-    let r = client.get_new_application().await.expect("new application");
-    let id = ApplicationId::from_proto(r.application_id.as_ref().expect("id")).expect("id");
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(ApplicationSubmissionContextProto {
-                application_id: Some(id.to_proto()),
-                application_name: Some("am-start-bench".into()),
-                unmanaged_am: Some(true),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("submit");
-    let report = client
-        .get_application_report(&GetApplicationReportRequestProto {
-            application_id: Some(id.to_proto()),
-        })
-        .await
-        .expect("report")
-        .application_report
-        .expect("report");
-    (
-        id,
-        Token::from_proto(report.am_rm_token.as_ref().expect("AMRMToken")),
-    )
-}
 
 fn rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -61,8 +27,10 @@ fn rss_kb(pid: u32) -> Option<u64> {
 
 /// One AM: (start → registered, RSS in kB with two executors running).
 async fn one_run(cluster: &MiniCluster, dir: &Path) -> (Duration, u64) {
-    let client = ApplicationClient::simple(cluster.rm_address().to_string(), "spindle");
-    let (id, token) = unmanaged(&client).await;
+    let (id, token) = cluster
+        .submit_unmanaged("spindle", "am-start-bench")
+        .await
+        .expect("unmanaged application");
     let tokens = dir.join(format!("{id}.tokens"));
     let mut creds = Credentials::new();
     creds.add_token("", token);

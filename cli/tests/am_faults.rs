@@ -62,13 +62,13 @@ async fn the_am_registers_again_after_an_rm_restart_and_the_application_finishes
     cluster.stop_rm().await.expect("stop the RM");
     tokio::time::sleep(Duration::from_millis(500)).await;
     cluster.restart_rm().await.expect("restart the RM");
-    let r = wait_finished(&client, id).await;
-    let logs = am_logs(cluster.base_dir(), id);
-    assert_eq!(
-        r.final_application_status(),
+    let (_, logs) = wait_final(
+        &cluster,
+        &client,
+        id,
         FinalApplicationStatusProto::AppSucceeded,
-        "{r:?}\n{logs}"
-    );
+    )
+    .await;
     assert!(
         logs.contains("registering again and resending every ask"),
         "{logs}"
@@ -123,13 +123,13 @@ async fn attempt_two_adopts_the_running_executors_after_the_am_is_killed() {
     let pid = am_pid(&processes_with(&marker)).expect("the AM process");
     kill(Pid::from_raw(pid), Signal::SIGKILL).expect("SIGKILL the AM");
 
-    let r = wait_finished(&client, id).await;
-    let logs = am_logs(cluster.base_dir(), id);
-    assert_eq!(
-        r.final_application_status(),
+    let (_, logs) = wait_final(
+        &cluster,
+        &client,
+        id,
         FinalApplicationStatusProto::AppSucceeded,
-        "{r:?}\n{logs}"
-    );
+    )
+    .await;
     assert!(
         logs.contains("3 containers from an earlier attempt"),
         "{logs}\n{:?}",
@@ -182,13 +182,13 @@ async fn the_am_survives_an_amrm_token_roll_over() {
     cluster.retire_previous_amrm_keys();
     cluster.stop_rm().await.expect("stop the RM");
     cluster.restart_rm().await.expect("restart the RM");
-    let r = wait_finished(&client, id).await;
-    let logs = am_logs(cluster.base_dir(), id);
-    assert_eq!(
-        r.final_application_status(),
+    let (_, logs) = wait_final(
+        &cluster,
+        &client,
+        id,
         FinalApplicationStatusProto::AppSucceeded,
-        "{r:?}\n{logs}"
-    );
+    )
+    .await;
     assert!(logs.contains("AMRMToken rolled over"), "{logs}");
     assert_eq!(
         finished_executors(cluster.base_dir(), id).len(),

@@ -107,13 +107,13 @@ async fn the_am_fails_over_past_a_dead_and_a_standby_resourcemanager() {
     ]);
     clc.add_env("HADOOP_CONF_DIR", conf.path().to_string_lossy().as_ref());
     let id = submit(&client, "ha", clc, 1).await;
-    let r = wait_finished(&client, id).await;
-    let logs = am_logs(cluster.base_dir(), id);
-    assert_eq!(
-        r.final_application_status(),
+    let (_, logs) = wait_final(
+        &cluster,
+        &client,
+        id,
         FinalApplicationStatusProto::AppSucceeded,
-        "{r:?}\n{logs}"
-    );
+    )
+    .await;
     // It went through both failovers, in order.
     let first = logs
         .find("failing over to the next ResourceManager")

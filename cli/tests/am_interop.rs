@@ -110,20 +110,6 @@ async fn yarn_application_kill_ends_a_spindle_am_application_and_its_processes()
     // What the CLI prints itself (its "Killed application" line goes to a logger).
     assert!(out.contains(&format!("Killing application {id}")), "{out}");
 
-    let r = wait_finished(&client, id).await;
-    assert_eq!(
-        r.yarn_application_state(),
-        YarnApplicationStateProto::Killed,
-        "{r:?}"
-    );
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while !processes_with(&marker).is_empty() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "processes left: {:?}",
-            processes_with(&marker)
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_killed_and_gone(&client, id, &marker).await;
     cluster.shutdown().await;
 }

@@ -165,20 +165,6 @@ async fn the_tracking_page_renders_and_a_killed_application_leaves_no_process() 
         })
         .await
         .expect("forceKillApplication");
-    let r = wait_finished(&client, id).await;
-    assert_eq!(
-        r.yarn_application_state(),
-        YarnApplicationStateProto::Killed,
-        "{r:?}"
-    );
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while !processes_with(&marker).is_empty() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "processes of the killed application remain: {:?}",
-            processes_with(&marker)
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_killed_and_gone(&client, id, &marker).await;
     cluster.shutdown().await;
 }

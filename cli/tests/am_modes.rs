@@ -125,13 +125,13 @@ async fn cluster_mode_runs_the_drivers_job_on_its_executors() {
         &secret,
     );
     submit_existing(&client, id, "cluster-mode", clc).await;
-    let r = wait_finished(&client, id).await;
-    let logs = am_logs(cluster.base_dir(), id);
-    assert_eq!(
-        r.final_application_status(),
+    let (_, logs) = wait_final(
+        &cluster,
+        &client,
+        id,
         FinalApplicationStatusProto::AppSucceeded,
-        "{r:?}\n{logs}"
-    );
+    )
+    .await;
     let am_stdout: String = container_logs(cluster.base_dir(), id)
         .iter()
         .map(|p| read(&p.join("stdout")))
@@ -246,13 +246,13 @@ async fn a_client_mode_driver_that_vanishes_fails_the_application_with_exit_17()
     .await;
     // No goodbye: the driver's port just closes.
     drop(driver);
-    let r = wait_finished(&client, id).await;
-    let logs = am_logs(cluster.base_dir(), id);
-    assert_eq!(
-        r.final_application_status(),
+    let (r, logs) = wait_final(
+        &cluster,
+        &client,
+        id,
         FinalApplicationStatusProto::AppFailed,
-        "{r:?}\n{logs}"
-    );
+    )
+    .await;
     let diagnostics = r.diagnostics.clone().unwrap_or_default();
     assert!(
         diagnostics.contains("Lost the connection to the driver"),

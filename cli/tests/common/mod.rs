@@ -9,7 +9,7 @@ use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::{
     ApplicationReportProto, ApplicationSubmissionContextProto, ContainerLaunchContextProto,
-    ResourceProto, YarnApplicationStateProto,
+    FinalApplicationStatusProto, ResourceProto, YarnApplicationStateProto,
 };
 use spindle_protocol::proto::yarn_service::{
     GetApplicationReportRequestProto, SubmitApplicationRequestProto,
@@ -175,6 +175,39 @@ pub async fn wait_finished(
         )
     })
     .await
+}
+
+/// Waits until `id` ends and checks its final status is `want`; returns the report and the
+/// AM's logs (shown on failure).
+pub async fn wait_final(
+    cluster: &MiniCluster,
+    client: &ApplicationClient,
+    id: ApplicationId,
+    want: FinalApplicationStatusProto,
+) -> (ApplicationReportProto, String) {
+    let r = wait_finished(client, id).await;
+    let logs = am_logs(cluster.base_dir(), id);
+    assert_eq!(r.final_application_status(), want, "{r:?}\n{logs}");
+    (r, logs)
+}
+
+/// Waits until `id` is KILLED and every process carrying `marker` in its environment is gone.
+pub async fn wait_killed_and_gone(client: &ApplicationClient, id: ApplicationId, marker: &str) {
+    let r = wait_finished(client, id).await;
+    assert_eq!(
+        r.yarn_application_state(),
+        YarnApplicationStateProto::Killed,
+        "{r:?}"
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !processes_with(marker).is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "processes of the killed application remain: {:?}",
+            processes_with(marker)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Every container log folder of `id` under the cluster's base folder, sorted (the AM's
