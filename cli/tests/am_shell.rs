@@ -73,3 +73,50 @@ async fn a_command_that_keeps_failing_fails_the_application_with_exit_11() {
     assert!(am_log.contains("(exit 11)"), "{am_log}");
     cluster.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staging_is_removed_only_when_the_application_is_final() {
+    let cluster = cluster(1).await;
+    let client = client(&cluster);
+    let staging = tempfile::tempdir().expect("staging");
+    // Attempt 1 of 2 fails: the RM will retry, so the staged files must stay for attempt 2,
+    // which fails too: now the application is final and they go.
+    let kept = staging.path().join("app-1");
+    std::fs::create_dir_all(&kept).expect("staging dir");
+    std::fs::write(kept.join("file"), b"staged").expect("staged file");
+    let clc = am_context(&[
+        "--shell",
+        "exit 3",
+        "--num-executors",
+        "1",
+        "--executor-memory",
+        "128m",
+        "--max-executor-failures",
+        "1",
+        "--staging-dir",
+        &kept.to_string_lossy(),
+    ]);
+    let id = submit(&client, "staging", clc, 2).await;
+    wait_for(&client, id, "attempt 2", |r| {
+        r.current_application_attempt_id
+            .as_ref()
+            .and_then(|a| a.attempt_id)
+            == Some(2)
+    })
+    .await;
+    assert!(
+        kept.join("file").exists(),
+        "attempt 1 was not the last: staging must stay"
+    );
+    let r = wait_finished(&client, id).await;
+    assert_eq!(
+        r.final_application_status(),
+        FinalApplicationStatusProto::AppFailed,
+        "{r:?}"
+    );
+    assert!(
+        !kept.exists(),
+        "the failed application is final: staging must go"
+    );
+    cluster.shutdown().await;
+}
