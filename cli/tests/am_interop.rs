@@ -7,8 +7,6 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use spindle_protocol::ids::ApplicationId;
-use spindle_protocol::proto::yarn::YarnApplicationStateProto;
 use spindle_tests::process::JavaCommand;
 
 fn spindle() -> &'static str {
@@ -31,12 +29,16 @@ async fn hadoops_yarnclient_runs_a_spindle_am_application_to_success() {
         .await
         .expect("start YarnClient");
     let status = p.finish(Duration::from_secs(200)).await;
-    let id: ApplicationId = p.fact("app_id").expect("app id").parse().expect("id");
+    let app = App {
+        cluster: &cluster,
+        client: client(&cluster),
+        id: p.fact("app_id").expect("app id").parse().expect("id"),
+    };
     let report = format!(
         "output:\n{}\nstderr:\n{}\nAM:\n{}",
         p.output().join("\n"),
         p.stderr_tail(),
-        am_logs(cluster.base_dir(), id)
+        app.logs()
     );
     assert!(status.is_ok_and(|s| s.success()), "{report}");
     assert_eq!(p.fact("final_state").ok(), Some("FINISHED"), "{report}");
@@ -47,11 +49,11 @@ async fn hadoops_yarnclient_runs_a_spindle_am_application_to_success() {
         states.contains("RUNNING") && states.ends_with("FINISHED") && !states.contains("FAILED"),
         "{states}"
     );
-    let hellos = container_logs(cluster.base_dir(), id)
-        .iter()
-        .filter(|c| read(&c.join("stdout")).starts_with("hello from container_"))
-        .count();
-    assert_eq!(hellos, 4, "{report}");
+    assert_eq!(
+        app.executors_saying("hello from container_").len(),
+        4,
+        "{report}"
+    );
     eprintln!(
         "YarnClient → spindle am, 4 executors: submit→FINISHED {} ms",
         p.fact("submit_to_final_ms").unwrap_or("?")
@@ -62,45 +64,17 @@ async fn hadoops_yarnclient_runs_a_spindle_am_application_to_success() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn yarn_application_kill_ends_a_spindle_am_application_and_its_processes() {
     let cluster = cluster(2).await;
-    let client = client(&cluster);
-    let unique = format!(
-        "am-interop-kill-{}-{}",
-        std::process::id(),
-        cluster.cluster_timestamp()
-    );
-    let marker = format!("SPINDLE_TEST_MARK={unique}");
-    let mut clc = am_context(&[
-        "--shell",
-        "sleep 600",
-        "--num-executors",
-        "2",
-        "--executor-memory",
-        "128m",
-        "--env",
-        &marker,
-    ]);
-    clc.add_env("SPINDLE_TEST_MARK", &unique);
-    let id = submit(&client, "to-kill", clc, 1).await;
-    wait_for(&client, id, "RUNNING", |r| {
-        r.yarn_application_state() == YarnApplicationStateProto::Running
-    })
-    .await;
+    let (am, marker) = Am::shell("sleep 600", 2).marked(&unique(&cluster, "am-interop-kill"));
+    let app = App::submit(&cluster, "to-kill", &am).await;
+    app.running().await;
     // Both executors run before the kill.
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while processes_with(&marker).len() < 3 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "executors never ran: {}",
-            am_logs(cluster.base_dir(), id)
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_processes(&marker, 3, &app).await;
 
     let mut cli = JavaCommand::new("org.apache.hadoop.yarn.client.cli.ApplicationCLI")
         .classpath(cluster.conf_dir())
         .arg("application")
         .arg("-kill")
-        .arg(id.to_string())
+        .arg(app.id.to_string())
         .spawn()
         .await
         .expect("start ApplicationCLI");
@@ -108,8 +82,11 @@ async fn yarn_application_kill_ends_a_spindle_am_application_and_its_processes()
     let out = format!("{}\n{}", cli.output().join("\n"), cli.stderr_tail());
     assert!(status.is_ok_and(|s| s.success()), "{out}");
     // What the CLI prints itself (its "Killed application" line goes to a logger).
-    assert!(out.contains(&format!("Killing application {id}")), "{out}");
+    assert!(
+        out.contains(&format!("Killing application {}", app.id)),
+        "{out}"
+    );
 
-    wait_killed_and_gone(&client, id, &marker).await;
+    app.killed_and_gone(&marker).await;
     cluster.shutdown().await;
 }
