@@ -14,11 +14,6 @@ use std::time::Duration;
 use spindle_conf::Configuration;
 use spindle_conf::yarn::{RmService, rm_addresses};
 use spindle_protocol::ipc::{ClientConfig, RetryPolicy};
-use spindle_protocol::proto::yarn_service::{
-    AllocateRequestProto, AllocateResponseProto, FinishApplicationMasterRequestProto,
-    FinishApplicationMasterResponseProto, RegisterApplicationMasterRequestProto,
-    RegisterApplicationMasterResponseProto,
-};
 use spindle_protocol::token::Token;
 use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::{APPLICATION_MASTER_PROTOCOL, YarnError, token_auth};
@@ -192,29 +187,16 @@ impl Failover {
     }
 }
 
+macro_rules! failover {
+    ($self:ident, $target:ident, $request:ident) => {
+        $self
+            .call(stringify!($target), |c| c.$target($request))
+            .await
+    };
+}
+
 impl AmRmCalls for Failover {
-    async fn register(
-        &self,
-        request: &RegisterApplicationMasterRequestProto,
-    ) -> Result<RegisterApplicationMasterResponseProto, YarnError> {
-        self.call("register", |c| c.register_application_master(request))
-            .await
-    }
-
-    async fn allocate(
-        &self,
-        request: &AllocateRequestProto,
-    ) -> Result<AllocateResponseProto, YarnError> {
-        self.call("allocate", |c| c.allocate(request)).await
-    }
-
-    async fn finish(
-        &self,
-        request: &FinishApplicationMasterRequestProto,
-    ) -> Result<FinishApplicationMasterResponseProto, YarnError> {
-        self.call("finish", |c| c.finish_application_master(request))
-            .await
-    }
+    super::calls::am_rm_calls!(failover);
 }
 
 #[cfg(test)]
