@@ -3,10 +3,15 @@
 //! * `heartbeat/10000`: one heartbeat (reconcile + placement + request, then a response
 //!   with 10,000 containers over 5,000 hosts) with locality hints for 50,000 tasks; the same at
 //!   1k and 100k containers to show how the cost grows.
+//! * `shifting_hints/400`: 400 heartbeats of an application with about 10,000 outstanding
+//!   requests whose driver moves its locality hints every round (each round adds requests for
+//!   50 new hosts and is granted 20 containers there), so requests spread over hundreds of
+//!   node sets.
 //! * `placement/4096`: the placement strategy alone for 4,096 containers and 32,768 tasks;
 //!   the same at 1k, 10k and 100k containers.
 //!
 //! Run with `cargo bench -p spindle-allocator -- --warm-up-time 1 --measurement-time 3`.
+//! On a loaded machine compare instruction counts (valgrind's callgrind) rather than times.
 
 use std::collections::BTreeMap;
 
@@ -32,10 +37,8 @@ fn host_tasks(hosts: usize) -> BTreeMap<HostName, u32> {
         .collect()
 }
 
-/// An allocator wanting `containers` executors over `containers / 2` hosts (40 hosts per
-/// rack) with hints for `5 × containers` tasks, and the response granting all of them.
-fn heartbeat_setup(containers: usize) -> (Allocator, AllocateResponse) {
-    let hosts = containers / 2;
+/// An allocator for 4 GiB, 1-core executors on `hosts` hosts, 40 to a rack.
+fn allocator(hosts: usize, launch_mode: LaunchMode) -> Allocator {
     let racks = StaticRackResolver::new(
         (0..hosts).map(|i| (host_name(i), HostName::from(format!("/rack{:04}", i / 40)))),
     );
@@ -49,10 +52,17 @@ fn heartbeat_setup(containers: usize) -> (Allocator, AllocateResponse) {
             },
             initial_target: 0,
         }],
-        launch_mode: LaunchMode::Tracked,
+        launch_mode,
         ..AllocatorConfig::default()
     };
-    let mut alloc = Allocator::with_rack_resolver(config, Arc::new(racks)).expect("config");
+    Allocator::with_rack_resolver(config, Arc::new(racks)).expect("config")
+}
+
+/// An allocator wanting `containers` executors over `containers / 2` hosts (40 hosts per
+/// rack) with hints for `5 × containers` tasks, and the response granting all of them.
+fn heartbeat_setup(containers: usize) -> (Allocator, AllocateResponse) {
+    let hosts = containers / 2;
+    let mut alloc = allocator(hosts, LaunchMode::Tracked);
     let mut counts = host_tasks(hosts);
     // Scale the counts so that they add up to 5 × containers tasks.
     let sum: u32 = counts.values().sum();
@@ -116,6 +126,75 @@ fn bench_heartbeat(c: &mut Criterion) {
     group.finish();
 }
 
+/// One round of `shifting_hints`: the driver's update and the RM's response.
+type Round = (TargetUpdate, AllocateResponse);
+
+/// The allocator and the inputs of `rounds` heartbeats.
+fn shifting_setup(rounds: usize, hosts: usize) -> (Allocator, Vec<Round>) {
+    let alloc = allocator(hosts, LaunchMode::Immediate);
+    let ask = alloc.container_ask(0).expect("profile 0").clone();
+    let mut next_id = 0usize;
+    let inputs = (0..rounds)
+        .map(|r| {
+            let window = |k: usize| host_name((r * 50 + k) % hosts);
+            let mut update = TargetUpdate::default();
+            update.totals.insert(0, 10_000 + 20 * r as u32);
+            update.locality_aware_tasks.insert(0, 150);
+            update
+                .host_task_counts
+                .insert(0, (0..50).map(|k| (window(k), 3)).collect());
+            let allocated = (0..20)
+                .map(|k| {
+                    next_id += 1;
+                    Container {
+                        id: ContainerId::from(format!(
+                            "container_e01_1700000000000_0001_01_{next_id:07}"
+                        )),
+                        host: window(k),
+                        resource: ask.clone(),
+                        priority: 0,
+                    }
+                })
+                .collect();
+            let response = AllocateResponse {
+                allocated,
+                ..Default::default()
+            };
+            (update, response)
+        })
+        .collect();
+    (alloc, inputs)
+}
+
+fn bench_shifting_hints(c: &mut Criterion) {
+    let mut group = c.benchmark_group("shifting_hints");
+    group.sample_size(10);
+    let rounds = 400;
+    let (alloc, inputs) = shifting_setup(rounds, 5_000);
+    let run = |mut a: Allocator, inputs: Vec<Round>| {
+        for (now, (update, response)) in inputs.into_iter().enumerate() {
+            a.on_targets(update).expect("targets");
+            black_box(a.next_request(now as u64));
+            a.on_response(response, now as u64);
+            while a.poll_action().is_some() {}
+        }
+        a
+    };
+    // Sanity: every grant is launched and the requests really pile up.
+    let a = run(alloc.clone(), inputs.clone());
+    assert_eq!(a.running(0) as usize, 20 * rounds);
+    assert!(a.pending(0) > 9_000);
+    group.throughput(Throughput::Elements(rounds as u64));
+    group.bench_with_input(BenchmarkId::from_parameter(rounds), &rounds, |b, _| {
+        b.iter_batched(
+            || (alloc.clone(), inputs.clone()),
+            |(a, inputs)| black_box(run(a, inputs)),
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
 fn bench_placement(c: &mut Criterion) {
     let mut group = c.benchmark_group("placement");
     group.sample_size(10);
@@ -144,5 +223,10 @@ fn bench_placement(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_heartbeat, bench_placement);
+criterion_group!(
+    benches,
+    bench_heartbeat,
+    bench_shifting_hints,
+    bench_placement
+);
 criterion_main!(benches);

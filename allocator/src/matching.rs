@@ -59,7 +59,10 @@ pub fn match_containers(
     hosts: &mut HostTable,
     racks: &mut RackCache,
 ) -> Matches {
-    let mut out = Matches::default();
+    let mut out = Matches {
+        matched: Vec::with_capacity(candidates.len()),
+        unmatched: Vec::new(),
+    };
     let mut remaining: Vec<&Candidate> = Vec::new();
     for c in candidates {
         let book = books.book_mut(c.profile);
@@ -123,8 +126,8 @@ mod tests {
         hosts.resolve(&ids, &mut racks);
         let r1 = hosts.rack(ids[0], &mut racks);
         let mut book = RequestBook::default();
-        book.add_set(vec![HostName::from("h1")].into(), vec![ids[0]], vec![r1], 1);
-        book.add_set(vec![HostName::from("h2")].into(), vec![ids[1]], vec![r1], 1);
+        book.add_set(vec![ids[0]], vec![r1], 1);
+        book.add_set(vec![ids[1]], vec![r1], 1);
         let mut books = BTreeMap::new();
         books.insert(0, book);
         // h3 comes first but only matches by rack; h1 must still get its host-local request.

@@ -24,7 +24,6 @@
 use std::collections::BTreeMap;
 
 use crate::fasthash::FastMap;
-use std::sync::Arc;
 
 use crate::types::HostName;
 
@@ -50,9 +49,10 @@ pub struct PlacementInput<'a> {
 /// Requests that prefer the same hosts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlacementGroup {
-    /// The preferred hosts, sorted.
-    pub nodes: Arc<[HostName]>,
-    /// Where each of `nodes` is in `host_task_counts` (its iteration order).
+    /// The preferred hosts, as their positions in `host_task_counts` (its iteration order,
+    /// so the hosts are sorted by name). Positions rather than names: the allocator keeps
+    /// hosts by id, and cloning thousands of shared names per group is most of the cost of
+    /// a big placement.
     pub positions: Vec<u32>,
     /// How many requests prefer exactly these hosts.
     pub count: usize,
@@ -74,13 +74,17 @@ impl Placement {
     }
 
     /// One entry per request, for tests and small inputs: `None` for no preference, else the
-    /// sorted hosts.
-    pub fn expand(&self) -> Vec<Option<Vec<HostName>>> {
+    /// sorted hosts. `host_task_counts` is the one the placement was made from.
+    pub fn expand(&self, host_task_counts: &BTreeMap<HostName, u32>) -> Vec<Option<Vec<HostName>>> {
+        let names: Vec<&HostName> = host_task_counts.keys().collect();
         let mut out = vec![None; self.unlocalized];
         for g in &self.groups {
-            for _ in 0..g.count {
-                out.push(Some(g.nodes.to_vec()));
-            }
+            let nodes: Vec<HostName> = g
+                .positions
+                .iter()
+                .map(|&p| names[p as usize].clone())
+                .collect();
+            out.extend(std::iter::repeat_n(Some(nodes), g.count));
         }
         out
     }
@@ -94,6 +98,16 @@ pub fn executors_needed(tasks: u32, executor_cores: u32, task_cpus: u32) -> u64 
 
 /// Host → number of new containers it still needs (`required(h)` above), in host order.
 pub fn required_per_host(input: &PlacementInput<'_>) -> Vec<(HostName, u64)> {
+    input
+        .host_task_counts
+        .keys()
+        .cloned()
+        .zip(required(input))
+        .collect()
+}
+
+/// `required(h)` of each host of `host_task_counts`, in its order.
+fn required(input: &PlacementInput<'_>) -> Vec<u64> {
     let total_tasks: u64 = input.host_task_counts.values().map(|&c| u64::from(c)).sum();
     let needed = executors_needed(
         input.locality_aware_tasks,
@@ -110,12 +124,11 @@ pub fn required_per_host(input: &PlacementInput<'_>) -> Vec<(HostName, u64)> {
                 + pending_share.get(host).copied().unwrap_or(0.0);
             // NaN (no tasks at all) and negatives both become 0, as in Spark.
             let required = (expected - existing).ceil();
-            let required = if required.is_nan() || required < 0.0 {
+            if required.is_nan() || required < 0.0 {
                 0
             } else {
                 required as u64
-            };
-            (host.clone(), required)
+            }
         })
         .collect()
 }
@@ -140,8 +153,8 @@ fn pending_share(pending: &[(&[HostName], usize)]) -> FastMap<HostName, f64> {
 
 /// Places `input.containers` new requests.
 pub fn place(input: &PlacementInput<'_>) -> Placement {
-    let required = required_per_host(input);
-    let sum_required: u64 = required.iter().map(|(_, r)| *r).sum();
+    let required = required(input);
+    let sum_required: u64 = required.iter().sum();
     let containers = input.containers as u64;
     let free = containers.saturating_sub(sum_required);
     let aware = containers - free;
@@ -152,33 +165,34 @@ pub fn place(input: &PlacementInput<'_>) -> Placement {
     if aware == 0 {
         return placement;
     }
-    let largest = required.iter().map(|(_, r)| *r).max().unwrap_or(0);
-    // ratio(h) = ceil(required(h) × aware / largest), hosts still in name order, with their
-    // position in `host_task_counts`.
-    let ratios: Vec<(u32, HostName, u64)> = required
-        .into_iter()
+    let largest = required.iter().copied().max().unwrap_or(0);
+    // (position in `host_task_counts`, ratio(h) = ceil(required(h) × aware / largest)) of the
+    // hosts with a ratio, still in name order.
+    let ratios: Vec<(u32, u64)> = required
+        .iter()
         .enumerate()
-        .filter_map(|(pos, (h, r))| {
+        .filter_map(|(pos, &r)| {
             let ratio = (r as f64 * aware as f64 / largest as f64).ceil() as u64;
-            (ratio > 0).then_some((pos as u32, h, ratio.min(aware)))
+            (ratio > 0).then_some((pos as u32, ratio.min(aware)))
         })
         .collect();
-    let mut thresholds: Vec<u64> = ratios.iter().map(|(_, _, r)| *r).collect();
-    thresholds.sort_unstable();
-    thresholds.dedup();
+    let mut sorted: Vec<u64> = ratios.iter().map(|&(_, r)| r).collect();
+    sorted.sort_unstable();
     // Requests i in [previous threshold, t) prefer exactly the hosts whose ratio is at least
     // t; filtering the name-ordered list keeps every group sorted without sorting.
     let mut emitted = 0u64;
-    for t in thresholds {
-        let chosen = ratios.iter().filter(|(_, _, r)| *r >= t);
-        let nodes: Vec<HostName> = chosen.clone().map(|(_, h, _)| h.clone()).collect();
-        let positions: Vec<u32> = chosen.map(|(p, _, _)| *p).collect();
+    let mut below = 0;
+    while below < sorted.len() {
+        let t = sorted[below];
+        let chosen = sorted.len() - below;
+        let mut positions = Vec::with_capacity(chosen);
+        positions.extend(ratios.iter().filter(|&&(_, r)| r >= t).map(|&(pos, _)| pos));
         placement.groups.push(PlacementGroup {
-            nodes: nodes.into(),
             positions,
             count: (t - emitted) as usize,
         });
         emitted = t;
+        below += sorted[below..].partition_point(|&r| r == t);
     }
     placement
 }
@@ -194,14 +208,15 @@ mod tests {
             .collect()
     }
 
-    fn run(
+    /// Places `containers` requests for executors of `cores` cores (a task takes one).
+    fn place_with(
         containers: usize,
         tasks: u32,
-        counts: &[(&str, u32)],
+        counts: &BTreeMap<HostName, u32>,
         allocated: &[(&str, u32)],
         pending: &[&[&str]],
-    ) -> Vec<Option<Vec<String>>> {
-        let counts = hosts(counts);
+        cores: u32,
+    ) -> Placement {
         let allocated: FastMap<HostName, u32> = allocated
             .iter()
             .map(|(h, c)| (HostName::from(*h), *c))
@@ -215,15 +230,28 @@ mod tests {
         let p = place(&PlacementInput {
             containers,
             locality_aware_tasks: tasks,
-            host_task_counts: &counts,
+            host_task_counts: counts,
             allocated: &allocated,
             pending: &pending,
-            executor_cores: 2,
+            executor_cores: cores,
             task_cpus: 1,
         });
         assert_eq!(p.localized() + p.unlocalized, containers);
+        p
+    }
+
+    /// The requests placed for 2-core executors, as sorted host lists, sorted.
+    fn run(
+        containers: usize,
+        tasks: u32,
+        counts: &[(&str, u32)],
+        allocated: &[(&str, u32)],
+        pending: &[&[&str]],
+    ) -> Vec<Option<Vec<String>>> {
+        let counts = hosts(counts);
+        let p = place_with(containers, tasks, &counts, allocated, pending, 2);
         let mut v: Vec<Option<Vec<String>>> = p
-            .expand()
+            .expand(&counts)
             .into_iter()
             .map(|o| o.map(|l| l.iter().map(|h| h.to_string()).collect()))
             .collect();
@@ -231,8 +259,15 @@ mod tests {
         v
     }
 
-    fn some(l: &[&str]) -> Option<Vec<String>> {
-        Some(l.iter().map(|s| s.to_string()).collect())
+    /// `n` requests for each host list (`[]`: no preference), sorted like [`run`]'s result.
+    fn requests(groups: &[(usize, &[&str])]) -> Vec<Option<Vec<String>>> {
+        let mut v = Vec::new();
+        for (n, hosts) in groups {
+            let list = (!hosts.is_empty()).then(|| hosts.iter().map(|h| h.to_string()).collect());
+            v.extend(std::iter::repeat_n(list, *n));
+        }
+        v.sort();
+        v
     }
 
     // The worked examples of Spark's strategy: 20 tasks on (h1,h2,h3), 10 on (h1,h2,h4),
@@ -241,37 +276,36 @@ mod tests {
 
     #[test]
     fn more_containers_than_needed() {
-        let v = run(18, 30, COUNTS, &[], &[]);
         // required 5:5:4:2 (ceil of 5, 5, 3.33, 1.67) → 2 free; ratios 16:16:13:7.
-        let mut expected = vec![None; 2];
-        expected.extend(vec![some(&["h1", "h2"]); 3]);
-        expected.extend(vec![some(&["h1", "h2", "h3"]); 6]);
-        expected.extend(vec![some(&["h1", "h2", "h3", "h4"]); 7]);
-        expected.sort();
-        assert_eq!(v, expected);
+        assert_eq!(
+            run(18, 30, COUNTS, &[], &[]),
+            requests(&[
+                (2, &[]),
+                (3, &["h1", "h2"]),
+                (6, &["h1", "h2", "h3"]),
+                (7, &["h1", "h2", "h3", "h4"]),
+            ])
+        );
     }
 
     #[test]
     fn fewer_containers_than_needed() {
-        let v = run(10, 30, COUNTS, &[], &[]);
         // required 5:5:4:2, all 10 aware; ratios 10:10:8:4.
-        let mut expected = vec![some(&["h1", "h2"]); 2];
-        expected.extend(vec![some(&["h1", "h2", "h3"]); 4]);
-        expected.extend(vec![some(&["h1", "h2", "h3", "h4"]); 4]);
-        expected.sort();
-        assert_eq!(v, expected);
+        assert_eq!(
+            run(10, 30, COUNTS, &[], &[]),
+            requests(&[
+                (2, &["h1", "h2"]),
+                (4, &["h1", "h2", "h3"]),
+                (4, &["h1", "h2", "h3", "h4"]),
+            ])
+        );
     }
 
     #[test]
     fn existing_containers_reduce_requirements() {
         // One container on each host: required becomes 4:4:3:1.
-        let v = run(
-            18,
-            30,
-            COUNTS,
-            &[("h1", 1), ("h2", 1), ("h3", 1), ("h4", 1)],
-            &[],
-        );
+        let one_each = [("h1", 1), ("h2", 1), ("h3", 1), ("h4", 1)];
+        let v = run(18, 30, COUNTS, &one_each, &[]);
         assert_eq!(v.iter().filter(|x| x.is_none()).count(), 6);
         assert_eq!(v.len(), 18);
     }
@@ -286,27 +320,10 @@ mod tests {
     #[test]
     fn pending_requests_count_as_shares() {
         // Spark's "enough resource, with matched containers" case.
-        let counts = [("host1", 15), ("host2", 15), ("host3", 10)];
-        let v = {
-            let counts = hosts(&counts);
-            let allocated: FastMap<HostName, u32> = [("host1", 2u32), ("host2", 1)]
-                .iter()
-                .map(|(h, c)| (HostName::from(*h), *c))
-                .collect();
-            let l1: Vec<HostName> = vec!["host2".into(), "host3".into()];
-            let l2: Vec<HostName> = vec!["host1".into(), "host4".into()];
-            let pending = vec![(l1.as_slice(), 1), (l2.as_slice(), 1)];
-            place(&PlacementInput {
-                containers: 1,
-                locality_aware_tasks: 15,
-                host_task_counts: &counts,
-                allocated: &allocated,
-                pending: &pending,
-                executor_cores: 5,
-                task_cpus: 1,
-            })
-        };
-        assert_eq!(v.expand(), vec![Some(vec![HostName::from("host3")])]);
+        let counts = hosts(&[("host1", 15), ("host2", 15), ("host3", 10)]);
+        let pending: [&[&str]; 2] = [&["host2", "host3"], &["host1", "host4"]];
+        let p = place_with(1, 15, &counts, &[("host1", 2), ("host2", 1)], &pending, 5);
+        assert_eq!(p.expand(&counts), vec![Some(vec![HostName::from("host3")])]);
     }
 
     #[test]
@@ -320,17 +337,7 @@ mod tests {
         let counts: BTreeMap<HostName, u32> = (0..5000)
             .map(|i| (HostName::from(format!("h{i}")), 1 + i % 7))
             .collect();
-        let allocated: FastMap<HostName, u32> = FastMap::default();
-        let p = place(&PlacementInput {
-            containers: 4096,
-            locality_aware_tasks: 32768,
-            host_task_counts: &counts,
-            allocated: &allocated,
-            pending: &[],
-            executor_cores: 4,
-            task_cpus: 1,
-        });
-        assert_eq!(p.localized() + p.unlocalized, 4096);
+        let p = place_with(4096, 32768, &counts, &[], &[], 4);
         assert!(
             p.groups.len() <= 7,
             "one group per distinct ratio, got {}",
@@ -348,21 +355,10 @@ mod tests {
                 let counts: BTreeMap<HostName, u32> = (0..4096u32)
                     .map(|i| (HostName::from(format!("h{i:05}")), 1 + i % 16))
                     .collect();
-                let allocated = FastMap::default();
-                let p = place(&PlacementInput {
-                    containers: 4096,
-                    locality_aware_tasks: 32768,
-                    host_task_counts: &counts,
-                    allocated: &allocated,
-                    pending: &[],
-                    executor_cores: 4,
-                    task_cpus: 1,
-                });
-                (p.localized(), p.unlocalized, p.groups.len())
+                place_with(4096, 32768, &counts, &[], &[], 4).groups.len()
             })
             .expect("spawn");
-        let (localized, unlocalized, groups) = handle.join().expect("no stack overflow");
-        assert_eq!(localized + unlocalized, 4096);
+        let groups = handle.join().expect("no stack overflow");
         assert!(groups > 1);
     }
 }

@@ -40,7 +40,10 @@ impl RackResolver for StaticRackResolver {
     }
 }
 
-/// The allocator's cache in front of a [`RackResolver`].
+/// A [`RackResolver`] with the default-rack rules (unknown or empty answers fall back to
+/// [`DEFAULT_RACK`]; a batch that collapses to it is reported once) and a cache by host name.
+/// The allocator resolves through [`RackCache::resolve_uncached`]: its host table already
+/// keeps each host's rack by id.
 #[derive(Debug, Clone)]
 pub struct RackCache {
     resolver: Arc<dyn RackResolver>,

@@ -17,10 +17,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::ops::Range;
-use std::sync::Arc;
 
 use crate::hosts::{HostId, RackId};
-use crate::types::HostName;
 
 /// Identifies a node set inside one [`RequestBook`].
 pub type SetId = u64;
@@ -32,8 +30,6 @@ pub type RequestSeq = u64;
 #[derive(Debug, Clone)]
 pub struct NodeSet {
     /// The preferred hosts, sorted by name.
-    pub nodes: Arc<[HostName]>,
-    /// Their ids.
     pub host_ids: Vec<HostId>,
     /// Their racks, distinct.
     pub rack_ids: Vec<RackId>,
@@ -154,12 +150,10 @@ impl RequestBook {
         self.slots.get(usize::try_from(i).ok()?).copied()
     }
 
-    /// Adds `count` requests preferring a node set: hosts sorted by name, their ids in the
-    /// same order, and their distinct racks. Returns their sequence numbers (none, and no
-    /// set, for a count of 0).
+    /// Adds `count` requests preferring a node set: hosts sorted by name and their distinct
+    /// racks. Returns their sequence numbers (none, and no set, for a count of 0).
     pub fn add_set(
         &mut self,
-        nodes: Arc<[HostName]>,
         host_ids: Vec<HostId>,
         rack_ids: Vec<RackId>,
         count: usize,
@@ -174,7 +168,6 @@ impl RequestBook {
         self.sets.insert(
             id,
             NodeSet {
-                nodes,
                 host_ids,
                 rack_ids,
                 host_bits,
@@ -259,16 +252,43 @@ impl RequestBook {
         split
     }
 
-    /// The node lists of the sets matching `preferred`, with how many live requests share
-    /// each (the placement strategy's view of pending requests).
-    pub fn matched_sets(
-        &self,
-        preferred: impl Fn(HostId) -> bool,
-    ) -> Vec<(Arc<[HostName]>, usize)> {
+    /// The pending requests of the sets for none of whose hosts `preferred` holds (the
+    /// driver no longer wants them), in order. Looks only at those sets' requests, not at
+    /// every pending request.
+    pub fn stale(&self, preferred: impl Fn(HostId) -> bool) -> Vec<RequestSeq> {
+        let mut out = Vec::new();
+        for (&id, ns) in self.sets.iter() {
+            if !ns.host_ids.iter().any(|&h| preferred(h)) {
+                let live = |seq: &RequestSeq| self.slot(*seq) == Some(Slot::Live(Some(id)));
+                out.extend(ns.queue.iter().copied().filter(live));
+            }
+        }
+        // Each set's requests are in order, and an older set's come first (see above).
+        debug_assert!(out.is_sorted());
+        out
+    }
+
+    /// How many pending requests prefer no host.
+    pub fn any_host_count(&self) -> usize {
+        self.live - self.sets.values().map(|ns| ns.live).sum::<usize>()
+    }
+
+    /// The first `n` pending requests that prefer no host, in order.
+    pub fn first_any_host(&self, n: usize) -> Vec<RequestSeq> {
+        self.live_requests()
+            .filter(|(_, set)| set.is_none())
+            .map(|(seq, _)| seq)
+            .take(n)
+            .collect()
+    }
+
+    /// The hosts of the sets matching `preferred`, with how many live requests share each
+    /// (the placement strategy's view of pending requests).
+    pub fn matched_sets(&self, preferred: impl Fn(HostId) -> bool) -> Vec<(&[HostId], usize)> {
         self.sets
             .values()
             .filter(|ns| ns.host_ids.iter().any(|&h| preferred(h)))
-            .map(|ns| (ns.nodes.clone(), ns.live))
+            .map(|ns| (&ns.host_ids[..], ns.live))
             .collect()
     }
 
@@ -320,10 +340,10 @@ impl RequestBook {
         (!self.slots.is_empty()).then_some(self.base)
     }
 
-    /// The node list of every pending request in order (`None`: any host).
-    pub fn localities(&self) -> impl Iterator<Item = Option<&[HostName]>> + '_ {
+    /// The preferred hosts of every pending request in order (`None`: any host).
+    pub fn localities(&self) -> impl Iterator<Item = Option<&[HostId]>> + '_ {
         self.live_requests()
-            .map(|(_, s)| s.and_then(|s| self.sets.get(&s)).map(|ns| &ns.nodes[..]))
+            .map(|(_, s)| s.and_then(|s| self.sets.get(&s)).map(|ns| &ns.host_ids[..]))
     }
 
     /// The ask table, hosts and racks ordered by id.
@@ -364,21 +384,12 @@ impl RequestBook {
 mod tests {
     use super::*;
 
-    fn names(h: &[&str]) -> Arc<[HostName]> {
-        h.iter()
-            .map(|s| HostName::from(*s))
-            .collect::<Vec<_>>()
-            .into()
-    }
-
     #[test]
     fn matching_takes_the_earliest_request() {
         let mut b = RequestBook::default();
         let any = b.add_any();
-        let a = b
-            .add_set(names(&["h1", "h2"]), vec![1, 2], vec![0], 1)
-            .start;
-        let c = b.add_set(names(&["h2"]), vec![2], vec![0], 1).start;
+        let a = b.add_set(vec![1, 2], vec![0], 1).start;
+        let c = b.add_set(vec![2], vec![0], 1).start;
         assert_eq!(b.first_for_host(2), Some(a));
         assert_eq!(b.first_for_host(3), None);
         assert_eq!(b.first_for_rack(0), Some(a));
@@ -405,7 +416,7 @@ mod tests {
     #[test]
     fn tombstones_in_the_middle_are_skipped() {
         let mut b = RequestBook::default();
-        let r: Vec<_> = b.add_set(names(&["h"]), vec![0], vec![0], 4).collect();
+        let r: Vec<_> = b.add_set(vec![0], vec![0], 4).collect();
         assert!(b.remove(r[1]));
         assert!(b.remove(r[0]));
         assert_eq!(b.first_for_host(0), Some(r[2]));
@@ -415,9 +426,9 @@ mod tests {
     #[test]
     fn ask_table_counts_every_location() {
         let mut b = RequestBook::default();
-        b.add_set(names(&["h1", "h2"]), vec![0, 1], vec![0], 2);
+        b.add_set(vec![0, 1], vec![0], 2);
         b.add_any();
-        assert!(b.add_set(names(&["h3"]), vec![2], vec![0], 0).is_empty());
+        assert!(b.add_set(vec![2], vec![0], 0).is_empty());
         let t = b.ask_table(2, 1);
         assert_eq!(t.any, 3);
         assert_eq!(t.hosts, vec![(0, 2), (1, 2)]);
@@ -432,5 +443,23 @@ mod tests {
             (split.matched.len(), split.stale.len(), split.any_host.len()),
             (2, 0, 1)
         );
+    }
+
+    #[test]
+    fn stale_and_any_host_requests_without_a_full_split() {
+        let mut b = RequestBook::default();
+        let any1 = b.add_any();
+        let old: Vec<_> = b.add_set(vec![0], vec![0], 3).collect();
+        let any2 = b.add_any();
+        let new: Vec<_> = b.add_set(vec![1], vec![0], 2).collect();
+        assert!(b.remove(old[1]), "a tombstone inside a set's queue");
+        let full = b.split(|h| h == 1);
+        assert_eq!(b.stale(|h| h == 1), full.stale);
+        assert_eq!(b.stale(|h| h == 1), vec![old[0], old[2]]);
+        assert!(b.stale(|h| h <= 1).is_empty());
+        assert_eq!(b.stale(|_| false), vec![old[0], old[2], new[0], new[1]]);
+        assert_eq!(b.any_host_count(), full.any_host.len());
+        assert_eq!(b.first_any_host(1), vec![any1]);
+        assert_eq!(b.first_any_host(5), vec![any1, any2]);
     }
 }

@@ -1,20 +1,32 @@
 //! `spindle am`: the ApplicationMaster process a NodeManager starts, put together from the
 //! container's environment, the Hadoop configuration and the options its submitter gave.
+//!
+//! Three kinds of application:
+//! * a **distributed shell** ([`Workload::Shell`]): N containers of a command; the AM itself
+//!   decides targets and success;
+//! * **cluster mode** ([`DriverSpec::Child`]): the driver is the AM's child process; executors
+//!   register with it, it sets the targets over `AmProtocol`, its exit decides the status;
+//! * **client mode** ([`DriverSpec::Remote`]): the driver runs beside the submitter; the AM only
+//!   launches executors for it, and its clean shutdown or lost connection decides.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use spindle_allocator::{
-    Allocator, AllocatorConfig, ExecutorSizing, FailureConfig, LaunchMode, ProfileSpec,
-    TargetUpdate,
+    Allocator, AllocatorConfig, Container, ExecutorId, ExecutorSizing, FailureConfig, LaunchMode,
+    ProfileId, ProfileSpec, TargetUpdate,
 };
 use spindle_conf::Configuration;
 use spindle_launcher::context::{ExecutorIdentity, LaunchTemplate};
 use spindle_launcher::nm_client::{NmLauncher, NmLauncherConfig};
 use spindle_protocol::credentials::Credentials;
-use tokio::sync::{mpsc, watch};
+use spindle_scheduler::auth::AppSecret;
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::container_env::{ContainerEnv, ContainerEnvError};
+use crate::driver_child::{DriverChild, url_file};
+use crate::driver_link::{AmServer, DriverLink, LinkConfig, LinkError};
 use crate::master::{self, AmEvent, AmParts, AmSettings, AmStatus, Input};
 use crate::outcome::{Decision, Ending, Mode, Outcome};
 use crate::rm::Registration;
@@ -22,6 +34,21 @@ use crate::tracking::{AppInfo, TrackingServer};
 use crate::yarn::YarnResourceManager;
 use crate::yarn::failover::Failover;
 use crate::yarn::starter::{YarnLaunch, YarnStarter};
+
+/// Where a driver-backed application's driver runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DriverSpec {
+    /// Cluster mode: this command (run with `sh -c`) in the AM's container.
+    Child {
+        /// The driver command.
+        command: String,
+    },
+    /// Client mode: the driver already runs at this `host:port`.
+    Remote {
+        /// The driver's address.
+        url: String,
+    },
+}
 
 /// What the application's executors are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +62,55 @@ pub enum Workload {
         /// How many successful runs are wanted.
         count: u32,
     },
+    /// Executors of a driver (the scheduler protocol): `executor` (program and arguments) runs
+    /// in each container, told its identity by environment and flags.
+    Driver {
+        /// Where the driver runs.
+        driver: DriverSpec,
+        /// The executor program and its leading arguments (e.g. `spindle executor`).
+        executor: Vec<String>,
+        /// Executors wanted until the driver says otherwise.
+        initial_executors: u32,
+    },
+}
+
+impl Workload {
+    /// Cluster or client mode (a distributed shell counts as cluster mode: the AM decides).
+    pub fn mode(&self) -> Mode {
+        match self {
+            Workload::Driver {
+                driver: DriverSpec::Remote { .. },
+                ..
+            } => Mode::Client,
+            _ => Mode::Cluster,
+        }
+    }
+
+    fn initial_target(&self) -> u32 {
+        match self {
+            Workload::Shell { count, .. } => *count,
+            Workload::Driver {
+                initial_executors, ..
+            } => *initial_executors,
+        }
+    }
+
+    /// One line saying what the application runs.
+    pub fn describe(&self) -> String {
+        match self {
+            Workload::Shell { command, count } => {
+                format!("distributed shell: {count} × sh -c {command:?}")
+            }
+            Workload::Driver {
+                driver: DriverSpec::Child { command },
+                ..
+            } => format!("cluster mode: driver sh -c {command:?}"),
+            Workload::Driver {
+                driver: DriverSpec::Remote { url },
+                ..
+            } => format!("client mode: driver at {url}"),
+        }
+    }
 }
 
 /// How the submitter configured this AM.
@@ -52,6 +128,26 @@ pub struct AmOptions {
     pub executor_env: Vec<(String, String)>,
     /// The application's staging folder, removed once the application is final.
     pub staging_dir: Option<PathBuf>,
+    /// How long a cluster-mode driver may take to start listening (Spark's `am.waitTime`).
+    pub driver_start_timeout: Duration,
+    /// How long a client-mode driver may be unreachable before the attempt fails.
+    pub driver_disconnect_grace: Duration,
+}
+
+impl AmOptions {
+    /// Options for `workload` with executors of 1 GiB and 1 core, and Spark's timeouts.
+    pub fn new(workload: Workload) -> Self {
+        AmOptions {
+            workload,
+            executor_memory_mb: 1024,
+            executor_cores: 1,
+            max_executor_failures: None,
+            executor_env: Vec::new(),
+            staging_dir: None,
+            driver_start_timeout: Duration::from_secs(100),
+            driver_disconnect_grace: Duration::from_secs(10),
+        }
+    }
 }
 
 /// Why the AM could not even start its loop.
@@ -63,16 +159,28 @@ pub enum AmStartError {
     /// The Hadoop configuration is unusable.
     #[error("the Hadoop configuration: {0}")]
     Conf(#[from] spindle_conf::ConfError),
-    /// The allocator's configuration is invalid.
+    /// The executors' settings are invalid.
     #[error("the executor settings: {0}")]
-    Allocator(String),
+    Executors(String),
+    /// The credentials hold no application secret for the driver protocols.
+    #[error("{0}")]
+    Secret(#[from] spindle_scheduler::auth::SecretError),
+    /// A port could not be opened.
+    #[error("cannot open the AM's {what}: {source}")]
+    Port {
+        /// Which port.
+        what: &'static str,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
-/// The allocator for `options`: one profile (id 0) of the executors' size.
-pub fn allocator_for(options: &AmOptions) -> Result<Allocator, AmStartError> {
-    let count = match &options.workload {
-        Workload::Shell { count, .. } => *count,
-    };
+/// The allocator for `options`: one profile (id 0) of the executors' size, continuing the
+/// executor numbering after `last_executor_id`.
+pub fn allocator_for(
+    options: &AmOptions,
+    last_executor_id: u64,
+) -> Result<Allocator, AmStartError> {
     let config = AllocatorConfig {
         profiles: vec![ProfileSpec {
             id: 0,
@@ -84,16 +192,157 @@ pub fn allocator_for(options: &AmOptions) -> Result<Allocator, AmStartError> {
                 memory_overhead_mb: Some(0),
                 ..ExecutorSizing::default()
             },
-            initial_target: count,
+            initial_target: options.workload.initial_target(),
         }],
         failures: FailureConfig {
             max_executor_failures: options.max_executor_failures,
             ..FailureConfig::default()
         },
         launch_mode: LaunchMode::Tracked,
+        last_executor_id,
         ..AllocatorConfig::default()
     };
-    Allocator::new(config).map_err(|e| AmStartError::Allocator(e.to_string()))
+    Allocator::new(config).map_err(|e| AmStartError::Executors(e.to_string()))
+}
+
+/// How each executor of `options` is started on YARN: one launch context shared by every
+/// executor (checked once here), with the executor's identity added (`driver_url` for
+/// driver-backed executors).
+pub fn yarn_launches(
+    options: &AmOptions,
+    app_id: &str,
+    driver_url: Option<&str>,
+    credentials: Option<Credentials>,
+) -> Result<impl Fn(ExecutorId, ProfileId, &Container) -> YarnLaunch + Send + 'static, AmStartError>
+{
+    let (program, args) = match &options.workload {
+        Workload::Shell { command, .. } => (
+            vec!["/bin/sh".to_string()],
+            vec!["-c".to_string(), command.clone()],
+        ),
+        Workload::Driver { executor, .. } => match executor.split_first() {
+            Some((program, args)) => (vec![program.clone()], args.to_vec()),
+            None => return Err(AmStartError::Executors("no executor command".into())),
+        },
+    };
+    let template = LaunchTemplate {
+        program,
+        args,
+        driver_url: driver_url.unwrap_or_default().to_string(),
+        app_id: app_id.to_string(),
+        env: options.executor_env.clone(),
+        credentials,
+        ..LaunchTemplate::default()
+    };
+    template
+        .validate()
+        .map_err(|e| AmStartError::Executors(format!("the executors' launch context: {e}")))?;
+    let cores = options.executor_cores;
+    Ok(move |executor_id, profile, c: &Container| {
+        let who = ExecutorIdentity {
+            executor_id,
+            hostname: c.host.clone(),
+            cores,
+            resource_profile_id: profile,
+        };
+        YarnLaunch {
+            // Validated above: building cannot fail for one executor. Were it to, the empty
+            // context is refused by the NodeManager and the launch fails visibly.
+            context: template.build(&who).unwrap_or_default(),
+        }
+    })
+}
+
+/// The channels between the AM loop and whatever decides its targets and ending.
+pub struct Channels {
+    /// Requests to the loop.
+    pub inputs: mpsc::Sender<Input>,
+    inputs_rx: mpsc::Receiver<Input>,
+    events: mpsc::UnboundedSender<AmEvent>,
+    /// What the loop tells its driver (taken once).
+    pub events_rx: Option<mpsc::UnboundedReceiver<AmEvent>>,
+}
+
+impl Default for Channels {
+    fn default() -> Self {
+        let (inputs, inputs_rx) = mpsc::channel(1024);
+        let (events, events_rx) = mpsc::unbounded_channel();
+        Channels {
+            inputs,
+            inputs_rx,
+            events,
+            events_rx: Some(events_rx),
+        }
+    }
+}
+
+impl Channels {
+    /// Starts the distributed-shell "driver" on these channels.
+    pub fn spawn_shell(&mut self, count: u32) -> tokio::task::JoinHandle<()> {
+        let events = self.events_rx.take().expect("the events are taken once");
+        tokio::spawn(shell_workload(count, self.inputs.clone(), events))
+    }
+}
+
+/// What the loop runs with besides the resource manager, the allocator and the channels.
+pub struct LoopSetup<F> {
+    /// How the loop behaves.
+    pub settings: AmSettings,
+    /// The attempt's ending.
+    pub outcome: Outcome,
+    /// Where the status goes.
+    pub status: watch::Sender<AmStatus>,
+    /// What to start in a container for an executor of a profile.
+    pub launch_for: F,
+    /// Stop requests (signals, by name).
+    pub shutdown: mpsc::Receiver<String>,
+}
+
+/// Runs the AM loop until the attempt ends; stop requests (signals) end it as
+/// [`Ending::Terminated`].
+pub async fn run<R, F>(
+    rm: R,
+    allocator: Allocator,
+    channels: Channels,
+    setup: LoopSetup<F>,
+) -> Decision
+where
+    R: crate::rm::ResourceManager,
+    F: Fn(ExecutorId, ProfileId, &Container) -> <R::Starter as crate::rm::ExecutorStarter>::Launch
+        + Send
+        + 'static,
+{
+    let LoopSetup {
+        settings,
+        outcome,
+        status,
+        launch_for,
+        mut shutdown,
+    } = setup;
+    let signals = channels.inputs.clone();
+    let signal_task = tokio::spawn(async move {
+        if let Some(signal) = shutdown.recv().await {
+            signals
+                .send(Input::End(Ending::Terminated { signal }))
+                .await
+                .ok();
+        }
+    });
+    let decision = master::run(
+        rm,
+        allocator,
+        AmParts {
+            settings,
+            outcome,
+            inputs: channels.inputs_rx,
+            events: channels.events,
+            status,
+            launch_for,
+        },
+    )
+    .await;
+    signal_task.abort();
+    decision
 }
 
 /// Runs the AM in the container this process was started in; returns the decision (the process
@@ -105,209 +354,182 @@ pub async fn run_in_container(
     let container = ContainerEnv::from_process()?;
     let conf = Configuration::from_env()?;
     let attempt = container.attempt_id();
-    tracing::info!(%attempt, host = %container.nm_host, "ApplicationMaster starting");
+    let mode = options.workload.mode();
+    tracing::info!(%attempt, host = %container.nm_host, workload = %options.workload.describe(), "ApplicationMaster starting");
+
+    let mut channels = Channels::default();
+    let mut cleanup = Cleanup::default();
+    let outcome = Outcome::new(
+        mode,
+        u32::try_from(attempt.attempt_id).unwrap_or(1),
+        container.max_attempts,
+    );
+
+    // The driver (cluster mode: start it; client mode: it runs already) and the link to it.
+    let mut rpc_port = None;
+    let mut driver_url = None;
+    let mut last_executor_id = 0;
+    let mut early_end = None;
+    if let Workload::Driver { driver, .. } = &options.workload {
+        let secret = AppSecret::from_credentials(&container.credentials)?;
+        let server = AmServer::start(
+            SocketAddr::from(([0, 0, 0, 0], 0)),
+            &secret,
+            channels.inputs.clone(),
+            mode,
+        )
+        .await
+        .map_err(|source| AmStartError::Port {
+            what: "AmProtocol port",
+            source,
+        })?;
+        rpc_port = Some(server.local_addr().port());
+        let am_address = format!("{}:{}", container.nm_host, server.local_addr().port());
+        cleanup.server = Some(server);
+        let mut child = None;
+        let url = match driver {
+            DriverSpec::Remote { url } => Ok(url.clone()),
+            DriverSpec::Child { command } => {
+                let file = url_file(&container.local_dirs);
+                match DriverChild::start(command, &[], &file, options.driver_start_timeout).await {
+                    Ok(c) => {
+                        let url = c.url.clone();
+                        child = Some(c);
+                        Ok(url)
+                    }
+                    Err(e) => Err(Ending::DriverNeverStarted {
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+        };
+        match url {
+            Ok(url) => {
+                let config = LinkConfig {
+                    driver_url: url.clone(),
+                    secret,
+                    am_address,
+                    attempt: attempt.to_string(),
+                    container_id: Some(container.container_id.to_string()),
+                    mode,
+                    call_timeout: Duration::from_secs(30),
+                    disconnect_grace: options.driver_disconnect_grace,
+                    ping_interval: Duration::from_secs(1),
+                };
+                let gone = || child.as_mut().and_then(DriverChild::ended);
+                match DriverLink::connect(config, options.driver_start_timeout, gone).await {
+                    Ok(link) => {
+                        last_executor_id = link.last_executor_id;
+                        let events = channels.events_rx.take().expect("events taken once");
+                        cleanup.link =
+                            Some(tokio::spawn(link.run(events, channels.inputs.clone())));
+                        driver_url = Some(url);
+                    }
+                    Err(LinkError::Gone(ending)) => early_end = Some(ending),
+                    Err(e) => {
+                        early_end = Some(match mode {
+                            Mode::Client => Ending::DriverDisconnected {
+                                reason: e.to_string(),
+                            },
+                            Mode::Cluster => Ending::DriverNeverStarted {
+                                reason: e.to_string(),
+                            },
+                        })
+                    }
+                }
+            }
+            Err(ending) => early_end = Some(ending),
+        }
+        if let Some(c) = child {
+            let (stop, stopped) = oneshot::channel();
+            cleanup.driver_stop = Some(stop);
+            cleanup.driver = Some(tokio::spawn(c.watch(channels.inputs.clone(), stopped)));
+        }
+    } else if let Workload::Shell { count, .. } = &options.workload {
+        cleanup.driver = Some(channels.spawn_shell(*count));
+    }
 
     let calls = Failover::from_conf(&conf, &container.amrm_token, &container.user)?;
     let (nm, _events) = NmLauncher::new(NmLauncherConfig::default());
     let user = container.user.clone();
     let rm = YarnResourceManager::new(calls, move |table| YarnStarter::new(nm, table, 25, &user));
-
     let launch_for = yarn_launches(
         &options,
         &attempt.application_id.to_string(),
+        driver_url.as_deref(),
         Some(container.credentials.clone()),
     )?;
+    let allocator = allocator_for(&options, last_executor_id)?;
 
-    let allocator = allocator_for(&options)?;
     let (status, status_rx) = watch::channel(AmStatus::default());
     let app_info = AppInfo {
         attempt: attempt.to_string(),
         user: container.user.clone(),
-        workload: describe(&options.workload),
+        workload: options.workload.describe(),
         host: container.nm_host.clone(),
     };
-    let bind = std::net::SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0));
-    let tracking = match TrackingServer::start(
-        bind,
+    let tracking = TrackingServer::start(
+        ([0, 0, 0, 0], 0).into(),
         &container.nm_host,
-        app_info.clone(),
-        status_rx.clone(),
+        app_info,
+        status_rx,
     )
     .await
-    {
-        Ok(t) => Some(t),
-        // Some hosts have no IPv6: fall back to IPv4.
-        Err(_) => TrackingServer::start(
-            ([0, 0, 0, 0], 0).into(),
-            &container.nm_host,
-            app_info,
-            status_rx,
-        )
-        .await
-        .map_err(|e| tracing::warn!("no tracking page: {e}"))
-        .ok(),
-    };
+    .map_err(|e| tracing::warn!("no tracking page: {e}"))
+    .ok();
     let settings = AmSettings {
         registration: Registration {
             host: container.nm_host.clone(),
-            rpc_port: None,
+            rpc_port,
             tracking_url: tracking.as_ref().map(|t| t.url().to_string()),
         },
         staging_dir: options.staging_dir.clone(),
         ..AmSettings::default()
     };
-    let outcome = Outcome::new(
-        Mode::Cluster,
-        u32::try_from(attempt.attempt_id).unwrap_or(1),
-        container.max_attempts,
-    );
-    let decision = run(
-        rm,
-        allocator,
-        AmRun {
-            launch_for,
-            settings,
-            outcome,
-            workload: options.workload,
-            status,
-            shutdown,
-        },
-    )
-    .await;
+    if let Some(ending) = early_end {
+        // Registered or not, the attempt is over: the loop registers (so the final status and
+        // diagnostics reach the RM) and ends at once.
+        channels.inputs.send(Input::End(ending)).await.ok();
+    }
+    let setup = LoopSetup {
+        settings,
+        outcome,
+        status,
+        launch_for,
+        shutdown,
+    };
+    let decision = run(rm, allocator, channels, setup).await;
+    cleanup.finish().await;
     if let Some(t) = tracking {
         t.shutdown().await;
     }
     Ok(decision)
 }
 
-/// One line saying what the application runs.
-fn describe(workload: &Workload) -> String {
-    match workload {
-        Workload::Shell { command, count } => {
-            format!("distributed shell: {count} × sh -c {command:?}")
+/// What the AM started besides its loop, stopped when the attempt ends.
+#[derive(Default)]
+struct Cleanup {
+    server: Option<AmServer>,
+    driver: Option<tokio::task::JoinHandle<()>>,
+    driver_stop: Option<oneshot::Sender<()>>,
+    link: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Cleanup {
+    async fn finish(self) {
+        if let Some(stop) = self.driver_stop {
+            stop.send(()).ok();
         }
-    }
-}
-
-/// How each executor of `options` is started on YARN: one launch context shared by every
-/// executor (checked once here), with the executor's identity added.
-pub fn yarn_launches(
-    options: &AmOptions,
-    app_id: &str,
-    credentials: Option<Credentials>,
-) -> Result<
-    impl Fn(
-        spindle_allocator::ExecutorId,
-        spindle_allocator::ProfileId,
-        &spindle_allocator::Container,
-    ) -> YarnLaunch
-    + Send
-    + 'static,
-    AmStartError,
-> {
-    let (program, args) = match &options.workload {
-        Workload::Shell { command, .. } => (
-            vec!["/bin/sh".to_string()],
-            vec!["-c".to_string(), command.clone()],
-        ),
-    };
-    let template = LaunchTemplate {
-        program,
-        args,
-        app_id: app_id.to_string(),
-        env: options.executor_env.clone(),
-        credentials,
-        ..LaunchTemplate::default()
-    };
-    template
-        .validate()
-        .map_err(|e| AmStartError::Allocator(format!("the executors' launch context: {e}")))?;
-    let cores = options.executor_cores;
-    Ok(
-        move |executor_id, profile, c: &spindle_allocator::Container| {
-            let who = ExecutorIdentity {
-                executor_id,
-                hostname: c.host.clone(),
-                cores,
-                resource_profile_id: profile,
-            };
-            YarnLaunch {
-                // Validated above: building cannot fail for one executor. Were it to, the empty
-                // context is refused by the NodeManager and the launch fails visibly.
-                context: template.build(&who).unwrap_or_default(),
-            }
-        },
-    )
-}
-
-/// Everything an AM run needs besides the resource manager and the allocator.
-pub struct AmRun<F> {
-    /// What to start in a container for an executor of a profile.
-    pub launch_for: F,
-    /// How the loop behaves.
-    pub settings: AmSettings,
-    /// The attempt's ending.
-    pub outcome: Outcome,
-    /// What the executors do.
-    pub workload: Workload,
-    /// Where the status goes.
-    pub status: watch::Sender<AmStatus>,
-    /// Stop requests (signals), by name.
-    pub shutdown: mpsc::Receiver<String>,
-}
-
-/// Runs the loop with the workload that decides targets and success, until the attempt ends.
-pub async fn run<R, F>(rm: R, allocator: Allocator, run: AmRun<F>) -> Decision
-where
-    R: crate::rm::ResourceManager,
-    F: Fn(
-            spindle_allocator::ExecutorId,
-            spindle_allocator::ProfileId,
-            &spindle_allocator::Container,
-        ) -> <R::Starter as crate::rm::ExecutorStarter>::Launch
-        + Send
-        + 'static,
-{
-    let AmRun {
-        launch_for,
-        settings,
-        outcome,
-        workload,
-        status,
-        mut shutdown,
-    } = run;
-    let (inputs_tx, inputs) = mpsc::channel(1024);
-    let (events, events_rx) = mpsc::unbounded_channel();
-    let signals = inputs_tx.clone();
-    tokio::spawn(async move {
-        if let Some(signal) = shutdown.recv().await {
-            signals
-                .send(Input::End(Ending::Terminated { signal }))
+        // The driver child gets its grace period; the others end with the loop's last event.
+        for task in [self.driver, self.link].into_iter().flatten() {
+            tokio::time::timeout(Duration::from_secs(10), task)
                 .await
                 .ok();
         }
-    });
-    let driver = match workload {
-        Workload::Shell { count, .. } => tokio::spawn(shell_workload(count, inputs_tx, events_rx)),
-    };
-    let decision = master::run(
-        rm,
-        allocator,
-        AmParts {
-            settings,
-            outcome,
-            inputs,
-            events,
-            status,
-            launch_for,
-        },
-    )
-    .await;
-    // The workload ends with the loop's Finished event; do not wait on a stuck one.
-    tokio::time::timeout(Duration::from_secs(5), driver)
-        .await
-        .ok();
-    decision
+        if let Some(server) = self.server {
+            server.shutdown().await;
+        }
+    }
 }
 
 /// The distributed-shell "driver": wants `count` containers until `count` of them have exited

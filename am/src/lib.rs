@@ -10,6 +10,8 @@
 
 pub mod app;
 pub mod container_env;
+pub mod driver_child;
+pub mod driver_link;
 pub mod master;
 pub mod outcome;
 pub mod rm;

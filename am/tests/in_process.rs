@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use spindle_am::app::{AmOptions, AmRun, Workload, allocator_for, run, yarn_launches};
+use spindle_am::app::{
+    AmOptions, Channels, LoopSetup, Workload, allocator_for, run, yarn_launches,
+};
 use spindle_am::master::{AmSettings, AmStatus};
 use spindle_am::outcome::{FinalStatus, Mode, Outcome};
 use spindle_am::yarn::YarnResourceManager;
@@ -12,48 +14,10 @@ use spindle_am::yarn::starter::YarnStarter;
 use spindle_launcher::nm_client::{NmLauncher, NmLauncherConfig};
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::ids::ApplicationId;
-use spindle_protocol::proto::yarn::{
-    ApplicationSubmissionContextProto, FinalApplicationStatusProto, YarnApplicationStateProto,
-};
-use spindle_protocol::proto::yarn_service::{
-    GetApplicationReportRequestProto, SubmitApplicationRequestProto,
-};
-use spindle_protocol::token::Token;
+use spindle_protocol::proto::yarn::{FinalApplicationStatusProto, YarnApplicationStateProto};
+use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::yarn::client::ApplicationClient;
 use tokio::sync::{mpsc, watch};
-
-async fn unmanaged_app(client: &ApplicationClient) -> (ApplicationId, Token) {
-    let r = client.get_new_application().await.expect("new application");
-    let id = ApplicationId::from_proto(r.application_id.as_ref().expect("id")).expect("id");
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(ApplicationSubmissionContextProto {
-                application_id: Some(id.to_proto()),
-                application_name: Some("in-process".into()),
-                unmanaged_am: Some(true),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("submit");
-    let report = client
-        .get_application_report(&GetApplicationReportRequestProto {
-            application_id: Some(id.to_proto()),
-        })
-        .await
-        .expect("report")
-        .application_report
-        .expect("report");
-    (
-        id,
-        Token::from_proto(
-            report
-                .am_rm_token
-                .as_ref()
-                .expect("an unmanaged AM's AMRMToken"),
-        ),
-    )
-}
 
 async fn run_shell(
     cluster: &MiniCluster,
@@ -61,45 +25,38 @@ async fn run_shell(
     count: u32,
     max_failures: Option<u32>,
 ) -> (ApplicationId, spindle_am::outcome::Decision) {
-    let client = ApplicationClient::simple(cluster.rm_address().to_string(), "spindle");
-    let (id, token) = unmanaged_app(&client).await;
+    let (id, token) = cluster
+        .submit_unmanaged("spindle", "in-process")
+        .await
+        .expect("unmanaged application");
     let calls = InProcess::new(cluster.rm_rpc(), &token).expect("in-process calls");
     let (nm, _) = NmLauncher::new(NmLauncherConfig::default());
     let rm = YarnResourceManager::new(calls, move |table| {
         YarnStarter::new(nm, table, 25, "spindle")
     });
-    let options = AmOptions {
-        workload: Workload::Shell {
-            command: command.into(),
-            count,
-        },
-        executor_memory_mb: 128,
-        executor_cores: 1,
-        max_executor_failures: max_failures,
-        executor_env: Vec::new(),
-        staging_dir: None,
-    };
-    let allocator = allocator_for(&options).expect("allocator");
-    let launch_for = yarn_launches(&options, &id.to_string(), None).expect("launch context");
+    let mut options = AmOptions::new(Workload::Shell {
+        command: command.into(),
+        count,
+    });
+    options.executor_memory_mb = 128;
+    options.max_executor_failures = max_failures;
+    let allocator = allocator_for(&options, 0).expect("allocator");
+    let launch_for = yarn_launches(&options, &id.to_string(), None, None).expect("launch context");
     let (status, _) = watch::channel(AmStatus::default());
     let (_stop, shutdown) = mpsc::channel(1);
-    let decision = tokio::time::timeout(
-        Duration::from_secs(60),
-        run(
-            rm,
-            allocator,
-            AmRun {
-                launch_for,
-                settings: AmSettings::default(),
-                outcome: Outcome::new(Mode::Cluster, 1, 1),
-                workload: options.workload,
-                status,
-                shutdown,
-            },
-        ),
-    )
-    .await
-    .expect("the AM finished in time");
+    let mut channels = Channels::default();
+    channels.spawn_shell(count);
+    let setup = LoopSetup {
+        settings: AmSettings::default(),
+        outcome: Outcome::new(Mode::Cluster, 1, 1),
+        status,
+        launch_for,
+        shutdown,
+    };
+    let decision =
+        tokio::time::timeout(Duration::from_secs(60), run(rm, allocator, channels, setup))
+            .await
+            .expect("the AM finished in time");
     (id, decision)
 }
 

@@ -5,5 +5,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod executor_env;
 pub mod exit;
 pub mod recent;

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use spindle_am::app::{AmOptions, Workload, run_in_container};
+use spindle_am::app::{AmOptions, DriverSpec, Workload, run_in_container};
 use spindle_am::outcome::exit_code;
 use tokio::sync::mpsc;
 
@@ -12,17 +12,44 @@ use crate::signals::StopSignals;
 
 /// Runs the AM; the exit code tells the NodeManager (and the ResourceManager) how it ended.
 pub async fn run(args: AmArgs) -> ExitCode {
-    let options = AmOptions {
-        workload: Workload::Shell {
-            command: args.shell,
+    let workload = match (args.shell, args.driver_command, args.driver_url) {
+        (Some(command), _, _) => Workload::Shell {
+            command,
             count: args.num_executors,
         },
-        executor_memory_mb: u64::try_from(args.executor_memory).unwrap_or(1024),
-        executor_cores: args.executor_cores,
-        max_executor_failures: args.max_executor_failures,
-        executor_env: args.env,
-        staging_dir: args.staging_dir,
+        (None, command, url) => {
+            let executor = match args.executor_program {
+                Some(program) => std::iter::once(program).chain(args.executor_args).collect(),
+                None => {
+                    let me = std::env::current_exe()
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .unwrap_or_else(|_| "spindle".to_string());
+                    let mut v = vec![me, "executor".to_string()];
+                    v.extend(args.executor_args);
+                    v
+                }
+            };
+            let driver = match (command, url) {
+                (Some(command), _) => DriverSpec::Child { command },
+                (None, Some(url)) => DriverSpec::Remote { url },
+                // clap's group requires one of the three.
+                (None, None) => DriverSpec::Remote { url: String::new() },
+            };
+            Workload::Driver {
+                driver,
+                executor,
+                initial_executors: args.num_executors,
+            }
+        }
     };
+    let mut options = AmOptions::new(workload);
+    options.executor_memory_mb = u64::try_from(args.executor_memory).unwrap_or(1024);
+    options.executor_cores = args.executor_cores;
+    options.max_executor_failures = args.max_executor_failures;
+    options.executor_env = args.env;
+    options.staging_dir = args.staging_dir;
+    options.driver_start_timeout = args.driver_start_timeout;
+    options.driver_disconnect_grace = args.driver_disconnect_grace;
     let (stop_tx, stop_rx) = mpsc::channel(1);
     match StopSignals::install() {
         Ok(mut signals) => {

@@ -36,12 +36,33 @@ pub enum Command {
 
 /// Flags of `spindle am`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("kind").required(true).args(["shell", "driver_command", "driver_url"])))]
 pub struct AmArgs {
     /// Run this command (with `sh -c`) in each executor container: a distributed shell.
     #[arg(long, value_name = "COMMAND")]
-    pub shell: String,
+    pub shell: Option<String>,
 
-    /// Executor containers wanted (for --shell: successful runs wanted).
+    /// Cluster mode: run this driver command (with `sh -c`) in the AM's container; executors
+    /// register with it, and its exit decides the application's final status.
+    #[arg(long, value_name = "COMMAND")]
+    pub driver_command: Option<String>,
+
+    /// Client mode: the driver already runs at HOST:PORT; the AM only launches its executors.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub driver_url: Option<String>,
+
+    /// The executor program for a driver's executors (default: this `spindle` binary, with
+    /// the argument `executor`).
+    #[arg(long, value_name = "PATH")]
+    pub executor_program: Option<String>,
+
+    /// An argument of the executor program, before the identity flags (repeatable; default
+    /// `executor` when --executor-program is not given).
+    #[arg(long = "executor-arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub executor_args: Vec<String>,
+
+    /// Executor containers wanted (for --shell: successful runs wanted; for a driver: until it
+    /// asks for another number).
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub num_executors: u32,
 
@@ -64,6 +85,14 @@ pub struct AmArgs {
     /// The application's staging folder, removed when the application is final.
     #[arg(long, value_name = "DIR")]
     pub staging_dir: Option<PathBuf>,
+
+    /// How long a cluster-mode driver may take to start listening: seconds, or with a unit.
+    #[arg(long, default_value = "100s", value_name = "DURATION", value_parser = parse_duration)]
+    pub driver_start_timeout: std::time::Duration,
+
+    /// How long a client-mode driver may be unreachable before the application fails.
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = parse_duration)]
+    pub driver_disconnect_grace: std::time::Duration,
 }
 
 /// Parses `KEY=VALUE`.
@@ -100,6 +129,14 @@ pub struct ExecutorArgs {
     /// Exit after the driver was unreachable this long: seconds, or with a unit (30s, 500ms).
     #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = parse_duration)]
     pub driver_timeout: std::time::Duration,
+
+    /// The application id (as the AM passes it); checked against the credentials' secret.
+    #[arg(long, value_name = "ID")]
+    pub app_id: Option<String>,
+
+    /// The resource profile the executor's container was requested for.
+    #[arg(long, default_value_t = 0, value_name = "ID")]
+    pub resource_profile_id: u32,
 }
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
@@ -235,9 +272,16 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    fn cluster(cli: Cli) -> ClusterArgs {
+        match cli.command {
+            Command::Cluster(a) => a,
+            other => panic!("not cluster: {other:?}"),
+        }
+    }
+
     #[test]
     fn executor_flags() {
-        let cli = Cli::try_parse_from([
+        let base = [
             "spindle",
             "executor",
             "--driver-url",
@@ -245,12 +289,10 @@ mod tests {
             "--executor-id",
             "7",
             "--cores",
-            "2",
-            "--driver-timeout",
-            "500ms",
-        ])
-        .unwrap();
-        let Command::Executor(a) = cli.command else {
+        ];
+        let parse = |rest: &[&str]| Cli::try_parse_from(base.iter().chain(rest));
+        let Command::Executor(a) = parse(&["2", "--driver-timeout", "500ms"]).unwrap().command
+        else {
             panic!("not executor")
         };
         assert_eq!(
@@ -258,27 +300,14 @@ mod tests {
             ("h:1", "7", 2)
         );
         assert_eq!(a.driver_timeout, std::time::Duration::from_millis(500));
-        assert!(
-            Cli::try_parse_from([
-                "spindle",
-                "executor",
-                "--driver-url",
-                "h:1",
-                "--executor-id",
-                "7",
-                "--cores",
-                "0"
-            ])
-            .is_err()
-        );
+        assert!(parse(&["0"]).is_err(), "cores start at 1");
+        assert!(parse(&["1", "--driver-timeout", "soon"]).is_err());
     }
 
     #[test]
     fn cluster_defaults() {
         let cli = Cli::try_parse_from(["spindle", "cluster"]).unwrap();
-        let Command::Cluster(a) = cli.command else {
-            panic!("not cluster")
-        };
+        let a = cluster(cli);
         assert_eq!(a.nodes, 2);
         assert_eq!(a.node_memory, 8192);
         assert_eq!(a.node_vcores, 8);
@@ -356,9 +385,7 @@ mod tests {
             "--keep",
         ])
         .unwrap();
-        let Command::Cluster(a) = cli.command else {
-            panic!("not cluster")
-        };
+        let a = cluster(cli);
         assert_eq!((a.nodes, a.node_memory, a.node_vcores), (3, 4096, 2));
         assert_eq!(a.racks, vec!["/r1", "/r2", "/r3"]);
         assert_eq!(a.rm_port, 8032);
@@ -401,8 +428,8 @@ mod tests {
             panic!("not am")
         };
         assert_eq!(
-            (a.shell.as_str(), a.num_executors, a.executor_memory),
-            ("echo hi", 8, 256)
+            (a.shell.as_deref(), a.num_executors, a.executor_memory),
+            (Some("echo hi"), 8, 256)
         );
         assert_eq!(a.env, vec![("A".to_string(), "b=c".to_string())]);
         assert!(

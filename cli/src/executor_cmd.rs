@@ -23,6 +23,15 @@ pub async fn run(args: ExecutorArgs) -> Result<(), CliError> {
             })?,
     };
     let secret = AppSecret::from_file(&credentials).map_err(ExecutorError::from)?;
+    if let Some(app) = &args.app_id
+        && app != secret.app_id()
+    {
+        return Err(ExecutorError::Config(format!(
+            "--app-id {app} does not match the credentials' application {}",
+            secret.app_id()
+        ))
+        .into());
+    }
     let mut config = ExecutorConfig::new(args.driver_url, args.executor_id, args.cores, secret);
     if let Some(host) = args.hostname {
         config.host = host;

@@ -8,8 +8,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use spindle_protocol::ids::NodeId;
+use spindle_protocol::ids::{ApplicationId, NodeId};
 use spindle_protocol::ipc::{IpcServer, SecretManager, ServerConfig, Service};
+use spindle_protocol::proto::yarn::ApplicationSubmissionContextProto;
+use spindle_protocol::proto::yarn_service::{
+    GetApplicationReportRequestProto, SubmitApplicationRequestProto,
+};
+use spindle_protocol::token::{Token, token_service_for};
+use spindle_protocol::yarn::YarnError;
+use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_protocol::yarn::server::{AmService, ClientService, NmService};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -480,6 +487,56 @@ impl MiniCluster {
         self.core.nodes.get(index)
     }
 
+    /// Submits an application with an unmanaged AM (the AM runs wherever the caller runs it,
+    /// as Spark's `spark.yarn.unmanagedAM.enabled`), as `user`: returns its id and the attempt's
+    /// AMRMToken (service set to the scheduler port), ready for an AM in this process or another.
+    pub async fn submit_unmanaged(
+        &self,
+        user: &str,
+        name: &str,
+    ) -> Result<(ApplicationId, Token), ClusterError> {
+        let client = ApplicationClient::simple(self.rm_address().to_string(), user);
+        let refused = |call: &'static str| {
+            move |e: YarnError| ClusterError::Call {
+                call,
+                reason: e.to_string(),
+            }
+        };
+        let new = client
+            .get_new_application()
+            .await
+            .map_err(refused("getNewApplication"))?;
+        let id = new
+            .application_id
+            .as_ref()
+            .and_then(|p| ApplicationId::from_proto(p).ok())
+            .ok_or_else(|| ClusterError::State("getNewApplication returned no id".into()))?;
+        client
+            .submit_application(&SubmitApplicationRequestProto {
+                application_submission_context: Some(ApplicationSubmissionContextProto {
+                    application_id: Some(id.to_proto()),
+                    application_name: Some(name.to_string()),
+                    unmanaged_am: Some(true),
+                    ..Default::default()
+                }),
+            })
+            .await
+            .map_err(refused("submitApplication"))?;
+        let report = client
+            .get_application_report(&GetApplicationReportRequestProto {
+                application_id: Some(id.to_proto()),
+            })
+            .await
+            .map_err(refused("getApplicationReport"))?
+            .application_report
+            .ok_or_else(|| ClusterError::State(format!("no report for {id}")))?;
+        let mut token = Token::from_proto(report.am_rm_token.as_ref().ok_or_else(|| {
+            ClusterError::State(format!("the report of unmanaged {id} has no AMRMToken"))
+        })?);
+        token.service = token_service_for(self.scheduler_address());
+        Ok((id, token))
+    }
+
     /// The ResourceManager's RPC handler itself (both protocol traits), for callers in this
     /// process that want its behaviour without a socket (in-process AMs in tests and
     /// benchmarks). Calls through it are the same calls the ports serve.
@@ -558,6 +615,20 @@ impl MiniCluster {
             .with_rm(|rm, now| rm.decommission_node(index, now));
         nm.shutdown().await;
         Ok(())
+    }
+
+    /// Test hook: rolls the AMRMToken master key (as YARN does every
+    /// `yarn.resourcemanager.am-rm-tokens.master-key-rolling-interval-secs`); running AMs get a
+    /// new token in their next allocate response. Returns the new key id.
+    pub fn roll_amrm_key(&self) -> i32 {
+        self.core.with_rm(|rm, _| rm.roll_amrm_key())
+    }
+
+    /// Test hook: the scheduler port stops accepting AMRMTokens of keys before the current one
+    /// (an AM still using an old token cannot open a new connection).
+    pub fn retire_previous_amrm_keys(&self) {
+        self.core
+            .with_rm(|rm, _| rm.tokens().retire_previous_amrm_key());
     }
 
     /// Stops everything: the RM ports, the event loop, every NM (containers are stopped and

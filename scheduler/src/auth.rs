@@ -64,6 +64,9 @@ pub enum SecretError {
         "the credentials hold no secret {SECRET_ALIAS:?}; the submitting side must add it (AppSecret::add_to)"
     )]
     Missing,
+    /// No credentials file was named.
+    #[error("{0}")]
+    NoFile(String),
     /// The secret is too short to be one we made.
     #[error("the application secret is {0} bytes; at least 16 are needed")]
     TooShort(usize),

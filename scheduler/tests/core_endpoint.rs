@@ -24,6 +24,13 @@ fn work(i: u32) -> TaskSpec {
     ))
 }
 
+fn one_stage(tasks: Vec<TaskSpec>) -> JobSpec {
+    JobSpec {
+        stages: vec![StageSpec::new(tasks)],
+        ..JobSpec::default()
+    }
+}
+
 fn config() -> EndpointConfig {
     EndpointConfig {
         scheduler: SchedulerConfig {
@@ -194,14 +201,7 @@ fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_error() {
 fn executor_loss_counts_only_when_the_app_is_to_blame() {
     let mut d = DriverEndpoint::new(config(), 0);
     let mut obs = Observed::default();
-    d.submit(
-        JobSpec {
-            stages: vec![StageSpec::new(vec![work(1)])],
-            ..JobSpec::default()
-        },
-        0,
-    )
-    .unwrap();
+    d.submit(one_stage(vec![work(1)]), 0).unwrap();
     // Six preemptions in a row: never counted, the job survives.
     for i in 1..=6 {
         let id = ExecId::new(i.to_string());
@@ -220,14 +220,7 @@ fn executor_loss_counts_only_when_the_app_is_to_blame() {
     // Lost by the app's fault four times: the job fails.
     let mut d = DriverEndpoint::new(config(), 0);
     let mut obs = Observed::default();
-    d.submit(
-        JobSpec {
-            stages: vec![StageSpec::new(vec![work(1)])],
-            ..JobSpec::default()
-        },
-        0,
-    )
-    .unwrap();
+    d.submit(one_stage(vec![work(1)]), 0).unwrap();
     for i in 1..=4 {
         let id = ExecId::new(i.to_string());
         d.register(reg(&i.to_string(), &format!("h{i}"), 1), 0)
@@ -333,14 +326,7 @@ fn silent_executors_are_removed_and_their_tasks_rerun() {
     let mut d = DriverEndpoint::new(cfg, 0);
     let mut obs = Observed::default();
     d.register(reg("1", "h1", 1), 0).unwrap();
-    d.submit(
-        JobSpec {
-            stages: vec![StageSpec::new(vec![work(1)])],
-            ..JobSpec::default()
-        },
-        0,
-    )
-    .unwrap();
+    d.submit(one_stage(vec![work(1)]), 0).unwrap();
     obs.drain(&mut d);
     assert!(d.poll(&"1".into(), 0).unwrap().is_some());
     // Holds a poll (the connection then dies): still alive at 5999, gone after 6000 + 1.

@@ -18,17 +18,25 @@ pub(super) enum ContainerState {
 /// A held container and the executor it carries.
 #[derive(Clone, Debug)]
 pub(super) struct ContainerRecord {
+    /// As granted (what the launch action carried).
     pub(super) container: Container,
+    /// The profile its priority named.
     pub(super) profile: ProfileId,
     pub(super) executor: ExecutorId,
     pub(super) state: ContainerState,
 }
 
-/// Held containers by id and by executor (the two maps always agree), plus released ones.
+/// Held containers by id and by executor (the two indexes always agree), plus released ones.
 #[derive(Clone, Debug, Default)]
 pub(super) struct ContainerTable {
-    by_id: FastMap<ContainerId, ContainerRecord>,
-    by_executor: FastMap<ExecutorId, ContainerId>,
+    /// The held containers. Records live in one vector and the maps hold positions in it, so
+    /// the maps stay small and the records are written in order: with 100,000 containers this
+    /// keeps a heartbeat's random memory accesses to a few small tables.
+    records: Vec<Option<ContainerRecord>>,
+    /// Positions in `records` that are empty, reused first.
+    free: Vec<u32>,
+    by_id: FastMap<ContainerId, u32>,
+    by_executor: FastMap<ExecutorId, u32>,
     /// Released containers whose completion has not arrived.
     released: FastSet<ContainerId>,
     /// Releases decided but not yet sent.
@@ -38,42 +46,55 @@ pub(super) struct ContainerTable {
 impl ContainerTable {
     /// Makes room for `n` more held containers.
     pub(super) fn reserve(&mut self, n: usize) {
+        self.records.reserve(n.saturating_sub(self.free.len()));
         self.by_id.reserve(n);
         self.by_executor.reserve(n);
     }
 
     /// Holds a container under its executor id.
     pub(super) fn insert(&mut self, record: ContainerRecord) {
-        let id = record.container.id.clone();
-        self.by_executor.insert(record.executor, id.clone());
-        self.by_id.insert(id, record);
+        let at = match self.free.pop() {
+            Some(at) => at,
+            None => {
+                self.records.push(None);
+                (self.records.len() - 1) as u32
+            }
+        };
+        self.by_executor.insert(record.executor, at);
+        self.by_id.insert(record.container.id.clone(), at);
+        self.records[at as usize] = Some(record);
     }
 
     /// Stops holding a container, returning its record.
     pub(super) fn remove(&mut self, id: &ContainerId) -> Option<ContainerRecord> {
-        let record = self.by_id.remove(id)?;
+        let at = self.by_id.remove(id)?;
+        let record = self.records[at as usize].take()?;
         self.by_executor.remove(&record.executor);
+        self.free.push(at);
         Some(record)
     }
 
     /// A held container.
     pub(super) fn get(&self, id: &ContainerId) -> Option<&ContainerRecord> {
-        self.by_id.get(id)
+        let &at = self.by_id.get(id)?;
+        self.records[at as usize].as_ref()
     }
 
     /// A held container, to change its state.
     pub(super) fn get_mut(&mut self, id: &ContainerId) -> Option<&mut ContainerRecord> {
-        self.by_id.get_mut(id)
-    }
-
-    /// The id of the container an executor runs in.
-    pub(super) fn id_of(&self, executor: ExecutorId) -> Option<&ContainerId> {
-        self.by_executor.get(&executor)
+        let &at = self.by_id.get(id)?;
+        self.records[at as usize].as_mut()
     }
 
     /// The container an executor runs in.
     pub(super) fn of_executor(&self, executor: ExecutorId) -> Option<&ContainerRecord> {
-        self.id_of(executor).and_then(|id| self.by_id.get(id))
+        let &at = self.by_executor.get(&executor)?;
+        self.records[at as usize].as_ref()
+    }
+
+    /// The id of the container an executor runs in.
+    pub(super) fn id_of(&self, executor: ExecutorId) -> Option<&ContainerId> {
+        self.of_executor(executor).map(|r| &r.container.id)
     }
 
     /// Whether the id is held or was released (a second grant of it is a duplicate).
@@ -107,6 +128,6 @@ impl ContainerTable {
 
     /// Every held container.
     pub(super) fn iter(&self) -> impl Iterator<Item = (&ContainerId, &ContainerRecord)> {
-        self.by_id.iter()
+        self.records.iter().flatten().map(|r| (&r.container.id, r))
     }
 }

@@ -98,7 +98,8 @@ impl Allocator {
         let mut out = Vec::new();
         for (&pid, p) in &self.profiles {
             for l in p.book.localities() {
-                out.push((pid, l.map(|n| n.to_vec())));
+                let names = l.map(|ids| ids.iter().map(|&h| self.hosts.name(h).clone()).collect());
+                out.push((pid, names));
             }
         }
         out

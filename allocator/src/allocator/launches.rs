@@ -68,7 +68,7 @@ impl Allocator {
                 out.push((id.clone(), Err(AdoptError::Duplicate(id))));
                 continue;
             }
-            let Some(profile) = self.profile_of_priority(c.priority) else {
+            let Some((profile, _)) = self.profile_of_priority(c.priority) else {
                 self.containers.release(id.clone());
                 out.push((
                     id.clone(),
@@ -105,25 +105,29 @@ impl Allocator {
         ExecutorId(self.last_executor_id)
     }
 
-    /// Gives a matched container an executor id and asks the shell to launch it.
-    pub(super) fn launch(&mut self, c: Container, profile: ProfileId, now: Millis) {
-        let executor = self.next_executor_id();
+    /// Gives a matched container an executor id and asks the shell to launch it, if its
+    /// profile still wants an executor; otherwise hands the container back.
+    pub(super) fn launch(
+        &mut self,
+        c: Container,
+        profile: ProfileId,
+        now: Millis,
+    ) -> Result<(), Container> {
         let immediate = self.config.launch_mode == LaunchMode::Immediate;
+        let Some(p) = self.profiles.get_mut(&profile).filter(|p| p.wants_more()) else {
+            return Err(c);
+        };
         let state = if immediate {
+            p.start_running(&c.host);
             ContainerState::Running
         } else {
+            p.starting += 1;
             ContainerState::Starting {
                 since: now,
                 completed: false,
             }
         };
-        if let Some(p) = self.profiles.get_mut(&profile) {
-            if immediate {
-                p.start_running(&c.host);
-            } else {
-                p.starting += 1;
-            }
-        }
+        let executor = self.next_executor_id();
         if !immediate && self.config.launch_timeout_ms.is_some() {
             self.launch_deadlines.push_back((now, c.id.clone()));
         }
@@ -138,6 +142,7 @@ impl Allocator {
             profile,
             container: c,
         });
+        Ok(())
     }
 
     /// Abandons launches that have taken the launch timeout or longer.

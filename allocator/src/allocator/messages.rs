@@ -48,8 +48,10 @@ pub struct AllocateRequest {
 /// Something the shell must do or know.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Start an executor in this container. In [`LaunchMode::Tracked`], report the outcome
-    /// with [`Allocator::on_launch_succeeded`] / [`Allocator::on_launch_failed`].
+    /// Start an executor in this container. In
+    /// [`LaunchMode::Tracked`](crate::LaunchMode::Tracked), report the outcome with
+    /// [`Allocator::on_launch_succeeded`](crate::Allocator::on_launch_succeeded) /
+    /// [`Allocator::on_launch_failed`](crate::Allocator::on_launch_failed).
     Launch {
         /// The executor id to give it.
         executor_id: ExecutorId,

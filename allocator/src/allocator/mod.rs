@@ -154,8 +154,11 @@ impl Allocator {
         self.actions.push_back(Action::Notice(notice));
     }
 
-    fn profile_of_priority(&self, priority: i32) -> Option<ProfileId> {
+    /// The profile whose requests carry this priority.
+    fn profile_of_priority(&self, priority: i32) -> Option<(ProfileId, &Profile)> {
         let p = u32::try_from(priority).ok()?;
-        self.profiles.contains_key(&p).then_some(p)
+        self.profiles
+            .get_key_value(&p)
+            .map(|(&id, profile)| (id, profile))
     }
 }

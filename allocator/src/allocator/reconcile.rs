@@ -66,21 +66,26 @@ impl Allocator {
         };
         let pending = p.book.len() as i64;
         let missing = i64::from(p.target) - pending - i64::from(p.running) - i64::from(p.starting);
-        let split = split_by_preference(p);
         if missing > 0 {
             // Cancel every stale request: the driver no longer wants those hosts.
-            for &seq in &split.stale {
+            let stale = p.book.stale(|h| p.is_preferred(h));
+            for &seq in &stale {
                 p.book.remove(seq);
             }
-            let cancelled = split.stale.len() as i64;
+            let cancelled = stale.len() as i64;
             let mut available = missing + cancelled;
             if let Some(cap) = cap {
                 let room = (cap as i64 - (pending - cancelled)).max(0);
                 available = available.min(room);
             }
             let available = available.max(0) as usize;
-            let potential = available + split.any_host.len();
-            let matched = p.book.matched_sets(|h| p.is_preferred(h));
+            let potential = available + p.book.any_host_count();
+            let matched: Vec<(Vec<HostName>, usize)> = p
+                .book
+                .matched_sets(|h| p.is_preferred(h))
+                .into_iter()
+                .map(|(ids, n)| (ids.iter().map(|&h| self.hosts.name(h).clone()).collect(), n))
+                .collect();
             let pending_view: Vec<(&[HostName], usize)> =
                 matched.iter().map(|(n, c)| (&n[..], *c)).collect();
             let placement = place(&PlacementInput {
@@ -97,7 +102,7 @@ impl Allocator {
                 available - localized
             } else {
                 // Give up some any-host requests so that localized ones take their place.
-                for &seq in split.any_host.iter().take(localized - available) {
+                for seq in p.book.first_any_host(localized - available) {
                     p.book.remove(seq);
                 }
                 0
@@ -130,12 +135,15 @@ impl Allocator {
                         rack_ids.push(r);
                     }
                 }
-                p.book.add_set(g.nodes.clone(), host_ids, rack_ids, g.count);
+                p.book.add_set(host_ids, rack_ids, g.count);
             }
             for _ in 0..any_to_add {
                 p.book.add_any();
             }
         } else if missing < 0 && pending > 0 {
+            // (With nothing missing nor surplus the split, a pass over every request, is
+            // skipped: that is most heartbeats of a steady application.)
+            let split = split_by_preference(p);
             let n = pending.min(-missing) as usize;
             cancel_in_order(&mut p.book, &split, n);
         }
@@ -158,6 +166,12 @@ impl Allocator {
                 continue;
             }
             let last = &p.last_sent;
+            // Every entry of either table may change: reserve once instead of regrowing a
+            // vector of large asks.
+            out.reserve(
+                1 + current.racks.len().max(last.racks.len())
+                    + current.hosts.len().max(last.hosts.len()),
+            );
             let ask = |name: Arc<str>, n: u32, any: bool| ResourceAsk {
                 profile: pid,
                 priority: pid as i32,

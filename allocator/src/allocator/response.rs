@@ -9,7 +9,7 @@ use crate::config::{EXIT_EXECUTOR_FAILURES, LaunchMode};
 use crate::fasthash::FastSet;
 use crate::matching::{Candidate, match_containers};
 use crate::types::{
-    AllocateResponse, CompletedContainer, Container, ContainerId, HostName, Millis, NodeState,
+    AllocateResponse, CompletedContainer, Container, HostName, Millis, NodeState, ProfileId,
 };
 
 impl Allocator {
@@ -54,43 +54,31 @@ impl Allocator {
     /// Refuses odd grants, matches the others to requests, and launches what a profile still
     /// wants; the rest is released.
     fn take_allocated(&mut self, allocated: Vec<Container>, now: Millis) {
-        let mut seen: FastSet<ContainerId> =
-            FastSet::with_capacity_and_hasher(allocated.len(), Default::default());
+        // Repeats inside this response, found by borrowing the ids (no reference counts
+        // touched on 10,000s of ids).
+        let repeated: Vec<bool> = {
+            let mut seen: FastSet<&str> =
+                FastSet::with_capacity_and_hasher(allocated.len(), Default::default());
+            allocated
+                .iter()
+                .map(|c| !seen.insert(c.id.as_str()))
+                .collect()
+        };
         let mut usable: Vec<Option<Container>> = Vec::with_capacity(allocated.len());
         let mut candidates: Vec<Candidate> = Vec::with_capacity(allocated.len());
-        for c in allocated {
-            if self.containers.is_known(&c.id) || !seen.insert(c.id.clone()) {
+        for (c, repeated) in allocated.into_iter().zip(repeated) {
+            if repeated || self.containers.is_known(&c.id) {
                 self.notice(Notice::DuplicateContainer(c.id));
                 continue;
             }
-            let Some(profile) = self.profile_of_priority(c.priority) else {
-                self.notice(Notice::UnknownPriority {
-                    container: c.id.clone(),
-                    priority: c.priority,
-                });
-                self.containers.release(c.id);
-                continue;
+            let profile = match self.admit(&c) {
+                Ok(profile) => profile,
+                Err(notice) => {
+                    self.notice(notice);
+                    self.containers.release(c.id);
+                    continue;
+                }
             };
-            let wanted = self.profiles[&profile].ask.memory_mb;
-            if c.resource.memory_mb < wanted {
-                self.notice(Notice::UndersizedContainer {
-                    container: c.id.clone(),
-                    memory_mb: c.resource.memory_mb,
-                    wanted_mb: wanted,
-                });
-                self.containers.release(c.id);
-                continue;
-            }
-            if self.config.exclusion.release_on_excluded_hosts
-                && self.exclusion.is_excluded(&c.host)
-            {
-                self.notice(Notice::ExcludedHost {
-                    container: c.id.clone(),
-                    host: c.host.clone(),
-                });
-                self.containers.release(c.id);
-                continue;
-            }
             let host = self.hosts.intern(&c.host);
             candidates.push(Candidate {
                 index: usable.len(),
@@ -119,13 +107,34 @@ impl Allocator {
         }
         for (idx, _pass) in matches.matched {
             let Some(c) = slots[idx].take() else { continue };
-            let profile = candidates[idx].profile;
-            if !self.profiles[&profile].wants_more() {
+            if let Err(c) = self.launch(c, candidates[idx].profile, now) {
                 self.containers.release(c.id);
-                continue;
             }
-            self.launch(c, profile, now);
         }
+    }
+
+    /// The profile of a granted container that may be matched, or why it is given back.
+    fn admit(&self, c: &Container) -> Result<ProfileId, Notice> {
+        let Some((profile, p)) = self.profile_of_priority(c.priority) else {
+            return Err(Notice::UnknownPriority {
+                container: c.id.clone(),
+                priority: c.priority,
+            });
+        };
+        if c.resource.memory_mb < p.ask.memory_mb {
+            return Err(Notice::UndersizedContainer {
+                container: c.id.clone(),
+                memory_mb: c.resource.memory_mb,
+                wanted_mb: p.ask.memory_mb,
+            });
+        }
+        if self.config.exclusion.release_on_excluded_hosts && self.exclusion.is_excluded(&c.host) {
+            return Err(Notice::ExcludedHost {
+                container: c.id.clone(),
+                host: c.host.clone(),
+            });
+        }
+        Ok(profile)
     }
 
     /// Accounts for a completed container: whose fault, what to tell the driver.

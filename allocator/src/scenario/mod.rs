@@ -5,6 +5,7 @@
 //! `scenarios` example and the tests), so the library stays free of I/O. It is built only
 //! with the `scenario` feature.
 
+mod expect;
 mod format;
 mod runner;
 

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::ScenarioError;
 use super::format::*;
@@ -132,7 +132,7 @@ fn run_placement(f: PlacementFile) -> Result<Outcome, ScenarioError> {
         && let Some(expected) = &f.expect
     {
         let actual: Vec<Option<Vec<String>>> = placement
-            .expand()
+            .expand(&counts)
             .into_iter()
             .map(|o| o.map(|l| l.iter().map(|h| h.to_string()).collect()))
             .collect();
@@ -152,7 +152,7 @@ fn run_placement(f: PlacementFile) -> Result<Outcome, ScenarioError> {
     })
 }
 
-fn compare_localities(
+pub(super) fn compare_localities(
     expected: &[Option<Vec<String>>],
     actual: Vec<Option<Vec<String>>>,
 ) -> Result<(), String> {
@@ -178,7 +178,7 @@ fn compare_localities(
     }
 }
 
-fn json<T: serde::Serialize>(v: &T) -> String {
+pub(super) fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "?".into())
 }
 
@@ -189,36 +189,32 @@ fn build_config(
 ) -> Result<(AllocatorConfig, StaticRackResolver), ScenarioError> {
     let factor = c.memory_overhead_factor.unwrap_or(DEFAULT_OVERHEAD_FACTOR);
     let min_overhead = c.min_memory_overhead_mb.unwrap_or(DEFAULT_MIN_OVERHEAD_MB);
-    let mut profiles = vec![ProfileSpec {
-        id: 0,
+    let spec = |p: &ProfileEntry, initial_target: u32| ProfileSpec {
+        id: p.id,
         sizing: ExecutorSizing {
-            memory_mb: c.executor_memory_mb.unwrap_or(1024),
-            cores: c.executor_cores.unwrap_or(1),
-            memory_overhead_mb: c.memory_overhead_mb,
+            memory_mb: p.executor_memory_mb.unwrap_or(1024),
+            cores: p.executor_cores.unwrap_or(1),
+            memory_overhead_mb: p.memory_overhead_mb,
             memory_overhead_factor: factor,
             min_memory_overhead_mb: min_overhead,
-            off_heap_mb: c.off_heap_mb,
+            off_heap_mb: p.off_heap_mb,
             pyspark_memory_mb: 0,
-            resources: c.executor_resources.clone(),
+            resources: p.resources.clone(),
         },
-        initial_target: c.initial_executors,
-    }];
-    for p in &c.profiles {
-        profiles.push(ProfileSpec {
-            id: p.id,
-            sizing: ExecutorSizing {
-                memory_mb: p.executor_memory_mb.unwrap_or(1024),
-                cores: p.executor_cores.unwrap_or(1),
-                memory_overhead_mb: p.memory_overhead_mb,
-                memory_overhead_factor: factor,
-                min_memory_overhead_mb: min_overhead,
-                off_heap_mb: p.off_heap_mb,
-                pyspark_memory_mb: 0,
-                resources: p.resources.clone(),
-            },
-            initial_target: 0,
-        });
-    }
+        initial_target,
+    };
+    // Profile 0 is described by the config's own keys.
+    let default_profile = ProfileEntry {
+        id: 0,
+        executor_memory_mb: c.executor_memory_mb,
+        executor_cores: c.executor_cores,
+        resources: c.executor_resources.clone(),
+        memory_overhead_mb: c.memory_overhead_mb,
+        off_heap_mb: c.off_heap_mb,
+    };
+    let profiles = std::iter::once(spec(&default_profile, c.initial_executors))
+        .chain(c.profiles.iter().map(|p| spec(p, 0)))
+        .collect();
     let le = c.launch_exclusion.as_ref();
     let defaults = ExclusionConfig::default();
     let config = AllocatorConfig {
@@ -270,17 +266,17 @@ fn build_config(
 }
 
 /// What the runner saw of the allocator's output.
-struct World {
-    alloc: Allocator,
-    now: Millis,
-    last_request: Option<AllocateRequest>,
-    released_sent: BTreeSet<ContainerId>,
-    removed: Vec<(ExecutorId, ExecutorExit)>,
-    decommissions: Vec<String>,
-    loss_replies: Vec<Result<(ExecutorId, ExecutorExit), ExecutorId>>,
-    launch_timeouts: Vec<ExecutorId>,
-    launched: Vec<ExecutorId>,
-    notices: usize,
+pub(super) struct World {
+    pub(super) alloc: Allocator,
+    pub(super) now: Millis,
+    pub(super) last_request: Option<AllocateRequest>,
+    pub(super) released_sent: BTreeSet<ContainerId>,
+    pub(super) removed: Vec<(ExecutorId, ExecutorExit)>,
+    pub(super) decommissions: Vec<String>,
+    pub(super) loss_replies: Vec<Result<(ExecutorId, ExecutorExit), ExecutorId>>,
+    pub(super) launch_timeouts: Vec<ExecutorId>,
+    pub(super) launched: Vec<ExecutorId>,
+    pub(super) notices: usize,
 }
 
 impl World {
@@ -356,7 +352,7 @@ fn set_clock(w: &mut World, at: Option<u64>) -> Result<(), String> {
     Ok(())
 }
 
-fn profile_key(k: &str) -> Result<ProfileId, String> {
+pub(super) fn profile_key(k: &str) -> Result<ProfileId, String> {
     k.parse::<ProfileId>()
         .map_err(|_| format!("profile id {k:?} is not a non-negative integer"))
 }
@@ -389,7 +385,7 @@ fn run_step(w: &mut World, step: Step) -> Result<Option<String>, String> {
         }
         StepAction::Expect(spec) => {
             w.drain();
-            return expect(w, *spec);
+            return super::expect::expect(w, *spec);
         }
         StepAction::DriverShutdown(yes) => {
             if yes {
@@ -510,436 +506,4 @@ fn allocate(w: &mut World, spec: AllocateSpec) -> Result<(), String> {
     w.last_request = Some(request);
     w.alloc.on_response(response, w.now);
     Ok(())
-}
-
-// ----- expectations ---------------------------------------------------------------------------
-
-fn check_count(
-    name: &str,
-    spec: &CountSpec,
-    ids: &[ProfileId],
-    get: impl Fn(ProfileId) -> u64,
-) -> Result<Option<String>, String> {
-    match spec {
-        CountSpec::Total(n) => {
-            let actual: u64 = ids.iter().map(|&p| get(p)).sum();
-            Ok((actual != *n).then(|| format!("{name}: expected {n}, actual {actual}")))
-        }
-        CountSpec::PerProfile(m) => {
-            for (k, n) in m {
-                let p = profile_key(k)?;
-                if !ids.contains(&p) {
-                    return Err(format!("{name}: profile {p} is not declared"));
-                }
-                let actual = get(p);
-                if actual != *n {
-                    return Ok(Some(format!("{name}[{p}]: expected {n}, actual {actual}")));
-                }
-            }
-            Ok(None)
-        }
-    }
-}
-
-fn sorted_strings<I: IntoIterator<Item = S>, S: ToString>(i: I) -> Vec<String> {
-    let mut v: Vec<String> = i.into_iter().map(|s| s.to_string()).collect();
-    v.sort();
-    v
-}
-
-fn exact_set(name: &str, expected: &[String], actual: Vec<String>) -> Option<String> {
-    let mut e = expected.to_vec();
-    e.sort();
-    e.dedup();
-    (e != actual).then(|| format!("{name}: expected {}, actual {}", json(&e), json(&actual)))
-}
-
-fn exit_matches(spec: &ExitSpec, id: ExecutorId, exit: Option<&ExecutorExit>) -> bool {
-    if let Some(e) = &spec.executor
-        && *e != id.to_string()
-    {
-        return false;
-    }
-    match exit {
-        None => spec.error == Some(true),
-        Some(exit) => {
-            spec.error != Some(true)
-                && spec.exit_status.is_none_or(|s| s == exit.exit_status)
-                && spec
-                    .exit_caused_by_app
-                    .is_none_or(|b| b == exit.exit_caused_by_app)
-                && spec
-                    .message_contains
-                    .as_ref()
-                    .is_none_or(|m| exit.message.contains(m.as_str()))
-        }
-    }
-}
-
-fn describe_exits(v: &[(ExecutorId, Option<&ExecutorExit>)]) -> String {
-    let parts: Vec<String> = v
-        .iter()
-        .map(|(id, e)| match e {
-            Some(e) => format!(
-                "{{executor: {id}, exit_status: {}, exit_caused_by_app: {}}}",
-                e.exit_status, e.exit_caused_by_app
-            ),
-            None => format!("{{executor: {id}, error: true}}"),
-        })
-        .collect();
-    format!("[{}]", parts.join(", "))
-}
-
-/// Multiset match of partial specs against actual entries (most specific specs first).
-fn match_exits(
-    name: &str,
-    expected: &[ExitSpec],
-    actual: &[(ExecutorId, Option<&ExecutorExit>)],
-) -> Option<String> {
-    let fail = || {
-        Some(format!(
-            "{name}: expected {}, actual {}",
-            json_exits(expected),
-            describe_exits(actual)
-        ))
-    };
-    if expected.len() != actual.len() {
-        return fail();
-    }
-    let mut order: Vec<&ExitSpec> = expected.iter().collect();
-    let named = |s: &ExitSpec| {
-        [
-            s.executor.is_some(),
-            s.exit_status.is_some(),
-            s.exit_caused_by_app.is_some(),
-            s.message_contains.is_some(),
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count()
-    };
-    order.sort_by_key(|s| std::cmp::Reverse(named(s)));
-    let mut used = vec![false; actual.len()];
-    for spec in order {
-        let Some(i) =
-            (0..actual.len()).find(|&i| !used[i] && exit_matches(spec, actual[i].0, actual[i].1))
-        else {
-            return fail();
-        };
-        used[i] = true;
-    }
-    None
-}
-
-fn json_exits(v: &[ExitSpec]) -> String {
-    let parts: Vec<String> = v
-        .iter()
-        .map(|s| {
-            let mut m = Map::new();
-            if let Some(e) = &s.executor {
-                m.insert("executor".into(), e.clone().into());
-            }
-            if let Some(e) = s.exit_status {
-                m.insert("exit_status".into(), e.into());
-            }
-            if let Some(e) = s.exit_caused_by_app {
-                m.insert("exit_caused_by_app".into(), e.into());
-            }
-            if let Some(e) = &s.message_contains {
-                m.insert("message_contains".into(), e.clone().into());
-            }
-            if let Some(e) = s.error {
-                m.insert("error".into(), e.into());
-            }
-            Value::Object(m).to_string()
-        })
-        .collect();
-    format!("[{}]", parts.join(", "))
-}
-
-fn expect(w: &mut World, e: ExpectSpec) -> Result<Option<String>, String> {
-    let ids: Vec<ProfileId> = w.alloc.profile_ids().collect();
-    let a = &w.alloc;
-    if let Some(s) = &e.pending
-        && let Some(m) = check_count("pending", s, &ids, |p| a.pending(p) as u64)?
-    {
-        return Ok(Some(m));
-    }
-    if let Some(s) = &e.running
-        && let Some(m) = check_count("running", s, &ids, |p| u64::from(a.running(p)))?
-    {
-        return Ok(Some(m));
-    }
-    if let Some(s) = &e.starting
-        && let Some(m) = check_count("starting", s, &ids, |p| u64::from(a.starting(p)))?
-    {
-        return Ok(Some(m));
-    }
-    if let Some(expected) = &e.host_containers {
-        let actual: BTreeMap<String, u32> = a
-            .host_containers()
-            .into_iter()
-            .map(|(h, n)| (h.to_string(), n))
-            .collect();
-        let expected: BTreeMap<String, u32> = expected
-            .iter()
-            .filter(|(_, n)| **n > 0)
-            .map(|(h, n)| (h.clone(), *n))
-            .collect();
-        if expected != actual {
-            return Ok(Some(format!(
-                "host_containers: expected {}, actual {}",
-                json(&expected),
-                json(&actual)
-            )));
-        }
-    }
-    if let Some(m) = &e.executor_of {
-        for (c, eid) in m {
-            let actual = a
-                .executor_of(&ContainerId::from(c.as_str()))
-                .map(|x| x.to_string());
-            if actual.as_deref() != Some(eid.as_str()) {
-                return Ok(Some(format!(
-                    "executor_of[{c}]: expected {eid:?}, actual {}",
-                    json(&actual)
-                )));
-            }
-        }
-    }
-    if let Some(expected) = &e.released {
-        let mut all: BTreeSet<String> = w.released_sent.iter().map(|c| c.to_string()).collect();
-        all.extend(a.unsent_releases().iter().map(|c| c.to_string()));
-        if let Some(m) = exact_set("released", expected, all.into_iter().collect()) {
-            return Ok(Some(m));
-        }
-    }
-    if let Some(n) = e.failed {
-        let actual = a.failures(w.now);
-        if actual != n {
-            return Ok(Some(format!("failed: expected {n}, actual {actual}")));
-        }
-    }
-    if let Some(m) = &e.host_failures {
-        for (h, n) in m {
-            let actual = a.host_failures(h, w.now);
-            if actual != *n {
-                return Ok(Some(format!(
-                    "host_failures[{h}]: expected {n}, actual {actual}"
-                )));
-            }
-        }
-    }
-    if let Some(n) = e.unexpected_releases {
-        let actual = a.unexpected_releases();
-        if actual != n {
-            return Ok(Some(format!(
-                "unexpected_releases: expected {n}, actual {actual}"
-            )));
-        }
-    }
-    if let Some(expected) = &e.excluded_nodes
-        && let Some(m) = exact_set(
-            "excluded_nodes",
-            expected,
-            sorted_strings(a.excluded_nodes()),
-        )
-    {
-        return Ok(Some(m));
-    }
-    let sent = w.last_request.as_ref();
-    if let Some(expected) = &e.blacklist_additions {
-        let actual = sent
-            .map(|r| sorted_strings(r.exclusions.additions.iter()))
-            .unwrap_or_default();
-        if let Some(m) = exact_set("blacklist_additions", expected, actual) {
-            return Ok(Some(m));
-        }
-    }
-    if let Some(expected) = &e.blacklist_removals {
-        let actual = sent
-            .map(|r| sorted_strings(r.exclusions.removals.iter()))
-            .unwrap_or_default();
-        if let Some(m) = exact_set("blacklist_removals", expected, actual) {
-            return Ok(Some(m));
-        }
-    }
-    if let Some(expected) = &e.sent_releases {
-        let actual = sent
-            .map(|r| sorted_strings(r.releases.iter()))
-            .unwrap_or_default();
-        if let Some(m) = exact_set("sent_releases", expected, actual) {
-            return Ok(Some(m));
-        }
-    }
-    if let Some(expected) = &e.pending_localities {
-        let actual: Vec<Option<Vec<String>>> = a
-            .pending_localities()
-            .into_iter()
-            .map(|(_, l)| l.map(|l| l.iter().map(|h| h.to_string()).collect()))
-            .collect();
-        if let Err(m) = compare_localities(expected, actual) {
-            return Ok(Some(format!("pending_localities: {m}")));
-        }
-    }
-    if let Some(ask) = &e.container_ask {
-        let Some(actual) = a.container_ask(ask.profile) else {
-            return Err(format!(
-                "container_ask: profile {} is not declared",
-                ask.profile
-            ));
-        };
-        if let Some(m) = ask.memory_mb
-            && m != actual.memory_mb
-        {
-            return Ok(Some(format!(
-                "container_ask.memory_mb: expected {m}, actual {}",
-                actual.memory_mb
-            )));
-        }
-        if let Some(v) = ask.vcores
-            && v != actual.vcores
-        {
-            return Ok(Some(format!(
-                "container_ask.vcores: expected {v}, actual {}",
-                actual.vcores
-            )));
-        }
-        if let Some(r) = &ask.resources {
-            for (k, v) in r {
-                let got = actual.custom.get(k).copied().unwrap_or(0);
-                if got != *v {
-                    return Ok(Some(format!(
-                        "container_ask.resources[{k}]: expected {v}, actual {got}"
-                    )));
-                }
-            }
-        }
-    }
-    if let Some(expected) = &e.removed_executors {
-        let actual: Vec<(ExecutorId, Option<&ExecutorExit>)> =
-            w.removed.iter().map(|(id, x)| (*id, Some(x))).collect();
-        if let Some(m) = match_exits("removed_executors", expected, &actual) {
-            return Ok(Some(m));
-        }
-    }
-    if let Some(expected) = &e.loss_reason_replies {
-        let actual: Vec<(ExecutorId, Option<&ExecutorExit>)> = w
-            .loss_replies
-            .iter()
-            .map(|r| match r {
-                Ok((id, x)) => (*id, Some(x)),
-                Err(id) => (*id, None),
-            })
-            .collect();
-        if let Some(m) = match_exits("loss_reason_replies", expected, &actual) {
-            return Ok(Some(m));
-        }
-    }
-    if let Some(expected) = &e.decommission_notices
-        && *expected != w.decommissions
-    {
-        return Ok(Some(format!(
-            "decommission_notices: expected {}, actual {}",
-            json(expected),
-            json(&w.decommissions)
-        )));
-    }
-    if let Some(expected) = &e.app_failed {
-        let actual = a.app_failed();
-        let ok = match (expected, actual) {
-            (None, None) => true,
-            (Some(x), Some(f)) => {
-                x.exit_code.is_none_or(|c| c == f.exit_code)
-                    && x.message_contains
-                        .as_ref()
-                        .is_none_or(|m| f.message.contains(m.as_str()))
-            }
-            _ => false,
-        };
-        if !ok {
-            let actual =
-                actual.map(|f| format!("{{exit_code: {}, message: {:?}}}", f.exit_code, f.message));
-            return Ok(Some(format!(
-                "app_failed: expected {}, actual {}",
-                match expected {
-                    None => "null".to_string(),
-                    Some(x) => format!(
-                        "{{exit_code: {:?}, message_contains: {:?}}}",
-                        x.exit_code, x.message_contains
-                    ),
-                },
-                actual.unwrap_or_else(|| "null".into())
-            )));
-        }
-    }
-    if let Some(n) = e.next_heartbeat_ms {
-        match a.last_heartbeat_interval() {
-            Some(actual) if actual == n => {}
-            actual => {
-                return Ok(Some(format!(
-                    "next_heartbeat_ms: expected {n}, actual {}",
-                    json(&actual)
-                )));
-            }
-        }
-    }
-    if let Some(expected) = &e.asks {
-        let Some(r) = sent else {
-            return Ok(Some("asks: no request was sent yet".into()));
-        };
-        for x in expected {
-            let found = r
-                .asks
-                .iter()
-                .find(|k| k.profile == x.profile && *k.resource_name == *x.location);
-            let count = found.map_or(0, |k| k.num_containers);
-            if found.is_none() || count != x.count {
-                return Ok(Some(format!(
-                    "asks[{} @ {}]: expected {} sent, actual {}",
-                    x.profile,
-                    x.location,
-                    x.count,
-                    found.map_or("no entry".to_string(), |k| k.num_containers.to_string())
-                )));
-            }
-            if let (Some(label), Some(k)) = (&x.node_label, found)
-                && *label != k.node_label
-            {
-                return Ok(Some(format!(
-                    "asks[{} @ {}].node_label: expected {}, actual {}",
-                    x.profile,
-                    x.location,
-                    json(label),
-                    json(&k.node_label)
-                )));
-            }
-        }
-    }
-    if let Some(expected) = &e.launch_timeouts {
-        let actual: Vec<String> = w.launch_timeouts.iter().map(|x| x.to_string()).collect();
-        if *expected != actual {
-            return Ok(Some(format!(
-                "launch_timeouts: expected {}, actual {}",
-                json(expected),
-                json(&actual)
-            )));
-        }
-    }
-    if let Some(expected) = &e.launched {
-        let actual: Vec<String> = w.launched.iter().map(|x| x.to_string()).collect();
-        if *expected != actual {
-            return Ok(Some(format!(
-                "launched: expected {}, actual {}",
-                json(expected),
-                json(&actual)
-            )));
-        }
-    }
-    if let Some(n) = e.notices
-        && n != w.notices
-    {
-        return Ok(Some(format!("notices: expected {n}, actual {}", w.notices)));
-    }
-    Ok(None)
 }

@@ -28,21 +28,11 @@ pub use shell::escape_for_shell;
 /// them without depending on the allocator themselves).
 pub use spindle_allocator::types::{ExecutorId, HostName, ProfileId};
 
-/// Environment variables through which an executor learns its identity.
+/// Environment variables through which an executor learns its identity (the one list, shared
+/// with the executors that read them).
 pub mod env {
-    /// The driver's address (`spindle://host:port` or whatever the framework uses).
-    pub const DRIVER_URL: &str = "SPINDLE_DRIVER_URL";
-    /// The executor id.
-    pub const EXECUTOR_ID: &str = "SPINDLE_EXECUTOR_ID";
-    /// The host the executor runs on (as the RM named the node).
-    pub const EXECUTOR_HOSTNAME: &str = "SPINDLE_EXECUTOR_HOSTNAME";
-    /// The number of cores the executor may use.
-    pub const EXECUTOR_CORES: &str = "SPINDLE_EXECUTOR_CORES";
-    /// The application id.
-    pub const APP_ID: &str = "SPINDLE_APP_ID";
-    /// The resource profile id.
-    pub const RESOURCE_PROFILE_ID: &str = "SPINDLE_RESOURCE_PROFILE_ID";
-    /// The application's shared secret for driver ↔ executor authentication.
+    pub use spindle_base::executor_env::*;
+    /// The application's shared secret, for executors that cannot read a credentials file.
     pub const APP_SECRET: &str = "SPINDLE_APP_SECRET";
 }
 
@@ -167,7 +157,7 @@ impl LaunchTemplate {
         [
             ("--driver-url", env::DRIVER_URL, self.driver_url.clone()),
             ("--executor-id", env::EXECUTOR_ID, who.executor_id.clone()),
-            ("--hostname", env::EXECUTOR_HOSTNAME, who.hostname.clone()),
+            ("--hostname", env::EXECUTOR_HOST, who.hostname.clone()),
             ("--cores", env::EXECUTOR_CORES, who.cores.clone()),
             ("--app-id", env::APP_ID, self.app_id.clone()),
             (

@@ -117,6 +117,11 @@ pub struct Attempt {
 
 impl Attempt {
     /// A new attempt.
+    /// The master key id of the attempt's current AMRMToken.
+    pub fn amrm_token_key_id(&self) -> Option<i32> {
+        self.amrm_token.amrm_identifier().ok().map(|id| id.key_id)
+    }
+
     pub fn new(id: ApplicationAttemptId, amrm_token: Token, now_ms: i64, node_seq: u64) -> Self {
         Attempt {
             id,

@@ -12,7 +12,9 @@ use tracing::{debug, info, warn};
 use super::msg::{Msg, PollReply};
 use super::{ExecutorRequest, JobEvent};
 use crate::auth::AppSecret;
-use crate::core::{Action, Commands, DriverEndpoint, ExecId, JobId, Millis, SchedEvent};
+use crate::core::{
+    Action, Commands, DriverEndpoint, ExecId, JobId, Millis, SchedEvent, TargetRequest,
+};
 use crate::proto::{KillExecutorsRequestProto, ShutdownRequestProto};
 use crate::wire::convert::target_to_proto;
 use crate::wire::{AmClient, am_client};
@@ -199,11 +201,23 @@ impl EventLoop {
                 info!(%reason, "driver stopping");
                 self.core.stop(&reason, now);
                 if let Some(am) = self.am.clone() {
+                    // Target 0 first (pending requests cancelled, SPARK-12009), then shutdown,
+                    // in that order.
+                    let cfg = self.core.config();
+                    let zero = target_to_proto(
+                        &TargetRequest::default(),
+                        cfg.executor_cores,
+                        cfg.executor_memory_mb,
+                        cfg.cpus_per_task,
+                    );
                     let request = ShutdownRequestProto {
                         succeeded,
                         diagnostics: reason,
                     };
                     tokio::spawn(async move {
+                        if let Err(e) = am.request_executors(&zero).await {
+                            warn!(error = %e, "could not set the AM's target to 0");
+                        }
                         if let Err(e) = am.shutdown(&request).await {
                             warn!(error = %e, "could not tell the AM we stopped");
                         }

@@ -62,6 +62,23 @@ pub struct DriverConfig {
 }
 
 impl DriverConfig {
+    /// The driver of an application submitted with Spindle: listening on every interface (port
+    /// chosen by the system), with the application secret from the credentials file the
+    /// submitter shipped (`HADOOP_TOKEN_FILE_LOCATION`).
+    pub fn for_application() -> Result<Self, crate::auth::SecretError> {
+        let path = std::env::var_os(crate::executor::ENV_TOKEN_FILE).ok_or_else(|| {
+            crate::auth::SecretError::NoFile(format!(
+                "{} is not set: run the driver with `spindle submit`, or give it a credentials file holding the application secret",
+                crate::executor::ENV_TOKEN_FILE
+            ))
+        })?;
+        let secret = AppSecret::from_file(std::path::Path::new(&path))?;
+        Ok(DriverConfig::new(
+            SocketAddr::from(([0, 0, 0, 0], 0)),
+            secret,
+        ))
+    }
+
     /// Defaults for `bind` and `secret`.
     pub fn new(bind: SocketAddr, secret: AppSecret) -> Self {
         DriverConfig {
@@ -188,6 +205,31 @@ impl JobHandle {
     }
 }
 
+/// The `host:port` others reach a driver listening on `bound` at: the bound address, or for a
+/// wildcard bind the container's node (`NM_HOST`), else the loopback address.
+pub fn reachable_address(bound: SocketAddr) -> String {
+    if !bound.ip().is_unspecified() {
+        return bound.to_string();
+    }
+    match std::env::var("NM_HOST").ok().filter(|h| !h.is_empty()) {
+        Some(host) => format!("{host}:{}", bound.port()),
+        None => SocketAddr::from(([127, 0, 0, 1], bound.port())).to_string(),
+    }
+}
+
+/// In cluster mode the AM starts the driver with `SPINDLE_DRIVER_URL_FILE` set: the driver
+/// writes the address it is reachable at there (whole, by renaming a finished file), which tells
+/// the AM it is up and where to register.
+fn announce_to_am(bound: SocketAddr) -> std::io::Result<()> {
+    let Some(path) = std::env::var_os(spindle_base::executor_env::DRIVER_URL_FILE) else {
+        return Ok(());
+    };
+    let path = std::path::PathBuf::from(path);
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, reachable_address(bound))?;
+    std::fs::rename(&tmp, &path)
+}
+
 /// A running driver.
 #[derive(Debug)]
 pub struct Driver {
@@ -227,6 +269,7 @@ impl Driver {
             req_tx,
         );
         let loop_task = tokio::spawn(event_loop.run());
+        announce_to_am(server.local_addr())?;
         Ok(Driver {
             tx,
             address: server.local_addr(),

@@ -24,6 +24,8 @@ use tracing::{debug, info, warn};
 pub use registry::{TaskContext, TaskFn, TaskRegistry};
 use runner::{KillSwitch, Outcome};
 
+use spindle_base::executor_env;
+
 use crate::auth::{AppSecret, Role, SecretError, new_nonce};
 use crate::limits;
 use crate::proto::*;
@@ -31,17 +33,17 @@ use crate::wire::convert::error_to_proto;
 use crate::wire::{DriverClient, REFUSED_CLASS, driver_client};
 
 /// Environment variable: the driver's `host:port`.
-pub const ENV_DRIVER_URL: &str = "SPINDLE_DRIVER_URL";
+pub const ENV_DRIVER_URL: &str = executor_env::DRIVER_URL;
 /// Environment variable: this executor's id.
-pub const ENV_EXECUTOR_ID: &str = "SPINDLE_EXECUTOR_ID";
+pub const ENV_EXECUTOR_ID: &str = executor_env::EXECUTOR_ID;
 /// Environment variable: cores.
-pub const ENV_CORES: &str = "SPINDLE_EXECUTOR_CORES";
+pub const ENV_CORES: &str = executor_env::EXECUTOR_CORES;
 /// Environment variable: the host name to register with (default: `NM_HOST`, then the
 /// machine's host name).
-pub const ENV_HOST: &str = "SPINDLE_EXECUTOR_HOST";
+pub const ENV_HOST: &str = executor_env::EXECUTOR_HOST;
 /// Environment variable: seconds (or `Nms`) after which an unreachable driver makes the
 /// executor exit (default 30 s).
-pub const ENV_DRIVER_TIMEOUT: &str = "SPINDLE_DRIVER_TIMEOUT";
+pub const ENV_DRIVER_TIMEOUT: &str = executor_env::DRIVER_TIMEOUT;
 /// Environment variable of the credentials file (Hadoop's).
 pub const ENV_TOKEN_FILE: &str = "HADOOP_TOKEN_FILE_LOCATION";
 
@@ -365,6 +367,19 @@ struct Running {
     kills: Mutex<HashMap<u64, Arc<KillSwitch>>>,
 }
 
+impl Running {
+    fn kill_all(&self) {
+        for kill in self
+            .kills
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+        {
+            kill.kill();
+        }
+    }
+}
+
 fn status(task_id: u64, state: TaskStateProto) -> TaskStatusProto {
     TaskStatusProto {
         task_id,
@@ -518,14 +533,7 @@ pub async fn run_executor(
         if let Some(stop) = commands.stop {
             info!(reason = %stop.reason, graceful = stop.graceful, "told to stop");
             if !stop.graceful {
-                for kill in running
-                    .kills
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .values()
-                {
-                    kill.kill();
-                }
+                running.kill_all();
             }
             break Ok(ExecutorExit::Stopped(stop.reason));
         }
@@ -533,14 +541,7 @@ pub async fn run_executor(
     poller.abort();
     // Let running tasks end (killed ones end at once), bounded, then flush their statuses.
     if !matches!(end, Ok(ExecutorExit::Stopped(_))) {
-        for kill in running
-            .kills
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-        {
-            kill.kill();
-        }
+        running.kill_all();
     }
     let _ = tokio::time::timeout(Duration::from_secs(5), idle_rx.wait_for(|n| *n == 0)).await;
     drop(status_tx);

@@ -66,14 +66,7 @@ impl TaskRegistry {
     where
         F: Fn(&TaskContext, &[u8]) -> Result<Vec<u8>, String> + Send + Sync + 'static,
     {
-        self.functions.insert(
-            name.into(),
-            Registered {
-                f: Arc::new(f),
-                inline: false,
-            },
-        );
-        self
+        self.insert(name.into(), Arc::new(f), false)
     }
 
     /// Registers a function that is cheap and never blocks (microseconds of CPU, no I/O):
@@ -83,13 +76,11 @@ impl TaskRegistry {
     where
         F: Fn(&TaskContext, &[u8]) -> Result<Vec<u8>, String> + Send + Sync + 'static,
     {
-        self.functions.insert(
-            name.into(),
-            Registered {
-                f: Arc::new(f),
-                inline: true,
-            },
-        );
+        self.insert(name.into(), Arc::new(f), true)
+    }
+
+    fn insert(&mut self, name: String, f: TaskFn, inline: bool) -> &mut Self {
+        self.functions.insert(name, Registered { f, inline });
         self
     }
 

@@ -1,4 +1,4 @@
-//! The scheduler's wire: RPC tables over `spindle-protocol`'s Hadoop IPC ([`rpc`]), core ⇄
+//! The scheduler's wire: RPC tables (`spindle_protocol::ipc_protocol!`) over Hadoop IPC ([`rpc`]), core ⇄
 //! message conversions ([`convert`]), and how clients and servers are configured (token
 //! authentication only, bounded timeouts).
 
@@ -9,10 +9,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use spindle_protocol::ipc::{ClientConfig, IpcClient, RetryPolicy, ServerConfig, ServiceError};
+use spindle_protocol::ipc::{ClientConfig, RetryPolicy, ServerConfig, ServiceError};
 
 use crate::auth::{AppSecret, AppSecretManager, Role};
-use crate::proto::{AM_PROTOCOL, DRIVER_PROTOCOL, PROTOCOL_VERSION};
 
 pub use rpc::{
     AmClient, AmProtocol, AmProtocolService, Caller, DriverClient, DriverProtocol,
@@ -43,16 +42,15 @@ pub fn server_config(bind: SocketAddr, secret: &AppSecret, roles: Vec<Role>) -> 
     config
 }
 
+/// Client settings; the generated clients set the protocol name and version.
 fn client_config(
     addr: &str,
-    protocol: &str,
     secret: &AppSecret,
     role: Role,
     name: &str,
     call_timeout: Duration,
 ) -> ClientConfig {
-    let mut config = ClientConfig::new(addr, protocol, secret.client_auth(role, name));
-    config.protocol_version = PROTOCOL_VERSION;
+    let mut config = ClientConfig::new(addr, "", secret.client_auth(role, name));
     config.connect_timeout = Duration::from_secs(10);
     config.call_timeout = call_timeout;
     // The callers retry on their own terms (executors until their driver timeout).
@@ -69,24 +67,16 @@ pub fn driver_client(
     name: &str,
     call_timeout: Duration,
 ) -> DriverClient {
-    DriverClient::new(IpcClient::new(client_config(
-        addr,
-        DRIVER_PROTOCOL,
-        secret,
-        role,
-        name,
-        call_timeout,
-    )))
+    DriverClient::new(client_config(addr, secret, role, name, call_timeout))
 }
 
 /// A client of the AM at `addr` (the driver's).
 pub fn am_client(addr: &str, secret: &AppSecret, call_timeout: Duration) -> AmClient {
-    AmClient::new(IpcClient::new(client_config(
+    AmClient::new(client_config(
         addr,
-        AM_PROTOCOL,
         secret,
         Role::Driver,
         "driver",
         call_timeout,
-    )))
+    ))
 }

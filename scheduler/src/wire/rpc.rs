@@ -1,19 +1,12 @@
-//! The two services as RPC tables: for each, a server trait (one async method per RPC), an
+//! The two services as RPC tables, declared with `spindle-protocol`'s `ipc_protocol!`: for
+//! each, a server trait (one async method per RPC), an
 //! [`ipc::Service`](spindle_protocol::ipc::Service) adapter that decodes, checks the caller
-//! and dispatches, and a typed client. One table per protocol generates all three, so a
-//! method name cannot differ between them.
-//!
-//! This module is the scheduler's own small table macro; it gives way to the protocol
-//! crate's shared one when that lands.
+//! and dispatches, and a typed client, all from one table, so a method name cannot differ
+//! between them.
 
-use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
-use bytes::Bytes;
-use futures::future::BoxFuture;
-use prost::Message;
-use spindle_protocol::ipc::{CallContext, CallerAuth, IpcClient, IpcError, Service, ServiceError};
+use spindle_protocol::ipc::{CallContext, CallerAuth, IpcError, ServiceError};
 
 use crate::proto::*;
 
@@ -26,10 +19,12 @@ pub struct Caller {
     pub peer: SocketAddr,
 }
 
-fn caller(ctx: &CallContext) -> Result<Caller, ServiceError> {
+/// Only token-authenticated callers (the servers' secret manager already checked the token's
+/// application and role).
+fn token_caller(ctx: CallContext) -> Result<Caller, ServiceError> {
     match ctx.auth {
         CallerAuth::Token { .. } => Ok(Caller {
-            user: ctx.user.clone(),
+            user: ctx.user,
             peer: ctx.peer,
         }),
         CallerAuth::Simple => Err(ServiceError::new(
@@ -39,196 +34,121 @@ fn caller(ctx: &CallContext) -> Result<Caller, ServiceError> {
     }
 }
 
-fn decode<M: Message + Default>(method: &str, request: &Bytes) -> Result<M, ServiceError> {
-    M::decode(request.as_ref()).map_err(|e| ServiceError::bad_request(method, e))
+fn unsupported(method: &str) -> ServiceError {
+    ServiceError::new(
+        "java.lang.UnsupportedOperationException",
+        format!("{method} is not supported by this server"),
+    )
 }
 
-macro_rules! rpc_table {
-    (
-        $(#[$tm:meta])* trait $Trait:ident;
-        $(#[$sm:meta])* service $Service:ident;
-        $(#[$cm:meta])* client $Client:ident;
-        protocol $protocol:expr;
-        $( $(#[$fm:meta])* fn $func:ident = $method:expr, $Req:ty => $Resp:ty; )*
-    ) => {
-        $(#[$tm])*
-        pub trait $Trait: Send + Sync + 'static {
-            $(
-                $(#[$fm])*
-                fn $func(
-                    &self,
-                    caller: Caller,
-                    request: $Req,
-                ) -> impl Future<Output = Result<$Resp, ServiceError>> + Send;
-            )*
+// The generated client methods wrap the call in `Ok(…?)` to convert into the table's error
+// type; with `IpcError` itself that conversion is the identity, which clippy flags.
+#[allow(clippy::needless_question_mark)]
+mod tables {
+    use super::*;
+
+    spindle_protocol::ipc_protocol! {
+        /// The driver side of `spindle.scheduler.DriverProtocol`.
+        pub trait DriverProtocol {
+            name: DRIVER_PROTOCOL,
+            version: PROTOCOL_VERSION,
+            caller: Caller = token_caller,
+            unsupported: unsupported,
+            service: DriverProtocolService,
+            /// Typed client of the driver (executors and the AM use it).
+            client: DriverClient -> IpcError,
         }
-
-        $(#[$sm])*
-        pub struct $Service<T> {
-            inner: Arc<T>,
+        required {
+            /// Executor → driver: register.
+            fn register_executor("registerExecutor", RegisterExecutorRequestProto)
+                -> RegisterExecutorResponseProto;
+            /// Executor → driver: wait for commands (the heartbeat).
+            fn poll_commands("pollCommands", PollCommandsRequestProto) -> PollCommandsResponseProto;
+            /// Executor → driver: task state changes; the reply carries the executor's next
+            /// commands.
+            fn status_update("statusUpdate", StatusUpdateRequestProto) -> PollCommandsResponseProto;
+            /// AM → driver: register.
+            fn register_cluster_manager("registerClusterManager", RegisterClusterManagerRequestProto)
+                -> RegisterClusterManagerResponseProto;
+            /// AM → driver: an executor is gone.
+            fn remove_executor("removeExecutor", RemoveExecutorRequestProto) -> EmptyProto;
+            /// AM → driver: a host is being decommissioned.
+            fn decommission_executors_on_host("decommissionExecutorsOnHost", DecommissionHostRequestProto)
+                -> EmptyProto;
+            /// AM → driver: the largest executor id seen.
+            fn retrieve_last_allocated_executor_id("retrieveLastAllocatedExecutorId", empty EmptyProto)
+                -> LastExecutorIdResponseProto;
         }
+        optional {}
+    }
 
-        impl<T: $Trait> $Service<T> {
-            /// Serves `inner`.
-            pub fn new(inner: Arc<T>) -> Self {
-                $Service { inner }
-            }
+    spindle_protocol::ipc_protocol! {
+        /// The AM side of `spindle.scheduler.AmProtocol` (the AM implements it).
+        pub trait AmProtocol {
+            name: AM_PROTOCOL,
+            version: PROTOCOL_VERSION,
+            caller: Caller = token_caller,
+            unsupported: unsupported,
+            service: AmProtocolService,
+            /// Typed client of the AM (the driver uses it).
+            client: AmClient -> IpcError,
         }
-
-        impl<T: $Trait> Service for $Service<T> {
-            fn protocol_name(&self) -> &str {
-                $protocol
-            }
-
-            fn protocol_version(&self) -> u64 {
-                PROTOCOL_VERSION
-            }
-
-            fn call(
-                &self,
-                ctx: CallContext,
-                method: &str,
-                request: Bytes,
-            ) -> BoxFuture<'static, Result<Bytes, ServiceError>> {
-                let inner = self.inner.clone();
-                let method = method.to_string();
-                Box::pin(async move {
-                    let who = caller(&ctx)?;
-                    match method.as_str() {
-                        $(
-                            $method => {
-                                let req: $Req = decode($method, &request)?;
-                                let reply = inner.$func(who, req).await?;
-                                Ok(Bytes::from(reply.encode_to_vec()))
-                            }
-                        )*
-                        other => Err(ServiceError::no_such_method($protocol, other)),
-                    }
-                })
-            }
+        required {
+            /// Driver → AM: totals and locality hints.
+            fn request_executors("requestExecutors", RequestExecutorsRequestProto)
+                -> RequestExecutorsResponseProto;
+            /// Driver → AM: release executors.
+            fn kill_executors("killExecutors", KillExecutorsRequestProto) -> KillExecutorsResponseProto;
+            /// Driver → AM: why an executor went away.
+            fn get_executor_loss_reason("getExecutorLossReason", GetExecutorLossReasonRequestProto)
+                -> GetExecutorLossReasonResponseProto;
+            /// Driver → AM: the driver is stopping.
+            fn shutdown("shutdown", ShutdownRequestProto) -> EmptyProto;
         }
-
-        $(#[$cm])*
-        #[derive(Clone, Debug)]
-        pub struct $Client {
-            ipc: IpcClient,
+        optional {
+            /// Driver → AM: renewed delegation tokens (an AM without token renewal may leave it
+            /// out).
+            fn update_delegation_tokens("updateDelegationTokens", UpdateDelegationTokensRequestProto)
+                -> EmptyProto;
         }
-
-        impl $Client {
-            /// A client over `ipc` (configured for this protocol).
-            pub fn new(ipc: IpcClient) -> Self {
-                $Client { ipc }
-            }
-
-            /// The underlying IPC client.
-            pub fn ipc(&self) -> &IpcClient {
-                &self.ipc
-            }
-
-            $(
-                $(#[$fm])*
-                pub async fn $func(&self, request: &$Req) -> Result<$Resp, IpcError> {
-                    self.ipc.call($method, request).await
-                }
-            )*
-        }
-    };
+    }
 }
 
-rpc_table! {
-    /// The driver side of `spindle.scheduler.DriverProtocol`.
-    trait DriverProtocol;
-    /// [`Service`] adapter for a [`DriverProtocol`] implementation.
-    service DriverProtocolService;
-    /// Typed client of the driver (executors and the AM use it).
-    client DriverClient;
-    protocol DRIVER_PROTOCOL;
-    /// Executor → driver: register.
-    fn register_executor = "registerExecutor",
-        RegisterExecutorRequestProto => RegisterExecutorResponseProto;
-    /// Executor → driver: wait for commands (the heartbeat).
-    fn poll_commands = "pollCommands", PollCommandsRequestProto => PollCommandsResponseProto;
-    /// Executor → driver: task state changes; the reply carries the executor's next commands.
-    fn status_update = "statusUpdate", StatusUpdateRequestProto => PollCommandsResponseProto;
-    /// AM → driver: register.
-    fn register_cluster_manager = "registerClusterManager",
-        RegisterClusterManagerRequestProto => RegisterClusterManagerResponseProto;
-    /// AM → driver: an executor is gone.
-    fn remove_executor = "removeExecutor", RemoveExecutorRequestProto => EmptyProto;
-    /// AM → driver: a host is being decommissioned.
-    fn decommission_executors_on_host = "decommissionExecutorsOnHost",
-        DecommissionHostRequestProto => EmptyProto;
-    /// AM → driver: the largest executor id seen.
-    fn retrieve_last_allocated_executor_id = "retrieveLastAllocatedExecutorId",
-        EmptyProto => LastExecutorIdResponseProto;
-}
-
-rpc_table! {
-    /// The AM side of `spindle.scheduler.AmProtocol` (the AM implements it).
-    trait AmProtocol;
-    /// [`Service`] adapter for an [`AmProtocol`] implementation.
-    service AmProtocolService;
-    /// Typed client of the AM (the driver uses it).
-    client AmClient;
-    protocol AM_PROTOCOL;
-    /// Driver → AM: totals and locality hints.
-    fn request_executors = "requestExecutors",
-        RequestExecutorsRequestProto => RequestExecutorsResponseProto;
-    /// Driver → AM: release executors.
-    fn kill_executors = "killExecutors", KillExecutorsRequestProto => KillExecutorsResponseProto;
-    /// Driver → AM: why an executor went away.
-    fn get_executor_loss_reason = "getExecutorLossReason",
-        GetExecutorLossReasonRequestProto => GetExecutorLossReasonResponseProto;
-    /// Driver → AM: renewed delegation tokens.
-    fn update_delegation_tokens = "updateDelegationTokens",
-        UpdateDelegationTokensRequestProto => EmptyProto;
-    /// Driver → AM: the driver is stopping.
-    fn shutdown = "shutdown", ShutdownRequestProto => EmptyProto;
-}
+pub use tables::{
+    AmClient, AmProtocol, AmProtocolService, DriverClient, DriverProtocol, DriverProtocolService,
+};
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::proto::{am_methods, driver_methods};
 
-    /// The method names in the tables are the documented ones.
+    /// The wire names in the tables are the documented constants.
     #[test]
     fn method_names_match_the_protocol_constants() {
-        let driver = [
-            driver_methods::REGISTER_EXECUTOR,
-            driver_methods::POLL_COMMANDS,
-            driver_methods::STATUS_UPDATE,
-            driver_methods::REGISTER_CLUSTER_MANAGER,
-            driver_methods::REMOVE_EXECUTOR,
-            driver_methods::DECOMMISSION_HOST,
-            driver_methods::LAST_EXECUTOR_ID,
-        ];
+        fn wire(m: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+            m.iter().map(|(w, _)| *w).collect()
+        }
         assert_eq!(
-            driver,
+            wire(DriverClient::METHODS),
             [
-                "registerExecutor",
-                "pollCommands",
-                "statusUpdate",
-                "registerClusterManager",
-                "removeExecutor",
-                "decommissionExecutorsOnHost",
-                "retrieveLastAllocatedExecutorId"
+                driver_methods::REGISTER_EXECUTOR,
+                driver_methods::POLL_COMMANDS,
+                driver_methods::STATUS_UPDATE,
+                driver_methods::REGISTER_CLUSTER_MANAGER,
+                driver_methods::REMOVE_EXECUTOR,
+                driver_methods::DECOMMISSION_HOST,
+                driver_methods::LAST_EXECUTOR_ID,
             ]
         );
-        let am = [
-            am_methods::REQUEST_EXECUTORS,
-            am_methods::KILL_EXECUTORS,
-            am_methods::GET_EXECUTOR_LOSS_REASON,
-            am_methods::UPDATE_DELEGATION_TOKENS,
-            am_methods::SHUTDOWN,
-        ];
         assert_eq!(
-            am,
+            wire(AmClient::METHODS),
             [
-                "requestExecutors",
-                "killExecutors",
-                "getExecutorLossReason",
-                "updateDelegationTokens",
-                "shutdown"
+                am_methods::REQUEST_EXECUTORS,
+                am_methods::KILL_EXECUTORS,
+                am_methods::GET_EXECUTOR_LOSS_REASON,
+                am_methods::SHUTDOWN,
+                am_methods::UPDATE_DELEGATION_TOKENS,
             ]
         );
     }

@@ -253,6 +253,12 @@ impl RmState {
             .map(|n| n.report(now_ms))
             .collect();
         attempt.am.seen_node_seq = node_seq;
+        // After a master-key roll, every attempt gets a token of the new key once (as YARN's
+        // ApplicationMasterService does); the AM uses it for its next connections.
+        let rolled = (attempt.amrm_token_key_id() != Some(self.tokens.amrm_key_id())).then(|| {
+            attempt.amrm_token = self.tokens.amrm_token(id);
+            attempt.amrm_token.to_proto()
+        });
         let response_id = next_response_id(attempt.am.last_response_id);
         let response = AllocateResponseProto {
             response_id: Some(response_id),
@@ -263,6 +269,7 @@ impl RmState {
             num_cluster_nodes: Some(num_nodes),
             nm_tokens,
             application_priority: Some(PriorityProto::new(priority)),
+            am_rm_token: rolled,
             ..Default::default()
         };
         attempt.am.last_response_id = response_id;

@@ -230,6 +230,12 @@ impl RmState {
         &self.tokens
     }
 
+    /// Rolls the AMRMToken master key; every attempt gets a token of the new key with its next
+    /// allocate response. Returns the new key id.
+    pub fn roll_amrm_key(&mut self) -> i32 {
+        self.tokens.roll_amrm_key()
+    }
+
     /// The effects queued since the last call.
     pub fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
