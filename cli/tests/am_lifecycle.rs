@@ -36,37 +36,9 @@ async fn http_get(url: &str) -> String {
 
 /// The page's DOM after headless Chromium rendered it.
 async fn render_in_chromium(url: &str) -> String {
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .expect("Debian's chromium is needed for this test (.ci/run installs it: apt-get install chromium)");
-    let profile = tempfile::tempdir().expect("profile dir");
-    let run = tokio::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(url)
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(Duration::from_secs(60), run)
+    spindle_tests::tools::render_dom(url)
         .await
-        .expect("chromium rendered within a minute")
-        .expect("chromium ran");
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+        .expect("headless Chromium rendered the page")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,6 +55,9 @@ async fn the_tracking_page_renders_and_a_killed_application_leaves_no_process() 
         })
         .await;
     let url = r.original_tracking_url.clone().expect("tracking URL");
+    // The report's tracking URL is the RM's web proxy, which forwards to the AM's page.
+    let proxied = r.tracking_url.clone().expect("proxy URL");
+    assert!(proxied.contains(&format!("/proxy/{}/", app.id)), "{proxied}");
 
     // The JSON says when all three executors run.
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -111,7 +86,7 @@ async fn the_tracking_page_renders_and_a_killed_application_leaves_no_process() 
     }
 
     // What a user sees in a browser.
-    let dom = render_in_chromium(&url).await;
+    let dom = render_in_chromium(&proxied).await;
     assert!(
         dom.contains("Spindle ApplicationMaster — appattempt_"),
         "{dom}"
