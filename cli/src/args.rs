@@ -74,7 +74,6 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
     }
 }
 
-
 /// Flags of `spindle executor`.
 #[derive(Debug, Args)]
 pub struct ExecutorArgs {

@@ -11,7 +11,7 @@
 //! `INITIATE{SIMPLE}` and expects no reply.
 
 use super::digest_md5::DigestClient;
-use super::{MECHANISM_DIGEST_MD5, METHOD_SIMPLE, METHOD_TOKEN, SaslError};
+use super::{MECHANISM_DIGEST_MD5, METHOD_SIMPLE, METHOD_TOKEN, Qop, SaslError, SecurityLayer};
 use crate::proto::rpc::{RpcSaslProto, SaslAuth, SaslState};
 
 /// The token a client authenticates with.
@@ -65,7 +65,9 @@ enum State {
 #[derive(Debug)]
 pub struct SaslClient {
     token: Option<TokenCredentials>,
+    qops: Vec<Qop>,
     state: State,
+    layer: Option<SecurityLayer>,
 }
 
 fn sasl_message(state: SaslState, token: Option<Vec<u8>>, auths: Vec<SaslAuth>) -> RpcSaslProto {
@@ -88,10 +90,28 @@ impl SaslClient {
     /// A client that authenticates with `token` if the server offers TOKEN, and otherwise
     /// falls back to SIMPLE when offered.
     pub fn new(token: Option<TokenCredentials>) -> Self {
+        SaslClient::with_qop(token, &[Qop::Auth])
+    }
+
+    /// Like [`SaslClient::new`], accepting the qualities of protection in `qops` (in order of
+    /// preference, from `hadoop.rpc.protection`).
+    pub fn with_qop(token: Option<TokenCredentials>, qops: &[Qop]) -> Self {
         SaslClient {
             token,
+            qops: if qops.is_empty() {
+                vec![Qop::Auth]
+            } else {
+                qops.to_vec()
+            },
             state: State::Start,
+            layer: None,
         }
+    }
+
+    /// The security layer negotiated for integrity or privacy, once the negotiation is done
+    /// (`None` for `auth` and SIMPLE). Every later message goes through it.
+    pub fn take_security_layer(&mut self) -> Option<SecurityLayer> {
+        self.layer.take()
     }
 
     /// The first message: an empty NEGOTIATE.
@@ -127,6 +147,7 @@ impl SaslClient {
                     .as_deref()
                     .ok_or(SaslError::ServerNotAuthenticated)?;
                 digest.verify_rspauth(token)?;
+                self.layer = digest.security_layer()?;
                 Ok(ClientStep::Done(SaslOutcome::Token))
             }
             (state, _) => Err(SaslError::Protocol(format!(
@@ -152,7 +173,7 @@ impl SaslClient {
         {
             let mut chosen = offer.clone();
             let challenge = chosen.challenge.take();
-            let mut digest = DigestClient::new(&token.identifier, &token.password);
+            let mut digest = DigestClient::with_qop(&token.identifier, &token.password, &self.qops);
             return Ok(match challenge {
                 Some(challenge) => {
                     let response = digest.respond(&challenge)?;

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use super::digest_md5::{DigestServer, DigestSuccess};
 use super::{
-    CallerAuth, MECHANISM_DIGEST_MD5, METHOD_SIMPLE, METHOD_TOKEN, SaslError, SecretManager,
+    CallerAuth, MECHANISM_DIGEST_MD5, METHOD_SIMPLE, METHOD_TOKEN, Qop, SaslError, SecretManager,
+    SecurityLayer,
 };
 use crate::proto::rpc::{RpcSaslProto, SaslAuth, SaslState};
 
@@ -48,7 +49,9 @@ enum State {
 pub struct SaslServer {
     secret_manager: Option<Arc<dyn SecretManager>>,
     allow_simple: bool,
+    qops: Vec<Qop>,
     state: State,
+    layer: Option<SecurityLayer>,
 }
 
 impl std::fmt::Debug for SaslServer {
@@ -95,8 +98,28 @@ impl SaslServer {
         SaslServer {
             secret_manager,
             allow_simple,
+            qops: vec![Qop::Auth],
             state: State::Start,
+            layer: None,
         }
+    }
+
+    /// Offers the qualities of protection in `qops` (in this order) instead of `auth` alone.
+    pub fn with_qop(mut self, qops: &[Qop]) -> Self {
+        if !qops.is_empty() {
+            self.qops = qops.to_vec();
+        }
+        self
+    }
+
+    /// The security layer negotiated for integrity or privacy, once the negotiation is done
+    /// (`None` for `auth` and SIMPLE). Every later message goes through it.
+    pub fn take_security_layer(&mut self) -> Option<SecurityLayer> {
+        self.layer.take()
+    }
+
+    fn digest(&self) -> DigestServer {
+        DigestServer::with_qop(&self.qops)
     }
 
     /// The methods this server offers, in Hadoop's order.
@@ -119,13 +142,48 @@ impl SaslServer {
         ))
     }
 
+    /// Why an INITIATE's auth is refused: a method we do not offer, or (the usual client bug)
+    /// an offered method echoed with different fields, which Hadoop also refuses.
+    fn mismatch(&self, auth: &SaslAuth) -> SaslError {
+        let Some(offered) = self.offered().into_iter().find(|a| a.method == auth.method) else {
+            return self.not_enabled(&auth.method);
+        };
+        let show = |v: &Option<String>| match v {
+            Some(s) => format!("{s:?}"),
+            None => "absent".to_string(),
+        };
+        let mut diffs = Vec::new();
+        if auth.mechanism != offered.mechanism {
+            diffs.push(format!(
+                "mechanism {:?} (offered {:?})",
+                auth.mechanism, offered.mechanism
+            ));
+        }
+        for (name, got, want) in [
+            ("protocol", &auth.protocol, &offered.protocol),
+            ("serverId", &auth.server_id, &offered.server_id),
+        ] {
+            if got != want {
+                diffs.push(format!("{name} {} (offered {})", show(got), show(want)));
+            }
+        }
+        if auth.challenge.is_some() {
+            diffs.push("a challenge (the offer's challenge must be removed)".into());
+        }
+        SaslError::NotEnabled(format!(
+            "the client chose {} but its SaslAuth differs from the one offered: {}; a client must echo the offered SaslAuth exactly (proto2 field presence included) without the challenge",
+            auth.method,
+            diffs.join(", ")
+        ))
+    }
+
     /// Handles one client message.
     pub fn step(&mut self, msg: &RpcSaslProto) -> Result<ServerStep, SaslError> {
         let state = std::mem::replace(&mut self.state, State::Done);
         let received = SaslState::try_from(msg.state).ok();
         match (state, received) {
             (State::Start, Some(SaslState::Negotiate)) => self.negotiate(),
-            (State::Start, Some(SaslState::Initiate)) => self.initiate(msg, DigestServer::new()),
+            (State::Start, Some(SaslState::Initiate)) => self.initiate(msg, self.digest()),
             (State::Negotiated(digest), Some(SaslState::Initiate)) => self.initiate(msg, digest),
             (State::AwaitResponse(digest), Some(SaslState::Response)) => {
                 let token = msg.token.as_deref().unwrap_or_default();
@@ -153,7 +211,7 @@ impl SaslServer {
                 "no authentication method is enabled on this server".into(),
             ));
         }
-        let digest = DigestServer::new();
+        let digest = self.digest();
         let mut auths = self.offered();
         auths[0].challenge = Some(digest.challenge());
         self.state = State::Negotiated(digest);
@@ -176,7 +234,7 @@ impl SaslServer {
             )));
         };
         if !self.offered().contains(auth) {
-            return Err(self.not_enabled(&auth.method));
+            return Err(self.mismatch(auth));
         }
         if auth.method == METHOD_SIMPLE {
             return Ok(ServerStep::Done {
@@ -209,6 +267,7 @@ impl SaslServer {
         let DigestSuccess {
             identifier,
             rspauth,
+            layer,
         } = digest.verify(token, |identifier| {
             let identity = manager
                 .retrieve_password(identifier)
@@ -216,6 +275,7 @@ impl SaslServer {
             user = Some(identity.user);
             Ok(identity.password)
         })?;
+        self.layer = layer;
         Ok(ServerStep::Done {
             reply: Some(message(SaslState::Success, Some(rspauth), Vec::new())),
             authenticated: Authenticated {
@@ -381,10 +441,13 @@ mod tests {
                 vec![auth],
             ))
             .unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("TOKEN authentication is not enabled"),
-            "{err}"
+        assert_eq!(
+            err.to_string(),
+            "the client chose TOKEN but its SaslAuth differs from the one offered: protocol absent (offered \"\"); a client must echo the offered SaslAuth exactly (proto2 field presence included) without the challenge"
+        );
+        assert_eq!(
+            err.java_class(),
+            "org.apache.hadoop.security.AccessControlException"
         );
     }
 

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::ipc::frame::DEFAULT_MAX_FRAME_LEN;
+use crate::sasl::Qop;
 
 /// How a client authenticates.
 #[derive(Clone, PartialEq, Eq)]
@@ -110,6 +111,10 @@ pub struct ClientConfig {
     pub max_response_len: usize,
     /// Reconnect policy.
     pub retry: RetryPolicy,
+    /// Qualities of protection we accept, in order of preference (`hadoop.rpc.protection`,
+    /// parsed with [`crate::sasl::parse_protection`]; default `authentication`). With
+    /// integrity or privacy every frame after SASL is wrapped.
+    pub qop: Vec<Qop>,
 }
 
 impl ClientConfig {
@@ -126,6 +131,7 @@ impl ClientConfig {
             max_idle: Duration::from_secs(10),
             max_response_len: DEFAULT_MAX_FRAME_LEN,
             retry: RetryPolicy::default(),
+            qop: vec![Qop::Auth],
         }
     }
 }

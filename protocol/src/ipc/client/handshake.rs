@@ -15,7 +15,7 @@ use crate::proto::rpc::{
     IpcConnectionContextProto, RpcResponseHeaderProto, RpcSaslProto, RpcStatusProto,
     UserInformationProto,
 };
-use crate::sasl::{ClientStep, SaslClient, SaslOutcome, TokenCredentials};
+use crate::sasl::{ClientStep, Qop, SaslClient, SaslOutcome, SecurityLayer, TokenCredentials};
 
 /// Most SASL round trips accepted before giving up (DIGEST-MD5 needs at most 3).
 const MAX_SASL_ROUNDS: usize = 8;
@@ -25,6 +25,11 @@ pub(crate) struct Established {
     pub(crate) reader: FramedRead<OwnedReadHalf, FrameCodec>,
     pub(crate) writer: FramedWrite<OwnedWriteHalf, FrameCodec>,
     pub(crate) outcome: SaslOutcome,
+    /// The integrity/privacy layer, when one was negotiated.
+    pub(crate) layer: Option<SecurityLayer>,
+    /// The connection-context frame body, not yet sent: it goes out with the first call
+    /// (through the layer, if any).
+    pub(crate) context: bytes::Bytes,
 }
 
 /// Connects and authenticates. The caller bounds the whole thing with a timeout.
@@ -56,9 +61,9 @@ pub(crate) async fn establish(
     let mut reader = FramedRead::new(read_half, FrameCodec::new(config.max_response_len));
     let mut writer = FramedWrite::new(write_half, FrameCodec::default());
 
-    let outcome = match token {
-        None => SaslOutcome::Simple,
-        Some(token) => negotiate(&mut reader, &mut writer, token).await?,
+    let (outcome, layer) = match token {
+        None => (SaslOutcome::Simple, None),
+        Some(token) => negotiate(&mut reader, &mut writer, token, &config.qop).await?,
     };
     debug!(?outcome, "authenticated");
     let user_info = match outcome {
@@ -72,14 +77,12 @@ pub(crate) async fn establish(
         user_info: Some(user_info),
         protocol: Some(config.protocol.clone()),
     };
-    // Buffered, not flushed: it goes out together with the first call.
-    writer
-        .feed(header::context_request(client_id, &context))
-        .await?;
     Ok(Established {
         reader,
         writer,
         outcome,
+        layer,
+        context: header::context_request(client_id, &context),
     })
 }
 
@@ -87,8 +90,9 @@ async fn negotiate(
     reader: &mut FramedRead<OwnedReadHalf, FrameCodec>,
     writer: &mut FramedWrite<OwnedWriteHalf, FrameCodec>,
     token: TokenCredentials,
-) -> Result<SaslOutcome, IpcError> {
-    let mut sasl = SaslClient::new(Some(token));
+    qop: &[Qop],
+) -> Result<(SaslOutcome, Option<SecurityLayer>), IpcError> {
+    let mut sasl = SaslClient::with_qop(Some(token), qop);
     writer.send(header::sasl_request(&sasl.negotiate())).await?;
     for _ in 0..MAX_SASL_ROUNDS {
         let reply = read_sasl_reply(reader).await?;
@@ -96,9 +100,9 @@ async fn negotiate(
             ClientStep::Send(msg) => writer.send(header::sasl_request(&msg)).await?,
             ClientStep::SendFinal(msg, outcome) => {
                 writer.feed(header::sasl_request(&msg)).await?;
-                return Ok(outcome);
+                return Ok((outcome, None));
             }
-            ClientStep::Done(outcome) => return Ok(outcome),
+            ClientStep::Done(outcome) => return Ok((outcome, sasl.take_security_layer())),
         }
     }
     Err(IpcError::Protocol(format!(
