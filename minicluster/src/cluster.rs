@@ -148,9 +148,14 @@ impl std::fmt::Debug for MiniCluster {
     }
 }
 
-fn server_config(bind: SocketAddr, sm: Option<Arc<dyn SecretManager>>) -> ServerConfig {
+fn server_config(
+    bind: SocketAddr,
+    sm: Option<Arc<dyn SecretManager>>,
+    options: &MiniClusterOptions,
+) -> ServerConfig {
     let mut c = ServerConfig::new(bind);
     c.secret_manager = sm;
+    c.qop = options.rpc_protection.clone();
     c.allow_simple = true;
     c.shutdown_grace = Duration::from_millis(500);
     c
@@ -226,7 +231,7 @@ impl MiniCluster {
             let sm = Arc::new(LateNmSecretManager::default());
             let server = bind(
                 &format!("NodeManager {i}"),
-                server_config(parse_addr(&host, 0)?, Some(sm.clone())),
+                server_config(parse_addr(&host, 0)?, Some(sm.clone()), &options),
                 vec![Arc::new(NmService::new(rpc.clone()))],
             )
             .await?;
@@ -284,6 +289,7 @@ impl MiniCluster {
             parse_addr(&options.host, options.rm_port)?,
             parse_addr(&options.host, options.scheduler_port)?,
             amrm_sm.clone(),
+            &options,
         )
         .await?;
         let rm_addr = servers.client.local_addr();
@@ -318,6 +324,10 @@ impl MiniCluster {
             (
                 "hadoop.security.authentication".to_string(),
                 "simple".to_string(),
+            ),
+            (
+                "hadoop.rpc.protection".to_string(),
+                spindle_protocol::sasl::qop::protection_names(&options.rpc_protection),
             ),
         ];
         write_conf_dir(&conf_dir, &yarn, &core_site)
@@ -450,6 +460,7 @@ impl MiniCluster {
                 self.rm_addr,
                 self.scheduler_addr,
                 self.amrm_sm.clone(),
+                &self.options,
             )
             .await
             {
@@ -531,17 +542,18 @@ async fn start_rm_servers(
     client: SocketAddr,
     scheduler: SocketAddr,
     amrm_sm: Arc<dyn SecretManager>,
+    options: &MiniClusterOptions,
 ) -> Result<RmServers, ClusterError> {
     let rpc = Arc::new(RmRpc::new(core.clone()));
     let client = bind(
         "RM client port",
-        server_config(client, None),
+        server_config(client, None, options),
         vec![Arc::new(ClientService::new(rpc.clone()))],
     )
     .await?;
     let scheduler = bind(
         "RM scheduler port",
-        server_config(scheduler, Some(amrm_sm)),
+        server_config(scheduler, Some(amrm_sm), options),
         vec![Arc::new(AmService::new(rpc))],
     )
     .await?;

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use spindle_protocol::sasl::Qop;
+
 use crate::resources::Resources;
 
 /// The shape and timings of an embedded cluster. [`Default`] is one node of 8 GiB and 8
@@ -67,6 +69,10 @@ pub struct MiniClusterOptions {
     /// compare them with what Hadoop's own code issues for the same keys). Anyone who knows the
     /// keys can forge every token of the cluster; `None` (the default) keeps them secret.
     pub fixed_secrets: Option<FixedSecrets>,
+    /// `hadoop.rpc.protection` of every port (RM client and scheduler ports, NMs), in order of
+    /// preference; written to `core-site.xml` for the cluster's clients. Default
+    /// `authentication`; integrity or privacy wrap every frame after SASL.
+    pub rpc_protection: Vec<Qop>,
 }
 
 /// Known secrets for a test cluster; see [`MiniClusterOptions::fixed_secrets`].
@@ -109,6 +115,7 @@ impl Default for MiniClusterOptions {
             keep_container_dirs: false,
             rest: true,
             fixed_secrets: None,
+            rpc_protection: vec![Qop::Auth],
         }
     }
 }
@@ -187,6 +194,9 @@ impl MiniClusterOptions {
         }
         if self.host.is_empty() {
             return bad("host must not be empty");
+        }
+        if self.rpc_protection.is_empty() {
+            return bad("rpc_protection needs at least one quality of protection");
         }
         if let Some(f) = &self.fixed_secrets {
             if f.amrm_key.is_empty() || f.nm_token_key.is_empty() || f.container_key.is_empty() {

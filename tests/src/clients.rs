@@ -19,6 +19,8 @@ pub struct Endpoints {
     pub scheduler: SocketAddr,
     /// A credentials file holding the AMRMToken of attempt 1 of application 1.
     pub token_file: PathBuf,
+    /// Hadoop configuration the clients need for this cluster (`hadoop.rpc.protection`, ...).
+    pub hadoop_conf: Vec<(String, String)>,
 }
 
 /// The outcome of one step (`OK <step> [detail]` or `FAIL <step> <reason>`).
@@ -111,6 +113,7 @@ pub async fn run_java_clients(at: &Endpoints, steps: &[&str]) -> Result<ClientRu
         .arg("--steps")
         .arg(steps.join(","))
         .env("HADOOP_TOKEN_FILE_LOCATION", &at.token_file)
+        .hadoop_conf(&at.hadoop_conf)
         .spawn()
         .await?;
     let status = p.finish(CLIENT_TIMEOUT).await?;

@@ -12,6 +12,7 @@ use spindle_minicluster::{FixedSecrets, MiniCluster, MiniClusterOptions};
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
+use spindle_protocol::sasl::{Qop, qop};
 use spindle_protocol::token::{Token, token_service_for};
 use spindle_protocol::yarn::client::ApplicationClient;
 
@@ -37,7 +38,13 @@ pub struct OurCluster {
 impl OurCluster {
     /// One default node, the harness's keys and timestamp, and application 1 submitted.
     pub async fn start() -> Result<Self> {
+        Self::start_with_protection(&[Qop::Auth]).await
+    }
+
+    /// [`OurCluster::start`] with `hadoop.rpc.protection` = `protection` on every port.
+    pub async fn start_with_protection(protection: &[Qop]) -> Result<Self> {
         let options = MiniClusterOptions {
+            rpc_protection: protection.to_vec(),
             fixed_secrets: Some(FixedSecrets {
                 amrm_key: AMRM_KEY.to_vec(),
                 nm_token_key: NMTOKEN_KEY.to_vec(),
@@ -71,6 +78,10 @@ impl OurCluster {
             client: self.cluster.rm_address(),
             scheduler: self.cluster.scheduler_address(),
             token_file: self.token_file.clone(),
+            hadoop_conf: vec![(
+                "hadoop.rpc.protection".into(),
+                qop::protection_names(&self.cluster.options().rpc_protection),
+            )],
         }
     }
 

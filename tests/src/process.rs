@@ -30,6 +30,9 @@ pub struct JavaCommand {
     pub args: Vec<OsString>,
     /// Extra environment variables.
     pub env: Vec<(OsString, OsString)>,
+    /// Hadoop configuration overrides (`key`, `value`), handed to the program as
+    /// `SPINDLE_HADOOP_CONF` and applied by the harness's `Common.conf()`.
+    pub hadoop_conf: Vec<(String, String)>,
     /// JVM flags placed before the class name.
     pub jvm_flags: Vec<String>,
     /// Working directory (defaults to the test's).
@@ -43,6 +46,7 @@ impl JavaCommand {
             main_class: main_class.to_string(),
             args: Vec::new(),
             env: Vec::new(),
+            hadoop_conf: Vec::new(),
             jvm_flags: vec![
                 "-Xmx384m".into(),
                 "-XX:+UseSerialGC".into(),
@@ -64,6 +68,14 @@ impl JavaCommand {
         self
     }
 
+    /// Sets Hadoop configuration keys in the program's configuration (e.g.
+    /// `hadoop.rpc.protection`).
+    pub fn hadoop_conf<K: ToString, V: ToString>(mut self, pairs: &[(K, V)]) -> Self {
+        self.hadoop_conf
+            .extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self
+    }
+
     /// Starts the program (compiling the harness first if needed).
     pub async fn spawn(self) -> Result<JavaProcess> {
         let cp = harness_classpath().await?;
@@ -80,6 +92,14 @@ impl JavaCommand {
             .kill_on_drop(true);
         if let Some(d) = &self.cwd {
             cmd.current_dir(d);
+        }
+        if !self.hadoop_conf.is_empty() {
+            let lines: Vec<String> = self
+                .hadoop_conf
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            cmd.env("SPINDLE_HADOOP_CONF", lines.join("\n"));
         }
         let mut child = cmd.spawn().map_err(|e| HarnessError::Spawn {
             program: format!("java {}", self.main_class),

@@ -74,6 +74,8 @@ pub struct JavaYarnServers {
     pub token_file: PathBuf,
     /// The application submitter named in NMTokens and container tokens.
     pub app_submitter: String,
+    /// The Hadoop configuration the servers were started with (e.g. `hadoop.rpc.protection`).
+    pub hadoop_conf: Vec<(String, String)>,
     _dir: tempfile::TempDir,
 }
 
@@ -84,6 +86,7 @@ impl JavaYarnServers {
             client: self.client_addr,
             scheduler: self.am_addr,
             token_file: self.token_file.clone(),
+            hadoop_conf: self.hadoop_conf.clone(),
         }
     }
 
@@ -99,6 +102,23 @@ impl JavaYarnServers {
 
     /// Starts the servers, issuing AMRMTokens for attempt 1 of applications `1..=am_apps`.
     pub async fn start_with(am_apps: usize) -> Result<Self> {
+        Self::start_configured(am_apps, &[]).await
+    }
+
+    /// Starts the servers with `hadoop.rpc.protection = protection` (e.g. `privacy`).
+    pub async fn started_with_protection(protection: &str) -> Self {
+        Self::start_configured(1, &[("hadoop.rpc.protection", protection)])
+            .await
+            .expect("start JavaYarnServers")
+    }
+
+    /// [`JavaYarnServers::start_with`] with Hadoop configuration keys set in the servers'
+    /// configuration.
+    pub async fn start_configured(am_apps: usize, hadoop_conf: &[(&str, &str)]) -> Result<Self> {
+        let hadoop_conf: Vec<(String, String)> = hadoop_conf
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let dir = tempfile::tempdir()?;
         let token_file = dir.path().join("tokens.hdts");
         let mut process = JavaCommand::new("spindle.interop.JavaYarnServers")
@@ -106,6 +126,7 @@ impl JavaYarnServers {
             .arg(&token_file)
             .arg("--am-apps")
             .arg(am_apps.max(1).to_string())
+            .hadoop_conf(&hadoop_conf)
             .spawn()
             .await?;
         let ready = process.wait_for("READY ", READY_TIMEOUT).await?;
@@ -134,6 +155,7 @@ impl JavaYarnServers {
             nm_token,
             token_file,
             app_submitter,
+            hadoop_conf,
             _dir: dir,
         })
     }

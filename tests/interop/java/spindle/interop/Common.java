@@ -27,6 +27,7 @@ import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 
 /** Constants and small helpers shared by the interop harness programs. */
@@ -47,6 +48,25 @@ final class Common {
   static synchronized void say(String line) {
     OUT.println(line);
     OUT.flush();
+  }
+
+  /**
+   * A YarnConfiguration with the test's overrides: the environment variable
+   * {@code SPINDLE_HADOOP_CONF} holds {@code key=value} pairs separated by newlines (e.g.
+   * {@code hadoop.rpc.protection=privacy}).
+   */
+  static Configuration conf() {
+    Configuration conf = new YarnConfiguration();
+    String extra = System.getenv("SPINDLE_HADOOP_CONF");
+    if (extra != null) {
+      for (String kv : extra.split("\n")) {
+        int eq = kv.indexOf('=');
+        if (eq > 0) {
+          conf.set(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+      }
+    }
+    return conf;
   }
 
   static SecretKey hmacKey(byte[] raw) {

@@ -97,7 +97,7 @@ public final class JavaYarnClients {
     String schedAddr = options.get("--scheduler");
     String defaultSteps = "yarnclient,amrm,nm,amrm-finish,notoken";
     List<String> steps = Arrays.asList(options.getOrDefault("--steps", defaultSteps).split(","));
-    Configuration conf = new YarnConfiguration();
+    Configuration conf = Common.conf();
     if (rmAddr != null) {
       conf.set(YarnConfiguration.RM_ADDRESS, rmAddr);
     }

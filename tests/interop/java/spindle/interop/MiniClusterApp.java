@@ -52,7 +52,7 @@ public final class MiniClusterApp {
   }
 
   private static Configuration conf(String confDir) {
-    Configuration conf = new YarnConfiguration();
+    Configuration conf = Common.conf();
     conf.addResource(new Path(confDir, "core-site.xml"));
     conf.addResource(new Path(confDir, "yarn-site.xml"));
     conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 10000);
