@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use spindle_protocol::gssapi::AcceptorCredential;
+use spindle_protocol::gssapi::principal::{canonical_host_here, replace_host};
 use spindle_protocol::ids::NodeId;
 use spindle_protocol::ipc::{IpcServer, SecretManager, ServerConfig, Service};
 use spindle_protocol::yarn::server::{AmService, ClientService, NmService};
@@ -156,7 +158,8 @@ fn server_config(
     let mut c = ServerConfig::new(bind);
     c.secret_manager = sm;
     c.qop = options.rpc_protection.clone();
-    c.allow_simple = true;
+    // A secure cluster takes no one's word for who they are.
+    c.allow_simple = options.kerberos.is_none();
     c.shutdown_grace = Duration::from_millis(500);
     c
 }
@@ -313,6 +316,13 @@ impl MiniCluster {
             None
         };
         let mut yarn = yarn_site(&options, rm_addr, scheduler_addr);
+        if let (Some(k), Some(principal)) = (&options.kerberos, rm_principal(&options)) {
+            yarn.push(("yarn.resourcemanager.principal".into(), principal));
+            yarn.push((
+                "yarn.resourcemanager.keytab".into(),
+                k.keytab.display().to_string(),
+            ));
+        }
         if let Some(r) = &rest {
             yarn.push((
                 "yarn.resourcemanager.webapp.address".into(),
@@ -323,7 +333,12 @@ impl MiniCluster {
             ("fs.defaultFS".to_string(), "file:///".to_string()),
             (
                 "hadoop.security.authentication".to_string(),
-                "simple".to_string(),
+                if options.kerberos.is_some() {
+                    "kerberos"
+                } else {
+                    "simple"
+                }
+                .to_string(),
             ),
             (
                 "hadoop.rpc.protection".to_string(),
@@ -545,9 +560,11 @@ async fn start_rm_servers(
     options: &MiniClusterOptions,
 ) -> Result<RmServers, ClusterError> {
     let rpc = Arc::new(RmRpc::new(core.clone()));
+    let mut client_config = server_config(client, None, options);
+    client_config.kerberos = rm_kerberos(options)?;
     let client = bind(
         "RM client port",
-        server_config(client, None, options),
+        client_config,
         vec![Arc::new(ClientService::new(rpc.clone()))],
     )
     .await?;
@@ -558,6 +575,26 @@ async fn start_rm_servers(
     )
     .await?;
     Ok(RmServers { client, scheduler })
+}
+
+/// The RM's acceptor credential when the cluster is secure.
+fn rm_kerberos(options: &MiniClusterOptions) -> Result<Option<AcceptorCredential>, ClusterError> {
+    let Some(k) = &options.kerberos else {
+        return Ok(None);
+    };
+    let principal = rm_principal(options).unwrap_or_default();
+    AcceptorCredential::from_keytab(&principal, &k.keytab)
+        .map(Some)
+        .map_err(|e| ClusterError::Options(format!("RM Kerberos login as {principal}: {e}")))
+}
+
+/// `yarn.resourcemanager.principal` with `_HOST` replaced, when the cluster is secure.
+fn rm_principal(options: &MiniClusterOptions) -> Option<String> {
+    let k = options.kerberos.as_ref()?;
+    Some(replace_host(
+        &k.principal,
+        &canonical_host_here(&options.host),
+    ))
 }
 
 fn yarn_site(

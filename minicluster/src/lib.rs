@@ -34,5 +34,5 @@ pub mod rm;
 
 pub use cluster::MiniCluster;
 pub use error::ClusterError;
-pub use options::{FixedSecrets, MiniClusterOptions};
+pub use options::{FixedSecrets, KerberosOptions, MiniClusterOptions};
 pub use resources::Resources;

@@ -73,6 +73,19 @@ pub struct MiniClusterOptions {
     /// preference; written to `core-site.xml` for the cluster's clients. Default
     /// `authentication`; integrity or privacy wrap every frame after SASL.
     pub rpc_protection: Vec<Qop>,
+    /// Start secure: the RM client port authenticates clients with Kerberos (SASL GSSAPI) as
+    /// this principal, and no port accepts SIMPLE; AMs and NMs still use their tokens.
+    pub kerberos: Option<KerberosOptions>,
+}
+
+/// The RM's Kerberos identity; see [`MiniClusterOptions::kerberos`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KerberosOptions {
+    /// `yarn.resourcemanager.principal`: three parts, `rm/_HOST@REALM` (`_HOST` becomes the
+    /// canonical name of [`MiniClusterOptions::host`]) or a fixed host.
+    pub principal: String,
+    /// `yarn.resourcemanager.keytab`: holds the principal's key.
+    pub keytab: PathBuf,
 }
 
 /// Known secrets for a test cluster; see [`MiniClusterOptions::fixed_secrets`].
@@ -116,6 +129,7 @@ impl Default for MiniClusterOptions {
             rest: true,
             fixed_secrets: None,
             rpc_protection: vec![Qop::Auth],
+            kerberos: None,
         }
     }
 }

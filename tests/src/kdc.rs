@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::cache::repo_root;
 use crate::error::{HarnessError, Result};
+use crate::process::JavaSetup;
 
 /// The realm every test KDC serves.
 pub const REALM: &str = "SPINDLE.TEST";
@@ -287,7 +288,11 @@ impl Kdc {
     /// process whose environment points MIT's library at this realm, plus `extra` (e.g.
     /// `KRB5CCNAME`). The library reads `KRB5_CONFIG` from the environment only, and a running
     /// test must not change its own. Returns the child's output; an error if it failed.
-    pub fn rerun_test(&self, name: &str, extra: &[(&str, &str)]) -> Result<String> {
+    pub fn rerun_test<K, V>(&self, name: &str, extra: &[(K, V)]) -> Result<String>
+    where
+        K: AsRef<std::ffi::OsStr>,
+        V: AsRef<std::ffi::OsStr>,
+    {
         let exe = std::env::current_exe()?;
         let mut cmd = Command::new(exe);
         cmd.args(["--exact", name, "--nocapture", "--test-threads", "1"])
@@ -312,5 +317,124 @@ impl Kdc {
             )));
         }
         Ok(text)
+    }
+}
+
+/// The principals a secure-cluster test uses: the RM's (`rm/localhost`, with a keytab) and a
+/// user's (`alice`, with a keytab and a `kinit` ticket cache). The outer test makes them; the
+/// inner run (see [`Kdc::rerun_test`]) finds them in its environment.
+#[derive(Debug, Clone)]
+pub struct TestRealm {
+    /// `rm/localhost@SPINDLE.TEST`.
+    pub rm_principal: String,
+    /// Its keytab.
+    pub rm_keytab: PathBuf,
+    /// `alice@SPINDLE.TEST`.
+    pub user_principal: String,
+    /// Her keytab.
+    pub user_keytab: PathBuf,
+    /// Her ticket cache (`KRB5CCNAME`), filled by `kinit`.
+    pub user_cache: String,
+    /// The realm's `krb5.conf`.
+    pub krb5_conf: PathBuf,
+}
+
+/// The RM principal pattern clients are configured with (`yarn.resourcemanager.principal`).
+pub const RM_PRINCIPAL_PATTERN: &str = "rm/_HOST@SPINDLE.TEST";
+
+impl Kdc {
+    /// Creates the test principals and `kinit`s the user.
+    pub fn test_realm(&self) -> Result<TestRealm> {
+        let (rm_principal, rm_keytab) = self.add_principal("rm/localhost")?;
+        let (user_principal, user_keytab) = self.add_principal("alice")?;
+        let user_cache = self.kinit(&user_principal, &user_keytab)?;
+        Ok(TestRealm {
+            rm_principal,
+            rm_keytab,
+            user_principal,
+            user_keytab,
+            user_cache,
+            krb5_conf: self.krb5_conf(),
+        })
+    }
+}
+
+impl TestRealm {
+    /// The environment of the inner run: `KRB5CCNAME` (the user's cache) and the rest.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("KRB5CCNAME", self.user_cache.clone()),
+            ("SPINDLE_TEST_RM_PRINCIPAL", self.rm_principal.clone()),
+            (
+                "SPINDLE_TEST_RM_KEYTAB",
+                self.rm_keytab.display().to_string(),
+            ),
+            ("SPINDLE_TEST_USER", self.user_principal.clone()),
+            (
+                "SPINDLE_TEST_USER_KEYTAB",
+                self.user_keytab.display().to_string(),
+            ),
+            (
+                "SPINDLE_TEST_KRB5_CONF",
+                self.krb5_conf.display().to_string(),
+            ),
+        ]
+    }
+
+    /// The realm as the inner run sees it.
+    pub fn from_env() -> TestRealm {
+        let var = |k: &str| {
+            std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set: not an inner run?"))
+        };
+        TestRealm {
+            rm_principal: var("SPINDLE_TEST_RM_PRINCIPAL"),
+            rm_keytab: var("SPINDLE_TEST_RM_KEYTAB").into(),
+            user_principal: var("SPINDLE_TEST_USER"),
+            user_keytab: var("SPINDLE_TEST_USER_KEYTAB").into(),
+            user_cache: var("KRB5CCNAME"),
+            krb5_conf: var("SPINDLE_TEST_KRB5_CONF").into(),
+        }
+    }
+
+    fn java(&self, protection: &str, extra_conf: &[(&str, &str)]) -> JavaSetup {
+        let mut java = JavaSetup::protection(protection);
+        java.hadoop_conf
+            .push(("hadoop.security.authentication".into(), "kerberos".into()));
+        java.hadoop_conf.extend(
+            extra_conf
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
+        java.jvm_flags.push(format!(
+            "-Djava.security.krb5.conf={}",
+            self.krb5_conf.display()
+        ));
+        java
+    }
+
+    /// A Kerberized Hadoop server JVM: logs in as the RM from its keytab.
+    pub fn java_server(&self, protection: &str) -> JavaSetup {
+        let mut java = self.java(
+            protection,
+            &[("yarn.resourcemanager.principal", RM_PRINCIPAL_PATTERN)],
+        );
+        java.env
+            .push(("SPINDLE_KRB_PRINCIPAL".into(), self.rm_principal.clone()));
+        java.env.push((
+            "SPINDLE_KRB_KEYTAB".into(),
+            self.rm_keytab.display().to_string(),
+        ));
+        java
+    }
+
+    /// A Hadoop client JVM logged in as the user from her ticket cache.
+    pub fn java_client(&self, protection: &str) -> JavaSetup {
+        let mut java = self.java(
+            protection,
+            &[("yarn.resourcemanager.principal", RM_PRINCIPAL_PATTERN)],
+        );
+        java.env
+            .push(("KRB5CCNAME".into(), self.user_cache.clone()));
+        java
     }
 }

@@ -8,8 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use spindle_minicluster::{FixedSecrets, MiniCluster, MiniClusterOptions};
+use spindle_minicluster::{FixedSecrets, KerberosOptions, MiniCluster, MiniClusterOptions};
 use spindle_protocol::credentials::Credentials;
+use spindle_protocol::gssapi::KerberosCredentials;
 use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::sasl::{Qop, qop};
@@ -20,6 +21,7 @@ use crate::cache::files_under;
 use crate::calls::{USER, submit_unmanaged};
 use crate::clients::Endpoints;
 use crate::error::{HarnessError, Result};
+use crate::process::JavaSetup;
 use crate::servers::{AMRM_KEY, CLUSTER_TIMESTAMP, CONTAINER_KEY, NMTOKEN_KEY};
 
 /// A running mini cluster with one unmanaged application (application 1).
@@ -32,7 +34,20 @@ pub struct OurCluster {
     pub amrm_token: Token,
     /// A credentials file (written by our code) holding `amrm_token`.
     pub token_file: PathBuf,
+    /// What Hadoop's clients need for this cluster.
+    pub java: JavaSetup,
     _dir: tempfile::TempDir,
+}
+
+/// What a secure cluster needs; see [`OurCluster::start_secure`].
+#[derive(Debug, Clone)]
+pub struct Secure {
+    /// The RM's Kerberos identity.
+    pub rm: KerberosOptions,
+    /// Who submits the unmanaged application.
+    pub submitter: KerberosCredentials,
+    /// What Hadoop's clients need to log in (see [`crate::kdc::TestRealm::java_client`]).
+    pub java: JavaSetup,
 }
 
 impl OurCluster {
@@ -43,7 +58,18 @@ impl OurCluster {
 
     /// [`OurCluster::start`] with `hadoop.rpc.protection` = `protection` on every port.
     pub async fn start_with_protection(protection: &[Qop]) -> Result<Self> {
+        Self::start_inner(protection, None).await
+    }
+
+    /// A secure cluster: Kerberos on the RM client port, no SIMPLE anywhere; application 1
+    /// is submitted with Kerberos as `secure.submitter`.
+    pub async fn start_secure(protection: &[Qop], secure: Secure) -> Result<Self> {
+        Self::start_inner(protection, Some(secure)).await
+    }
+
+    async fn start_inner(protection: &[Qop], secure: Option<Secure>) -> Result<Self> {
         let options = MiniClusterOptions {
+            kerberos: secure.as_ref().map(|s| s.rm.clone()),
             rpc_protection: protection.to_vec(),
             fixed_secrets: Some(FixedSecrets {
                 amrm_key: AMRM_KEY.to_vec(),
@@ -55,7 +81,20 @@ impl OurCluster {
             ..MiniClusterOptions::default()
         };
         let cluster = MiniCluster::start(options).await?;
-        let (app, amrm_token) = unmanaged_app(&cluster).await?;
+        let client = match &secure {
+            None => ApplicationClient::simple(cluster.rm_address().to_string(), USER),
+            Some(s) => ApplicationClient::kerberos(
+                cluster.rm_address().to_string(),
+                s.submitter.clone(),
+                s.rm.principal.clone(),
+                protection,
+            ),
+        };
+        let (app, amrm_token) = unmanaged_app_of(&cluster, &client).await?;
+        let mut java = JavaSetup::protection(&qop::protection_names(protection));
+        if let Some(s) = secure {
+            java = s.java;
+        }
         let dir = tempfile::tempdir()?;
         let token_file = dir.path().join("container_tokens");
         let mut creds = Credentials::new();
@@ -68,6 +107,7 @@ impl OurCluster {
             app,
             amrm_token,
             token_file,
+            java,
             _dir: dir,
         })
     }
@@ -78,10 +118,7 @@ impl OurCluster {
             client: self.cluster.rm_address(),
             scheduler: self.cluster.scheduler_address(),
             token_file: self.token_file.clone(),
-            hadoop_conf: vec![(
-                "hadoop.rpc.protection".into(),
-                qop::protection_names(&self.cluster.options().rpc_protection),
-            )],
+            java: self.java.clone(),
         }
     }
 
@@ -95,7 +132,15 @@ impl OurCluster {
 /// scheduler address, where an unmanaged AM uses it).
 pub async fn unmanaged_app(cluster: &MiniCluster) -> Result<(ApplicationId, Token)> {
     let client = ApplicationClient::simple(cluster.rm_address().to_string(), USER);
-    let id = submit_unmanaged(&client, "interop-unmanaged-am").await?;
+    unmanaged_app_of(cluster, &client).await
+}
+
+/// [`unmanaged_app`] submitted through `client`.
+pub async fn unmanaged_app_of(
+    cluster: &MiniCluster,
+    client: &ApplicationClient,
+) -> Result<(ApplicationId, Token)> {
+    let id = submit_unmanaged(client, "interop-unmanaged-am").await?;
     let report = client
         .get_application_report(&GetApplicationReportRequestProto {
             application_id: Some(id.to_proto()),

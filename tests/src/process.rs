@@ -21,6 +21,28 @@ pub const LINE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default wait for a harness JVM to print `READY` (JVM start + servers; the machine may be busy).
 pub const READY_TIMEOUT: Duration = Duration::from_secs(90);
 
+/// What a harness program needs to fit a cluster: Hadoop configuration keys, environment
+/// (e.g. `KRB5CCNAME`) and JVM flags (e.g. `-Djava.security.krb5.conf`).
+#[derive(Debug, Clone, Default)]
+pub struct JavaSetup {
+    /// Hadoop configuration keys (`hadoop.rpc.protection`, `hadoop.security.authentication`).
+    pub hadoop_conf: Vec<(String, String)>,
+    /// Environment variables.
+    pub env: Vec<(String, String)>,
+    /// JVM flags.
+    pub jvm_flags: Vec<String>,
+}
+
+impl JavaSetup {
+    /// A setup with `hadoop.rpc.protection = protection`.
+    pub fn protection(protection: &str) -> JavaSetup {
+        JavaSetup {
+            hadoop_conf: vec![("hadoop.rpc.protection".into(), protection.into())],
+            ..JavaSetup::default()
+        }
+    }
+}
+
 /// How to start a harness program.
 #[derive(Debug, Clone)]
 pub struct JavaCommand {
@@ -73,6 +95,16 @@ impl JavaCommand {
     pub fn hadoop_conf<K: ToString, V: ToString>(mut self, pairs: &[(K, V)]) -> Self {
         self.hadoop_conf
             .extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self
+    }
+
+    /// Applies a [`JavaSetup`].
+    pub fn setup(mut self, setup: &JavaSetup) -> Self {
+        self = self.hadoop_conf(&setup.hadoop_conf);
+        for (k, v) in &setup.env {
+            self = self.env(k, v);
+        }
+        self.jvm_flags.extend(setup.jvm_flags.iter().cloned());
         self
     }
 

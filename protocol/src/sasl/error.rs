@@ -19,6 +19,18 @@ pub enum SaslError {
     /// A wrapped message failed its integrity check, sequence check or decryption.
     #[error("SASL security layer: {0}")]
     Layer(String),
+    /// Kerberos (GSS-API) failed; the error says what to do.
+    #[error("{0}")]
+    Kerberos(#[from] crate::gssapi::KerberosError),
+    /// The server's Kerberos principal is not the one we expect (Hadoop checks this before
+    /// sending anything).
+    #[error("Server has invalid Kerberos principal: {advertised}, expecting: {expected}")]
+    WrongServerPrincipal {
+        /// What the server advertised (`protocol/serverId`).
+        advertised: String,
+        /// What we expect (`yarn.resourcemanager.principal` with `_HOST` replaced).
+        expected: String,
+    },
     /// A configuration value is unusable.
     #[error("SASL configuration: {0}")]
     Config(String),

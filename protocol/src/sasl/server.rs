@@ -1,18 +1,22 @@
 //! Server side of Hadoop's SASL negotiation (sans-I/O).
 //!
 //! A server with a [`SecretManager`] advertises `[TOKEN/DIGEST-MD5 w/ challenge, SIMPLE]`
-//! (SIMPLE only when allowed); one without answers NEGOTIATE with SUCCESS (switch to SIMPLE)
-//! when SIMPLE is allowed. The INITIATE auth must equal an advertised one exactly (proto2
+//! (SIMPLE only when allowed), and `KERBEROS/GSSAPI` (protocol and serverId from its principal)
+//! after TOKEN when it has a Kerberos credential; one with neither answers NEGOTIATE with
+//! SUCCESS (switch to SIMPLE) when SIMPLE is allowed. A Kerberos caller's user is the short
+//! name of its principal under auth_to_local's `DEFAULT` rule (the server's realm). The INITIATE auth must equal an advertised one exactly (proto2
 //! presence included), as Hadoop checks. Failures carry the Java class a Hadoop server
 //! would report ([`SaslError::java_class`]) and end the connection with a FATAL reply.
 
 use std::sync::Arc;
 
 use super::digest_md5::{DigestServer, DigestSuccess};
+use super::gssapi::{GssServer, GssServerStep, MECHANISM_GSSAPI, METHOD_KERBEROS, short_name};
 use super::{
     CallerAuth, MECHANISM_DIGEST_MD5, METHOD_SIMPLE, METHOD_TOKEN, Qop, SaslError, SecretManager,
     SecurityLayer,
 };
+use crate::gssapi::AcceptorCredential;
 use crate::proto::rpc::{RpcSaslProto, SaslAuth, SaslState};
 
 /// Who the client turned out to be.
@@ -20,7 +24,8 @@ use crate::proto::rpc::{RpcSaslProto, SaslAuth, SaslState};
 pub struct Authenticated {
     /// How it authenticated.
     pub auth: CallerAuth,
-    /// For TOKEN: the user the secret manager says the token belongs to.
+    /// The user the credential names: for TOKEN the user the secret manager says the token
+    /// belongs to, for KERBEROS the principal's short name; `None` for SIMPLE.
     pub token_user: Option<String>,
 }
 
@@ -42,12 +47,14 @@ enum State {
     Start,
     Negotiated(DigestServer),
     AwaitResponse(DigestServer),
+    Gss(Box<GssServer>),
     Done,
 }
 
 /// The server negotiation state machine for one connection.
 pub struct SaslServer {
     secret_manager: Option<Arc<dyn SecretManager>>,
+    kerberos: Option<AcceptorCredential>,
     allow_simple: bool,
     qops: Vec<Qop>,
     state: State,
@@ -58,6 +65,10 @@ impl std::fmt::Debug for SaslServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SaslServer")
             .field("token", &self.secret_manager.is_some())
+            .field(
+                "kerberos",
+                &self.kerberos.as_ref().map(|k| k.principal().to_string()),
+            )
             .field("allow_simple", &self.allow_simple)
             .finish_non_exhaustive()
     }
@@ -83,6 +94,19 @@ pub fn token_auth() -> SaslAuth {
     }
 }
 
+/// The KERBEROS offer as Hadoop sends it: protocol and serverId are the first two components
+/// of the server's principal.
+pub fn kerberos_auth(cred: &AcceptorCredential) -> SaslAuth {
+    let p = cred.principal();
+    SaslAuth {
+        method: METHOD_KERBEROS.into(),
+        mechanism: MECHANISM_GSSAPI.into(),
+        protocol: Some(p.primary.clone()),
+        server_id: Some(p.instance.clone().unwrap_or_default()),
+        challenge: None,
+    }
+}
+
 /// The SIMPLE offer exactly as Hadoop sends it.
 pub fn simple_auth() -> SaslAuth {
     SaslAuth {
@@ -97,11 +121,18 @@ impl SaslServer {
     pub fn new(secret_manager: Option<Arc<dyn SecretManager>>, allow_simple: bool) -> Self {
         SaslServer {
             secret_manager,
+            kerberos: None,
             allow_simple,
             qops: vec![Qop::Auth],
             state: State::Start,
             layer: None,
         }
+    }
+
+    /// Also offers KERBEROS/GSSAPI, accepting with `cred` (the server's principal and keytab).
+    pub fn with_kerberos(mut self, cred: Option<AcceptorCredential>) -> Self {
+        self.kerberos = cred;
+        self
     }
 
     /// Offers the qualities of protection in `qops` (in this order) instead of `auth` alone.
@@ -127,6 +158,9 @@ impl SaslServer {
         let mut auths = Vec::new();
         if self.secret_manager.is_some() {
             auths.push(token_auth());
+        }
+        if let Some(k) = &self.kerberos {
+            auths.push(kerberos_auth(k));
         }
         if self.allow_simple {
             auths.push(simple_auth());
@@ -189,6 +223,10 @@ impl SaslServer {
                 let token = msg.token.as_deref().unwrap_or_default();
                 self.verify(&digest, token)
             }
+            (State::Gss(gss), Some(SaslState::Response)) => {
+                let token = msg.token.as_deref().unwrap_or_default();
+                self.gss_step(gss, token)
+            }
             (_, _) => Err(SaslError::Protocol(format!(
                 "unexpected SASL message with state {}",
                 msg.state
@@ -197,7 +235,7 @@ impl SaslServer {
     }
 
     fn negotiate(&mut self) -> Result<ServerStep, SaslError> {
-        if self.secret_manager.is_none() {
+        if self.secret_manager.is_none() && self.kerberos.is_none() {
             if self.allow_simple {
                 return Ok(ServerStep::Done {
                     reply: Some(message(SaslState::Success, None, Vec::new())),
@@ -213,7 +251,9 @@ impl SaslServer {
         }
         let digest = self.digest();
         let mut auths = self.offered();
-        auths[0].challenge = Some(digest.challenge());
+        if self.secret_manager.is_some() {
+            auths[0].challenge = Some(digest.challenge());
+        }
         self.state = State::Negotiated(digest);
         Ok(ServerStep::Reply(message(
             SaslState::Negotiate,
@@ -236,6 +276,12 @@ impl SaslServer {
         if !self.offered().contains(auth) {
             return Err(self.mismatch(auth));
         }
+        if auth.method == METHOD_KERBEROS
+            && let Some(cred) = &self.kerberos
+        {
+            let gss = Box::new(GssServer::new(cred, &self.qops));
+            return self.gss_step(gss, msg.token.as_deref().unwrap_or_default());
+        }
         if auth.method == METHOD_SIMPLE {
             return Ok(ServerStep::Done {
                 reply: None,
@@ -256,6 +302,35 @@ impl SaslServer {
             )));
         }
         self.verify(&digest, token)
+    }
+
+    fn gss_step(&mut self, mut gss: Box<GssServer>, token: &[u8]) -> Result<ServerStep, SaslError> {
+        match gss.step(token)? {
+            GssServerStep::Challenge(out) => {
+                self.state = State::Gss(gss);
+                Ok(ServerStep::Reply(message(
+                    SaslState::Challenge,
+                    Some(out),
+                    Vec::new(),
+                )))
+            }
+            GssServerStep::Done { principal, layer } => {
+                let realm = self
+                    .kerberos
+                    .as_ref()
+                    .and_then(|k| k.principal().realm.clone())
+                    .unwrap_or_default();
+                let user = short_name(&principal, &realm)?;
+                self.layer = layer;
+                Ok(ServerStep::Done {
+                    reply: Some(message(SaslState::Success, None, Vec::new())),
+                    authenticated: Authenticated {
+                        auth: CallerAuth::Kerberos { principal },
+                        token_user: Some(user),
+                    },
+                })
+            }
+        }
     }
 
     fn verify(&mut self, digest: &DigestServer, token: &[u8]) -> Result<ServerStep, SaslError> {

@@ -2,6 +2,7 @@
 //! [`ApplicationClientProtocol`], the adapter [`ClientService`] and the client
 //! [`ApplicationClient`] used to submit, watch and kill applications and to query the cluster.
 
+use crate::gssapi::KerberosCredentials;
 use crate::ipc::{CallContext, ClientAuth, ClientConfig, any_caller};
 use crate::proto::yarn_service::*;
 use crate::yarn::server::unsupported;
@@ -90,5 +91,26 @@ impl ApplicationClient {
             APPLICATION_CLIENT_PROTOCOL,
             ClientAuth::Simple { user: user.into() },
         ))
+    }
+
+    /// A Kerberos client for the secure RM at `addr`, whose principal is `server_principal`
+    /// (`yarn.resourcemanager.principal`, e.g. `rm/_HOST@REALM`), accepting the protections in
+    /// `qop` (`hadoop.rpc.protection`).
+    pub fn kerberos(
+        addr: impl Into<String>,
+        credentials: KerberosCredentials,
+        server_principal: impl Into<String>,
+        qop: &[crate::sasl::Qop],
+    ) -> Self {
+        let mut config = ClientConfig::new(
+            addr,
+            APPLICATION_CLIENT_PROTOCOL,
+            ClientAuth::Kerberos {
+                credentials,
+                server_principal: server_principal.into(),
+            },
+        );
+        config.qop = qop.to_vec();
+        ApplicationClient::new(config)
     }
 }

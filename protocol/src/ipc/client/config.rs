@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::gssapi::KerberosCredentials;
 use crate::ipc::frame::DEFAULT_MAX_FRAME_LEN;
 use crate::sasl::Qop;
 
@@ -23,6 +24,15 @@ pub enum ClientAuth {
         /// User name for a SIMPLE fallback.
         user: String,
     },
+    /// SASL KERBEROS/GSSAPI (a secure cluster's client ports). Never falls back to SIMPLE.
+    Kerberos {
+        /// Where our Kerberos identity comes from (ticket cache or keytab).
+        credentials: KerberosCredentials,
+        /// The server's principal, e.g. `yarn.resourcemanager.principal`: `rm/_HOST@REALM`
+        /// (`_HOST` becomes the canonical name of the host we connect to) or a fixed one. The
+        /// server must advertise exactly this principal.
+        server_principal: String,
+    },
 }
 
 impl std::fmt::Debug for ClientAuth {
@@ -36,6 +46,14 @@ impl std::fmt::Debug for ClientAuth {
                 .field("identifier", &hex::encode(identifier))
                 .field("password", &"<redacted>")
                 .field("user", user)
+                .finish(),
+            ClientAuth::Kerberos {
+                credentials,
+                server_principal,
+            } => f
+                .debug_struct("Kerberos")
+                .field("credentials", credentials)
+                .field("server_principal", server_principal)
                 .finish(),
         }
     }

@@ -8,6 +8,8 @@ use tokio_util::codec::{FramedRead, FramedWrite};
 use tracing::debug;
 
 use super::config::{ClientAuth, ClientConfig};
+use crate::gssapi::ClientCredential;
+use crate::gssapi::principal::{canonical_host_here, replace_host};
 use crate::ipc::error::{IpcError, RemoteError};
 use crate::ipc::frame::{FrameCodec, FrameParts};
 use crate::ipc::header::{self, AUTH_PROTOCOL_NONE, AUTH_PROTOCOL_SASL, SASL_CALL_ID};
@@ -15,7 +17,9 @@ use crate::proto::rpc::{
     IpcConnectionContextProto, RpcResponseHeaderProto, RpcSaslProto, RpcStatusProto,
     UserInformationProto,
 };
-use crate::sasl::{ClientStep, Qop, SaslClient, SaslOutcome, SecurityLayer, TokenCredentials};
+use crate::sasl::{
+    ClientStep, KerberosClient, SaslClient, SaslOutcome, SecurityLayer, TokenCredentials,
+};
 
 /// Most SASL round trips accepted before giving up (DIGEST-MD5 needs at most 3).
 const MAX_SASL_ROUNDS: usize = 8;
@@ -41,35 +45,55 @@ pub(crate) async fn establish(
     let stream = TcpStream::connect(&config.addr).await?;
     stream.set_nodelay(true)?;
     let (read_half, mut write_half) = stream.into_split();
-    let (auth_byte, token, user) = match auth {
-        ClientAuth::Simple { user } => (AUTH_PROTOCOL_NONE, None, user.clone()),
+    let (sasl, user) = match auth {
+        ClientAuth::Simple { user } => (None, user.clone()),
         ClientAuth::Token {
             identifier,
             password,
             user,
-        } => (
-            AUTH_PROTOCOL_SASL,
-            Some(TokenCredentials {
+        } => {
+            let token = TokenCredentials {
                 identifier: identifier.clone(),
                 password: password.clone(),
-            }),
-            user.clone(),
-        ),
+            };
+            (
+                Some(SaslClient::with_qop(Some(token), &config.qop)),
+                user.clone(),
+            )
+        }
+        ClientAuth::Kerberos {
+            credentials,
+            server_principal,
+        } => {
+            let kerberos = kerberos_client(&config.addr, credentials, server_principal).await?;
+            let sasl = SaslClient::with_qop(None, &config.qop).with_kerberos(kerberos);
+            (Some(sasl), String::new())
+        }
+    };
+    let auth_byte = if sasl.is_some() {
+        AUTH_PROTOCOL_SASL
+    } else {
+        AUTH_PROTOCOL_NONE
     };
     write_half.write_all(&header::preamble(auth_byte)).await?;
     // Responses are bounded by our limit; requests by the server's (default) one.
     let mut reader = FramedRead::new(read_half, FrameCodec::new(config.max_response_len));
     let mut writer = FramedWrite::new(write_half, FrameCodec::default());
 
-    let (outcome, layer) = match token {
-        None => (SaslOutcome::Simple, None),
-        Some(token) => negotiate(&mut reader, &mut writer, token, &config.qop).await?,
+    let (outcome, layer, principal) = match sasl {
+        None => (SaslOutcome::Simple, None, None),
+        Some(sasl) => negotiate(&mut reader, &mut writer, sasl).await?,
     };
     debug!(?outcome, "authenticated");
     let user_info = match outcome {
         SaslOutcome::Token => UserInformationProto::default(),
         SaslOutcome::Simple => UserInformationProto {
             effective_user: Some(user),
+            real_user: None,
+        },
+        // As Hadoop's client: the full principal.
+        SaslOutcome::Kerberos => UserInformationProto {
+            effective_user: principal,
             real_user: None,
         },
     };
@@ -86,23 +110,65 @@ pub(crate) async fn establish(
     })
 }
 
+/// The Kerberos side of a client: its credential (acquired on a blocking thread: a keytab
+/// login talks to the KDC) and the server principal with `_HOST` replaced by the canonical
+/// name of the host in `addr`.
+async fn kerberos_client(
+    addr: &str,
+    credentials: &crate::gssapi::KerberosCredentials,
+    server_principal: &str,
+) -> Result<KerberosClient, IpcError> {
+    let source = credentials.clone();
+    let credential = tokio::task::spawn_blocking(move || ClientCredential::acquire(&source))
+        .await
+        .map_err(|e| IpcError::Auth(format!("Kerberos login task failed: {e}")))?
+        .map_err(crate::sasl::SaslError::from)?;
+    let host = addr.rsplit_once(':').map_or(addr, |(h, _)| h);
+    Ok(KerberosClient {
+        credential,
+        server_principal: replace_host(server_principal, &canonical_host_here(host)),
+    })
+}
+
+/// One negotiation step; Kerberos steps run on a blocking thread (the first one asks the KDC
+/// for a service ticket).
+async fn step(
+    mut sasl: SaslClient,
+    reply: RpcSaslProto,
+) -> Result<(SaslClient, ClientStep), IpcError> {
+    if !sasl.may_block() {
+        let next = sasl.step(&reply)?;
+        return Ok((sasl, next));
+    }
+    tokio::task::spawn_blocking(move || {
+        let next = sasl.step(&reply);
+        next.map(|n| (sasl, n))
+    })
+    .await
+    .map_err(|e| IpcError::Auth(format!("SASL task failed: {e}")))?
+    .map_err(IpcError::from)
+}
+
 async fn negotiate(
     reader: &mut FramedRead<OwnedReadHalf, FrameCodec>,
     writer: &mut FramedWrite<OwnedWriteHalf, FrameCodec>,
-    token: TokenCredentials,
-    qop: &[Qop],
-) -> Result<(SaslOutcome, Option<SecurityLayer>), IpcError> {
-    let mut sasl = SaslClient::with_qop(Some(token), qop);
+    mut sasl: SaslClient,
+) -> Result<(SaslOutcome, Option<SecurityLayer>, Option<String>), IpcError> {
     writer.send(header::sasl_request(&sasl.negotiate())).await?;
     for _ in 0..MAX_SASL_ROUNDS {
         let reply = read_sasl_reply(reader).await?;
-        match sasl.step(&reply)? {
+        let (next_sasl, next) = step(sasl, reply).await?;
+        sasl = next_sasl;
+        match next {
             ClientStep::Send(msg) => writer.send(header::sasl_request(&msg)).await?,
             ClientStep::SendFinal(msg, outcome) => {
                 writer.feed(header::sasl_request(&msg)).await?;
-                return Ok((outcome, None));
+                return Ok((outcome, None, None));
             }
-            ClientStep::Done(outcome) => return Ok((outcome, sasl.take_security_layer())),
+            ClientStep::Done(outcome) => {
+                let principal = sasl.kerberos_principal().map(str::to_string);
+                return Ok((outcome, sasl.take_security_layer(), principal));
+            }
         }
     }
     Err(IpcError::Protocol(format!(

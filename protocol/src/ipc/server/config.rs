@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::gssapi::AcceptorCredential;
 use crate::ipc::frame::DEFAULT_MAX_FRAME_LEN;
 use crate::sasl::{Qop, SecretManager};
 
@@ -18,6 +19,8 @@ pub struct ServerConfig {
     pub bind: SocketAddr,
     /// Token checking; `Some` enables TOKEN (DIGEST-MD5) authentication.
     pub secret_manager: Option<Arc<dyn SecretManager>>,
+    /// `Some` enables KERBEROS (GSSAPI) authentication with this principal and keytab.
+    pub kerberos: Option<AcceptorCredential>,
     /// Whether SIMPLE authentication is accepted.
     pub allow_simple: bool,
     /// Most connections open at once. A new connection beyond it takes the place of the least
@@ -52,6 +55,7 @@ impl ServerConfig {
         ServerConfig {
             bind,
             secret_manager: None,
+            kerberos: None,
             allow_simple: true,
             max_connections: 4096,
             max_connections_per_source: 1024,
@@ -71,6 +75,10 @@ impl std::fmt::Debug for ServerConfig {
         f.debug_struct("ServerConfig")
             .field("bind", &self.bind)
             .field("token_auth", &self.secret_manager.is_some())
+            .field(
+                "kerberos",
+                &self.kerberos.as_ref().map(|k| k.principal().to_string()),
+            )
             .field("allow_simple", &self.allow_simple)
             .field("max_connections", &self.max_connections)
             .field(

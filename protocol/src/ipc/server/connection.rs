@@ -176,6 +176,7 @@ pub(crate) async fn serve(
                     shared.config.secret_manager.clone(),
                     shared.config.allow_simple,
                 )
+                .with_kerberos(shared.config.kerberos.clone())
                 .with_qop(&shared.config.qop),
             );
         }
@@ -193,6 +194,7 @@ pub(crate) async fn serve(
                 format!(
                     "SIMPLE authentication is not enabled.  Available:[{}]",
                     SaslServer::new(shared.config.secret_manager.clone(), false)
+                        .with_kerberos(shared.config.kerberos.clone())
                         .offered()
                         .into_iter()
                         .map(|a| a.method)
@@ -617,6 +619,20 @@ impl Conn {
             (CallerAuth::Token { .. }, Some(user), _) => user.clone(),
             (CallerAuth::Token { .. }, None, _) => {
                 return Err(unauthorized("token authentication produced no user".into()));
+            }
+            // Hadoop's client names the full principal; the short name is the user.
+            (CallerAuth::Kerberos { principal }, Some(user), Some(claimed))
+                if claimed != *principal && claimed != *user =>
+            {
+                return Err(unauthorized(format!(
+                    "Authenticated user ({principal}) doesn't match what the client claims to be ({claimed}); proxy users are not supported"
+                )));
+            }
+            (CallerAuth::Kerberos { .. }, Some(user), _) => user.clone(),
+            (CallerAuth::Kerberos { principal }, None, _) => {
+                return Err(unauthorized(format!(
+                    "Kerberos authentication of {principal} produced no user"
+                )));
             }
             (CallerAuth::Simple, _, Some(claimed)) => claimed,
             (CallerAuth::Simple, _, None) => {

@@ -56,10 +56,10 @@ impl IpcServer {
                 ));
             }
         }
-        if config.secret_manager.is_none() && !config.allow_simple {
+        if config.secret_manager.is_none() && config.kerberos.is_none() && !config.allow_simple {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
-                "no authentication method enabled: set a secret manager or allow SIMPLE",
+                "no authentication method enabled: set a secret manager or Kerberos, or allow SIMPLE",
             ));
         }
         let listener = TcpListener::bind(config.bind).await?;

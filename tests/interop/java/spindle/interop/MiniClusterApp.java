@@ -51,7 +51,7 @@ public final class MiniClusterApp {
     }
   }
 
-  private static Configuration conf(String confDir) {
+  private static Configuration conf(String confDir) throws java.io.IOException {
     Configuration conf = Common.conf();
     conf.addResource(new Path(confDir, "core-site.xml"));
     conf.addResource(new Path(confDir, "yarn-site.xml"));

@@ -1,0 +1,205 @@
+//! Kerberos (SASL GSSAPI) against Hadoop's own code and a real MIT KDC, at each
+//! `hadoop.rpc.protection`:
+//! * our `ApplicationClient` with Kerberos ⇄ Hadoop's Kerberized IPC server (logged in from the
+//!   RM's keytab), from a `kinit` ticket cache and from a keytab;
+//! * Hadoop's `YarnClient` with Kerberos, and its `AMRMClient` and `NMClient` with tokens ⇄
+//!   our secure embedded cluster;
+//! * the errors a user meets: no ticket, wrong server principal, mismatched protection.
+//!
+//! MIT's library reads `KRB5_CONFIG` from the environment only, so each test starts a KDC and
+//! then re-runs itself in a child process pointed at that realm (`Kdc::rerun_test`); the child
+//! does the work, the parent checks it passed. The KDC stops when the test ends.
+
+use spindle_minicluster::KerberosOptions;
+use spindle_protocol::gssapi::KerberosCredentials;
+use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
+use spindle_protocol::sasl::Qop;
+use spindle_protocol::yarn::client::ApplicationClient;
+use spindle_tests::calls::submit_unmanaged;
+use spindle_tests::clients::assert_every_step_passes;
+use spindle_tests::kdc::{Kdc, RM_PRINCIPAL_PATTERN, TestRealm, is_inner_run};
+use spindle_tests::ours::{OurCluster, Secure};
+use spindle_tests::servers::JavaYarnServers;
+
+const PROTECTIONS: [Qop; 3] = [Qop::Auth, Qop::AuthInt, Qop::AuthConf];
+
+/// Runs `inner` in a child process pointed at a fresh realm (see the module docs).
+fn in_realm<F: std::future::Future<Output = ()>>(name: &str, inner: impl FnOnce(TestRealm) -> F) {
+    if is_inner_run() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(inner(TestRealm::from_env()));
+        return;
+    }
+    let kdc = Kdc::start().expect("start the KDC");
+    let realm = kdc.test_realm().expect("test principals");
+    let out = kdc
+        .rerun_test(name, &realm.env())
+        .unwrap_or_else(|e| panic!("{e}"));
+    println!("{out}");
+}
+
+/// Our Kerberos client of the RM at `addr`.
+fn kerberos_client(
+    addr: std::net::SocketAddr,
+    creds: KerberosCredentials,
+    qop: Qop,
+) -> ApplicationClient {
+    ApplicationClient::kerberos(addr.to_string(), creds, RM_PRINCIPAL_PATTERN, &[qop])
+}
+
+/// Submits an unmanaged application through `client` and returns the user the RM recorded.
+async fn submitted_user(client: &ApplicationClient) -> String {
+    let id = submit_unmanaged(client, "kerberos-interop")
+        .await
+        .expect("submit");
+    let report = client
+        .get_application_report(&GetApplicationReportRequestProto {
+            application_id: Some(id.to_proto()),
+        })
+        .await
+        .expect("report")
+        .application_report
+        .expect("a report");
+    report.user.unwrap_or_default()
+}
+
+#[test]
+fn our_kerberos_client_against_hadoops_kerberized_server() {
+    in_realm(
+        "our_kerberos_client_against_hadoops_kerberized_server",
+        |realm| async move {
+            for qop in PROTECTIONS {
+                let server =
+                    JavaYarnServers::start_configured(1, realm.java_server(qop.protection_name()))
+                        .await
+                        .expect("start Hadoop's Kerberized servers");
+                let login = server
+                    .process
+                    .fact("kerberos_login")
+                    .unwrap_or_default()
+                    .to_string();
+                assert!(login.starts_with(&realm.rm_principal), "{login}");
+                // From the kinit ticket cache.
+                let client =
+                    kerberos_client(server.client_addr, KerberosCredentials::TicketCache, qop);
+                assert_eq!(
+                    submitted_user(&client).await,
+                    "alice",
+                    "{qop}: Hadoop's server maps alice@REALM to alice\n{}",
+                    server.process.stderr_tail()
+                );
+                // From a keytab, without any ticket cache.
+                let keytab = KerberosCredentials::Keytab {
+                    principal: realm.user_principal.clone(),
+                    keytab: realm.user_keytab.clone(),
+                };
+                let client = kerberos_client(server.client_addr, keytab, qop);
+                assert_eq!(submitted_user(&client).await, "alice", "{qop}");
+            }
+        },
+    );
+}
+
+#[test]
+fn kerberos_errors_say_what_to_do() {
+    in_realm("kerberos_errors_say_what_to_do", |realm| async move {
+        let server = JavaYarnServers::start_configured(1, realm.java_server("privacy"))
+            .await
+            .expect("start Hadoop's Kerberized servers");
+        let addr = server.client_addr.to_string();
+        let call = |client: ApplicationClient| async move {
+            client.get_new_application().await.unwrap_err().to_string()
+        };
+        // The server's principal is not the configured one: refused before sending anything.
+        let err = call(ApplicationClient::kerberos(
+            addr.clone(),
+            KerberosCredentials::TicketCache,
+            "rm/elsewhere@SPINDLE.TEST",
+            &[Qop::AuthConf],
+        ))
+        .await;
+        assert!(
+            err.contains("Server has invalid Kerberos principal: rm/localhost@SPINDLE.TEST, expecting: rm/elsewhere@SPINDLE.TEST"),
+            "{err}"
+        );
+        // Protection lists without a common element name both.
+        let err = call(ApplicationClient::kerberos(
+            addr.clone(),
+            KerberosCredentials::TicketCache,
+            RM_PRINCIPAL_PATTERN,
+            &[Qop::Auth],
+        ))
+        .await;
+        assert!(
+            err.contains("ours is [authentication]") && err.contains("offers [privacy]"),
+            "{err}"
+        );
+        // No ticket: say kinit.
+        let missing = KerberosCredentials::Keytab {
+            principal: realm.user_principal.clone(),
+            keytab: "/nonexistent/alice.keytab".into(),
+        };
+        let err = call(ApplicationClient::kerberos(
+            addr.clone(),
+            missing,
+            RM_PRINCIPAL_PATTERN,
+            &[Qop::AuthConf],
+        ))
+        .await;
+        assert!(err.contains("kinit"), "{err}");
+    });
+}
+
+#[test]
+fn hadoop_clients_against_our_secure_cluster() {
+    in_realm(
+        "hadoop_clients_against_our_secure_cluster",
+        |realm| async move {
+            for qop in PROTECTIONS {
+                let secure = Secure {
+                    rm: KerberosOptions {
+                        principal: RM_PRINCIPAL_PATTERN.into(),
+                        keytab: realm.rm_keytab.clone(),
+                    },
+                    submitter: KerberosCredentials::TicketCache,
+                    java: realm.java_client(qop.protection_name()),
+                };
+                let ours = OurCluster::start_secure(&[qop], secure)
+                    .await
+                    .expect("start our secure cluster");
+                // Our own Kerberos submission: the application's user is the short name.
+                let report = kerberos_client(
+                    ours.cluster.rm_address(),
+                    KerberosCredentials::TicketCache,
+                    qop,
+                )
+                .get_application_report(&GetApplicationReportRequestProto {
+                    application_id: Some(ours.app.to_proto()),
+                })
+                .await
+                .expect("report")
+                .application_report
+                .expect("a report");
+                assert_eq!(report.user.as_deref(), Some("alice"), "{qop}");
+                // Hadoop's YarnClient with Kerberos; AMRMClient and NMClient with their tokens.
+                assert_every_step_passes(&ours.endpoints()).await;
+                // SIMPLE is refused on a secure cluster.
+                let err =
+                    ApplicationClient::simple(ours.cluster.rm_address().to_string(), "mallory")
+                        .get_new_application()
+                        .await
+                        .unwrap_err()
+                        .to_string();
+                assert!(
+                    err.contains("SIMPLE authentication is not enabled"),
+                    "{err}"
+                );
+                ours.shutdown().await;
+            }
+        },
+    );
+}
