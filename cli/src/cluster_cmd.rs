@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use spindle_minicluster::{MiniCluster, MiniClusterOptions};
+use spindle_minicluster::{KerberosOptions, MiniCluster, MiniClusterOptions};
 
 use crate::args::ClusterArgs;
 use crate::error::CliError;
@@ -62,6 +62,14 @@ pub async fn run(args: ClusterArgs) -> Result<(), CliError> {
         rm_port: args.rm_port,
         scheduler_port: args.scheduler_port,
         base_dir: Some(base.path()),
+        rpc_protection: args.rpc_protection.0.clone(),
+        kerberos: match (args.kerberos, &args.keytab, &args.principal) {
+            (true, Some(keytab), Some(principal)) => Some(KerberosOptions {
+                principal: principal.clone(),
+                keytab: keytab.clone(),
+            }),
+            _ => None,
+        },
         ..MiniClusterOptions::default()
     };
     let cluster = MiniCluster::start(options).await?;

@@ -10,15 +10,20 @@
 //! then re-runs itself in a child process pointed at that realm (`Kdc::rerun_test`); the child
 //! does the work, the parent checks it passed. The KDC stops when the test ends.
 
-use spindle_minicluster::KerberosOptions;
+use std::time::Duration;
+
+use spindle_minicluster::{KerberosOptions, MiniCluster, MiniClusterOptions};
 use spindle_protocol::gssapi::KerberosCredentials;
+use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::sasl::Qop;
 use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_tests::calls::submit_unmanaged;
 use spindle_tests::clients::assert_every_step_passes;
+use spindle_tests::compile::harness_classpath;
 use spindle_tests::kdc::{Kdc, RM_PRINCIPAL_PATTERN, TestRealm, is_inner_run};
-use spindle_tests::ours::{OurCluster, Secure};
+use spindle_tests::ours::{OurCluster, Secure, assert_nodes_empty, container_logs};
+use spindle_tests::process::JavaCommand;
 use spindle_tests::servers::JavaYarnServers;
 
 const PROTECTIONS: [Qop; 3] = [Qop::Auth, Qop::AuthInt, Qop::AuthConf];
@@ -200,6 +205,76 @@ fn hadoop_clients_against_our_secure_cluster() {
                 );
                 ours.shutdown().await;
             }
+        },
+    );
+}
+
+#[test]
+fn a_whole_application_on_the_secure_cluster_with_privacy_everywhere() {
+    in_realm(
+        "a_whole_application_on_the_secure_cluster_with_privacy_everywhere",
+        |realm| async move {
+            let classpath = harness_classpath().await.expect("the Java harness");
+            let options = MiniClusterOptions {
+                kerberos: Some(KerberosOptions {
+                    principal: RM_PRINCIPAL_PATTERN.into(),
+                    keytab: realm.rm_keytab.clone(),
+                }),
+                // Every port offers privacy only: a connection that did not negotiate it fails.
+                rpc_protection: vec![Qop::AuthConf],
+                ..MiniClusterOptions::with_nodes(2, 4096, 8)
+            };
+            let cluster = MiniCluster::start(options)
+                .await
+                .expect("start the cluster");
+            // The client submits with Kerberos; the AM (a container) and its NM calls use the
+            // AMRMToken and NMTokens the cluster issued, with the cluster's core-site.xml.
+            let mut p = JavaCommand::new("spindle.interop.MiniClusterApp")
+                .arg("client")
+                .arg("--conf-dir")
+                .arg(cluster.conf_dir())
+                .arg("--classpath")
+                .arg(&classpath)
+                .arg("--containers")
+                .arg("3")
+                .setup(&realm.java_client("privacy"))
+                .spawn()
+                .await
+                .expect("start the Java client");
+            let status = p.finish(Duration::from_secs(200)).await;
+            let report = format!(
+                "output:\n{}\nstderr:\n{}\ncontainer logs:\n{}",
+                p.output().join("\n"),
+                p.stderr_tail(),
+                container_logs(&cluster, 3000)
+            );
+            let status = status.unwrap_or_else(|e| panic!("client did not finish: {e}\n{report}"));
+            assert!(status.success(), "client failed ({status}):\n{report}");
+            assert!(
+                p.fact("kerberos_login")
+                    .unwrap_or_default()
+                    .starts_with("alice@SPINDLE.TEST"),
+                "{report}"
+            );
+            assert_eq!(p.fact("final_status").unwrap(), "SUCCEEDED", "{report}");
+            assert!(
+                p.fact("diagnostics")
+                    .unwrap()
+                    .contains("3/3 containers succeeded"),
+                "{report}"
+            );
+            eprintln!(
+                "secure cluster, privacy everywhere: submit→FINISHED {} ms, client JVM {} ms, login {}",
+                p.fact("submit_to_finished_ms").unwrap_or("?"),
+                p.fact("client_total_ms").unwrap_or("?"),
+                p.fact("kerberos_login").unwrap_or("?"),
+            );
+            // The application belongs to the Kerberos caller's short name.
+            let app = p.fact("app_id").unwrap().parse::<ApplicationId>().unwrap();
+            let user = cluster.inspect(|rm| rm.report(&app).map(|r| r.user.unwrap_or_default()));
+            assert_eq!(user.as_deref(), Ok("alice"), "{report}");
+            assert_nodes_empty(&cluster, Duration::from_secs(30)).await;
+            cluster.shutdown().await;
         },
     );
 }
