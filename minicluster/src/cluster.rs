@@ -12,6 +12,7 @@ use spindle_protocol::gssapi::AcceptorCredential;
 use spindle_protocol::gssapi::principal::{canonical_host_here, replace_host};
 use spindle_protocol::ids::NodeId;
 use spindle_protocol::ipc::{IpcServer, SecretManager, ServerConfig, Service};
+use spindle_protocol::yarn::delegation::{DelegationTokenSecretManager, DelegationTokenService};
 use spindle_protocol::yarn::server::{AmService, ClientService, NmService};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -130,6 +131,8 @@ pub struct MiniCluster {
     rm_addr: SocketAddr,
     scheduler_addr: SocketAddr,
     amrm_sm: Arc<dyn SecretManager>,
+    /// RM delegation tokens, kept across RM restarts.
+    rm_delegation: Arc<DelegationTokenSecretManager>,
     base_dir: PathBuf,
     conf_dir: PathBuf,
     cluster_timestamp: i64,
@@ -287,11 +290,15 @@ impl MiniCluster {
             rm: Mutex::new(rm),
             nodes,
         });
+        let rm_delegation = Arc::new(DelegationTokenSecretManager::new(
+            1,
+            rand::random::<[u8; 32]>().to_vec(),
+        ));
         let servers = start_rm_servers(
             &core,
             parse_addr(&options.host, options.rm_port)?,
             parse_addr(&options.host, options.scheduler_port)?,
-            amrm_sm.clone(),
+            (amrm_sm.clone(), rm_delegation.clone()),
             &options,
         )
         .await?;
@@ -373,6 +380,7 @@ impl MiniCluster {
             rm_addr,
             scheduler_addr,
             amrm_sm,
+            rm_delegation,
             base_dir,
             conf_dir,
             cluster_timestamp,
@@ -474,7 +482,7 @@ impl MiniCluster {
                 &self.core,
                 self.rm_addr,
                 self.scheduler_addr,
-                self.amrm_sm.clone(),
+                (self.amrm_sm.clone(), self.rm_delegation.clone()),
                 &self.options,
             )
             .await
@@ -556,18 +564,22 @@ async fn start_rm_servers(
     core: &Arc<Core>,
     client: SocketAddr,
     scheduler: SocketAddr,
-    amrm_sm: Arc<dyn SecretManager>,
+    (amrm_sm, rm_delegation): (Arc<dyn SecretManager>, Arc<DelegationTokenSecretManager>),
     options: &MiniClusterOptions,
 ) -> Result<RmServers, ClusterError> {
     let rpc = Arc::new(RmRpc::new(core.clone()));
-    let mut client_config = server_config(client, None, options);
+    // As a real RM: the client port also accepts RM delegation tokens (SASL TOKEN), and serves
+    // their three calls in front of the protocol's other calls.
+    let mut client_config = server_config(client, Some(rm_delegation.clone()), options);
     client_config.kerberos = rm_kerberos(options)?;
-    let client = bind(
-        "RM client port",
-        client_config,
-        vec![Arc::new(ClientService::new(rpc.clone()))],
-    )
-    .await?;
+    let client_service = DelegationTokenService::wrap(
+        Arc::new(ClientService::new(rpc.clone())),
+        rm_delegation,
+        options.kerberos.is_some(),
+        // Like the RM: clients set the service to the address they used.
+        "",
+    );
+    let client = bind("RM client port", client_config, vec![client_service]).await?;
     let scheduler = bind(
         "RM scheduler port",
         server_config(scheduler, Some(amrm_sm), options),

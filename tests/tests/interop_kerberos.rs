@@ -13,13 +13,19 @@
 use std::time::Duration;
 
 use spindle_minicluster::{KerberosOptions, MiniCluster, MiniClusterOptions};
+use spindle_protocol::credentials::Credentials;
 use spindle_protocol::gssapi::KerberosCredentials;
 use spindle_protocol::ids::ApplicationId;
+use spindle_protocol::proto::security::{
+    CancelDelegationTokenRequestProto, RenewDelegationTokenRequestProto,
+};
 use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::sasl::Qop;
+use spindle_protocol::token::KIND_RM_DELEGATION_TOKEN;
 use spindle_protocol::yarn::client::ApplicationClient;
+use spindle_protocol::yarn::delegation::RmDelegationTokenIdentifier;
 use spindle_tests::calls::submit_unmanaged;
-use spindle_tests::clients::assert_every_step_passes;
+use spindle_tests::clients::{assert_every_step_passes, run_java_clients};
 use spindle_tests::compile::harness_classpath;
 use spindle_tests::kdc::{Kdc, RM_PRINCIPAL_PATTERN, TestRealm, is_inner_run};
 use spindle_tests::ours::{OurCluster, Secure, assert_nodes_empty, container_logs};
@@ -192,6 +198,12 @@ fn hadoop_clients_against_our_secure_cluster() {
                 assert_eq!(report.user.as_deref(), Some("alice"), "{qop}");
                 // Hadoop's YarnClient with Kerberos; AMRMClient and NMClient with their tokens.
                 assert_every_step_passes(&ours.endpoints()).await;
+                // Hadoop's RM delegation token API: get it (and decode our identifier), use it
+                // as another user, renew and cancel it.
+                run_java_clients(&ours.endpoints(), &["dt"])
+                    .await
+                    .expect("run JavaYarnClients dt")
+                    .assert_ok(&["dt.get", "dt.use", "dt.renew", "dt.cancel"]);
                 // SIMPLE is refused on a secure cluster.
                 let err =
                     ApplicationClient::simple(ours.cluster.rm_address().to_string(), "mallory")
@@ -274,6 +286,95 @@ fn a_whole_application_on_the_secure_cluster_with_privacy_everywhere() {
             let user = cluster.inspect(|rm| rm.report(&app).map(|r| r.user.unwrap_or_default()));
             assert_eq!(user.as_deref(), Ok("alice"), "{report}");
             assert_nodes_empty(&cluster, Duration::from_secs(30)).await;
+            cluster.shutdown().await;
+        },
+    );
+}
+
+#[test]
+fn rm_delegation_tokens_on_our_secure_cluster() {
+    in_realm(
+        "rm_delegation_tokens_on_our_secure_cluster",
+        |realm| async move {
+            let options = MiniClusterOptions {
+                kerberos: Some(KerberosOptions {
+                    principal: RM_PRINCIPAL_PATTERN.into(),
+                    keytab: realm.rm_keytab.clone(),
+                }),
+                rpc_protection: vec![Qop::AuthConf],
+                rest: false,
+                ..MiniClusterOptions::default()
+            };
+            let cluster = MiniCluster::start(options)
+                .await
+                .expect("start the cluster");
+            let rm = cluster.rm_address();
+            let alice = kerberos_client(rm, KerberosCredentials::TicketCache, Qop::AuthConf);
+            let token = alice
+                .rm_delegation_token("alice")
+                .await
+                .expect("get a token");
+            let id = RmDelegationTokenIdentifier::decode(&token.identifier).unwrap();
+            assert_eq!(
+                (
+                    id.owner.as_str(),
+                    id.renewer.as_str(),
+                    token.service.clone()
+                ),
+                ("alice@SPINDLE.TEST", "alice", rm.to_string())
+            );
+            // Handed over in a credentials file, as to an AM, and used from there.
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("container_tokens");
+            let mut creds = Credentials::new();
+            creds.add_token(token.service.clone(), token.clone());
+            creds.write_file(&file).unwrap();
+            let read = Credentials::read_file(&file).unwrap();
+            let from_file = read
+                .token_by_kind(KIND_RM_DELEGATION_TOKEN)
+                .unwrap()
+                .clone();
+            let holder = ApplicationClient::with_delegation_token(
+                rm.to_string(),
+                &from_file,
+                &[Qop::AuthConf],
+            );
+            assert_eq!(
+                submitted_user(&holder).await,
+                "alice",
+                "TOKEN auth with privacy acts as alice"
+            );
+            // A caller authenticated by a token cannot get another one.
+            let err = holder
+                .rm_delegation_token("alice")
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("only with kerberos authentication"), "{err}");
+            // The renewer renews; the owner cancels; then the token is refused.
+            let expiry = alice
+                .renew_delegation_token(&RenewDelegationTokenRequestProto {
+                    token: token.to_proto(),
+                })
+                .await
+                .expect("renew")
+                .new_expiry_time;
+            assert!(expiry as i64 > spindle_protocol::yarn::delegation::now_ms() + 3_600_000);
+            alice
+                .cancel_delegation_token(&CancelDelegationTokenRequestProto {
+                    token: token.to_proto(),
+                })
+                .await
+                .expect("cancel");
+            let refused =
+                ApplicationClient::with_delegation_token(rm.to_string(), &token, &[Qop::AuthConf])
+                    .get_new_application()
+                    .await
+                    .unwrap_err();
+            assert!(
+                refused.to_string().contains("can't be found in cache"),
+                "{refused}"
+            );
             cluster.shutdown().await;
         },
     );

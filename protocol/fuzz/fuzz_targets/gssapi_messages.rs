@@ -21,7 +21,11 @@ fuzz_target!(|data: &[u8]| {
         let _ = p.short_name_default("SPINDLE.TEST");
     }
     let _ = short_name(&text, "SPINDLE.TEST");
-    let (host, pattern) = text.split_at(text.len() / 2);
+    let mid = (0..=text.len() / 2)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    let (host, pattern) = text.split_at(mid);
     let _ = replace_host(pattern, host);
     let _ = canonical_host(host, pattern);
 });
