@@ -12,16 +12,17 @@ use spindle_minicluster::{FixedSecrets, KerberosOptions, MiniCluster, MiniCluste
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::gssapi::KerberosCredentials;
 use spindle_protocol::ids::ApplicationId;
-use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::sasl::{Qop, qop};
 use spindle_protocol::token::{Token, token_service_for};
 use spindle_protocol::yarn::client::ApplicationClient;
 
 use crate::cache::files_under;
-use crate::calls::{USER, submit_unmanaged};
+use crate::calls::{USER, application_report, submit_unmanaged};
 use crate::clients::Endpoints;
+use crate::compile::harness_classpath;
 use crate::error::{HarnessError, Result};
 use crate::process::JavaSetup;
+use crate::process::{JavaCommand, JavaProcess};
 use crate::servers::{AMRM_KEY, CLUSTER_TIMESTAMP, CONTAINER_KEY, NMTOKEN_KEY};
 
 /// A running mini cluster with one unmanaged application (application 1).
@@ -141,13 +142,7 @@ pub async fn unmanaged_app_of(
     client: &ApplicationClient,
 ) -> Result<(ApplicationId, Token)> {
     let id = submit_unmanaged(client, "interop-unmanaged-am").await?;
-    let report = client
-        .get_application_report(&GetApplicationReportRequestProto {
-            application_id: Some(id.to_proto()),
-        })
-        .await?
-        .application_report
-        .ok_or_else(|| HarnessError::Protocol(format!("no report for {id}")))?;
+    let report = application_report(client, id).await?;
     let proto = report.am_rm_token.as_ref().ok_or_else(|| {
         HarnessError::Protocol(format!("the report of unmanaged {id} has no AMRMToken"))
     })?;
@@ -202,4 +197,38 @@ pub async fn assert_nodes_empty(cluster: &MiniCluster, limit: Duration) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Runs Hadoop's `MiniClusterApp` on `cluster`: its client (with `java`) submits a Java AM that
+/// runs `containers` containers; waits for the client to end. Returns the client process (its
+/// `FACT`s) and a failure report (its output and stderr, the container logs); panics with the
+/// report unless the client succeeded.
+pub async fn run_java_app(
+    cluster: &MiniCluster,
+    containers: usize,
+    java: &JavaSetup,
+) -> (JavaProcess, String) {
+    let classpath = harness_classpath().await.expect("the Java harness");
+    let mut p = JavaCommand::new("spindle.interop.MiniClusterApp")
+        .arg("client")
+        .arg("--conf-dir")
+        .arg(cluster.conf_dir())
+        .arg("--classpath")
+        .arg(&classpath)
+        .arg("--containers")
+        .arg(containers.to_string())
+        .setup(java)
+        .spawn()
+        .await
+        .expect("start the Java client");
+    let status = p.finish(Duration::from_secs(200)).await;
+    let report = format!(
+        "output:\n{}\nstderr:\n{}\ncontainer logs:\n{}",
+        p.output().join("\n"),
+        p.stderr_tail(),
+        container_logs(cluster, 3000)
+    );
+    let status = status.unwrap_or_else(|e| panic!("Java client did not finish: {e}\n{report}"));
+    assert!(status.success(), "Java client failed ({status}):\n{report}");
+    (p, report)
 }

@@ -19,17 +19,14 @@ use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::security::{
     CancelDelegationTokenRequestProto, RenewDelegationTokenRequestProto,
 };
-use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::sasl::Qop;
 use spindle_protocol::token::KIND_RM_DELEGATION_TOKEN;
 use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_protocol::yarn::delegation::RmDelegationTokenIdentifier;
-use spindle_tests::calls::submit_unmanaged;
+use spindle_tests::calls::{application_report, submit_unmanaged};
 use spindle_tests::clients::{assert_every_step_passes, run_java_clients};
-use spindle_tests::compile::harness_classpath;
 use spindle_tests::kdc::{Kdc, RM_PRINCIPAL_PATTERN, TestRealm, is_inner_run};
-use spindle_tests::ours::{OurCluster, Secure, assert_nodes_empty, container_logs};
-use spindle_tests::process::JavaCommand;
+use spindle_tests::ours::{OurCluster, Secure, assert_nodes_empty, run_java_app};
 use spindle_tests::servers::JavaYarnServers;
 
 const PROTECTIONS: [Qop; 3] = [Qop::Auth, Qop::AuthInt, Qop::AuthConf];
@@ -53,6 +50,24 @@ fn in_realm<F: std::future::Future<Output = ()>>(name: &str, inner: impl FnOnce(
     println!("{out}");
 }
 
+/// `options` made secure with the realm's RM principal, every port offering privacy only (a
+/// connection that did not negotiate it fails).
+fn private(realm: &TestRealm, options: MiniClusterOptions) -> MiniClusterOptions {
+    MiniClusterOptions {
+        kerberos: Some(rm_identity(realm)),
+        rpc_protection: vec![Qop::AuthConf],
+        ..options
+    }
+}
+
+/// The RM's Kerberos identity in the test realm.
+fn rm_identity(realm: &TestRealm) -> KerberosOptions {
+    KerberosOptions {
+        principal: RM_PRINCIPAL_PATTERN.into(),
+        keytab: realm.rm_keytab.clone(),
+    }
+}
+
 /// Our Kerberos client of the RM at `addr`.
 fn kerberos_client(
     addr: std::net::SocketAddr,
@@ -67,14 +82,7 @@ async fn submitted_user(client: &ApplicationClient) -> String {
     let id = submit_unmanaged(client, "kerberos-interop")
         .await
         .expect("submit");
-    let report = client
-        .get_application_report(&GetApplicationReportRequestProto {
-            application_id: Some(id.to_proto()),
-        })
-        .await
-        .expect("report")
-        .application_report
-        .expect("a report");
+    let report = application_report(client, id).await.expect("report");
     report.user.unwrap_or_default()
 }
 
@@ -172,10 +180,7 @@ fn hadoop_clients_against_our_secure_cluster() {
         |realm| async move {
             for qop in PROTECTIONS {
                 let secure = Secure {
-                    rm: KerberosOptions {
-                        principal: RM_PRINCIPAL_PATTERN.into(),
-                        keytab: realm.rm_keytab.clone(),
-                    },
+                    rm: rm_identity(&realm),
                     submitter: KerberosCredentials::TicketCache,
                     java: realm.java_client(qop.protection_name()),
                 };
@@ -183,18 +188,12 @@ fn hadoop_clients_against_our_secure_cluster() {
                     .await
                     .expect("start our secure cluster");
                 // Our own Kerberos submission: the application's user is the short name.
-                let report = kerberos_client(
+                let client = kerberos_client(
                     ours.cluster.rm_address(),
                     KerberosCredentials::TicketCache,
                     qop,
-                )
-                .get_application_report(&GetApplicationReportRequestProto {
-                    application_id: Some(ours.app.to_proto()),
-                })
-                .await
-                .expect("report")
-                .application_report
-                .expect("a report");
+                );
+                let report = application_report(&client, ours.app).await.expect("report");
                 assert_eq!(report.user.as_deref(), Some("alice"), "{qop}");
                 // Hadoop's YarnClient with Kerberos; AMRMClient and NMClient with their tokens.
                 assert_every_step_passes(&ours.endpoints()).await;
@@ -226,42 +225,13 @@ fn a_whole_application_on_the_secure_cluster_with_privacy_everywhere() {
     in_realm(
         "a_whole_application_on_the_secure_cluster_with_privacy_everywhere",
         |realm| async move {
-            let classpath = harness_classpath().await.expect("the Java harness");
-            let options = MiniClusterOptions {
-                kerberos: Some(KerberosOptions {
-                    principal: RM_PRINCIPAL_PATTERN.into(),
-                    keytab: realm.rm_keytab.clone(),
-                }),
-                // Every port offers privacy only: a connection that did not negotiate it fails.
-                rpc_protection: vec![Qop::AuthConf],
-                ..MiniClusterOptions::with_nodes(2, 4096, 8)
-            };
-            let cluster = MiniCluster::start(options)
-                .await
-                .expect("start the cluster");
+            let cluster =
+                MiniCluster::start(private(&realm, MiniClusterOptions::with_nodes(2, 4096, 8)))
+                    .await
+                    .expect("start the cluster");
             // The client submits with Kerberos; the AM (a container) and its NM calls use the
             // AMRMToken and NMTokens the cluster issued, with the cluster's core-site.xml.
-            let mut p = JavaCommand::new("spindle.interop.MiniClusterApp")
-                .arg("client")
-                .arg("--conf-dir")
-                .arg(cluster.conf_dir())
-                .arg("--classpath")
-                .arg(&classpath)
-                .arg("--containers")
-                .arg("3")
-                .setup(&realm.java_client("privacy"))
-                .spawn()
-                .await
-                .expect("start the Java client");
-            let status = p.finish(Duration::from_secs(200)).await;
-            let report = format!(
-                "output:\n{}\nstderr:\n{}\ncontainer logs:\n{}",
-                p.output().join("\n"),
-                p.stderr_tail(),
-                container_logs(&cluster, 3000)
-            );
-            let status = status.unwrap_or_else(|e| panic!("client did not finish: {e}\n{report}"));
-            assert!(status.success(), "client failed ({status}):\n{report}");
+            let (p, report) = run_java_app(&cluster, 3, &realm.java_client("privacy")).await;
             assert!(
                 p.fact("kerberos_login")
                     .unwrap_or_default()
@@ -296,16 +266,7 @@ fn rm_delegation_tokens_on_our_secure_cluster() {
     in_realm(
         "rm_delegation_tokens_on_our_secure_cluster",
         |realm| async move {
-            let options = MiniClusterOptions {
-                kerberos: Some(KerberosOptions {
-                    principal: RM_PRINCIPAL_PATTERN.into(),
-                    keytab: realm.rm_keytab.clone(),
-                }),
-                rpc_protection: vec![Qop::AuthConf],
-                rest: false,
-                ..MiniClusterOptions::default()
-            };
-            let cluster = MiniCluster::start(options)
+            let cluster = MiniCluster::start(private(&realm, MiniClusterOptions::default()))
                 .await
                 .expect("start the cluster");
             let rm = cluster.rm_address();
