@@ -209,7 +209,8 @@ impl Kdc {
         )]
     }
 
-    fn kadmin(&self, query: &str) -> Result<String> {
+    /// Runs one `kadmin.local` query on the realm's database (e.g. `modprinc -maxlife ...`).
+    pub fn admin(&self, query: &str) -> Result<String> {
         let mut cmd = Command::new(KADMIN_LOCAL);
         cmd.args(["-r", REALM, "-q", query]);
         for (k, v) in self.env() {
@@ -222,13 +223,13 @@ impl Kdc {
     /// returns the full principal and the keytab's path.
     pub fn add_principal(&self, name: &str) -> Result<(String, PathBuf)> {
         let principal = format!("{name}@{REALM}");
-        self.kadmin(&format!("addprinc -randkey {principal}"))?;
+        self.admin(&format!("addprinc -randkey {principal}"))?;
         let keytab = self
             .dir
             .path()
             .join("keytabs")
             .join(format!("{}.keytab", name.replace('/', "_")));
-        self.kadmin(&format!("ktadd -k {} {principal}", keytab.display()))?;
+        self.admin(&format!("ktadd -k {} {principal}", keytab.display()))?;
         Ok((principal, keytab))
     }
 

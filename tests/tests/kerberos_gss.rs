@@ -131,3 +131,25 @@ fn errors_say_what_to_do() {
     )
     .unwrap();
 }
+
+#[test]
+fn an_expired_ticket_says_kinit_again() {
+    if is_inner_run() {
+        let err = ClientCredential::acquire(&KerberosCredentials::TicketCache).unwrap_err();
+        assert!(matches!(err, KerberosError::Expired(_)), "{err:?}");
+        assert!(err.to_string().contains("run `kinit` again"), "{err}");
+        return;
+    }
+    let kdc = Kdc::start().expect("start the KDC");
+    let (alice, alice_keytab) = kdc.add_principal("alice").unwrap();
+    // Tickets for alice live 2 s (the KDC caps them at her maximum).
+    kdc.admin(&format!("modprinc -maxlife \"2 seconds\" {alice}"))
+        .unwrap();
+    let cache = kdc.kinit(&alice, &alice_keytab).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    kdc.rerun_test(
+        "an_expired_ticket_says_kinit_again",
+        &[("KRB5CCNAME", &cache)],
+    )
+    .unwrap();
+}
