@@ -275,6 +275,10 @@ struct DigestUnwrap {
 
 impl Wrap for DigestWrap {
     fn wrap(&mut self, plain: &[u8]) -> Result<Vec<u8>, SaslError> {
+        // As the JDK: nothing in, nothing out (no sequence number used).
+        if plain.is_empty() {
+            return Ok(Vec::new());
+        }
         let seq = self.seq;
         let tag = mac(&self.ki, seq, plain);
         let mut out;
@@ -316,6 +320,9 @@ fn layer_error(msg: impl Into<String>) -> SaslError {
 
 impl Unwrap for DigestUnwrap {
     fn unwrap(&mut self, token: &[u8]) -> Result<Vec<u8>, SaslError> {
+        if token.is_empty() {
+            return Ok(Vec::new());
+        }
         if token.len() < OVERHEAD {
             return Err(layer_error(format!(
                 "wrapped message of {} bytes is shorter than its {OVERHEAD}-byte trailer",
@@ -441,7 +448,7 @@ mod tests {
         cases.extend(Cipher::ALL.map(|c| (Qop::AuthConf, Some(c))));
         for (qop, cipher) in cases {
             let (mut client, mut server) = pair(qop, cipher);
-            for len in [0usize, 1, 5, 6, 7, 8, 100, 1000] {
+            for len in [1usize, 5, 6, 7, 8, 100, 1000] {
                 let msg: Vec<u8> = (0..len).map(|i| (i * 7 + len) as u8).collect();
                 let token = client.wrap.wrap(&msg).unwrap();
                 if qop == Qop::AuthConf && len >= 8 {
@@ -494,9 +501,12 @@ mod tests {
     #[test]
     fn short_and_misaligned_tokens_are_errors() {
         let (_, mut server) = pair(Qop::AuthConf, Some(Cipher::TripleDes));
-        for token in [&[][..], &[0u8; 15], &[0u8; 17][..], &[0u8; 22][..]] {
+        for token in [&[0u8; 1][..], &[0u8; 15], &[0u8; 17][..], &[0u8; 22][..]] {
             assert!(server.unwrap.unwrap(token).is_err());
         }
+        // Empty in, empty out, as the JDK does (no sequence number is used).
+        assert_eq!(server.unwrap.unwrap(&[]).unwrap(), Vec::<u8>::new());
+        assert_eq!(server.wrap.wrap(&[]).unwrap(), Vec::<u8>::new());
     }
 
     #[test]
