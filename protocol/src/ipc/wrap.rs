@@ -12,7 +12,6 @@
 //! [`Unwrapped`]. The other side must never send an unwrapped frame once wrapping is on.
 
 use bytes::{BufMut, Bytes, BytesMut};
-use prost::Message;
 use tokio_util::codec::Decoder;
 
 use crate::ipc::frame::{FrameBuilder, FrameCodec, FrameError, FrameParts};
@@ -109,11 +108,6 @@ impl Unwrapped {
     }
 }
 
-/// Encodes `msg` as the only delimited message of a frame body (test and fuzz helper).
-pub fn single_message_body<M: Message>(msg: &M) -> Bytes {
-    FrameBuilder::new().message(msg).finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,9 +173,10 @@ mod tests {
             state: SaslState::Negotiate as i32,
             ..Default::default()
         };
-        let mut parts = FrameParts::new(single_message_body(&negotiate));
+        let body = |m: &RpcSaslProto| FrameBuilder::new().message(m).finish();
+        let mut parts = FrameParts::new(body(&negotiate));
         assert!(wrap_token(&mut parts).is_err());
-        let mut parts = FrameParts::new(single_message_body(&wrap_message(Vec::new())));
+        let mut parts = FrameParts::new(body(&wrap_message(Vec::new())));
         assert_eq!(wrap_token(&mut parts).unwrap(), Vec::<u8>::new());
         let mut u = Unwrapped::new(8);
         u.buf.extend_from_slice(&[0, 0, 0, 9]);
