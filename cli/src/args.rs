@@ -219,6 +219,27 @@ pub struct ClusterArgs {
     /// containers' CLASSPATH from it (entries separated by commas, as in Hadoop).
     #[arg(long, value_name = "CLASSPATH")]
     pub application_classpath: Option<String>,
+
+    /// Start secure: clients of the ResourceManager authenticate with Kerberos (SASL GSSAPI)
+    /// as the --principal whose key is in --keytab; no port accepts SIMPLE; AMs and
+    /// NodeManagers use their tokens as before. Needs MIT Kerberos' libgssapi_krb5.so.2.
+    #[arg(long, requires_all = ["keytab", "principal"])]
+    pub kerberos: bool,
+
+    /// Keytab holding the ResourceManager principal's key (yarn.resourcemanager.keytab).
+    #[arg(long, value_name = "FILE", requires = "kerberos")]
+    pub keytab: Option<PathBuf>,
+
+    /// The ResourceManager principal (yarn.resourcemanager.principal), three parts:
+    /// rm/_HOST@REALM (_HOST becomes this machine's name for the cluster's address) or a
+    /// fixed host.
+    #[arg(long, value_name = "PRINCIPAL", requires = "kerberos")]
+    pub principal: Option<String>,
+
+    /// hadoop.rpc.protection of every port: authentication, integrity or privacy, or a
+    /// comma list in order of preference.
+    #[arg(long, default_value = "authentication", value_name = "LIST", value_parser = parse_protection)]
+    pub rpc_protection: RpcProtection,
 }
 
 /// The variables `--hadoop-home` sets.
@@ -244,6 +265,17 @@ impl ClusterArgs {
         }
         env
     }
+}
+
+/// A `hadoop.rpc.protection` list, in order of preference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RpcProtection(pub Vec<spindle_protocol::sasl::Qop>);
+
+/// Parses hadoop.rpc.protection (the whole comma list is one value).
+fn parse_protection(text: &str) -> Result<RpcProtection, String> {
+    spindle_protocol::sasl::parse_protection(text)
+        .map(RpcProtection)
+        .map_err(|e| e.to_string())
 }
 
 /// Checks a rack name the way Hadoop's network topology does: a path starting with '/'.
@@ -363,6 +395,41 @@ mod tests {
                 .unwrap()
                 .contains("share/hadoop/common")
         );
+    }
+
+    #[test]
+    fn cluster_security_flags() {
+        let parse = |args: &[&str]| {
+            let mut all = vec!["spindle", "cluster"];
+            all.extend_from_slice(args);
+            Cli::try_parse_from(all).map(|cli| match cli.command {
+                Command::Cluster(a) => a,
+                _ => panic!("not cluster"),
+            })
+        };
+        let a = parse(&[
+            "--kerberos",
+            "--keytab",
+            "/k/rm.keytab",
+            "--principal",
+            "rm/_HOST@EXAMPLE.COM",
+            "--rpc-protection",
+            "privacy,authentication",
+        ])
+        .unwrap();
+        assert!(a.kerberos);
+        assert_eq!(
+            a.keytab.as_deref(),
+            Some(std::path::Path::new("/k/rm.keytab"))
+        );
+        assert_eq!(a.principal.as_deref(), Some("rm/_HOST@EXAMPLE.COM"));
+        use spindle_protocol::sasl::Qop;
+        assert_eq!(a.rpc_protection.0, vec![Qop::AuthConf, Qop::Auth]);
+        assert_eq!(parse(&[]).unwrap().rpc_protection.0, vec![Qop::Auth]);
+        // --kerberos needs both, and they need --kerberos.
+        assert!(parse(&["--kerberos", "--keytab", "/k"]).is_err());
+        assert!(parse(&["--keytab", "/k", "--principal", "rm/h@R"]).is_err());
+        assert!(parse(&["--rpc-protection", "secret"]).is_err());
     }
 
     #[test]

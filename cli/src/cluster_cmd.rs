@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use spindle_minicluster::{MiniCluster, MiniClusterOptions};
+use spindle_minicluster::{KerberosOptions, MiniCluster, MiniClusterOptions};
 
 use crate::args::ClusterArgs;
 use crate::error::CliError;
@@ -68,6 +68,14 @@ pub async fn run(args: ClusterArgs) -> Result<(), CliError> {
         log_aggregation: !args.no_log_aggregation,
         container_env: args.container_env(),
         application_classpath: args.application_classpath.clone(),
+        rpc_protection: args.rpc_protection.0.clone(),
+        kerberos: match (args.kerberos, &args.keytab, &args.principal) {
+            (true, Some(keytab), Some(principal)) => Some(KerberosOptions {
+                principal: principal.clone(),
+                keytab: keytab.clone(),
+            }),
+            _ => None,
+        },
         ..MiniClusterOptions::default()
     };
     let cluster = MiniCluster::start(options).await?;

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use spindle_protocol::gssapi::AcceptorCredential;
+use spindle_protocol::gssapi::principal::{canonical_host_here, replace_host};
 use spindle_protocol::ids::{ApplicationId, NodeId};
 use spindle_protocol::ipc::{IpcServer, SecretManager, ServerConfig, Service};
 use spindle_protocol::proto::yarn::ApplicationSubmissionContextProto;
@@ -17,6 +19,7 @@ use spindle_protocol::proto::yarn_service::{
 use spindle_protocol::token::{Token, token_service_for};
 use spindle_protocol::yarn::YarnError;
 use spindle_protocol::yarn::client::ApplicationClient;
+use spindle_protocol::yarn::delegation::{DelegationTokenSecretManager, DelegationTokenService};
 use spindle_protocol::yarn::server::{AmService, ClientService, NmService};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -155,6 +158,8 @@ pub struct MiniCluster {
     rm_addr: SocketAddr,
     scheduler_addr: SocketAddr,
     amrm_sm: Arc<dyn SecretManager>,
+    /// RM delegation tokens, kept across RM restarts.
+    rm_delegation: Arc<DelegationTokenSecretManager>,
     base_dir: PathBuf,
     conf_dir: PathBuf,
     cluster_timestamp: i64,
@@ -175,10 +180,16 @@ impl std::fmt::Debug for MiniCluster {
     }
 }
 
-fn server_config(bind: SocketAddr, sm: Option<Arc<dyn SecretManager>>) -> ServerConfig {
+fn server_config(
+    bind: SocketAddr,
+    sm: Option<Arc<dyn SecretManager>>,
+    options: &MiniClusterOptions,
+) -> ServerConfig {
     let mut c = ServerConfig::new(bind);
     c.secret_manager = sm;
-    c.allow_simple = true;
+    c.qop = options.rpc_protection.clone();
+    // A secure cluster takes no one's word for who they are.
+    c.allow_simple = options.kerberos.is_none();
     c.shutdown_grace = Duration::from_millis(500);
     c
 }
@@ -258,7 +269,7 @@ impl MiniCluster {
             let sm = Arc::new(LateNmSecretManager::default());
             let server = bind(
                 &format!("NodeManager {i}"),
-                server_config(parse_addr(&host, 0)?, Some(sm.clone())),
+                server_config(parse_addr(&host, 0)?, Some(sm.clone()), &options),
                 vec![Arc::new(NmService::new(rpc.clone()))],
             )
             .await?;
@@ -360,11 +371,16 @@ impl MiniCluster {
             rm: Mutex::new(rm),
             nodes,
         });
+        let rm_delegation = Arc::new(DelegationTokenSecretManager::new(
+            1,
+            rand::random::<[u8; 32]>().to_vec(),
+        ));
         let servers = start_rm_servers(
             &core,
             parse_addr(&options.host, options.rm_port)?,
             parse_addr(&options.host, options.scheduler_port)?,
-            amrm_sm.clone(),
+            (amrm_sm.clone(), rm_delegation.clone()),
+            &options,
         )
         .await?;
         let rm_addr = servers.client.local_addr();
@@ -386,6 +402,13 @@ impl MiniCluster {
             None => None,
         };
         let mut yarn = yarn_site(&options, rm_addr, scheduler_addr, &remote_log_dir);
+        if let (Some(k), Some(principal)) = (&options.kerberos, rm_principal(&options)) {
+            yarn.push(("yarn.resourcemanager.principal".into(), principal));
+            yarn.push((
+                "yarn.resourcemanager.keytab".into(),
+                k.keytab.display().to_string(),
+            ));
+        }
         if let Some(r) = &rest {
             yarn.push((
                 "yarn.resourcemanager.webapp.address".into(),
@@ -396,7 +419,16 @@ impl MiniCluster {
             ("fs.defaultFS".to_string(), "file:///".to_string()),
             (
                 "hadoop.security.authentication".to_string(),
-                "simple".to_string(),
+                if options.kerberos.is_some() {
+                    "kerberos"
+                } else {
+                    "simple"
+                }
+                .to_string(),
+            ),
+            (
+                "hadoop.rpc.protection".to_string(),
+                spindle_protocol::sasl::qop::protection_names(&options.rpc_protection),
             ),
         ];
         write_conf_dir(&conf_dir, &yarn, &core_site)
@@ -427,6 +459,7 @@ impl MiniCluster {
             rm_addr,
             scheduler_addr,
             amrm_sm,
+            rm_delegation,
             base_dir,
             conf_dir,
             cluster_timestamp,
@@ -490,12 +523,36 @@ impl MiniCluster {
     /// Submits an application with an unmanaged AM (the AM runs wherever the caller runs it,
     /// as Spark's `spark.yarn.unmanagedAM.enabled`), as `user`: returns its id and the attempt's
     /// AMRMToken (service set to the scheduler port), ready for an AM in this process or another.
+    /// On a secure cluster, where the client port refuses SIMPLE, the submission authenticates
+    /// with an RM delegation token the cluster issues to `user` for it (and cancels after).
     pub async fn submit_unmanaged(
         &self,
         user: &str,
         name: &str,
     ) -> Result<(ApplicationId, Token), ClusterError> {
-        let client = ApplicationClient::simple(self.rm_address().to_string(), user);
+        let addr = self.rm_address().to_string();
+        if self.options.kerberos.is_none() {
+            let client = ApplicationClient::simple(addr, user);
+            return self.submit_unmanaged_through(&client, name).await;
+        }
+        let token = self.rm_delegation.issue(user, "", "");
+        let client =
+            ApplicationClient::with_delegation_token(addr, &token, &self.options.rpc_protection);
+        let submitted = self.submit_unmanaged_through(&client, name).await;
+        // The token was only for this submission; a cancelled one stops being accepted.
+        if let Err(e) = self.rm_delegation.cancel(&token, user) {
+            warn!("cancelling the submission's own delegation token: {e}");
+        }
+        submitted
+    }
+
+    /// [`MiniCluster::submit_unmanaged`] through `client` (any authentication the client port
+    /// accepts, e.g. Kerberos on a secure cluster), as the client's user.
+    pub async fn submit_unmanaged_through(
+        &self,
+        client: &ApplicationClient,
+        name: &str,
+    ) -> Result<(ApplicationId, Token), ClusterError> {
         let refused = |call: &'static str| {
             move |e: YarnError| ClusterError::Call {
                 call,
@@ -539,7 +596,8 @@ impl MiniCluster {
 
     /// The ResourceManager's RPC handler itself (both protocol traits), for callers in this
     /// process that want its behaviour without a socket (in-process AMs in tests and
-    /// benchmarks). Calls through it are the same calls the ports serve.
+    /// benchmarks). Calls through it are the same calls the ports serve, except the three
+    /// delegation-token calls, which the client port serves in front of it.
     pub fn rm_rpc(&self) -> Arc<RmRpc> {
         Arc::new(RmRpc::new(self.core.clone()))
     }
@@ -578,7 +636,8 @@ impl MiniCluster {
                 &self.core,
                 self.rm_addr,
                 self.scheduler_addr,
-                self.amrm_sm.clone(),
+                (self.amrm_sm.clone(), self.rm_delegation.clone()),
+                &self.options,
             )
             .await
             {
@@ -673,22 +732,49 @@ async fn start_rm_servers(
     core: &Arc<Core>,
     client: SocketAddr,
     scheduler: SocketAddr,
-    amrm_sm: Arc<dyn SecretManager>,
+    (amrm_sm, rm_delegation): (Arc<dyn SecretManager>, Arc<DelegationTokenSecretManager>),
+    options: &MiniClusterOptions,
 ) -> Result<RmServers, ClusterError> {
     let rpc = Arc::new(RmRpc::new(core.clone()));
-    let client = bind(
-        "RM client port",
-        server_config(client, None),
-        vec![Arc::new(ClientService::new(rpc.clone()))],
-    )
-    .await?;
+    // As a real RM: the client port also accepts RM delegation tokens (SASL TOKEN), and serves
+    // their three calls in front of the protocol's other calls.
+    let mut client_config = server_config(client, Some(rm_delegation.clone()), options);
+    client_config.kerberos = rm_kerberos(options)?;
+    let client_service = DelegationTokenService::wrap(
+        Arc::new(ClientService::new(rpc.clone())),
+        rm_delegation,
+        options.kerberos.is_some(),
+        // Like the RM: clients set the service to the address they used.
+        "",
+    );
+    let client = bind("RM client port", client_config, vec![client_service]).await?;
     let scheduler = bind(
         "RM scheduler port",
-        server_config(scheduler, Some(amrm_sm)),
+        server_config(scheduler, Some(amrm_sm), options),
         vec![Arc::new(AmService::new(rpc))],
     )
     .await?;
     Ok(RmServers { client, scheduler })
+}
+
+/// The RM's acceptor credential when the cluster is secure.
+fn rm_kerberos(options: &MiniClusterOptions) -> Result<Option<AcceptorCredential>, ClusterError> {
+    let Some(k) = &options.kerberos else {
+        return Ok(None);
+    };
+    let principal = rm_principal(options).unwrap_or_default();
+    AcceptorCredential::from_keytab(&principal, &k.keytab)
+        .map(Some)
+        .map_err(|e| ClusterError::Options(format!("RM Kerberos login as {principal}: {e}")))
+}
+
+/// `yarn.resourcemanager.principal` with `_HOST` replaced, when the cluster is secure.
+fn rm_principal(options: &MiniClusterOptions) -> Option<String> {
+    let k = options.kerberos.as_ref()?;
+    Some(replace_host(
+        &k.principal,
+        &canonical_host_here(&options.host),
+    ))
 }
 
 fn yarn_site(

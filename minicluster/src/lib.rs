@@ -39,5 +39,5 @@ pub mod webdoc;
 
 pub use cluster::MiniCluster;
 pub use error::ClusterError;
-pub use options::{FixedSecrets, MiniClusterOptions};
+pub use options::{FixedSecrets, KerberosOptions, MiniClusterOptions};
 pub use resources::Resources;

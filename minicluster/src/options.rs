@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use spindle_protocol::sasl::Qop;
+
 use crate::resources::Resources;
 
 /// The shape and timings of an embedded cluster. [`Default`] is one node of 8 GiB and 8
@@ -88,6 +90,23 @@ pub struct MiniClusterOptions {
     /// compare them with what Hadoop's own code issues for the same keys). Anyone who knows the
     /// keys can forge every token of the cluster; `None` (the default) keeps them secret.
     pub fixed_secrets: Option<FixedSecrets>,
+    /// `hadoop.rpc.protection` of every port (RM client and scheduler ports, NMs), in order of
+    /// preference; written to `core-site.xml` for the cluster's clients. Default
+    /// `authentication`; integrity or privacy wrap every frame after SASL.
+    pub rpc_protection: Vec<Qop>,
+    /// Start secure: the RM client port authenticates clients with Kerberos (SASL GSSAPI) as
+    /// this principal, and no port accepts SIMPLE; AMs and NMs still use their tokens.
+    pub kerberos: Option<KerberosOptions>,
+}
+
+/// The RM's Kerberos identity; see [`MiniClusterOptions::kerberos`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KerberosOptions {
+    /// `yarn.resourcemanager.principal`: three parts, `rm/_HOST@REALM` (`_HOST` becomes the
+    /// canonical name of [`MiniClusterOptions::host`]) or a fixed host.
+    pub principal: String,
+    /// `yarn.resourcemanager.keytab`: holds the principal's key.
+    pub keytab: PathBuf,
 }
 
 /// Known secrets for a test cluster; see [`MiniClusterOptions::fixed_secrets`].
@@ -137,6 +156,8 @@ impl Default for MiniClusterOptions {
             container_env: Vec::new(),
             application_classpath: None,
             fixed_secrets: None,
+            rpc_protection: vec![Qop::Auth],
+            kerberos: None,
         }
     }
 }
@@ -230,6 +251,9 @@ impl MiniClusterOptions {
                     "container variable '{k}' is not a shell name ([A-Za-z_][A-Za-z0-9_]*)"
                 ));
             }
+        }
+        if self.rpc_protection.is_empty() {
+            return bad("rpc_protection needs at least one quality of protection");
         }
         if let Some(f) = &self.fixed_secrets {
             if f.amrm_key.is_empty() || f.nm_token_key.is_empty() || f.container_key.is_empty() {

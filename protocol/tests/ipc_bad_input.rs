@@ -110,7 +110,32 @@ fn fatal_cases() -> Vec<FatalCase> {
         state: 4,
         ..Default::default()
     };
+    // A header without its required callId (field 3): rpcKind, rpcOp, clientId, retryCount.
+    let mut no_call_id = vec![0x08, 0x02, 0x10, 0x00, 0x22, 0x10];
+    no_call_id.extend_from_slice(&CLIENT_ID);
+    no_call_id.extend_from_slice(&[0x28, 0x00]);
     vec![
+        FatalCase {
+            case: "request header without its required callId",
+            config: simple_only(),
+            opening: Opening::SimpleSession,
+            send: framed(FrameBuilder::new().raw(&no_call_id).finish()),
+            code: RpcErrorCodeProto::FatalDeserializingRequest,
+            call_id: Some(-1),
+            class: None,
+            says: "missing required fields: callId",
+        },
+        FatalCase {
+            // Before authentication only SASL-sized frames: no 100 kB buffer for a stranger.
+            case: "large frame before authentication",
+            config: server_config(true, false),
+            opening: Opening::Preamble(header::AUTH_PROTOCOL_SASL),
+            send: 100_000u32.to_be_bytes().to_vec(),
+            code: RpcErrorCodeProto::FatalInvalidRpcHeader,
+            call_id: None,
+            class: None,
+            says: "exceeds the limit of 65536",
+        },
         FatalCase {
             case: "wrong magic",
             config: simple_only(),
@@ -287,6 +312,31 @@ async fn server_silent_peer_times_out_in_handshake() {
 }
 
 #[tokio::test]
+async fn server_closes_an_idle_authenticated_connection() {
+    let mut cfg = server_config(false, true);
+    cfg.max_idle = Duration::from_millis(300);
+    let (server, mut s) = connect(cfg).await;
+    s.write_all(&Opening::SimpleSession.bytes()).await.unwrap();
+    // A call keeps it open while it runs and resets the idle clock.
+    write_frame(
+        &mut s,
+        header::call_request(1, &CLIENT_ID, 0, "echo", ECHO_PROTOCOL, 1, &echo("x")),
+    )
+    .await;
+    let mut buf = BytesMut::new();
+    let (h, _) = read_response_header(&mut s, &mut buf).await.unwrap();
+    assert_eq!(h.status, RpcStatusProto::Success as i32);
+    let idle_since = std::time::Instant::now();
+    expect_closed(&mut s).await;
+    let waited = idle_since.elapsed();
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn server_ping_and_wrong_call_ids_are_fine() {
     // Pings are ignored; a call id the client never used before still gets its echo.
     let (server, mut s) = simple_session().await;
@@ -446,7 +496,7 @@ async fn broken_servers_fail_the_call_with_a_clear_error() {
 }
 
 #[tokio::test]
-async fn client_server_requires_privacy_qop() {
+async fn client_refuses_a_server_that_requires_privacy_when_configured_for_authentication() {
     use spindle_protocol::proto::rpc::{RpcSaslProto, SaslState};
     use spindle_protocol::sasl::server::token_auth as token_offer;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -473,7 +523,7 @@ async fn client_server_requires_privacy_qop() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, IpcError::Auth(m) if m.contains("not supported yet")),
+        matches!(&err, IpcError::Auth(m) if m.contains("No common protection layer") && m.contains("ours is [authentication]") && m.contains("offers [privacy]")),
         "{err}"
     );
 }

@@ -405,31 +405,46 @@ async fn calls_on_one_connection_run_concurrently_up_to_the_limit() {
 }
 
 #[tokio::test]
-async fn connection_limit_closes_extra_connections() {
+async fn a_full_server_closes_an_idle_connection_for_a_new_one_and_refuses_when_all_are_busy() {
     let mut cfg = server_config(false, true);
     cfg.max_connections = 1;
-    let (server, _) = echo_server(cfg).await;
+    let (server, service) = echo_server(cfg).await;
     let first = client_of(&server, simple("a"));
-    call(&first, "1").await.unwrap();
+    let one = call(&first, "1").await.unwrap();
+    // `first` is idle now: a new client takes its place at once.
     let mut cfg = client_config(server.local_addr(), simple("b"));
     cfg.retry = RetryPolicy::none();
-    let second = IpcClient::new(cfg);
-    let err = call(&second, "2").await.unwrap_err();
+    let second = IpcClient::new(cfg.clone());
+    let two = call(&second, "2").await.unwrap();
+    assert_ne!(one.peer_port, two.peer_port);
+    // While `second` has a call outstanding it is not idle, so a third client is refused.
+    let slow = {
+        let second = second.clone();
+        tokio::spawn(async move {
+            let req = EchoRequest {
+                msg: "slow".into(),
+                delay_ms: 1500,
+            };
+            second.call::<_, EchoResponse>("echo", &req).await
+        })
+    };
+    wait_for(|| service.running.load(std::sync::atomic::Ordering::SeqCst) == 1).await;
+    let third = IpcClient::new(cfg);
+    let err = call(&third, "3").await.unwrap_err();
     assert!(
         matches!(err, IpcError::ConnectionLost(_) | IpcError::Io(_)),
         "{err}"
     );
-    // The first connection is unaffected; once it closes, there is room again.
-    call(&first, "3").await.unwrap();
-    first.close().await;
-    // The server frees the slot when it notices the close; retry until then (bounded).
-    let mut result = call(&second, "4").await;
+    assert_eq!(slow.await.unwrap().unwrap().msg, "slow");
+    // Idle again: the third client gets in, and `first` reconnects by itself later on.
+    call(&third, "3").await.unwrap();
+    let mut result = call(&first, "4").await;
     for _ in 0..100 {
         if result.is_ok() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
-        result = call(&second, "4").await;
+        result = call(&first, "4").await;
     }
     result.unwrap();
     server.shutdown().await;
@@ -459,4 +474,61 @@ async fn callers_queued_behind_a_failed_connect_share_its_error() {
         (1..8).contains(&own_attempts),
         "{own_attempts} callers ran their own retries"
     );
+}
+
+/// A TOKEN echo server offering `server` and a client accepting `client` (both in order).
+async fn qop_pair(
+    server: &[spindle_protocol::sasl::Qop],
+    client: &[spindle_protocol::sasl::Qop],
+) -> (spindle_protocol::ipc::IpcServer, IpcClient) {
+    let mut cfg = server_config(true, false);
+    cfg.qop = server.to_vec();
+    let (server, _) = echo_server(cfg).await;
+    let mut cfg = client_config(server.local_addr(), token_auth(b"app-q"));
+    cfg.qop = client.to_vec();
+    (server, IpcClient::new(cfg))
+}
+
+#[tokio::test]
+async fn integrity_and_privacy_wrap_every_frame_both_ways() {
+    use spindle_protocol::sasl::Qop;
+    for qop in [Qop::Auth, Qop::AuthInt, Qop::AuthConf] {
+        let (server, client) = qop_pair(&[qop], &[qop]).await;
+        // Small calls, many at once (several frames per token, tokens interleaved with
+        // replies), then one larger than the 64 KiB a token may carry.
+        let calls: Vec<_> = (0..50)
+            .map(|i| {
+                let client = client.clone();
+                tokio::spawn(async move { call(&client, &format!("m{i}")).await })
+            })
+            .collect();
+        for (i, c) in calls.into_iter().enumerate() {
+            let resp = c.await.unwrap().unwrap();
+            assert_eq!(resp.msg, format!("m{i}"), "{qop}");
+            assert_eq!(resp.user, "user-app-q");
+        }
+        let big = "x".repeat(300_000);
+        assert_eq!(
+            call(&client, &big).await.unwrap().msg.len(),
+            big.len(),
+            "{qop}"
+        );
+        server.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn protection_lists_agree_on_the_clients_first_choice_or_fail_naming_both() {
+    use spindle_protocol::sasl::Qop;
+    // Both sides accept authentication and privacy: the client's first choice wins.
+    let (server, client) = qop_pair(&[Qop::Auth, Qop::AuthConf], &[Qop::AuthConf, Qop::Auth]).await;
+    call(&client, "a").await.unwrap();
+    server.shutdown().await;
+    let (server, client) = qop_pair(&[Qop::AuthInt], &[Qop::AuthConf]).await;
+    let err = call(&client, "a").await.unwrap_err();
+    assert!(
+        matches!(&err, IpcError::Auth(m) if m.contains("ours is [privacy]") && m.contains("offers [integrity]")),
+        "{err}"
+    );
+    server.shutdown().await;
 }

@@ -10,7 +10,6 @@
 //! Run with `cargo bench -p spindle-tests --bench interop_calls`.
 
 use std::cell::Cell;
-use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -18,7 +17,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::client::ApplicationClient;
-use spindle_tests::bench::{BenchMode, BenchResult, run_java_bench};
+use spindle_tests::bench::{BenchMode, print_result as print, run_java_bench, sequential};
 use spindle_tests::calls::{USER, heartbeat, registered_am, submit_unmanaged};
 use spindle_tests::clients::Endpoints;
 use spindle_tests::ours::{OurCluster, unmanaged_app};
@@ -37,49 +36,6 @@ async fn submitted_app(addr: SocketAddr) -> (ApplicationClient, GetApplicationRe
         application_id: Some(id.to_proto()),
     };
     (client, request)
-}
-
-/// The Java client's measuring loop, for our client: warm-up, then sequential calls.
-async fn sequential<F, Fut>(mut call: F) -> BenchResult
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let end = Instant::now() + WARMUP;
-    while Instant::now() < end {
-        call().await;
-    }
-    let mut lat = Vec::with_capacity(1 << 16);
-    let start = Instant::now();
-    let end = start + MEASURE;
-    let mut now = start;
-    while now < end {
-        let t0 = Instant::now();
-        call().await;
-        now = Instant::now();
-        lat.push(now - t0);
-    }
-    let secs = (now - start).as_secs_f64();
-    lat.sort();
-    let pct =
-        |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)].as_secs_f64() * 1e6;
-    BenchResult {
-        calls: lat.len() as u64,
-        seconds: secs,
-        calls_per_s: lat.len() as f64 / secs,
-        p50_us: pct(0.5),
-        p99_us: pct(0.99),
-    }
-}
-
-fn print(call: &str, client: &str, server: &str, r: &BenchResult) {
-    println!(
-        "{:<58} {:>8.0} calls/s   p50 {:>6.0} µs   p99 {:>6.0} µs",
-        format!("{call}  {client} → {server}"),
-        r.calls_per_s,
-        r.p50_us,
-        r.p99_us
-    );
 }
 
 /// One heartbeat; `rid` carries the response id from call to call.
@@ -142,9 +98,11 @@ fn interop_calls(c: &mut Criterion) {
                 report,
             }
         });
-        let r = rt.block_on(sequential(|| allocate_once(&ours.am, &ours.rid)));
+        let r = rt.block_on(sequential(WARMUP, MEASURE, || {
+            allocate_once(&ours.am, &ours.rid)
+        }));
         print("allocate (TOKEN)", "our client ", server, &r);
-        let r = rt.block_on(sequential(|| async {
+        let r = rt.block_on(sequential(WARMUP, MEASURE, || async {
             ours.client
                 .get_application_report(&ours.report)
                 .await

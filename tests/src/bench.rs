@@ -1,12 +1,14 @@
-//! `JavaBench`: sequential small-call throughput of Hadoop's Java IPC client.
+//! `JavaBench`: sequential small-call throughput of Hadoop's Java IPC client, and the same
+//! measuring loop for our clients ([`sequential`]).
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::clients::Endpoints;
 use crate::error::{HarnessError, Result};
-use crate::process::JavaCommand;
+use crate::process::{JavaCommand, JavaSetup};
 
 /// Which call to repeat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +42,26 @@ pub async fn run_java_bench(
     warmup: Duration,
     seconds: Duration,
 ) -> Result<BenchResult> {
+    run_java_bench_with(
+        mode,
+        addr,
+        token_file,
+        warmup,
+        seconds,
+        &JavaSetup::default(),
+    )
+    .await
+}
+
+/// [`run_java_bench`] with `java` applied to the JVM (e.g. `hadoop.rpc.protection`).
+pub async fn run_java_bench_with(
+    mode: BenchMode,
+    addr: SocketAddr,
+    token_file: Option<&Path>,
+    warmup: Duration,
+    seconds: Duration,
+    java: &JavaSetup,
+) -> Result<BenchResult> {
     let mut cmd = JavaCommand::new("spindle.interop.JavaBench")
         .arg(match mode {
             BenchMode::Allocate => "allocate",
@@ -47,6 +69,7 @@ pub async fn run_java_bench(
         })
         .arg(addr.to_string());
     cmd.jvm_flags = vec!["-Xmx384m".into(), "-Djava.net.preferIPv4Stack=true".into()];
+    cmd = cmd.setup(java);
     if let Some(t) = token_file {
         cmd = cmd.arg(t);
     }
@@ -95,6 +118,51 @@ pub async fn assert_java_bench_runs(at: &Endpoints, warmup: Duration, measure: D
         assert!(r.calls > 0 && r.seconds > 0.0, "{r:?}");
         assert!(r.p50_us > 0.0 && r.p50_us <= r.p99_us, "{r:?}");
     }
+}
+
+/// The Java client's measuring loop, for our clients: `warmup` of calls, then `measure` of
+/// sequential calls, timed one by one.
+pub async fn sequential<F, Fut>(warmup: Duration, measure: Duration, mut call: F) -> BenchResult
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let end = Instant::now() + warmup;
+    while Instant::now() < end {
+        call().await;
+    }
+    let mut lat = Vec::with_capacity(1 << 16);
+    let start = Instant::now();
+    let end = start + measure;
+    let mut now = start;
+    while now < end {
+        let t0 = Instant::now();
+        call().await;
+        now = Instant::now();
+        lat.push(now - t0);
+    }
+    let secs = (now - start).as_secs_f64();
+    lat.sort();
+    let pct =
+        |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)].as_secs_f64() * 1e6;
+    BenchResult {
+        calls: lat.len() as u64,
+        seconds: secs,
+        calls_per_s: lat.len() as f64 / secs,
+        p50_us: pct(0.5),
+        p99_us: pct(0.99),
+    }
+}
+
+/// Prints one result line: `call  client → server  N calls/s  p50  p99`.
+pub fn print_result(call: &str, client: &str, server: &str, r: &BenchResult) {
+    println!(
+        "{:<58} {:>8.0} calls/s   p50 {:>6.0} µs   p99 {:>6.0} µs",
+        format!("{call}  {client} → {server}"),
+        r.calls_per_s,
+        r.p50_us,
+        r.p99_us
+    );
 }
 
 /// Parses `RESULT mode=.. calls=.. seconds=.. calls_per_s=.. p50_us=.. p99_us=..`.

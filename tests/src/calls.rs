@@ -8,11 +8,11 @@ use std::net::SocketAddr;
 use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::ipc::{ClientAuth, ClientConfig};
 use spindle_protocol::proto::yarn::{
-    ApplicationSubmissionContextProto, ResourceProto, ResourceRequestProto,
+    ApplicationReportProto, ApplicationSubmissionContextProto, ResourceProto, ResourceRequestProto,
 };
 use spindle_protocol::proto::yarn_service::{
-    AllocateRequestProto, AllocateResponseProto, RegisterApplicationMasterRequestProto,
-    SubmitApplicationRequestProto,
+    AllocateRequestProto, AllocateResponseProto, GetApplicationReportRequestProto,
+    RegisterApplicationMasterRequestProto, SubmitApplicationRequestProto,
 };
 use spindle_protocol::token::Token;
 use spindle_protocol::yarn::am::AmRmClient;
@@ -96,6 +96,20 @@ pub async fn new_application_id(client: &ApplicationClient) -> Result<Applicatio
         .as_ref()
         .ok_or_else(|| HarnessError::Protocol("getNewApplication gave no id".into()))?;
     ApplicationId::from_proto(id).map_err(|e| HarnessError::Protocol(e.to_string()))
+}
+
+/// The report of application `id` from the RM behind `client`.
+pub async fn application_report(
+    client: &ApplicationClient,
+    id: ApplicationId,
+) -> Result<ApplicationReportProto> {
+    client
+        .get_application_report(&GetApplicationReportRequestProto {
+            application_id: Some(id.to_proto()),
+        })
+        .await?
+        .application_report
+        .ok_or_else(|| HarnessError::Protocol(format!("no report for {id}")))
 }
 
 /// A new unmanaged-AM application named `name` (the RM launches no AM container; the caller is

@@ -8,7 +8,7 @@ use std::process::ExitStatus;
 use std::time::Duration;
 
 use crate::error::Result;
-use crate::process::JavaCommand;
+use crate::process::{JavaCommand, JavaSetup};
 
 /// Where Hadoop's clients find a YARN cluster.
 #[derive(Debug, Clone)]
@@ -19,6 +19,8 @@ pub struct Endpoints {
     pub scheduler: SocketAddr,
     /// A credentials file holding the AMRMToken of attempt 1 of application 1.
     pub token_file: PathBuf,
+    /// What Hadoop's clients need for this cluster (`hadoop.rpc.protection`, Kerberos login).
+    pub java: JavaSetup,
 }
 
 /// The outcome of one step (`OK <step> [detail]` or `FAIL <step> <reason>`).
@@ -111,6 +113,7 @@ pub async fn run_java_clients(at: &Endpoints, steps: &[&str]) -> Result<ClientRu
         .arg("--steps")
         .arg(steps.join(","))
         .env("HADOOP_TOKEN_FILE_LOCATION", &at.token_file)
+        .setup(&at.java)
         .spawn()
         .await?;
     let status = p.finish(CLIENT_TIMEOUT).await?;
@@ -139,7 +142,8 @@ pub async fn run_java_clients(at: &Endpoints, steps: &[&str]) -> Result<ClientRu
 }
 
 /// Runs [`EVERY_STEP`] against `at` and holds the outcome to what a real RM and NM answer:
-/// every step passes, the tokenless client is refused for having no AMRMToken, the wrong
+/// every step passes, the tokenless client is refused for having no AMRMToken (on a secure
+/// cluster it cannot even authenticate: SIMPLE is off and it holds no token), the wrong
 /// password fails DIGEST-MD5 as Hadoop's server fails it, and a container stopped by the AM
 /// exits with -105. Returns the run for further checks; panics with its summary otherwise.
 pub async fn assert_every_step_passes(at: &Endpoints) -> ClientRun {
@@ -163,8 +167,18 @@ pub async fn assert_every_step_passes(at: &Endpoints) -> ClientRun {
         "badtoken.refused",
     ]);
     let detail = |step: &str| run.step(step).map(|s| s.detail.as_str()).unwrap_or("");
+    let secure = at
+        .java
+        .hadoop_conf
+        .iter()
+        .any(|(k, v)| k == "hadoop.security.authentication" && v == "kerberos");
+    let refusal = if secure {
+        "Client cannot authenticate via:[TOKEN]"
+    } else {
+        "No AMRMToken found for user intruder"
+    };
     assert!(
-        detail("notoken.refused").contains("No AMRMToken found for user intruder"),
+        detail("notoken.refused").contains(refusal),
         "{}",
         run.summary()
     );

@@ -71,6 +71,9 @@ pub enum HarnessError {
         /// The last part of the process's stderr.
         stderr: String,
     },
+    /// The test KDC could not be set up (missing tools, a failing admin command).
+    #[error("Kerberos test realm: {0}")]
+    Kerberos(String),
     /// The harness printed something we could not understand.
     #[error("harness protocol error: {0}")]
     Protocol(String),

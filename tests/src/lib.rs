@@ -10,6 +10,7 @@
 //! * [`servers`], [`clients`], [`roundtrip`], [`bench`](mod@bench): typed wrappers for the
 //!   harness programs `JavaYarnServers`, `JavaYarnClients`, `ProtoRoundTrip` and `JavaBench`, and
 //!   the checks any YARN cluster must pass with Hadoop's clients.
+//! * [`kdc`]: a real MIT KDC per test (own realm, port and files; killed on drop).
 //! * [`ours`]: our side: the embedded mini cluster with the harness's keys and an unmanaged
 //!   application whose AMRMToken is in a credentials file; container logs for reports.
 //! * [`calls`]: our clients as an AM uses them (requests, registration, refused-call checks).
@@ -27,6 +28,7 @@ pub mod clients;
 pub mod compile;
 pub mod error;
 pub mod jars;
+pub mod kdc;
 pub mod ours;
 pub mod process;
 pub mod proto_source;

@@ -8,15 +8,21 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use spindle_minicluster::{FixedSecrets, MiniCluster, MiniClusterOptions};
+use spindle_minicluster::{FixedSecrets, KerberosOptions, MiniCluster, MiniClusterOptions};
 use spindle_protocol::credentials::Credentials;
+use spindle_protocol::gssapi::KerberosCredentials;
 use spindle_protocol::ids::ApplicationId;
+use spindle_protocol::sasl::{Qop, qop};
 use spindle_protocol::token::Token;
+use spindle_protocol::yarn::client::ApplicationClient;
 
 use crate::cache::files_under;
 use crate::calls::USER;
 use crate::clients::Endpoints;
+use crate::compile::harness_classpath;
 use crate::error::{HarnessError, Result};
+use crate::process::JavaSetup;
+use crate::process::{JavaCommand, JavaProcess};
 use crate::servers::{AMRM_KEY, CLUSTER_TIMESTAMP, CONTAINER_KEY, NMTOKEN_KEY};
 
 /// A running mini cluster with one unmanaged application (application 1).
@@ -29,13 +35,43 @@ pub struct OurCluster {
     pub amrm_token: Token,
     /// A credentials file (written by our code) holding `amrm_token`.
     pub token_file: PathBuf,
+    /// What Hadoop's clients need for this cluster.
+    pub java: JavaSetup,
     _dir: tempfile::TempDir,
+}
+
+/// What a secure cluster needs; see [`OurCluster::start_secure`].
+#[derive(Debug, Clone)]
+pub struct Secure {
+    /// The RM's Kerberos identity.
+    pub rm: KerberosOptions,
+    /// Who submits the unmanaged application.
+    pub submitter: KerberosCredentials,
+    /// What Hadoop's clients need to log in (see [`crate::kdc::TestRealm::java_client`]).
+    pub java: JavaSetup,
 }
 
 impl OurCluster {
     /// One default node, the harness's keys and timestamp, and application 1 submitted.
     pub async fn start() -> Result<Self> {
+        Self::start_with_protection(&[Qop::Auth]).await
+    }
+
+    /// [`OurCluster::start`] with `hadoop.rpc.protection` = `protection` on every port.
+    pub async fn start_with_protection(protection: &[Qop]) -> Result<Self> {
+        Self::start_inner(protection, None).await
+    }
+
+    /// A secure cluster: Kerberos on the RM client port, no SIMPLE anywhere; application 1
+    /// is submitted with Kerberos as `secure.submitter`.
+    pub async fn start_secure(protection: &[Qop], secure: Secure) -> Result<Self> {
+        Self::start_inner(protection, Some(secure)).await
+    }
+
+    async fn start_inner(protection: &[Qop], secure: Option<Secure>) -> Result<Self> {
         let options = MiniClusterOptions {
+            kerberos: secure.as_ref().map(|s| s.rm.clone()),
+            rpc_protection: protection.to_vec(),
             fixed_secrets: Some(FixedSecrets {
                 amrm_key: AMRM_KEY.to_vec(),
                 nm_token_key: NMTOKEN_KEY.to_vec(),
@@ -46,7 +82,20 @@ impl OurCluster {
             ..MiniClusterOptions::default()
         };
         let cluster = MiniCluster::start(options).await?;
-        let (app, amrm_token) = unmanaged_app(&cluster).await?;
+        let client = match &secure {
+            None => ApplicationClient::simple(cluster.rm_address().to_string(), USER),
+            Some(s) => ApplicationClient::kerberos(
+                cluster.rm_address().to_string(),
+                s.submitter.clone(),
+                s.rm.principal.clone(),
+                protection,
+            ),
+        };
+        let (app, amrm_token) = unmanaged_app_of(&cluster, &client).await?;
+        let mut java = JavaSetup::protection(&qop::protection_names(protection));
+        if let Some(s) = secure {
+            java = s.java;
+        }
         let dir = tempfile::tempdir()?;
         let token_file = dir.path().join("container_tokens");
         let mut creds = Credentials::new();
@@ -59,6 +108,7 @@ impl OurCluster {
             app,
             amrm_token,
             token_file,
+            java,
             _dir: dir,
         })
     }
@@ -69,6 +119,7 @@ impl OurCluster {
             client: self.cluster.rm_address(),
             scheduler: self.cluster.scheduler_address(),
             token_file: self.token_file.clone(),
+            java: self.java.clone(),
         }
     }
 
@@ -83,6 +134,17 @@ impl OurCluster {
 pub async fn unmanaged_app(cluster: &MiniCluster) -> Result<(ApplicationId, Token)> {
     cluster
         .submit_unmanaged(USER, "interop-unmanaged-am")
+        .await
+        .map_err(|e| HarnessError::Protocol(e.to_string()))
+}
+
+/// [`unmanaged_app`] submitted through `client` (e.g. a Kerberos client of a secure cluster).
+pub async fn unmanaged_app_of(
+    cluster: &MiniCluster,
+    client: &ApplicationClient,
+) -> Result<(ApplicationId, Token)> {
+    cluster
+        .submit_unmanaged_through(client, "interop-unmanaged-am")
         .await
         .map_err(|e| HarnessError::Protocol(e.to_string()))
 }
@@ -133,4 +195,38 @@ pub async fn assert_nodes_empty(cluster: &MiniCluster, limit: Duration) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Runs Hadoop's `MiniClusterApp` on `cluster`: its client (with `java`) submits a Java AM that
+/// runs `containers` containers; waits for the client to end. Returns the client process (its
+/// `FACT`s) and a failure report (its output and stderr, the container logs); panics with the
+/// report unless the client succeeded.
+pub async fn run_java_app(
+    cluster: &MiniCluster,
+    containers: usize,
+    java: &JavaSetup,
+) -> (JavaProcess, String) {
+    let classpath = harness_classpath().await.expect("the Java harness");
+    let mut p = JavaCommand::new("spindle.interop.MiniClusterApp")
+        .arg("client")
+        .arg("--conf-dir")
+        .arg(cluster.conf_dir())
+        .arg("--classpath")
+        .arg(&classpath)
+        .arg("--containers")
+        .arg(containers.to_string())
+        .setup(java)
+        .spawn()
+        .await
+        .expect("start the Java client");
+    let status = p.finish(Duration::from_secs(200)).await;
+    let report = format!(
+        "output:\n{}\nstderr:\n{}\ncontainer logs:\n{}",
+        p.output().join("\n"),
+        p.stderr_tail(),
+        container_logs(cluster, 3000)
+    );
+    let status = status.unwrap_or_else(|e| panic!("Java client did not finish: {e}\n{report}"));
+    assert!(status.success(), "Java client failed ({status}):\n{report}");
+    (p, report)
 }

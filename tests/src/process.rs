@@ -21,6 +21,28 @@ pub const LINE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default wait for a harness JVM to print `READY` (JVM start + servers; the machine may be busy).
 pub const READY_TIMEOUT: Duration = Duration::from_secs(90);
 
+/// What a harness program needs to fit a cluster: Hadoop configuration keys, environment
+/// (e.g. `KRB5CCNAME`) and JVM flags (e.g. `-Djava.security.krb5.conf`).
+#[derive(Debug, Clone, Default)]
+pub struct JavaSetup {
+    /// Hadoop configuration keys (`hadoop.rpc.protection`, `hadoop.security.authentication`).
+    pub hadoop_conf: Vec<(String, String)>,
+    /// Environment variables.
+    pub env: Vec<(String, String)>,
+    /// JVM flags.
+    pub jvm_flags: Vec<String>,
+}
+
+impl JavaSetup {
+    /// A setup with `hadoop.rpc.protection = protection`.
+    pub fn protection(protection: &str) -> JavaSetup {
+        JavaSetup {
+            hadoop_conf: vec![("hadoop.rpc.protection".into(), protection.into())],
+            ..JavaSetup::default()
+        }
+    }
+}
+
 /// How to start a harness program.
 #[derive(Debug, Clone)]
 pub struct JavaCommand {
@@ -30,6 +52,9 @@ pub struct JavaCommand {
     pub args: Vec<OsString>,
     /// Extra environment variables.
     pub env: Vec<(OsString, OsString)>,
+    /// Hadoop configuration overrides (`key`, `value`), handed to the program as
+    /// `SPINDLE_HADOOP_CONF` and applied by the harness's `Common.conf()`.
+    pub hadoop_conf: Vec<(String, String)>,
     /// JVM flags placed before the class name.
     pub jvm_flags: Vec<String>,
     /// Working directory (defaults to the test's).
@@ -46,6 +71,7 @@ impl JavaCommand {
             main_class: main_class.to_string(),
             args: Vec::new(),
             env: Vec::new(),
+            hadoop_conf: Vec::new(),
             jvm_flags: vec![
                 "-Xmx384m".into(),
                 "-XX:+UseSerialGC".into(),
@@ -74,6 +100,24 @@ impl JavaCommand {
         self
     }
 
+    /// Sets Hadoop configuration keys in the program's configuration (e.g.
+    /// `hadoop.rpc.protection`).
+    pub fn hadoop_conf<K: ToString, V: ToString>(mut self, pairs: &[(K, V)]) -> Self {
+        self.hadoop_conf
+            .extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self
+    }
+
+    /// Applies a [`JavaSetup`].
+    pub fn setup(mut self, setup: &JavaSetup) -> Self {
+        self = self.hadoop_conf(&setup.hadoop_conf);
+        for (k, v) in &setup.env {
+            self = self.env(k, v);
+        }
+        self.jvm_flags.extend(setup.jvm_flags.iter().cloned());
+        self
+    }
+
     /// Starts the program (compiling the harness first if needed).
     pub async fn spawn(self) -> Result<JavaProcess> {
         let mut cp = harness_classpath().await?;
@@ -94,6 +138,14 @@ impl JavaCommand {
             .kill_on_drop(true);
         if let Some(d) = &self.cwd {
             cmd.current_dir(d);
+        }
+        if !self.hadoop_conf.is_empty() {
+            let lines: Vec<String> = self
+                .hadoop_conf
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            cmd.env("SPINDLE_HADOOP_CONF", lines.join("\n"));
         }
         let mut child = cmd.spawn().map_err(|e| HarnessError::Spawn {
             program: format!("java {}", self.main_class),

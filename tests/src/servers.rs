@@ -8,7 +8,7 @@ use spindle_protocol::token::Token;
 
 use crate::clients::Endpoints;
 use crate::error::{HarnessError, Result};
-use crate::process::{JavaCommand, JavaProcess, READY_TIMEOUT};
+use crate::process::{JavaCommand, JavaProcess, JavaSetup, READY_TIMEOUT};
 
 /// A token the harness printed as `FACT <prefix>_{identifier,password,kind,service}` lines.
 fn read_token(p: &JavaProcess, prefix: &str) -> Result<Token> {
@@ -74,6 +74,8 @@ pub struct JavaYarnServers {
     pub token_file: PathBuf,
     /// The application submitter named in NMTokens and container tokens.
     pub app_submitter: String,
+    /// What the servers were started with (e.g. `hadoop.rpc.protection`); clients get the same.
+    pub java: JavaSetup,
     _dir: tempfile::TempDir,
 }
 
@@ -84,6 +86,7 @@ impl JavaYarnServers {
             client: self.client_addr,
             scheduler: self.am_addr,
             token_file: self.token_file.clone(),
+            java: self.java.clone(),
         }
     }
 
@@ -99,6 +102,19 @@ impl JavaYarnServers {
 
     /// Starts the servers, issuing AMRMTokens for attempt 1 of applications `1..=am_apps`.
     pub async fn start_with(am_apps: usize) -> Result<Self> {
+        Self::start_configured(am_apps, JavaSetup::default()).await
+    }
+
+    /// Starts the servers with `hadoop.rpc.protection = protection` (e.g. `privacy`).
+    pub async fn started_with_protection(protection: &str) -> Self {
+        Self::start_configured(1, JavaSetup::protection(protection))
+            .await
+            .expect("start JavaYarnServers")
+    }
+
+    /// [`JavaYarnServers::start_with`] with `java` applied to the servers' JVM (Hadoop
+    /// configuration, environment, JVM flags; a Kerberos login, see `Common.conf()`).
+    pub async fn start_configured(am_apps: usize, java: JavaSetup) -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let token_file = dir.path().join("tokens.hdts");
         let mut process = JavaCommand::new("spindle.interop.JavaYarnServers")
@@ -106,6 +122,7 @@ impl JavaYarnServers {
             .arg(&token_file)
             .arg("--am-apps")
             .arg(am_apps.max(1).to_string())
+            .setup(&java)
             .spawn()
             .await?;
         let ready = process.wait_for("READY ", READY_TIMEOUT).await?;
@@ -134,6 +151,7 @@ impl JavaYarnServers {
             nm_token,
             token_file,
             app_submitter,
+            java,
             _dir: dir,
         })
     }

@@ -6,41 +6,19 @@
 use std::time::{Duration, Instant};
 
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
-use spindle_tests::compile::harness_classpath;
-use spindle_tests::ours::{assert_nodes_empty, container_logs};
-use spindle_tests::process::JavaCommand;
+use spindle_tests::ours::{assert_nodes_empty, run_java_app};
+use spindle_tests::process::JavaSetup;
 
 const CONTAINERS: usize = 8;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hadoop_clients_run_a_full_application() {
-    let classpath = harness_classpath().await.expect("the Java harness");
     let cluster = MiniCluster::start(MiniClusterOptions::with_nodes(2, 4096, 8))
         .await
         .expect("start the mini cluster");
-
     let started = Instant::now();
-    let mut p = JavaCommand::new("spindle.interop.MiniClusterApp")
-        .arg("client")
-        .arg("--conf-dir")
-        .arg(cluster.conf_dir())
-        .arg("--classpath")
-        .arg(&classpath)
-        .arg("--containers")
-        .arg(CONTAINERS.to_string())
-        .spawn()
-        .await
-        .expect("start the Java client");
-    let status = p.finish(Duration::from_secs(200)).await;
+    let (p, report) = run_java_app(&cluster, CONTAINERS, &JavaSetup::default()).await;
     let wall = started.elapsed();
-    let report = format!(
-        "output:\n{}\nstderr:\n{}\ncontainer logs:\n{}",
-        p.output().join("\n"),
-        p.stderr_tail(),
-        container_logs(&cluster, 3000)
-    );
-    let status = status.unwrap_or_else(|e| panic!("Java client did not finish: {e}\n{report}"));
-    assert!(status.success(), "Java client failed ({status}):\n{report}");
     assert_eq!(p.fact("nodemanagers").unwrap(), "2", "{report}");
     assert_eq!(p.fact("running_nodes").unwrap(), "2");
     assert_eq!(p.fact("queue").unwrap(), "default");

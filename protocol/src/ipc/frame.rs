@@ -70,6 +70,11 @@ impl FrameCodec {
     pub fn max_frame_len(&self) -> usize {
         self.max_frame_len
     }
+
+    /// Changes the limit (e.g. once a connection has authenticated); at most `i32::MAX`.
+    pub fn set_max_frame_len(&mut self, max_frame_len: usize) {
+        self.max_frame_len = max_frame_len.min(i32::MAX as usize);
+    }
 }
 
 impl Default for FrameCodec {

@@ -4,6 +4,7 @@
 //! * [`header`]: protocol constants and builders for every frame.
 //! * [`IpcClient`]: a multiplexing client (SIMPLE or TOKEN auth, pings, idle close, reconnect).
 //! * [`IpcServer`]: a server dispatching to [`Service`]s (SIMPLE and/or TOKEN auth).
+//! * [`wrap`]: frames under an integrity/privacy security layer (SASL WRAP).
 //! * [`rpc_table`]: the support of [`ipc_protocol!`](crate::ipc_protocol), which generates a
 //!   protocol's server trait, `Service` adapter and typed client from one table.
 
@@ -13,12 +14,15 @@ pub mod frame;
 pub mod header;
 pub mod rpc_table;
 mod server;
+pub mod wrap;
 
 pub use client::{ClientAuth, ClientConfig, IpcClient, RetryPolicy};
 pub use error::{IpcError, RemoteError};
 pub use rpc_table::any_caller;
 pub use server::preamble::{HTTP_REPLY, version_mismatch_frame};
-pub use server::{CallContext, IpcServer, ServerConfig, Service, ServiceError};
+pub use server::{
+    CallContext, DEFAULT_MAX_SASL_FRAME_LEN, IpcServer, ServerConfig, Service, ServiceError,
+};
 
 pub use crate::sasl::{CallerAuth, InvalidToken, SecretManager, TokenIdentity};
 

@@ -7,11 +7,17 @@
 //!    (no challenge offered: INITIATE with empty token, S: CHALLENGE, C: RESPONSE)
 //! S: SUCCESS   {rspauth}   → client checks it
 //! ```
-//! With no token (or no TOKEN offer) and SIMPLE offered, the client sends
-//! `INITIATE{SIMPLE}` and expects no reply.
+//! With Kerberos credentials and a KERBEROS offer, the GSSAPI exchange of [`super::gssapi`]
+//! runs instead (INITIATE with the AP-REQ, CHALLENGE/RESPONSE rounds, SUCCESS); the client
+//! first checks that the server's principal is the expected one, as Hadoop does. The choice,
+//! when several apply: TOKEN, then KERBEROS, then SIMPLE.
+//! With no usable credentials and SIMPLE offered, the client sends `INITIATE{SIMPLE}` and
+//! expects no reply.
 
 use super::digest_md5::DigestClient;
-use super::{MECHANISM_DIGEST_MD5, METHOD_SIMPLE, METHOD_TOKEN, SaslError};
+use super::gssapi::{GssClient, MECHANISM_GSSAPI, METHOD_KERBEROS};
+use super::{MECHANISM_DIGEST_MD5, METHOD_SIMPLE, METHOD_TOKEN, Qop, SaslError, SecurityLayer};
+use crate::gssapi::{ClientCredential, Principal};
 use crate::proto::rpc::{RpcSaslProto, SaslAuth, SaslState};
 
 /// The token a client authenticates with.
@@ -32,6 +38,15 @@ impl std::fmt::Debug for TokenCredentials {
     }
 }
 
+/// What a Kerberos client needs: its credential and the server principal it expects.
+#[derive(Debug, Clone)]
+pub struct KerberosClient {
+    /// The client's acquired credential.
+    pub credential: ClientCredential,
+    /// The server principal (`rm/host@REALM`, `_HOST` already replaced).
+    pub server_principal: String,
+}
+
 /// How the connection ended up authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaslOutcome {
@@ -39,6 +54,8 @@ pub enum SaslOutcome {
     Token,
     /// SIMPLE: the connection context must carry the effective user.
     Simple,
+    /// KERBEROS / GSSAPI: the connection context carries the client principal.
+    Kerberos,
 }
 
 /// What the client does next.
@@ -58,6 +75,7 @@ enum State {
     Negotiating,
     AwaitChallenge(DigestClient),
     AwaitSuccess(DigestClient),
+    Gss(Box<GssClient>),
     Done,
 }
 
@@ -65,8 +83,15 @@ enum State {
 #[derive(Debug)]
 pub struct SaslClient {
     token: Option<TokenCredentials>,
+    kerberos: Option<KerberosClient>,
+    qops: Vec<Qop>,
     state: State,
+    layer: Option<SecurityLayer>,
+    principal: Option<String>,
 }
+
+/// Hadoop's words when a secure client is offered SIMPLE only.
+const SECURE_ONLY: &str = "Server asks us to fall back to SIMPLE auth, but this client is configured to only allow secure connections.";
 
 fn sasl_message(state: SaslState, token: Option<Vec<u8>>, auths: Vec<SaslAuth>) -> RpcSaslProto {
     RpcSaslProto {
@@ -88,10 +113,46 @@ impl SaslClient {
     /// A client that authenticates with `token` if the server offers TOKEN, and otherwise
     /// falls back to SIMPLE when offered.
     pub fn new(token: Option<TokenCredentials>) -> Self {
+        SaslClient::with_qop(token, &[Qop::Auth])
+    }
+
+    /// Like [`SaslClient::new`], accepting the qualities of protection in `qops` (in order of
+    /// preference, from `hadoop.rpc.protection`).
+    pub fn with_qop(token: Option<TokenCredentials>, qops: &[Qop]) -> Self {
         SaslClient {
             token,
+            qops: if qops.is_empty() {
+                vec![Qop::Auth]
+            } else {
+                qops.to_vec()
+            },
+            kerberos: None,
             state: State::Start,
+            layer: None,
+            principal: None,
         }
+    }
+
+    /// Also authenticates with Kerberos when the server offers KERBEROS.
+    pub fn with_kerberos(mut self, kerberos: KerberosClient) -> Self {
+        self.kerberos = Some(kerberos);
+        self
+    }
+
+    /// Whether a step may block on the network (a Kerberos client asks the KDC for a ticket).
+    pub fn may_block(&self) -> bool {
+        self.kerberos.is_some()
+    }
+
+    /// The client principal once Kerberos authentication succeeded.
+    pub fn kerberos_principal(&self) -> Option<&str> {
+        self.principal.as_deref()
+    }
+
+    /// The security layer negotiated for integrity or privacy, once the negotiation is done
+    /// (`None` for `auth` and SIMPLE). Every later message goes through it.
+    pub fn take_security_layer(&mut self) -> Option<SecurityLayer> {
+        self.layer.take()
     }
 
     /// The first message: an empty NEGOTIATE.
@@ -105,6 +166,9 @@ impl SaslClient {
         let state = std::mem::replace(&mut self.state, State::Done);
         let received = SaslState::try_from(reply.state).ok();
         match (state, received) {
+            (State::Negotiating, Some(SaslState::Success)) if self.kerberos.is_some() => {
+                Err(SaslError::NotEnabled(SECURE_ONLY.into()))
+            }
             (State::Negotiating, Some(SaslState::Success)) => {
                 Ok(ClientStep::Done(SaslOutcome::Simple))
             }
@@ -121,12 +185,28 @@ impl SaslClient {
                     Vec::new(),
                 )))
             }
+            (State::Gss(mut gss), Some(SaslState::Challenge)) => {
+                let token = reply.token.as_deref().unwrap_or_default();
+                let response = gss.challenge(token)?;
+                self.state = State::Gss(gss);
+                Ok(ClientStep::Send(sasl_message(
+                    SaslState::Response,
+                    Some(response),
+                    Vec::new(),
+                )))
+            }
+            (State::Gss(mut gss), Some(SaslState::Success)) => {
+                self.layer = gss.finish()?;
+                self.principal = Some(gss.principal().to_string());
+                Ok(ClientStep::Done(SaslOutcome::Kerberos))
+            }
             (State::AwaitSuccess(digest), Some(SaslState::Success)) => {
                 let token = reply
                     .token
                     .as_deref()
                     .ok_or(SaslError::ServerNotAuthenticated)?;
                 digest.verify_rspauth(token)?;
+                self.layer = digest.security_layer()?;
                 Ok(ClientStep::Done(SaslOutcome::Token))
             }
             (state, _) => Err(SaslError::Protocol(format!(
@@ -137,6 +217,7 @@ impl SaslClient {
                     State::Negotiating => "waiting for NEGOTIATE",
                     State::AwaitChallenge(_) => "waiting for CHALLENGE",
                     State::AwaitSuccess(_) => "waiting for SUCCESS",
+                    State::Gss(_) => "in the GSSAPI exchange",
                     State::Done => "already finished",
                 }
             ))),
@@ -152,7 +233,7 @@ impl SaslClient {
         {
             let mut chosen = offer.clone();
             let challenge = chosen.challenge.take();
-            let mut digest = DigestClient::new(&token.identifier, &token.password);
+            let mut digest = DigestClient::with_qop(&token.identifier, &token.password, &self.qops);
             return Ok(match challenge {
                 Some(challenge) => {
                     let response = digest.respond(&challenge)?;
@@ -172,6 +253,45 @@ impl SaslClient {
                     ))
                 }
             });
+        }
+        if let Some(kerberos) = &self.kerberos
+            && let Some(offer) = reply
+                .auths
+                .iter()
+                .find(|a| a.method == METHOD_KERBEROS && a.mechanism == MECHANISM_GSSAPI)
+        {
+            let mut chosen = offer.clone();
+            chosen.challenge = None;
+            let advertised = format!(
+                "{}/{}",
+                chosen.protocol.as_deref().unwrap_or_default(),
+                chosen.server_id.as_deref().unwrap_or_default()
+            );
+            let expected =
+                Principal::parse(&kerberos.server_principal).map_err(SaslError::Config)?;
+            if advertised != expected.without_realm() {
+                let realm = expected.realm.as_deref().map(|r| format!("@{r}"));
+                return Err(SaslError::WrongServerPrincipal {
+                    advertised: format!("{advertised}{}", realm.unwrap_or_default()),
+                    expected: kerberos.server_principal.clone(),
+                });
+            }
+            let mut gss =
+                GssClient::new(&kerberos.credential, &kerberos.server_principal, &self.qops)?;
+            let token = gss.initial()?;
+            self.state = State::Gss(Box::new(gss));
+            return Ok(ClientStep::Send(sasl_message(
+                SaslState::Initiate,
+                Some(token),
+                vec![chosen],
+            )));
+        }
+        if self.kerberos.is_some() {
+            let offered: Vec<String> = reply.auths.iter().map(|a| a.method.clone()).collect();
+            if offered.iter().all(|m| m == METHOD_SIMPLE) && !offered.is_empty() {
+                return Err(SaslError::NotEnabled(SECURE_ONLY.into()));
+            }
+            return Err(SaslError::NoUsableMethod { offered });
         }
         if let Some(offer) = reply.auths.iter().find(|a| a.method == METHOD_SIMPLE) {
             let mut chosen = offer.clone();

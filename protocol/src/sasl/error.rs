@@ -6,11 +6,34 @@ pub enum SaslError {
     /// A challenge or response could not be parsed.
     #[error("malformed DIGEST-MD5 message: {0}")]
     Malformed(String),
-    /// The server offers only integrity or privacy protection.
+    /// The two sides' `hadoop.rpc.protection` lists have nothing in common.
     #[error(
-        "the server requires SASL quality of protection {0:?}, but integrity/privacy QOP (auth-int/auth-conf) is not supported yet; only \"auth\" (hadoop.rpc.protection=authentication) works"
+        "No common protection layer between client and server: ours is [{ours}] (hadoop.rpc.protection), the peer offers [{theirs}]"
     )]
-    QopNotSupported(String),
+    QopMismatch {
+        /// Our list, in our order of preference.
+        ours: String,
+        /// What the peer offered.
+        theirs: String,
+    },
+    /// A wrapped message failed its integrity check, sequence check or decryption.
+    #[error("SASL security layer: {0}")]
+    Layer(String),
+    /// Kerberos (GSS-API) failed; the error says what to do.
+    #[error("{0}")]
+    Kerberos(#[from] crate::gssapi::KerberosError),
+    /// The server's Kerberos principal is not the one we expect (Hadoop checks this before
+    /// sending anything).
+    #[error("Server has invalid Kerberos principal: {advertised}, expecting: {expected}")]
+    WrongServerPrincipal {
+        /// What the server advertised (`protocol/serverId`).
+        advertised: String,
+        /// What we expect (`yarn.resourcemanager.principal` with `_HOST` replaced).
+        expected: String,
+    },
+    /// A configuration value is unusable.
+    #[error("SASL configuration: {0}")]
+    Config(String),
     /// The server's `rspauth` did not match: it does not know the token's password.
     #[error(
         "the server's rspauth does not match: it could not prove it knows the token password (wrong server or stale token)"

@@ -33,4 +33,9 @@ pub enum CallerAuth {
         /// The raw token identifier bytes.
         identifier: Vec<u8>,
     },
+    /// KERBEROS (GSSAPI) as this principal; the call's user is its short name.
+    Kerberos {
+        /// The client principal, e.g. `alice@EXAMPLE.COM`.
+        principal: String,
+    },
 }

@@ -1,17 +1,22 @@
 //! Server side of Hadoop's SASL negotiation (sans-I/O).
 //!
 //! A server with a [`SecretManager`] advertises `[TOKEN/DIGEST-MD5 w/ challenge, SIMPLE]`
-//! (SIMPLE only when allowed); one without answers NEGOTIATE with SUCCESS (switch to SIMPLE)
-//! when SIMPLE is allowed. The INITIATE auth must equal an advertised one exactly (proto2
+//! (SIMPLE only when allowed), and `KERBEROS/GSSAPI` (protocol and serverId from its principal)
+//! after TOKEN when it has a Kerberos credential; one with neither answers NEGOTIATE with
+//! SUCCESS (switch to SIMPLE) when SIMPLE is allowed. A Kerberos caller's user is the short
+//! name of its principal under auth_to_local's `DEFAULT` rule (the server's realm). The INITIATE auth must equal an advertised one exactly (proto2
 //! presence included), as Hadoop checks. Failures carry the Java class a Hadoop server
 //! would report ([`SaslError::java_class`]) and end the connection with a FATAL reply.
 
 use std::sync::Arc;
 
 use super::digest_md5::{DigestServer, DigestSuccess};
+use super::gssapi::{GssServer, GssServerStep, MECHANISM_GSSAPI, METHOD_KERBEROS, short_name};
 use super::{
-    CallerAuth, MECHANISM_DIGEST_MD5, METHOD_SIMPLE, METHOD_TOKEN, SaslError, SecretManager,
+    CallerAuth, MECHANISM_DIGEST_MD5, METHOD_SIMPLE, METHOD_TOKEN, Qop, SaslError, SecretManager,
+    SecurityLayer,
 };
+use crate::gssapi::AcceptorCredential;
 use crate::proto::rpc::{RpcSaslProto, SaslAuth, SaslState};
 
 /// Who the client turned out to be.
@@ -19,7 +24,8 @@ use crate::proto::rpc::{RpcSaslProto, SaslAuth, SaslState};
 pub struct Authenticated {
     /// How it authenticated.
     pub auth: CallerAuth,
-    /// For TOKEN: the user the secret manager says the token belongs to.
+    /// The user the credential names: for TOKEN the user the secret manager says the token
+    /// belongs to, for KERBEROS the principal's short name; `None` for SIMPLE.
     pub token_user: Option<String>,
 }
 
@@ -41,20 +47,28 @@ enum State {
     Start,
     Negotiated(DigestServer),
     AwaitResponse(DigestServer),
+    Gss(Box<GssServer>),
     Done,
 }
 
 /// The server negotiation state machine for one connection.
 pub struct SaslServer {
     secret_manager: Option<Arc<dyn SecretManager>>,
+    kerberos: Option<AcceptorCredential>,
     allow_simple: bool,
+    qops: Vec<Qop>,
     state: State,
+    layer: Option<SecurityLayer>,
 }
 
 impl std::fmt::Debug for SaslServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SaslServer")
             .field("token", &self.secret_manager.is_some())
+            .field(
+                "kerberos",
+                &self.kerberos.as_ref().map(|k| k.principal().to_string()),
+            )
             .field("allow_simple", &self.allow_simple)
             .finish_non_exhaustive()
     }
@@ -80,6 +94,19 @@ pub fn token_auth() -> SaslAuth {
     }
 }
 
+/// The KERBEROS offer as Hadoop sends it: protocol and serverId are the first two components
+/// of the server's principal.
+pub fn kerberos_auth(cred: &AcceptorCredential) -> SaslAuth {
+    let p = cred.principal();
+    SaslAuth {
+        method: METHOD_KERBEROS.into(),
+        mechanism: MECHANISM_GSSAPI.into(),
+        protocol: Some(p.primary.clone()),
+        server_id: Some(p.instance.clone().unwrap_or_default()),
+        challenge: None,
+    }
+}
+
 /// The SIMPLE offer exactly as Hadoop sends it.
 pub fn simple_auth() -> SaslAuth {
     SaslAuth {
@@ -94,9 +121,36 @@ impl SaslServer {
     pub fn new(secret_manager: Option<Arc<dyn SecretManager>>, allow_simple: bool) -> Self {
         SaslServer {
             secret_manager,
+            kerberos: None,
             allow_simple,
+            qops: vec![Qop::Auth],
             state: State::Start,
+            layer: None,
         }
+    }
+
+    /// Also offers KERBEROS/GSSAPI, accepting with `cred` (the server's principal and keytab).
+    pub fn with_kerberos(mut self, cred: Option<AcceptorCredential>) -> Self {
+        self.kerberos = cred;
+        self
+    }
+
+    /// Offers the qualities of protection in `qops` (in this order) instead of `auth` alone.
+    pub fn with_qop(mut self, qops: &[Qop]) -> Self {
+        if !qops.is_empty() {
+            self.qops = qops.to_vec();
+        }
+        self
+    }
+
+    /// The security layer negotiated for integrity or privacy, once the negotiation is done
+    /// (`None` for `auth` and SIMPLE). Every later message goes through it.
+    pub fn take_security_layer(&mut self) -> Option<SecurityLayer> {
+        self.layer.take()
+    }
+
+    fn digest(&self) -> DigestServer {
+        DigestServer::with_qop(&self.qops)
     }
 
     /// The methods this server offers, in Hadoop's order.
@@ -104,6 +158,9 @@ impl SaslServer {
         let mut auths = Vec::new();
         if self.secret_manager.is_some() {
             auths.push(token_auth());
+        }
+        if let Some(k) = &self.kerberos {
+            auths.push(kerberos_auth(k));
         }
         if self.allow_simple {
             auths.push(simple_auth());
@@ -119,17 +176,56 @@ impl SaslServer {
         ))
     }
 
+    /// Why an INITIATE's auth is refused: a method we do not offer, or (the usual client bug)
+    /// an offered method echoed with different fields, which Hadoop also refuses.
+    fn mismatch(&self, auth: &SaslAuth) -> SaslError {
+        let Some(offered) = self.offered().into_iter().find(|a| a.method == auth.method) else {
+            return self.not_enabled(&auth.method);
+        };
+        let show = |v: &Option<String>| match v {
+            Some(s) => format!("{s:?}"),
+            None => "absent".to_string(),
+        };
+        let mut diffs = Vec::new();
+        if auth.mechanism != offered.mechanism {
+            diffs.push(format!(
+                "mechanism {:?} (offered {:?})",
+                auth.mechanism, offered.mechanism
+            ));
+        }
+        for (name, got, want) in [
+            ("protocol", &auth.protocol, &offered.protocol),
+            ("serverId", &auth.server_id, &offered.server_id),
+        ] {
+            if got != want {
+                diffs.push(format!("{name} {} (offered {})", show(got), show(want)));
+            }
+        }
+        if auth.challenge.is_some() {
+            diffs.push("a challenge (the offer's challenge must be removed)".into());
+        }
+        SaslError::NotEnabled(format!(
+            "the client chose {} but its SaslAuth differs from the one offered: {}; a client must echo the offered SaslAuth exactly (proto2 field presence included) without the challenge",
+            auth.method,
+            diffs.join(", ")
+        ))
+    }
+
     /// Handles one client message.
     pub fn step(&mut self, msg: &RpcSaslProto) -> Result<ServerStep, SaslError> {
         let state = std::mem::replace(&mut self.state, State::Done);
         let received = SaslState::try_from(msg.state).ok();
         match (state, received) {
             (State::Start, Some(SaslState::Negotiate)) => self.negotiate(),
-            (State::Start, Some(SaslState::Initiate)) => self.initiate(msg, DigestServer::new()),
+            (State::Start, Some(SaslState::Initiate)) => self.initiate(msg, self.digest()),
             (State::Negotiated(digest), Some(SaslState::Initiate)) => self.initiate(msg, digest),
             (State::AwaitResponse(digest), Some(SaslState::Response)) => {
                 let token = msg.token.as_deref().unwrap_or_default();
                 self.verify(&digest, token)
+            }
+            (State::Gss(gss), Some(SaslState::Response)) => {
+                let token = msg.token.as_deref().unwrap_or_default();
+                self.gss_step(gss, token)
             }
             (_, _) => Err(SaslError::Protocol(format!(
                 "unexpected SASL message with state {}",
@@ -139,7 +235,7 @@ impl SaslServer {
     }
 
     fn negotiate(&mut self) -> Result<ServerStep, SaslError> {
-        if self.secret_manager.is_none() {
+        if self.secret_manager.is_none() && self.kerberos.is_none() {
             if self.allow_simple {
                 return Ok(ServerStep::Done {
                     reply: Some(message(SaslState::Success, None, Vec::new())),
@@ -153,9 +249,11 @@ impl SaslServer {
                 "no authentication method is enabled on this server".into(),
             ));
         }
-        let digest = DigestServer::new();
+        let digest = self.digest();
         let mut auths = self.offered();
-        auths[0].challenge = Some(digest.challenge());
+        if self.secret_manager.is_some() {
+            auths[0].challenge = Some(digest.challenge());
+        }
         self.state = State::Negotiated(digest);
         Ok(ServerStep::Reply(message(
             SaslState::Negotiate,
@@ -176,7 +274,13 @@ impl SaslServer {
             )));
         };
         if !self.offered().contains(auth) {
-            return Err(self.not_enabled(&auth.method));
+            return Err(self.mismatch(auth));
+        }
+        if auth.method == METHOD_KERBEROS
+            && let Some(cred) = &self.kerberos
+        {
+            let gss = Box::new(GssServer::new(cred, &self.qops));
+            return self.gss_step(gss, msg.token.as_deref().unwrap_or_default());
         }
         if auth.method == METHOD_SIMPLE {
             return Ok(ServerStep::Done {
@@ -200,6 +304,35 @@ impl SaslServer {
         self.verify(&digest, token)
     }
 
+    fn gss_step(&mut self, mut gss: Box<GssServer>, token: &[u8]) -> Result<ServerStep, SaslError> {
+        match gss.step(token)? {
+            GssServerStep::Challenge(out) => {
+                self.state = State::Gss(gss);
+                Ok(ServerStep::Reply(message(
+                    SaslState::Challenge,
+                    Some(out),
+                    Vec::new(),
+                )))
+            }
+            GssServerStep::Done { principal, layer } => {
+                let realm = self
+                    .kerberos
+                    .as_ref()
+                    .and_then(|k| k.principal().realm.clone())
+                    .unwrap_or_default();
+                let user = short_name(&principal, &realm)?;
+                self.layer = layer;
+                Ok(ServerStep::Done {
+                    reply: Some(message(SaslState::Success, None, Vec::new())),
+                    authenticated: Authenticated {
+                        auth: CallerAuth::Kerberos { principal },
+                        token_user: Some(user),
+                    },
+                })
+            }
+        }
+    }
+
     fn verify(&mut self, digest: &DigestServer, token: &[u8]) -> Result<ServerStep, SaslError> {
         let manager = self
             .secret_manager
@@ -209,6 +342,7 @@ impl SaslServer {
         let DigestSuccess {
             identifier,
             rspauth,
+            layer,
         } = digest.verify(token, |identifier| {
             let identity = manager
                 .retrieve_password(identifier)
@@ -216,6 +350,7 @@ impl SaslServer {
             user = Some(identity.user);
             Ok(identity.password)
         })?;
+        self.layer = layer;
         Ok(ServerStep::Done {
             reply: Some(message(SaslState::Success, Some(rspauth), Vec::new())),
             authenticated: Authenticated {
@@ -381,10 +516,13 @@ mod tests {
                 vec![auth],
             ))
             .unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("TOKEN authentication is not enabled"),
-            "{err}"
+        assert_eq!(
+            err.to_string(),
+            "the client chose TOKEN but its SaslAuth differs from the one offered: protocol absent (offered \"\"); a client must echo the offered SaslAuth exactly (proto2 field presence included) without the challenge"
+        );
+        assert_eq!(
+            err.java_class(),
+            "org.apache.hadoop.security.AccessControlException"
         );
     }
 

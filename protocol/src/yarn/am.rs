@@ -68,6 +68,7 @@ impl AmRmClient {
     pub fn new(config: ClientConfig) -> Self {
         let user = match &config.auth {
             ClientAuth::Simple { user } | ClientAuth::Token { user, .. } => user.clone(),
+            ClientAuth::Kerberos { .. } => String::new(),
         };
         AmRmClient {
             raw: RawAmRmClient::new(config),

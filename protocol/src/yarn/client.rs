@@ -2,6 +2,7 @@
 //! [`ApplicationClientProtocol`], the adapter [`ClientService`] and the client
 //! [`ApplicationClient`] used to submit, watch and kill applications and to query the cluster.
 
+use crate::gssapi::KerberosCredentials;
 use crate::ipc::{CallContext, ClientAuth, ClientConfig, any_caller};
 use crate::proto::security::{
     CancelDelegationTokenRequestProto, CancelDelegationTokenResponseProto,
@@ -9,6 +10,7 @@ use crate::proto::security::{
     RenewDelegationTokenRequestProto, RenewDelegationTokenResponseProto,
 };
 use crate::proto::yarn_service::*;
+use crate::token::Token;
 use crate::yarn::server::unsupported;
 use crate::yarn::{APPLICATION_CLIENT_PROTOCOL, YARN_PROTOCOL_VERSION, YarnError};
 
@@ -120,10 +122,11 @@ crate::ipc_protocol! {
             "getResourceTypeInfo",
             empty GetAllResourceTypeInfoRequestProto
         ) -> GetAllResourceTypeInfoResponseProto;
-        /// `getDelegationToken` (an RM delegation token; Kerberos-authenticated callers only).
+        /// `getDelegationToken`: an RM delegation token renewable by `renewer` (served by
+        /// [`crate::yarn::delegation::DelegationTokenService`]).
         fn get_delegation_token("getDelegationToken", GetDelegationTokenRequestProto)
             -> GetDelegationTokenResponseProto;
-        /// `renewDelegationToken`.
+        /// `renewDelegationToken`: the token's new expiry time.
         fn renew_delegation_token("renewDelegationToken", RenewDelegationTokenRequestProto)
             -> RenewDelegationTokenResponseProto;
         /// `cancelDelegationToken`.
@@ -156,5 +159,61 @@ impl ApplicationClient {
             APPLICATION_CLIENT_PROTOCOL,
             ClientAuth::Simple { user: user.into() },
         ))
+    }
+
+    /// A Kerberos client for the secure RM at `addr`, whose principal is `server_principal`
+    /// (`yarn.resourcemanager.principal`, e.g. `rm/_HOST@REALM`), accepting the protections in
+    /// `qop` (`hadoop.rpc.protection`).
+    pub fn kerberos(
+        addr: impl Into<String>,
+        credentials: KerberosCredentials,
+        server_principal: impl Into<String>,
+        qop: &[crate::sasl::Qop],
+    ) -> Self {
+        let mut config = ClientConfig::new(
+            addr,
+            APPLICATION_CLIENT_PROTOCOL,
+            ClientAuth::Kerberos {
+                credentials,
+                server_principal: server_principal.into(),
+            },
+        );
+        config.qop = qop.to_vec();
+        ApplicationClient::new(config)
+    }
+
+    /// An RM delegation token renewable by `renewer`, with its service set to the RM address
+    /// this client uses (the RM leaves it empty; Hadoop's `YarnClient` fills it in the same
+    /// way). Put it in a container's credentials so that the process can authenticate to the
+    /// RM client port with it.
+    pub async fn rm_delegation_token(&self, renewer: &str) -> Result<Token, YarnError> {
+        let response = self
+            .get_delegation_token(&GetDelegationTokenRequestProto {
+                renewer: renewer.to_string(),
+            })
+            .await?;
+        let proto = response.token.ok_or_else(|| {
+            YarnError::Transport(crate::ipc::IpcError::Protocol(
+                "getDelegationToken answered without a token".into(),
+            ))
+        })?;
+        let mut token = Token::from_proto(&proto);
+        token.service = self.ipc().config().addr.clone();
+        Ok(token)
+    }
+
+    /// A client authenticating with an RM delegation token (SASL TOKEN), accepting `qop`.
+    pub fn with_delegation_token(
+        addr: impl Into<String>,
+        token: &Token,
+        qop: &[crate::sasl::Qop],
+    ) -> Self {
+        let mut config = ClientConfig::new(
+            addr,
+            APPLICATION_CLIENT_PROTOCOL,
+            crate::yarn::token_auth(token, ""),
+        );
+        config.qop = qop.to_vec();
+        ApplicationClient::new(config)
     }
 }

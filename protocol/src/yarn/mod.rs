@@ -9,11 +9,14 @@
 //!   protocol's one table of methods ([`crate::ipc_protocol!`]), which generates its server
 //!   trait, its [`crate::ipc::Service`] adapter and its typed client, plus what is written by
 //!   hand on top: [`am::AmRmClient`] (AMRMToken roll-over), [`nm::NmTokenCache`], constructors.
+//! * [`delegation`]: RM delegation tokens (identifier, the RM's secret manager, the three
+//!   calls served in front of ApplicationClientProtocol, when to renew).
 //! * [`server`]: the per-call caller checks and the server-side names in one place; [`secret`]
 //!   holds the AMRMToken and NMToken secret managers a mini RM/NM needs.
 
 pub mod am;
 pub mod client;
+pub mod delegation;
 pub mod error;
 pub mod java_names;
 pub mod nm;

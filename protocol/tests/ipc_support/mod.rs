@@ -107,6 +107,7 @@ impl EchoService {
                     let auth = match ctx.auth {
                         CallerAuth::Simple => "simple",
                         CallerAuth::Token { .. } => "token",
+                        CallerAuth::Kerberos { .. } => "kerberos",
                     };
                     Ok(EchoResponse {
                         msg: req.msg,

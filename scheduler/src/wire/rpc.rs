@@ -27,7 +27,7 @@ fn token_caller(ctx: CallContext) -> Result<Caller, ServiceError> {
             user: ctx.user,
             peer: ctx.peer,
         }),
-        CallerAuth::Simple => Err(ServiceError::new(
+        CallerAuth::Simple | CallerAuth::Kerberos { .. } => Err(ServiceError::new(
             "org.apache.hadoop.security.AccessControlException",
             "the scheduler protocols need an application token (SIMPLE is not allowed)",
         )),

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
+use crate::gssapi::KerberosCredentials;
 use crate::ipc::frame::DEFAULT_MAX_FRAME_LEN;
+use crate::sasl::Qop;
 
 /// How a client authenticates.
 #[derive(Clone, PartialEq, Eq)]
@@ -22,6 +24,15 @@ pub enum ClientAuth {
         /// User name for a SIMPLE fallback.
         user: String,
     },
+    /// SASL KERBEROS/GSSAPI (a secure cluster's client ports). Never falls back to SIMPLE.
+    Kerberos {
+        /// Where our Kerberos identity comes from (ticket cache or keytab).
+        credentials: KerberosCredentials,
+        /// The server's principal, e.g. `yarn.resourcemanager.principal`: `rm/_HOST@REALM`
+        /// (`_HOST` becomes the canonical name of the host we connect to) or a fixed one. The
+        /// server must advertise exactly this principal.
+        server_principal: String,
+    },
 }
 
 impl std::fmt::Debug for ClientAuth {
@@ -35,6 +46,14 @@ impl std::fmt::Debug for ClientAuth {
                 .field("identifier", &hex::encode(identifier))
                 .field("password", &"<redacted>")
                 .field("user", user)
+                .finish(),
+            ClientAuth::Kerberos {
+                credentials,
+                server_principal,
+            } => f
+                .debug_struct("Kerberos")
+                .field("credentials", credentials)
+                .field("server_principal", server_principal)
                 .finish(),
         }
     }
@@ -110,6 +129,10 @@ pub struct ClientConfig {
     pub max_response_len: usize,
     /// Reconnect policy.
     pub retry: RetryPolicy,
+    /// Qualities of protection we accept, in order of preference (`hadoop.rpc.protection`,
+    /// parsed with [`crate::sasl::parse_protection`]; default `authentication`). With
+    /// integrity or privacy every frame after SASL is wrapped.
+    pub qop: Vec<Qop>,
 }
 
 impl ClientConfig {
@@ -126,6 +149,7 @@ impl ClientConfig {
             max_idle: Duration::from_secs(10),
             max_response_len: DEFAULT_MAX_FRAME_LEN,
             retry: RetryPolicy::default(),
+            qop: vec![Qop::Auth],
         }
     }
 }

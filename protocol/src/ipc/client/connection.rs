@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures::{SinkExt, StreamExt};
 use spindle_base::recent::RecentSet;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -17,8 +17,10 @@ use tracing::{Instrument, debug, trace, warn};
 use super::handshake::Established;
 use crate::ipc::error::{IpcError, RemoteError};
 use crate::ipc::frame::{FrameCodec, FrameError, FrameParts};
-use crate::ipc::header;
+use crate::ipc::header::{self, SASL_CALL_ID};
+use crate::ipc::wrap::{self, Unwrapped};
 use crate::proto::rpc::{RpcResponseHeaderProto, RpcStatusProto};
+use crate::sasl::{Unwrap, Wrap};
 
 /// Responses for this many recently abandoned (timed-out) calls are dropped quietly.
 const ABANDONED_MEMORY: usize = 4096;
@@ -193,19 +195,25 @@ impl Connection {
             client_id,
         });
         let (tx, rx) = mpsc::unbounded_channel();
+        let (wrap, unwrap) = match established.layer {
+            Some(layer) => (Some(layer.wrap), Some(layer.unwrap)),
+            None => (None, None),
+        };
+        let max_response_len = established.reader.decoder().max_frame_len();
+        let writer = Writer {
+            frames: established.writer,
+            wrap,
+            context: Some(established.context),
+        };
         tokio::spawn(
-            write_loop(established.writer, rx, shared.clone(), closed_rx.clone())
-                .instrument(span.clone()),
+            write_loop(writer, rx, shared.clone(), closed_rx.clone()).instrument(span.clone()),
         );
+        let reader = Reader {
+            frames: established.reader,
+            unwrap: unwrap.map(|u| (u, Unwrapped::new(max_response_len))),
+        };
         tokio::spawn(
-            read_loop(
-                established.reader,
-                shared.clone(),
-                closed_rx,
-                tx.clone(),
-                timing,
-            )
-            .instrument(span),
+            read_loop(reader, shared.clone(), closed_rx, tx.clone(), timing).instrument(span),
         );
         Arc::new(Connection { shared, tx })
     }
@@ -248,8 +256,43 @@ impl Connection {
     }
 }
 
+/// The sending side of a connection: frames go out as they are, or through the layer.
+struct Writer {
+    frames: FramedWrite<OwnedWriteHalf, FrameCodec>,
+    wrap: Option<Box<dyn Wrap>>,
+    /// The connection context, sent in front of the first batch.
+    context: Option<Bytes>,
+}
+
+impl Writer {
+    /// Writes one batch of frame bodies and flushes.
+    async fn send_batch(&mut self, batch: Vec<Bytes>) -> Result<(), String> {
+        let batch = self.context.take().into_iter().chain(batch);
+        match &mut self.wrap {
+            None => {
+                for body in batch {
+                    self.frames.feed(body).await.map_err(|e| e.to_string())?;
+                }
+            }
+            Some(wrap) => {
+                // The stream of whole frames, cut into tokens the server accepts.
+                let mut plain = BytesMut::new();
+                for body in batch {
+                    wrap::put_frame(&mut plain, &body);
+                }
+                let wrapped = wrap::wrap_requests(wrap.as_mut(), &plain)
+                    .map_err(|e| format!("wrapping failed: {e}"))?;
+                for body in wrapped {
+                    self.frames.feed(body).await.map_err(|e| e.to_string())?;
+                }
+            }
+        }
+        self.frames.flush().await.map_err(|e| e.to_string())
+    }
+}
+
 async fn write_loop(
-    mut writer: FramedWrite<OwnedWriteHalf, FrameCodec>,
+    mut writer: Writer,
     mut rx: mpsc::UnboundedReceiver<Bytes>,
     shared: Arc<Shared>,
     mut closed: watch::Receiver<bool>,
@@ -262,27 +305,19 @@ async fn write_loop(
                 None => break,
             },
         };
-        let mut result = writer.feed(first).await;
-        let mut batched = 1;
-        while result.is_ok() && batched < WRITE_BATCH {
+        let mut batch = vec![first];
+        while batch.len() < WRITE_BATCH {
             match rx.try_recv() {
-                Ok(next) => {
-                    result = writer.feed(next).await;
-                    batched += 1;
-                }
+                Ok(next) => batch.push(next),
                 Err(_) => break,
             }
         }
-        if let Err(e) = result {
-            shared.close(&format!("write failed: {e}"), Cause::Lost);
-            break;
-        }
-        if let Err(e) = writer.flush().await {
+        if let Err(e) = writer.send_batch(batch).await {
             shared.close(&format!("write failed: {e}"), Cause::Lost);
             break;
         }
     }
-    let _ = writer.close().await;
+    let _ = writer.frames.close().await;
 }
 
 fn next_wakeup(shared: &Shared, timing: Timing) -> Instant {
@@ -294,8 +329,64 @@ fn next_wakeup(shared: &Shared, timing: Timing) -> Instant {
     }
 }
 
+/// The receiving side of a connection: frames come as they are, or as WRAP tokens.
+struct Reader {
+    frames: FramedRead<OwnedReadHalf, FrameCodec>,
+    unwrap: Option<(Box<dyn Unwrap>, Unwrapped)>,
+}
+
+impl Reader {
+    /// Dispatches one frame from the socket (unwrapping it first when wrapping is on).
+    fn on_frame(&mut self, shared: &Shared, body: Bytes) -> Flow {
+        let Some((unwrap, stream)) = &mut self.unwrap else {
+            return shared.dispatch(body);
+        };
+        let mut parts = crate::ipc::frame::FrameParts::new(body);
+        let token = parts
+            .expect::<RpcResponseHeaderProto>("RpcResponseHeaderProto")
+            .and_then(|h| {
+                if h.call_id as i32 == SASL_CALL_ID {
+                    wrap::wrap_token(&mut parts)
+                } else {
+                    Err(FrameError::Malformed(format!(
+                        "the server sent an unwrapped response (call id {}) although integrity/privacy was negotiated",
+                        h.call_id as i32
+                    )))
+                }
+            });
+        let token = match token {
+            Ok(t) => t,
+            Err(e) => {
+                shared.close(&e.to_string(), Cause::Protocol);
+                return Flow::Stop;
+            }
+        };
+        if let Err(e) = stream.push(unwrap.as_mut(), &token) {
+            shared.close(&e.to_string(), Cause::Protocol);
+            return Flow::Stop;
+        }
+        loop {
+            match stream.next_frame() {
+                Ok(Some(inner)) => {
+                    if let Flow::Stop = shared.dispatch(inner) {
+                        return Flow::Stop;
+                    }
+                }
+                Ok(None) => return Flow::Continue,
+                Err(e) => {
+                    shared.close(
+                        &format!("bad wrapped frame from server: {e}"),
+                        Cause::Protocol,
+                    );
+                    return Flow::Stop;
+                }
+            }
+        }
+    }
+}
+
 async fn read_loop(
-    mut reader: FramedRead<OwnedReadHalf, FrameCodec>,
+    mut reader: Reader,
     shared: Arc<Shared>,
     mut closed: watch::Receiver<bool>,
     tx: mpsc::UnboundedSender<Bytes>,
@@ -305,7 +396,7 @@ async fn read_loop(
         let wake = next_wakeup(&shared, timing);
         tokio::select! {
             _ = crate::ipc::wait_until_set(&mut closed) => break,
-            frame = reader.next() => match frame {
+            frame = reader.frames.next() => match frame {
                 None => {
                     shared.close("server closed the connection", Cause::Lost);
                     break;
@@ -319,7 +410,7 @@ async fn read_loop(
                     break;
                 }
                 Some(Ok(body)) => {
-                    if let Flow::Stop = shared.dispatch(body) {
+                    if let Flow::Stop = reader.on_frame(&shared, body) {
                         break;
                     }
                 }

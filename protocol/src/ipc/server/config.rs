@@ -4,8 +4,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::gssapi::AcceptorCredential;
 use crate::ipc::frame::DEFAULT_MAX_FRAME_LEN;
-use crate::sasl::SecretManager;
+use crate::sasl::{Qop, SecretManager};
+
+/// Default largest frame before the connection context: SASL messages only (a Kerberos
+/// AP-REQ with a large PAC stays well under it; Windows caps tokens at 48,000 bytes).
+pub const DEFAULT_MAX_SASL_FRAME_LEN: usize = 64 * 1024;
 
 /// Everything an [`IpcServer`](super::IpcServer) needs.
 #[derive(Clone)]
@@ -14,10 +19,26 @@ pub struct ServerConfig {
     pub bind: SocketAddr,
     /// Token checking; `Some` enables TOKEN (DIGEST-MD5) authentication.
     pub secret_manager: Option<Arc<dyn SecretManager>>,
+    /// `Some` enables KERBEROS (GSSAPI) authentication with this principal and keytab.
+    pub kerberos: Option<AcceptorCredential>,
     /// Whether SIMPLE authentication is accepted.
     pub allow_simple: bool,
-    /// Most connections open at once; more are closed right after accept.
+    /// Most connections open at once. A new connection beyond it takes the place of the least
+    /// recently active idle one (no call outstanding); it is refused only when every
+    /// connection is busy.
     pub max_connections: usize,
+    /// Most connections from one source address, with the same rule among that address's
+    /// connections (default 1024).
+    pub max_connections_per_source: usize,
+    /// Close a connection that has had no call outstanding and no traffic for this long
+    /// (default 60 s; Hadoop clients close their own after `ipc.client.connection.maxidletime`,
+    /// 10 s).
+    pub max_idle: Duration,
+    /// Largest frame accepted before the connection context, i.e. during SASL (default 64 KiB).
+    pub max_sasl_frame_len: usize,
+    /// Qualities of protection offered, in order (`hadoop.rpc.protection`; default
+    /// `authentication`). With integrity or privacy every frame after SASL is wrapped.
+    pub qop: Vec<Qop>,
     /// Largest request frame accepted (`ipc.maximum.data.length`, default 128 MiB).
     pub max_frame_len: usize,
     /// Most calls of one connection running at once; reading pauses at the limit.
@@ -34,8 +55,13 @@ impl ServerConfig {
         ServerConfig {
             bind,
             secret_manager: None,
+            kerberos: None,
             allow_simple: true,
             max_connections: 4096,
+            max_connections_per_source: 1024,
+            max_idle: Duration::from_secs(60),
+            max_sasl_frame_len: DEFAULT_MAX_SASL_FRAME_LEN,
+            qop: vec![Qop::Auth],
             max_frame_len: DEFAULT_MAX_FRAME_LEN,
             max_in_flight_per_connection: 256,
             handshake_timeout: Duration::from_secs(20),
@@ -49,8 +75,19 @@ impl std::fmt::Debug for ServerConfig {
         f.debug_struct("ServerConfig")
             .field("bind", &self.bind)
             .field("token_auth", &self.secret_manager.is_some())
+            .field(
+                "kerberos",
+                &self.kerberos.as_ref().map(|k| k.principal().to_string()),
+            )
             .field("allow_simple", &self.allow_simple)
             .field("max_connections", &self.max_connections)
+            .field(
+                "max_connections_per_source",
+                &self.max_connections_per_source,
+            )
+            .field("max_idle", &self.max_idle)
+            .field("max_sasl_frame_len", &self.max_sasl_frame_len)
+            .field("qop", &self.qop)
             .field("max_frame_len", &self.max_frame_len)
             .field(
                 "max_in_flight_per_connection",

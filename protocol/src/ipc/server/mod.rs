@@ -5,7 +5,9 @@ mod config;
 mod connection;
 mod dispatch;
 pub mod preamble;
+mod registry;
 mod service;
+pub(crate) mod warn_limit;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -13,17 +15,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
-use tracing::{Instrument, info, info_span, warn};
+use tracing::{Instrument, debug, info, info_span};
 
-pub use config::ServerConfig;
+pub use config::{DEFAULT_MAX_SASL_FRAME_LEN, ServerConfig};
+use registry::{Refusal, Registry};
 pub use service::{CallContext, Service, ServiceError};
+use warn_limit::{WarnLimit, limited_warn};
 
 /// State shared by all connections of a server.
 pub(crate) struct ServerShared {
     pub(crate) config: ServerConfig,
     pub(crate) services: HashMap<String, Arc<dyn Service>>,
+    /// Repeated warnings are logged once per window.
+    pub(crate) warnings: WarnLimit,
 }
 
 /// A running IPC server. Dropping it stops it (abruptly); prefer [`IpcServer::shutdown`].
@@ -50,10 +56,10 @@ impl IpcServer {
                 ));
             }
         }
-        if config.secret_manager.is_none() && !config.allow_simple {
+        if config.secret_manager.is_none() && config.kerberos.is_none() && !config.allow_simple {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
-                "no authentication method enabled: set a secret manager or allow SIMPLE",
+                "no authentication method enabled: set a secret manager or Kerberos, or allow SIMPLE",
             ));
         }
         let listener = TcpListener::bind(config.bind).await?;
@@ -62,6 +68,7 @@ impl IpcServer {
         let shared = Arc::new(ServerShared {
             config,
             services: by_name,
+            warnings: WarnLimit::default(),
         });
         info!(%local_addr, protocols = ?shared.services.keys().collect::<Vec<_>>(), "IPC server listening");
         let accept_task = tokio::spawn(accept_loop(listener, shared, shutdown_rx));
@@ -98,7 +105,10 @@ async fn accept_loop(
     shared: Arc<ServerShared>,
     shutdown: watch::Receiver<bool>,
 ) {
-    let limit = Arc::new(Semaphore::new(shared.config.max_connections.max(1)));
+    let registry = Registry::new(
+        shared.config.max_connections,
+        shared.config.max_connections_per_source,
+    );
     let mut connections = JoinSet::new();
     let mut stop = shutdown.clone();
     loop {
@@ -107,25 +117,31 @@ async fn accept_loop(
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    let Ok(permit) = limit.clone().try_acquire_owned() else {
-                        warn!(%peer, max = shared.config.max_connections, "too many connections; closing the new one");
-                        drop(stream);
-                        continue;
+                    let admitted = match registry.admit(peer.ip()) {
+                        Ok(a) => a,
+                        Err(Refusal::Full { max }) => {
+                            limited_warn!(shared.warnings, "connections-full", %peer, max, "{max} connections open, all with calls outstanding; refusing a new one");
+                            continue;
+                        }
+                        Err(Refusal::SourceFull { max }) => {
+                            limited_warn!(shared.warnings, "source-full", %peer, max, "{max} connections open from this address, all with calls outstanding; refusing a new one");
+                            continue;
+                        }
                     };
+                    if admitted.evicted {
+                        debug!(%peer, open = registry.len(), "closed the least recently active idle connection to make room");
+                    }
                     let span = info_span!("ipc_server_conn", %peer);
                     let shared = shared.clone();
                     let shutdown = shutdown.clone();
                     connections.spawn(
-                        async move {
-                            connection::serve(stream, peer, shared, shutdown).await;
-                            drop(permit);
-                        }
-                        .instrument(span),
+                        connection::serve(stream, peer, shared, shutdown, admitted.guard)
+                            .instrument(span),
                     );
                 }
                 Err(e) => {
                     // e.g. too many open files: back off instead of spinning.
-                    warn!(error = %e, "accept failed");
+                    limited_warn!(shared.warnings, "accept", error = %e, "accept failed");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             },
@@ -139,7 +155,7 @@ async fn accept_loop(
     .await
     .is_err()
     {
-        warn!("connections still open after {bound:?}; aborting them");
+        tracing::warn!("connections still open after {bound:?}; aborting them");
         connections.abort_all();
     }
 }

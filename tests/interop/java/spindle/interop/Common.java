@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.security.token.SecretManager;
 import org.apache.hadoop.security.token.Token;
 import org.apache.hadoop.security.token.TokenIdentifier;
@@ -51,6 +52,38 @@ final class Common {
   static synchronized void say(String line) {
     OUT.println(line);
     OUT.flush();
+  }
+
+  /**
+   * A YarnConfiguration with the test's overrides: the environment variable
+   * {@code SPINDLE_HADOOP_CONF} holds {@code key=value} pairs separated by newlines (e.g.
+   * {@code hadoop.rpc.protection=privacy}). With {@code hadoop.security.authentication=kerberos}
+   * the process also logs in: from the keytab {@code SPINDLE_KRB_KEYTAB} as
+   * {@code SPINDLE_KRB_PRINCIPAL} when both are set, else from the ticket cache
+   * ({@code KRB5CCNAME}). The JVM needs {@code -Djava.security.krb5.conf}.
+   */
+  static Configuration conf() throws IOException {
+    Configuration conf = new YarnConfiguration();
+    String extra = System.getenv("SPINDLE_HADOOP_CONF");
+    if (extra != null) {
+      for (String kv : extra.split("\n")) {
+        int eq = kv.indexOf('=');
+        if (eq > 0) {
+          conf.set(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+      }
+    }
+    if ("kerberos".equals(conf.get("hadoop.security.authentication"))) {
+      UserGroupInformation.setConfiguration(conf);
+      String principal = System.getenv("SPINDLE_KRB_PRINCIPAL");
+      String keytab = System.getenv("SPINDLE_KRB_KEYTAB");
+      if (principal != null && keytab != null) {
+        UserGroupInformation.loginUserFromKeytab(principal, keytab);
+      }
+      UserGroupInformation me = UserGroupInformation.getLoginUser();
+      say("FACT kerberos_login=" + me.getUserName() + " " + me.getAuthenticationMethod());
+    }
+    return conf;
   }
 
   static SecretKey hmacKey(byte[] raw) {
@@ -228,10 +261,11 @@ final class Common {
 
   /**
    * The configuration of the cluster whose folder is {@code confDir} ({@code core-site.xml},
-   * {@code yarn-site.xml}), with short connect retries so a broken cluster fails fast.
+   * {@code yarn-site.xml}) on top of {@link #conf()} (its overrides and Kerberos login), with
+   * short connect retries so a broken cluster fails fast.
    */
-  static Configuration clusterConf(String confDir) {
-    Configuration conf = new YarnConfiguration();
+  static Configuration clusterConf(String confDir) throws IOException {
+    Configuration conf = conf();
     conf.addResource(new org.apache.hadoop.fs.Path(confDir, "core-site.xml"));
     conf.addResource(new org.apache.hadoop.fs.Path(confDir, "yarn-site.xml"));
     conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 10000);

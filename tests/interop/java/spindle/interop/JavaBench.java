@@ -23,7 +23,6 @@ import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.ResourceRequest;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.ipc.YarnRPC;
 import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
 import org.apache.hadoop.yarn.util.Records;
@@ -73,7 +72,7 @@ public final class JavaBench {
           tokenFile = args[i];
       }
     }
-    Configuration conf = new YarnConfiguration();
+    Configuration conf = Common.conf();
     conf.setInt("ipc.client.connect.max.retries", 1);
     conf.setInt("ipc.client.rpc-timeout.ms", 20000);
     YarnRPC rpc = YarnRPC.create(conf);

@@ -1,5 +1,6 @@
 package spindle.interop;
 
+import java.net.InetSocketAddress;
 import java.security.PrivilegedExceptionAction;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,7 +8,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.Text;
 import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.security.token.Token;
 import org.apache.hadoop.yarn.api.protocolrecords.AllocateResponse;
 import org.apache.hadoop.yarn.api.protocolrecords.GetNewApplicationResponse;
 import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
@@ -30,6 +33,8 @@ import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException;
+import org.apache.hadoop.yarn.security.client.RMDelegationTokenIdentifier;
+import org.apache.hadoop.yarn.util.ConverterUtils;
 
 /**
  * Runs Hadoop's own YARN clients against a ResourceManager/NodeManager given by address, one step
@@ -44,7 +49,8 @@ import org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException;
  * reported, unregister), {@code notoken} (an AMRMClient whose user holds no token is refused),
  * {@code badtoken} (an AMRMClient whose AMRMToken has a wrong password fails authentication; run it
  * before {@code amrm-finish}, as a finished attempt's token is refused before its password is
- * checked).
+ * checked), {@code dt} (a Kerberos-authenticated YarnClient gets an RM delegation token, decodes
+ * its identifier, uses it as another user, renews and cancels it through Hadoop's token API).
  */
 public final class JavaYarnClients {
   private int ok;
@@ -97,7 +103,7 @@ public final class JavaYarnClients {
     String schedAddr = options.get("--scheduler");
     String defaultSteps = "yarnclient,amrm,nm,amrm-finish,notoken";
     List<String> steps = Arrays.asList(options.getOrDefault("--steps", defaultSteps).split(","));
-    Configuration conf = new YarnConfiguration();
+    Configuration conf = Common.conf();
     if (rmAddr != null) {
       conf.set(YarnConfiguration.RM_ADDRESS, rmAddr);
     }
@@ -129,6 +135,9 @@ public final class JavaYarnClients {
           break;
         case "notoken":
           c.noToken();
+          break;
+        case "dt":
+          c.delegationToken();
           break;
         case "badtoken":
           c.badToken();
@@ -207,6 +216,68 @@ public final class JavaYarnClients {
   }
 
   private ApplicationSubmissionContext appCtx;
+
+  private void delegationToken() throws Exception {
+    YarnClient yc = YarnClient.createYarnClient();
+    yc.init(conf);
+    yc.start();
+    InetSocketAddress rm =
+        conf.getSocketAddr(
+            YarnConfiguration.RM_ADDRESS,
+            YarnConfiguration.DEFAULT_RM_ADDRESS,
+            YarnConfiguration.DEFAULT_RM_PORT);
+    @SuppressWarnings("unchecked")
+    Token<RMDelegationTokenIdentifier>[] dt = new Token[1];
+    String me = UserGroupInformation.getCurrentUser().getShortUserName();
+    boolean got =
+        step(
+            "dt.get",
+            () -> {
+              org.apache.hadoop.yarn.api.records.Token t = yc.getRMDelegationToken(new Text(me));
+              check("RM_DELEGATION_TOKEN".equals(t.getKind()), "kind " + t.getKind());
+              dt[0] = ConverterUtils.convertFromYarn(t, rm);
+              RMDelegationTokenIdentifier id = dt[0].decodeIdentifier();
+              check(id.getRenewer().toString().equals(me), "renewer " + id.getRenewer());
+              check(id.getMaxDate() > id.getIssueDate(), "max date " + id.getMaxDate());
+              return "owner=" + id.getOwner() + " renewer=" + id.getRenewer();
+            });
+    if (got) {
+      step(
+          "dt.use",
+          () -> {
+            UserGroupInformation holder = UserGroupInformation.createRemoteUser("token-holder");
+            holder.addToken(dt[0]);
+            int apps =
+                holder.doAs(
+                    (PrivilegedExceptionAction<Integer>)
+                        () -> {
+                          YarnClient c = YarnClient.createYarnClient();
+                          c.init(conf);
+                          c.start();
+                          try {
+                            return c.getApplications().size();
+                          } finally {
+                            c.stop();
+                          }
+                        });
+            return "applications=" + apps;
+          });
+      step(
+          "dt.renew",
+          () -> {
+            long expiry = dt[0].renew(conf);
+            check(expiry > System.currentTimeMillis() + 3_600_000L, "expiry " + expiry);
+            return "expires_in_h=" + (expiry - System.currentTimeMillis()) / 3_600_000L;
+          });
+      step(
+          "dt.cancel",
+          () -> {
+            dt[0].cancel(conf);
+            return "cancelled";
+          });
+    }
+    yc.stop();
+  }
 
   private void amrm() {
     amrm = AMRMClient.createAMRMClient();

@@ -16,7 +16,6 @@ import org.apache.hadoop.yarn.api.ContainerManagementProtocol;
 import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.NodeId;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.ipc.YarnRPC;
 import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
 import org.apache.hadoop.yarn.security.NMTokenIdentifier;
@@ -86,7 +85,7 @@ public final class JavaYarnServers {
       System.exit(2);
     }
 
-    Configuration conf = new YarnConfiguration();
+    Configuration conf = Common.conf();
     YarnRPC rpc = YarnRPC.create(conf);
     MiniRm rm = new MiniRm();
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);

@@ -50,7 +50,7 @@ public final class MiniClusterApp {
     }
   }
 
-  private static Configuration conf(String confDir) {
+  private static Configuration conf(String confDir) throws java.io.IOException {
     Configuration conf = Common.clusterConf(confDir);
     conf.setInt("ipc.client.connect.max.retries", 2);
     conf.setLong(YarnConfiguration.YARN_CLIENT_APP_SUBMISSION_POLL_INTERVAL_MS, 50);
