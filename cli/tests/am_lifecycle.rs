@@ -57,7 +57,10 @@ async fn the_tracking_page_renders_and_a_killed_application_leaves_no_process() 
     let url = r.original_tracking_url.clone().expect("tracking URL");
     // The report's tracking URL is the RM's web proxy, which forwards to the AM's page.
     let proxied = r.tracking_url.clone().expect("proxy URL");
-    assert!(proxied.contains(&format!("/proxy/{}/", app.id)), "{proxied}");
+    assert!(
+        proxied.contains(&format!("/proxy/{}/", app.id)),
+        "{proxied}"
+    );
 
     // The JSON says when all three executors run.
     let deadline = tokio::time::Instant::now() + WAIT;
