@@ -424,3 +424,55 @@ async fn rm_restart_and_lost_nodes() {
     assert_eq!(nodes.node_reports.len(), 1);
     c.shutdown().await;
 }
+
+/// Without Kerberos the client port issues RM delegation tokens to anyone, as YARN's
+/// ClientRMService does when security is off; the token authenticates (TOKEN with the cluster's
+/// protection), is renewed by its renewer only, and is refused once cancelled. The REST API
+/// still refuses token operations (they need a Kerberos-authenticated HTTP channel).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rm_delegation_tokens_without_kerberos() {
+    use spindle_protocol::proto::security::{
+        CancelDelegationTokenRequestProto, RenewDelegationTokenRequestProto,
+    };
+    use spindle_protocol::sasl::Qop;
+    use spindle_protocol::yarn::client::ApplicationClient;
+    use spindle_protocol::yarn::delegation::RmDelegationTokenIdentifier;
+
+    let mut o = MiniClusterOptions::with_nodes(1, 2048, 4);
+    o.rpc_protection = vec![Qop::AuthConf];
+    let c = MiniCluster::start(o).await.expect("start the mini cluster");
+    let rm = c.rm_address().to_string();
+    // The cluster's own unmanaged submission works at privacy.
+    let (app, amrm) = c.submit_unmanaged(USER, "private-uam").await.unwrap();
+    assert_eq!(attempt_of(&amrm).application_id, app);
+
+    let simple = client(&c);
+    let token = simple.rm_delegation_token(USER).await.expect("issued");
+    let id = RmDelegationTokenIdentifier::decode(&token.identifier).unwrap();
+    assert_eq!((id.owner.as_str(), id.renewer.as_str()), (USER, USER));
+    assert_eq!(token.service, rm);
+    let holder = ApplicationClient::with_delegation_token(rm.clone(), &token, &[Qop::AuthConf]);
+    let (held_app, _) = submit_unmanaged(&holder).await;
+    assert_eq!(report(&simple, held_app).await.user(), USER);
+    // Only the renewer renews.
+    let other = ApplicationClient::simple(rm.clone(), "mallory");
+    let renew = RenewDelegationTokenRequestProto {
+        token: token.to_proto(),
+    };
+    let e = other.renew_delegation_token(&renew).await.unwrap_err();
+    assert!(e.to_string().contains("non-matching renewer"), "{e}");
+    let expiry = simple.renew_delegation_token(&renew).await.unwrap();
+    assert!(expiry.new_expiry_time > 0);
+    simple
+        .cancel_delegation_token(&CancelDelegationTokenRequestProto {
+            token: token.to_proto(),
+        })
+        .await
+        .expect("cancel");
+    let e = ApplicationClient::with_delegation_token(rm, &token, &[Qop::AuthConf])
+        .get_new_application()
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("can't be found in cache"), "{e}");
+    c.shutdown().await;
+}

@@ -336,6 +336,14 @@ fn rm_delegation_tokens_on_our_secure_cluster() {
                 refused.to_string().contains("can't be found in cache"),
                 "{refused}"
             );
+            // The cluster's own unmanaged submission passes the secure client port (SIMPLE is
+            // refused there) with a delegation token of its own, as the given user.
+            let (app, _) = cluster
+                .submit_unmanaged("bob", "secure-unmanaged")
+                .await
+                .expect("submit_unmanaged on a secure cluster");
+            let user = cluster.inspect(|rm| rm.report(&app).map(|r| r.user.unwrap_or_default()));
+            assert_eq!(user.as_deref(), Ok("bob"));
             cluster.shutdown().await;
         },
     );

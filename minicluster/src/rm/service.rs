@@ -5,11 +5,6 @@ use std::sync::Arc;
 
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId};
 use spindle_protocol::ipc::{CallContext, ServiceError};
-use spindle_protocol::proto::security::{
-    CancelDelegationTokenRequestProto, CancelDelegationTokenResponseProto,
-    GetDelegationTokenRequestProto, GetDelegationTokenResponseProto,
-    RenewDelegationTokenRequestProto, RenewDelegationTokenResponseProto,
-};
 use spindle_protocol::proto::yarn::{
     ApplicationAttemptIdProto, ApplicationIdProto, ContainerIdProto, PriorityProto,
 };
@@ -81,17 +76,6 @@ fn reservations_disabled() -> ServiceError {
     ServiceError::new(
         YARN_EXCEPTION,
         "Reservation is not enabled. Please enable & try again",
-    )
-}
-
-/// YARN's answer to delegation-token calls on a cluster without Kerberos: tokens are issued,
-/// renewed and cancelled only for Kerberos-authenticated callers.
-fn simple_auth_refusal(what: &str) -> ServiceError {
-    ServiceError::new(
-        YARN_EXCEPTION,
-        format!(
-            "java.io.IOException: Delegation Token can be {what} only with kerberos authentication"
-        ),
     )
 }
 
@@ -245,15 +229,6 @@ rm_rpcs! {
 
     fn get_resource_profile(_, _request: GetResourceProfileRequestProto)
         -> GetResourceProfileResponseProto = |_rm, _now| Err(profiles_disabled());
-
-    fn get_delegation_token(_, _request: GetDelegationTokenRequestProto)
-        -> GetDelegationTokenResponseProto = |_rm, _now| Err(simple_auth_refusal("issued"));
-
-    fn renew_delegation_token(_, _request: RenewDelegationTokenRequestProto)
-        -> RenewDelegationTokenResponseProto = |_rm, _now| Err(simple_auth_refusal("renewed"));
-
-    fn cancel_delegation_token(_, _request: CancelDelegationTokenRequestProto)
-        -> CancelDelegationTokenResponseProto = |_rm, _now| Err(simple_auth_refusal("cancelled"));
 
     fn get_new_reservation(_, _request: UnreadMessage)
         -> UnreadMessage = |_rm, _now| Err(reservations_disabled());

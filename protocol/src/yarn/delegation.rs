@@ -417,9 +417,13 @@ impl DelegationTokenService {
     fn allowed(&self, ctx: &CallContext, what: &str) -> Result<(), ServiceError> {
         match (&ctx.auth, self.secure) {
             (CallerAuth::Kerberos { .. }, _) | (_, false) => Ok(()),
+            // The RM throws an IOException and its RPC layer wraps it into a YarnException
+            // whose message starts with the IOException's class.
             _ => Err(ServiceError::new(
-                IO_EXCEPTION,
-                format!("Delegation Token can be {what} only with kerberos authentication"),
+                crate::yarn::error::YARN_EXCEPTION,
+                format!(
+                    "{IO_EXCEPTION}: Delegation Token can be {what} only with kerberos authentication"
+                ),
             )),
         }
     }
