@@ -253,6 +253,14 @@ impl MiniCluster {
             nodes.push(nm);
         }
 
+        // Every NodeManager runs on this machine: clients read container logs from their
+        // folders (`spindle logs`), as on a one-machine Hadoop cluster.
+        let log_dirs = nodes
+            .iter()
+            .map(|n| n.log_dir().display().to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+
         let issuer = TokenIssuer::new(secrets);
         let amrm_sm: Arc<dyn SecretManager> = issuer.amrm_secret_manager();
         let mut rm = RmState::new(
@@ -307,6 +315,7 @@ impl MiniCluster {
             None
         };
         let mut yarn = yarn_site(&options, rm_addr, scheduler_addr);
+        yarn.push(("yarn.nodemanager.log-dirs".into(), log_dirs));
         if let Some(r) = &rest {
             yarn.push((
                 "yarn.resourcemanager.webapp.address".into(),
