@@ -17,6 +17,7 @@ use spindle_protocol::proto::yarn::YarnApplicationStateProto;
 
 use crate::app_args::DemoArgs;
 use crate::error::CliError;
+use crate::signals::Interrupt;
 use crate::submit_cmd::{client_mode_in_process, start_embedded, this_binary};
 
 /// Memory of each demo executor.
@@ -50,6 +51,7 @@ impl RunSummary {
 /// Runs the demo to the end.
 pub async fn run(args: DemoArgs) -> Result<ExitCode, CliError> {
     let started = Instant::now();
+    let mut interrupt = Interrupt::install().map_err(CliError::Signals)?;
     println!(
         "Spindle demo: an embedded YARN-compatible cluster in this process, then Monte-Carlo pi \
          ({} tasks × {} samples on {} executors) in cluster mode and in client mode.",
@@ -70,7 +72,10 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, CliError> {
         .prefix("spindle-demo-staging-")
         .tempdir()
         .map_err(|e| CliError::Usage(format!("cannot make a staging folder: {e}")))?;
-    let result = runs(&cluster, &args, staging.path()).await;
+    let result = tokio::select! {
+        r = runs(&cluster, &args, staging.path(), interrupt.clone()) => r,
+        signal = interrupt.wait() => Err(CliError::Interrupted(signal)),
+    };
     cluster.shutdown().await;
     let ok = result?;
     println!(
@@ -88,6 +93,7 @@ async fn runs(
     cluster: &MiniCluster,
     args: &DemoArgs,
     staging: &std::path::Path,
+    interrupt: Interrupt,
 ) -> Result<bool, CliError> {
     let overrides = vec![
         (
@@ -103,7 +109,7 @@ async fn runs(
     let client = Client::new(config, overrides);
     let cluster_mode = cluster_mode(&client, args).await?;
     cluster_mode.print("\ncluster mode (the driver runs in the ApplicationMaster's container):");
-    let client_mode = client_mode(&client, args).await?;
+    let client_mode = client_mode(&client, args, interrupt).await?;
     client_mode.print("\nclient mode (the driver runs in this process):");
     println!();
     Ok(cluster_mode.ok && client_mode.ok)
@@ -208,7 +214,11 @@ fn failure_text(report: &AppReport, stderr: &str) -> String {
     )
 }
 
-async fn client_mode(client: &Client, args: &DemoArgs) -> Result<RunSummary, CliError> {
+async fn client_mode(
+    client: &Client,
+    args: &DemoArgs,
+    interrupt: Interrupt,
+) -> Result<RunSummary, CliError> {
     let request = request(
         args,
         "demo: pi in client mode",
@@ -230,6 +240,7 @@ async fn client_mode(client: &Client, args: &DemoArgs) -> Result<RunSummary, Cli
         &app,
         "127.0.0.1".into(),
         Progress::new(false),
+        interrupt,
         |driver| async move {
             let n = driver.wait_for_executors(executors, EXECUTOR_WAIT).await;
             let registered = started.elapsed();

@@ -47,6 +47,9 @@ pub enum CliError {
     /// The command line asks for something that cannot be done.
     #[error("{0}")]
     Usage(String),
+    /// Ctrl-C or SIGTERM stopped the command (it exits with 130).
+    #[error("stopped by {0}")]
+    Interrupted(&'static str),
 }
 
 impl CliError {
@@ -82,8 +85,8 @@ impl CliError {
                 _ => None,
             },
             CliError::Client(e) => e.hint(),
-            CliError::Driver(_) => None,
-            CliError::Usage(_) => Some("see `spindle help submit` for examples".into()),
+            CliError::Driver(_) | CliError::Interrupted(_) => None,
+            CliError::Usage(_) => None,
             CliError::ForcedStop(_) => Some(
                 "look for leftover processes under the cluster's base dir if a container ignored \
                  SIGKILL"

@@ -67,10 +67,15 @@ fn report(result: Result<(), CliError>) -> ExitCode {
     }
 }
 
-/// An exit code the command decided, or a command-line error (printed, exit 1).
+/// An exit code the command decided, or a command-line error (printed, exit 1; 130 when a
+/// signal stopped it, as a shell reports Ctrl-C).
 fn outcome(result: Result<ExitCode, CliError>) -> ExitCode {
     match result {
         Ok(code) => code,
+        Err(e @ CliError::Interrupted(_)) => {
+            report(Err(e));
+            ExitCode::from(130)
+        }
         Err(e) => report(Err(e)),
     }
 }

@@ -38,6 +38,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::app_args::{DeployMode, Master, SubmitArgs};
 use crate::error::CliError;
+use crate::signals::Interrupt;
 
 /// How long a client-mode driver may take to announce its address.
 const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(100);
@@ -275,6 +276,7 @@ pub async fn run(args: SubmitArgs) -> Result<ExitCode, CliError> {
     };
     let plan = Plan::new(args, spec)?;
     let spindle = this_binary()?;
+    let interrupt = Interrupt::install().map_err(CliError::Signals)?;
     if let (What::Command(argv), DeployMode::Client) = (&plan.what, plan.mode) {
         local_driver_command(argv, &spindle)?;
     }
@@ -283,7 +285,7 @@ pub async fn run(args: SubmitArgs) -> Result<ExitCode, CliError> {
             let client = yarn_client(&plan.overrides)?;
             let request = plan.request(&client.config().conf, &spindle)?;
             request.check()?;
-            submit_on(&client, &plan, request).await
+            submit_on(&client, &plan, request, interrupt).await
         }
         Master::Embedded => {
             // Check what can be checked before a cluster is started for nothing.
@@ -305,7 +307,7 @@ pub async fn run(args: SubmitArgs) -> Result<ExitCode, CliError> {
                 let config = ClientConfig::from_dir(cluster.conf_dir(), &plan.overrides)?;
                 let client = Client::new(config, plan.overrides.clone());
                 let request = plan.request(&client.config().conf, &spindle)?;
-                submit_on(&client, &plan, request).await
+                submit_on(&client, &plan, request, interrupt).await
             }
             .await;
             cluster.shutdown().await;
@@ -325,12 +327,13 @@ async fn submit_on(
     client: &Client,
     plan: &Plan,
     request: AppRequest,
+    mut interrupt: Interrupt,
 ) -> Result<ExitCode, CliError> {
     let started = Instant::now();
     let app = client.new_application().await?;
     match (&plan.what, plan.mode) {
         (What::Command(argv), DeployMode::Client) => {
-            client_mode_child(client, plan, request, app, argv, started).await
+            client_mode_child(client, plan, request, app, argv, started, interrupt).await
         }
         (What::Roles { spec, .. }, DeployMode::Client) => {
             let spec = (**spec).clone();
@@ -339,7 +342,12 @@ async fn submit_on(
                 request,
                 &app,
                 driver_host(client),
-                Progress::lines_only(),
+                if plan.quiet {
+                    Progress::new(true)
+                } else {
+                    Progress::lines_only()
+                },
+                interrupt,
                 |driver| async move { crate::example_cmd::run_roles(&driver, &spec).await },
             )
             .await?;
@@ -360,7 +368,23 @@ async fn submit_on(
                 return Ok(ExitCode::SUCCESS);
             }
             let mut progress = Progress::new(plan.quiet);
-            let report = client.follow(submitted.id, &mut progress).await;
+            let report = tokio::select! {
+                r = client.follow(submitted.id, &mut progress) => r,
+                signal = interrupt.wait() => {
+                    progress.finish();
+                    let id = submitted.id;
+                    match plan.master {
+                        Master::Yarn => eprintln!(
+                            "{signal}: stopped following {id}; it goes on running \
+                             (spindle status {id}; spindle kill {id})"
+                        ),
+                        Master::Embedded => {
+                            eprintln!("{signal}: stopping the embedded cluster and {id}")
+                        }
+                    }
+                    return Err(CliError::Interrupted(signal));
+                }
+            };
             progress.finish();
             let report = report?;
             client.clean_up(&submitted);
@@ -461,6 +485,7 @@ async fn client_mode_child(
     app: NewApplication,
     argv: &[String],
     started: Instant,
+    mut interrupt: Interrupt,
 ) -> Result<ExitCode, CliError> {
     let command = local_driver_command(argv, &request.spindle_binary)?;
     let dir = tempfile::Builder::new()
@@ -526,7 +551,11 @@ async fn client_mode_child(
         submitted.id,
         child_url(&request)
     );
-    let mut progress = Progress::lines_only();
+    let mut progress = if plan.quiet {
+        Progress::new(true)
+    } else {
+        Progress::lines_only()
+    };
     let mut stop = Some(stop);
     let driver_code;
     let report = tokio::select! {
@@ -549,6 +578,17 @@ async fn client_mode_child(
             }
             driver_code = None;
             report?
+        }
+        signal = interrupt.wait() => {
+            // The driver is ours: stop it and the application with it.
+            eprintln!("{signal}: stopping the driver and killing {}", submitted.id);
+            if let Some(s) = stop.take() {
+                s.send(()).ok();
+            }
+            watcher.await.ok();
+            client.kill(submitted.id, &format!("spindle submit got {signal}")).await.ok();
+            client.clean_up(&submitted);
+            return Err(CliError::Interrupted(signal));
         }
     };
     watcher.await.ok();
@@ -585,6 +625,7 @@ pub async fn client_mode_in_process<F, Fut>(
     app: &NewApplication,
     host: String,
     mut progress: Progress,
+    mut interrupt: Interrupt,
     driver_main: F,
 ) -> Result<(Result<(), String>, AppReport), CliError>
 where
@@ -621,6 +662,13 @@ where
             driver.stop(&reason, false).await;
             client.clean_up(&submitted);
             return Ok((Err(reason), r?));
+        }
+        signal = interrupt.wait() => {
+            progress.line(&format!("{signal}: stopping the driver and killing {}", submitted.id));
+            driver.stop(&format!("stopped by {signal}"), false).await;
+            client.kill(submitted.id, &format!("the driver got {signal}")).await.ok();
+            client.clean_up(&submitted);
+            return Err(CliError::Interrupted(signal));
         }
     };
     let result = result.unwrap_or(Err("the driver did not run".into()));

@@ -141,6 +141,11 @@ pub fn state_lines(report: &AppReport) -> Vec<String> {
         }
         s if report.is_final() || s == YarnApplicationStateProto::Accepted => {
             lines.push(format!("\t final status: {}", report.final_status_name()));
+            if report.is_final()
+                && let Some(url) = &report.tracking_url
+            {
+                lines.push(format!("\t tracking URL: {url}"));
+            }
             if !report.diagnostics.is_empty() {
                 lines.push(format!("\t diagnostics: {}", report.diagnostics));
             }
