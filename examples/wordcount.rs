@@ -9,16 +9,7 @@ fn main() -> ExitCode {
     let files: Vec<String> = std::env::args().skip(1).collect();
     app::main(registry(), |driver| async move {
         let counts = wordcount::run(&driver, &files, 4).await?;
-        for (word, n) in counts.top(20) {
-            println!("{n:>8} {word}");
-        }
-        println!(
-            "{} words, {} distinct, in {} files ({} ms)",
-            counts.total(),
-            counts.counts.len(),
-            files.len(),
-            counts.elapsed.as_millis()
-        );
+        print!("{}", counts.summary(20, files.len()));
         Ok(())
     })
 }

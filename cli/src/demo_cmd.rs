@@ -7,10 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use spindle_client::logs::ContainerLogs;
-use spindle_client::{
-    AppReport, AppRequest, Client, ClientConfig, ExecutorProgram, Executors, Progress, Submission,
-    Workload,
-};
+use spindle_client::{AppReport, AppRequest, Client, ClientConfig, Executors, Progress, Workload};
 use spindle_examples::pi;
 use spindle_minicluster::MiniCluster;
 use spindle_protocol::proto::yarn::YarnApplicationStateProto;
@@ -116,24 +113,14 @@ async fn runs(
 }
 
 fn request(args: &DemoArgs, name: &str, workload: Workload) -> Result<AppRequest, CliError> {
-    Ok(AppRequest {
-        submission: Submission {
-            name: name.into(),
-            ..Submission::default()
-        },
-        workload,
-        executors: Executors {
-            count: args.executors,
-            memory_mb: EXECUTOR_MB,
-            cores: 1,
-            max_failures: None,
-            program: ExecutorProgram::Spindle,
-        },
-        files: Vec::new(),
-        archives: Vec::new(),
-        env: Vec::new(),
-        spindle_binary: this_binary()?,
-    })
+    let mut request = AppRequest::new(workload, this_binary()?);
+    request.submission.name = name.into();
+    request.executors = Executors {
+        count: args.executors,
+        memory_mb: EXECUTOR_MB,
+        ..Executors::default()
+    };
+    Ok(request)
 }
 
 /// Whether a pi line is close to pi.

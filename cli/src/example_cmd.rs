@@ -44,16 +44,7 @@ pub async fn run(args: ExampleArgs) -> Result<(), CliError> {
         ExampleName::Wordcount => {
             run_driver(local, |driver| async move {
                 let counts = wordcount::run(&driver, &args, WORDCOUNT_BUCKETS).await?;
-                for (word, n) in counts.top(20) {
-                    println!("{n:>8} {word}");
-                }
-                println!(
-                    "{} words, {} distinct, in {} files ({} ms)",
-                    counts.total(),
-                    counts.counts.len(),
-                    args.len(),
-                    counts.elapsed.as_millis()
-                );
+                print!("{}", counts.summary(20, args.len()));
                 Ok(())
             })
             .await

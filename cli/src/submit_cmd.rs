@@ -805,90 +805,50 @@ mod tests {
     use super::*;
     use clap::Parser;
 
-    fn args(v: &[&str]) -> SubmitArgs {
-        let cli = crate::args::Cli::try_parse_from(
-            std::iter::once("spindle")
-                .chain(std::iter::once("submit"))
-                .chain(v.iter().copied()),
-        )
-        .unwrap();
-        match cli.command {
-            crate::args::Command::Submit(a) => a,
-            _ => panic!("not submit"),
-        }
+    /// The plan of `spindle submit --master embedded FLAGS` (split at blanks) with the spec
+    /// `spec` (as the file `name.toml`).
+    fn plan(flags: &str, spec: Option<(&str, &str)>) -> Result<Plan, CliError> {
+        let words = ["spindle", "submit", "--master", "embedded"]
+            .into_iter()
+            .chain(flags.split_whitespace());
+        let cli = crate::args::Cli::try_parse_from(words).expect("flags parse");
+        let crate::args::Command::Submit(args) = cli.command else {
+            panic!("not submit")
+        };
+        let spec = spec.map(|(name, text)| {
+            let parsed = AppSpec::parse(text).expect("spec parses");
+            (parsed, PathBuf::from(format!("{name}.toml")))
+        });
+        Plan::new(args, spec)
     }
 
     #[test]
     fn flags_win_over_the_spec() {
-        let spec = AppSpec::parse(
-            "name = \"from-spec\"\nnum_executors = 5\nexecutor_memory = \"2g\"\nshell = \"x\"\nconf = { a = \"1\" }\n",
-        )
-        .unwrap();
-        let plan = Plan::new(
-            args(&[
-                "--master",
-                "embedded",
-                "--num-executors",
-                "3",
-                "--conf",
-                "a=2",
-            ]),
-            Some((spec, PathBuf::from("app.toml"))),
-        )
-        .unwrap();
+        let spec = "name = \"from-spec\"\nnum_executors = 5\nexecutor_memory = \"2g\"\n\
+                    shell = \"x\"\nconf = { a = \"1\" }\n";
+        let plan = plan("--num-executors 3 --conf a=2", Some(("app", spec))).unwrap();
         assert_eq!(plan.executors.count, 3);
         assert_eq!(plan.executors.memory_mb, 2048);
         assert_eq!(plan.name.as_deref(), Some("from-spec"));
         assert!(matches!(plan.what, What::Shell(ref c) if c == "x"));
-        assert_eq!(
-            plan.overrides.last(),
-            Some(&("a".to_string(), "2".to_string()))
-        );
+        let last = plan.overrides.last().cloned();
+        assert_eq!(last, Some(("a".to_string(), "2".to_string())));
     }
 
     #[test]
     fn roles_ask_one_executor_per_instance_and_bad_combinations_are_refused() {
-        let spec = AppSpec::parse(
-            "[[role]]\nname = \"a\"\ninstances = 2\ncommand = \"x\"\n[[role]]\nname = \"b\"\ncommand = \"y\"\n",
-        )
-        .unwrap();
-        let plan = Plan::new(
-            args(&["--master", "embedded", "--num-executors", "9"]),
-            Some((spec, PathBuf::from("two.toml"))),
-        )
-        .unwrap();
-        assert_eq!(plan.executors.count, 3);
-        assert_eq!(plan.default_name(), "two");
-        assert!(Plan::new(args(&["--master", "embedded"]), None).is_err());
-        assert!(
-            Plan::new(
-                args(&[
-                    "--master",
-                    "embedded",
-                    "--deploy-mode",
-                    "client",
-                    "--shell",
-                    "x"
-                ]),
-                None
-            )
-            .is_err()
-        );
-        assert!(
-            Plan::new(
-                args(&[
-                    "--master",
-                    "embedded",
-                    "--deploy-mode",
-                    "client",
-                    "--no-wait",
-                    "--",
-                    "x"
-                ]),
-                None
-            )
-            .is_err()
-        );
+        let spec = "[[role]]\nname = \"a\"\ninstances = 2\ncommand = \"x\"\n\
+                    [[role]]\nname = \"b\"\ncommand = \"y\"\n";
+        let roles = plan("--num-executors 9", Some(("two", spec))).unwrap();
+        assert_eq!(roles.executors.count, 3);
+        assert_eq!(roles.default_name(), "two");
+        for refused in [
+            "",
+            "--deploy-mode client --shell x",
+            "--deploy-mode client --no-wait -- x",
+        ] {
+            assert!(plan(refused, None).is_err(), "{refused:?} was accepted");
+        }
     }
 
     #[test]

@@ -10,25 +10,15 @@ use std::time::Duration;
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use user::{Submission, User, cmdline, env_of, eventually, processes_of};
+use user::{Submission, cluster_and_user, cmdline, env_of, eventually, processes_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_executor_killed_mid_job_is_replaced_and_the_job_finishes() {
-    let cluster = common::cluster(2).await;
-    let me = User::of(cluster.conf_dir());
-    let submission = Submission::start(me.command(&[
-        "submit",
-        "--num-executors",
-        "2",
-        "--executor-memory",
-        "128m",
-        "--",
-        "spindle",
-        "example",
-        "dshell",
-        "20",
-        "sleep 1; echo done",
-    ]))
+    let (cluster, me) = cluster_and_user(2).await;
+    let submission = Submission::start(me.start(
+        "submit --num-executors 2 --executor-memory 128m -- spindle example dshell 20",
+        &["sleep 1; echo done"],
+    ))
     .await;
     let app = submission.id.clone();
     // Executor 1 of the application, once it runs one of the tasks.
@@ -67,22 +57,13 @@ async fn an_executor_killed_mid_job_is_replaced_and_the_job_finishes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_many_executor_failures_fail_the_application_with_exit_code_11() {
-    let cluster = common::cluster(1).await;
-    let me = User::of(cluster.conf_dir());
+    let (cluster, me) = cluster_and_user(1).await;
     let run = me
-        .run(&[
-            "submit",
-            "--shell",
-            "echo 'no disk for me' >&2; exit 3",
-            "--num-executors",
-            "2",
-            "--executor-memory",
-            "128m",
-            "--max-executor-failures",
-            "2",
-            "--conf",
-            "spindle.yarn.maxAppAttempts=1",
-        ])
+        .spindle(
+            "submit --num-executors 2 --executor-memory 128m --max-executor-failures 2 \
+             --conf spindle.yarn.maxAppAttempts=1 --shell",
+            &["echo 'no disk for me' >&2; exit 3"],
+        )
         .await;
     assert_eq!(run.code, 11, "{run}");
     assert!(run.stderr.contains("FAILED (exit code 11)"), "{run}");
@@ -101,17 +82,11 @@ async fn too_many_executor_failures_fail_the_application_with_exit_code_11() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spindle_kill_ends_the_application_killed_with_no_process_left() {
-    let cluster = common::cluster(2).await;
-    let me = User::of(cluster.conf_dir());
-    let submission = Submission::start(me.command(&[
-        "submit",
-        "--shell",
-        "sleep 300",
-        "--num-executors",
-        "2",
-        "--executor-memory",
-        "128m",
-    ]))
+    let (cluster, me) = cluster_and_user(2).await;
+    let submission = Submission::start(me.start(
+        "submit --num-executors 2 --executor-memory 128m --shell",
+        &["sleep 300"],
+    ))
     .await;
     let app = submission.id.clone();
     eventually(Duration::from_secs(60), || {
@@ -124,7 +99,7 @@ async fn spindle_kill_ends_the_application_killed_with_no_process_left() {
     .await
     .expect("both containers run their command");
 
-    let killed = me.run(&["kill", &app]).await;
+    let killed = me.spindle(&format!("kill {app}"), &[]).await;
     assert_eq!(killed.code, 0, "{killed}");
     assert_eq!(killed.stdout.trim(), format!("{app} KILLED"), "{killed}");
 
@@ -148,7 +123,7 @@ async fn spindle_kill_ends_the_application_killed_with_no_process_left() {
             .collect::<Vec<_>>()
     );
     assert!(me.staged_applications().is_empty());
-    let again = me.run(&["kill", &app]).await;
+    let again = me.spindle(&format!("kill {app}"), &[]).await;
     assert_eq!(again.code, 0, "{again}");
     assert!(
         again.stdout.contains("had already ended: KILLED"),
@@ -159,17 +134,12 @@ async fn spindle_kill_ends_the_application_killed_with_no_process_left() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_driver_command_that_does_not_exist_fails_with_what_to_do() {
-    let cluster = common::cluster(1).await;
-    let me = User::of(cluster.conf_dir());
+    let (cluster, me) = cluster_and_user(1).await;
     let run = me
-        .run(&[
-            "submit",
-            "--conf",
-            "spindle.yarn.maxAppAttempts=1",
-            "--",
-            "no-such-driver-program",
-            "--flag",
-        ])
+        .spindle(
+            "submit --conf spindle.yarn.maxAppAttempts=1 -- no-such-driver-program --flag",
+            &[],
+        )
         .await;
     assert_eq!(run.code, 13, "the driver never started: {run}");
     assert!(run.stderr.contains("exited with code 127"), "{run}");

@@ -5,27 +5,15 @@
 mod common;
 mod user;
 
-use user::User;
+use user::{User, cluster_and_user};
+
+/// Monte-Carlo pi on two small executors, driven by the shipped `spindle`.
+const PI: &str = "--num-executors 2 --executor-memory 128m -- spindle example pi 4 20000";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_mode_prints_pi_and_the_application_can_be_inspected() {
-    let cluster = common::cluster(2).await;
-    let me = User::of(cluster.conf_dir());
-    let run = me
-        .run(&[
-            "submit",
-            "--num-executors",
-            "2",
-            "--executor-memory",
-            "128m",
-            "--",
-            "spindle",
-            "example",
-            "pi",
-            "4",
-            "20000",
-        ])
-        .await;
+    let (cluster, me) = cluster_and_user(2).await;
+    let run = me.spindle(&format!("submit {PI}"), &[]).await;
     assert_eq!(run.code, 0, "{run}");
     assert!(run.stdout.contains("Pi is roughly 3.1"), "{run}");
     assert!(run.stderr.contains("tracking URL: http://"), "{run}");
@@ -41,7 +29,7 @@ async fn cluster_mode_prints_pi_and_the_application_can_be_inspected() {
         me.staged_applications()
     );
 
-    let list = me.run(&["list", "--all"]).await;
+    let list = me.spindle("list --all", &[]).await;
     assert_eq!(list.code, 0, "{list}");
     let line = list
         .stdout
@@ -54,46 +42,26 @@ async fn cluster_mode_prints_pi_and_the_application_can_be_inspected() {
     );
     assert!(line.contains("spindle example pi"), "{line}");
 
-    let status = me.run(&["status", &id]).await;
+    let status = me.spindle(&format!("status {id}"), &[]).await;
     assert_eq!(status.code, 0, "{status}");
     assert!(
         status.stdout.contains("final status: SUCCEEDED"),
         "{status}"
     );
 
-    let logs = me.run(&["logs", &id, "--file", "stdout"]).await;
+    let logs = me.spindle(&format!("logs {id} --file stdout"), &[]).await;
     assert_eq!(logs.code, 0, "{logs}");
-    assert!(
-        logs.stdout.contains(&format!(
-            "=== container_{}_01_000001 stdout ===",
-            user::id_part(&id)
-        )),
-        "{logs}"
-    );
+    let am = format!("=== container_{}_01_000001 stdout ===", user::id_part(&id));
+    assert!(logs.stdout.contains(&am), "{logs}");
     assert!(logs.stdout.contains("Pi is roughly 3.1"), "{logs}");
     cluster.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_mode_runs_the_driver_here_and_prints_pi() {
-    let cluster = common::cluster(2).await;
-    let me = User::of(cluster.conf_dir());
+    let (cluster, me) = cluster_and_user(2).await;
     let run = me
-        .run(&[
-            "submit",
-            "--deploy-mode",
-            "client",
-            "--num-executors",
-            "2",
-            "--executor-memory",
-            "128m",
-            "--",
-            "spindle",
-            "example",
-            "pi",
-            "4",
-            "20000",
-        ])
+        .spindle(&format!("submit --deploy-mode client {PI}"), &[])
         .await;
     assert_eq!(run.code, 0, "{run}");
     assert!(run.stdout.contains("Pi is roughly 3.1"), "{run}");
@@ -105,11 +73,9 @@ async fn client_mode_runs_the_driver_here_and_prints_pi() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spec_file_with_two_roles_runs_both() {
-    let cluster = common::cluster(2).await;
-    let me = User::of(cluster.conf_dir());
-    let spec = me.home.path().join("two-roles.toml");
+    let (cluster, me) = cluster_and_user(2).await;
     std::fs::write(
-        &spec,
+        me.home.path().join("two-roles.toml"),
         r#"
 name = "two roles"
 executor_memory = "128m"
@@ -130,7 +96,10 @@ command = "wc -w < words.txt"
     std::fs::write(me.home.path().join("words.txt"), "one two three four\n").unwrap();
     for mode in ["cluster", "client"] {
         let run = me
-            .run(&["submit", "--deploy-mode", mode, "--spec", "two-roles.toml"])
+            .spindle(
+                &format!("submit --deploy-mode {mode} --spec two-roles.toml"),
+                &[],
+            )
             .await;
         assert_eq!(run.code, 0, "{mode}: {run}");
         for line in [
@@ -148,8 +117,7 @@ command = "wc -w < words.txt"
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_runs_pi_in_both_modes_and_stops_everything() {
-    let me = User::without_cluster();
-    let run = me.run(&["demo"]).await;
+    let run = User::without_cluster().spindle("demo", &[]).await;
     assert_eq!(run.code, 0, "{run}");
     let pi_lines = run
         .stdout

@@ -112,6 +112,20 @@ pub struct AppRequest {
 }
 
 impl AppRequest {
+    /// A request for `workload` with the default settings (two executors of 1 GiB running the
+    /// shipped `spindle executor`, no files), shipping `spindle_binary` as `spindle`.
+    pub fn new(workload: Workload, spindle_binary: impl Into<PathBuf>) -> Self {
+        AppRequest {
+            submission: Submission::default(),
+            workload,
+            executors: Executors::default(),
+            files: Vec::new(),
+            archives: Vec::new(),
+            env: Vec::new(),
+            spindle_binary: spindle_binary.into(),
+        }
+    }
+
     /// Checks everything that can be checked on this machine (files exist, names are valid),
     /// before anything is asked of the cluster.
     pub fn check(&self) -> Result<(), ClientError> {

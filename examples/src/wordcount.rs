@@ -172,6 +172,23 @@ impl WordCounts {
     }
 }
 
+impl WordCounts {
+    /// What the example prints: the `top` most frequent words, then the totals.
+    pub fn summary(&self, top: usize, files: usize) -> String {
+        let mut text = String::new();
+        for (word, n) in self.top(top) {
+            text.push_str(&format!("{n:>8} {word}\n"));
+        }
+        text.push_str(&format!(
+            "{} words, {} distinct, in {files} files ({} ms)\n",
+            self.total(),
+            self.counts.len(),
+            self.elapsed.as_millis()
+        ));
+        text
+    }
+}
+
 /// Counts the words of `files` with `buckets` reduce tasks.
 pub async fn run(driver: &Driver, files: &[String], buckets: u32) -> Result<WordCounts, String> {
     if files.is_empty() {

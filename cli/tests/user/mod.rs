@@ -77,6 +77,25 @@ impl User {
         c
     }
 
+    /// Runs `spindle` with the words of `line` (split at blanks) and then `more` as they are
+    /// (an argument with blanks in it, such as a shell command).
+    pub async fn spindle(&self, line: &str, more: &[&str]) -> Run {
+        let args: Vec<&str> = line
+            .split_whitespace()
+            .chain(more.iter().copied())
+            .collect();
+        self.run(&args).await
+    }
+
+    /// `spindle` with the words of `line` and `more`, started, not waited for.
+    pub fn start(&self, line: &str, more: &[&str]) -> Command {
+        let args: Vec<&str> = line
+            .split_whitespace()
+            .chain(more.iter().copied())
+            .collect();
+        self.command(&args)
+    }
+
     /// Runs `spindle ARGS…` to the end.
     pub async fn run(&self, args: &[&str]) -> Run {
         let out = tokio::time::timeout(COMMAND_LIMIT, self.command(args).output())
@@ -105,6 +124,13 @@ impl User {
             .filter(|n| n.starts_with("application_"))
             .collect()
     }
+}
+
+/// A cluster of `nodes` NodeManagers (4 GiB, 8 vcores each) and a user of it.
+pub async fn cluster_and_user(nodes: usize) -> (spindle_minicluster::MiniCluster, User) {
+    let cluster = crate::common::cluster(nodes).await;
+    let user = User::of(cluster.conf_dir());
+    (cluster, user)
 }
 
 /// A started `spindle submit` whose standard error is read line by line.
