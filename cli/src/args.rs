@@ -134,6 +134,11 @@ pub(crate) fn parse_key_value(text: &str) -> Result<(String, String), String> {
 
 /// Flags of `spindle executor`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Example (what an ApplicationMaster starts in a container; run by hand, the flags can come from
+SPINDLE_DRIVER_URL, SPINDLE_EXECUTOR_ID and SPINDLE_EXECUTOR_CORES instead):
+  spindle executor --driver-url driver-host:40123 --executor-id 3 --cores 2 \\
+      --credentials /path/to/container_tokens")]
 pub struct ExecutorArgs {
     /// The driver's host:port.
     #[arg(long, value_name = "HOST:PORT", env = "SPINDLE_DRIVER_URL")]
@@ -175,6 +180,11 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 
 /// Flags of `spindle cluster`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Example (two NodeManagers of 4 GiB on two racks, then an application on them):
+  spindle cluster --nodes 2 --node-memory 4g --rack /r1,/r2
+  export HADOOP_CONF_DIR=…   # the last line the command prints
+  spindle submit -- spindle example pi")]
 pub struct ClusterArgs {
     /// Number of NodeManagers (1-250).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=250))]

@@ -134,6 +134,14 @@ impl Plan {
                     .into(),
             ));
         }
+        if args.no_wait && master == Master::Embedded {
+            return Err(CliError::Usage(
+                "--no-wait needs a cluster that outlives this command: the embedded cluster of \
+                 --master embedded stops when spindle submit ends (start one with `spindle \
+                 cluster` and point HADOOP_CONF_DIR at it)"
+                    .into(),
+            ));
+        }
         if args.no_wait && mode == DeployMode::Client {
             return Err(CliError::Usage(
                 "--no-wait is for cluster mode: a client-mode driver runs here until it ends"
@@ -846,6 +854,7 @@ mod tests {
             "",
             "--deploy-mode client --shell x",
             "--deploy-mode client --no-wait -- x",
+            "--no-wait -- x",
         ] {
             assert!(plan(refused, None).is_err(), "{refused:?} was accepted");
         }
