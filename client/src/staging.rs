@@ -9,8 +9,9 @@
 //! * Programs (the `spindle` binary, an application's own binary), in `<root>/.cache/`, named by
 //!   the source's name, size and modification time, so one build is staged once for every
 //!   application of the user. Visibility `PRIVATE`: a NodeManager localizes it once per user, so
-//!   the second application starts without copying tens of megabytes again. Entries of the same
-//!   program not used for a day are removed when a newer one is staged.
+//!   the second application starts without copying tens of megabytes again. When a new build is
+//!   staged, older builds of the same program not used for a day, and all but the last
+//!   [`CACHE_KEEP`] builds, are removed.
 //!
 //! Only `file:` staging is implemented: on one machine any folder works; on a real cluster it
 //! must be a folder every node mounts (NFS). Staging on HDFS needs an HDFS client (see
@@ -35,6 +36,8 @@ use crate::error::ClientError;
 pub const CACHE_FOLDER: &str = ".cache";
 /// Cached programs not touched for this long are removed when a newer build is staged.
 pub const CACHE_MAX_AGE: Duration = Duration::from_secs(24 * 3600);
+/// Builds of one program kept in the cache (the newest included).
+pub const CACHE_KEEP: usize = 3;
 /// The largest executor resource list read (a list of 10,000 resources is about 3 MB).
 pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
 /// The most resources in that list.
@@ -311,23 +314,26 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
-/// Removes cached builds of `stem` other than `keep` that were not used for [`CACHE_MAX_AGE`].
+/// Removes cached builds of `stem` other than `keep`: those not used for [`CACHE_MAX_AGE`], and
+/// all but the [`CACHE_KEEP`] most recently used (a rebuild-and-submit loop would otherwise
+/// keep every build for a day).
 fn prune_cache(cache: &Path, stem: &str, keep: &Path) {
     let Ok(entries) = std::fs::read_dir(cache) else {
         return;
     };
     let prefix = format!("{stem}-");
-    for e in entries.flatten() {
-        let path = e.path();
-        let name = e.file_name().to_string_lossy().into_owned();
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|m| m.elapsed().ok())
-            .is_some_and(|age| age > CACHE_MAX_AGE);
-        if name.starts_with(&prefix) && path != keep && old {
-            let _ = std::fs::remove_file(&path);
+    let mut builds: Vec<(SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .filter(|p| p != keep)
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .collect();
+    builds.sort_by(|a, b| b.0.cmp(&a.0));
+    for (i, (used, path)) in builds.iter().enumerate() {
+        let old = used.elapsed().is_ok_and(|age| age > CACHE_MAX_AGE);
+        if old || i + 1 >= CACHE_KEEP {
+            let _ = std::fs::remove_file(path);
         }
     }
 }
@@ -493,6 +499,18 @@ mod tests {
         assert!(kept.exists());
         assert!(cached.exists(), "the cache outlives applications");
         assert!(!root.path().join("application_1_0002").exists());
+        // Rebuilds: only the last CACHE_KEEP builds stay.
+        for n in 3..8 {
+            std::fs::write(&prog, format!("#!/bin/sh\n# build {n}\n")).unwrap();
+            let mut s = Staging::create(root.path(), &format!("application_1_000{n}")).unwrap();
+            s.add_program(&prog, "spindle").unwrap();
+        }
+        let builds = std::fs::read_dir(root.path().join(CACHE_FOLDER))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("spindle-"))
+            .count();
+        assert_eq!(builds, CACHE_KEEP);
     }
 
     #[test]
