@@ -329,7 +329,7 @@ fn prune_cache(cache: &Path, stem: &str, keep: &Path) {
         .filter(|p| p != keep)
         .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
         .collect();
-    builds.sort_by(|a, b| b.0.cmp(&a.0));
+    builds.sort_by_key(|b| std::cmp::Reverse(b.0));
     for (i, (used, path)) in builds.iter().enumerate() {
         let old = used.elapsed().is_ok_and(|age| age > CACHE_MAX_AGE);
         if old || i + 1 >= CACHE_KEEP {
