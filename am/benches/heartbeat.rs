@@ -11,111 +11,18 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::sync::Arc;
 
+mod fixtures;
+
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use fixtures::{NoStarts, PreparedRm, amrm_token, host, reply};
 use spindle_allocator::{
     Allocator, AllocatorConfig, ExecutorSizing, HostName, LaunchMode, ProfileSpec,
     StaticRackResolver, TargetUpdate,
 };
-use spindle_am::rm::{ExecutorStarter, Registration, ResourceManager};
+use spindle_am::rm::{Registration, ResourceManager};
 use spindle_am::yarn::YarnResourceManager;
 use spindle_am::yarn::calls::InProcess;
-use spindle_am::yarn::rm::{NodeTokens, SharedTable};
-use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId, NodeId};
-use spindle_protocol::ipc::ServiceError;
-use spindle_protocol::proto::security::TokenProto;
-use spindle_protocol::proto::yarn::{ContainerProto, PriorityProto, ResourceProto};
-use spindle_protocol::proto::yarn_service::*;
-use spindle_protocol::token::{AmRmTokenIdentifier, Token};
-use spindle_protocol::yarn::server::{AmCaller, ApplicationMasterProtocol};
-
-/// Answers every allocate with the prepared reply.
-struct PreparedRm {
-    reply: AllocateResponseProto,
-}
-
-impl ApplicationMasterProtocol for PreparedRm {
-    async fn register_application_master(
-        &self,
-        _: AmCaller,
-        _: RegisterApplicationMasterRequestProto,
-    ) -> Result<RegisterApplicationMasterResponseProto, ServiceError> {
-        Ok(RegisterApplicationMasterResponseProto {
-            maximum_capability: Some(ResourceProto::new(65536, 32)),
-            ..Default::default()
-        })
-    }
-
-    async fn allocate(
-        &self,
-        _: AmCaller,
-        request: AllocateRequestProto,
-    ) -> Result<AllocateResponseProto, ServiceError> {
-        black_box(&request);
-        Ok(self.reply.clone())
-    }
-
-    async fn finish_application_master(
-        &self,
-        _: AmCaller,
-        _: FinishApplicationMasterRequestProto,
-    ) -> Result<FinishApplicationMasterResponseProto, ServiceError> {
-        Ok(FinishApplicationMasterResponseProto {
-            is_unregistered: Some(true),
-        })
-    }
-}
-
-/// Starts nothing: the launches are not part of the heartbeat.
-#[derive(Clone)]
-struct NoStarts;
-
-impl NodeTokens for NoStarts {
-    fn update_tokens(&self, _: &[NMTokenProto]) {}
-}
-
-impl ExecutorStarter for NoStarts {
-    type Launch = ();
-    async fn start(&self, _: &spindle_allocator::Container, _: &()) -> Result<(), String> {
-        Ok(())
-    }
-    async fn stop(&self, _: &spindle_allocator::ContainerId) -> Result<(), String> {
-        Ok(())
-    }
-}
-
-fn host(i: usize) -> String {
-    format!("node{i:06}.cluster.example.com")
-}
-
-fn attempt() -> ApplicationAttemptId {
-    ApplicationAttemptId::new(ApplicationId::new(1_700_000_000_000, 1), 1)
-}
-
-fn reply(containers: usize) -> AllocateResponseProto {
-    let hosts = containers / 2;
-    let token = TokenProto {
-        identifier: vec![7; 120],
-        password: vec![9; 20],
-        kind: "ContainerToken".into(),
-        service: "10.0.0.1:45454".into(),
-    };
-    AllocateResponseProto {
-        response_id: Some(1),
-        allocated_containers: (0..containers)
-            .map(|i| ContainerProto {
-                id: Some(ContainerId::new(attempt(), i as i64 + 2).to_proto()),
-                node_id: Some(NodeId::new(host(i % hosts), 45454).to_proto()),
-                node_http_address: Some(format!("{}:8042", host(i % hosts))),
-                resource: Some(ResourceProto::new(4096, 1)),
-                priority: Some(PriorityProto::new(0)),
-                container_token: Some(token.clone()),
-                ..Default::default()
-            })
-            .collect(),
-        num_cluster_nodes: Some(hosts as i32),
-        ..Default::default()
-    }
-}
+use spindle_am::yarn::rm::SharedTable;
 
 fn allocator(containers: usize) -> Allocator {
     let hosts = containers / 2;
@@ -153,21 +60,11 @@ fn allocator(containers: usize) -> Allocator {
     a
 }
 
-fn amrm_token() -> Token {
-    AmRmTokenIdentifier {
-        attempt_id: attempt(),
-        key_id: 1,
-    }
-    .issue(b"key")
-}
-
 type Rm = YarnResourceManager<InProcess<PreparedRm>, NoStarts>;
 
 fn rm(containers: usize, runtime: &tokio::runtime::Runtime) -> Rm {
     let calls = InProcess::new(
-        Arc::new(PreparedRm {
-            reply: reply(containers),
-        }),
+        Arc::new(PreparedRm::always(reply(containers))),
         &amrm_token(),
     )
     .expect("calls");

@@ -370,14 +370,8 @@ where
                 Ok(executor) => {
                     if let Some(c) = self.allocator.container_of(executor).cloned() {
                         self.track_started(executor, &c, "RUNNING");
-                        self.parts
-                            .events
-                            .send(AmEvent::ExecutorStarted {
-                                executor,
-                                container: c,
-                            })
-                            .ok();
                     }
+                    self.announce_started(executor);
                 }
                 Err(e) => self.note(format!("could not adopt {container}: {e}")),
             }
@@ -594,15 +588,7 @@ where
                     if let Some(view) = self.executors.get_mut(&executor) {
                         view.state = "RUNNING";
                     }
-                    if let Some(c) = self.allocator.container_of(executor).cloned() {
-                        self.parts
-                            .events
-                            .send(AmEvent::ExecutorStarted {
-                                executor,
-                                container: c,
-                            })
-                            .ok();
-                    }
+                    self.announce_started(executor);
                 }
             }
             Err(e) => {
@@ -616,6 +602,19 @@ where
                     self.ended.insert(executor, view);
                 }
             }
+        }
+    }
+
+    /// Tells the driver an executor's container runs.
+    fn announce_started(&mut self, executor: ExecutorId) {
+        if let Some(container) = self.allocator.container_of(executor).cloned() {
+            self.parts
+                .events
+                .send(AmEvent::ExecutorStarted {
+                    executor,
+                    container,
+                })
+                .ok();
         }
     }
 

@@ -14,48 +14,10 @@ use spindle_am::yarn::starter::YarnStarter;
 use spindle_launcher::nm_client::{NmLauncher, NmLauncherConfig};
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::ids::ApplicationId;
-use spindle_protocol::proto::yarn::{
-    ApplicationSubmissionContextProto, FinalApplicationStatusProto, YarnApplicationStateProto,
-};
-use spindle_protocol::proto::yarn_service::{
-    GetApplicationReportRequestProto, SubmitApplicationRequestProto,
-};
-use spindle_protocol::token::Token;
+use spindle_protocol::proto::yarn::{FinalApplicationStatusProto, YarnApplicationStateProto};
+use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
 use spindle_protocol::yarn::client::ApplicationClient;
 use tokio::sync::{mpsc, watch};
-
-async fn unmanaged_app(client: &ApplicationClient) -> (ApplicationId, Token) {
-    let r = client.get_new_application().await.expect("new application");
-    let id = ApplicationId::from_proto(r.application_id.as_ref().expect("id")).expect("id");
-    client
-        .submit_application(&SubmitApplicationRequestProto {
-            application_submission_context: Some(ApplicationSubmissionContextProto {
-                application_id: Some(id.to_proto()),
-                application_name: Some("in-process".into()),
-                unmanaged_am: Some(true),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("submit");
-    let report = client
-        .get_application_report(&GetApplicationReportRequestProto {
-            application_id: Some(id.to_proto()),
-        })
-        .await
-        .expect("report")
-        .application_report
-        .expect("report");
-    (
-        id,
-        Token::from_proto(
-            report
-                .am_rm_token
-                .as_ref()
-                .expect("an unmanaged AM's AMRMToken"),
-        ),
-    )
-}
 
 async fn run_shell(
     cluster: &MiniCluster,
@@ -63,8 +25,10 @@ async fn run_shell(
     count: u32,
     max_failures: Option<u32>,
 ) -> (ApplicationId, spindle_am::outcome::Decision) {
-    let client = ApplicationClient::simple(cluster.rm_address().to_string(), "spindle");
-    let (id, token) = unmanaged_app(&client).await;
+    let (id, token) = cluster
+        .submit_unmanaged("spindle", "in-process")
+        .await
+        .expect("unmanaged application");
     let calls = InProcess::new(cluster.rm_rpc(), &token).expect("in-process calls");
     let (nm, _) = NmLauncher::new(NmLauncherConfig::default());
     let rm = YarnResourceManager::new(calls, move |table| {

@@ -222,6 +222,67 @@ pub struct ClusterArgs {
     /// (yarn.resourcemanager.scheduler.address); 0 picks a free one.
     #[arg(long, default_value_t = 0, value_name = "PORT")]
     pub scheduler_port: u16,
+
+    /// The smallest container (yarn.scheduler.minimum-allocation-mb; asks are rounded up to
+    /// multiples of it): MB, or with a unit (512m, 1g).
+    #[arg(long, default_value = "1g", value_name = "SIZE", value_parser = parse_memory_mb)]
+    pub min_allocation: i64,
+
+    /// Completed applications the ResourceManager keeps
+    /// (yarn.resourcemanager.max-completed-applications); older ones are forgotten.
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_completed_apps: u32,
+
+    /// Highest application priority (yarn.cluster.max-application-priority); higher ones are
+    /// lowered to it.
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = clap::value_parser!(i32).range(0..=1_000_000))]
+    pub max_application_priority: i32,
+
+    /// Do not aggregate ended applications' logs into <base dir>/app-logs (yarn logs and other
+    /// tools read them there).
+    #[arg(long)]
+    pub no_log_aggregation: bool,
+
+    /// A Hadoop installation for containers: sets HADOOP_HOME, HADOOP_COMMON_HOME,
+    /// HADOOP_HDFS_HOME, HADOOP_YARN_HOME and HADOOP_MAPRED_HOME in every container (unless
+    /// --container-env sets one of them), as Java AMs that expect a Hadoop installation need.
+    #[arg(long, value_name = "DIR")]
+    pub hadoop_home: Option<PathBuf>,
+
+    /// An environment variable every container gets unless it sets it itself (repeatable),
+    /// like the NodeManager's environment whitelist.
+    #[arg(long = "container-env", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub container_env: Vec<(String, String)>,
+
+    /// yarn.application.classpath, written to yarn-site.xml for clients that build their
+    /// containers' CLASSPATH from it (entries separated by commas, as in Hadoop).
+    #[arg(long, value_name = "CLASSPATH")]
+    pub application_classpath: Option<String>,
+}
+
+/// The variables `--hadoop-home` sets.
+pub const HADOOP_HOME_VARIABLES: [&str; 5] = [
+    "HADOOP_HOME",
+    "HADOOP_COMMON_HOME",
+    "HADOOP_HDFS_HOME",
+    "HADOOP_YARN_HOME",
+    "HADOOP_MAPRED_HOME",
+];
+
+impl ClusterArgs {
+    /// The variables containers get: `--container-env`, then `--hadoop-home`'s for the names
+    /// not given explicitly.
+    pub fn container_env(&self) -> Vec<(String, String)> {
+        let mut env = self.container_env.clone();
+        if let Some(home) = &self.hadoop_home {
+            for var in HADOOP_HOME_VARIABLES {
+                if !env.iter().any(|(k, _)| k == var) {
+                    env.push((var.to_string(), home.display().to_string()));
+                }
+            }
+        }
+        env
+    }
 }
 
 /// Checks a rack name the way Hadoop's network topology does: a path starting with '/'.
@@ -292,6 +353,55 @@ mod tests {
         assert_eq!(a.racks, vec!["/default-rack".to_string()]);
         assert_eq!((a.rm_port, a.scheduler_port), (0, 0));
         assert!(a.base_dir.is_none() && !a.keep);
+        assert_eq!(a.min_allocation, 1024, "YARN's default");
+        assert_eq!(
+            (a.max_completed_apps, a.max_application_priority),
+            (1000, 0)
+        );
+        assert!(!a.no_log_aggregation);
+        assert!(a.container_env().is_empty() && a.application_classpath.is_none());
+    }
+
+    #[test]
+    fn cluster_hadoop_settings() {
+        let cli = Cli::try_parse_from([
+            "spindle",
+            "cluster",
+            "--hadoop-home",
+            "/opt/hadoop",
+            "--container-env",
+            "HADOOP_YARN_HOME=/opt/yarn",
+            "--container-env",
+            "A=1",
+            "--application-classpath",
+            "$HADOOP_CONF_DIR,/opt/hadoop/share/hadoop/common/*",
+            "--min-allocation",
+            "256m",
+            "--max-completed-apps",
+            "50",
+            "--no-log-aggregation",
+        ])
+        .unwrap();
+        let Command::Cluster(a) = cli.command else {
+            panic!("not cluster")
+        };
+        let env = a.container_env();
+        let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(
+            get("HADOOP_YARN_HOME"),
+            Some("/opt/yarn"),
+            "an explicit value wins"
+        );
+        assert_eq!(get("HADOOP_COMMON_HOME"), Some("/opt/hadoop"));
+        assert_eq!(get("A"), Some("1"));
+        assert_eq!(env.len(), 2 + 4);
+        assert_eq!((a.min_allocation, a.max_completed_apps), (256, 50));
+        assert!(a.no_log_aggregation);
+        assert!(
+            a.application_classpath
+                .unwrap()
+                .contains("share/hadoop/common")
+        );
     }
 
     #[test]
@@ -330,6 +440,9 @@ mod tests {
             &["spindle", "cluster", "--node-vcores", "0"],
             &["spindle", "cluster", "--rack", "rack1"],
             &["spindle", "cluster", "--rm-port", "70000"],
+            &["spindle", "cluster", "--min-allocation", "none"],
+            &["spindle", "cluster", "--max-completed-apps", "0"],
+            &["spindle", "cluster", "--container-env", "NOVALUE"],
         ] {
             assert!(Cli::try_parse_from(args).is_err(), "{args:?} was accepted");
         }

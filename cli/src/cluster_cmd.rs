@@ -62,6 +62,12 @@ pub async fn run(args: ClusterArgs) -> Result<(), CliError> {
         rm_port: args.rm_port,
         scheduler_port: args.scheduler_port,
         base_dir: Some(base.path()),
+        min_allocation_mb: args.min_allocation,
+        max_completed_apps: args.max_completed_apps as usize,
+        max_application_priority: args.max_application_priority,
+        log_aggregation: !args.no_log_aggregation,
+        container_env: args.container_env(),
+        application_classpath: args.application_classpath.clone(),
         ..MiniClusterOptions::default()
     };
     let cluster = MiniCluster::start(options).await?;
@@ -142,6 +148,9 @@ pub fn facts(cluster: &MiniCluster) -> Vec<(String, String)> {
                 format!("nodemanager.{i}.log-dir"),
                 nm.log_dir().display().to_string(),
             ));
+            if nm.http_port() != 0 {
+                facts.push((format!("nodemanager.{i}.webapp.address"), nm.http_address()));
+            }
         }
     }
     facts.push((
@@ -172,7 +181,7 @@ fn print_hints(cluster: &MiniCluster, keeps_base: bool) {
     let o = cluster.options();
     let web = cluster
         .rest_address()
-        .map(|a| format!("; REST API at http://{a}/ws/v1/cluster"))
+        .map(|a| format!("; web UI at http://{a}/cluster, REST API at http://{a}/ws/v1/cluster"))
         .unwrap_or_default();
     say(&format!(
         "Spindle embedded cluster is up: {} NodeManager(s) of {} MB and {} vcores{web}.\n\

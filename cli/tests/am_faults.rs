@@ -1,5 +1,6 @@
-//! End to end on the embedded cluster: the AM survives a ResourceManager restart and is
-//! replaced after a SIGKILL by a second attempt that adopts the running executors.
+//! End to end on the embedded cluster: the AM survives a ResourceManager restart and an
+//! AMRMToken roll-over, and is replaced after a SIGKILL by a second attempt that adopts the
+//! running executors.
 
 mod common;
 
@@ -8,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use spindle_protocol::proto::yarn::{FinalApplicationStatusProto, YarnApplicationStateProto};
+use spindle_protocol::proto::yarn::FinalApplicationStatusProto::AppSucceeded;
 
 /// The pid of the `spindle am` process among `pids`.
 fn am_pid(pids: &[i32]) -> Option<i32> {
@@ -22,122 +23,84 @@ fn am_pid(pids: &[i32]) -> Option<i32> {
     })
 }
 
-/// Executor containers (not the AM's) whose stdout says `done`.
-fn finished_executors(
-    base: &std::path::Path,
-    id: spindle_protocol::ids::ApplicationId,
-) -> Vec<String> {
-    container_logs(base, id)
-        .iter()
-        .filter(|p| !read(&p.join("stderr")).contains("ApplicationMaster starting"))
-        .filter(|p| read(&p.join("stdout")).contains("done"))
-        .map(|p| {
-            p.file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_am_registers_again_after_an_rm_restart_and_the_application_finishes() {
     let cluster = cluster(2).await;
-    let client = client(&cluster);
-    let clc = am_context(&[
-        "--shell",
-        "sleep 2; echo done",
-        "--num-executors",
-        "4",
-        "--executor-memory",
-        "128m",
-    ]);
-    let id = submit(&client, "restart", clc, 1).await;
-    wait_for(&client, id, "RUNNING", |r| {
-        r.yarn_application_state() == YarnApplicationStateProto::Running
-    })
-    .await;
+    let app = App::submit(&cluster, "restart", &Am::shell("sleep 2; echo done", 4)).await;
+    app.running().await;
     // Let the executors start, then take the RM away and bring it back.
     tokio::time::sleep(Duration::from_millis(700)).await;
     cluster.stop_rm().await.expect("stop the RM");
     tokio::time::sleep(Duration::from_millis(500)).await;
     cluster.restart_rm().await.expect("restart the RM");
-    let r = wait_finished(&client, id).await;
-    let logs = am_logs(cluster.base_dir(), id);
-    assert_eq!(
-        r.final_application_status(),
-        FinalApplicationStatusProto::AppSucceeded,
-        "{r:?}\n{logs}"
-    );
+    let (_, logs) = app.ends(AppSucceeded).await;
     assert!(
         logs.contains("registering again and resending every ask"),
         "{logs}"
     );
-    assert_eq!(
-        finished_executors(cluster.base_dir(), id).len(),
-        4,
-        "{logs}"
-    );
+    assert_eq!(app.executors_saying("done").len(), 4, "{logs}");
     cluster.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attempt_two_adopts_the_running_executors_after_the_am_is_killed() {
     let cluster = cluster(2).await;
-    let client = client(&cluster);
-    let unique = format!(
-        "am-faults-{}-{}",
-        std::process::id(),
-        cluster.cluster_timestamp()
-    );
-    let marker = format!("SPINDLE_TEST_MARK={unique}");
-    let mut clc = am_context(&[
-        "--shell",
-        "sleep 4; echo done",
-        "--num-executors",
-        "3",
-        "--executor-memory",
-        "128m",
-    ]);
-    clc.add_env("SPINDLE_TEST_MARK", &unique);
-    let id = submit_with(&client, "adopt", clc, |c| {
+    let (am, marker) = Am::shell("sleep 4; echo done", 3).marked(&unique(&cluster, "am-faults"));
+    let app = App::submit_with(&cluster, "adopt", &am, |c| {
         c.max_app_attempts = Some(2);
         c.keep_containers_across_application_attempts = Some(true);
     })
     .await;
-    wait_for(&client, id, "RUNNING", |r| {
-        r.yarn_application_state() == YarnApplicationStateProto::Running
-    })
-    .await;
-    // Wait until the three executors run (their containers' stdout folders exist).
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while container_logs(cluster.base_dir(), id).len() < 4 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "executors never started\n{}",
-            am_logs(cluster.base_dir(), id)
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    app.running().await;
+    // The AM and its three executors (sh and sleep) run.
+    wait_processes(&marker, 4, &app).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let pid = am_pid(&processes_with(&marker)).expect("the AM process");
     kill(Pid::from_raw(pid), Signal::SIGKILL).expect("SIGKILL the AM");
 
-    let r = wait_finished(&client, id).await;
-    let logs = am_logs(cluster.base_dir(), id);
-    assert_eq!(
-        r.final_application_status(),
-        FinalApplicationStatusProto::AppSucceeded,
-        "{r:?}\n{logs}"
-    );
+    let (_, logs) = app.ends(AppSucceeded).await;
     assert!(
         logs.contains("3 containers from an earlier attempt"),
         "{logs}\n{:?}",
-        container_logs(cluster.base_dir(), id)
+        app.containers()
     );
     // The first attempt's three executors finished; the second attempt started none.
-    let finished = finished_executors(cluster.base_dir(), id);
+    let finished = app.executors_saying("done");
     assert_eq!(finished.len(), 3, "{finished:?}\n{logs}");
     assert!(finished.iter().all(|c| c.contains("_01_")), "{finished:?}");
+    cluster.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_am_survives_an_amrm_token_roll_over() {
+    let cluster = cluster(2).await;
+    let app = App::submit(&cluster, "roll-over", &Am::shell("sleep 4; echo done", 2)).await;
+    app.running().await;
+    let key = cluster.roll_amrm_key();
+    // The AM's next heartbeat carries the token of the new key.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let current = cluster.inspect(|rm| {
+            rm.app(&app.id)
+                .and_then(|a| a.current())
+                .and_then(|a| a.amrm_token_key_id())
+        });
+        if current == Some(key) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the AM never got the new token"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Old tokens are refused from now on; a restarted RM makes the AM open a new connection,
+    // which only the new token can authenticate.
+    cluster.retire_previous_amrm_keys();
+    cluster.stop_rm().await.expect("stop the RM");
+    cluster.restart_rm().await.expect("restart the RM");
+    let (_, logs) = app.ends(AppSucceeded).await;
+    assert!(logs.contains("AMRMToken rolled over"), "{logs}");
+    assert_eq!(app.executors_saying("done").len(), 2, "{logs}");
     cluster.shutdown().await;
 }

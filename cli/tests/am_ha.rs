@@ -13,7 +13,7 @@ use common::*;
 use futures::future::BoxFuture;
 use spindle_minicluster::options::FixedSecrets;
 use spindle_protocol::ipc::{CallContext, IpcServer, ServerConfig, Service, ServiceError};
-use spindle_protocol::proto::yarn::FinalApplicationStatusProto;
+use spindle_protocol::proto::yarn::FinalApplicationStatusProto::AppSucceeded;
 use spindle_protocol::yarn::APPLICATION_MASTER_PROTOCOL;
 use spindle_protocol::yarn::secret::AmRmTokenSecretManager;
 
@@ -73,7 +73,6 @@ async fn the_am_fails_over_past_a_dead_and_a_standby_resourcemanager() {
         cluster_timestamp: 1_700_000_123_000,
     };
     let cluster = cluster_with(1, |o| o.fixed_secrets = Some(secrets.clone())).await;
-    let client = client(&cluster);
 
     let dead = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -97,23 +96,9 @@ async fn the_am_fails_over_past_a_dead_and_a_standby_resourcemanager() {
             cluster.scheduler_address().to_string(),
         ],
     );
-    let mut clc = am_context(&[
-        "--shell",
-        "echo done",
-        "--num-executors",
-        "2",
-        "--executor-memory",
-        "128m",
-    ]);
-    clc.add_env("HADOOP_CONF_DIR", conf.path().to_string_lossy().as_ref());
-    let id = submit(&client, "ha", clc, 1).await;
-    let r = wait_finished(&client, id).await;
-    let logs = am_logs(cluster.base_dir(), id);
-    assert_eq!(
-        r.final_application_status(),
-        FinalApplicationStatusProto::AppSucceeded,
-        "{r:?}\n{logs}"
-    );
+    let am = Am::shell("echo done", 2).env("HADOOP_CONF_DIR", &conf.path().to_string_lossy());
+    let app = App::submit(&cluster, "ha", &am).await;
+    let (_, logs) = app.ends(AppSucceeded).await;
     // It went through both failovers, in order.
     let first = logs
         .find("failing over to the next ResourceManager")

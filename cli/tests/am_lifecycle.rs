@@ -36,70 +36,31 @@ async fn http_get(url: &str) -> String {
 
 /// The page's DOM after headless Chromium rendered it.
 async fn render_in_chromium(url: &str) -> String {
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .expect("Debian's chromium is needed for this test (.ci/run installs it: apt-get install chromium)");
-    let profile = tempfile::tempdir().expect("profile dir");
-    let run = tokio::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(url)
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(Duration::from_secs(60), run)
+    spindle_tests::tools::render_dom(url)
         .await
-        .expect("chromium rendered within a minute")
-        .expect("chromium ran");
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+        .expect("headless Chromium rendered the page")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tracking_page_renders_and_a_killed_application_leaves_no_process() {
     let cluster = cluster(2).await;
-    let client = client(&cluster);
-    let unique = format!(
-        "am-lifecycle-{}-{}",
-        std::process::id(),
-        cluster.cluster_timestamp()
-    );
-    let marker = format!("SPINDLE_TEST_MARK={unique}");
-    let mut clc = am_context(&[
-        "--shell",
-        "sleep 600",
-        "--num-executors",
-        "3",
-        "--executor-memory",
-        "128m",
-        "--env",
-        &marker,
-    ]);
-    clc.add_env("SPINDLE_TEST_MARK", &unique);
-    let id = submit(&client, "tracked", clc, 1).await;
-
-    let r = wait_for(&client, id, "RUNNING with a tracking URL", |r| {
-        r.yarn_application_state() == YarnApplicationStateProto::Running
-            && r.original_tracking_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("http://"))
-    })
-    .await;
+    let (am, marker) = Am::shell("sleep 600", 3).marked(&unique(&cluster, "am-lifecycle"));
+    let app = App::submit(&cluster, "tracked", &am).await;
+    let r = app
+        .wait_for("RUNNING with a tracking URL", |r| {
+            r.yarn_application_state() == YarnApplicationStateProto::Running
+                && r.original_tracking_url
+                    .as_deref()
+                    .is_some_and(|u| u.starts_with("http://"))
+        })
+        .await;
     let url = r.original_tracking_url.clone().expect("tracking URL");
+    // The report's tracking URL is the RM's web proxy, which forwards to the AM's page.
+    let proxied = r.tracking_url.clone().expect("proxy URL");
+    assert!(
+        proxied.contains(&format!("/proxy/{}/", app.id)),
+        "{proxied}"
+    );
 
     // The JSON says when all three executors run.
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -114,7 +75,7 @@ async fn the_tracking_page_renders_and_a_killed_application_leaves_no_process() 
             assert_eq!(json["status"]["profiles"][0]["target"], 3, "{json}");
             assert_eq!(
                 json["application"]["attempt"],
-                format!("{}", id).replace("application_", "appattempt_") + "_000001",
+                format!("{}", app.id).replace("application_", "appattempt_") + "_000001",
                 "{json}"
             );
             break;
@@ -122,13 +83,13 @@ async fn the_tracking_page_renders_and_a_killed_application_leaves_no_process() 
         assert!(
             tokio::time::Instant::now() < deadline,
             "executors never all ran: {json}\n{}",
-            am_logs(cluster.base_dir(), id)
+            app.logs()
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
     // What a user sees in a browser.
-    let dom = render_in_chromium(&url).await;
+    let dom = render_in_chromium(&proxied).await;
     assert!(
         dom.contains("Spindle ApplicationMaster — appattempt_"),
         "{dom}"
@@ -158,27 +119,13 @@ async fn the_tracking_page_renders_and_a_killed_application_leaves_no_process() 
     let before = processes_with(&marker);
     assert!(before.len() >= 4, "{before:?}");
 
-    client
+    app.client
         .force_kill_application(&KillApplicationRequestProto {
-            application_id: Some(id.to_proto()),
+            application_id: Some(app.id.to_proto()),
             diagnostics: Some("killed by the test".into()),
         })
         .await
         .expect("forceKillApplication");
-    let r = wait_finished(&client, id).await;
-    assert_eq!(
-        r.yarn_application_state(),
-        YarnApplicationStateProto::Killed,
-        "{r:?}"
-    );
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while !processes_with(&marker).is_empty() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "processes of the killed application remain: {:?}",
-            processes_with(&marker)
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    app.killed_and_gone(&marker).await;
     cluster.shutdown().await;
 }

@@ -11,11 +11,9 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use spindle_minicluster::MiniCluster;
 use spindle_protocol::credentials::Credentials;
-use spindle_protocol::ids::ApplicationId;
-use spindle_protocol::proto::yarn::{
-    ContainerLaunchContextProto, FinalApplicationStatusProto, YarnApplicationStateProto,
-};
+use spindle_protocol::proto::yarn::FinalApplicationStatusProto::{AppFailed, AppSucceeded};
 use spindle_scheduler::auth::AppSecret;
 use spindle_scheduler::core::{JobSpec, StageSpec, TaskKind, TaskSpec};
 use spindle_scheduler::driver::{Driver, DriverConfig};
@@ -82,22 +80,23 @@ fn driver_entry() {
     std::process::exit(code);
 }
 
-fn with_secret(
-    mut clc: ContainerLaunchContextProto,
-    secret: &AppSecret,
-) -> ContainerLaunchContextProto {
+/// A new application and its secret (what `spindle submit` ships in the AM's credentials).
+async fn app_with_secret(cluster: &MiniCluster) -> (App<'_>, AppSecret, Credentials) {
+    let app = App::new(cluster).await;
+    let secret = AppSecret::generate(app.id.to_string());
     let mut creds = Credentials::new();
     secret.add_to(&mut creds);
-    clc.set_credentials(&creds);
-    clc
+    (app, secret, creds)
 }
 
-async fn new_app(client: &spindle_protocol::yarn::client::ApplicationClient) -> ApplicationId {
-    let r = client
-        .get_new_application()
-        .await
-        .expect("getNewApplication");
-    ApplicationId::from_proto(r.application_id.as_ref().expect("id")).expect("id")
+/// A driver in this process (client mode).
+async fn local_driver(secret: &AppSecret) -> Driver {
+    Driver::start(DriverConfig::new(
+        "127.0.0.1:0".parse().expect("addr"),
+        secret.clone(),
+    ))
+    .await
+    .expect("driver")
 }
 
 fn driver_command(role: &str) -> String {
@@ -110,35 +109,14 @@ fn driver_command(role: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_mode_runs_the_drivers_job_on_its_executors() {
     let cluster = cluster(2).await;
-    let client = client(&cluster);
-    let id = new_app(&client).await;
-    let secret = AppSecret::generate(id.to_string());
-    let clc = with_secret(
-        am_context(&[
-            "--driver-command",
-            &driver_command("ok"),
-            "--num-executors",
-            "2",
-            "--executor-memory",
-            "128m",
-        ]),
-        &secret,
-    );
-    submit_existing(&client, id, "cluster-mode", clc).await;
-    let r = wait_finished(&client, id).await;
-    let logs = am_logs(cluster.base_dir(), id);
-    assert_eq!(
-        r.final_application_status(),
-        FinalApplicationStatusProto::AppSucceeded,
-        "{r:?}\n{logs}"
-    );
-    let am_stdout: String = container_logs(cluster.base_dir(), id)
-        .iter()
-        .map(|p| read(&p.join("stdout")))
-        .collect();
+    let (app, _, creds) = app_with_secret(&cluster).await;
+    let am = Am::driver_command(&driver_command("ok")).flag("--num-executors", "2");
+    app.start("cluster-mode", &am.credentials(creds)).await;
+    let (_, logs) = app.ends(AppSucceeded).await;
+    let stdouts = app.stdouts();
     assert!(
-        am_stdout.contains("driver: job result Ok(())"),
-        "{am_stdout}\n{logs}"
+        stdouts.contains("driver: job result Ok(())"),
+        "{stdouts}\n{logs}"
     );
     cluster.shutdown().await;
 }
@@ -146,26 +124,13 @@ async fn cluster_mode_runs_the_drivers_job_on_its_executors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_cluster_mode_driver_fails_the_application() {
     let cluster = cluster(1).await;
-    let client = client(&cluster);
-    let id = new_app(&client).await;
-    let secret = AppSecret::generate(id.to_string());
-    let clc = with_secret(
-        am_context(&[
-            "--driver-command",
-            &driver_command("fail"),
-            "--executor-memory",
-            "128m",
-        ]),
-        &secret,
-    );
-    submit_existing(&client, id, "failing-driver", clc).await;
-    let r = wait_finished(&client, id).await;
-    assert_eq!(
-        r.final_application_status(),
-        FinalApplicationStatusProto::AppFailed,
-        "{r:?}"
-    );
-    let diagnostics = r.diagnostics.clone().unwrap_or_default();
+    let (app, _, creds) = app_with_secret(&cluster).await;
+    app.start(
+        "failing-driver",
+        &Am::driver_command(&driver_command("fail")).credentials(creds),
+    )
+    .await;
+    let (diagnostics, _) = app.ends(AppFailed).await;
     assert!(
         diagnostics.contains("The driver failed: the driver exited with code 3"),
         "{diagnostics}"
@@ -176,40 +141,34 @@ async fn a_failing_cluster_mode_driver_fails_the_application() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_mode_launches_executors_for_a_driver_in_this_process() {
     let cluster = cluster(2).await;
-    let client = client(&cluster);
-    let id = new_app(&client).await;
-    let secret = AppSecret::generate(id.to_string());
-    let driver = Driver::start(DriverConfig::new(
-        "127.0.0.1:0".parse().expect("addr"),
-        secret.clone(),
-    ))
-    .await
-    .expect("driver");
-    let clc = with_secret(
-        am_context(&[
-            "--driver-url",
-            &driver.address().to_string(),
-            "--num-executors",
-            "2",
-            "--executor-memory",
-            "128m",
-        ]),
-        &secret,
-    );
-    submit_existing(&client, id, "client-mode", clc).await;
-    wait_for(&client, id, "RUNNING", |r| {
-        r.yarn_application_state() == YarnApplicationStateProto::Running
-    })
-    .await;
-    let result = run_job(&driver).await;
-    assert_eq!(result, Ok(()), "{}", am_logs(cluster.base_dir(), id));
+    let (app, secret, creds) = app_with_secret(&cluster).await;
+    let driver = local_driver(&secret).await;
+    let am = Am::driver_url(&driver.address().to_string()).flag("--num-executors", "2");
+    app.start("client-mode", &am.credentials(creds)).await;
+    app.running().await;
+    assert_eq!(run_job(&driver).await, Ok(()), "{}", app.logs());
     driver.stop("done", true).await;
-    let r = wait_finished(&client, id).await;
-    assert_eq!(
-        r.final_application_status(),
-        FinalApplicationStatusProto::AppSucceeded,
-        "{r:?}\n{}",
-        am_logs(cluster.base_dir(), id)
+    app.ends(AppSucceeded).await;
+    cluster.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_mode_driver_that_vanishes_fails_the_application_with_exit_17() {
+    let cluster = cluster(1).await;
+    let (app, secret, creds) = app_with_secret(&cluster).await;
+    let driver = local_driver(&secret).await;
+    let am = Am::driver_url(&driver.address().to_string())
+        .flag("--num-executors", "1")
+        .flag("--driver-disconnect-grace", "1s");
+    app.start("vanishing-driver", &am.credentials(creds)).await;
+    app.running().await;
+    // No goodbye: the driver's port just closes.
+    drop(driver);
+    let (diagnostics, logs) = app.ends(AppFailed).await;
+    assert!(
+        diagnostics.contains("Lost the connection to the driver"),
+        "{diagnostics}"
     );
+    assert!(logs.contains("(exit 17)"), "{logs}");
     cluster.shutdown().await;
 }

@@ -42,15 +42,20 @@ async fn an_executor_killed_mid_job_is_replaced_and_the_job_finishes() {
     assert_eq!(run.code, 0, "{run}");
     let done = run.stdout.lines().filter(|l| l.ends_with("] done")).count();
     assert_eq!(done, 20, "every task's output: {run}");
-    let id = app.parse().expect("application id");
-    let executors = common::container_logs(cluster.base_dir(), id)
+    let handle = common::App {
+        cluster: &cluster,
+        client: common::client(&cluster),
+        id: app.parse().expect("application id"),
+    };
+    let executors = handle
+        .containers()
         .iter()
         .filter(|p| !p.to_string_lossy().ends_with("000001"))
         .count();
     assert!(
         executors >= 3,
         "a third executor replaced the killed one ({executors} executor containers)\n{}",
-        common::am_logs(cluster.base_dir(), id)
+        handle.logs()
     );
     cluster.shutdown().await;
 }

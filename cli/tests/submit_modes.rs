@@ -54,7 +54,32 @@ async fn cluster_mode_prints_pi_and_the_application_can_be_inspected() {
     let am = format!("=== container_{}_01_000001 stdout ===", user::id_part(&id));
     assert!(logs.stdout.contains(&am), "{logs}");
     assert!(logs.stdout.contains("Pi is roughly 3.1"), "{logs}");
+
+    // From a machine without the NodeManagers' folders: their web API serves the same logs.
+    let remote = User::of(&conf_without_log_dirs(cluster.conf_dir(), me.home.path()));
+    let web = remote
+        .spindle(&format!("logs {id} --file stdout"), &[])
+        .await;
+    assert_eq!(web.code, 0, "{web}");
+    assert!(web.stdout.contains(&am), "{web}");
+    assert!(web.stdout.contains("Pi is roughly 3.1"), "{web}");
     cluster.shutdown().await;
+}
+
+/// A copy of the configuration folder `conf` under `dir`, without the NodeManagers' log folders.
+fn conf_without_log_dirs(conf: &std::path::Path, dir: &std::path::Path) -> std::path::PathBuf {
+    let copy = dir.join("remote-conf");
+    std::fs::create_dir_all(&copy).unwrap();
+    for name in ["core-site.xml", "yarn-site.xml"] {
+        let text = std::fs::read_to_string(conf.join(name)).unwrap();
+        let kept: String = text
+            .split_inclusive("</property>")
+            .filter(|p| !p.contains("<name>yarn.nodemanager.log-dirs</name>"))
+            .collect();
+        assert!(!kept.contains("yarn.nodemanager.log-dirs"), "{kept}");
+        std::fs::write(copy.join(name), kept).unwrap();
+    }
+    copy
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

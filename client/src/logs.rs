@@ -164,10 +164,12 @@ pub fn local_containers(log_dirs: &[PathBuf], id: ApplicationId) -> Vec<Containe
     out
 }
 
-/// Web sources for `(container id, node HTTP address)` pairs, sorted.
+/// Web sources for `(container id, node HTTP address)` pairs, sorted. The address may carry
+/// the `http://` a ResourceManager's container report puts in front of it.
 pub fn web_containers(containers: Vec<(String, String)>) -> Vec<ContainerLogs> {
     let mut out: Vec<ContainerLogs> = containers
         .into_iter()
+        .map(|(c, addr)| (c, addr.trim_start_matches("http://").to_string()))
         .filter(|(_, addr)| !addr.is_empty() && !addr.ends_with(":0"))
         .map(|(container, node_http_address)| ContainerLogs {
             container,
@@ -230,11 +232,20 @@ mod tests {
     fn web_sources_skip_nodes_without_a_web_port() {
         let logs = web_containers(vec![
             ("container_1_0001_01_000002".into(), "nm1:8042".into()),
-            ("container_1_0001_01_000001".into(), "nm2:8042".into()),
+            (
+                "container_1_0001_01_000001".into(),
+                "http://nm2:8042".into(),
+            ),
             ("container_1_0001_01_000003".into(), "nm3:0".into()),
         ]);
         assert_eq!(logs.len(), 2);
         assert_eq!(logs[0].container, "container_1_0001_01_000001");
+        assert_eq!(
+            logs[0].source,
+            LogSource::Web {
+                node_http_address: "nm2:8042".into()
+            }
+        );
         assert_eq!(logs[0].files(), vec!["stdout", "stderr"]);
     }
 

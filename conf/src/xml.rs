@@ -70,6 +70,15 @@ struct OpenProperty {
     line: usize,
 }
 
+/// What the parser has collected and is collecting.
+#[derive(Default)]
+struct Collected {
+    items: Vec<Item>,
+    property: Option<OpenProperty>,
+    field: Option<(Field, String)>,
+    include: Option<(String, bool, usize)>,
+}
+
 /// Which text the parser is collecting.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -89,11 +98,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Item>, ConfError> {
     };
 
     let mut reader = Reader::from_str(text);
-    let mut items = Vec::new();
+    let mut c = Collected::default();
     let mut stack: Vec<String> = Vec::new();
-    let mut property: Option<OpenProperty> = None;
-    let mut field: Option<(Field, String)> = None;
-    let mut include: Option<(String, bool, usize)> = None;
     let mut seen_root = false;
 
     loop {
@@ -123,9 +129,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Item>, ConfError> {
                     let href = attribute(start, "href")
                         .map_err(|d| malformed(offset, d))?
                         .ok_or_else(|| malformed(offset, "an include without href".to_string()))?;
-                    include = Some((href, false, lines.line(offset)));
+                    c.include = Some((href, false, lines.line(offset)));
                 } else if local(&name) == "fallback" {
-                    if let Some(inc) = include.as_mut() {
+                    if let Some(inc) = c.include.as_mut() {
                         inc.1 = true;
                     }
                 } else if name == "property" && stack.len() == 1 {
@@ -136,27 +142,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Item>, ConfError> {
                     open.name = attribute(start, "name").map_err(|d| malformed(offset, d))?;
                     open.value = attribute(start, "value").map_err(|d| malformed(offset, d))?;
                     open.is_final = attribute(start, "final").map_err(|d| malformed(offset, d))?;
-                    property = Some(open);
-                } else if property.is_some() && stack.len() == 2 {
+                    c.property = Some(open);
+                } else if c.property.is_some() && stack.len() == 2 {
                     let kind = match name.as_str() {
                         "name" => Field::Name,
                         "value" => Field::Value,
                         "final" => Field::Final,
                         _ => Field::Other,
                     };
-                    field = Some((kind, String::new()));
+                    c.field = Some((kind, String::new()));
                 }
                 if is_empty {
                     // An empty element opens and closes at once.
-                    close(
-                        &name,
-                        stack.len(),
-                        &mut property,
-                        &mut field,
-                        &mut include,
-                        &mut items,
-                    )
-                    .map_err(|d| malformed(offset, d))?;
+                    c.close(&name, stack.len())
+                        .map_err(|d| malformed(offset, d))?;
                 } else {
                     if stack.len() >= MAX_DEPTH {
                         return Err(malformed(
@@ -169,24 +168,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Item>, ConfError> {
             }
             Event::End(_) => {
                 let name = stack.pop().unwrap_or_default();
-                close(
-                    &name,
-                    stack.len(),
-                    &mut property,
-                    &mut field,
-                    &mut include,
-                    &mut items,
-                )
-                .map_err(|d| malformed(offset, d))?;
-                if items.len() > MAX_PROPERTIES {
+                c.close(&name, stack.len())
+                    .map_err(|d| malformed(offset, d))?;
+                if c.items.len() > MAX_PROPERTIES {
                     return Err(malformed(
                         offset,
                         format!("more than {MAX_PROPERTIES} properties in one file"),
                     ));
                 }
             }
-            Event::Text(t) => push_text(&mut field, &t.xml10_content()),
-            Event::CData(c) => push_text(&mut field, &c),
+            Event::Text(t) => push_text(&mut c.field, &t.xml10_content()),
+            Event::CData(data) => push_text(&mut c.field, &data),
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
@@ -197,7 +189,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Item>, ConfError> {
                         return Err(malformed(offset, format!("bad character reference: {e}")));
                     }
                 };
-                push_text(&mut field, &resolved);
+                push_text(&mut c.field, &resolved);
             }
             Event::Eof => {
                 if !seen_root {
@@ -206,7 +198,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Item>, ConfError> {
                 if let Some(open) = stack.last() {
                     return Err(malformed(offset, format!("<{open}> is not closed")));
                 }
-                return Ok(items);
+                return Ok(c.items);
             }
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
@@ -241,61 +233,56 @@ fn push_text(field: &mut Option<(Field, String)>, text: &str) {
     }
 }
 
-/// Handles the end of element `name`, which sat at depth `depth` (0 = root).
-fn close(
-    name: &str,
-    depth: usize,
-    property: &mut Option<OpenProperty>,
-    field: &mut Option<(Field, String)>,
-    include: &mut Option<(String, bool, usize)>,
-    items: &mut Vec<Item>,
-) -> Result<(), String> {
-    if local(name) == "include" {
-        if let Some((href, has_fallback, line)) = include.take() {
-            items.push(Item::Include {
-                href,
-                has_fallback,
-                line,
+impl Collected {
+    /// Handles the end of element `name`, which sat at depth `depth` (0 = root).
+    fn close(&mut self, name: &str, depth: usize) -> Result<(), String> {
+        if local(name) == "include" {
+            if let Some((href, has_fallback, line)) = self.include.take() {
+                self.items.push(Item::Include {
+                    href,
+                    has_fallback,
+                    line,
+                });
+            }
+            return Ok(());
+        }
+        if depth == 2
+            && let (Some(open), Some((kind, text))) = (self.property.as_mut(), self.field.take())
+        {
+            match kind {
+                Field::Name => open.name = Some(text),
+                Field::Value => open.value = Some(text),
+                Field::Final => open.is_final = Some(text),
+                Field::Other => {}
+            }
+            return Ok(());
+        }
+        if depth == 1 && name == "property" {
+            let Some(open) = self.property.take() else {
+                return Ok(());
+            };
+            let name = open.name.map(|n| n.trim().to_string()).unwrap_or_default();
+            if name.is_empty() {
+                return Err("a <property> without a <name>".to_string());
+            }
+            let is_final = match open.is_final.as_deref().map(str::trim) {
+                None | Some("") | Some("false") => false,
+                Some("true") => true,
+                Some(other) => {
+                    return Err(format!(
+                        "<final> of {name} is {other:?}; write true or false"
+                    ));
+                }
+            };
+            self.items.push(Item::Property {
+                name,
+                value: open.value.filter(|v| !v.is_empty()),
+                is_final,
+                line: open.line,
             });
         }
-        return Ok(());
+        Ok(())
     }
-    if depth == 2
-        && let (Some(open), Some((kind, text))) = (property.as_mut(), field.take())
-    {
-        match kind {
-            Field::Name => open.name = Some(text),
-            Field::Value => open.value = Some(text),
-            Field::Final => open.is_final = Some(text),
-            Field::Other => {}
-        }
-        return Ok(());
-    }
-    if depth == 1 && name == "property" {
-        let Some(open) = property.take() else {
-            return Ok(());
-        };
-        let name = open.name.map(|n| n.trim().to_string()).unwrap_or_default();
-        if name.is_empty() {
-            return Err("a <property> without a <name>".to_string());
-        }
-        let is_final = match open.is_final.as_deref().map(str::trim) {
-            None | Some("") | Some("false") => false,
-            Some("true") => true,
-            Some(other) => {
-                return Err(format!(
-                    "<final> of {name} is {other:?}; write true or false"
-                ));
-            }
-        };
-        items.push(Item::Property {
-            name,
-            value: open.value.filter(|v| !v.is_empty()),
-            is_final,
-            line: open.line,
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -95,6 +95,29 @@ impl Page {
         self
     }
 
+    /// Preformatted text (`<pre>`) with an `id`.
+    pub fn preformatted(mut self, id: &str, text: &str) -> Self {
+        let _ = write!(
+            self.html,
+            "<pre id=\"{}\">{}</pre>",
+            escape(id),
+            escape(text)
+        );
+        self
+    }
+
+    /// A paragraph of text followed by a link.
+    pub fn link_paragraph(mut self, text: &str, href: &str, link_text: &str) -> Self {
+        let _ = write!(
+            self.html,
+            "<p>{} <a href=\"{}\">{}</a></p>",
+            escape(text),
+            escape(href),
+            escape(link_text)
+        );
+        self
+    }
+
     /// Name/value pairs (`<dl>`), each element with an `id` for tests and scripts.
     pub fn facts(mut self, facts: &[(&str, Cell)]) -> Self {
         self.html.push_str("<dl>");

@@ -27,8 +27,37 @@ use tokio::task::{JoinHandle, JoinSet};
 use tracing::{debug, warn};
 
 pub mod html;
+pub mod query;
 
 pub use hyper;
+
+/// A complete answer: `status`, `Content-Type: content_type`, `body`.
+pub fn response(
+    status: hyper::StatusCode,
+    content_type: &str,
+    body: impl Into<Bytes>,
+) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(body.into()));
+    *r.status_mut() = status;
+    if let Ok(v) = hyper::header::HeaderValue::from_str(content_type) {
+        r.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
+    }
+    r
+}
+
+/// A `302 Found` to `location`, with a short HTML body naming it (as servlet containers send).
+pub fn redirect(location: &str) -> Response<Full<Bytes>> {
+    let href = html::escape(location);
+    let mut r = response(
+        hyper::StatusCode::FOUND,
+        "text/html; charset=utf-8",
+        format!("<html><body>Moved to <a href=\"{href}\">{href}</a></body></html>"),
+    );
+    if let Ok(v) = hyper::header::HeaderValue::from_str(location) {
+        r.headers_mut().insert(hyper::header::LOCATION, v);
+    }
+    r
+}
 
 /// Limits of a server.
 #[derive(Debug, Clone)]

@@ -1,8 +1,8 @@
 //! RM REST API benchmarks over loopback, one keep-alive HTTP/1.1 connection:
 //!
 //! * `rest/cluster_info`: `GET /ws/v1/cluster/info`.
-//! * `rest/apps_list_100`: `GET /ws/v1/cluster/apps` with 100 applications (unmanaged AMs, so
-//!   no processes run).
+//! * `rest/apps_list_100`, `rest/apps_list_1000`: `GET /ws/v1/cluster/apps` with 100 and 1,000
+//!   applications (unmanaged AMs, so no processes run).
 //! * `rest/new_application_and_submit`: `POST …/apps/new-application` then `POST …/apps` of an
 //!   unmanaged-AM submission (202).
 //!
@@ -114,6 +114,24 @@ fn rest(c: &mut Criterion) {
                 let (status, body) = conn.call("GET", "/ws/v1/cluster/apps", b"").await;
                 assert_eq!(status, 200);
                 assert!(body.len() > 100 * 500);
+            })
+        })
+    });
+    rt.block_on(async {
+        for _ in 100..1000 {
+            let id = new_id(&mut conn).await;
+            let (status, _) = conn
+                .call("POST", "/ws/v1/cluster/apps", &submission(&id))
+                .await;
+            assert_eq!(status, 202);
+        }
+    });
+    g.bench_function("apps_list_1000", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let (status, body) = conn.call("GET", "/ws/v1/cluster/apps", b"").await;
+                assert_eq!(status, 200);
+                assert!(body.len() > 1000 * 500);
             })
         })
     });

@@ -8,8 +8,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use spindle_protocol::ids::NodeId;
+use spindle_protocol::ids::{ApplicationId, NodeId};
 use spindle_protocol::ipc::{IpcServer, SecretManager, ServerConfig, Service};
+use spindle_protocol::proto::yarn::ApplicationSubmissionContextProto;
+use spindle_protocol::proto::yarn_service::{
+    GetApplicationReportRequestProto, SubmitApplicationRequestProto,
+};
+use spindle_protocol::token::{Token, token_service_for};
+use spindle_protocol::yarn::YarnError;
+use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_protocol::yarn::server::{AmService, ClientService, NmService};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -49,7 +56,9 @@ impl Core {
     pub(crate) fn with_rm<R>(&self, f: impl FnOnce(&mut RmState, i64) -> R) -> R {
         let (result, effects) = {
             let mut rm = lock(&self.rm);
-            let r = f(&mut rm, now_ms());
+            let now = now_ms();
+            rm.advance_clock(now);
+            let r = f(&mut rm, now);
             (r, rm.take_effects())
         };
         self.apply(effects);
@@ -87,10 +96,27 @@ impl Core {
                         nm.stop(&container, reason);
                     }
                 }
-                Effect::FinishApplication { app } => {
+                Effect::FinishApplication {
+                    app,
+                    user,
+                    aggregate_logs,
+                } => {
                     for nm in &self.nodes {
-                        let nm = nm.clone();
-                        tokio::spawn(async move { nm.finish_application(app).await });
+                        let (nm, user) = (nm.clone(), user.clone());
+                        tokio::spawn(async move {
+                            nm.finish_application(app, &user, aggregate_logs).await
+                        });
+                    }
+                }
+                Effect::SignalContainer {
+                    node,
+                    container,
+                    command,
+                } => {
+                    if let Some(nm) = self.nodes.get(node)
+                        && !nm.signal(&container, command)
+                    {
+                        warn!(%container, "signal to a container that is not running here");
                     }
                 }
                 Effect::ShutdownNode { node } => {
@@ -111,6 +137,7 @@ impl Core {
                 exit_status,
                 diagnostics,
             } => rm.container_exited(container, exit_status, diagnostics, now),
+            NodeEvent::LogsAggregated { app, ok } => rm.logs_aggregated(app, ok),
         });
     }
 }
@@ -218,6 +245,11 @@ impl MiniCluster {
         if let Some(home) = options.java_home.clone().or_else(detect_java_home) {
             passthrough.push(("JAVA_HOME".into(), home.to_string_lossy().into_owned()));
         }
+        passthrough.extend(options.container_env.iter().cloned());
+        let remote_log_dir = options
+            .remote_app_log_dir
+            .clone()
+            .unwrap_or_else(|| base_dir.join("app-logs"));
 
         let mut nodes = Vec::with_capacity(options.nodes);
         for i in 0..options.nodes {
@@ -230,6 +262,24 @@ impl MiniCluster {
                 vec![Arc::new(NmService::new(rpc.clone()))],
             )
             .await?;
+            let web = if options.nm_web {
+                let addr = parse_addr(&host, 0)?;
+                Some(
+                    tokio::net::TcpListener::bind(addr)
+                        .await
+                        .map_err(|source| ClusterError::Bind {
+                            what: format!("NodeManager {i} web port"),
+                            addr: addr.to_string(),
+                            source,
+                        })?,
+                )
+            } else {
+                None
+            };
+            let http_port = web
+                .as_ref()
+                .and_then(|l| l.local_addr().ok())
+                .map_or(0, |a| a.port());
             let node_id = NodeId::new(host, i32::from(server.local_addr().port()));
             sm.set(secrets.nm_secret_manager(&node_id));
             let dir = base_dir.join("nodes").join(format!("nm-{i}"));
@@ -244,12 +294,23 @@ impl MiniCluster {
                     kill_grace: options.kill_grace,
                     pmem_check: options.pmem_check,
                     keep_container_dirs: options.keep_container_dirs,
+                    http_port,
+                    remote_log_dir: options.log_aggregation.then(|| remote_log_dir.clone()),
                 },
                 events_tx.clone(),
             )
             .map_err(|reason| ClusterError::Runner { node: i, reason })?;
             rpc.set_node(nm.clone());
             nm.set_server(server);
+            if let Some(listener) = web {
+                let served = crate::nm::web::NodeWebServer::serve(listener, nm.clone()).map_err(
+                    |reason| ClusterError::Runner {
+                        node: i,
+                        reason: format!("its web server: {reason}"),
+                    },
+                )?;
+                nm.set_web(served);
+            }
             nodes.push(nm);
         }
 
@@ -261,6 +322,22 @@ impl MiniCluster {
             .collect::<Vec<_>>()
             .join(",");
 
+        // The RM's web port is bound first: managed applications' tracking URLs name it.
+        let web_listener = if options.rest {
+            let addr = parse_addr(&options.host, 0)?;
+            Some(
+                tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| ClusterError::Bind {
+                        what: "RM web (REST) port".into(),
+                        addr: addr.to_string(),
+                        source,
+                    })?,
+            )
+        } else {
+            None
+        };
+        let web_addr = web_listener.as_ref().and_then(|l| l.local_addr().ok());
         let issuer = TokenIssuer::new(secrets);
         let amrm_sm: Arc<dyn SecretManager> = issuer.amrm_secret_manager();
         let mut rm = RmState::new(
@@ -271,6 +348,10 @@ impl MiniCluster {
                 max_app_attempts: options.max_app_attempts,
                 am_liveness_expiry_ms: options.am_liveness_expiry.as_millis() as i64,
                 allocation_expiry_ms: options.container_allocation_expiry.as_millis() as i64,
+                max_completed_apps: options.max_completed_apps,
+                max_application_priority: options.max_application_priority,
+                proxy_base: web_addr.map(|a| format!("http://{a}")),
+                log_aggregation: options.log_aggregation,
             },
             issuer,
         );
@@ -278,7 +359,7 @@ impl MiniCluster {
             rm.add_node(
                 nm.node_id().clone(),
                 options.node_rack(i),
-                format!("{}:0", nm.node_id().host),
+                nm.http_address(),
                 options.node_capacity(),
                 cluster_timestamp,
             );
@@ -297,24 +378,22 @@ impl MiniCluster {
         let rm_addr = servers.client.local_addr();
         let scheduler_addr = servers.scheduler.local_addr();
 
-        let rest = if options.rest {
-            let addr = parse_addr(&options.host, 0)?;
-            let server = crate::rest::RestServer::bind(
-                addr,
-                core.clone(),
-                crate::rest::RestConfig::default(),
-            )
-            .await
-            .map_err(|source| ClusterError::Bind {
-                what: "RM web (REST) port".into(),
-                addr: addr.to_string(),
-                source,
-            })?;
-            Some(server)
-        } else {
-            None
+        let rest = match web_listener {
+            Some(listener) => Some(
+                crate::rest::RestServer::serve(
+                    listener,
+                    core.clone(),
+                    crate::rest::RestConfig::default(),
+                )
+                .map_err(|source| ClusterError::Bind {
+                    what: "RM web (REST) port".into(),
+                    addr: options.host.clone(),
+                    source,
+                })?,
+            ),
+            None => None,
         };
-        let mut yarn = yarn_site(&options, rm_addr, scheduler_addr);
+        let mut yarn = yarn_site(&options, rm_addr, scheduler_addr, &remote_log_dir);
         yarn.push(("yarn.nodemanager.log-dirs".into(), log_dirs));
         if let Some(r) = &rest {
             yarn.push((
@@ -417,6 +496,56 @@ impl MiniCluster {
         self.core.nodes.get(index)
     }
 
+    /// Submits an application with an unmanaged AM (the AM runs wherever the caller runs it,
+    /// as Spark's `spark.yarn.unmanagedAM.enabled`), as `user`: returns its id and the attempt's
+    /// AMRMToken (service set to the scheduler port), ready for an AM in this process or another.
+    pub async fn submit_unmanaged(
+        &self,
+        user: &str,
+        name: &str,
+    ) -> Result<(ApplicationId, Token), ClusterError> {
+        let client = ApplicationClient::simple(self.rm_address().to_string(), user);
+        let refused = |call: &'static str| {
+            move |e: YarnError| ClusterError::Call {
+                call,
+                reason: e.to_string(),
+            }
+        };
+        let new = client
+            .get_new_application()
+            .await
+            .map_err(refused("getNewApplication"))?;
+        let id = new
+            .application_id
+            .as_ref()
+            .and_then(|p| ApplicationId::from_proto(p).ok())
+            .ok_or_else(|| ClusterError::State("getNewApplication returned no id".into()))?;
+        client
+            .submit_application(&SubmitApplicationRequestProto {
+                application_submission_context: Some(ApplicationSubmissionContextProto {
+                    application_id: Some(id.to_proto()),
+                    application_name: Some(name.to_string()),
+                    unmanaged_am: Some(true),
+                    ..Default::default()
+                }),
+            })
+            .await
+            .map_err(refused("submitApplication"))?;
+        let report = client
+            .get_application_report(&GetApplicationReportRequestProto {
+                application_id: Some(id.to_proto()),
+            })
+            .await
+            .map_err(refused("getApplicationReport"))?
+            .application_report
+            .ok_or_else(|| ClusterError::State(format!("no report for {id}")))?;
+        let mut token = Token::from_proto(report.am_rm_token.as_ref().ok_or_else(|| {
+            ClusterError::State(format!("the report of unmanaged {id} has no AMRMToken"))
+        })?);
+        token.service = token_service_for(self.scheduler_address());
+        Ok((id, token))
+    }
+
     /// The ResourceManager's RPC handler itself (both protocol traits), for callers in this
     /// process that want its behaviour without a socket (in-process AMs in tests and
     /// benchmarks). Calls through it are the same calls the ports serve.
@@ -497,6 +626,20 @@ impl MiniCluster {
         Ok(())
     }
 
+    /// Test hook: rolls the AMRMToken master key (as YARN does every
+    /// `yarn.resourcemanager.am-rm-tokens.master-key-rolling-interval-secs`); running AMs get a
+    /// new token in their next allocate response. Returns the new key id.
+    pub fn roll_amrm_key(&self) -> i32 {
+        self.core.with_rm(|rm, _| rm.roll_amrm_key())
+    }
+
+    /// Test hook: the scheduler port stops accepting AMRMTokens of keys before the current one
+    /// (an AM still using an old token cannot open a new connection).
+    pub fn retire_previous_amrm_keys(&self) {
+        self.core
+            .with_rm(|rm, _| rm.tokens().retire_previous_amrm_key());
+    }
+
     /// Stops everything: the RM ports, the event loop, every NM (containers are stopped and
     /// reported), and deletes the temporary folder if the cluster made one.
     pub async fn shutdown(mut self) {
@@ -561,6 +704,7 @@ fn yarn_site(
     o: &MiniClusterOptions,
     rm: SocketAddr,
     scheduler: SocketAddr,
+    remote_log_dir: &Path,
 ) -> Vec<(String, String)> {
     let max = o.max_allocation();
     let props: Vec<(&str, String)> = vec![
@@ -610,7 +754,24 @@ fn yarn_site(
             "yarn.client.nodemanager-connect.retry-interval-ms",
             "500".into(),
         ),
-        ("yarn.log-aggregation-enable", "false".into()),
+        ("yarn.log-aggregation-enable", o.log_aggregation.to_string()),
+        (
+            "yarn.nodemanager.remote-app-log-dir",
+            remote_log_dir.display().to_string(),
+        ),
+        (
+            "yarn.resourcemanager.max-completed-applications",
+            o.max_completed_apps.to_string(),
+        ),
+        (
+            "yarn.cluster.max-application-priority",
+            o.max_application_priority.to_string(),
+        ),
     ];
-    props.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    let mut props: Vec<(String, String)> =
+        props.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    if let Some(cp) = &o.application_classpath {
+        props.push(("yarn.application.classpath".into(), cp.clone()));
+    }
+    props
 }

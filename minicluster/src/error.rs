@@ -40,6 +40,14 @@ pub enum ClusterError {
     /// A hook does not apply in the cluster's current state.
     #[error("{0}")]
     State(String),
+    /// A call to the cluster's own ResourceManager failed.
+    #[error("the ResourceManager refused {call}: {reason}")]
+    Call {
+        /// The call.
+        call: &'static str,
+        /// Why.
+        reason: String,
+    },
     /// Must be called inside a tokio runtime.
     #[error("the mini cluster must be started inside a tokio runtime")]
     NoRuntime,

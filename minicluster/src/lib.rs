@@ -16,8 +16,10 @@
 //! ```
 //!
 //! Layout: [`options`] (what to build), [`cluster`] (the handle, the event loop, the test
-//! hooks, the conf dir), [`rm`] (the RM state machine, scheduler and RPC faces), [`nm`] (the
-//! NMs), [`resources`], [`conf`].
+//! hooks, the conf dir), [`rm`] (the RM state machine, scheduler and RPC faces), [`rest`] (the
+//! RM's web server: REST API, web UI, web proxy), [`nm`] (the NMs and their web servers),
+//! [`logs`] (log aggregation in Hadoop's format), [`webdoc`] (JSON/XML documents),
+//! [`time`], [`resources`], [`conf`].
 //!
 //! The one in-process shortcut: NMs report container starts and exits to the RM through a
 //! channel instead of heartbeats, and the RM hands AM containers to its NM directly instead of
@@ -26,11 +28,14 @@
 pub mod cluster;
 pub mod conf;
 pub mod error;
+pub mod logs;
 pub mod nm;
 pub mod options;
 pub mod resources;
 pub mod rest;
 pub mod rm;
+pub mod time;
+pub mod webdoc;
 
 pub use cluster::MiniCluster;
 pub use error::ClusterError;

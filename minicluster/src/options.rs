@@ -62,6 +62,27 @@ pub struct MiniClusterOptions {
     /// Serve the RM's REST API (`/ws/v1/cluster/...`) on an ephemeral port of [`Self::host`],
     /// written to `yarn.resourcemanager.webapp.address`.
     pub rest: bool,
+    /// `yarn.resourcemanager.max-completed-applications`: completed applications the RM keeps
+    /// (YARN's default 1000); the oldest are forgotten with their containers.
+    pub max_completed_apps: usize,
+    /// `yarn.cluster.max-application-priority` (YARN's default 0): priorities above it are
+    /// lowered to it.
+    pub max_application_priority: i32,
+    /// `yarn.log-aggregation-enable`: when an application ends, each node aggregates its logs
+    /// into [`Self::remote_app_log_dir`] in Hadoop's format (on by default here, so that
+    /// `yarn logs` works; YARN's own default is off).
+    pub log_aggregation: bool,
+    /// `yarn.nodemanager.remote-app-log-dir`; `None` = `<base dir>/app-logs`.
+    pub remote_app_log_dir: Option<PathBuf>,
+    /// Serve each NodeManager's web server (node reports and `NM_HTTP_PORT` carry its port).
+    pub nm_web: bool,
+    /// Variables every container gets unless it sets them itself (after `JAVA_HOME` and
+    /// `HADOOP_CONF_DIR`), e.g. `HADOOP_COMMON_HOME` and `HADOOP_YARN_HOME` for Java AMs that
+    /// expect a Hadoop installation.
+    pub container_env: Vec<(String, String)>,
+    /// `yarn.application.classpath`, written to `yarn-site.xml` for clients that build their
+    /// containers' `CLASSPATH` from it.
+    pub application_classpath: Option<String>,
     /// For tests only: known token master keys and cluster timestamp instead of fresh random
     /// keys and the start time, so that a test can predict ids and tokens byte for byte (e.g.
     /// compare them with what Hadoop's own code issues for the same keys). Anyone who knows the
@@ -108,6 +129,13 @@ impl Default for MiniClusterOptions {
             java_home: None,
             keep_container_dirs: false,
             rest: true,
+            max_completed_apps: 1000,
+            max_application_priority: 0,
+            log_aggregation: true,
+            remote_app_log_dir: None,
+            nm_web: true,
+            container_env: Vec::new(),
+            application_classpath: None,
             fixed_secrets: None,
         }
     }
@@ -187,6 +215,21 @@ impl MiniClusterOptions {
         }
         if self.host.is_empty() {
             return bad("host must not be empty");
+        }
+        if self.max_completed_apps == 0 {
+            return bad("max_completed_apps must be at least 1");
+        }
+        for (k, _) in &self.container_env {
+            let ok = k
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !ok {
+                return bad(&format!(
+                    "container variable '{k}' is not a shell name ([A-Za-z_][A-Za-z0-9_]*)"
+                ));
+            }
         }
         if let Some(f) = &self.fixed_secrets {
             if f.amrm_key.is_empty() || f.nm_token_key.is_empty() || f.container_key.is_empty() {

@@ -82,7 +82,12 @@ async fn submit_register_allocate_start_finish() {
         YarnApplicationStateProto::Running
     );
     assert_eq!((r.host(), r.rpc_port()), ("127.0.0.1", 4242));
-    assert_eq!(r.tracking_url(), "http://127.0.0.1:4243/ui");
+    // The tracking URL clients see is the RM's web proxy; the AM's own is the original.
+    assert_eq!(
+        r.tracking_url(),
+        format!("http://{}/proxy/{id}/", c.rest_address().unwrap())
+    );
+    assert_eq!(r.original_tracking_url(), "http://127.0.0.1:4243/ui");
     assert_eq!(
         r.current_application_attempt_id.clone().unwrap(),
         attempt.to_proto()

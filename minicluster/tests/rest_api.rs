@@ -8,6 +8,7 @@ mod common;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use common::http::*;
 use common::*;
 use serde_json::{Value, json};
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
@@ -15,138 +16,6 @@ use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-/// One HTTP answer.
-#[derive(Debug)]
-struct Http {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Http {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {:?} {}",
-                self.status,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    /// The `RemoteException` of an error answer: (exception, javaClassName, message).
-    fn remote_exception(&self) -> (String, String, String) {
-        let v = self.json();
-        let r = &v["RemoteException"];
-        let s = |k: &str| {
-            r[k].as_str()
-                .unwrap_or_else(|| panic!("no {k} in {v}"))
-                .to_string()
-        };
-        (s("exception"), s("javaClassName"), s("message"))
-    }
-}
-
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let Some(eol) = body.windows(2).position(|w| w == b"\r\n") else {
-            return out;
-        };
-        let size = usize::from_str_radix(
-            std::str::from_utf8(&body[..eol])
-                .expect("chunk size")
-                .trim(),
-            16,
-        )
-        .expect("hex chunk size");
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&body[eol + 2..eol + 2 + size]);
-        body = &body[eol + 2 + size + 2..];
-    }
-}
-
-fn parse_response(raw: &[u8]) -> Http {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(raw)));
-    let head = std::str::from_utf8(&raw[..split]).expect("ascii head");
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .expect("status line");
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    let rest = &raw[split + 4..];
-    let chunked = headers
-        .iter()
-        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-    let body = if chunked {
-        dechunk(rest)
-    } else {
-        rest.to_vec()
-    };
-    Http {
-        status,
-        headers,
-        body,
-    }
-}
-
-/// Sends raw bytes and reads the answer until the server closes.
-async fn raw(addr: SocketAddr, bytes: &[u8]) -> Http {
-    let mut s = TcpStream::connect(addr).await.expect("connect");
-    s.write_all(bytes).await.expect("write");
-    let mut out = Vec::new();
-    tokio::time::timeout(WAIT, s.read_to_end(&mut out))
-        .await
-        .expect("the server answers in time")
-        .expect("read");
-    parse_response(&out)
-}
-
-/// An HTTP/1.1 request (one per connection).
-async fn http(addr: SocketAddr, method: &str, path: &str, body: Option<(&str, &[u8])>) -> Http {
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    let payload = match body {
-        Some((ct, b)) => {
-            req.push_str(&format!(
-                "Content-Type: {ct}\r\nContent-Length: {}\r\n",
-                b.len()
-            ));
-            b.to_vec()
-        }
-        None => Vec::new(),
-    };
-    req.push_str("\r\n");
-    let mut bytes = req.into_bytes();
-    bytes.extend_from_slice(&payload);
-    raw(addr, &bytes).await
-}
-
-async fn get(addr: SocketAddr, path: &str) -> Http {
-    http(addr, "GET", path, None).await
-}
-
-async fn send_json(addr: SocketAddr, method: &str, path: &str, v: &Value) -> Http {
-    let b = serde_json::to_vec(v).expect("json");
-    http(addr, method, path, Some(("application/json", &b))).await
-}
 
 /// `PUT {app}/state` with target state `state`.
 async fn put_state(addr: SocketAddr, app: &str, state: &str) -> Http {
@@ -157,14 +26,6 @@ async fn put_state(addr: SocketAddr, app: &str, state: &str) -> Http {
         &json!({ "state": state }),
     )
     .await
-}
-
-/// Asserts that each field of `v`, named by its JSON pointer (`/totalResource/memory`), has
-/// its value.
-fn assert_fields(v: &Value, fields: &[(&str, Value)]) {
-    for (pointer, want) in fields {
-        assert_eq!(v.pointer(pointer), Some(want), "{pointer} in {v}");
-    }
 }
 
 fn rest(c: &MiniCluster) -> SocketAddr {
@@ -374,7 +235,8 @@ async fn submit_by_rest_seen_by_ipc_then_killed_by_put() {
             ("/user", json!(USER)),
             ("/finalStatus", json!("UNDEFINED")),
             ("/trackingUI", json!("ApplicationMaster")),
-            ("/trackingUrl", json!("http://127.0.0.1:4243/ui")),
+            // YARN reports its web proxy as the tracking URL of a managed application.
+            ("/trackingUrl", json!(format!("http://{addr}/proxy/{id}/"))),
             ("/amRPCAddress", json!("127.0.0.1:4242")),
             ("/applicationType", json!("SPINDLE-REST")),
             ("/applicationTags", json!("alpha,beta")),
@@ -532,7 +394,12 @@ async fn errors_are_remote_exceptions_and_never_break_the_server() {
         (r.status, r.remote_exception().0.as_str()),
         (404, "NotFoundException")
     );
-    assert_eq!(get(addr, "/").await.status, 404);
+    // The web UI's root sends browsers to the applications page, as YARN's RM does.
+    let root = get(addr, "/").await;
+    assert_eq!(
+        (root.status, root.header("location")),
+        (302, Some("/cluster"))
+    );
 
     // 400: a malformed id.
     let r = get(addr, "/ws/v1/cluster/apps/application_x_1").await;
@@ -638,11 +505,21 @@ async fn errors_are_remote_exceptions_and_never_break_the_server() {
         assert_eq!(r.remote_exception().0, "BadRequestException");
     }
 
-    // 406: no JSON wanted; 415: not JSON.
+    // XML when asked for; 406: neither JSON nor XML wanted; 415: not JSON.
+    let info = raw(
+        addr,
+        b"GET /ws/v1/cluster/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/xml\r\n\r\n",
+    )
+    .await;
+    assert_eq!(info.status, 200);
+    assert!(
+        String::from_utf8_lossy(&info.body).contains("<clusterInfo><id>"),
+        "{info:?}"
+    );
     let xml = "<application-submission-context/>";
     for (request, status, exception) in [
         (
-            "GET /ws/v1/cluster/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/xml\r\n\r\n".to_string(),
+            "GET /ws/v1/cluster/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: text/plain\r\n\r\n".to_string(),
             406,
             "NotAcceptableException",
         ),

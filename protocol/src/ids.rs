@@ -137,11 +137,28 @@ proto_conversions!(NodeId, &NodeId => NodeIdProto);
 /// Writes `n` zero-padded to at least `width` digits, the way Java's `NumberFormat` with
 /// `minimumIntegerDigits` does (sign first, then padded digits).
 fn write_padded(f: &mut fmt::Formatter<'_>, n: i64, width: usize) -> fmt::Result {
-    if n < 0 {
-        write!(f, "-{:0width$}", n.unsigned_abs(), width = width)
-    } else {
-        write!(f, "{:0width$}", n, width = width)
+    let mut buf = [0u8; 24];
+    f.write_str(padded(&mut buf, n, width))
+}
+
+/// `n` in decimal, zero-padded to `width` digits, written into `buf` (ids are printed by the
+/// ten thousand per heartbeat: this skips the formatting machinery).
+fn padded(buf: &mut [u8; 24], n: i64, width: usize) -> &str {
+    let mut v = n.unsigned_abs();
+    let mut i = buf.len();
+    let mut digits = 0;
+    while v > 0 || digits < width.clamp(1, 20) {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        digits += 1;
     }
+    if n < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    // Only ASCII digits and '-' were written.
+    std::str::from_utf8(&buf[i..]).unwrap_or("")
 }
 
 /// Parses a decimal number with an optional leading `-` (no `+`, no blanks).
@@ -374,7 +391,8 @@ impl fmt::Display for ContainerId {
             f.write_str("_")?;
         }
         let app = self.application_attempt_id.application_id;
-        write!(f, "{}_", app.cluster_timestamp)?;
+        write_padded(f, app.cluster_timestamp, 1)?;
+        f.write_str("_")?;
         write_padded(f, app.id.into(), 4)?;
         f.write_str("_")?;
         write_padded(f, self.application_attempt_id.attempt_id.into(), 2)?;
@@ -473,6 +491,26 @@ impl FromStr for NodeId {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numbers_pad_like_java_formatting() {
+        let mut buf = [0u8; 24];
+        for (n, width, want) in [
+            (0, 4, "0000"),
+            (7, 2, "07"),
+            (12345, 4, "12345"),
+            (-3, 2, "-03"),
+            (0, 0, "0"),
+            (i64::MAX, 6, "9223372036854775807"),
+            (i64::MIN, 6, "-9223372036854775808"),
+        ] {
+            assert_eq!(padded(&mut buf, n, width), want, "{n} {width}");
+            assert_eq!(
+                padded(&mut buf, n, width),
+                format!("{:0width$}", n, width = width + usize::from(n < 0))
+            );
+        }
+    }
+
     use super::*;
 
     fn app() -> ApplicationId {

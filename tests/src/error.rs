@@ -16,6 +16,16 @@ pub enum HarnessError {
         "Spark distribution unavailable: {0} (set SPINDLE_SPARK_HOME to a folder holding bin/spark-submit and jars/, or run scripts/spark-deps.sh)"
     )]
     SparkHome(String),
+    /// A tool from outside the project (a Python package, a browser) is not installed.
+    #[error("{tool} unavailable: {reason} ({install})")]
+    Tool {
+        /// The tool.
+        tool: String,
+        /// What is missing.
+        reason: String,
+        /// How to install it.
+        install: String,
+    },
     /// A build step (`javac`, `jar`) failed.
     #[error("building {what} failed at `{step}` ({status}):\n{output}")]
     Build {

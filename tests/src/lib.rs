@@ -14,6 +14,9 @@
 //!   application whose AMRMToken is in a credentials file; container logs for reports.
 //! * [`calls`]: our clients as an AM uses them (requests, registration, refused-call checks).
 //! * [`proto_source`]: our protobuf declarations, read from `protocol/src/proto/*.rs`.
+//! * [`tools`]: users' own tools: Hadoop's `yarn` CLI classes in one JVM, a long-running
+//!   application written with Hadoop's client library, `yarn-api-client` (Python), headless
+//!   Chromium.
 //! * [`spark`]: Spark's own `spark-submit --master yarn` (from the same sdist, extracted by
 //!   `scripts/spark-deps.sh`) against the embedded mini cluster.
 
@@ -30,5 +33,6 @@ pub mod proto_source;
 pub mod roundtrip;
 pub mod servers;
 pub mod spark;
+pub mod tools;
 
 pub use error::{HarnessError, Result};

@@ -11,12 +11,10 @@ use std::time::{Duration, Instant};
 use spindle_minicluster::{FixedSecrets, MiniCluster, MiniClusterOptions};
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::ApplicationId;
-use spindle_protocol::proto::yarn_service::GetApplicationReportRequestProto;
-use spindle_protocol::token::{Token, token_service_for};
-use spindle_protocol::yarn::client::ApplicationClient;
+use spindle_protocol::token::Token;
 
 use crate::cache::files_under;
-use crate::calls::{USER, submit_unmanaged};
+use crate::calls::USER;
 use crate::clients::Endpoints;
 use crate::error::{HarnessError, Result};
 use crate::servers::{AMRM_KEY, CLUSTER_TIMESTAMP, CONTAINER_KEY, NMTOKEN_KEY};
@@ -83,21 +81,10 @@ impl OurCluster {
 /// Submits one more unmanaged-AM application to `cluster`; its id and AMRMToken (service = the
 /// scheduler address, where an unmanaged AM uses it).
 pub async fn unmanaged_app(cluster: &MiniCluster) -> Result<(ApplicationId, Token)> {
-    let client = ApplicationClient::simple(cluster.rm_address().to_string(), USER);
-    let id = submit_unmanaged(&client, "interop-unmanaged-am").await?;
-    let report = client
-        .get_application_report(&GetApplicationReportRequestProto {
-            application_id: Some(id.to_proto()),
-        })
-        .await?
-        .application_report
-        .ok_or_else(|| HarnessError::Protocol(format!("no report for {id}")))?;
-    let proto = report.am_rm_token.as_ref().ok_or_else(|| {
-        HarnessError::Protocol(format!("the report of unmanaged {id} has no AMRMToken"))
-    })?;
-    let mut token = Token::from_proto(proto);
-    token.service = token_service_for(cluster.scheduler_address());
-    Ok((id, token))
+    cluster
+        .submit_unmanaged(USER, "interop-unmanaged-am")
+        .await
+        .map_err(|e| HarnessError::Protocol(e.to_string()))
 }
 
 /// The log folders of every node of `cluster` (one folder per application and container).

@@ -34,6 +34,9 @@ pub struct JavaCommand {
     pub jvm_flags: Vec<String>,
     /// Working directory (defaults to the test's).
     pub cwd: Option<PathBuf>,
+    /// Classpath entries after the harness's (e.g. a `HADOOP_CONF_DIR`, which Hadoop's tools
+    /// read their `*-site.xml` from).
+    pub extra_classpath: Vec<PathBuf>,
 }
 
 impl JavaCommand {
@@ -49,7 +52,14 @@ impl JavaCommand {
                 "-Djava.net.preferIPv4Stack=true".into(),
             ],
             cwd: None,
+            extra_classpath: Vec::new(),
         }
+    }
+
+    /// Appends a classpath entry after the harness's.
+    pub fn classpath(mut self, entry: impl Into<PathBuf>) -> Self {
+        self.extra_classpath.push(entry.into());
+        self
     }
 
     /// Appends one argument.
@@ -66,7 +76,11 @@ impl JavaCommand {
 
     /// Starts the program (compiling the harness first if needed).
     pub async fn spawn(self) -> Result<JavaProcess> {
-        let cp = harness_classpath().await?;
+        let mut cp = harness_classpath().await?;
+        for entry in &self.extra_classpath {
+            cp.push(':');
+            cp.push_str(&entry.to_string_lossy());
+        }
         let mut cmd = Command::new("java");
         cmd.args(&self.jvm_flags)
             .arg("-cp")

@@ -121,34 +121,44 @@ fn remote(e: ServiceError) -> YarnError {
     })
 }
 
+/// The three ApplicationMasterProtocol calls, each `$call(request) -> $Reply` going to
+/// `$target`, for an implementation whose body is `$through(self, target method, request)`.
+macro_rules! am_rm_calls {
+    ($through:ident) => {
+        $crate::yarn::calls::am_rm_calls!(@each $through,
+            register(spindle_protocol::proto::yarn_service::RegisterApplicationMasterRequestProto)
+                -> spindle_protocol::proto::yarn_service::RegisterApplicationMasterResponseProto
+                = register_application_master,
+            allocate(spindle_protocol::proto::yarn_service::AllocateRequestProto)
+                -> spindle_protocol::proto::yarn_service::AllocateResponseProto = allocate,
+            finish(spindle_protocol::proto::yarn_service::FinishApplicationMasterRequestProto)
+                -> spindle_protocol::proto::yarn_service::FinishApplicationMasterResponseProto
+                = finish_application_master,
+        );
+    };
+    (@each $through:ident, $($call:ident($Req:ty) -> $Reply:ty = $target:ident,)*) => {
+        $(
+            async fn $call(
+                &self,
+                request: &$Req,
+            ) -> Result<$Reply, spindle_protocol::yarn::YarnError> {
+                $through!(self, $target, request)
+            }
+        )*
+    };
+}
+pub(crate) use am_rm_calls;
+
+macro_rules! in_process {
+    ($self:ident, $target:ident, $request:ident) => {
+        $self
+            .server
+            .$target($self.caller(), $request.clone())
+            .await
+            .map_err(remote)
+    };
+}
+
 impl<S: ApplicationMasterProtocol> AmRmCalls for InProcess<S> {
-    async fn register(
-        &self,
-        request: &RegisterApplicationMasterRequestProto,
-    ) -> Result<RegisterApplicationMasterResponseProto, YarnError> {
-        self.server
-            .register_application_master(self.caller(), request.clone())
-            .await
-            .map_err(remote)
-    }
-
-    async fn allocate(
-        &self,
-        request: &AllocateRequestProto,
-    ) -> Result<AllocateResponseProto, YarnError> {
-        self.server
-            .allocate(self.caller(), request.clone())
-            .await
-            .map_err(remote)
-    }
-
-    async fn finish(
-        &self,
-        request: &FinishApplicationMasterRequestProto,
-    ) -> Result<FinishApplicationMasterResponseProto, YarnError> {
-        self.server
-            .finish_application_master(self.caller(), request.clone())
-            .await
-            .map_err(remote)
-    }
+    am_rm_calls!(in_process);
 }

@@ -6,12 +6,12 @@
 //! NodeManager needs to start it) is kept in a [`ContainerTable`] until the container ends.
 //! Nothing else in Spindle converts between the two.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use spindle_allocator::fasthash::FastMap;
 use spindle_allocator::{
-    AllocateRequest, AllocateResponse, CompletedContainer, Container, ContainerId, NodeState,
-    NodeUpdate, Resource, ResourceAsk,
+    AllocateRequest, AllocateResponse, CompletedContainer, Container, ContainerId, HostName,
+    NodeState, NodeUpdate, Resource, ResourceAsk,
 };
 use spindle_protocol::ids;
 use spindle_protocol::proto::yarn::{
@@ -116,10 +116,12 @@ pub fn request_to_proto(
     }
 }
 
-/// The full records of the containers granted and not yet ended, by id.
+/// The full records of the containers granted and not yet ended, by id, and one shared name per
+/// host (thousands of containers name the same few thousand hosts).
 #[derive(Debug, Default)]
 pub struct ContainerTable {
-    records: HashMap<ContainerId, ContainerProto>,
+    records: FastMap<ContainerId, ContainerProto>,
+    hosts: FastMap<String, HostName>,
 }
 
 impl ContainerTable {
@@ -147,19 +149,39 @@ impl ContainerTable {
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
     }
+
+    /// The shared name of `host`.
+    fn host(&mut self, host: &str) -> HostName {
+        if let Some(name) = self.hosts.get(host) {
+            return name.clone();
+        }
+        let name = HostName::from(host);
+        self.hosts.insert(host.to_string(), name.clone());
+        name
+    }
 }
 
 /// A granted container as the allocator sees it, or why it cannot be used.
 pub fn container_from_proto(proto: &ContainerProto) -> Result<Container, String> {
+    container_with_host(proto, |h| HostName::from(h))
+}
+
+fn container_with_host(
+    proto: &ContainerProto,
+    host: impl FnOnce(&str) -> HostName,
+) -> Result<Container, String> {
     let id = proto
         .container_id()
         .map_err(|e| format!("container without a valid id: {e}"))?;
     let node = proto
-        .node()
-        .map_err(|e| format!("container {id} without a valid node: {e}"))?;
+        .node_id
+        .as_ref()
+        .and_then(|n| n.host.as_deref())
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| format!("container {id} without a valid node"))?;
     Ok(Container {
         id: ContainerId::from(id.to_string()),
-        host: Arc::from(node.host.as_str()),
+        host: host(node),
         resource: proto
             .resource
             .as_ref()
@@ -221,7 +243,7 @@ pub fn response_from_proto(
     let mut allocated = Vec::with_capacity(reply.allocated_containers.len());
     table.records.reserve(reply.allocated_containers.len());
     for proto in reply.allocated_containers {
-        match container_from_proto(&proto) {
+        match container_with_host(&proto, |h| table.host(h)) {
             Ok(container) => {
                 table.insert(container.id.clone(), proto);
                 allocated.push(container);

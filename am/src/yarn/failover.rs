@@ -14,11 +14,6 @@ use std::time::Duration;
 use spindle_conf::Configuration;
 use spindle_conf::yarn::{RmService, rm_addresses};
 use spindle_protocol::ipc::{ClientConfig, RetryPolicy};
-use spindle_protocol::proto::yarn_service::{
-    AllocateRequestProto, AllocateResponseProto, FinishApplicationMasterRequestProto,
-    FinishApplicationMasterResponseProto, RegisterApplicationMasterRequestProto,
-    RegisterApplicationMasterResponseProto,
-};
 use spindle_protocol::token::Token;
 use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::{APPLICATION_MASTER_PROTOCOL, YarnError, token_auth};
@@ -97,6 +92,11 @@ impl Failover {
     ) -> Result<Self, spindle_conf::ConfError> {
         let addresses = rm_addresses(conf, RmService::Scheduler)?;
         let ha = addresses.len() > 1;
+        // Hadoop's IPC client settings: retries after the first attempt, the connect timeout.
+        let retries = conf.get_u64_or("ipc.client.connect.max.retries", 10)?;
+        let connect_timeout = conf
+            .get_duration("ipc.client.connect.timeout", Duration::from_millis(1))?
+            .unwrap_or(Duration::from_secs(20));
         let clients = addresses
             .iter()
             .map(|a| {
@@ -107,6 +107,9 @@ impl Failover {
                 );
                 // With several RMs, a refused connection means "try the next one" at once
                 // (Hadoop sets ipc.client.connect.max.retries to 0 under HA), not ten retries.
+                config.connect_timeout = connect_timeout;
+                config.retry.max_attempts =
+                    u32::try_from(retries.saturating_add(1)).unwrap_or(u32::MAX);
                 if ha {
                     config.retry = RetryPolicy::none();
                 }
@@ -184,29 +187,16 @@ impl Failover {
     }
 }
 
+macro_rules! failover {
+    ($self:ident, $target:ident, $request:ident) => {
+        $self
+            .call(stringify!($target), |c| c.$target($request))
+            .await
+    };
+}
+
 impl AmRmCalls for Failover {
-    async fn register(
-        &self,
-        request: &RegisterApplicationMasterRequestProto,
-    ) -> Result<RegisterApplicationMasterResponseProto, YarnError> {
-        self.call("register", |c| c.register_application_master(request))
-            .await
-    }
-
-    async fn allocate(
-        &self,
-        request: &AllocateRequestProto,
-    ) -> Result<AllocateResponseProto, YarnError> {
-        self.call("allocate", |c| c.allocate(request)).await
-    }
-
-    async fn finish(
-        &self,
-        request: &FinishApplicationMasterRequestProto,
-    ) -> Result<FinishApplicationMasterResponseProto, YarnError> {
-        self.call("finish", |c| c.finish_application_master(request))
-            .await
-    }
+    super::calls::am_rm_calls!(failover);
 }
 
 #[cfg(test)]

@@ -1,17 +1,21 @@
 //! [`NodeManager`]: one embedded NM — its container table, its local runner, and the link that
 //! reports container starts and exits to the RM.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use spindle_launcher::{ContainerSpec, LocalRunner, RunnerConfig, StopOutcome, StopReason};
+use spindle_base::recent::{RecentMap, RecentSet};
+use spindle_launcher::{
+    ContainerSpec, ContainerState, LocalRunner, RunnerConfig, StopOutcome, StopReason,
+};
 use spindle_protocol::ids::{ApplicationId, ContainerId, NodeId};
 use spindle_protocol::ipc::IpcServer;
 use spindle_protocol::proto::yarn::{
     ContainerLaunchContextProto, ContainerStateProto, ContainerStatusProto, ExecutionTypeProto,
+    SignalContainerCommandProto, StringStringMapProto,
 };
 use spindle_protocol::token::ContainerTokenIdentifier;
 use spindle_protocol::yarn::error::YARN_EXCEPTION;
@@ -39,6 +43,13 @@ pub enum NodeEvent {
         /// Diagnostics.
         diagnostics: String,
     },
+    /// The node is done with an ended application's logs (`ok`: aggregated, or it had none).
+    LogsAggregated {
+        /// The application.
+        app: ApplicationId,
+        /// Whether its file was written (or there was nothing to write).
+        ok: bool,
+    },
 }
 
 /// A refused container start or stop: Java class and message.
@@ -58,11 +69,23 @@ fn refusal(message: String) -> NmRefusal {
     }
 }
 
+/// A container as its node keeps it while its application runs.
 #[derive(Debug, Clone)]
-struct NmContainer {
-    resource: Resources,
-    exit: Option<(i32, String)>,
+pub struct NmContainer {
+    /// Its resources.
+    pub resource: Resources,
+    /// The user it runs as.
+    pub user: String,
+    /// When it was started (ms).
+    pub started_ms: i64,
+    /// Its exit status and diagnostics, once it ended.
+    pub exit: Option<(i32, String)>,
 }
+
+/// How many ended applications a node remembers (it refuses their containers).
+const FINISHED_APPS_KEPT: usize = 10_000;
+/// How many containers of ended applications a node still answers about.
+const ENDED_CONTAINERS_KEPT: usize = 10_000;
 
 /// How long `stopContainers` waits for the stopped containers to be gone.
 const STOP_WAIT: Duration = Duration::from_secs(5);
@@ -78,14 +101,19 @@ pub struct NodeManager {
     pmem_check: bool,
     runner: Mutex<Option<Arc<LocalRunner>>>,
     containers: Mutex<HashMap<ContainerId, NmContainer>>,
-    finished_apps: Mutex<HashSet<ApplicationId>>,
+    ended: Mutex<RecentMap<ContainerId, NmContainer>>,
+    finished_apps: Mutex<RecentSet<ApplicationId>>,
     events: mpsc::UnboundedSender<(usize, NodeEvent)>,
     exited: Notify,
     server: Mutex<Option<IpcServer>>,
+    web: Mutex<Option<super::web::NodeWebServer>>,
     shutdown_lock: tokio::sync::Mutex<()>,
     up: AtomicBool,
     local_dir: PathBuf,
     log_dir: PathBuf,
+    http_port: u16,
+    remote_log_dir: Option<PathBuf>,
+    started_ms: i64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -113,6 +141,10 @@ pub struct NodeSetup {
     pub pmem_check: bool,
     /// Keep finished work folders.
     pub keep_container_dirs: bool,
+    /// The node's web port (`NM_HTTP_PORT`), 0 when it serves none.
+    pub http_port: u16,
+    /// `yarn.nodemanager.remote-app-log-dir`: where ended applications' logs are aggregated.
+    pub remote_log_dir: Option<PathBuf>,
 }
 
 impl NodeManager {
@@ -128,7 +160,7 @@ impl NodeManager {
             RunnerConfig::new(vec![setup.local_dir.clone()], vec![setup.log_dir.clone()]);
         config.node_host = setup.node_id.host.clone();
         config.node_port = u16::try_from(setup.node_id.port).unwrap_or(0);
-        config.node_http_port = 0;
+        config.node_http_port = setup.http_port;
         config.kill_grace = setup.kill_grace;
         config.keep_container_dirs = setup.keep_container_dirs;
         if !setup.pmem_check {
@@ -146,14 +178,19 @@ impl NodeManager {
             pmem_check: setup.pmem_check,
             runner: Mutex::new(Some(Arc::new(runner))),
             containers: Mutex::new(HashMap::new()),
-            finished_apps: Mutex::new(HashSet::new()),
+            ended: Mutex::new(RecentMap::new(ENDED_CONTAINERS_KEPT)),
+            finished_apps: Mutex::new(RecentSet::new(FINISHED_APPS_KEPT)),
             events,
             exited: Notify::new(),
             server: Mutex::new(None),
+            web: Mutex::new(None),
             shutdown_lock: tokio::sync::Mutex::new(()),
             up: AtomicBool::new(true),
             local_dir: setup.local_dir,
             log_dir: setup.log_dir,
+            http_port: setup.http_port,
+            remote_log_dir: setup.remote_log_dir,
+            started_ms: crate::cluster::now_ms(),
         });
         let weak = Arc::downgrade(&nm);
         tokio::spawn(async move {
@@ -194,6 +231,71 @@ impl NodeManager {
     /// The node's log folder (`<log dir>/<appId>/<containerId>/{stdout,stderr}`).
     pub fn log_dir(&self) -> &PathBuf {
         &self.log_dir
+    }
+
+    /// Whether containers' memory is checked.
+    pub fn pmem_check(&self) -> bool {
+        self.pmem_check
+    }
+
+    /// Keeps the node's web server (stopped with the node).
+    pub fn set_web(&self, web: super::web::NodeWebServer) {
+        *lock(&self.web) = Some(web);
+    }
+
+    /// The node's web port (0 when it serves none).
+    pub fn http_port(&self) -> u16 {
+        self.http_port
+    }
+
+    /// The node's web address (`host:port`).
+    pub fn http_address(&self) -> String {
+        format!("{}:{}", self.node_id.host, self.http_port)
+    }
+
+    /// When the node started (ms).
+    pub fn started_ms(&self) -> i64 {
+        self.started_ms
+    }
+
+    /// The containers of applications that have not ended, with what the node knows of them.
+    pub fn containers(&self) -> Vec<(ContainerId, NmContainer)> {
+        let mut v: Vec<(ContainerId, NmContainer)> = lock(&self.containers)
+            .iter()
+            .map(|(id, c)| (*id, c.clone()))
+            .collect();
+        v.sort_by_key(|(id, _)| *id);
+        v
+    }
+
+    /// One container, if the node knows it (containers of ended applications are remembered
+    /// for a while).
+    pub fn container(&self, id: &ContainerId) -> Option<NmContainer> {
+        lock(&self.containers)
+            .get(id)
+            .cloned()
+            .or_else(|| lock(&self.ended).get(id).cloned())
+    }
+
+    /// Where a known container is in its life (`LOCALIZING`, `RUNNING`, `KILLING`, `DONE`).
+    pub fn container_state(&self, id: &ContainerId) -> &'static str {
+        if lock(&self.containers)
+            .get(id)
+            .is_some_and(|c| c.exit.is_some())
+        {
+            return "DONE";
+        }
+        match self.runner().and_then(|r| r.status(&id.to_string())) {
+            Some(ContainerState::Localizing) => "LOCALIZING",
+            Some(ContainerState::Running { .. }) => "RUNNING",
+            Some(ContainerState::Killing { .. }) => "KILLING",
+            Some(ContainerState::Complete(_)) | None => "DONE",
+        }
+    }
+
+    /// Whether the node has been told `app` ended.
+    pub fn app_finished(&self, app: &ApplicationId) -> bool {
+        lock(&self.finished_apps).contains(app)
     }
 
     /// Whether the node is serving.
@@ -258,7 +360,8 @@ impl NodeManager {
             0
         };
         let vcores = u32::try_from(resource.vcores).unwrap_or(0);
-        let spec = ContainerSpec::from_launch_context(clc, &id, &user, memory_limit_mb, vcores)
+        let clc = ordered_environment(clc);
+        let spec = ContainerSpec::from_launch_context(&clc, &id, &user, memory_limit_mb, vcores)
             .map_err(|e| refusal(format!("Container {id} cannot be launched: {e}")))?;
         {
             let mut table = lock(&self.containers);
@@ -277,6 +380,8 @@ impl NodeManager {
                 id,
                 NmContainer {
                     resource,
+                    user,
+                    started_ms: crate::cluster::now_ms(),
                     exit: None,
                 },
             );
@@ -305,7 +410,7 @@ impl NodeManager {
 
     /// Whether the node knows the container.
     pub fn knows(&self, id: &ContainerId) -> bool {
-        lock(&self.containers).contains_key(id)
+        lock(&self.containers).contains_key(id) || lock(&self.ended).contains(id)
     }
 
     /// Asks the runner to stop a container (its exit follows as an event).
@@ -337,8 +442,7 @@ impl NodeManager {
 
     /// The status of a container this node knows.
     pub fn status(&self, id: &ContainerId) -> Option<ContainerStatusProto> {
-        let table = lock(&self.containers);
-        let c = table.get(id)?;
+        let c = self.container(id)?;
         let (state, status, diagnostics) = match &c.exit {
             Some((s, d)) => (ContainerStateProto::CComplete, *s, d.clone()),
             None => (
@@ -358,14 +462,86 @@ impl NodeManager {
         })
     }
 
-    /// The application ended: stop its containers, clean its folders, refuse new ones.
-    pub async fn finish_application(&self, app: ApplicationId) {
+    /// The application ended: stop its containers, clean its folders, refuse new ones, move
+    /// its containers to the bounded memory of ended ones, and (with `aggregate_logs`) aggregate its logs into the remote log folder
+    /// as `user`'s, telling the RM when done.
+    pub async fn finish_application(&self, app: ApplicationId, user: &str, aggregate_logs: bool) {
         lock(&self.finished_apps).insert(app);
-        if let Some(runner) = self.runner() {
+        let runner = self.runner();
+        if let Some(runner) = &runner {
             runner
                 .finish_application(&app.to_string(), FINISH_WAIT)
                 .await;
         }
+        // Its containers move to the bounded memory of ended ones.
+        let gone: Vec<(ContainerId, NmContainer)> = {
+            let mut table = lock(&self.containers);
+            let ids: Vec<ContainerId> = table
+                .keys()
+                .filter(|id| id.application_id() == app)
+                .copied()
+                .collect();
+            ids.into_iter()
+                .filter_map(|id| table.remove(&id).map(|c| (id, c)))
+                .collect()
+        };
+        {
+            let mut ended = lock(&self.ended);
+            for (id, c) in gone {
+                ended.insert(id, c);
+            }
+        }
+        if !aggregate_logs {
+            return;
+        }
+        // A node that is gone has nothing to contribute (its logs stay where they are).
+        let ok = match (&self.remote_log_dir, runner.is_some()) {
+            (Some(root), true) => {
+                let (logs, node, user, root) = (
+                    self.log_dir.clone(),
+                    self.node_id.clone(),
+                    user.to_string(),
+                    root.clone(),
+                );
+                let done = tokio::task::spawn_blocking(move || {
+                    crate::logs::aggregate_app(&logs, &app, &node, &user, &root)
+                })
+                .await;
+                match done {
+                    Ok(Ok(_)) => true,
+                    Ok(Err(e)) => {
+                        warn!(node = %self.node_id, %app, error = %e, "log aggregation failed");
+                        false
+                    }
+                    Err(e) => {
+                        warn!(node = %self.node_id, %app, error = %e, "log aggregation task failed");
+                        false
+                    }
+                }
+            }
+            _ => true,
+        };
+        let _ = self
+            .events
+            .send((self.index, NodeEvent::LogsAggregated { app, ok }));
+    }
+
+    /// Sends a container's processes the signal of `command` (`OUTPUT_THREAD_DUMP` → SIGQUIT,
+    /// `GRACEFUL_SHUTDOWN` → SIGTERM, `FORCEFUL_SHUTDOWN` → SIGKILL), to its process group as
+    /// YARN's default executor does. `false` if the container is not running here.
+    pub fn signal(&self, id: &ContainerId, command: SignalContainerCommandProto) -> bool {
+        use nix::sys::signal::{Signal, killpg};
+        let Some(ContainerState::Running { pid }) =
+            self.runner().and_then(|r| r.status(&id.to_string()))
+        else {
+            return false;
+        };
+        let signal = match command {
+            SignalContainerCommandProto::OutputThreadDump => Signal::SIGQUIT,
+            SignalContainerCommandProto::GracefulShutdown => Signal::SIGTERM,
+            SignalContainerCommandProto::ForcefulShutdown => Signal::SIGKILL,
+        };
+        killpg(nix::unistd::Pid::from_raw(pid), signal).is_ok()
     }
 
     /// Stops serving: closes the IPC port and stops every container (reported as ABORTED).
@@ -376,6 +552,10 @@ impl NodeManager {
         let server = lock(&self.server).take();
         if let Some(s) = server {
             s.shutdown().await;
+        }
+        let web = lock(&self.web).take();
+        if let Some(w) = web {
+            w.shutdown().await;
         }
         let runner = lock(&self.runner).take();
         if let Some(r) = runner {
@@ -388,6 +568,30 @@ impl NodeManager {
     pub fn kill_now(&self) {
         self.up.store(false, Ordering::SeqCst);
         drop(lock(&self.server).take());
+        drop(lock(&self.web).take());
         drop(lock(&self.runner).take());
     }
+}
+
+/// The launch context with its environment in dependency order (see [`super::env_order`]).
+fn ordered_environment(clc: &ContainerLaunchContextProto) -> ContainerLaunchContextProto {
+    let env: Vec<(String, String)> = clc
+        .environment
+        .iter()
+        .map(|e| {
+            (
+                e.key.clone().unwrap_or_default(),
+                e.value.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut out = clc.clone();
+    out.environment = super::env_order::order_by_dependencies(env)
+        .into_iter()
+        .map(|(k, v)| StringStringMapProto {
+            key: Some(k),
+            value: Some(v),
+        })
+        .collect();
+    out
 }

@@ -9,6 +9,8 @@ use spindle_protocol::ipc::ServiceError;
 pub const NOT_FOUND_EXCEPTION: &str = "org.apache.hadoop.yarn.webapp.NotFoundException";
 /// Java class of the RM web services' "bad request" error.
 pub const BAD_REQUEST_EXCEPTION: &str = "org.apache.hadoop.yarn.webapp.BadRequestException";
+/// Java class of the RM web services' "forbidden" error.
+pub const FORBIDDEN_EXCEPTION: &str = "org.apache.hadoop.yarn.webapp.ForbiddenException";
 /// Java class of JAX-RS's "method not allowed" error.
 pub const NOT_ALLOWED_EXCEPTION: &str = "javax.ws.rs.NotAllowedException";
 /// Java class of JAX-RS's "unsupported media type" error.
@@ -102,6 +104,24 @@ impl RestError {
             message: format!(
                 "HTTP 408 Request Timeout: the request body did not arrive within {after_ms} ms"
             ),
+        }
+    }
+
+    /// 403 `ForbiddenException`.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        RestError {
+            status: StatusCode::FORBIDDEN,
+            class: FORBIDDEN_EXCEPTION,
+            message: message.into(),
+        }
+    }
+
+    /// 500: the server could not produce its answer.
+    pub fn internal(message: impl Into<String>) -> Self {
+        RestError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            class: WEB_APPLICATION_EXCEPTION,
+            message: message.into(),
         }
     }
 

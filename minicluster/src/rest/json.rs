@@ -302,10 +302,34 @@ pub struct AppTimeout {
     /// Timeout type (`LIFETIME`).
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// Expiry (`UNLIMITED`: no timeouts here).
-    pub expiry_time: &'static str,
+    /// Expiry (ISO 8601), or `UNLIMITED`.
+    pub expiry_time: String,
     /// Seconds left (-1: unlimited).
     pub remaining_time_in_seconds: i64,
+}
+
+impl AppTimeout {
+    /// The timeouts of an application report (`LIFETIME`, unlimited when the report has none).
+    pub fn from_report(r: &ApplicationReportProto) -> Vec<AppTimeout> {
+        let mut out: Vec<AppTimeout> = r
+            .app_timeouts
+            .iter()
+            .filter_map(|t| t.application_timeout.as_ref())
+            .map(|t| AppTimeout {
+                kind: "LIFETIME",
+                expiry_time: t.expire_time.clone().unwrap_or_else(|| "UNLIMITED".into()),
+                remaining_time_in_seconds: t.remaining_time.unwrap_or(-1),
+            })
+            .collect();
+        if out.is_empty() {
+            out.push(AppTimeout {
+                kind: "LIFETIME",
+                expiry_time: "UNLIMITED".into(),
+                remaining_time_in_seconds: -1,
+            });
+        }
+        out
+    }
 }
 
 /// The `timeouts` object.
@@ -525,11 +549,7 @@ impl AppInfo {
             ),
             unmanaged_application: r.unmanaged_application.unwrap_or(false),
             timeouts: AppTimeouts {
-                timeout: vec![AppTimeout {
-                    kind: "LIFETIME",
-                    expiry_time: "UNLIMITED",
-                    remaining_time_in_seconds: -1,
-                }],
+                timeout: AppTimeout::from_report(r),
             },
         }
     }

@@ -1,7 +1,7 @@
-//! The router: `/ws/v1/cluster/...` requests → the RM state, through the same [`RmState`]
-//! methods the IPC ApplicationClientProtocol face calls (`new_application`, `submit`, `report`,
-//! `applications`, `kill`, `node_reports`, `cluster_metrics`), answered as JSON documents of
-//! [`super::json`] or as [`RestError`]s.
+//! The router of the RM's web server: `/proxy/...` goes to the web proxy, `/ws/v1/cluster/...`
+//! to the web services below, everything else to the web UI. The services reach the RM state
+//! through the same [`RmState`] methods the IPC ApplicationClientProtocol face calls, and
+//! answer with the documents of [`super::json`] (JSON, or XML when asked) or [`RestError`]s.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -10,11 +10,11 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Body;
-use hyper::header::{ACCEPT, ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue, LOCATION};
+use hyper::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue, LOCATION};
 use hyper::{Method, Request, Response, StatusCode};
-use serde::Serialize;
 use spindle_http::BodyError;
-use spindle_protocol::ids::ApplicationId;
+use spindle_http::query::{param, percent_decode, query_params};
+use spindle_protocol::ids::{ApplicationId, NodeId};
 use spindle_protocol::proto::yarn::*;
 use spindle_protocol::proto::yarn_service::GetApplicationsRequestProto;
 
@@ -24,12 +24,10 @@ use super::server::RestConfig;
 use super::submission::{SubmissionInfo, submission_context};
 use crate::cluster::Core;
 use crate::rm::state::RmState;
+use crate::webdoc::{self, Format, document};
 
 /// The user of requests that name none (`hadoop.http.staticuser.user`).
 pub const STATIC_USER: &str = "dr.who";
-/// What JSON answers are labelled.
-pub const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
-
 /// What a request handler needs: the cluster's core and the server's settings.
 #[derive(Debug, Clone)]
 pub(crate) struct RestContext {
@@ -41,83 +39,8 @@ pub(crate) struct RestContext {
     pub(crate) local_addr: SocketAddr,
 }
 
-/// A successful answer.
-struct Reply {
-    status: StatusCode,
-    body: Vec<u8>,
-    location: Option<String>,
-}
-
-fn json<T: Serialize>(status: StatusCode, doc: &T) -> Result<Reply, RestError> {
-    let body = serde_json::to_vec(doc)
-        .map_err(|e| RestError::bad_request(format!("cannot write the answer as JSON: {e}")))?;
-    Ok(Reply {
-        status,
-        body,
-        location: None,
-    })
-}
-
-fn response(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from(body)));
-    *r.status_mut() = status;
-    r.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
-    r
-}
-
-/// The HTTP answer of an error.
-pub fn error_response(e: &RestError, allow: &[&str]) -> Response<Full<Bytes>> {
-    let mut r = response(e.status, e.to_json());
-    if !allow.is_empty()
-        && let Ok(v) = HeaderValue::from_str(&allow.join(", "))
-    {
-        r.headers_mut().insert(ALLOW, v);
-    }
-    r
-}
-
-/// Query parameters, percent-decoded, in order.
-pub fn query_params(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
-
-/// Decodes `%XX` escapes and `+` (form encoding); invalid escapes are kept as written.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = s
-                    .get(i + 1..i + 3)
-                    .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()))
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                if let Some(b) = hex {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
-                out.push(b'%');
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// All values of `key`, each split at commas, trimmed, empty ones dropped.
-fn list_param(params: &[(String, String)], keys: &[&str]) -> Vec<String> {
+pub(crate) fn list_param(params: &[(String, String)], keys: &[&str]) -> Vec<String> {
     params
         .iter()
         .filter(|(k, _)| keys.contains(&k.as_str()))
@@ -127,16 +50,7 @@ fn list_param(params: &[(String, String)], keys: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// The last non-empty value of `key`.
-fn param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .rev()
-        .find(|(k, v)| k == key && !v.trim().is_empty())
-        .map(|(_, v)| v.trim())
-}
-
-fn long_param(params: &[(String, String)], key: &str) -> Result<Option<i64>, RestError> {
+pub(crate) fn long_param(params: &[(String, String)], key: &str) -> Result<Option<i64>, RestError> {
     match param(params, key) {
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|_| {
@@ -147,7 +61,7 @@ fn long_param(params: &[(String, String)], key: &str) -> Result<Option<i64>, Res
     }
 }
 
-fn parse_app_id(raw: &str) -> Result<ApplicationId, RestError> {
+pub(crate) fn parse_app_id(raw: &str) -> Result<ApplicationId, RestError> {
     raw.parse().map_err(|e| {
         RestError::bad_request(format!(
             "Invalid ApplicationId: {raw} ({e}); ids look like application_<clusterTimestamp>_<number>"
@@ -155,12 +69,12 @@ fn parse_app_id(raw: &str) -> Result<ApplicationId, RestError> {
     })
 }
 
-fn app_not_found(id: &ApplicationId) -> RestError {
+pub(crate) fn app_not_found(id: &ApplicationId) -> RestError {
     RestError::not_found(format!("app with id: {id} not found"))
 }
 
 /// The AM container of `id`'s current attempt.
-fn am_container(rm: &RmState, id: &ApplicationId) -> Option<AmContainer> {
+pub(crate) fn am_container(rm: &RmState, id: &ApplicationId) -> Option<AmContainer> {
     let cid = rm.app(id)?.current()?.am_container?;
     let c = rm.container(&cid)?;
     let node = rm.nodes().get(c.node)?;
@@ -171,7 +85,7 @@ fn am_container(rm: &RmState, id: &ApplicationId) -> Option<AmContainer> {
     })
 }
 
-fn app_info(rm: &RmState, report: &ApplicationReportProto, now: i64) -> AppInfo {
+pub(crate) fn app_info(rm: &RmState, report: &ApplicationReportProto, now: i64) -> AppInfo {
     let am = report
         .application_id
         .as_ref()
@@ -180,7 +94,7 @@ fn app_info(rm: &RmState, report: &ApplicationReportProto, now: i64) -> AppInfo 
     AppInfo::from_report(report, rm.config().cluster_timestamp, am.as_ref(), now)
 }
 
-async fn read_body<B>(body: B, config: &RestConfig) -> Result<Bytes, RestError>
+pub(crate) async fn read_body<B>(body: B, config: &RestConfig) -> Result<Bytes, RestError>
 where
     B: Body<Data = Bytes>,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -196,7 +110,10 @@ where
 
 /// Checks the request declares a JSON body (or no type at all) and is not announced larger
 /// than the limit.
-fn check_json_request<B>(req: &Request<B>, config: &RestConfig) -> Result<(), RestError> {
+pub(crate) fn check_json_request<B>(
+    req: &Request<B>,
+    config: &RestConfig,
+) -> Result<(), RestError> {
     if let Some(len) = req
         .headers()
         .get(CONTENT_LENGTH)
@@ -216,7 +133,10 @@ fn check_json_request<B>(req: &Request<B>, config: &RestConfig) -> Result<(), Re
     Ok(())
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, RestError> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+) -> Result<T, RestError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(RestError::bad_request(format!(
             "the request has no body; send a JSON {what}"
@@ -229,25 +149,6 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result
     }
     serde_json::from_slice(body)
         .map_err(|e| RestError::bad_request(format!("the body is not a valid JSON {what}: {e}")))
-}
-
-/// Whether an `Accept` header admits a JSON answer (absent or empty admits anything).
-pub fn accepts_json(accept: &str) -> bool {
-    let accept = accept.trim();
-    accept.is_empty()
-        || accept.split(',').any(|range| {
-            let mime = range.split(';').next().unwrap_or("").trim();
-            let q_zero = range.split(';').skip(1).any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            !q_zero
-                && ["application/json", "application/*", "*/*"]
-                    .iter()
-                    .any(|m| m.eq_ignore_ascii_case(mime))
-        })
 }
 
 /// Checks a `user.name`: the NodeManagers use it as a folder name, so it must be 1 to 255 of
@@ -271,7 +172,7 @@ pub fn check_user(user: &str) -> Result<(), RestError> {
 }
 
 /// `http://<Host or local address>` for `Location` headers.
-fn base_url<B>(req: &Request<B>, local: SocketAddr) -> String {
+pub(crate) fn base_url<B>(req: &Request<B>, local: SocketAddr) -> String {
     let host = req
         .headers()
         .get(HOST)
@@ -289,97 +190,229 @@ fn base_url<B>(req: &Request<B>, local: SocketAddr) -> String {
     }
 }
 
-/// Serves one request. Never fails: errors are answered as `RemoteException` documents.
+/// The request as the handlers see it: method, path segments (percent-decoded), query
+/// parameters and the answer format.
+pub(crate) struct Call<'a> {
+    /// The method.
+    pub(crate) method: Method,
+    /// The path's segments.
+    pub(crate) segs: Vec<&'a str>,
+    /// The query's parameters.
+    pub(crate) params: Vec<(String, String)>,
+    /// JSON or XML.
+    pub(crate) format: Format,
+}
+
+/// The methods a `/ws/v1/cluster/...` path accepts; `None` for an unknown path.
+fn allowed(segs: &[&str]) -> Option<&'static [&'static str]> {
+    Some(match segs {
+        ["ws", "v1", "cluster"] | ["ws", "v1", "cluster", "info"] => &["GET"],
+        [
+            "ws",
+            "v1",
+            "cluster",
+            "metrics" | "scheduler" | "appstatistics" | "scheduler-conf",
+        ] => &["GET"],
+        ["ws", "v1", "cluster", "scheduler", "activities"] => &["GET"],
+        ["ws", "v1", "cluster", "scheduler", "app-activities", _] => &["GET"],
+        ["ws", "v1", "cluster", "nodes"] | ["ws", "v1", "cluster", "nodes", _] => &["GET"],
+        ["ws", "v1", "cluster", "apps"] => &["GET", "POST"],
+        ["ws", "v1", "cluster", "apps", "new-application"] => &["POST"],
+        ["ws", "v1", "cluster", "apps", _] => &["GET"],
+        [
+            "ws",
+            "v1",
+            "cluster",
+            "apps",
+            _,
+            "state" | "priority" | "queue",
+        ] => &["GET", "PUT"],
+        ["ws", "v1", "cluster", "apps", _, "timeouts"] => &["GET"],
+        ["ws", "v1", "cluster", "apps", _, "timeouts", _] => &["GET"],
+        ["ws", "v1", "cluster", "apps", _, "timeout"] => &["PUT"],
+        ["ws", "v1", "cluster", "apps", _, "appattempts"] => &["GET"],
+        ["ws", "v1", "cluster", "apps", _, "appattempts", _] => &["GET"],
+        [
+            "ws",
+            "v1",
+            "cluster",
+            "apps",
+            _,
+            "appattempts",
+            _,
+            "containers",
+            ..,
+        ] if segs.len() <= 9 => &["GET"],
+        ["ws", "v1", "cluster", "containers", _, "signal", _] => &["POST"],
+        ["ws", "v1", "cluster", "reservation", "list"] => &["GET"],
+        ["ws", "v1", "cluster", "reservation", _] => &["POST"],
+        ["ws", "v1", "cluster", "delegation-token"] => &["POST", "DELETE"],
+        ["ws", "v1", "cluster", "delegation-token", "expiration"] => &["POST"],
+        _ => return None,
+    })
+}
+
+/// Serves one request of the RM's web server: the web services (`/ws/v1/cluster/...`), the web
+/// UI (`/cluster/...`) and the web proxy (`/proxy/...`). Never fails: errors are answered as
+/// `RemoteException` documents (or pages).
 pub(crate) async fn handle<B>(ctx: &RestContext, req: Request<B>) -> Response<Full<Bytes>>
 where
     B: Body<Data = Bytes>,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let path = req.uri().path().to_string();
+    if path.starts_with("/proxy/") || path == "/proxy" {
+        return super::proxy::forward(ctx, req).await;
+    }
+    if !path.starts_with("/ws/") {
+        return super::ui::page(ctx, &req);
+    }
     let method = req.method().clone();
-    let segments: Vec<String> = path
+    let decoded: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
+        .map(percent_decode)
         .collect();
-    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let allowed: &[&str] = match segs.as_slice() {
-        ["ws", "v1", "cluster"] | ["ws", "v1", "cluster", "info"] => &["GET"],
-        ["ws", "v1", "cluster", "metrics"] => &["GET"],
-        ["ws", "v1", "cluster", "nodes"] => &["GET"],
-        ["ws", "v1", "cluster", "apps"] => &["GET", "POST"],
-        ["ws", "v1", "cluster", "apps", "new-application"] => &["POST"],
-        ["ws", "v1", "cluster", "apps", _] => &["GET"],
-        ["ws", "v1", "cluster", "apps", _, "state"] => &["GET", "PUT"],
-        _ => {
-            let e = RestError::not_found(format!(
-                "no such resource: {method} {path}; this ResourceManager serves /ws/v1/cluster/{{info,metrics,nodes,apps,apps/new-application,apps/{{appid}},apps/{{appid}}/state}}"
-            ));
-            return error_response(&e, &[]);
-        }
+    let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
+    let accept = req
+        .headers()
+        .get(ACCEPT)
+        .map(|v| v.to_str().unwrap_or("?").to_string());
+    let Some(format) = webdoc::negotiate(accept.as_deref()) else {
+        let e = RestError::not_acceptable(accept.as_deref().unwrap_or(""));
+        return webdoc::error(&e, Format::Json, &[]);
     };
-    if !allowed.contains(&method.as_str()) {
-        let e = RestError::method_not_allowed(method.as_str(), &path, allowed);
-        return error_response(&e, allowed);
-    }
-    if let Some(accept) = req.headers().get(ACCEPT) {
-        let accept = accept.to_str().unwrap_or("?");
-        if !accepts_json(accept) {
-            return error_response(&RestError::not_acceptable(accept), &[]);
-        }
-    }
-    let params = query_params(req.uri().query().unwrap_or(""));
-    let get = method == Method::GET;
-    let result = match segs.as_slice() {
-        [_, _, _, "metrics"] => cluster_metrics(ctx),
-        [_, _, _, "nodes"] => nodes(ctx, &params),
-        [_, _, _, "apps"] if get => apps(ctx, &params),
-        [_, _, _, "apps"] => submit(ctx, req, &params).await,
-        [_, _, _, "apps", "new-application"] => new_application(ctx),
-        [_, _, _, "apps", id] => app(ctx, id),
-        [_, _, _, "apps", id, "state"] if get => app_state(ctx, id),
-        [_, _, _, "apps", id, "state"] => put_app_state(ctx, req, id).await,
-        _ => cluster_info(ctx),
+    let Some(allow) = allowed(&segs) else {
+        let e = RestError::not_found(format!(
+            "no such resource: {method} {path}; this ResourceManager serves /ws/v1/cluster/{{info,metrics,scheduler,nodes,apps,appstatistics,...}}"
+        ));
+        return webdoc::error(&e, format, &[]);
     };
-    match result {
-        Ok(reply) => {
-            let mut r = response(reply.status, reply.body);
-            if let Some(loc) = reply.location
-                && let Ok(v) = HeaderValue::from_str(&loc)
-            {
-                r.headers_mut().insert(LOCATION, v);
-            }
-            r
-        }
-        Err(e) => error_response(&e, &[]),
+    if !allow.contains(&method.as_str()) {
+        let e = RestError::method_not_allowed(method.as_str(), &path, allow);
+        return webdoc::error(&e, format, allow);
+    }
+    let call = Call {
+        method,
+        segs,
+        params: query_params(req.uri().query().unwrap_or("")),
+        format,
+    };
+    match route(ctx, &call, req).await {
+        Ok(r) => r,
+        Err(e) => webdoc::error(&e, format, &[]),
     }
 }
 
-fn cluster_info(ctx: &RestContext) -> Result<Reply, RestError> {
+async fn route<B>(
+    ctx: &RestContext,
+    call: &Call<'_>,
+    req: Request<B>,
+) -> Result<Response<Full<Bytes>>, RestError>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let get = call.method == Method::GET;
+    let params = &call.params;
+    let f = call.format;
+    match call.segs.as_slice() {
+        [_, _, _, "metrics"] => cluster_metrics(ctx, f),
+        [_, _, _, "scheduler"] => Ok(super::scheduler::scheduler(ctx, f)),
+        [_, _, _, "scheduler-conf"] => Ok(super::scheduler::scheduler_conf(ctx, f)),
+        [_, _, _, "scheduler", "activities"] => super::scheduler::activities(ctx, params, f),
+        [_, _, _, "scheduler", "app-activities", id] => {
+            super::scheduler::app_activities(ctx, id, f)
+        }
+        [_, _, _, "appstatistics"] => super::app_parts::statistics(ctx, params, f),
+        [_, _, _, "nodes"] => nodes(ctx, params, f),
+        [_, _, _, "nodes", id] => node(ctx, id, f),
+        [_, _, _, "apps"] if get => apps(ctx, params, f),
+        [_, _, _, "apps"] => submit(ctx, req, params, f).await,
+        [_, _, _, "apps", "new-application"] => new_application(ctx, f),
+        [_, _, _, "apps", id] => app(ctx, id, f),
+        [_, _, _, "apps", id, "state"] if get => app_state(ctx, id, f),
+        [_, _, _, "apps", id, "state"] => put_app_state(ctx, req, id, f).await,
+        [
+            _,
+            _,
+            _,
+            "apps",
+            id,
+            part @ ("priority" | "queue" | "timeouts"),
+        ] if get => super::app_parts::get_part(ctx, id, part, f),
+        [_, _, _, "apps", id, "timeouts", kind] => super::app_parts::timeout(ctx, id, kind, f),
+        [
+            _,
+            _,
+            _,
+            "apps",
+            id,
+            part @ ("priority" | "queue" | "timeout"),
+        ] => {
+            check_json_request(&req, &ctx.config)?;
+            let body = read_body(req.into_body(), &ctx.config).await?;
+            super::app_parts::put_part(ctx, id, part, &body, f)
+        }
+        [_, _, _, "apps", id, "appattempts"] => super::app_parts::attempts(ctx, id, f),
+        [_, _, _, "apps", id, "appattempts", attempt] => {
+            super::app_parts::attempt(ctx, id, attempt, f)
+        }
+        [_, _, _, "apps", id, "appattempts", attempt, "containers"] => {
+            super::app_parts::containers(ctx, id, attempt, None, f)
+        }
+        [_, _, _, "apps", id, "appattempts", attempt, "containers", c] => {
+            super::app_parts::containers(ctx, id, attempt, Some(c), f)
+        }
+        [_, _, _, "containers", c, "signal", command] => super::app_parts::signal(ctx, c, command),
+        // No reservation exists (none can be made: see the POSTs below).
+        [_, _, _, "reservation", "list"] => Ok(webdoc::bare(
+            StatusCode::OK,
+            f,
+            "reservation-listing",
+            &serde_json::json!({ "reservations": [] }),
+        )),
+        [_, _, _, "reservation", ..] => Err(RestError::bad_request(
+            "Reservation is not enabled. Please enable & try again",
+        )),
+        [_, _, _, "delegation-token", ..] => Err(RestError::forbidden(
+            "Delegation token operations can only be carried out on a Kerberos authenticated channel. Expected auth type is kerberos or kerberos-dt, got type simple",
+        )),
+        _ => cluster_info(ctx, f),
+    }
+}
+
+fn cluster_info(ctx: &RestContext, f: Format) -> Result<Response<Full<Bytes>>, RestError> {
     let ts = ctx.core.with_rm(|rm, _| rm.config().cluster_timestamp);
-    json(
+    Ok(document(
         StatusCode::OK,
-        &ClusterInfoDoc {
-            cluster_info: ClusterInfo::new(ts),
-        },
-    )
+        f,
+        "clusterInfo",
+        &ClusterInfo::new(ts),
+    ))
 }
 
-fn cluster_metrics(ctx: &RestContext) -> Result<Reply, RestError> {
+fn cluster_metrics(ctx: &RestContext, f: Format) -> Result<Response<Full<Bytes>>, RestError> {
     let metrics = ctx.core.with_rm(|rm, now| {
         let apps = rm.applications(&GetApplicationsRequestProto::default());
         let nodes = rm.node_reports(&[], now);
-        ClusterMetrics::from_reports(&apps, &nodes)
+        let mut m = ClusterMetrics::from_reports(&apps, &nodes);
+        // Counts since the RM started: they outlive the records of forgotten applications.
+        let t = rm.totals();
+        m.apps_submitted = t.submitted;
+        m.apps_completed = t.finished + t.failed + t.killed;
+        m.apps_failed = t.failed;
+        m.apps_killed = t.killed;
+        m
     });
-    json(
-        StatusCode::OK,
-        &ClusterMetricsDoc {
-            cluster_metrics: metrics,
-        },
-    )
+    Ok(document(StatusCode::OK, f, "clusterMetrics", &metrics))
 }
 
-fn nodes(ctx: &RestContext, params: &[(String, String)]) -> Result<Reply, RestError> {
+fn nodes(
+    ctx: &RestContext,
+    params: &[(String, String)],
+    f: Format,
+) -> Result<Response<Full<Bytes>>, RestError> {
     let mut states = Vec::new();
     for s in list_param(params, &["states", "state"]) {
         let st = query_enum(&s, NodeStateProto::from_java_name).ok_or_else(|| {
@@ -396,28 +429,61 @@ fn nodes(ctx: &RestContext, params: &[(String, String)]) -> Result<Reply, RestEr
             .map(NodeInfo::from_report)
             .collect()
     });
-    json(
-        StatusCode::OK,
-        &NodesDoc {
-            nodes: NodeList { node },
-        },
-    )
+    Ok(document(StatusCode::OK, f, "nodes", &NodeList { node }))
+}
+
+fn node(ctx: &RestContext, raw: &str, f: Format) -> Result<Response<Full<Bytes>>, RestError> {
+    let id: NodeId = raw.parse().map_err(|_| {
+        RestError::bad_request(format!(
+            "Invalid NodeId [{}]. Expected host:port",
+            raw.chars().take(100).collect::<String>()
+        ))
+    })?;
+    let info = ctx.core.with_rm(|rm, now| {
+        rm.node_reports(&[], now)
+            .iter()
+            .find(|n| n.node_id.as_ref() == Some(&id.to_proto()))
+            .map(NodeInfo::from_report)
+    });
+    let info = info.ok_or_else(|| RestError::not_found(format!("nodeId, {id}, is not found")))?;
+    Ok(document(StatusCode::OK, f, "node", &info))
+}
+
+/// The application states the parameters `keys` name (comma-separated, any case), or the RM's
+/// 400 for one that is not a state.
+pub(crate) fn app_states(
+    params: &[(String, String)],
+    keys: &[&str],
+) -> Result<Vec<YarnApplicationStateProto>, RestError> {
+    list_param(params, keys)
+        .iter()
+        .map(|s| {
+            query_enum(s, YarnApplicationStateProto::from_java_name).ok_or_else(|| {
+                RestError::bad_request(format!(
+                    "Invalid application-state {s} specified. It should be one of {}",
+                    name_list(
+                        YarnApplicationStateProto::ALL,
+                        YarnApplicationStateProto::java_name
+                    )
+                ))
+            })
+        })
+        .collect()
 }
 
 /// A Java enum name from a query parameter: any case, blanks around it ignored (as the RM's
 /// query filters read it).
-fn query_enum<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+pub(crate) fn query_enum<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
     parse(&raw.trim().to_ascii_uppercase())
 }
 
 /// The Java names of `all`, listed for an error message.
-fn name_list<T: Copy>(all: &[T], java_name: fn(T) -> &'static str) -> String {
+pub(crate) fn name_list<T: Copy>(all: &[T], java_name: fn(T) -> &'static str) -> String {
     all.iter()
         .map(|v| java_name(*v))
         .collect::<Vec<_>>()
         .join(", ")
 }
-
 /// Post-filters the IPC request cannot express.
 struct AppFilters {
     final_statuses: HashSet<FinalApplicationStatusProto>,
@@ -439,19 +505,13 @@ impl AppFilters {
 fn apps_request(
     params: &[(String, String)],
 ) -> Result<(GetApplicationsRequestProto, AppFilters), RestError> {
-    let mut req = GetApplicationsRequestProto::default();
-    for s in list_param(params, &["states", "state"]) {
-        let st = query_enum(&s, YarnApplicationStateProto::from_java_name).ok_or_else(|| {
-            RestError::bad_request(format!(
-                "Invalid application-state {s} specified. It should be one of {}",
-                name_list(
-                    YarnApplicationStateProto::ALL,
-                    YarnApplicationStateProto::java_name
-                )
-            ))
-        })?;
-        req.application_states.push(st as i32);
-    }
+    let mut req = GetApplicationsRequestProto {
+        application_states: app_states(params, &["states", "state"])?
+            .into_iter()
+            .map(|s| s as i32)
+            .collect(),
+        ..Default::default()
+    };
     let mut final_statuses = HashSet::new();
     for s in list_param(params, &["finalStatus"]) {
         let status =
@@ -534,7 +594,11 @@ fn apps_request(
     Ok((req, filters))
 }
 
-fn apps(ctx: &RestContext, params: &[(String, String)]) -> Result<Reply, RestError> {
+fn apps(
+    ctx: &RestContext,
+    params: &[(String, String)],
+    f: Format,
+) -> Result<Response<Full<Bytes>>, RestError> {
     let (req, filters) = apps_request(params)?;
     let app = ctx.core.with_rm(|rm, now| {
         rm.applications(&req)
@@ -544,31 +608,30 @@ fn apps(ctx: &RestContext, params: &[(String, String)]) -> Result<Reply, RestErr
             .map(|r| app_info(rm, r, now))
             .collect()
     });
-    json(
-        StatusCode::OK,
-        &AppsDoc {
-            apps: AppList { app },
-        },
-    )
+    Ok(document(StatusCode::OK, f, "apps", &AppList { app }))
 }
 
-fn app(ctx: &RestContext, raw_id: &str) -> Result<Reply, RestError> {
-    let id = parse_app_id(raw_id)?;
-    let info = ctx.core.with_rm(|rm, now| {
-        if rm.app(&id).is_none() {
-            return Err(app_not_found(&id));
-        }
-        let report = rm.report(&id).map_err(RestError::from_service)?;
-        Ok(app_info(rm, &report, now))
-    })?;
-    json(StatusCode::OK, &AppDoc { app: info })
-}
-
-fn current_state(rm: &RmState, id: &ApplicationId) -> Result<&'static str, RestError> {
+/// The RM state's report of `id`, or 404 as the web services answer an unknown application.
+pub(crate) fn report_of(
+    rm: &RmState,
+    id: &ApplicationId,
+) -> Result<ApplicationReportProto, RestError> {
     if rm.app(id).is_none() {
         return Err(app_not_found(id));
     }
-    let report = rm.report(id).map_err(RestError::from_service)?;
+    rm.report(id).map_err(RestError::from_service)
+}
+
+fn app(ctx: &RestContext, raw_id: &str, f: Format) -> Result<Response<Full<Bytes>>, RestError> {
+    let id = parse_app_id(raw_id)?;
+    let info = ctx
+        .core
+        .with_rm(|rm, now| Ok::<_, RestError>(app_info(rm, &report_of(rm, &id)?, now)))?;
+    Ok(document(StatusCode::OK, f, "app", &info))
+}
+
+fn current_state(rm: &RmState, id: &ApplicationId) -> Result<&'static str, RestError> {
+    let report = report_of(rm, id)?;
     Ok(YarnApplicationStateProto::java_name_of(
         report.yarn_application_state.unwrap_or(0),
     ))
@@ -581,17 +644,27 @@ fn state_doc(state: &str) -> AppStateDoc {
     }
 }
 
-fn app_state(ctx: &RestContext, raw_id: &str) -> Result<Reply, RestError> {
+fn app_state(
+    ctx: &RestContext,
+    raw_id: &str,
+    f: Format,
+) -> Result<Response<Full<Bytes>>, RestError> {
     let id = parse_app_id(raw_id)?;
     let state = ctx.core.with_rm(|rm, _| current_state(rm, &id))?;
-    json(StatusCode::OK, &state_doc(state))
+    Ok(webdoc::bare(
+        StatusCode::OK,
+        f,
+        "appstate",
+        &state_doc(state),
+    ))
 }
 
 async fn put_app_state<B>(
     ctx: &RestContext,
     req: Request<B>,
     raw_id: &str,
-) -> Result<Reply, RestError>
+    f: Format,
+) -> Result<Response<Full<Bytes>>, RestError>
 where
     B: Body<Data = Bytes>,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -624,23 +697,27 @@ where
             after,
         ))
     })?;
-    let mut reply = json(status, &state_doc(state))?;
-    if status == StatusCode::ACCEPTED {
-        reply.location = Some(location);
+    let mut r = webdoc::bare(status, f, "appstate", &state_doc(state));
+    if status == StatusCode::ACCEPTED
+        && let Ok(v) = HeaderValue::from_str(&location)
+    {
+        r.headers_mut().insert(LOCATION, v);
     }
-    Ok(reply)
+    Ok(r)
 }
 
-fn new_application(ctx: &RestContext) -> Result<Reply, RestError> {
+fn new_application(ctx: &RestContext, f: Format) -> Result<Response<Full<Bytes>>, RestError> {
     let resp = ctx.core.with_rm(|rm, _| rm.new_application());
-    json(StatusCode::OK, &NewApplication::from_proto(&resp))
+    let doc = NewApplication::from_proto(&resp);
+    Ok(webdoc::bare(StatusCode::OK, f, "NewApplication", &doc))
 }
 
 async fn submit<B>(
     ctx: &RestContext,
     req: Request<B>,
     params: &[(String, String)],
-) -> Result<Reply, RestError>
+    f: Format,
+) -> Result<Response<Full<Bytes>>, RestError>
 where
     B: Body<Data = Bytes>,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -657,25 +734,20 @@ where
     ctx.core
         .with_rm(|rm, now| rm.submit(&user, sub, now))
         .map_err(RestError::from_service)?;
-    Ok(Reply {
-        status: StatusCode::ACCEPTED,
-        body: Vec::new(),
-        location: Some(format!("{base}/ws/v1/cluster/apps/{id}")),
-    })
+    let content_type = match f {
+        Format::Json => webdoc::JSON_CONTENT_TYPE,
+        Format::Xml => webdoc::XML_CONTENT_TYPE,
+    };
+    let mut r = spindle_http::response(StatusCode::ACCEPTED, content_type, Vec::new());
+    if let Ok(v) = HeaderValue::from_str(&format!("{base}/ws/v1/cluster/apps/{id}")) {
+        r.headers_mut().insert(LOCATION, v);
+    }
+    Ok(r)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("a%20b+c"), "a b c");
-        assert_eq!(percent_decode("RUNNING%2CACCEPTED"), "RUNNING,ACCEPTED");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
-        assert_eq!(percent_decode("%E2%9C%93"), "✓");
-    }
 
     #[test]
     fn user_names() {
@@ -684,22 +756,6 @@ mod tests {
         }
         for bad in ["", ".", "..", "../etc", "a/b", "a b", "ü", &"x".repeat(256)] {
             assert!(check_user(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn accept_headers() {
-        for ok in [
-            "",
-            "application/json",
-            "application/xml, application/json;q=0.5",
-            "*/*",
-            "text/html,application/*",
-        ] {
-            assert!(accepts_json(ok), "{ok}");
-        }
-        for bad in ["application/xml", "text/plain", "application/json;q=0"] {
-            assert!(!accepts_json(bad), "{bad}");
         }
     }
 

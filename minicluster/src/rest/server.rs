@@ -33,13 +33,12 @@ impl Handler for RestHandler {
 }
 
 impl RestServer {
-    /// Binds `addr` and serves the RM state of `core`.
-    pub(crate) async fn bind(
-        addr: SocketAddr,
+    /// Serves the RM state of `core` on a bound listener.
+    pub(crate) fn serve(
+        listener: TcpListener,
         core: Arc<Core>,
         config: RestConfig,
     ) -> std::io::Result<RestServer> {
-        let listener = TcpListener::bind(addr).await?;
         let ctx = Arc::new(RestContext {
             core,
             config: config.clone(),

@@ -117,6 +117,11 @@ pub struct Attempt {
 
 impl Attempt {
     /// A new attempt.
+    /// The master key id of the attempt's current AMRMToken.
+    pub fn amrm_token_key_id(&self) -> Option<i32> {
+        self.amrm_token.amrm_identifier().ok().map(|id| id.key_id)
+    }
+
     pub fn new(id: ApplicationAttemptId, amrm_token: Token, now_ms: i64, node_seq: u64) -> Self {
         Attempt {
             id,
@@ -231,6 +236,38 @@ pub struct App {
     pub tracking_url: String,
     /// Progress the AM last reported.
     pub progress: f32,
+    /// Current priority (the submitted one, capped at the cluster's maximum; clients may change
+    /// it).
+    pub priority: i32,
+    /// When the `LIFETIME` timeout kills it (ms), if it has one.
+    pub lifetime_expiry_ms: Option<i64>,
+    /// Every container it had that the RM still remembers, oldest first.
+    pub containers: Vec<ContainerId>,
+    /// MB × ms held by its completed containers.
+    pub memory_mb_ms: i64,
+    /// Vcores × ms held by its completed containers.
+    pub vcore_ms: i64,
+    /// Where the aggregation of its logs is.
+    pub log_aggregation: LogAggregationStatusProto,
+    /// Nodes that have not yet said they aggregated its logs.
+    pub log_aggregation_pending: usize,
+    /// Whether it has ended and its end was carried out (containers stopped, nodes told).
+    pub ended: bool,
+}
+
+/// What a report needs besides the application itself.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInputs {
+    /// Live containers and the resources they hold.
+    pub live: (i32, Resources),
+    /// Resources its outstanding asks want.
+    pub pending: Resources,
+    /// (MB-seconds, vcore-seconds) used so far, live containers included.
+    pub seconds: (i64, i64),
+    /// The RM web proxy's base (`http://host:port`), when the RM serves one.
+    pub proxy_base: Option<String>,
+    /// The time of the report (ms).
+    pub now_ms: i64,
 }
 
 impl App {
@@ -304,10 +341,39 @@ impl App {
         self.submission.application_name.as_deref().unwrap_or("N/A")
     }
 
-    /// The client-facing report; `usage` is (containers, used resources) now.
-    pub fn report(&self, usage: (i32, Resources), pending: Resources) -> ApplicationReportProto {
+    /// The tracking URL clients see: the RM web proxy's `/proxy/<id>/` for managed
+    /// applications when the RM serves one (as YARN's RM reports it), else what the AM gave.
+    pub fn tracking_url(&self, proxy_base: Option<&str>) -> String {
+        match proxy_base {
+            Some(base) if !self.unmanaged => format!("{base}/proxy/{}/", self.id),
+            _ => self.tracking_url.clone(),
+        }
+    }
+
+    /// The `LIFETIME` timeout as reports show it: expiry (ISO 8601 or `UNLIMITED`) and seconds
+    /// left (-1 when unlimited).
+    pub fn lifetime(&self, now_ms: i64) -> (String, i64) {
+        match self.lifetime_expiry_ms {
+            None => ("UNLIMITED".into(), -1),
+            Some(at) => {
+                let until = if self.state.is_final() {
+                    at.min(self.finish_time_ms)
+                } else {
+                    now_ms
+                };
+                (
+                    crate::time::format_iso8601(at),
+                    ((at - until) / 1000).max(0),
+                )
+            }
+        }
+    }
+
+    /// The client-facing report (`getApplicationReport`).
+    pub fn report(&self, inputs: &ReportInputs) -> ApplicationReportProto {
         let current = self.current();
         let registered = current.is_some_and(|a| a.am.ever_registered);
+        let (expiry, remaining) = self.lifetime(inputs.now_ms);
         ApplicationReportProto {
             application_id: Some(self.id.to_proto()),
             user: Some(self.user.clone()),
@@ -321,19 +387,21 @@ impl App {
             rpc_port: Some(if registered { self.rpc_port } else { -1 }),
             client_to_am_token: None,
             yarn_application_state: Some(self.state.proto() as i32),
-            tracking_url: Some(self.tracking_url.clone()),
+            tracking_url: Some(self.tracking_url(inputs.proxy_base.as_deref())),
             diagnostics: Some(self.diagnostics.clone()),
             start_time: Some(self.submit_time_ms),
             finish_time: Some(self.finish_time_ms),
             final_application_status: Some(self.final_status as i32),
             app_resource_usage: Some(ApplicationResourceUsageReportProto {
-                num_used_containers: Some(usage.0),
+                num_used_containers: Some(inputs.live.0),
                 num_reserved_containers: Some(0),
-                used_resources: Some(usage.1.to_proto()),
+                used_resources: Some(inputs.live.1.to_proto()),
                 reserved_resources: Some(Resources::default().to_proto()),
-                needed_resources: Some(pending.to_proto()),
-                memory_seconds: Some(0),
-                vcore_seconds: Some(0),
+                needed_resources: Some(inputs.pending.to_proto()),
+                memory_seconds: Some(inputs.seconds.0),
+                vcore_seconds: Some(inputs.seconds.1),
+                preempted_memory_seconds: Some(0),
+                preempted_vcore_seconds: Some(0),
                 ..Default::default()
             }),
             original_tracking_url: Some(self.tracking_url.clone()),
@@ -350,15 +418,20 @@ impl App {
                 None
             },
             application_tags: self.submission.application_tags.clone(),
-            log_aggregation_status: Some(LogAggregationStatusProto::LogDisabled as i32),
+            log_aggregation_status: Some(self.log_aggregation as i32),
             unmanaged_application: Some(self.unmanaged),
-            priority: Some(PriorityProto::new(
-                self.submission
-                    .priority
-                    .as_ref()
-                    .and_then(|p| p.priority)
-                    .unwrap_or(0),
-            )),
+            priority: Some(PriorityProto::new(self.priority)),
+            app_timeouts: vec![AppTimeoutsMapProto {
+                application_timeout_type: Some(
+                    ApplicationTimeoutTypeProto::AppTimeoutLifetime as i32,
+                ),
+                application_timeout: Some(ApplicationTimeoutProto {
+                    application_timeout_type: ApplicationTimeoutTypeProto::AppTimeoutLifetime
+                        as i32,
+                    expire_time: Some(expiry),
+                    remaining_time: Some(remaining),
+                }),
+            }],
             launch_time: Some(self.launch_time_ms),
             submit_time: Some(self.submit_time_ms),
             ..Default::default()

@@ -6,12 +6,14 @@
 //! * [`apps`]: applications, attempts and their reports.
 //! * [`ask_table`] and [`scheduler`]: YARN's absolute-total asks and node → rack → any
 //!   placement.
+//! * [`queues`]: the queue hierarchy (`root` and its leaf `default`).
 //! * [`tokens`]: the cluster's master keys and the tokens issued with them.
 //! * [`service`]: thin [`spindle_protocol::yarn::server`] trait impls (ApplicationClientProtocol
 //!   and ApplicationMasterProtocol) over the shared state.
 
 pub mod apps;
 pub mod ask_table;
+pub mod queues;
 pub mod scheduler;
 pub mod service;
 pub mod state;

@@ -49,6 +49,9 @@ impl ClusterSecrets {
 pub struct TokenIssuer {
     secrets: ClusterSecrets,
     amrm: Arc<AmRmTokenSecretManager>,
+    // The current AMRMToken master key id; rolls move it on (YARN's
+    // `am-rm-tokens.master-key-rolling-interval-secs`).
+    amrm_key_id: i32,
     nm: NmTokenSecretManager,
 }
 
@@ -60,9 +63,32 @@ impl TokenIssuer {
                 KEY_ID,
                 secrets.amrm_key.clone(),
             )),
+            amrm_key_id: KEY_ID,
             nm: NmTokenSecretManager::new(KEY_ID, secrets.nm_token_key.clone(), None),
             secrets,
         }
+    }
+
+    /// Rolls the AMRMToken master key: tokens issued from now on use a new random key; tokens
+    /// of the previous key stay valid until [`TokenIssuer::retire_previous_amrm_key`] (YARN
+    /// keeps them while AMs pick up their new tokens). Returns the new key id.
+    pub fn roll_amrm_key(&mut self) -> i32 {
+        self.amrm_key_id += 1;
+        self.amrm
+            .roll_key(self.amrm_key_id, rand::random::<[u8; 32]>().to_vec());
+        self.amrm_key_id
+    }
+
+    /// Stops accepting AMRMTokens of every key before the current one.
+    pub fn retire_previous_amrm_key(&self) {
+        for old in KEY_ID..self.amrm_key_id {
+            self.amrm.retire_key(old);
+        }
+    }
+
+    /// The current AMRMToken master key id.
+    pub fn amrm_key_id(&self) -> i32 {
+        self.amrm_key_id
     }
 
     /// The secret manager the scheduler port checks AMRMTokens with.

@@ -3,6 +3,8 @@
 //! around our typed clients.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

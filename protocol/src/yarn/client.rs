@@ -3,6 +3,11 @@
 //! [`ApplicationClient`] used to submit, watch and kill applications and to query the cluster.
 
 use crate::ipc::{CallContext, ClientAuth, ClientConfig, any_caller};
+use crate::proto::security::{
+    CancelDelegationTokenRequestProto, CancelDelegationTokenResponseProto,
+    GetDelegationTokenRequestProto, GetDelegationTokenResponseProto,
+    RenewDelegationTokenRequestProto, RenewDelegationTokenResponseProto,
+};
 use crate::proto::yarn_service::*;
 use crate::yarn::server::unsupported;
 use crate::yarn::{APPLICATION_CLIENT_PROTOCOL, YARN_PROTOCOL_VERSION, YarnError};
@@ -79,8 +84,69 @@ crate::ipc_protocol! {
         /// `getQueueUserAcls`.
         fn get_queue_user_acls("getQueueUserAcls", GetQueueUserAclsInfoRequestProto)
             -> GetQueueUserAclsInfoResponseProto;
+        /// `updateApplicationTimeouts`.
+        fn update_application_timeouts(
+            "updateApplicationTimeouts",
+            UpdateApplicationTimeoutsRequestProto
+        ) -> UpdateApplicationTimeoutsResponseProto;
+        /// `getNodeToLabels`.
+        fn get_node_to_labels("getNodeToLabels", empty GetNodesToLabelsRequestProto)
+            -> GetNodesToLabelsResponseProto;
+        /// `getLabelsToNodes`.
+        fn get_labels_to_nodes("getLabelsToNodes", GetLabelsToNodesRequestProto)
+            -> GetLabelsToNodesResponseProto;
+        /// `getClusterNodeLabels`.
+        fn get_cluster_node_labels("getClusterNodeLabels", empty GetClusterNodeLabelsRequestProto)
+            -> GetClusterNodeLabelsResponseProto;
+        /// `getClusterNodeAttributes`.
+        fn get_cluster_node_attributes(
+            "getClusterNodeAttributes",
+            empty GetClusterNodeAttributesRequestProto
+        ) -> GetClusterNodeAttributesResponseProto;
+        /// `getAttributesToNodes`.
+        fn get_attributes_to_nodes("getAttributesToNodes", GetAttributesToNodesRequestProto)
+            -> GetAttributesToNodesResponseProto;
+        /// `getNodesToAttributes`.
+        fn get_nodes_to_attributes("getNodesToAttributes", GetNodesToAttributesRequestProto)
+            -> GetNodesToAttributesResponseProto;
+        /// `getResourceProfiles`.
+        fn get_resource_profiles("getResourceProfiles", empty GetAllResourceProfilesRequestProto)
+            -> GetAllResourceProfilesResponseProto;
+        /// `getResourceProfile`.
+        fn get_resource_profile("getResourceProfile", GetResourceProfileRequestProto)
+            -> GetResourceProfileResponseProto;
+        /// `getResourceTypeInfo`.
+        fn get_resource_type_info(
+            "getResourceTypeInfo",
+            empty GetAllResourceTypeInfoRequestProto
+        ) -> GetAllResourceTypeInfoResponseProto;
+        /// `getDelegationToken` (an RM delegation token; Kerberos-authenticated callers only).
+        fn get_delegation_token("getDelegationToken", GetDelegationTokenRequestProto)
+            -> GetDelegationTokenResponseProto;
+        /// `renewDelegationToken`.
+        fn renew_delegation_token("renewDelegationToken", RenewDelegationTokenRequestProto)
+            -> RenewDelegationTokenResponseProto;
+        /// `cancelDelegationToken`.
+        fn cancel_delegation_token("cancelDelegationToken", CancelDelegationTokenRequestProto)
+            -> CancelDelegationTokenResponseProto;
+        /// `getNewReservation` (the reservation system; see [`UnreadMessage`]).
+        fn get_new_reservation("getNewReservation", UnreadMessage) -> UnreadMessage;
+        /// `submitReservation`.
+        fn submit_reservation("submitReservation", UnreadMessage) -> UnreadMessage;
+        /// `updateReservation`.
+        fn update_reservation("updateReservation", UnreadMessage) -> UnreadMessage;
+        /// `deleteReservation`.
+        fn delete_reservation("deleteReservation", UnreadMessage) -> UnreadMessage;
+        /// `listReservations`.
+        fn list_reservations("listReservations", UnreadMessage) -> UnreadMessage;
     }
 }
+
+/// A message this crate does not read: the requests and replies of the reservation-system
+/// methods, which a ResourceManager without a reservation system (YARN's default) refuses before
+/// looking at the request. Decoding skips every field; encoding writes none.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct UnreadMessage {}
 
 impl ApplicationClient {
     /// A SIMPLE-auth client for the RM at `addr` (`host:port`) acting as `user`.

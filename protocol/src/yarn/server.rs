@@ -131,7 +131,7 @@ mod tests {
         for (methods, count) in [
             (RawAmRmClient::METHODS, 3),
             (ContainerManagerClient::METHODS, 12),
-            (ApplicationClient::METHODS, 17),
+            (ApplicationClient::METHODS, 35),
         ] {
             assert_eq!(methods.len(), count, "{methods:?}");
             for (wire, rust) in methods {

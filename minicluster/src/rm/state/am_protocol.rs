@@ -11,7 +11,7 @@ use spindle_protocol::yarn::error::{
 };
 use spindle_protocol::yarn::records::{is_allocate_retry, next_response_id};
 
-use super::{DEFAULT_QUEUE, RmState, attempt_not_found, err};
+use super::{RmState, attempt_not_found, err};
 use crate::rm::apps::{App, AppState, AttemptState};
 use crate::rm::ask_table::SchedulerKey;
 use spindle_protocol::yarn::resources::Resources;
@@ -70,13 +70,14 @@ impl RmState {
             .as_ref()
             .map(|c| c.application_acls.clone())
             .unwrap_or_default();
+        let queue = app.queue.clone();
         let (containers, nm_tokens) = self.hand_out(id, previous);
         Ok(RegisterApplicationMasterResponseProto {
             maximum_capability: Some(self.config.max_allocation.to_proto()),
             client_to_am_token_master_key: None,
             application_acls: acls,
             containers_from_previous_attempts: containers,
-            queue: Some(DEFAULT_QUEUE.into()),
+            queue: Some(queue),
             nm_tokens_from_previous_attempts: nm_tokens,
             scheduler_resource_types: vec![0, 1],
             ..Default::default()
@@ -240,12 +241,7 @@ impl RmState {
         let Some(app) = self.apps.get_mut(&id.application_id) else {
             return AllocateResponseProto::default();
         };
-        let priority = app
-            .submission
-            .priority
-            .as_ref()
-            .and_then(|p| p.priority)
-            .unwrap_or(0);
+        let priority = app.priority;
         let Some(attempt) = app.current_mut() else {
             return AllocateResponseProto::default();
         };
@@ -257,6 +253,12 @@ impl RmState {
             .map(|n| n.report(now_ms))
             .collect();
         attempt.am.seen_node_seq = node_seq;
+        // After a master-key roll, every attempt gets a token of the new key once (as YARN's
+        // ApplicationMasterService does); the AM uses it for its next connections.
+        let rolled = (attempt.amrm_token_key_id() != Some(self.tokens.amrm_key_id())).then(|| {
+            attempt.amrm_token = self.tokens.amrm_token(id);
+            attempt.amrm_token.to_proto()
+        });
         let response_id = next_response_id(attempt.am.last_response_id);
         let response = AllocateResponseProto {
             response_id: Some(response_id),
@@ -267,6 +269,7 @@ impl RmState {
             num_cluster_nodes: Some(num_nodes),
             nm_tokens,
             application_priority: Some(PriorityProto::new(priority)),
+            am_rm_token: rolled,
             ..Default::default()
         };
         attempt.am.last_response_id = response_id;

@@ -183,10 +183,34 @@ impl RmState {
         }
     }
 
-    /// The application has ended: its containers go, its nodes clean it up.
+    /// The application has ended: its containers go, its nodes clean it up (aggregating its
+    /// logs when log aggregation is on), and it joins the completed applications the RM keeps.
     pub(super) fn end_application(&mut self, app_id: ApplicationId, now_ms: i64) {
         self.kill_app_containers(app_id, StopReason::AfterAppCompletion, now_ms);
-        self.effects.push(Effect::FinishApplication { app: app_id });
+        let aggregate_logs = self.config.log_aggregation;
+        let nodes = self.nodes.len();
+        let Some(app) = self.apps.get_mut(&app_id) else {
+            return;
+        };
+        if app.ended {
+            return;
+        }
+        app.ended = true;
+        if aggregate_logs {
+            app.log_aggregation = LogAggregationStatusProto::LogRunning;
+            app.log_aggregation_pending = nodes;
+        }
+        match app.state {
+            AppState::Failed => self.totals.failed += 1,
+            AppState::Killed => self.totals.killed += 1,
+            _ => self.totals.finished += 1,
+        }
+        self.effects.push(Effect::FinishApplication {
+            app: app_id,
+            user: app.user.clone(),
+            aggregate_logs,
+        });
+        self.retain_completed(app_id);
     }
 
     /// The RM restarted (work-preserving): every AM must register again and re-send its asks.

@@ -14,6 +14,7 @@ use spindle_protocol::yarn::error::{
 
 use super::{APPLICATION_ID_NOT_PROVIDED, DEFAULT_QUEUE, RmState, app_not_found, err};
 use crate::rm::apps::{App, AppState, AttemptState};
+use crate::rm::queues::Queue;
 use spindle_protocol::yarn::resources::Resources;
 
 impl RmState {
@@ -117,10 +118,36 @@ impl RmState {
             .and_then(|r| r.priority.as_ref())
             .and_then(|p| p.priority)
             .unwrap_or(0);
+        let lifetime_expiry_ms = RmState::submitted_lifetime(&ctx, now_ms)?;
+        let priority =
+            self.capped_priority(ctx.priority.as_ref().and_then(|p| p.priority).unwrap_or(0));
+        // A queue the scheduler does not have is not an error of the call: YARN accepts the
+        // submission and the application fails at once, saying why.
+        let asked_queue = ctx
+            .queue
+            .as_deref()
+            .filter(|q| !q.trim().is_empty())
+            .unwrap_or(DEFAULT_QUEUE);
+        let (queue, rejection) = match Queue::resolve(asked_queue) {
+            Some(q) if q.is_leaf() => (q.name().to_string(), None),
+            Some(q) => (
+                q.name().to_string(),
+                Some(format!(
+                    "Application {id} submitted by user {user} to non-leaf queue: {}",
+                    q.name()
+                )),
+            ),
+            None => (
+                asked_queue.to_string(),
+                Some(format!(
+                    "Application {id} submitted by user {user} to unknown queue: {asked_queue}"
+                )),
+            ),
+        };
         let app = App {
             id,
             user: user.to_string(),
-            queue: DEFAULT_QUEUE.into(),
+            queue,
             state: AppState::Accepted,
             final_status: FinalApplicationStatusProto::AppUndefined,
             diagnostics: String::new(),
@@ -140,20 +167,48 @@ impl RmState {
             rpc_port: -1,
             tracking_url: String::new(),
             progress: 0.0,
+            priority,
+            lifetime_expiry_ms,
+            containers: Vec::new(),
+            memory_mb_ms: 0,
+            vcore_ms: 0,
+            log_aggregation: if self.config.log_aggregation {
+                LogAggregationStatusProto::LogNotStart
+            } else {
+                LogAggregationStatusProto::LogDisabled
+            },
+            log_aggregation_pending: 0,
+            ended: false,
             submission: ctx,
         };
         self.apps.insert(id, app);
         self.order.push(id);
+        self.totals.submitted += 1;
+        if let Some(why) = rejection {
+            self.reject(id, why, now_ms);
+            return Ok(());
+        }
         self.start_attempt(id, now_ms);
         self.schedule(now_ms);
         Ok(())
     }
 
-    /// `getApplicationReport`.
+    /// An accepted submission the scheduler refuses (an unknown queue): FAILED at once with
+    /// `why`, as YARN's RM rejects it after accepting the call.
+    fn reject(&mut self, id: ApplicationId, why: String, now_ms: i64) {
+        if let Some(app) = self.apps.get_mut(&id) {
+            app.state = AppState::Failed;
+            app.final_status = FinalApplicationStatusProto::AppFailed;
+            app.diagnostics = why;
+            app.finish_time_ms = now_ms;
+        }
+        self.end_application(id, now_ms);
+    }
+
+    /// `getApplicationReport` (live usage is taken at the RM's clock).
     pub fn report(&self, id: &ApplicationId) -> Result<ApplicationReportProto, ServiceError> {
         let app = self.apps.get(id).ok_or_else(|| app_not_found(id))?;
-        let pending = app.current().map(|a| a.asks.pending()).unwrap_or_default();
-        Ok(app.report(self.app_usage(id), pending))
+        Ok(app.report(&self.report_inputs(id)))
     }
 
     /// `getApplications` with its filters.
@@ -333,44 +388,5 @@ impl RmState {
             .filter(|n| states.is_empty() || states.contains(&(n.state as i32)))
             .map(|n| n.report(now_ms))
             .collect()
-    }
-
-    /// `getQueueInfo`: the one FIFO queue, `default`.
-    pub fn queue_info(
-        &self,
-        req: &GetQueueInfoRequestProto,
-    ) -> Result<QueueInfoProto, ServiceError> {
-        let name = req.queue_name.as_deref().unwrap_or(DEFAULT_QUEUE);
-        if name != DEFAULT_QUEUE && name != "root.default" && !name.is_empty() {
-            return Err(err("java.io.IOException", format!("Unknown queue: {name}")));
-        }
-        let (total, used) = self
-            .nodes
-            .iter()
-            .filter(|n| n.usable())
-            .fold((0i64, 0i64), |(total, used), n| {
-                (total + n.capability.memory_mb, used + n.used.memory_mb)
-            });
-        let applications = if req.include_applications.unwrap_or(false) {
-            self.order
-                .iter()
-                .filter_map(|id| self.report(id).ok())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        Ok(QueueInfoProto {
-            queue_name: Some(DEFAULT_QUEUE.into()),
-            capacity: Some(1.0),
-            maximum_capacity: Some(1.0),
-            current_capacity: Some(if total > 0 {
-                used as f32 / total as f32
-            } else {
-                0.0
-            }),
-            state: Some(QueueStateProto::QRunning as i32),
-            applications,
-            ..Default::default()
-        })
     }
 }

@@ -42,6 +42,30 @@ pub struct RmContainer {
     pub proto: ContainerProto,
     /// Where it is.
     pub phase: ContainerPhase,
+    /// When it was allocated (ms).
+    pub created_ms: i64,
+    /// When it completed (ms, 0 before).
+    pub finished_ms: i64,
+    /// Its exit status once completed (`INVALID`, -1000, before).
+    pub exit_status: i32,
+    /// Why it ended.
+    pub diagnostics: String,
+}
+
+impl RmContainer {
+    /// MB × ms and vcores × ms it held up to `now_ms` (or its end).
+    pub fn usage_ms(&self, now_ms: i64) -> (i64, i64) {
+        let end = if self.phase == ContainerPhase::Completed {
+            self.finished_ms
+        } else {
+            now_ms
+        };
+        let held = (end - self.created_ms).max(0);
+        (
+            self.resource.memory_mb.saturating_mul(held),
+            self.resource.vcores.saturating_mul(held),
+        )
+    }
 }
 
 impl RmState {
@@ -82,9 +106,11 @@ impl RmState {
     ) -> Option<ContainerId> {
         let app = self.apps.get_mut(&app_id)?;
         let seq = app.next_container_seq;
-        app.next_container_seq += 1;
         let user = app.user.clone();
         let id = ContainerId::new(owner, seq);
+        self.nodes.get(node)?;
+        app.next_container_seq += 1;
+        app.containers.push(id);
         let n = self.nodes.get_mut(node)?;
         n.used.add(&resource);
         n.containers.insert(id);
@@ -138,6 +164,10 @@ impl RmState {
                 } else {
                     ContainerPhase::Allocated(now_ms)
                 },
+                created_ms: now_ms,
+                finished_ms: 0,
+                exit_status: exit_status::INVALID,
+                diagnostics: String::new(),
             },
         );
         Some(id)
@@ -159,8 +189,16 @@ impl RmState {
             return;
         }
         c.phase = ContainerPhase::Completed;
+        c.finished_ms = now_ms.max(c.created_ms);
+        c.exit_status = status;
+        c.diagnostics.clone_from(&diagnostics);
         let (app_id, owner, node, is_am) = (c.app, c.owner, c.node, c.is_am);
         let resource = c.resource.clone();
+        let (mb_ms, vcore_ms) = c.usage_ms(now_ms);
+        if let Some(app) = self.apps.get_mut(&app_id) {
+            app.memory_mb_ms = app.memory_mb_ms.saturating_add(mb_ms);
+            app.vcore_ms = app.vcore_ms.saturating_add(vcore_ms);
+        }
         if let Some(n) = self.nodes.get_mut(node) {
             n.used.sub(&resource);
             n.containers.remove(&id);
@@ -212,9 +250,8 @@ impl RmState {
         now_ms: i64,
     ) {
         let live: Vec<ContainerId> = self
-            .containers
-            .values()
-            .filter(|c| c.app == app_id && c.phase != ContainerPhase::Completed)
+            .app_containers(&app_id)
+            .filter(|c| c.phase != ContainerPhase::Completed)
             .map(|c| c.id)
             .collect();
         for cid in live {
@@ -225,6 +262,19 @@ impl RmState {
                 now_ms,
             );
         }
+    }
+
+    /// The containers of `app` the RM still remembers, oldest first.
+    pub fn app_containers<'a>(
+        &'a self,
+        app: &ApplicationId,
+    ) -> impl Iterator<Item = &'a RmContainer> + 'a {
+        self.apps
+            .get(app)
+            .map(|a| a.containers.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| self.containers.get(id))
     }
 
     /// Asks the NM of a live container to stop it. A container allocated but never started
@@ -258,13 +308,30 @@ impl RmState {
     pub(super) fn app_usage(&self, app: &ApplicationId) -> (i32, Resources) {
         let mut used = Resources::default();
         let mut n = 0;
-        for c in self.containers.values() {
-            if c.app == *app && c.phase != ContainerPhase::Completed {
+        for c in self.app_containers(app) {
+            if c.phase != ContainerPhase::Completed {
                 n += 1;
                 used.add(&c.resource);
             }
         }
         (n, used)
+    }
+
+    /// The application's (MB-seconds, vcore-seconds) so far: its completed containers' and its
+    /// live ones' up to the RM's clock.
+    pub(super) fn app_seconds(&self, app: &ApplicationId) -> (i64, i64) {
+        let Some(a) = self.apps.get(app) else {
+            return (0, 0);
+        };
+        let (mut mb, mut vc) = (a.memory_mb_ms, a.vcore_ms);
+        for c in self.app_containers(app) {
+            if c.phase != ContainerPhase::Completed {
+                let (m, v) = c.usage_ms(self.clock_ms);
+                mb = mb.saturating_add(m);
+                vc = vc.saturating_add(v);
+            }
+        }
+        (mb / 1000, vc / 1000)
     }
 
     /// Takes back the containers allocated longer ago than the allocation expiry and never

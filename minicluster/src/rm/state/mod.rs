@@ -12,8 +12,12 @@
 //! * `containers`: the container records, their exits and releases, and unused allocations.
 //! * `attempts`: attempts starting, failing, expiring, and applications ending.
 //! * `scheduling`: the FIFO pass that places AM containers and asks.
+//! * `app_updates`: what clients change in a running application (priority, queue, lifetime,
+//!   signals) and the lifetime monitor.
+//! * `views`: read-only views for clients (containers, queues, usage).
+//! * `retention`: completed applications kept up to a bound, and log aggregation's progress.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use spindle_launcher::StopReason;
 use spindle_protocol::ids::{ApplicationAttemptId, ApplicationId, ContainerId};
@@ -26,13 +30,18 @@ use super::tokens::TokenIssuer;
 use spindle_protocol::yarn::resources::Resources;
 
 mod am_protocol;
+mod app_updates;
 mod attempts;
 mod client_protocol;
 mod containers;
 mod nodes;
+mod retention;
 mod scheduling;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_clients;
+mod views;
 
 pub use containers::{ContainerPhase, RmContainer};
 pub use nodes::NodeInfo;
@@ -40,8 +49,15 @@ pub use nodes::NodeInfo;
 /// Java class of a missing application id in a submission.
 pub const APPLICATION_ID_NOT_PROVIDED: &str =
     "org.apache.hadoop.yarn.exceptions.ApplicationIdNotProvidedException";
-/// The one queue.
-pub const DEFAULT_QUEUE: &str = "default";
+pub use crate::rm::queues::DEFAULT_QUEUE;
+/// Java class of an unknown container.
+pub const CONTAINER_NOT_FOUND: &str =
+    "org.apache.hadoop.yarn.exceptions.ContainerNotFoundException";
+/// Java class of a call to a YARN feature that is switched off.
+pub const FEATURE_NOT_ENABLED: &str =
+    "org.apache.hadoop.yarn.exceptions.YARNFeatureNotEnabledException";
+/// YARN's `yarn.resourcemanager.max-completed-applications`.
+pub const DEFAULT_MAX_COMPLETED_APPS: usize = 1000;
 
 /// The RM's fixed settings.
 #[derive(Debug, Clone)]
@@ -58,6 +74,39 @@ pub struct RmConfig {
     pub am_liveness_expiry_ms: i64,
     /// Unused-allocation expiry (ms).
     pub allocation_expiry_ms: i64,
+    /// `yarn.resourcemanager.max-completed-applications`: completed applications kept (their
+    /// containers with them); the oldest are forgotten.
+    pub max_completed_apps: usize,
+    /// `yarn.cluster.max-application-priority`: higher priorities are lowered to it.
+    pub max_application_priority: i32,
+    /// The RM web proxy's base (`http://host:port`), when the RM serves one: managed
+    /// applications' tracking URLs point there.
+    pub proxy_base: Option<String>,
+    /// `yarn.log-aggregation-enable`: the nodes aggregate an application's logs when it ends.
+    pub log_aggregation: bool,
+}
+
+impl RmConfig {
+    /// Settings with YARN's defaults for what a test does not care about: the given cluster
+    /// timestamp and allocation bounds, 2 attempts, 10 min AM expiry, 10 min allocation expiry.
+    pub fn new(
+        cluster_timestamp: i64,
+        min_allocation: Resources,
+        max_allocation: Resources,
+    ) -> Self {
+        RmConfig {
+            cluster_timestamp,
+            min_allocation,
+            max_allocation,
+            max_app_attempts: 2,
+            am_liveness_expiry_ms: 600_000,
+            allocation_expiry_ms: 600_000,
+            max_completed_apps: DEFAULT_MAX_COMPLETED_APPS,
+            max_application_priority: 0,
+            proxy_base: None,
+            log_aggregation: false,
+        }
+    }
 }
 
 /// Something the caller must do after a state change.
@@ -83,10 +132,24 @@ pub enum Effect {
         /// Why (decides the reported exit status).
         reason: StopReason,
     },
-    /// The application ended: every node kills its remaining containers and cleans it up.
+    /// The application ended: every node kills its remaining containers, aggregates its logs
+    /// (when log aggregation is on) and cleans it up.
     FinishApplication {
         /// The application.
         app: ApplicationId,
+        /// Its user (the owner of its aggregated logs).
+        user: String,
+        /// Whether its logs are aggregated.
+        aggregate_logs: bool,
+    },
+    /// Send a signal to a container's processes (`signalToContainer`).
+    SignalContainer {
+        /// Node index.
+        node: usize,
+        /// The container.
+        container: ContainerId,
+        /// What to do.
+        command: SignalContainerCommandProto,
     },
     /// A node was lost or decommissioned: shut its NodeManager down.
     ShutdownNode {
@@ -107,6 +170,25 @@ pub struct RmState {
     containers: HashMap<ContainerId, RmContainer>,
     node_seq: u64,
     effects: Vec<Effect>,
+    /// The latest time an input carried (reports of live usage are taken at it).
+    clock_ms: i64,
+    /// Completed applications, oldest first (see `retention`).
+    completed: VecDeque<ApplicationId>,
+    /// Applications ever submitted, and how the ended ones ended, since the RM started.
+    totals: AppTotals,
+}
+
+/// Counts of applications since the RM started (they outlive the applications' records).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AppTotals {
+    /// Submitted.
+    pub submitted: i64,
+    /// Ended FINISHED.
+    pub finished: i64,
+    /// Ended FAILED.
+    pub failed: i64,
+    /// Ended KILLED.
+    pub killed: i64,
 }
 
 impl RmState {
@@ -122,7 +204,20 @@ impl RmState {
             containers: HashMap::new(),
             node_seq: 0,
             effects: Vec::new(),
+            clock_ms: 0,
+            completed: VecDeque::new(),
+            totals: AppTotals::default(),
         }
+    }
+
+    /// Moves the clock forward to `now_ms` (never back); reports of live usage are taken at it.
+    pub fn advance_clock(&mut self, now_ms: i64) {
+        self.clock_ms = self.clock_ms.max(now_ms);
+    }
+
+    /// Applications since the RM started.
+    pub fn totals(&self) -> AppTotals {
+        self.totals
     }
 
     /// The settings.
@@ -133,6 +228,12 @@ impl RmState {
     /// The token issuer.
     pub fn tokens(&self) -> &TokenIssuer {
         &self.tokens
+    }
+
+    /// Rolls the AMRMToken master key; every attempt gets a token of the new key with its next
+    /// allocate response. Returns the new key id.
+    pub fn roll_amrm_key(&mut self) -> i32 {
+        self.tokens.roll_amrm_key()
     }
 
     /// The effects queued since the last call.
@@ -150,8 +251,11 @@ impl RmState {
         self.containers.get(id)
     }
 
-    /// The clock: expires silent AMs and unused allocations, then schedules what that freed.
+    /// The clock: expires silent AMs, unused allocations and applications past their lifetime,
+    /// then schedules what that freed.
     pub fn tick(&mut self, now_ms: i64) {
+        self.advance_clock(now_ms);
+        self.expire_lifetimes(now_ms);
         self.expire_silent_ams(now_ms);
         self.expire_unused_allocations(now_ms);
         self.schedule(now_ms);

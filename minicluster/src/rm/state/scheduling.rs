@@ -12,7 +12,17 @@ impl RmState {
     /// One FIFO pass: AM containers first (in submission order), then the asks of registered
     /// attempts.
     pub(super) fn schedule(&mut self, now_ms: i64) {
-        let order = self.order.clone();
+        // Higher priority first, submission order among equals (the CapacityScheduler's
+        // ordering policy within a queue); ended applications take no part.
+        let mut order: Vec<(i32, ApplicationId)> = self
+            .order
+            .iter()
+            .filter_map(|id| self.apps.get(id))
+            .filter(|a| !a.state.is_final())
+            .map(|a| (a.priority, a.id))
+            .collect();
+        order.sort_by_key(|(p, _)| std::cmp::Reverse(*p));
+        let order: Vec<ApplicationId> = order.into_iter().map(|(_, id)| id).collect();
         for app_id in &order {
             self.place_am(*app_id, now_ms);
         }

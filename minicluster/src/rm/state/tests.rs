@@ -12,17 +12,14 @@ use super::{Effect, RmConfig, RmState};
 use crate::rm::tokens::{ClusterSecrets, TokenIssuer};
 use spindle_protocol::yarn::resources::Resources;
 
-const T0: i64 = 1_700_000_000_000;
+pub(super) const T0: i64 = 1_700_000_000_000;
 
-fn rm(nodes: usize) -> RmState {
+pub(super) fn rm(nodes: usize) -> RmState {
     let mut rm = RmState::new(
         RmConfig {
-            cluster_timestamp: T0,
-            min_allocation: Resources::new(128, 1),
-            max_allocation: Resources::new(4096, 4),
-            max_app_attempts: 2,
             am_liveness_expiry_ms: 10_000,
             allocation_expiry_ms: 20_000,
+            ..RmConfig::new(T0, Resources::new(128, 1), Resources::new(4096, 4))
         },
         TokenIssuer::new(ClusterSecrets::random()),
     );
@@ -42,7 +39,7 @@ fn rm(nodes: usize) -> RmState {
     rm
 }
 
-fn submission(id: ApplicationId, keep: bool) -> ApplicationSubmissionContextProto {
+pub(super) fn submission(id: ApplicationId, keep: bool) -> ApplicationSubmissionContextProto {
     ApplicationSubmissionContextProto {
         application_id: Some(id.to_proto()),
         application_name: Some("t".into()),
@@ -57,7 +54,7 @@ fn submission(id: ApplicationId, keep: bool) -> ApplicationSubmissionContextProt
 }
 
 /// Submits an app; returns its id, the AM container and the launch effect's CLC.
-fn submit(
+pub(super) fn submit(
     rm: &mut RmState,
     keep: bool,
 ) -> (ApplicationId, ContainerId, ContainerLaunchContextProto) {
@@ -75,22 +72,25 @@ fn submit(
 }
 
 /// Submits an app and registers its first attempt; returns its id, AM container and attempt.
-fn registered(rm: &mut RmState, keep: bool) -> (ApplicationId, ContainerId, ApplicationAttemptId) {
+pub(super) fn registered(
+    rm: &mut RmState,
+    keep: bool,
+) -> (ApplicationId, ContainerId, ApplicationAttemptId) {
     let (id, am, _) = submit(rm, keep);
     let a = am.application_attempt_id;
     rm.register(a, &Default::default(), T0).unwrap();
     (id, am, a)
 }
 
-fn state(rm: &RmState, id: &ApplicationId) -> YarnApplicationStateProto {
+pub(super) fn state(rm: &RmState, id: &ApplicationId) -> YarnApplicationStateProto {
     rm.report(id).unwrap().yarn_application_state()
 }
 
-fn ask(p: i32, name: &str, mb: i64, n: i32) -> ResourceRequestProto {
+pub(super) fn ask(p: i32, name: &str, mb: i64, n: i32) -> ResourceRequestProto {
     ResourceRequestProto::new(p, name, ResourceProto::new(mb, 1), n, 0)
 }
 
-fn alloc(
+pub(super) fn alloc(
     rm: &mut RmState,
     a: ApplicationAttemptId,
     rid: i32,
@@ -108,7 +108,7 @@ fn alloc(
     .unwrap()
 }
 
-fn class(e: &spindle_protocol::ipc::ServiceError) -> &str {
+pub(super) fn class(e: &spindle_protocol::ipc::ServiceError) -> &str {
     &e.class_name
 }
 
@@ -433,7 +433,7 @@ fn finish_kill_liveness_and_lost_nodes() {
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::FinishApplication { app } if *app == id))
+            .any(|e| matches!(e, Effect::FinishApplication { app, .. } if *app == id))
     );
 
     // Kill.

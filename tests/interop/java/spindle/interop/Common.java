@@ -26,7 +26,11 @@ import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.client.api.AMRMClient;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.NMClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 
 /** Constants and small helpers shared by the interop harness programs. */
@@ -220,5 +224,35 @@ final class Common {
     ctx.setPriority(Priority.newInstance(0));
     ctx.setAMContainerSpec(launchContext(Collections.singletonMap("SPINDLE_INTEROP", "1"), command));
     return ctx;
+  }
+
+  /**
+   * The configuration of the cluster whose folder is {@code confDir} ({@code core-site.xml},
+   * {@code yarn-site.xml}), with short connect retries so a broken cluster fails fast.
+   */
+  static Configuration clusterConf(String confDir) {
+    Configuration conf = new YarnConfiguration();
+    conf.addResource(new org.apache.hadoop.fs.Path(confDir, "core-site.xml"));
+    conf.addResource(new org.apache.hadoop.fs.Path(confDir, "yarn-site.xml"));
+    conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 10000);
+    conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS, 500);
+    conf.setLong(YarnConfiguration.CLIENT_NM_CONNECT_MAX_WAIT_MS, 10000);
+    conf.setLong(YarnConfiguration.CLIENT_NM_CONNECT_RETRY_INTERVAL_MS, 500);
+    return conf;
+  }
+
+  /** Hadoop's NMClient for {@code conf}, started. */
+  static NMClient startNmClient(Configuration conf) {
+    NMClient nm = NMClient.createNMClient();
+    nm.init(conf);
+    nm.start();
+    return nm;
+  }
+
+  /** Asks {@code amrm} for {@code n} containers of {@code res} anywhere at priority {@code p}. */
+  static void askContainers(AMRMClient<ContainerRequest> amrm, int n, Resource res, Priority p) {
+    for (int i = 0; i < n; i++) {
+      amrm.addContainerRequest(new ContainerRequest(res, null, null, p));
+    }
   }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.yarn.api.protocolrecords.AllocateResponse;
 import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -52,13 +51,7 @@ public final class MiniClusterApp {
   }
 
   private static Configuration conf(String confDir) {
-    Configuration conf = new YarnConfiguration();
-    conf.addResource(new Path(confDir, "core-site.xml"));
-    conf.addResource(new Path(confDir, "yarn-site.xml"));
-    conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 10000);
-    conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS, 500);
-    conf.setLong(YarnConfiguration.CLIENT_NM_CONNECT_MAX_WAIT_MS, 10000);
-    conf.setLong(YarnConfiguration.CLIENT_NM_CONNECT_RETRY_INTERVAL_MS, 500);
+    Configuration conf = Common.clusterConf(confDir);
     conf.setInt("ipc.client.connect.max.retries", 2);
     conf.setLong(YarnConfiguration.YARN_CLIENT_APP_SUBMISSION_POLL_INTERVAL_MS, 50);
     return conf;
@@ -164,14 +157,10 @@ public final class MiniClusterApp {
     amrm.start();
     RegisterApplicationMasterResponse reg = amrm.registerApplicationMaster("127.0.0.1", 0, "");
     System.out.println("registered; max=" + reg.getMaximumResourceCapability());
-    NMClient nm = NMClient.createNMClient();
-    nm.init(conf);
-    nm.start();
+    NMClient nm = Common.startNmClient(conf);
     Priority p = Priority.newInstance(1);
     Resource res = Resource.newInstance(128, 1);
-    for (int i = 0; i < n; i++) {
-      amrm.addContainerRequest(new ContainerRequest(res, null, null, p));
-    }
+    Common.askContainers(amrm, n, res, p);
     int started = 0;
     int ok = 0;
     List<String> failures = new ArrayList<>();
