@@ -18,7 +18,7 @@ use spindle_allocator::{
     ProfileId, ProfileSpec, TargetUpdate,
 };
 use spindle_conf::Configuration;
-use spindle_launcher::context::{ExecutorIdentity, LaunchTemplate};
+use spindle_launcher::context::{ExecutorIdentity, LaunchTemplate, NamedResource};
 use spindle_launcher::nm_client::{NmLauncher, NmLauncherConfig};
 use spindle_protocol::credentials::Credentials;
 use spindle_scheduler::auth::AppSecret;
@@ -126,6 +126,9 @@ pub struct AmOptions {
     pub max_executor_failures: Option<u32>,
     /// Extra environment for executors.
     pub executor_env: Vec<(String, String)>,
+    /// Local resources of every executor (the submitter's staged files: the executor program
+    /// itself when it was shipped, `--files`, `--archives`).
+    pub executor_resources: Vec<NamedResource>,
     /// The application's staging folder, removed once the application is final.
     pub staging_dir: Option<PathBuf>,
     /// How long a cluster-mode driver may take to start listening (Spark's `am.waitTime`).
@@ -143,6 +146,7 @@ impl AmOptions {
             executor_cores: 1,
             max_executor_failures: None,
             executor_env: Vec::new(),
+            executor_resources: Vec::new(),
             staging_dir: None,
             driver_start_timeout: Duration::from_secs(100),
             driver_disconnect_grace: Duration::from_secs(10),
@@ -231,6 +235,7 @@ pub fn yarn_launches(
         driver_url: driver_url.unwrap_or_default().to_string(),
         app_id: app_id.to_string(),
         env: options.executor_env.clone(),
+        resources: options.executor_resources.clone(),
         credentials,
         ..LaunchTemplate::default()
     };

@@ -680,7 +680,7 @@ where
         if decision.unregister {
             let unregistration = Unregistration {
                 status: decision.status,
-                diagnostics: decision.diagnostics.clone(),
+                diagnostics: crate::outcome::reported_diagnostics(&decision),
                 tracking_url: self.parts.settings.final_tracking_url.clone(),
             };
             let timeout = self.parts.settings.unregister_timeout;

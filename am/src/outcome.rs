@@ -277,6 +277,21 @@ impl Outcome {
     }
 }
 
+/// The diagnostics the AM unregisters with: the decision's, and for a failure its exit code as
+/// `[exit code N]` at the end, so that a client that followed the application can exit with
+/// it (`spindle_client::report::am_exit_code` reads it back).
+pub fn reported_diagnostics(decision: &Decision) -> String {
+    if decision.exit_code == exit_code::SUCCESS {
+        return decision.diagnostics.clone();
+    }
+    let note = format!("[exit code {}]", decision.exit_code);
+    if decision.diagnostics.is_empty() {
+        note
+    } else {
+        format!("{} {note}", decision.diagnostics)
+    }
+}
+
 /// `text` cut to at most `limit` bytes, keeping its start and end around a marker.
 pub fn abbreviate(text: String, limit: usize) -> String {
     if text.len() <= limit {

@@ -48,6 +48,15 @@ pub async fn run(args: AmArgs) -> ExitCode {
     options.max_executor_failures = args.max_executor_failures;
     options.executor_env = args.env;
     options.staging_dir = args.staging_dir;
+    if let Some(list) = &args.executor_resources {
+        match spindle_client::staging::read_manifest(list) {
+            Ok(resources) => options.executor_resources = resources,
+            Err(e) => {
+                eprintln!("spindle am: cannot start: {e}");
+                return ExitCode::from(u8::try_from(exit_code::UNCAUGHT_EXCEPTION).unwrap_or(1));
+            }
+        }
+    }
     options.driver_start_timeout = args.driver_start_timeout;
     options.driver_disconnect_grace = args.driver_disconnect_grace;
     let (stop_tx, stop_rx) = mpsc::channel(1);

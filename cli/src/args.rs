@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::app_args::{
+    AppIdArgs, DemoArgs, ExampleArgs, KillArgs, ListArgs, LogsArgs, RolesArgs, SubmitArgs,
+};
 use crate::memory_size::parse_memory_mb;
 
 /// Spindle: distributed applications on YARN.
@@ -21,16 +24,38 @@ pub enum Command {
     /// Run an embedded YARN-compatible cluster (one ResourceManager, N NodeManagers) in the
     /// foreground until Ctrl-C or SIGTERM, printing its HADOOP_CONF_DIR and addresses.
     Cluster(ClusterArgs),
+    /// Submit an application (a driver command, a distributed shell, or a spec file) to YARN
+    /// or to an embedded cluster, follow it to its end and exit with its outcome.
+    Submit(SubmitArgs),
+    /// Show an application's report (HADOOP_CONF_DIR names the cluster).
+    Status(AppIdArgs),
+    /// Kill an application and wait until the ResourceManager has done it.
+    Kill(KillArgs),
+    /// Print an application's container logs (stdout, stderr).
+    Logs(LogsArgs),
+    /// List the cluster's applications (running ones; --all for every one).
+    List(ListArgs),
+    /// Start an embedded cluster in this process, run Monte-Carlo pi in cluster mode and then
+    /// in client mode, print the results, timings and tracking URLs, and stop everything.
+    Demo(DemoArgs),
+    /// Run a built-in example (pi, wordcount, dshell) as a driver: on this machine with local
+    /// executors, or as the driver of a submitted application.
+    Example(ExampleArgs),
+    /// The driver of a spec file's executor roles (started by `spindle submit --spec`).
+    #[command(hide = true)]
+    Roles(RolesArgs),
     /// The ApplicationMaster (started by a NodeManager in an application's first container,
     /// not by hand): asks the ResourceManager for executor containers and runs them.
     ///
     /// Example (a distributed shell of 8 containers):
     ///   spindle am --shell 'hostname; date' --num-executors 8 --executor-memory 256m
     Am(AmArgs),
-    /// Run an executor: register with the driver at --driver-url, run the shell-command tasks
-    /// it sends (up to --cores at once), exit when told, when the driver is gone for
-    /// --driver-timeout, or on SIGTERM. The application secret comes from the credentials
-    /// file (--credentials, default $HADOOP_TOKEN_FILE_LOCATION).
+    /// Run an executor: register with the driver at --driver-url, run the tasks it sends
+    /// (shell commands, and the built-in examples' functions; up to --cores at once), exit
+    /// when told, when the driver is gone for --driver-timeout, or on SIGTERM. The flags
+    /// default to the executor environment (SPINDLE_DRIVER_URL, SPINDLE_EXECUTOR_ID, …); the
+    /// application secret comes from the credentials file (--credentials, default
+    /// $HADOOP_TOKEN_FILE_LOCATION).
     Executor(ExecutorArgs),
 }
 
@@ -86,6 +111,10 @@ pub struct AmArgs {
     #[arg(long, value_name = "DIR")]
     pub staging_dir: Option<PathBuf>,
 
+    /// A JSON list of local resources for every executor (written by `spindle submit`).
+    #[arg(long, value_name = "FILE")]
+    pub executor_resources: Option<PathBuf>,
+
     /// How long a cluster-mode driver may take to start listening: seconds, or with a unit.
     #[arg(long, default_value = "100s", value_name = "DURATION", value_parser = parse_duration)]
     pub driver_start_timeout: std::time::Duration,
@@ -96,7 +125,7 @@ pub struct AmArgs {
 }
 
 /// Parses `KEY=VALUE`.
-fn parse_key_value(text: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_key_value(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => Err(format!("expected KEY=VALUE, got {text:?}")),
@@ -105,21 +134,26 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
 
 /// Flags of `spindle executor`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Example (what an ApplicationMaster starts in a container; run by hand, the flags can come from
+SPINDLE_DRIVER_URL, SPINDLE_EXECUTOR_ID and SPINDLE_EXECUTOR_CORES instead):
+  spindle executor --driver-url driver-host:40123 --executor-id 3 --cores 2 \\
+      --credentials /path/to/container_tokens")]
 pub struct ExecutorArgs {
     /// The driver's host:port.
-    #[arg(long, value_name = "HOST:PORT")]
+    #[arg(long, value_name = "HOST:PORT", env = "SPINDLE_DRIVER_URL")]
     pub driver_url: String,
 
     /// This executor's id (as the AM assigned it).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", env = "SPINDLE_EXECUTOR_ID")]
     pub executor_id: String,
 
     /// Tasks run at once.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    #[arg(long, value_name = "N", env = "SPINDLE_EXECUTOR_CORES", value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub cores: u32,
 
     /// Host name to register with (default: $NM_HOST, else this machine's name).
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", env = "SPINDLE_EXECUTOR_HOST")]
     pub hostname: Option<String>,
 
     /// Credentials file holding the application secret (default: $HADOOP_TOKEN_FILE_LOCATION).
@@ -127,7 +161,7 @@ pub struct ExecutorArgs {
     pub credentials: Option<PathBuf>,
 
     /// Exit after the driver was unreachable this long: seconds, or with a unit (30s, 500ms).
-    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, default_value = "30s", value_name = "DURATION", env = "SPINDLE_DRIVER_TIMEOUT", value_parser = parse_duration)]
     pub driver_timeout: std::time::Duration,
 
     /// The application id (as the AM passes it); checked against the credentials' secret.
@@ -146,6 +180,11 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 
 /// Flags of `spindle cluster`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Example (two NodeManagers of 4 GiB on two racks, then an application on them):
+  spindle cluster --nodes 2 --node-memory 4g --rack /r1,/r2
+  export HADOOP_CONF_DIR=…   # the last line the command prints
+  spindle submit -- spindle example pi")]
 pub struct ClusterArgs {
     /// Number of NodeManagers (1-250).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=250))]

@@ -38,6 +38,18 @@ pub enum CliError {
     /// The cluster did not stop in time, or a second signal cut its shutdown short.
     #[error("the cluster was stopped forcibly ({0}); its containers were killed at once")]
     ForcedStop(&'static str),
+    /// A submission, a query or a kill failed.
+    #[error("{0}")]
+    Client(#[from] spindle_client::ClientError),
+    /// A built-in driver (an example, the role driver) failed.
+    #[error("{0}")]
+    Driver(String),
+    /// The command line asks for something that cannot be done.
+    #[error("{0}")]
+    Usage(String),
+    /// Ctrl-C or SIGTERM stopped the command (it exits with 130).
+    #[error("stopped by {0}")]
+    Interrupted(&'static str),
 }
 
 impl CliError {
@@ -72,6 +84,9 @@ impl CliError {
                 ),
                 _ => None,
             },
+            CliError::Client(e) => e.hint(),
+            CliError::Driver(_) | CliError::Interrupted(_) => None,
+            CliError::Usage(_) => None,
             CliError::ForcedStop(_) => Some(
                 "look for leftover processes under the cluster's base dir if a container ignored \
                  SIGKILL"

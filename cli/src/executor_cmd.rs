@@ -1,9 +1,10 @@
-//! `spindle executor`: the executor backend with shell-command tasks only (an application
-//! that ships task functions runs its own binary as the executor instead).
+//! `spindle executor`: the executor backend with shell-command tasks and the task functions of
+//! the built-in examples (`spindle example`, `spindle demo`); an application that ships its own
+//! task functions runs its own binary as the executor instead.
 
 use spindle_scheduler::auth::AppSecret;
 use spindle_scheduler::executor::{
-    ENV_TOKEN_FILE, ExecutorConfig, ExecutorError, ExecutorExit, TaskRegistry, run_executor,
+    ENV_TOKEN_FILE, ExecutorConfig, ExecutorError, ExecutorExit, run_executor,
 };
 use tracing::info;
 
@@ -37,7 +38,7 @@ pub async fn run(args: ExecutorArgs) -> Result<(), CliError> {
         config.host = host;
     }
     config.driver_timeout = args.driver_timeout;
-    match run_executor(config, TaskRegistry::new()).await? {
+    match run_executor(config, spindle_examples::registry()).await? {
         ExecutorExit::Stopped(reason) => info!(%reason, "executor stopped by the driver"),
         ExecutorExit::Terminated => info!("executor terminated by SIGTERM"),
     }

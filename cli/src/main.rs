@@ -1,13 +1,20 @@
 //! The `spindle` command. Commands are thin: the work is done by library crates
-//! (`spindle-minicluster` for `spindle cluster`, `spindle-scheduler` for `spindle executor`).
+//! (`spindle-client` for `submit`/`status`/`kill`/`logs`/`list`, `spindle-minicluster` for
+//! `spindle cluster`, `spindle-am` for `spindle am`, `spindle-scheduler` for `spindle executor`,
+//! `spindle-examples` for `spindle example` and `spindle demo`).
 
 mod am_cmd;
+mod app_args;
+mod app_cmds;
 mod args;
 mod cluster_cmd;
+mod demo_cmd;
 mod error;
+mod example_cmd;
 mod executor_cmd;
 mod memory_size;
 mod signals;
+mod submit_cmd;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -33,6 +40,15 @@ fn main() -> ExitCode {
         // The AM's exit code is its attempt's outcome, not a command-line error.
         Command::Am(args) => runtime.block_on(am_cmd::run(args)),
         Command::Executor(args) => report(runtime.block_on(executor_cmd::run(args))),
+        // The application's outcome is the exit code; a command-line error exits 1.
+        Command::Submit(args) => outcome(runtime.block_on(submit_cmd::run(args))),
+        Command::Demo(args) => outcome(runtime.block_on(demo_cmd::run(args))),
+        Command::Status(args) => report(runtime.block_on(app_cmds::status(args))),
+        Command::Kill(args) => report(runtime.block_on(app_cmds::kill(args))),
+        Command::Logs(args) => report(runtime.block_on(app_cmds::logs(args))),
+        Command::List(args) => report(runtime.block_on(app_cmds::list(args))),
+        Command::Example(args) => report(runtime.block_on(example_cmd::run(args))),
+        Command::Roles(args) => report(runtime.block_on(example_cmd::run_roles_cmd(args))),
     }
 }
 
@@ -48,6 +64,19 @@ fn report(result: Result<(), CliError>) -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// An exit code the command decided, or a command-line error (printed, exit 1; 130 when a
+/// signal stopped it, as a shell reports Ctrl-C).
+fn outcome(result: Result<ExitCode, CliError>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(e @ CliError::Interrupted(_)) => {
+            report(Err(e));
+            ExitCode::from(130)
+        }
+        Err(e) => report(Err(e)),
     }
 }
 

@@ -29,3 +29,34 @@ impl StopSignals {
         }
     }
 }
+
+/// Ctrl-C / SIGTERM as a value many waits can share: [`Interrupt::wait`] returns once a signal
+/// came (at once if one already did).
+#[derive(Debug, Clone)]
+pub struct Interrupt(tokio::sync::watch::Receiver<Option<&'static str>>);
+
+impl Interrupt {
+    /// Listens for SIGINT and SIGTERM from now on (must run inside a tokio runtime).
+    pub fn install() -> std::io::Result<Interrupt> {
+        let mut signals = StopSignals::install()?;
+        let (tx, rx) = tokio::sync::watch::channel(None);
+        tokio::spawn(async move {
+            let name = signals.next().await;
+            tx.send_replace(Some(name));
+            // Later signals change nothing; keep the handlers so they do not kill the process.
+            loop {
+                signals.next().await;
+            }
+        });
+        Ok(Interrupt(rx))
+    }
+
+    /// The name of the signal that came, once one did.
+    pub async fn wait(&mut self) -> &'static str {
+        match self.0.wait_for(Option::is_some).await {
+            Ok(name) => name.unwrap_or("a signal"),
+            // The listener is gone (the runtime is stopping): no signal will come.
+            Err(_) => std::future::pending().await,
+        }
+    }
+}

@@ -325,6 +325,14 @@ impl MiniCluster {
             nodes.push(nm);
         }
 
+        // Every NodeManager runs on this machine: clients read container logs from their
+        // folders (`spindle logs`), as on a one-machine Hadoop cluster.
+        let log_dirs = nodes
+            .iter()
+            .map(|n| n.log_dir().display().to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+
         // The RM's web port is bound first: managed applications' tracking URLs name it.
         let web_listener = if options.rest {
             let addr = parse_addr(&options.host, 0)?;
@@ -402,6 +410,7 @@ impl MiniCluster {
             None => None,
         };
         let mut yarn = yarn_site(&options, rm_addr, scheduler_addr, &remote_log_dir);
+        yarn.push(("yarn.nodemanager.log-dirs".into(), log_dirs));
         if let (Some(k), Some(principal)) = (&options.kerberos, rm_principal(&options)) {
             yarn.push(("yarn.resourcemanager.principal".into(), principal));
             yarn.push((

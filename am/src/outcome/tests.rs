@@ -172,3 +172,21 @@ fn long_diagnostics_keep_both_ends() {
         .unwrap();
     assert!(d.diagnostics.len() <= DIAGNOSTICS_LIMIT);
 }
+
+#[test]
+fn a_failure_reports_its_exit_code_to_the_resource_manager() {
+    let mut o = Outcome::new(Mode::Cluster, 1, 1);
+    let d = o
+        .on(Ending::MaxExecutorFailures {
+            message: "Max number of executor failures (2) reached".into(),
+        })
+        .unwrap()
+        .clone();
+    assert_eq!(
+        reported_diagnostics(&d),
+        "Max number of executor failures (2) reached [exit code 11]"
+    );
+    let mut ok = Outcome::new(Mode::Cluster, 1, 1);
+    let d = ok.on(Ending::DriverSucceeded).unwrap().clone();
+    assert_eq!(reported_diagnostics(&d), "");
+}

@@ -34,7 +34,13 @@ pub(crate) struct EventLoop {
     waiters: HashMap<ExecId, Waiter>,
     jobs: HashMap<JobId, mpsc::UnboundedSender<JobEvent>>,
     am: Option<AmClient>,
+    /// The calls telling the AM that the driver stops; `stop` returns once they are done, so a
+    /// driver process that exits right after it has still said goodbye.
+    am_goodbye: Option<tokio::task::JoinHandle<()>>,
 }
+
+/// The longest a stopping driver waits for the AM to take its goodbye.
+const AM_GOODBYE_WAIT: Duration = Duration::from_secs(3);
 
 impl EventLoop {
     pub(crate) fn new(
@@ -54,6 +60,7 @@ impl EventLoop {
             waiters: HashMap::new(),
             jobs: HashMap::new(),
             am: None,
+            am_goodbye: None,
         }
     }
 
@@ -96,6 +103,9 @@ impl EventLoop {
             if let Some((_, deadline)) = &stop {
                 // Stop once every executor took its stop command, or after a grace period.
                 if self.core.undelivered_stops() == 0 || Instant::now() >= *deadline {
+                    if let Some(goodbye) = self.am_goodbye.take() {
+                        let _ = tokio::time::timeout(AM_GOODBYE_WAIT, goodbye).await;
+                    }
                     let (reply, _) = stop.take().expect("checked");
                     let _ = reply.send(());
                     break;
@@ -214,14 +224,14 @@ impl EventLoop {
                         succeeded,
                         diagnostics: reason,
                     };
-                    tokio::spawn(async move {
+                    self.am_goodbye = Some(tokio::spawn(async move {
                         if let Err(e) = am.request_executors(&zero).await {
                             warn!(error = %e, "could not set the AM's target to 0");
                         }
                         if let Err(e) = am.shutdown(&request).await {
                             warn!(error = %e, "could not tell the AM we stopped");
                         }
-                    });
+                    }));
                 }
                 *stop = Some((reply, Instant::now() + Duration::from_secs(2)));
             }

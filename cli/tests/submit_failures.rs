@@ -1,0 +1,161 @@
+//! `spindle submit` when things go wrong, as a person sees it: an executor SIGKILLed mid-job is
+//! replaced and the job finishes; too many executor failures end FAILED with exit code 11 and
+//! the reason; `spindle kill` ends the application KILLED with no process of it left; a driver
+//! command that does not exist fails with a diagnostic saying what to do.
+
+mod common;
+mod user;
+
+use std::time::Duration;
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use user::{Submission, cluster_and_user, cmdline, env_of, eventually, processes_of};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_executor_killed_mid_job_is_replaced_and_the_job_finishes() {
+    let (cluster, me) = cluster_and_user(2).await;
+    let submission = Submission::start(me.start(
+        "submit --num-executors 2 --executor-memory 128m -- spindle example dshell 20",
+        &["sleep 1; echo done"],
+    ))
+    .await;
+    let app = submission.id.clone();
+    // Executor 1 of the application, once it runs one of the tasks.
+    let victim = eventually(Duration::from_secs(60), || {
+        let pids = processes_of(&app);
+        let busy = pids.iter().any(|p| {
+            cmdline(*p).iter().any(|w| w == "sleep")
+                && env_of(*p, "SPINDLE_EXECUTOR_ID").as_deref() == Some("1")
+        });
+        pids.into_iter().filter(|_| busy).find(|p| {
+            let words = cmdline(*p);
+            words.first().is_some_and(|w| w.ends_with("spindle"))
+                && words.get(1).is_some_and(|w| w == "executor")
+                && env_of(*p, "SPINDLE_EXECUTOR_ID").as_deref() == Some("1")
+        })
+    })
+    .await
+    .expect("executor 1 runs a task");
+    kill(Pid::from_raw(victim), Signal::SIGKILL).expect("SIGKILL the executor");
+    let run = submission.finish().await;
+    assert_eq!(run.code, 0, "{run}");
+    let done = run.stdout.lines().filter(|l| l.ends_with("] done")).count();
+    assert_eq!(done, 20, "every task's output: {run}");
+    let handle = common::App {
+        cluster: &cluster,
+        client: common::client(&cluster),
+        id: app.parse().expect("application id"),
+    };
+    let executors = handle
+        .containers()
+        .iter()
+        .filter(|p| !p.to_string_lossy().ends_with("000001"))
+        .count();
+    assert!(
+        executors >= 3,
+        "a third executor replaced the killed one ({executors} executor containers)\n{}",
+        handle.logs()
+    );
+    cluster.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_executor_failures_fail_the_application_with_exit_code_11() {
+    let (cluster, me) = cluster_and_user(1).await;
+    let run = me
+        .spindle(
+            "submit --num-executors 2 --executor-memory 128m --max-executor-failures 2 \
+             --conf spindle.yarn.maxAppAttempts=1 --shell",
+            &["echo 'no disk for me' >&2; exit 3"],
+        )
+        .await;
+    assert_eq!(run.code, 11, "{run}");
+    assert!(run.stderr.contains("FAILED (exit code 11)"), "{run}");
+    assert!(
+        run.stderr
+            .contains("Max number of executor failures (2) reached"),
+        "{run}"
+    );
+    assert!(
+        run.stderr.contains("hint: the executors kept failing"),
+        "{run}"
+    );
+    assert!(me.staged_applications().is_empty());
+    cluster.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spindle_kill_ends_the_application_killed_with_no_process_left() {
+    let (cluster, me) = cluster_and_user(2).await;
+    let submission = Submission::start(me.start(
+        "submit --num-executors 2 --executor-memory 128m --shell",
+        &["sleep 300"],
+    ))
+    .await;
+    let app = submission.id.clone();
+    eventually(Duration::from_secs(60), || {
+        let sleeping = processes_of(&app)
+            .into_iter()
+            .filter(|p| cmdline(*p).first().is_some_and(|w| w == "sleep"))
+            .count();
+        (sleeping == 2).then_some(())
+    })
+    .await
+    .expect("both containers run their command");
+
+    let killed = me.spindle(&format!("kill {app}"), &[]).await;
+    assert_eq!(killed.code, 0, "{killed}");
+    assert_eq!(killed.stdout.trim(), format!("{app} KILLED"), "{killed}");
+
+    let run = submission.finish().await;
+    assert_eq!(
+        run.code, 3,
+        "the follower exits with the killed code: {run}"
+    );
+    assert!(run.stderr.contains("KILLED"), "{run}");
+    let left = eventually(Duration::from_secs(30), || {
+        let left = processes_of(&app);
+        left.is_empty().then_some(())
+    })
+    .await;
+    assert!(
+        left.is_some(),
+        "processes of {app} are left: {:?}",
+        processes_of(&app)
+            .iter()
+            .map(|p| cmdline(*p))
+            .collect::<Vec<_>>()
+    );
+    assert!(me.staged_applications().is_empty());
+    let again = me.spindle(&format!("kill {app}"), &[]).await;
+    assert_eq!(again.code, 0, "{again}");
+    assert!(
+        again.stdout.contains("had already ended: KILLED"),
+        "{again}"
+    );
+    cluster.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_driver_command_that_does_not_exist_fails_with_what_to_do() {
+    let (cluster, me) = cluster_and_user(1).await;
+    let run = me
+        .spindle(
+            "submit --conf spindle.yarn.maxAppAttempts=1 -- no-such-driver-program --flag",
+            &[],
+        )
+        .await;
+    assert_eq!(run.code, 13, "the driver never started: {run}");
+    assert!(run.stderr.contains("exited with code 127"), "{run}");
+    assert!(
+        run.stderr.contains("no-such-driver-program: not found"),
+        "the AM's stderr is shown: {run}"
+    );
+    assert!(
+        run.stderr
+            .contains("hint: the driver's program was not found in the container"),
+        "{run}"
+    );
+    cluster.shutdown().await;
+}
