@@ -455,7 +455,11 @@ pub async fn run_in_container(
     }
 
     let calls = Failover::from_conf(&conf, &container.amrm_token, &container.user)?;
-    let (nm, _events) = NmLauncher::new(NmLauncherConfig::default());
+    let (nm, _events) = NmLauncher::new(NmLauncherConfig {
+        qop: crate::yarn::failover::rpc_protection(&conf)?,
+        user: container.user.clone(),
+        ..NmLauncherConfig::default()
+    });
     let user = container.user.clone();
     let rm = YarnResourceManager::new(calls, move |table| YarnStarter::new(nm, table, 25, &user));
     let launch_for = yarn_launches(

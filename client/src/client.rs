@@ -321,7 +321,7 @@ impl Client {
     /// A client of the cluster `config` names; `overrides` are the `--conf` values already set
     /// on it (they are shipped to the AM with the configuration).
     pub fn new(config: ClientConfig, overrides: Vec<(String, String)>) -> Self {
-        let rm = Rm::new(&config.rm_addresses, &config.user);
+        let rm = Rm::new(&config.rm_addresses, &config.user, &config.security);
         Client {
             config,
             overrides,

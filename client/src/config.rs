@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use spindle_conf::Configuration;
 use spindle_conf::yarn::{RmService, rm_addresses};
+use spindle_protocol::gssapi::KerberosCredentials;
+use spindle_protocol::sasl::qop::{Qop, parse_protection};
 
 use crate::error::ClientError;
 
@@ -40,6 +42,75 @@ pub struct ClientConfig {
     pub staging_root: PathBuf,
     /// How often a followed application's report is read.
     pub report_interval: Duration,
+    /// How the client proves who it is to the ResourceManager, and the protection it asks for.
+    pub security: RmSecurity,
+}
+
+/// The client side of a cluster's RPC security.
+#[derive(Debug, Clone, Default)]
+pub struct RmSecurity {
+    /// `hadoop.rpc.protection`: what the connection must be protected with.
+    pub qop: Vec<Qop>,
+    /// With `hadoop.security.authentication=kerberos`: our credentials and the RM's principal
+    /// (`yarn.resourcemanager.principal`, `_HOST` replaced per address).
+    pub kerberos: Option<(KerberosCredentials, String)>,
+}
+
+/// Spindle's keys for a Kerberos login from a keytab (Spark's `spark.kerberos.principal` and
+/// `spark.kerberos.keytab`); without them the ticket cache (`kinit`) is used.
+pub const KERBEROS_PRINCIPAL: &str = "spindle.kerberos.principal";
+/// See [`KERBEROS_PRINCIPAL`].
+pub const KERBEROS_KEYTAB: &str = "spindle.kerberos.keytab";
+
+impl RmSecurity {
+    /// The security `conf` describes.
+    pub fn from_conf(conf: &Configuration) -> Result<Self, ClientError> {
+        let key = "hadoop.rpc.protection";
+        let value = conf
+            .get_trimmed(key)
+            .unwrap_or_else(|| "authentication".into());
+        let qop =
+            parse_protection(&value).map_err(|e| conf.invalid(key, &value, &e.to_string()))?;
+        let auth = conf
+            .get_trimmed("hadoop.security.authentication")
+            .unwrap_or_else(|| "simple".into());
+        let kerberos = match auth.to_ascii_lowercase().as_str() {
+            "simple" => None,
+            "kerberos" => {
+                let principal = conf.get_trimmed("yarn.resourcemanager.principal").ok_or_else(|| {
+                    ClientError::Invalid(
+                        "hadoop.security.authentication is kerberos but yarn.resourcemanager.principal is not set: name the RM's principal (rm/_HOST@REALM) in yarn-site.xml".into(),
+                    )
+                })?;
+                let credentials = match (
+                    conf.get_trimmed(KERBEROS_PRINCIPAL),
+                    conf.get_trimmed(KERBEROS_KEYTAB),
+                ) {
+                    (Some(principal), Some(keytab)) => KerberosCredentials::Keytab {
+                        principal,
+                        keytab: keytab.into(),
+                    },
+                    (None, None) => KerberosCredentials::TicketCache,
+                    _ => {
+                        return Err(ClientError::Invalid(format!(
+                            "set both {KERBEROS_PRINCIPAL} and {KERBEROS_KEYTAB} (or neither, to use the ticket cache from kinit)"
+                        )));
+                    }
+                };
+                Some((credentials, principal))
+            }
+            other => {
+                return Err(conf
+                    .invalid(
+                        "hadoop.security.authentication",
+                        other,
+                        "expected simple or kerberos",
+                    )
+                    .into());
+            }
+        };
+        Ok(RmSecurity { qop, kerberos })
+    }
 }
 
 impl ClientConfig {
@@ -80,12 +151,14 @@ impl ClientConfig {
             .get_duration(REPORT_INTERVAL, Duration::from_millis(1))?
             .unwrap_or(DEFAULT_REPORT_INTERVAL)
             .clamp(Duration::from_millis(10), Duration::from_secs(60));
+        let security = RmSecurity::from_conf(&conf)?;
         Ok(ClientConfig {
             conf,
             rm_addresses,
             user,
             staging_root,
             report_interval,
+            security,
         })
     }
 }

@@ -19,6 +19,7 @@ use spindle_protocol::proto::yarn_service::{
 use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_protocol::yarn::{APPLICATION_CLIENT_PROTOCOL, YarnError};
 
+use crate::config::RmSecurity;
 use crate::error::{ClientError, from_yarn};
 
 /// How long connecting to a ResourceManager may take.
@@ -52,19 +53,26 @@ fn try_next(error: &YarnError) -> bool {
 
 impl Rm {
     /// Clients of `addresses` (`host:port`, in failover order), acting as `user` (SIMPLE
-    /// authentication, as Hadoop clients do on a cluster without Kerberos).
-    pub fn new(addresses: &[String], user: &str) -> Self {
+    /// authentication, as Hadoop clients do on a cluster without Kerberos) or with the
+    /// Kerberos identity of `security`, protected as it says.
+    pub fn new(addresses: &[String], user: &str, security: &RmSecurity) -> Self {
         let ha = addresses.len() > 1;
         let clients = addresses
             .iter()
             .map(|addr| {
-                let mut config = ClientConfig::new(
-                    addr.clone(),
-                    APPLICATION_CLIENT_PROTOCOL,
-                    ClientAuth::Simple {
+                let auth = match &security.kerberos {
+                    Some((credentials, server_principal)) => ClientAuth::Kerberos {
+                        credentials: credentials.clone(),
+                        server_principal: server_principal.clone(),
+                    },
+                    None => ClientAuth::Simple {
                         user: user.to_string(),
                     },
-                );
+                };
+                let mut config = ClientConfig::new(addr.clone(), APPLICATION_CLIENT_PROTOCOL, auth);
+                if !security.qop.is_empty() {
+                    config.qop = security.qop.clone();
+                }
                 config.connect_timeout = CONNECT_TIMEOUT;
                 config.call_timeout = CALL_TIMEOUT;
                 // A person waits for the answer: a few quick retries, not Hadoop's ten. With

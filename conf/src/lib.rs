@@ -409,7 +409,9 @@ impl Configuration {
             .unwrap_or_default()
     }
 
-    pub(crate) fn invalid(&self, key: &str, value: &str, expected: &str) -> ConfError {
+    /// The error for `key`'s `value` not being what was `expected` (it names where the value was
+    /// set).
+    pub fn invalid(&self, key: &str, value: &str, expected: &str) -> ConfError {
         ConfError::Invalid {
             key: key.to_string(),
             value: value.to_string(),

@@ -14,11 +14,22 @@ use std::time::Duration;
 use spindle_conf::Configuration;
 use spindle_conf::yarn::{RmService, rm_addresses};
 use spindle_protocol::ipc::{ClientConfig, RetryPolicy};
+use spindle_protocol::sasl::qop::{Qop, parse_protection};
 use spindle_protocol::token::Token;
 use spindle_protocol::yarn::am::AmRmClient;
 use spindle_protocol::yarn::{APPLICATION_MASTER_PROTOCOL, YarnError, token_auth};
 
 use super::calls::AmRmCalls;
+
+/// The SASL protection the cluster's RPC asks for (`hadoop.rpc.protection`: authentication,
+/// integrity, privacy, or a list of them).
+pub fn rpc_protection(conf: &Configuration) -> Result<Vec<Qop>, spindle_conf::ConfError> {
+    let key = "hadoop.rpc.protection";
+    let value = conf
+        .get_trimmed(key)
+        .unwrap_or_else(|| "authentication".into());
+    parse_protection(&value).map_err(|e| conf.invalid(key, &value, &e.to_string()))
+}
 
 /// How long and how often to fail over.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +108,7 @@ impl Failover {
         let connect_timeout = conf
             .get_duration("ipc.client.connect.timeout", Duration::from_millis(1))?
             .unwrap_or(Duration::from_secs(20));
+        let qop = rpc_protection(conf)?;
         let clients = addresses
             .iter()
             .map(|a| {
@@ -108,6 +120,7 @@ impl Failover {
                 // With several RMs, a refused connection means "try the next one" at once
                 // (Hadoop sets ipc.client.connect.max.retries to 0 under HA), not ten retries.
                 config.connect_timeout = connect_timeout;
+                config.qop = qop.clone();
                 config.retry.max_attempts =
                     u32::try_from(retries.saturating_add(1)).unwrap_or(u32::MAX);
                 if ha {

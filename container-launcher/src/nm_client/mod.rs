@@ -19,6 +19,7 @@
 mod clients;
 mod event;
 
+use spindle_protocol::sasl::qop::Qop;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -58,6 +59,8 @@ pub struct NmLauncherConfig {
     /// A connection with no call for this long is closed (Hadoop's
     /// `ipc.client.connection.maxidletime`, 10 s); the next call opens a new one.
     pub idle_timeout: Duration,
+    /// The SASL protection NodeManagers ask for (`hadoop.rpc.protection`).
+    pub qop: Vec<Qop>,
 }
 
 impl Default for NmLauncherConfig {
@@ -70,6 +73,7 @@ impl Default for NmLauncherConfig {
             user: "spindle".into(),
             max_clients: 500,
             idle_timeout: Duration::from_secs(10),
+            qop: vec![Qop::Auth],
         }
     }
 }
@@ -296,6 +300,7 @@ impl NmLauncher {
         // The launch timeout (around the whole call) decides; the IPC layer's own limit is a backstop.
         config.call_timeout = self.config.launch_timeout + Duration::from_secs(5);
         config.max_idle = self.config.idle_timeout;
+        config.qop = self.config.qop.clone();
         config.retry = RetryPolicy {
             max_attempts: self.config.connect_attempts.max(1),
             ..RetryPolicy::default()
