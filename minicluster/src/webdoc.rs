@@ -165,7 +165,7 @@ pub fn error(e: &RestError, format: Format, allow: &[&str]) -> Response<Full<Byt
     let body = Remote {
         exception: e.simple_class(),
         message: &e.message,
-        java_class_name: e.class,
+        java_class_name: e.class(),
     };
     let encoded = match format {
         Format::Json => e.to_json(),

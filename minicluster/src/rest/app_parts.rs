@@ -12,7 +12,7 @@ use spindle_protocol::proto::yarn_service::{
     GetApplicationsRequestProto, UpdateApplicationTimeoutsRequestProto,
 };
 
-use super::error::RestError;
+use super::error::{RestError, clip, parse_or_400};
 use super::json::{AppTimeout, AppTimeouts};
 use super::routes::{RestContext, app_states, list_param, parse_app_id, parse_json, report_of};
 use crate::rm::state::RmState;
@@ -293,12 +293,7 @@ pub fn container_infos(
 }
 
 fn parse_attempt(app: &ApplicationId, raw: &str) -> Result<ApplicationAttemptId, RestError> {
-    let a: ApplicationAttemptId = raw.parse().map_err(|_| {
-        RestError::bad_request(format!(
-            "Invalid AppAttemptId: {}",
-            raw.chars().take(100).collect::<String>()
-        ))
-    })?;
+    let a: ApplicationAttemptId = parse_or_400(raw, 100, |v| format!("Invalid AppAttemptId: {v}"))?;
     if a.application_id != *app {
         return Err(RestError::bad_request(format!(
             "attempt {a} does not belong to application {app}"
@@ -378,12 +373,7 @@ pub(crate) fn containers(
             ))
         }
         Some(raw_c) => {
-            let c: ContainerId = raw_c.parse().map_err(|_| {
-                RestError::bad_request(format!(
-                    "Invalid ContainerId: {}",
-                    raw_c.chars().take(100).collect::<String>()
-                ))
-            })?;
+            let c: ContainerId = parse_or_400(raw_c, 100, |v| format!("Invalid ContainerId: {v}"))?;
             let info = ctx.core.with_rm(|rm, now| {
                 report_of(rm, &id)?;
                 rm.container_report_of(c)
@@ -433,7 +423,7 @@ pub(crate) fn timeout(ctx: &RestContext, raw: &str, kind: &str, f: Format) -> An
     if !kind.eq_ignore_ascii_case("LIFETIME") {
         return Err(RestError::bad_request(format!(
             "Invalid application timeout type {}; the only type is LIFETIME",
-            kind.chars().take(50).collect::<String>()
+            clip(kind, 50)
         )));
     }
     let r = ctx.core.with_rm(|rm, _| report_of(rm, &id))?;
@@ -548,16 +538,11 @@ pub(crate) fn statistics(ctx: &RestContext, params: &[(String, String)], f: Form
 
 /// `POST /ws/v1/cluster/containers/{container}/signal/{command}`.
 pub(crate) fn signal(ctx: &RestContext, raw: &str, command: &str) -> Answer {
-    let c: ContainerId = raw.parse().map_err(|_| {
-        RestError::bad_request(format!(
-            "Invalid ContainerId: {}",
-            raw.chars().take(100).collect::<String>()
-        ))
-    })?;
+    let c: ContainerId = parse_or_400(raw, 100, |v| format!("Invalid ContainerId: {v}"))?;
     let cmd = signal_command(command).ok_or_else(|| {
         RestError::bad_request(format!(
             "Invalid command: {}; use OUTPUT_THREAD_DUMP, GRACEFUL_SHUTDOWN or FORCEFUL_SHUTDOWN",
-            command.chars().take(50).collect::<String>()
+            clip(command, 50)
         ))
     })?;
     ctx.core

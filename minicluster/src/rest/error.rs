@@ -1,127 +1,112 @@
 //! [`RestError`]: an HTTP error answered the way the ResourceManager's web services answer
 //! errors, as a `RemoteException` JSON document with the matching status code.
 
+use std::str::FromStr;
+
 use hyper::StatusCode;
 use serde::Serialize;
 use spindle_protocol::ipc::ServiceError;
 
-/// Java class of the RM web services' "not found" error.
-pub const NOT_FOUND_EXCEPTION: &str = "org.apache.hadoop.yarn.webapp.NotFoundException";
-/// Java class of the RM web services' "bad request" error.
-pub const BAD_REQUEST_EXCEPTION: &str = "org.apache.hadoop.yarn.webapp.BadRequestException";
-/// Java class of the RM web services' "forbidden" error.
-pub const FORBIDDEN_EXCEPTION: &str = "org.apache.hadoop.yarn.webapp.ForbiddenException";
-/// Java class of JAX-RS's "method not allowed" error.
-pub const NOT_ALLOWED_EXCEPTION: &str = "javax.ws.rs.NotAllowedException";
-/// Java class of JAX-RS's "unsupported media type" error.
-pub const NOT_SUPPORTED_EXCEPTION: &str = "javax.ws.rs.NotSupportedException";
-/// Java class of JAX-RS's "not acceptable" error.
-pub const NOT_ACCEPTABLE_EXCEPTION: &str = "javax.ws.rs.NotAcceptableException";
-/// Java class of JAX-RS's generic status error (used for 408 and 413).
-pub const WEB_APPLICATION_EXCEPTION: &str = "javax.ws.rs.WebApplicationException";
-
-/// An error answer: status code, Java exception class and message.
+/// An error answer: status code and message; the Java exception class follows from the status.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{status} {class}: {message}")]
+#[error("{status} {}: {message}", self.class())]
 pub struct RestError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The fully qualified Java class the RM would report.
-    pub class: &'static str,
     /// What went wrong and, where it helps, what to do.
     pub message: String,
 }
 
 impl RestError {
-    /// 404 `NotFoundException`.
-    pub fn not_found(message: impl Into<String>) -> Self {
+    /// An error answered with `status`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         RestError {
-            status: StatusCode::NOT_FOUND,
-            class: NOT_FOUND_EXCEPTION,
+            status,
             message: message.into(),
         }
+    }
+
+    /// 404 `NotFoundException`.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        RestError::new(StatusCode::NOT_FOUND, message)
     }
 
     /// 400 `BadRequestException`.
     pub fn bad_request(message: impl Into<String>) -> Self {
-        RestError {
-            status: StatusCode::BAD_REQUEST,
-            class: BAD_REQUEST_EXCEPTION,
-            message: message.into(),
-        }
+        RestError::new(StatusCode::BAD_REQUEST, message)
     }
 
     /// 405 `NotAllowedException` for `method` on `path`, which accepts `allowed`.
     pub fn method_not_allowed(method: &str, path: &str, allowed: &[&str]) -> Self {
-        RestError {
-            status: StatusCode::METHOD_NOT_ALLOWED,
-            class: NOT_ALLOWED_EXCEPTION,
-            message: format!(
+        RestError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!(
                 "HTTP 405 Method Not Allowed: {method} is not supported on {path}; use {}",
                 allowed.join(" or ")
             ),
-        }
+        )
     }
 
     /// 415 `NotSupportedException`: the body is not JSON.
     pub fn unsupported_media_type(content_type: &str) -> Self {
-        RestError {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            class: NOT_SUPPORTED_EXCEPTION,
-            message: format!(
+        RestError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
                 "HTTP 415 Unsupported Media Type: '{content_type}'; this ResourceManager reads JSON bodies only (Content-Type: application/json)"
             ),
-        }
+        )
     }
 
     /// 406 `NotAcceptableException`: the client accepts no JSON answer.
     pub fn not_acceptable(accept: &str) -> Self {
-        RestError {
-            status: StatusCode::NOT_ACCEPTABLE,
-            class: NOT_ACCEPTABLE_EXCEPTION,
-            message: format!(
+        RestError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            format!(
                 "HTTP 406 Not Acceptable: 'Accept: {accept}'; this ResourceManager answers in JSON only (accept application/json)"
             ),
-        }
+        )
     }
 
     /// 413: the body is larger than `max` bytes.
     pub fn payload_too_large(max: usize) -> Self {
-        RestError {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            class: WEB_APPLICATION_EXCEPTION,
-            message: format!(
-                "HTTP 413 Payload Too Large: request bodies are limited to {max} bytes"
-            ),
-        }
+        RestError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("HTTP 413 Payload Too Large: request bodies are limited to {max} bytes"),
+        )
     }
 
     /// 408: the body did not arrive in time.
     pub fn request_timeout(after_ms: u128) -> Self {
-        RestError {
-            status: StatusCode::REQUEST_TIMEOUT,
-            class: WEB_APPLICATION_EXCEPTION,
-            message: format!(
+        RestError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
                 "HTTP 408 Request Timeout: the request body did not arrive within {after_ms} ms"
             ),
-        }
+        )
     }
 
     /// 403 `ForbiddenException`.
     pub fn forbidden(message: impl Into<String>) -> Self {
-        RestError {
-            status: StatusCode::FORBIDDEN,
-            class: FORBIDDEN_EXCEPTION,
-            message: message.into(),
-        }
+        RestError::new(StatusCode::FORBIDDEN, message)
     }
 
     /// 500: the server could not produce its answer.
     pub fn internal(message: impl Into<String>) -> Self {
-        RestError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            class: WEB_APPLICATION_EXCEPTION,
-            message: message.into(),
+        RestError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+
+    /// The fully qualified Java class the RM reports with this status: the RM web services'
+    /// own exceptions for 400, 403 and 404, JAX-RS's for 405, 406 and 415, and JAX-RS's
+    /// generic `WebApplicationException` for any other status (408, 413, 500).
+    pub fn class(&self) -> &'static str {
+        match self.status {
+            StatusCode::NOT_FOUND => "org.apache.hadoop.yarn.webapp.NotFoundException",
+            StatusCode::BAD_REQUEST => "org.apache.hadoop.yarn.webapp.BadRequestException",
+            StatusCode::FORBIDDEN => "org.apache.hadoop.yarn.webapp.ForbiddenException",
+            StatusCode::METHOD_NOT_ALLOWED => "javax.ws.rs.NotAllowedException",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "javax.ws.rs.NotSupportedException",
+            StatusCode::NOT_ACCEPTABLE => "javax.ws.rs.NotAcceptableException",
+            _ => "javax.ws.rs.WebApplicationException",
         }
     }
 
@@ -138,7 +123,8 @@ impl RestError {
 
     /// The simple class name (`NotFoundException`).
     pub fn simple_class(&self) -> &'static str {
-        self.class.rsplit('.').next().unwrap_or(self.class)
+        let class = self.class();
+        class.rsplit('.').next().unwrap_or(class)
     }
 
     /// The `{"RemoteException":{...}}` body.
@@ -159,11 +145,28 @@ impl RestError {
             remote_exception: Inner {
                 exception: self.simple_class(),
                 message: &self.message,
-                java_class_name: self.class,
+                java_class_name: self.class(),
             },
         })
         .unwrap_or_default()
     }
+}
+
+/// At most `max` characters of `raw`: what an error message echoes of a client's value, so that a
+/// huge value does not make a huge answer.
+pub fn clip(raw: &str, max: usize) -> String {
+    raw.chars().take(max).collect()
+}
+
+/// Parses a client's `raw` value, or answers 400 with `message` of the value clipped to `max`
+/// characters.
+pub fn parse_or_400<T: FromStr>(
+    raw: &str,
+    max: usize,
+    message: impl FnOnce(&str) -> String,
+) -> Result<T, RestError> {
+    raw.parse()
+        .map_err(|_| RestError::bad_request(message(&clip(raw, max))))
 }
 
 #[cfg(test)]
@@ -176,9 +179,64 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&e.to_json()).expect("json");
         let r = &v["RemoteException"];
         assert_eq!(r["exception"], "NotFoundException");
-        assert_eq!(r["javaClassName"], NOT_FOUND_EXCEPTION);
+        assert_eq!(
+            r["javaClassName"],
+            "org.apache.hadoop.yarn.webapp.NotFoundException"
+        );
         assert_eq!(r["message"], "app with id: application_1_0001 not found");
         assert_eq!(e.status, StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn the_java_class_follows_from_the_status() {
+        let cases = [
+            (
+                RestError::not_found("x"),
+                "org.apache.hadoop.yarn.webapp.NotFoundException",
+            ),
+            (
+                RestError::bad_request("x"),
+                "org.apache.hadoop.yarn.webapp.BadRequestException",
+            ),
+            (
+                RestError::forbidden("x"),
+                "org.apache.hadoop.yarn.webapp.ForbiddenException",
+            ),
+            (
+                RestError::method_not_allowed("PUT", "/", &["GET"]),
+                "javax.ws.rs.NotAllowedException",
+            ),
+            (
+                RestError::unsupported_media_type("text/plain"),
+                "javax.ws.rs.NotSupportedException",
+            ),
+            (
+                RestError::not_acceptable("text/plain"),
+                "javax.ws.rs.NotAcceptableException",
+            ),
+            (
+                RestError::payload_too_large(10),
+                "javax.ws.rs.WebApplicationException",
+            ),
+            (
+                RestError::request_timeout(10),
+                "javax.ws.rs.WebApplicationException",
+            ),
+            (
+                RestError::internal("x"),
+                "javax.ws.rs.WebApplicationException",
+            ),
+        ];
+        for (e, class) in cases {
+            assert_eq!(e.class(), class, "{e}");
+        }
+    }
+
+    #[test]
+    fn values_are_clipped_in_messages() {
+        let e = parse_or_400::<i64>(&"x".repeat(500), 30, |v| format!("bad '{v}'")).unwrap_err();
+        assert_eq!(e.message, format!("bad '{}'", "x".repeat(30)));
+        assert_eq!(parse_or_400::<i64>("42", 30, |v| v.to_string()), Ok(42));
     }
 
     #[test]

@@ -33,6 +33,7 @@ use spindle_http::query::{param, query_params};
 use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::YarnApplicationStateProto;
 
+use super::error::clip;
 use super::routes::{RestContext, STATIC_USER, read_body};
 
 /// Most bytes of an AM's answer the proxy relays.
@@ -92,7 +93,7 @@ where
         );
     }
     let Ok(id) = raw_id.parse::<ApplicationId>() else {
-        let shown: String = raw_id.chars().take(100).collect();
+        let shown = clip(raw_id, 100);
         return page(
             StatusCode::NOT_FOUND,
             &format!("{shown} appears to be formatted incorrectly."),

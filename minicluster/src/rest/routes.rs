@@ -18,7 +18,7 @@ use spindle_protocol::ids::{ApplicationId, NodeId};
 use spindle_protocol::proto::yarn::*;
 use spindle_protocol::proto::yarn_service::GetApplicationsRequestProto;
 
-use super::error::RestError;
+use super::error::{RestError, clip, parse_or_400};
 use super::json::*;
 use super::server::RestConfig;
 use super::submission::{SubmissionInfo, submission_context};
@@ -154,21 +154,14 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
 /// Checks a `user.name`: the NodeManagers use it as a folder name, so it must be 1 to 255 of
 /// `[A-Za-z0-9._-]` and not `.` or `..`.
 pub fn check_user(user: &str) -> Result<(), RestError> {
-    let ok = !user.is_empty()
-        && user.len() <= 255
-        && user != "."
-        && user != ".."
-        && user
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(RestError::bad_request(format!(
+    // The same rule the launcher applies to every folder name, so a user the RM accepts is
+    // never refused by a NodeManager.
+    spindle_launcher::spec::check_path_name("user.name", user).map_err(|_| {
+        RestError::bad_request(format!(
             "invalid user.name '{}': use 1 to 255 letters, digits, '.', '_' or '-'",
-            user.chars().take(100).collect::<String>()
-        )))
-    }
+            clip(user, 100)
+        ))
+    })
 }
 
 /// `http://<Host or local address>` for `Location` headers.
@@ -433,11 +426,8 @@ fn nodes(
 }
 
 fn node(ctx: &RestContext, raw: &str, f: Format) -> Result<Response<Full<Bytes>>, RestError> {
-    let id: NodeId = raw.parse().map_err(|_| {
-        RestError::bad_request(format!(
-            "Invalid NodeId [{}]. Expected host:port",
-            raw.chars().take(100).collect::<String>()
-        ))
+    let id: NodeId = parse_or_400(raw, 100, |v| {
+        format!("Invalid NodeId [{v}]. Expected host:port")
     })?;
     let info = ctx.core.with_rm(|rm, now| {
         rm.node_reports(&[], now)

@@ -9,7 +9,7 @@ use hyper::{Response, StatusCode};
 use serde::Serialize;
 use spindle_protocol::ids::ApplicationId;
 
-use super::error::RestError;
+use super::error::{RestError, clip};
 use super::json::ResourceInfo;
 use super::routes::{RestContext, parse_app_id, report_of};
 use crate::rm::queues::{Queue, QueueUsage};
@@ -266,7 +266,7 @@ pub(crate) fn activities(
     f: Format,
 ) -> Result<Response<Full<Bytes>>, RestError> {
     let now = crate::cluster::now_ms();
-    let node = spindle_http::query::param(params, "nodeId").map(|n| n.chars().take(200).collect());
+    let node = spindle_http::query::param(params, "nodeId").map(|n| clip(n, 200));
     Ok(document(
         StatusCode::OK,
         f,

@@ -24,7 +24,7 @@ use spindle_protocol::proto::yarn::*;
 use spindle_protocol::proto::yarn_service::GetApplicationsRequestProto;
 
 use super::app_parts::{AttemptInfo, ContainerInfo, attempt_infos, container_infos};
-use super::error::RestError;
+use super::error::{RestError, clip, parse_or_400};
 use super::json::{AppInfo, ClusterInfo, NodeInfo};
 use super::routes::{RestContext, app_info, report_of};
 use crate::rm::queues::Queue;
@@ -90,7 +90,7 @@ pub(crate) fn page<B>(ctx: &RestContext, req: &Request<B>) -> Response<Full<Byte
         ["cluster", "failure", id] => Ok(failure_page(id)),
         _ => Err(RestError::not_found(format!(
             "no page {}; the ResourceManager's pages are under /cluster",
-            req.uri().path().chars().take(200).collect::<String>()
+            clip(req.uri().path(), 200)
         ))),
     };
     match result {
@@ -107,7 +107,7 @@ fn apps_page(ctx: &RestContext, state: Option<&str>) -> Result<String, RestError
             YarnApplicationStateProto::from_java_name(&s).ok_or_else(|| {
                 RestError::bad_request(format!(
                     "Invalid application state {}: use one of {}",
-                    s.chars().take(50).collect::<String>(),
+                    clip(&s, 50),
                     STATES.join(", ")
                 ))
             })?,
@@ -176,12 +176,7 @@ fn apps_page(ctx: &RestContext, state: Option<&str>) -> Result<String, RestError
 }
 
 fn parse_app(raw: &str) -> Result<ApplicationId, RestError> {
-    raw.parse().map_err(|_| {
-        RestError::bad_request(format!(
-            "Invalid application id {}",
-            raw.chars().take(100).collect::<String>()
-        ))
-    })
+    parse_or_400(raw, 100, |v| format!("Invalid application id {v}"))
 }
 
 fn attempt_rows(attempts: &[AttemptInfo]) -> Vec<Vec<Cell>> {
@@ -342,12 +337,8 @@ fn app_page(ctx: &RestContext, raw: &str) -> Result<String, RestError> {
 }
 
 fn attempt_page(ctx: &RestContext, raw: &str) -> Result<String, RestError> {
-    let attempt: ApplicationAttemptId = raw.parse().map_err(|_| {
-        RestError::bad_request(format!(
-            "Invalid application attempt id {}",
-            raw.chars().take(100).collect::<String>()
-        ))
-    })?;
+    let attempt: ApplicationAttemptId =
+        parse_or_400(raw, 100, |v| format!("Invalid application attempt id {v}"))?;
     let app = attempt.application_id;
     let (attempts, containers) = ctx.core.with_rm(|rm, now| {
         report_of(rm, &app)?;
@@ -515,7 +506,7 @@ fn about_page(ctx: &RestContext) -> String {
 }
 
 fn failure_page(raw: &str) -> String {
-    let shown: String = raw.chars().take(100).collect();
+    let shown = clip(raw, 100);
     nav(Page::new(&format!("Failed to reach the application master of {shown}")))
         .paragraph(
             "The application master's web server redirected the web proxy's request back to the web proxy. \

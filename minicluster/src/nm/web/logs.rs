@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use spindle_protocol::ids::ContainerId;
 
+use crate::rest::error::clip;
+
 /// Most bytes of a log one answer carries; longer logs are cut (the answer says so).
 pub const MAX_SERVED_BYTES: u64 = 32 << 20;
 
@@ -41,7 +43,7 @@ pub enum LogError {
 
 /// The log folder of container `raw` under the node's log folder.
 pub fn container_dir(log_dir: &Path, raw: &str) -> Result<(ContainerId, PathBuf), LogError> {
-    let short: String = raw.chars().take(100).collect();
+    let short = clip(raw, 100);
     let id: ContainerId = raw
         .parse()
         .map_err(|_| LogError::BadContainerId(short.clone()))?;
@@ -56,7 +58,7 @@ pub fn container_dir(log_dir: &Path, raw: &str) -> Result<(ContainerId, PathBuf)
 
 /// The file `name` of a container's log folder `dir`, checked to be a plain file inside it.
 pub fn log_file(dir: &Path, container: &ContainerId, name: &str) -> Result<PathBuf, LogError> {
-    let short: String = name.chars().take(100).collect();
+    let short = clip(name, 100);
     let plain = !name.is_empty()
         && name.len() <= 255
         && name != "."

@@ -34,7 +34,7 @@ use spindle_protocol::ids::{ApplicationId, ContainerId};
 use tokio::net::TcpListener;
 
 use super::NodeManager;
-use crate::rest::RestError;
+use crate::rest::error::{RestError, clip, parse_or_400};
 use crate::webdoc::{self, Format};
 use logs::LogError;
 
@@ -80,21 +80,11 @@ fn log_error(e: LogError) -> RestError {
 }
 
 fn parse_app(raw: &str) -> Result<ApplicationId, RestError> {
-    raw.parse().map_err(|_| {
-        RestError::bad_request(format!(
-            "Invalid ApplicationId prefix: {}",
-            raw.chars().take(100).collect::<String>()
-        ))
-    })
+    parse_or_400(raw, 100, |v| format!("Invalid ApplicationId prefix: {v}"))
 }
 
 fn parse_container(raw: &str) -> Result<ContainerId, RestError> {
-    raw.parse().map_err(|_| {
-        RestError::bad_request(format!(
-            "invalid container id, {}",
-            raw.chars().take(100).collect::<String>()
-        ))
-    })
+    parse_or_400(raw, 100, |v| format!("invalid container id, {v}"))
 }
 
 /// Serves one request; errors are answered as documents, never as a failure.
@@ -159,7 +149,7 @@ fn service(
             {
                 return Err(RestError::bad_request(format!(
                     "Invalid application state {}: use one of {}",
-                    s.chars().take(50).collect::<String>(),
+                    clip(s, 50),
                     json::APP_STATES.join(", ")
                 )));
             }
@@ -195,12 +185,8 @@ fn service(
             let start = match param(params, "size") {
                 None => 0,
                 Some(s) => {
-                    let n: i64 = s.parse().map_err(|_| {
-                        RestError::bad_request(format!(
-                            "size '{}' is not a number of bytes",
-                            s.chars().take(30).collect::<String>()
-                        ))
-                    })?;
+                    let n: i64 =
+                        parse_or_400(s, 30, |v| format!("size '{v}' is not a number of bytes"))?;
                     // A positive size is the first bytes, a negative one the last.
                     if n >= 0 {
                         return Ok(text(

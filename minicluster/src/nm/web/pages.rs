@@ -10,7 +10,7 @@ use spindle_http::query::{param, percent_encode};
 use super::json::{AppInfo, Apps, ContainerInfo, Containers, NodeInfo};
 use super::logs::{self, LogError};
 use crate::nm::NodeManager;
-use crate::rest::RestError;
+use crate::rest::error::{RestError, parse_or_400};
 use crate::webdoc::html;
 
 /// How much of a log its page shows unless asked for more (YARN's NM shows the last 4 KiB).
@@ -31,14 +31,7 @@ pub fn error_page(e: &RestError) -> Response<Full<Bytes>> {
 
 fn number(params: &[(String, String)], key: &str) -> Result<Option<i64>, RestError> {
     param(params, key)
-        .map(|v| {
-            v.parse::<i64>().map_err(|_| {
-                RestError::bad_request(format!(
-                    "{key} '{}' is not a byte offset",
-                    v.chars().take(30).collect::<String>()
-                ))
-            })
-        })
+        .map(|v| parse_or_400(v, 30, |v| format!("{key} '{v}' is not a byte offset")))
         .transpose()
 }
 
