@@ -10,7 +10,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Body;
-use hyper::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue, LOCATION};
+use hyper::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderValue, LOCATION};
+use hyper::http::request::Parts;
 use hyper::{Method, Request, Response, StatusCode};
 use spindle_http::BodyError;
 use spindle_http::query::{param, percent_decode, query_params};
@@ -108,14 +109,22 @@ where
         })
 }
 
+/// The body of a request that must carry JSON, with the request's head. The headers are checked
+/// first: a JSON body (or no type at all) not announced larger than the limit.
+async fn json_body<B>(ctx: &RestContext, req: Request<B>) -> Result<(Parts, Bytes), RestError>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    check_json_headers(req.headers(), &ctx.config)?;
+    let (head, body) = req.into_parts();
+    Ok((head, read_body(body, &ctx.config).await?))
+}
+
 /// Checks the request declares a JSON body (or no type at all) and is not announced larger
 /// than the limit.
-pub(crate) fn check_json_request<B>(
-    req: &Request<B>,
-    config: &RestConfig,
-) -> Result<(), RestError> {
-    if let Some(len) = req
-        .headers()
+fn check_json_headers(headers: &HeaderMap, config: &RestConfig) -> Result<(), RestError> {
+    if let Some(len) = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
@@ -123,7 +132,7 @@ pub(crate) fn check_json_request<B>(
     {
         return Err(RestError::payload_too_large(config.max_body_bytes));
     }
-    if let Some(ct) = req.headers().get(CONTENT_TYPE) {
+    if let Some(ct) = headers.get(CONTENT_TYPE) {
         let ct = ct.to_str().unwrap_or("?");
         let mime = ct.split(';').next().unwrap_or("").trim();
         if !mime.eq_ignore_ascii_case("application/json") && !mime.is_empty() {
@@ -165,9 +174,8 @@ pub fn check_user(user: &str) -> Result<(), RestError> {
 }
 
 /// `http://<Host or local address>` for `Location` headers.
-pub(crate) fn base_url<B>(req: &Request<B>, local: SocketAddr) -> String {
-    let host = req
-        .headers()
+pub(crate) fn base_url(headers: &HeaderMap, local: SocketAddr) -> String {
+    let host = headers
         .get(HOST)
         .and_then(|h| h.to_str().ok())
         .map(str::trim)
@@ -321,11 +329,17 @@ where
         [_, _, _, "nodes"] => nodes(ctx, params, f),
         [_, _, _, "nodes", id] => node(ctx, id, f),
         [_, _, _, "apps"] if get => apps(ctx, params, f),
-        [_, _, _, "apps"] => submit(ctx, req, params, f).await,
+        [_, _, _, "apps"] => {
+            let (head, body) = json_body(ctx, req).await?;
+            submit(ctx, &head, &body, params, f)
+        }
         [_, _, _, "apps", "new-application"] => new_application(ctx, f),
         [_, _, _, "apps", id] => app(ctx, id, f),
         [_, _, _, "apps", id, "state"] if get => app_state(ctx, id, f),
-        [_, _, _, "apps", id, "state"] => put_app_state(ctx, req, id, f).await,
+        [_, _, _, "apps", id, "state"] => {
+            let (head, body) = json_body(ctx, req).await?;
+            put_app_state(ctx, &head, &body, id, f)
+        }
         [
             _,
             _,
@@ -343,8 +357,7 @@ where
             id,
             part @ ("priority" | "queue" | "timeout"),
         ] => {
-            check_json_request(&req, &ctx.config)?;
-            let body = read_body(req.into_body(), &ctx.config).await?;
+            let (_, body) = json_body(ctx, req).await?;
             super::app_parts::put_part(ctx, id, part, &body, f)
         }
         [_, _, _, "apps", id, "appattempts"] => super::app_parts::attempts(ctx, id, f),
@@ -649,20 +662,19 @@ fn app_state(
     ))
 }
 
-async fn put_app_state<B>(
+fn put_app_state(
     ctx: &RestContext,
-    req: Request<B>,
+    head: &Parts,
+    body: &[u8],
     raw_id: &str,
     f: Format,
-) -> Result<Response<Full<Bytes>>, RestError>
-where
-    B: Body<Data = Bytes>,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    check_json_request(&req, &ctx.config)?;
-    let location = format!("{}{}", base_url(&req, ctx.local_addr), req.uri().path());
-    let body = read_body(req.into_body(), &ctx.config).await?;
-    let target: AppStateDoc = parse_json(&body, "appstate object ({\"state\":\"KILLED\"})")?;
+) -> Result<Response<Full<Bytes>>, RestError> {
+    let location = format!(
+        "{}{}",
+        base_url(&head.headers, ctx.local_addr),
+        head.uri.path()
+    );
+    let target: AppStateDoc = parse_json(body, "appstate object ({\"state\":\"KILLED\"})")?;
     let id = parse_app_id(raw_id)?;
     let (status, state) = ctx.core.with_rm(|rm, now| {
         let current = current_state(rm, &id)?;
@@ -702,20 +714,15 @@ fn new_application(ctx: &RestContext, f: Format) -> Result<Response<Full<Bytes>>
     Ok(webdoc::bare(StatusCode::OK, f, "NewApplication", &doc))
 }
 
-async fn submit<B>(
+fn submit(
     ctx: &RestContext,
-    req: Request<B>,
+    head: &Parts,
+    body: &[u8],
     params: &[(String, String)],
     f: Format,
-) -> Result<Response<Full<Bytes>>, RestError>
-where
-    B: Body<Data = Bytes>,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    check_json_request(&req, &ctx.config)?;
-    let base = base_url(&req, ctx.local_addr);
-    let body = read_body(req.into_body(), &ctx.config).await?;
-    let info: SubmissionInfo = parse_json(&body, "application-submission-context")?;
+) -> Result<Response<Full<Bytes>>, RestError> {
+    let base = base_url(&head.headers, ctx.local_addr);
+    let info: SubmissionInfo = parse_json(body, "application-submission-context")?;
     let (id, sub) = submission_context(info).map_err(|e| RestError::bad_request(e.to_string()))?;
     let user = param(params, "user.name")
         .unwrap_or(STATIC_USER)
