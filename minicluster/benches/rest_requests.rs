@@ -67,18 +67,20 @@ impl Conn {
     }
 }
 
-fn submission(id: &str) -> Vec<u8> {
-    format!(r#"{{"application-id":"{id}","application-name":"bench","unmanaged-AM":true}}"#)
-        .into_bytes()
-}
-
-async fn new_id(conn: &mut Conn) -> String {
+/// Asks for a new application id and submits an unmanaged-AM application under it.
+async fn submit_new(conn: &mut Conn) {
     let (status, body) = conn
         .call("POST", "/ws/v1/cluster/apps/new-application", b"")
         .await;
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    v["application-id"].as_str().expect("id").to_string()
+    let id = v["application-id"].as_str().expect("id");
+    let submission =
+        format!(r#"{{"application-id":"{id}","application-name":"bench","unmanaged-AM":true}}"#);
+    let (status, _) = conn
+        .call("POST", "/ws/v1/cluster/apps", submission.as_bytes())
+        .await;
+    assert_eq!(status, 202);
 }
 
 fn rest(c: &mut Criterion) {
@@ -99,52 +101,26 @@ fn rest(c: &mut Criterion) {
             })
         })
     });
-    rt.block_on(async {
-        for _ in 0..100 {
-            let id = new_id(&mut conn).await;
-            let (status, _) = conn
-                .call("POST", "/ws/v1/cluster/apps", &submission(&id))
-                .await;
-            assert_eq!(status, 202);
-        }
-    });
-    g.bench_function("apps_list_100", |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                let (status, body) = conn.call("GET", "/ws/v1/cluster/apps", b"").await;
-                assert_eq!(status, 200);
-                assert!(body.len() > 100 * 500);
+    let mut apps = 0;
+    for listed in [100, 1000] {
+        rt.block_on(async {
+            while apps < listed {
+                submit_new(&mut conn).await;
+                apps += 1;
+            }
+        });
+        g.bench_function(format!("apps_list_{listed}"), |b| {
+            b.iter(|| {
+                rt.block_on(async {
+                    let (status, body) = conn.call("GET", "/ws/v1/cluster/apps", b"").await;
+                    assert_eq!(status, 200);
+                    assert!(body.len() > listed * 500);
+                })
             })
-        })
-    });
-    rt.block_on(async {
-        for _ in 100..1000 {
-            let id = new_id(&mut conn).await;
-            let (status, _) = conn
-                .call("POST", "/ws/v1/cluster/apps", &submission(&id))
-                .await;
-            assert_eq!(status, 202);
-        }
-    });
-    g.bench_function("apps_list_1000", |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                let (status, body) = conn.call("GET", "/ws/v1/cluster/apps", b"").await;
-                assert_eq!(status, 200);
-                assert!(body.len() > 1000 * 500);
-            })
-        })
-    });
+        });
+    }
     g.bench_function("new_application_and_submit", |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                let id = new_id(&mut conn).await;
-                let (status, _) = conn
-                    .call("POST", "/ws/v1/cluster/apps", &submission(&id))
-                    .await;
-                assert_eq!(status, 202);
-            })
-        })
+        b.iter(|| rt.block_on(submit_new(&mut conn)))
     });
     g.finish();
     drop(conn);

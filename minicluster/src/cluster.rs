@@ -793,69 +793,40 @@ fn yarn_site(
     remote_log_dir: &Path,
 ) -> Vec<(String, String)> {
     let max = o.max_allocation();
-    let props: Vec<(&str, String)> = vec![
-        ("yarn.resourcemanager.hostname", o.host.clone()),
-        ("yarn.resourcemanager.address", rm.to_string()),
-        (
-            "yarn.resourcemanager.scheduler.address",
-            scheduler.to_string(),
-        ),
-        (
-            "yarn.resourcemanager.am.max-attempts",
-            o.max_app_attempts.to_string(),
-        ),
-        (
-            "yarn.scheduler.minimum-allocation-mb",
-            o.min_allocation_mb.to_string(),
-        ),
+    let liveness_ms = o.am_liveness_expiry.as_millis();
+    let log_dir = remote_log_dir.display();
+    let props: &[(&str, &dyn std::fmt::Display)] = &[
+        ("yarn.resourcemanager.hostname", &o.host),
+        ("yarn.resourcemanager.address", &rm),
+        ("yarn.resourcemanager.scheduler.address", &scheduler),
+        ("yarn.resourcemanager.am.max-attempts", &o.max_app_attempts),
+        ("yarn.scheduler.minimum-allocation-mb", &o.min_allocation_mb),
         (
             "yarn.scheduler.minimum-allocation-vcores",
-            o.min_allocation_vcores.to_string(),
+            &o.min_allocation_vcores,
         ),
-        (
-            "yarn.scheduler.maximum-allocation-mb",
-            max.memory_mb.to_string(),
-        ),
-        (
-            "yarn.scheduler.maximum-allocation-vcores",
-            max.vcores.to_string(),
-        ),
-        (
-            "yarn.nodemanager.resource.memory-mb",
-            o.node_memory_mb.to_string(),
-        ),
-        (
-            "yarn.nodemanager.resource.cpu-vcores",
-            o.node_vcores.to_string(),
-        ),
-        (
-            "yarn.am.liveness-monitor.expiry-interval-ms",
-            o.am_liveness_expiry.as_millis().to_string(),
-        ),
-        (
-            "yarn.resourcemanager.connect.retry-interval.ms",
-            "500".into(),
-        ),
-        (
-            "yarn.client.nodemanager-connect.retry-interval-ms",
-            "500".into(),
-        ),
-        ("yarn.log-aggregation-enable", o.log_aggregation.to_string()),
-        (
-            "yarn.nodemanager.remote-app-log-dir",
-            remote_log_dir.display().to_string(),
-        ),
+        ("yarn.scheduler.maximum-allocation-mb", &max.memory_mb),
+        ("yarn.scheduler.maximum-allocation-vcores", &max.vcores),
+        ("yarn.nodemanager.resource.memory-mb", &o.node_memory_mb),
+        ("yarn.nodemanager.resource.cpu-vcores", &o.node_vcores),
+        ("yarn.am.liveness-monitor.expiry-interval-ms", &liveness_ms),
+        ("yarn.resourcemanager.connect.retry-interval.ms", &500),
+        ("yarn.client.nodemanager-connect.retry-interval-ms", &500),
+        ("yarn.log-aggregation-enable", &o.log_aggregation),
+        ("yarn.nodemanager.remote-app-log-dir", &log_dir),
         (
             "yarn.resourcemanager.max-completed-applications",
-            o.max_completed_apps.to_string(),
+            &o.max_completed_apps,
         ),
         (
             "yarn.cluster.max-application-priority",
-            o.max_application_priority.to_string(),
+            &o.max_application_priority,
         ),
     ];
-    let mut props: Vec<(String, String)> =
-        props.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let mut props: Vec<(String, String)> = props
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     if let Some(cp) = &o.application_classpath {
         props.push(("yarn.application.classpath".into(), cp.clone()));
     }

@@ -65,21 +65,23 @@ fn number(text: &str, len: usize) -> Option<i64> {
     text.parse().ok()
 }
 
+/// `text` as exactly three `sep`-separated numbers of `widths` digits (`2026-12-04`, `10:15:30`).
+fn three_numbers(text: &str, sep: char, widths: [usize; 3]) -> Option<[i64; 3]> {
+    let mut parts = text.split(sep);
+    let mut out = [0; 3];
+    for (n, width) in out.iter_mut().zip(widths) {
+        *n = number(parts.next()?, width)?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
 /// Parses YARN's ISO 8601 form (`yyyy-MM-dd'T'HH:mm:ss.SSSZ`; the zone `±HHMM`, `±HH:MM` or `Z`,
 /// the milliseconds optional) into milliseconds since the epoch; `None` when it is not that
 /// form or names an impossible date.
 pub fn parse_iso8601(text: &str) -> Option<i64> {
     let text = text.trim();
     let (date, rest) = text.split_once('T')?;
-    let mut d = date.split('-');
-    let (year, month, day) = (
-        number(d.next()?, 4)?,
-        number(d.next()?, 2)?,
-        number(d.next()?, 2)?,
-    );
-    if d.next().is_some() {
-        return None;
-    }
+    let [year, month, day] = three_numbers(date, '-', [4, 2, 2])?;
     let zone_at = rest.find(['+', '-', 'Z'])?;
     let (clock, zone) = rest.split_at(zone_at);
     let (hms, millis) = match clock.split_once('.') {
@@ -90,15 +92,7 @@ pub fn parse_iso8601(text: &str) -> Option<i64> {
         Some(_) => return None,
         None => (clock, 0),
     };
-    let mut t = hms.split(':');
-    let (h, mi, s) = (
-        number(t.next()?, 2)?,
-        number(t.next()?, 2)?,
-        number(t.next()?, 2)?,
-    );
-    if t.next().is_some() {
-        return None;
-    }
+    let [h, mi, s] = three_numbers(hms, ':', [2, 2, 2])?;
     let offset_min = if zone == "Z" {
         0
     } else {

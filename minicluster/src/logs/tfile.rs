@@ -44,44 +44,28 @@ pub fn write_vlong(out: &mut Vec<u8>, n: i64) {
         return;
     }
     let un = if n < 0 { !n } else { n };
-    // Bytes needed for the value with its sign bit.
-    let len = ((64 - un.leading_zeros()) / 8 + 1) as i64;
+    // Bytes needed for the value with its sign bit, at least the two of the shortest long form.
+    let mut len = ((64 - un.leading_zeros()) / 8 + 1).max(2) as usize;
     let mut first = n >> ((len - 1) * 8);
-    let mut len = len;
-    if len == 1 {
-        first >>= 8;
-        len = 2;
-    }
-    if len == 2 {
-        if (-20..20).contains(&first) {
-            out.push((first - 52) as u8);
-            out.push(n as u8);
+    // With 2 to 4 bytes in all, the first byte carries the value's high bits when they fit its
+    // range (`first - bias`, one of a range of codes per length); else one more byte is used.
+    for (total, range, bias) in [(2, 20, 52), (3, 16, 88), (4, 8, 112)] {
+        if len != total {
+            continue;
+        }
+        if (-range..range).contains(&first) {
+            out.push((first - bias) as u8);
+            out.extend_from_slice(&n.to_be_bytes()[9 - total..]);
             return;
         }
-        first >>= 8;
-        len = 3;
-    }
-    if len == 3 {
-        if (-16..16).contains(&first) {
-            out.push((first - 88) as u8);
-            out.extend_from_slice(&(n as u16).to_be_bytes());
-            return;
+        if total < 4 {
+            first >>= 8;
+            len += 1;
         }
-        first >>= 8;
-        len = 4;
     }
-    if len == 4 {
-        if (-8..8).contains(&first) {
-            out.push((first - 112) as u8);
-            out.extend_from_slice(&(n as u32).to_be_bytes()[1..]);
-            return;
-        }
-        out.push((len - 129) as u8);
-        out.extend_from_slice(&(n as i32).to_be_bytes());
-        return;
-    }
-    out.push((len - 129) as u8);
-    out.extend_from_slice(&n.to_be_bytes()[(8 - len as usize)..]);
+    // Else a first byte that says how many bytes follow, then all of them.
+    out.push((len as i64 - 129) as u8);
+    out.extend_from_slice(&n.to_be_bytes()[8 - len..]);
 }
 
 /// Appends a TFile string: `vint(byte length)` and the UTF-8 bytes.
@@ -469,7 +453,6 @@ pub fn read_records(file: &[u8]) -> Result<Vec<Record>, TFileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
     #[test]
     fn vlongs_follow_hadoops_table_and_read_back() {
         let enc = |n: i64| {
