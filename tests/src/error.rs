@@ -1,6 +1,7 @@
 //! The one error type of the interop support library.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// What went wrong while preparing the interop tier (jars, builds, the mini cluster) or driving
 /// one of its processes.
@@ -90,3 +91,20 @@ pub enum HarnessError {
 
 /// Result alias for this crate.
 pub type Result<T, E = HarnessError> = std::result::Result<T, E>;
+
+/// `io`, bounded by `limit`: [`HarnessError::Timeout`] naming `what` when it runs out (with no
+/// process output to show), its own error as [`HarnessError::Io`].
+pub async fn within<T>(
+    limit: Duration,
+    what: impl FnOnce() -> String,
+    io: impl Future<Output = std::io::Result<T>>,
+) -> Result<T> {
+    match tokio::time::timeout(limit, io).await {
+        Ok(done) => Ok(done?),
+        Err(_) => Err(HarnessError::Timeout {
+            what: what(),
+            seconds: limit.as_secs_f64(),
+            stderr: String::new(),
+        }),
+    }
+}

@@ -29,19 +29,11 @@ const KINIT: &str = "kinit";
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A running KDC (killed on drop).
+#[derive(Debug)]
 pub struct Kdc {
     dir: tempfile::TempDir,
     port: u16,
     child: Child,
-}
-
-impl std::fmt::Debug for Kdc {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Kdc")
-            .field("port", &self.port)
-            .field("dir", &self.dir.path())
-            .finish()
-    }
 }
 
 fn missing_tools() -> Vec<&'static str> {
@@ -284,6 +276,49 @@ pub fn is_inner_run() -> bool {
     std::env::var_os(INNER_ENV).is_some()
 }
 
+/// A Kerberos test in two parts (see [`Kdc::rerun_test`]). The outer run starts a KDC, lets
+/// `outer` make what the test needs and name the inner run's environment, re-runs the test
+/// `name` with it and fails if the inner run failed; the inner run runs `inner`.
+pub fn two_part_test<K, V>(
+    name: &str,
+    outer: impl FnOnce(&Kdc) -> Vec<(K, V)>,
+    inner: impl FnOnce(),
+) where
+    K: AsRef<std::ffi::OsStr>,
+    V: AsRef<std::ffi::OsStr>,
+{
+    if is_inner_run() {
+        inner();
+        return;
+    }
+    let kdc = Kdc::start().expect("start the KDC");
+    let extra = outer(&kdc);
+    let out = kdc
+        .rerun_test(name, &extra)
+        .unwrap_or_else(|e| panic!("{e}"));
+    println!("{out}");
+}
+
+/// A [`two_part_test`] with the [`TestRealm`]'s principals, whose inner part is async (run on a
+/// two-thread runtime).
+pub fn in_realm<F: std::future::Future<Output = ()>>(
+    name: &str,
+    inner: impl FnOnce(TestRealm) -> F,
+) {
+    two_part_test(
+        name,
+        |kdc| kdc.test_realm().expect("test principals").env(),
+        || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(inner(TestRealm::from_env()));
+        },
+    );
+}
+
 impl Kdc {
     /// Runs the test `name` (its path in the test binary, e.g. `gss_contexts`) again in a child
     /// process whose environment points MIT's library at this realm, plus `extra` (e.g.
@@ -397,15 +432,19 @@ impl TestRealm {
         }
     }
 
-    fn java(&self, protection: &str, extra_conf: &[(&str, &str)]) -> JavaSetup {
+    /// A Kerberized Hadoop JVM of this realm, its RM principal `rm/_HOST`, logged in from the
+    /// given environment.
+    fn java(&self, protection: &str, login: &[(&str, String)]) -> JavaSetup {
         let mut java = JavaSetup::protection(protection);
-        java.hadoop_conf
-            .push(("hadoop.security.authentication".into(), "kerberos".into()));
         java.hadoop_conf.extend(
-            extra_conf
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string())),
+            [
+                ("hadoop.security.authentication", "kerberos"),
+                ("yarn.resourcemanager.principal", RM_PRINCIPAL_PATTERN),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string())),
         );
+        java.env
+            .extend(login.iter().map(|(k, v)| (k.to_string(), v.clone())));
         java.jvm_flags.push(format!(
             "-Djava.security.krb5.conf={}",
             self.krb5_conf.display()
@@ -415,27 +454,17 @@ impl TestRealm {
 
     /// A Kerberized Hadoop server JVM: logs in as the RM from its keytab.
     pub fn java_server(&self, protection: &str) -> JavaSetup {
-        let mut java = self.java(
+        self.java(
             protection,
-            &[("yarn.resourcemanager.principal", RM_PRINCIPAL_PATTERN)],
-        );
-        java.env
-            .push(("SPINDLE_KRB_PRINCIPAL".into(), self.rm_principal.clone()));
-        java.env.push((
-            "SPINDLE_KRB_KEYTAB".into(),
-            self.rm_keytab.display().to_string(),
-        ));
-        java
+            &[
+                ("SPINDLE_KRB_PRINCIPAL", self.rm_principal.clone()),
+                ("SPINDLE_KRB_KEYTAB", self.rm_keytab.display().to_string()),
+            ],
+        )
     }
 
     /// A Hadoop client JVM logged in as the user from her ticket cache.
     pub fn java_client(&self, protection: &str) -> JavaSetup {
-        let mut java = self.java(
-            protection,
-            &[("yarn.resourcemanager.principal", RM_PRINCIPAL_PATTERN)],
-        );
-        java.env
-            .push(("KRB5CCNAME".into(), self.user_cache.clone()));
-        java
+        self.java(protection, &[("KRB5CCNAME", self.user_cache.clone())])
     }
 }

@@ -12,7 +12,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 use crate::compile::harness_classpath;
-use crate::error::{HarnessError, Result};
+use crate::error::{HarnessError, Result, within};
 
 /// How much of a process's stderr is kept for error messages.
 const STDERR_KEEP: usize = 16 * 1024;
@@ -299,17 +299,12 @@ impl JavaProcess {
         let mut buf = Vec::with_capacity(line.len() + 1);
         buf.extend_from_slice(line.as_bytes());
         buf.push(b'\n');
-        tokio::time::timeout(LINE_TIMEOUT, async {
+        let name = &self.name;
+        within(LINE_TIMEOUT, || format!("writing to {name}"), async {
             stdin.write_all(&buf).await?;
             stdin.flush().await
         })
         .await
-        .map_err(|_| HarnessError::Timeout {
-            what: format!("writing to {}", self.name),
-            seconds: LINE_TIMEOUT.as_secs_f64(),
-            stderr: String::new(),
-        })??;
-        Ok(())
     }
 
     /// Sends a request line and returns the next output line.

@@ -21,7 +21,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::cache::folder_from;
 use crate::compile::harness_classpath;
-use crate::error::{HarnessError, Result};
+use crate::error::{HarnessError, Result, within};
 use crate::process::{JavaCommand, JavaProcess};
 
 /// How long one CLI command may take.
@@ -199,13 +199,12 @@ pub async fn render_dom(url: &str) -> Result<String> {
         .arg(url)
         .kill_on_drop(true)
         .output();
-    let out = tokio::time::timeout(Duration::from_secs(60), run)
-        .await
-        .map_err(|_| HarnessError::Timeout {
-            what: format!("chromium to render {url}"),
-            seconds: 60.0,
-            stderr: String::new(),
-        })??;
+    let out = within(
+        Duration::from_secs(60),
+        || format!("chromium to render {url}"),
+        run,
+    )
+    .await?;
     if !out.status.success() {
         return Err(HarnessError::Protocol(format!(
             "chromium failed on {url} ({}): {}",
@@ -230,13 +229,12 @@ pub async fn http_get(url: &str) -> Result<(u16, String)> {
     )
     .await?;
     let mut out = Vec::new();
-    tokio::time::timeout(Duration::from_secs(30), s.read_to_end(&mut out))
-        .await
-        .map_err(|_| HarnessError::Timeout {
-            what: format!("GET {url}"),
-            seconds: 30.0,
-            stderr: String::new(),
-        })??;
+    within(
+        Duration::from_secs(30),
+        || format!("GET {url}"),
+        s.read_to_end(&mut out),
+    )
+    .await?;
     let text = String::from_utf8_lossy(&out).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let status = head

@@ -25,30 +25,11 @@ use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_protocol::yarn::delegation::RmDelegationTokenIdentifier;
 use spindle_tests::calls::{application_report, submit_unmanaged};
 use spindle_tests::clients::{assert_every_step_passes, run_java_clients};
-use spindle_tests::kdc::{Kdc, RM_PRINCIPAL_PATTERN, TestRealm, is_inner_run};
+use spindle_tests::kdc::{RM_PRINCIPAL_PATTERN, TestRealm, in_realm};
 use spindle_tests::ours::{OurCluster, Secure, assert_nodes_empty, run_java_app};
 use spindle_tests::servers::JavaYarnServers;
 
 const PROTECTIONS: [Qop; 3] = [Qop::Auth, Qop::AuthInt, Qop::AuthConf];
-
-/// Runs `inner` in a child process pointed at a fresh realm (see the module docs).
-fn in_realm<F: std::future::Future<Output = ()>>(name: &str, inner: impl FnOnce(TestRealm) -> F) {
-    if is_inner_run() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(inner(TestRealm::from_env()));
-        return;
-    }
-    let kdc = Kdc::start().expect("start the KDC");
-    let realm = kdc.test_realm().expect("test principals");
-    let out = kdc
-        .rerun_test(name, &realm.env())
-        .unwrap_or_else(|e| panic!("{e}"));
-    println!("{out}");
-}
 
 /// `options` made secure with the realm's RM principal, every port offering privacy only (a
 /// connection that did not negotiate it fails).

@@ -14,6 +14,7 @@ use spindle_protocol::proto::yarn_service::{
 };
 use spindle_protocol::yarn::client::ApplicationClient;
 use spindle_tests::cache::interop_sources;
+use spindle_tests::error::within;
 use spindle_tests::ours::container_logs;
 use spindle_tests::tools::{ShellApp, python};
 
@@ -87,10 +88,9 @@ async fn yarn_api_client_reads_everything_unpatched() {
         .env("HADOOP_CONF_DIR", cluster.conf_dir())
         .kill_on_drop(true)
         .output();
-    let out = tokio::time::timeout(Duration::from_secs(120), run)
+    let out = within(Duration::from_secs(120), || "the Python checks".into(), run)
         .await
-        .expect("the Python checks finish within 2 minutes")
-        .expect("python runs");
+        .unwrap_or_else(|e| panic!("{e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

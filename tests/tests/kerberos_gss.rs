@@ -10,7 +10,7 @@ use spindle_protocol::gssapi::{
     AcceptorContext, AcceptorCredential, ClientCredential, InitiatorContext, KerberosCredentials,
     KerberosError,
 };
-use spindle_tests::kdc::{Kdc, REALM, is_inner_run};
+use spindle_tests::kdc::{REALM, two_part_test};
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} not set for the inner run"))
@@ -61,95 +61,92 @@ fn handshake(client: &KerberosCredentials) {
 
 #[test]
 fn contexts_from_a_ticket_cache_and_from_a_keytab() {
-    if is_inner_run() {
-        handshake(&KerberosCredentials::TicketCache);
-        handshake(&KerberosCredentials::Keytab {
-            principal: format!("alice@{REALM}"),
-            keytab: env("ALICE_KEYTAB").into(),
-        });
-        return;
-    }
-    let kdc = Kdc::start().expect("start the KDC");
-    let (_, rm_keytab) = kdc.add_principal("rm/localhost").unwrap();
-    let (alice, alice_keytab) = kdc.add_principal("alice").unwrap();
-    let cache = kdc.kinit(&alice, &alice_keytab).unwrap();
-    kdc.rerun_test(
+    two_part_test(
         "contexts_from_a_ticket_cache_and_from_a_keytab",
-        &[
-            ("KRB5CCNAME", &cache),
-            ("RM_KEYTAB", &rm_keytab.display().to_string()),
-            ("ALICE_KEYTAB", &alice_keytab.display().to_string()),
-        ],
-    )
-    .unwrap();
+        |kdc| {
+            let (_, rm_keytab) = kdc.add_principal("rm/localhost").unwrap();
+            let (alice, alice_keytab) = kdc.add_principal("alice").unwrap();
+            let cache = kdc.kinit(&alice, &alice_keytab).unwrap();
+            vec![
+                ("KRB5CCNAME", cache),
+                ("RM_KEYTAB", rm_keytab.display().to_string()),
+                ("ALICE_KEYTAB", alice_keytab.display().to_string()),
+            ]
+        },
+        || {
+            handshake(&KerberosCredentials::TicketCache);
+            handshake(&KerberosCredentials::Keytab {
+                principal: format!("alice@{REALM}"),
+                keytab: env("ALICE_KEYTAB").into(),
+            });
+        },
+    );
 }
 
 #[test]
 fn errors_say_what_to_do() {
-    if is_inner_run() {
-        let err = ClientCredential::acquire(&KerberosCredentials::TicketCache).unwrap_err();
-        assert!(matches!(err, KerberosError::NoTicket(_)), "{err:?}");
-        assert!(err.to_string().contains("kinit"), "{err}");
-        let missing = KerberosCredentials::Keytab {
-            principal: format!("alice@{REALM}"),
-            keytab: "/nonexistent.keytab".into(),
-        };
-        assert!(matches!(
-            ClientCredential::acquire(&missing),
-            Err(KerberosError::NoTicket(_))
-        ));
-        let cred = ClientCredential::acquire(&KerberosCredentials::Keytab {
-            principal: format!("alice@{REALM}"),
-            keytab: env("ALICE_KEYTAB").into(),
-        })
-        .unwrap();
-        let wrong = format!("rm/elsewhere@{REALM}");
-        let err = InitiatorContext::new(&cred, &wrong)
-            .unwrap()
-            .step(&[])
-            .unwrap_err();
-        assert!(
-            matches!(&err, KerberosError::UnknownServer { principal, .. } if *principal == wrong),
-            "{err:?}"
-        );
-        let err = AcceptorCredential::from_keytab(
-            &format!("rm@{REALM}"),
-            std::path::Path::new(&env("ALICE_KEYTAB")),
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("three parts"), "{err}");
-        return;
-    }
-    let kdc = Kdc::start().expect("start the KDC");
-    let (_, alice_keytab) = kdc.add_principal("alice").unwrap();
-    kdc.rerun_test(
+    two_part_test(
         "errors_say_what_to_do",
-        &[
-            ("KRB5CCNAME", &kdc.empty_cache()),
-            ("ALICE_KEYTAB", &alice_keytab.display().to_string()),
-        ],
-    )
-    .unwrap();
+        |kdc| {
+            let (_, alice_keytab) = kdc.add_principal("alice").unwrap();
+            vec![
+                ("KRB5CCNAME", kdc.empty_cache()),
+                ("ALICE_KEYTAB", alice_keytab.display().to_string()),
+            ]
+        },
+        || {
+            let err = ClientCredential::acquire(&KerberosCredentials::TicketCache).unwrap_err();
+            assert!(matches!(err, KerberosError::NoTicket(_)), "{err:?}");
+            assert!(err.to_string().contains("kinit"), "{err}");
+            let missing = KerberosCredentials::Keytab {
+                principal: format!("alice@{REALM}"),
+                keytab: "/nonexistent.keytab".into(),
+            };
+            assert!(matches!(
+                ClientCredential::acquire(&missing),
+                Err(KerberosError::NoTicket(_))
+            ));
+            let cred = ClientCredential::acquire(&KerberosCredentials::Keytab {
+                principal: format!("alice@{REALM}"),
+                keytab: env("ALICE_KEYTAB").into(),
+            })
+            .unwrap();
+            let wrong = format!("rm/elsewhere@{REALM}");
+            let err = InitiatorContext::new(&cred, &wrong)
+                .unwrap()
+                .step(&[])
+                .unwrap_err();
+            assert!(
+                matches!(&err, KerberosError::UnknownServer { principal, .. } if *principal == wrong),
+                "{err:?}"
+            );
+            let err = AcceptorCredential::from_keytab(
+                &format!("rm@{REALM}"),
+                std::path::Path::new(&env("ALICE_KEYTAB")),
+            )
+            .unwrap_err();
+            assert!(err.to_string().contains("three parts"), "{err}");
+        },
+    );
 }
 
 #[test]
 fn an_expired_ticket_says_kinit_again() {
-    if is_inner_run() {
-        let err = ClientCredential::acquire(&KerberosCredentials::TicketCache).unwrap_err();
-        assert!(matches!(err, KerberosError::Expired(_)), "{err:?}");
-        assert!(err.to_string().contains("run `kinit` again"), "{err}");
-        return;
-    }
-    let kdc = Kdc::start().expect("start the KDC");
-    let (alice, alice_keytab) = kdc.add_principal("alice").unwrap();
-    // Tickets for alice live 2 s (the KDC caps them at her maximum).
-    kdc.admin(&format!("modprinc -maxlife \"2 seconds\" {alice}"))
-        .unwrap();
-    let cache = kdc.kinit(&alice, &alice_keytab).unwrap();
-    std::thread::sleep(std::time::Duration::from_secs(3));
-    kdc.rerun_test(
+    two_part_test(
         "an_expired_ticket_says_kinit_again",
-        &[("KRB5CCNAME", &cache)],
-    )
-    .unwrap();
+        |kdc| {
+            let (alice, alice_keytab) = kdc.add_principal("alice").unwrap();
+            // Tickets for alice live 2 s (the KDC caps them at her maximum).
+            kdc.admin(&format!("modprinc -maxlife \"2 seconds\" {alice}"))
+                .unwrap();
+            let cache = kdc.kinit(&alice, &alice_keytab).unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(3));
+            vec![("KRB5CCNAME", cache)]
+        },
+        || {
+            let err = ClientCredential::acquire(&KerberosCredentials::TicketCache).unwrap_err();
+            assert!(matches!(err, KerberosError::Expired(_)), "{err:?}");
+            assert!(err.to_string().contains("run `kinit` again"), "{err}");
+        },
+    );
 }

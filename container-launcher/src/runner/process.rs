@@ -34,6 +34,7 @@ pub struct SpawnRequest {
     pub stderr: File,
 }
 
+#[derive(Debug)]
 struct Job {
     request: SpawnRequest,
     reply: oneshot::Sender<std::io::Result<tokio::process::Child>>,
@@ -44,14 +45,6 @@ struct Job {
 pub struct Spawner {
     tx: Mutex<Option<mpsc::Sender<Job>>>,
     thread: Mutex<Option<JoinHandle<()>>>,
-}
-
-impl std::fmt::Debug for Job {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Job")
-            .field("request", &self.request)
-            .finish()
-    }
 }
 
 impl Spawner {
