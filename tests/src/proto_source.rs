@@ -1,8 +1,8 @@
 //! Our protobuf declarations as written in `protocol/src/proto/*.rs`, read from the source text:
-//! every `prost::Message` struct with its fields (from their `#[prost(...)]` attributes) and every
-//! `prost::Enumeration` with its values, so that tests can hold them against Hadoop's descriptors.
-//! The reader knows the layout those files keep (one item per line, `#[derive]` above the item,
-//! the proto name in the first backticks of an enum's doc comment).
+//! every message struct of a `proto_messages!` block with its fields (one line each:
+//! `tag name: label [flag] type [= default],`) and every `prost::Enumeration` with its values, so
+//! that tests can hold them against Hadoop's descriptors. The reader knows the layout those files
+//! keep (one item per line, the proto name in the first backticks of an enum's doc comment).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -53,15 +53,12 @@ pub struct ProtoSource {
 struct Cursor {
     /// `module` or `module::nested`.
     path: String,
-    derives_message: bool,
+    /// Inside a `proto_messages!` block: every struct is a message.
+    in_messages: bool,
     /// The first backticked name of the doc comment above the current line.
     doc_name: Option<String>,
     in_doc: bool,
     message: Option<(String, Vec<OurField>)>,
-    /// A `#[prost(...)]` attribute read so far (it may span lines).
-    attr: Option<String>,
-    /// The last complete attribute, waiting for its field line.
-    pending: Option<(u32, String, String, bool)>,
     enumeration: Option<OurEnum>,
 }
 
@@ -71,32 +68,31 @@ fn ident(rest: &str) -> String {
         .collect()
 }
 
-/// (tag, type, label, packed) of a whole `#[prost(...)]` attribute.
-fn prost_attribute(attr: &str) -> (u32, String, String, bool) {
-    let inner = attr.trim_start_matches("#[prost(").trim_end_matches(")]");
-    let items: Vec<&str> = inner
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    let ty = match items.first().copied().unwrap_or("") {
-        s if s.starts_with("bytes") => "bytes".to_string(),
-        s if s.starts_with("enumeration") => "enum".to_string(),
-        s => s.to_string(),
+/// One field line of a `proto_messages!` struct: `tag name: label [flag] type [= default],`,
+/// where `type` is a scalar, `message(Type)` or `enumeration(Type)` and the flag `unpacked` turns
+/// off the packing of a repeated number.
+fn field_line(t: &str) -> Option<OurField> {
+    let (tag, rest) = t.split_once(' ')?;
+    let (name, decl) = rest.split_once(':')?;
+    let decl = decl.trim().strip_suffix(',')?;
+    let decl = decl.split_once(" = ").map_or(decl, |(d, _)| d);
+    let words: Vec<&str> = decl.split_whitespace().collect();
+    let label = *words.first()?;
+    if !["required", "optional", "repeated"].contains(&label) {
+        return None;
+    }
+    let ty = match words.last()?.split('(').next()? {
+        "enumeration" => "enum",
+        ty => ty,
     };
-    let label = ["required", "optional", "repeated"]
-        .into_iter()
-        .find(|l| items.contains(l))
-        .unwrap_or("singular")
-        .to_string();
-    let tag = items
-        .iter()
-        .find_map(|i| i.strip_prefix("tag = \""))
-        .and_then(|v| v.trim_end_matches('"').parse().ok())
-        .unwrap_or(0);
-    let packable = !matches!(ty.as_str(), "string" | "bytes" | "message");
-    let packed = label == "repeated" && packable && !items.contains(&"packed = \"false\"");
-    (tag, ty, label, packed)
+    let packable = !matches!(ty, "string" | "bytes" | "message");
+    Some(OurField {
+        tag: tag.parse().ok()?,
+        ty: ty.to_string(),
+        label: label.to_string(),
+        packed: label == "repeated" && packable && !words.contains(&"unpacked"),
+        rust_name: name.trim().to_string(),
+    })
 }
 
 impl ProtoSource {
@@ -146,8 +142,7 @@ impl ProtoSource {
             return Ok(());
         }
         if c.message.is_some() {
-            self.message_line(c, t);
-            return Ok(());
+            return self.message_line(c, t);
         }
         if let Some(m) = line
             .strip_prefix("pub mod ")
@@ -158,6 +153,11 @@ impl ProtoSource {
         }
         if line == "}" {
             c.path = module.to_string();
+            c.in_messages = false;
+        }
+        if t.ends_with("proto_messages! {") {
+            c.in_messages = true;
+            return Ok(());
         }
         if let Some(d) = t.strip_prefix("///") {
             if !c.in_doc {
@@ -175,16 +175,13 @@ impl ProtoSource {
             return Ok(());
         }
         c.in_doc = false;
-        if t.starts_with("#[derive(") {
-            c.derives_message = t.contains("prost::Message");
-        } else if let Some(rest) = t.strip_prefix("pub struct ") {
+        if let Some(rest) = t.strip_prefix("pub struct ").filter(|_| c.in_messages) {
             let name = format!("{}::{}", c.path, ident(rest));
-            if c.derives_message && rest.trim_end().ends_with("{}") {
+            if rest.ends_with("{}") {
                 self.messages.insert(name, Vec::new());
-            } else if c.derives_message && rest.trim_end().ends_with('{') {
+            } else {
                 c.message = Some((name, Vec::new()));
             }
-            c.derives_message = false;
         } else if let Some(rest) = t.strip_prefix("pub enum ") {
             let name = ident(rest);
             c.enumeration = Some(OurEnum {
@@ -199,39 +196,19 @@ impl ProtoSource {
         Ok(())
     }
 
-    /// A line inside a message struct: an attribute (part), a field, or the end.
-    fn message_line(&mut self, c: &mut Cursor, t: &str) {
+    /// A line inside a message struct: a doc comment, a field, or the end.
+    fn message_line(&mut self, c: &mut Cursor, t: &str) -> std::result::Result<(), String> {
         if t == "}" {
             if let Some((name, fields)) = c.message.take() {
                 self.messages.insert(name, fields);
             }
-            return;
-        }
-        if let Some(a) = c.attr.as_mut() {
-            a.push(' ');
-            a.push_str(t);
-        } else if t.starts_with("#[prost(") {
-            c.attr = Some(t.to_string());
-        }
-        if let Some(a) = c.attr.as_ref().filter(|a| a.ends_with(")]")) {
-            c.pending = Some(prost_attribute(a));
-            c.attr = None;
-            return;
-        }
-        if c.attr.is_none()
-            && let Some(rest) = t.strip_prefix("pub ")
-            && let Some((field, _)) = rest.split_once(':')
-            && let Some((tag, ty, label, packed)) = c.pending.take()
-            && let Some((_, fields)) = c.message.as_mut()
+        } else if !t.is_empty()
+            && !t.starts_with("///")
+            && let Some((name, fields)) = c.message.as_mut()
         {
-            fields.push(OurField {
-                tag,
-                ty,
-                label,
-                packed,
-                rust_name: field.trim().to_string(),
-            });
+            fields.push(field_line(t).ok_or_else(|| format!("{name}: field line `{t}`"))?);
         }
+        Ok(())
     }
 }
 
@@ -240,27 +217,23 @@ mod tests {
     use super::*;
 
     const SAMPLE: &str = r#"
-/// `ThingProto`: a thing.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ThingProto {
-    /// f1.
-    #[prost(int64, optional, tag = "1")]
-    pub id: Option<i64>,
-    #[prost(
-        message,
-        repeated,
-        tag = "2"
-    )]
-    pub parts: Vec<PartProto>,
-    #[prost(int32, repeated, packed = "false", tag = "3")]
-    pub loose: Vec<i32>,
-    #[prost(enumeration = "Kind", repeated, tag = "4")]
-    pub kinds: Vec<i32>,
-}
+crate::proto_messages! {
+    /// `ThingProto`: a thing.
+    #[derive(Eq)]
+    pub struct ThingProto {
+        /// f1.
+        1 id: optional int64 = "-1",
+        2 parts: repeated message(inner::PartProto),
+        3 loose: repeated unpacked int32,
 
-/// `EmptyProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct EmptyProto {}
+        4 kinds: repeated enumeration(Kind),
+        /// f5: a name, with a default that has a colon: and ` = ` in it.
+        5 name: required string = "a: b = c",
+    }
+
+    /// `EmptyProto`.
+    pub struct EmptyProto {}
+}
 
 /// Not a message.
 pub struct Helper {
@@ -313,6 +286,7 @@ pub mod inner {
                 (2, "message", "repeated", false, "parts"),
                 (3, "int32", "repeated", false, "loose"),
                 (4, "enum", "repeated", true, "kinds"),
+                (5, "string", "required", false, "name"),
             ]
         );
         let enums: Vec<(&str, &str, Vec<i32>)> = s
@@ -342,5 +316,20 @@ pub mod inner {
             .add("m", "pub enum E {\n    A = x,\n}\n")
             .expect_err("not a number");
         assert!(err.contains("m::E"), "{err}");
+    }
+
+    #[test]
+    fn a_field_line_it_cannot_read_is_an_error() {
+        let mut s = ProtoSource::default();
+        let err = s
+            .add(
+                "m",
+                "proto_messages! {\n    pub struct P {\n        1 id: maybe int64,\n    }\n}\n",
+            )
+            .expect_err("no such label");
+        assert!(
+            err.contains("m::P") && err.contains("1 id: maybe int64,"),
+            "{err}"
+        );
     }
 }

@@ -34,64 +34,48 @@ pub enum OperationProto {
     RpcCloseConnection = 2,
 }
 
-/// `RPCTraceInfoProto`: tracing information (Spindle never sends it).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RpcTraceInfoProto {
-    /// f1 `traceId`.
-    #[prost(int64, optional, tag = "1")]
-    pub trace_id: Option<i64>,
-    /// f2 `parentId`.
-    #[prost(int64, optional, tag = "2")]
-    pub parent_id: Option<i64>,
-    /// f3 `spanContext`.
-    #[prost(bytes = "vec", optional, tag = "3")]
-    pub span_context: Option<Vec<u8>>,
-}
+crate::proto_messages! {
+    /// `RPCTraceInfoProto`: tracing information (Spindle never sends it).
+    pub struct RpcTraceInfoProto {
+        /// f1 `traceId`.
+        1 trace_id: optional int64,
+        /// f2 `parentId`.
+        2 parent_id: optional int64,
+        /// f3 `spanContext`.
+        3 span_context: optional bytes,
+    }
 
-/// `RPCCallerContextProto`: caller context for audit logs (Spindle never sends it).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RpcCallerContextProto {
-    /// f1 `context` (required).
-    #[prost(string, required, tag = "1")]
-    pub context: String,
-    /// f2 `signature`.
-    #[prost(bytes = "vec", optional, tag = "2")]
-    pub signature: Option<Vec<u8>>,
-}
+    /// `RPCCallerContextProto`: caller context for audit logs (Spindle never sends it).
+    pub struct RpcCallerContextProto {
+        /// f1 `context` (required).
+        1 context: required string,
+        /// f2 `signature`.
+        2 signature: optional bytes,
+    }
 
-/// `RpcRequestHeaderProto`: the first delimited message of every client→server frame.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RpcRequestHeaderProto {
-    /// f1 `rpcKind`; the server rejects a header without it. Always 2.
-    #[prost(enumeration = "RpcKindProto", optional, tag = "1")]
-    pub rpc_kind: Option<i32>,
-    /// f2 `rpcOp`; must be 0 (`RPC_FINAL_PACKET`).
-    #[prost(enumeration = "OperationProto", optional, tag = "2")]
-    pub rpc_op: Option<i32>,
-    /// f3 `callId` (required, **sint32**): ≥ 0 for calls, −3 context, −4 ping, −33 SASL.
-    #[prost(sint32, required, tag = "3")]
-    pub call_id: i32,
-    /// f4 `clientId` (required): 16 bytes for calls/context/ping, empty for SASL.
-    #[prost(bytes = "vec", required, tag = "4")]
-    pub client_id: Vec<u8>,
-    /// f5 `retryCount` (sint32, default −1): 0 on the first try of a call.
-    #[prost(sint32, optional, tag = "5", default = "-1")]
-    pub retry_count: Option<i32>,
-    /// f6 `traceInfo`.
-    #[prost(message, optional, tag = "6")]
-    pub trace_info: Option<RpcTraceInfoProto>,
-    /// f7 `callerContext`.
-    #[prost(message, optional, tag = "7")]
-    pub caller_context: Option<RpcCallerContextProto>,
-    /// f8 `stateId` (HDFS observer reads only).
-    #[prost(int64, optional, tag = "8")]
-    pub state_id: Option<i64>,
-    /// f9 `routerFederatedState` (HDFS RBF only).
-    #[prost(bytes = "vec", optional, tag = "9")]
-    pub router_federated_state: Option<Vec<u8>>,
-    /// f10 `authorizationHeader` (new in Hadoop 3.5; Spindle never sends it).
-    #[prost(bytes = "vec", optional, tag = "10")]
-    pub authorization_header: Option<Vec<u8>>,
+    /// `RpcRequestHeaderProto`: the first delimited message of every client→server frame.
+    pub struct RpcRequestHeaderProto {
+        /// f1 `rpcKind`; the server rejects a header without it. Always 2.
+        1 rpc_kind: optional enumeration(RpcKindProto),
+        /// f2 `rpcOp`; must be 0 (`RPC_FINAL_PACKET`).
+        2 rpc_op: optional enumeration(OperationProto),
+        /// f3 `callId` (required, **sint32**): ≥ 0 for calls, −3 context, −4 ping, −33 SASL.
+        3 call_id: required sint32,
+        /// f4 `clientId` (required): 16 bytes for calls/context/ping, empty for SASL.
+        4 client_id: required bytes,
+        /// f5 `retryCount` (sint32, default −1): 0 on the first try of a call.
+        5 retry_count: optional sint32 = "-1",
+        /// f6 `traceInfo`.
+        6 trace_info: optional message(RpcTraceInfoProto),
+        /// f7 `callerContext`.
+        7 caller_context: optional message(RpcCallerContextProto),
+        /// f8 `stateId` (HDFS observer reads only).
+        8 state_id: optional int64,
+        /// f9 `routerFederatedState` (HDFS RBF only).
+        9 router_federated_state: optional bytes,
+        /// f10 `authorizationHeader` (new in Hadoop 3.5; Spindle never sends it).
+        10 authorization_header: optional bytes,
+    }
 }
 
 /// `RpcResponseHeaderProto.RpcStatusProto`.
@@ -136,39 +120,30 @@ pub enum RpcErrorCodeProto {
     FatalUnauthorized = 15,
 }
 
-/// `RpcResponseHeaderProto`: the first delimited message of every server→client frame.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RpcResponseHeaderProto {
-    /// f1 `callId` (required, **uint32**): cast to `i32` to get negative ids back.
-    #[prost(uint32, required, tag = "1")]
-    pub call_id: u32,
-    /// f2 `status` (required).
-    #[prost(enumeration = "RpcStatusProto", required, tag = "2")]
-    pub status: i32,
-    /// f3 `serverIpcVersionNum`: 9.
-    #[prost(uint32, optional, tag = "3")]
-    pub server_ipc_version_num: Option<u32>,
-    /// f4 `exceptionClassName`: the Java class of the failure.
-    #[prost(string, optional, tag = "4")]
-    pub exception_class_name: Option<String>,
-    /// f5 `errorMsg`: the message (Java sends the stack trace).
-    #[prost(string, optional, tag = "5")]
-    pub error_msg: Option<String>,
-    /// f6 `errorDetail`.
-    #[prost(enumeration = "RpcErrorCodeProto", optional, tag = "6")]
-    pub error_detail: Option<i32>,
-    /// f7 `clientId`: echoed from the request.
-    #[prost(bytes = "vec", optional, tag = "7")]
-    pub client_id: Option<Vec<u8>>,
-    /// f8 `retryCount` (sint32, default −1): echoed from the request.
-    #[prost(sint32, optional, tag = "8", default = "-1")]
-    pub retry_count: Option<i32>,
-    /// f9 `stateId` (HDFS only).
-    #[prost(int64, optional, tag = "9")]
-    pub state_id: Option<i64>,
-    /// f10 `routerFederatedState` (HDFS RBF only).
-    #[prost(bytes = "vec", optional, tag = "10")]
-    pub router_federated_state: Option<Vec<u8>>,
+crate::proto_messages! {
+    /// `RpcResponseHeaderProto`: the first delimited message of every server→client frame.
+    pub struct RpcResponseHeaderProto {
+        /// f1 `callId` (required, **uint32**): cast to `i32` to get negative ids back.
+        1 call_id: required uint32,
+        /// f2 `status` (required).
+        2 status: required enumeration(RpcStatusProto),
+        /// f3 `serverIpcVersionNum`: 9.
+        3 server_ipc_version_num: optional uint32,
+        /// f4 `exceptionClassName`: the Java class of the failure.
+        4 exception_class_name: optional string,
+        /// f5 `errorMsg`: the message (Java sends the stack trace).
+        5 error_msg: optional string,
+        /// f6 `errorDetail`.
+        6 error_detail: optional enumeration(RpcErrorCodeProto),
+        /// f7 `clientId`: echoed from the request.
+        7 client_id: optional bytes,
+        /// f8 `retryCount` (sint32, default −1): echoed from the request.
+        8 retry_count: optional sint32 = "-1",
+        /// f9 `stateId` (HDFS only).
+        9 state_id: optional int64,
+        /// f10 `routerFederatedState` (HDFS RBF only).
+        10 router_federated_state: optional bytes,
+    }
 }
 
 /// `RpcSaslProto.SaslState`.
@@ -189,78 +164,60 @@ pub enum SaslState {
     Wrap = 5,
 }
 
-/// `RpcSaslProto.SaslAuth`: one authentication method a server offers.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
-pub struct SaslAuth {
-    /// f1 `method` (required): `TOKEN`, `KERBEROS` or `SIMPLE`.
-    #[prost(string, required, tag = "1")]
-    pub method: String,
-    /// f2 `mechanism` (required): `DIGEST-MD5`, `GSSAPI` or `""`.
-    #[prost(string, required, tag = "2")]
-    pub mechanism: String,
-    /// f3 `protocol`: `""` (present!) for TOKEN.
-    #[prost(string, optional, tag = "3")]
-    pub protocol: Option<String>,
-    /// f4 `serverId`: `"default"` for TOKEN.
-    #[prost(string, optional, tag = "4")]
-    pub server_id: Option<String>,
-    /// f5 `challenge`: the mechanism's first challenge, if the server has one.
-    #[prost(bytes = "vec", optional, tag = "5")]
-    pub challenge: Option<Vec<u8>>,
-}
+crate::proto_messages! {
+    /// `RpcSaslProto.SaslAuth`: one authentication method a server offers.
+    #[derive(Eq, Hash)]
+    pub struct SaslAuth {
+        /// f1 `method` (required): `TOKEN`, `KERBEROS` or `SIMPLE`.
+        1 method: required string,
+        /// f2 `mechanism` (required): `DIGEST-MD5`, `GSSAPI` or `""`.
+        2 mechanism: required string,
+        /// f3 `protocol`: `""` (present!) for TOKEN.
+        3 protocol: optional string,
+        /// f4 `serverId`: `"default"` for TOKEN.
+        4 server_id: optional string,
+        /// f5 `challenge`: the mechanism's first challenge, if the server has one.
+        5 challenge: optional bytes,
+    }
 
-/// `RpcSaslProto`: the payload of every SASL frame (callId −33).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RpcSaslProto {
-    /// f1 `version` (unused).
-    #[prost(uint32, optional, tag = "1")]
-    pub version: Option<u32>,
-    /// f2 `state` (required).
-    #[prost(enumeration = "SaslState", required, tag = "2")]
-    pub state: i32,
-    /// f3 `token`: mechanism bytes (challenge, response, rspauth, wrapped data).
-    #[prost(bytes = "vec", optional, tag = "3")]
-    pub token: Option<Vec<u8>>,
-    /// f4 `auths`: offered (NEGOTIATE) or chosen (INITIATE) methods.
-    #[prost(message, repeated, tag = "4")]
-    pub auths: Vec<SaslAuth>,
-}
+    /// `RpcSaslProto`: the payload of every SASL frame (callId −33).
+    pub struct RpcSaslProto {
+        /// f1 `version` (unused).
+        1 version: optional uint32,
+        /// f2 `state` (required).
+        2 state: required enumeration(SaslState),
+        /// f3 `token`: mechanism bytes (challenge, response, rspauth, wrapped data).
+        3 token: optional bytes,
+        /// f4 `auths`: offered (NEGOTIATE) or chosen (INITIATE) methods.
+        4 auths: repeated message(SaslAuth),
+    }
 
-/// `UserInformationProto`: who the client says it is.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct UserInformationProto {
-    /// f1 `effectiveUser`.
-    #[prost(string, optional, tag = "1")]
-    pub effective_user: Option<String>,
-    /// f2 `realUser` (proxy users).
-    #[prost(string, optional, tag = "2")]
-    pub real_user: Option<String>,
-}
+    /// `UserInformationProto`: who the client says it is.
+    pub struct UserInformationProto {
+        /// f1 `effectiveUser`.
+        1 effective_user: optional string,
+        /// f2 `realUser` (proxy users).
+        2 real_user: optional string,
+    }
 
-/// `IpcConnectionContextProto`: sent once per connection with callId −3 (no reply).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct IpcConnectionContextProto {
-    /// f2 `userInfo` (there is no field 1): empty for TOKEN auth.
-    #[prost(message, optional, tag = "2")]
-    pub user_info: Option<UserInformationProto>,
-    /// f3 `protocol`: the protocol name the connection is for.
-    #[prost(string, optional, tag = "3")]
-    pub protocol: Option<String>,
-}
+    /// `IpcConnectionContextProto`: sent once per connection with callId −3 (no reply).
+    pub struct IpcConnectionContextProto {
+        /// f2 `userInfo` (there is no field 1): empty for TOKEN auth.
+        2 user_info: optional message(UserInformationProto),
+        /// f3 `protocol`: the protocol name the connection is for.
+        3 protocol: optional string,
+    }
 
-/// ProtobufRpcEngine2 `RequestHeaderProto`: which method of which protocol a call is for.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RequestHeaderProto {
-    /// f1 `methodName` (required), e.g. `allocate`.
-    #[prost(string, required, tag = "1")]
-    pub method_name: String,
-    /// f2 `declaringClassProtocolName` (required), e.g.
-    /// `org.apache.hadoop.yarn.api.ApplicationMasterProtocolPB`.
-    #[prost(string, required, tag = "2")]
-    pub declaring_class_protocol_name: String,
-    /// f3 `clientProtocolVersion` (required): 1 for YARN.
-    #[prost(uint64, required, tag = "3")]
-    pub client_protocol_version: u64,
+    /// ProtobufRpcEngine2 `RequestHeaderProto`: which method of which protocol a call is for.
+    pub struct RequestHeaderProto {
+        /// f1 `methodName` (required), e.g. `allocate`.
+        1 method_name: required string,
+        /// f2 `declaringClassProtocolName` (required), e.g.
+        /// `org.apache.hadoop.yarn.api.ApplicationMasterProtocolPB`.
+        2 declaring_class_protocol_name: required string,
+        /// f3 `clientProtocolVersion` (required): 1 for YARN.
+        3 client_protocol_version: required uint64,
+    }
 }
 
 #[cfg(test)]

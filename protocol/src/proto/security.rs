@@ -20,227 +20,165 @@ use super::yarn::{
 // Security.proto (hadoop.common)
 // ---------------------------------------------------------------------------------------------
 
-/// `hadoop.common.TokenProto`: a token (identifier, password, kind, service). Every field is
-/// `required`, so all four are always on the wire, even when empty.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
-pub struct TokenProto {
-    /// f1: the identifier bytes (for YARN tokens a serialized identifier proto).
-    #[prost(bytes = "vec", required, tag = "1")]
-    pub identifier: Vec<u8>,
-    /// f2: the password, `HMAC-SHA1(master key, identifier)`.
-    #[prost(bytes = "vec", required, tag = "2")]
-    pub password: Vec<u8>,
-    /// f3: the token kind, e.g. `YARN_AM_RM_TOKEN`, `NMToken`, `ContainerToken`.
-    #[prost(string, required, tag = "3")]
-    pub kind: String,
-    /// f4: the service, usually `ip:port` of the server the token is for (may be empty).
-    #[prost(string, required, tag = "4")]
-    pub service: String,
-}
+crate::proto_messages! {
+    /// `hadoop.common.TokenProto`: a token (identifier, password, kind, service). Every field is
+    /// `required`, so all four are always on the wire, even when empty.
+    #[derive(Eq, Hash)]
+    pub struct TokenProto {
+        /// f1: the identifier bytes (for YARN tokens a serialized identifier proto).
+        1 identifier: required bytes,
+        /// f2: the password, `HMAC-SHA1(master key, identifier)`.
+        2 password: required bytes,
+        /// f3: the token kind, e.g. `YARN_AM_RM_TOKEN`, `NMToken`, `ContainerToken`.
+        3 kind: required string,
+        /// f4: the service, usually `ip:port` of the server the token is for (may be empty).
+        4 service: required string,
+    }
 
-/// `hadoop.common.CredentialsKVProto`: one entry of a protobuf-format credentials file.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct CredentialsKVProto {
-    /// f1: the alias the token or secret is stored under.
-    #[prost(string, required, tag = "1")]
-    pub alias: String,
-    /// f2: the token, for entries of [`CredentialsProto::tokens`].
-    #[prost(message, optional, tag = "2")]
-    pub token: Option<TokenProto>,
-    /// f3: the secret bytes, for entries of [`CredentialsProto::secrets`].
-    #[prost(bytes = "vec", optional, tag = "3")]
-    pub secret: Option<Vec<u8>>,
-}
+    /// `hadoop.common.CredentialsKVProto`: one entry of a protobuf-format credentials file.
+    pub struct CredentialsKVProto {
+        /// f1: the alias the token or secret is stored under.
+        1 alias: required string,
+        /// f2: the token, for entries of [`CredentialsProto::tokens`].
+        2 token: optional message(TokenProto),
+        /// f3: the secret bytes, for entries of [`CredentialsProto::secrets`].
+        3 secret: optional bytes,
+    }
 
-/// `hadoop.common.CredentialsProto`: the body of an `HDTS` credentials file in format 1.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct CredentialsProto {
-    /// f1: tokens by alias.
-    #[prost(message, repeated, tag = "1")]
-    pub tokens: Vec<CredentialsKVProto>,
-    /// f2: secret keys by alias.
-    #[prost(message, repeated, tag = "2")]
-    pub secrets: Vec<CredentialsKVProto>,
-}
+    /// `hadoop.common.CredentialsProto`: the body of an `HDTS` credentials file in format 1.
+    pub struct CredentialsProto {
+        /// f1: tokens by alias.
+        1 tokens: repeated message(CredentialsKVProto),
+        /// f2: secret keys by alias.
+        2 secrets: repeated message(CredentialsKVProto),
+    }
 
-/// `hadoop.common.GetDelegationTokenRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetDelegationTokenRequestProto {
-    /// f1: the user allowed to renew the token.
-    #[prost(string, required, tag = "1")]
-    pub renewer: String,
-}
+    /// `hadoop.common.GetDelegationTokenRequestProto`.
+    pub struct GetDelegationTokenRequestProto {
+        /// f1: the user allowed to renew the token.
+        1 renewer: required string,
+    }
 
-/// `hadoop.common.GetDelegationTokenResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetDelegationTokenResponseProto {
-    /// f1: the new delegation token.
-    #[prost(message, optional, tag = "1")]
-    pub token: Option<TokenProto>,
-}
+    /// `hadoop.common.GetDelegationTokenResponseProto`.
+    pub struct GetDelegationTokenResponseProto {
+        /// f1: the new delegation token.
+        1 token: optional message(TokenProto),
+    }
 
-/// `hadoop.common.RenewDelegationTokenRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RenewDelegationTokenRequestProto {
-    /// f1: the token to renew.
-    #[prost(message, required, tag = "1")]
-    pub token: TokenProto,
-}
+    /// `hadoop.common.RenewDelegationTokenRequestProto`.
+    pub struct RenewDelegationTokenRequestProto {
+        /// f1: the token to renew.
+        1 token: required message(TokenProto),
+    }
 
-/// `hadoop.common.RenewDelegationTokenResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RenewDelegationTokenResponseProto {
-    /// f1: the new expiry time (ms since the epoch).
-    #[prost(uint64, required, tag = "1")]
-    pub new_expiry_time: u64,
-}
+    /// `hadoop.common.RenewDelegationTokenResponseProto`.
+    pub struct RenewDelegationTokenResponseProto {
+        /// f1: the new expiry time (ms since the epoch).
+        1 new_expiry_time: required uint64,
+    }
 
-/// `hadoop.common.CancelDelegationTokenRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct CancelDelegationTokenRequestProto {
-    /// f1: the token to cancel.
-    #[prost(message, required, tag = "1")]
-    pub token: TokenProto,
-}
+    /// `hadoop.common.CancelDelegationTokenRequestProto`.
+    pub struct CancelDelegationTokenRequestProto {
+        /// f1: the token to cancel.
+        1 token: required message(TokenProto),
+    }
 
-/// `hadoop.common.CancelDelegationTokenResponseProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct CancelDelegationTokenResponseProto {}
+    /// `hadoop.common.CancelDelegationTokenResponseProto` (empty).
+    pub struct CancelDelegationTokenResponseProto {}
+}
 
 // ---------------------------------------------------------------------------------------------
 // yarn_security_token.proto (hadoop.yarn)
 // ---------------------------------------------------------------------------------------------
 
-/// `hadoop.yarn.NMTokenIdentifierProto`: identifier of an `NMToken`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct NMTokenIdentifierProto {
-    /// f1 `appAttemptId`: the attempt the token was issued to (also the SASL user).
-    #[prost(message, optional, tag = "1")]
-    pub app_attempt_id: Option<ApplicationAttemptIdProto>,
-    /// f2 `nodeId`: the NodeManager the token is valid for.
-    #[prost(message, optional, tag = "2")]
-    pub node_id: Option<NodeIdProto>,
-    /// f3 `appSubmitter`: the user who submitted the application.
-    #[prost(string, optional, tag = "3")]
-    pub app_submitter: Option<String>,
-    /// f4 `keyId` [= -1]: id of the NM-token master key that signed it.
-    #[prost(int32, optional, tag = "4", default = "-1")]
-    pub key_id: Option<i32>,
-}
+crate::proto_messages! {
+    /// `hadoop.yarn.NMTokenIdentifierProto`: identifier of an `NMToken`.
+    pub struct NMTokenIdentifierProto {
+        /// f1 `appAttemptId`: the attempt the token was issued to (also the SASL user).
+        1 app_attempt_id: optional message(ApplicationAttemptIdProto),
+        /// f2 `nodeId`: the NodeManager the token is valid for.
+        2 node_id: optional message(NodeIdProto),
+        /// f3 `appSubmitter`: the user who submitted the application.
+        3 app_submitter: optional string,
+        /// f4 `keyId` [= -1]: id of the NM-token master key that signed it.
+        4 key_id: optional int32 = "-1",
+    }
 
-/// `hadoop.yarn.AMRMTokenIdentifierProto`: identifier of a `YARN_AM_RM_TOKEN`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct AMRMTokenIdentifierProto {
-    /// f1 `appAttemptId`: the attempt the token was issued to (also the SASL user).
-    #[prost(message, optional, tag = "1")]
-    pub app_attempt_id: Option<ApplicationAttemptIdProto>,
-    /// f2 `keyId` [= -1]: id of the AMRM master key that signed it.
-    #[prost(int32, optional, tag = "2", default = "-1")]
-    pub key_id: Option<i32>,
-}
+    /// `hadoop.yarn.AMRMTokenIdentifierProto`: identifier of a `YARN_AM_RM_TOKEN`.
+    pub struct AMRMTokenIdentifierProto {
+        /// f1 `appAttemptId`: the attempt the token was issued to (also the SASL user).
+        1 app_attempt_id: optional message(ApplicationAttemptIdProto),
+        /// f2 `keyId` [= -1]: id of the AMRM master key that signed it.
+        2 key_id: optional int32 = "-1",
+    }
 
-/// `hadoop.yarn.ContainerTokenIdentifierProto`: identifier of a `ContainerToken`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ContainerTokenIdentifierProto {
-    /// f1 `containerId`.
-    #[prost(message, optional, tag = "1")]
-    pub container_id: Option<ContainerIdProto>,
-    /// f2 `nmHostAddr`: `host:port` of the NodeManager.
-    #[prost(string, optional, tag = "2")]
-    pub nm_host_addr: Option<String>,
-    /// f3 `appSubmitter`: the submitting user.
-    #[prost(string, optional, tag = "3")]
-    pub app_submitter: Option<String>,
-    /// f4 `resource`: the allocated resource.
-    #[prost(message, optional, tag = "4")]
-    pub resource: Option<ResourceProto>,
-    /// f5 `expiryTimeStamp` (ms since the epoch).
-    #[prost(int64, optional, tag = "5")]
-    pub expiry_time_stamp: Option<i64>,
-    /// f6 `masterKeyId` [= -1].
-    #[prost(int32, optional, tag = "6", default = "-1")]
-    pub master_key_id: Option<i32>,
-    /// f7 `rmIdentifier`: the RM's start time, used to detect containers of an old RM.
-    #[prost(int64, optional, tag = "7")]
-    pub rm_identifier: Option<i64>,
-    /// f8 `priority`.
-    #[prost(message, optional, tag = "8")]
-    pub priority: Option<PriorityProto>,
-    /// f9 `creationTime` (ms since the epoch).
-    #[prost(int64, optional, tag = "9")]
-    pub creation_time: Option<i64>,
-    /// f10 `logAggregationContext`.
-    #[prost(message, optional, tag = "10")]
-    pub log_aggregation_context: Option<LogAggregationContextProto>,
-    /// f11 `nodeLabelExpression`.
-    #[prost(string, optional, tag = "11")]
-    pub node_label_expression: Option<String>,
-    /// f12 `containerType`.
-    #[prost(enumeration = "ContainerTypeProto", optional, tag = "12")]
-    pub container_type: Option<i32>,
-    /// f13 `executionType` [= GUARANTEED].
-    #[prost(
-        enumeration = "ExecutionTypeProto",
-        optional,
-        tag = "13",
-        default = "Guaranteed"
-    )]
-    pub execution_type: Option<i32>,
-    /// f14 `version` [= 0].
-    #[prost(int32, optional, tag = "14", default = "0")]
-    pub version: Option<i32>,
-    /// f15 `allocation_request_id` [= -1].
-    #[prost(int64, optional, tag = "15", default = "-1")]
-    pub allocation_request_id: Option<i64>,
-    /// f16 `allocation_tags`.
-    #[prost(string, repeated, tag = "16")]
-    pub allocation_tags: Vec<String>,
-}
+    /// `hadoop.yarn.ContainerTokenIdentifierProto`: identifier of a `ContainerToken`.
+    pub struct ContainerTokenIdentifierProto {
+        /// f1 `containerId`.
+        1 container_id: optional message(ContainerIdProto),
+        /// f2 `nmHostAddr`: `host:port` of the NodeManager.
+        2 nm_host_addr: optional string,
+        /// f3 `appSubmitter`: the submitting user.
+        3 app_submitter: optional string,
+        /// f4 `resource`: the allocated resource.
+        4 resource: optional message(ResourceProto),
+        /// f5 `expiryTimeStamp` (ms since the epoch).
+        5 expiry_time_stamp: optional int64,
+        /// f6 `masterKeyId` [= -1].
+        6 master_key_id: optional int32 = "-1",
+        /// f7 `rmIdentifier`: the RM's start time, used to detect containers of an old RM.
+        7 rm_identifier: optional int64,
+        /// f8 `priority`.
+        8 priority: optional message(PriorityProto),
+        /// f9 `creationTime` (ms since the epoch).
+        9 creation_time: optional int64,
+        /// f10 `logAggregationContext`.
+        10 log_aggregation_context: optional message(LogAggregationContextProto),
+        /// f11 `nodeLabelExpression`.
+        11 node_label_expression: optional string,
+        /// f12 `containerType`.
+        12 container_type: optional enumeration(ContainerTypeProto),
+        /// f13 `executionType` [= GUARANTEED].
+        13 execution_type: optional enumeration(ExecutionTypeProto) = "Guaranteed",
+        /// f14 `version` [= 0].
+        14 version: optional int32 = "0",
+        /// f15 `allocation_request_id` [= -1].
+        15 allocation_request_id: optional int64 = "-1",
+        /// f16 `allocation_tags`.
+        16 allocation_tags: repeated string,
+    }
 
-/// `hadoop.yarn.ClientToAMTokenIdentifierProto`: identifier of a `YARN_CLIENT_TOKEN`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ClientToAMTokenIdentifierProto {
-    /// f1 `appAttemptId`.
-    #[prost(message, optional, tag = "1")]
-    pub app_attempt_id: Option<ApplicationAttemptIdProto>,
-    /// f2 `clientName`.
-    #[prost(string, optional, tag = "2")]
-    pub client_name: Option<String>,
-}
+    /// `hadoop.yarn.ClientToAMTokenIdentifierProto`: identifier of a `YARN_CLIENT_TOKEN`.
+    pub struct ClientToAMTokenIdentifierProto {
+        /// f1 `appAttemptId`.
+        1 app_attempt_id: optional message(ApplicationAttemptIdProto),
+        /// f2 `clientName`.
+        2 client_name: optional string,
+    }
 
-/// `hadoop.yarn.YARNDelegationTokenIdentifierProto`: identifier of an `RM_DELEGATION_TOKEN`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct YARNDelegationTokenIdentifierProto {
-    /// f1 `owner`.
-    #[prost(string, optional, tag = "1")]
-    pub owner: Option<String>,
-    /// f2 `renewer`.
-    #[prost(string, optional, tag = "2")]
-    pub renewer: Option<String>,
-    /// f3 `realUser`.
-    #[prost(string, optional, tag = "3")]
-    pub real_user: Option<String>,
-    /// f4 `issueDate` (ms since the epoch).
-    #[prost(int64, optional, tag = "4")]
-    pub issue_date: Option<i64>,
-    /// f5 `maxDate` (ms since the epoch).
-    #[prost(int64, optional, tag = "5")]
-    pub max_date: Option<i64>,
-    /// f6 `sequenceNumber`.
-    #[prost(int32, optional, tag = "6")]
-    pub sequence_number: Option<i32>,
-    /// f7 `masterKeyId`.
-    #[prost(int32, optional, tag = "7")]
-    pub master_key_id: Option<i32>,
-}
+    /// `hadoop.yarn.YARNDelegationTokenIdentifierProto`: identifier of an `RM_DELEGATION_TOKEN`.
+    pub struct YARNDelegationTokenIdentifierProto {
+        /// f1 `owner`.
+        1 owner: optional string,
+        /// f2 `renewer`.
+        2 renewer: optional string,
+        /// f3 `realUser`.
+        3 real_user: optional string,
+        /// f4 `issueDate` (ms since the epoch).
+        4 issue_date: optional int64,
+        /// f5 `maxDate` (ms since the epoch).
+        5 max_date: optional int64,
+        /// f6 `sequenceNumber`.
+        6 sequence_number: optional int32,
+        /// f7 `masterKeyId`.
+        7 master_key_id: optional int32,
+    }
 
-/// `hadoop.yarn.DockerCredentialTokenIdentifierProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct DockerCredentialTokenIdentifierProto {
-    /// f1 `registryUrl`.
-    #[prost(string, optional, tag = "1")]
-    pub registry_url: Option<String>,
-    /// f2 `applicationId` (string form).
-    #[prost(string, optional, tag = "2")]
-    pub application_id: Option<String>,
+    /// `hadoop.yarn.DockerCredentialTokenIdentifierProto`.
+    pub struct DockerCredentialTokenIdentifierProto {
+        /// f1 `registryUrl`.
+        1 registry_url: optional string,
+        /// f2 `applicationId` (string form).
+        2 application_id: optional string,
+    }
 }

@@ -1,9 +1,10 @@
 //! YARN records from `yarn_protos.proto` (package `hadoop.yarn`, Hadoop 3.4.1).
 //!
-//! Written by hand as prost messages with proto2 semantics: `optional` scalars are `Option<T>`
-//! (the prost getters return the proto default when unset), `required` fields are plain values
-//! that are always encoded, enum fields are `Option<i32>` / `Vec<i32>` tied to their
-//! [`prost::Enumeration`] type, and repeated numeric fields are unpacked like proto2.
+//! Written by hand as prost messages with proto2 semantics, one line per field with
+//! [`proto_messages!`](crate::proto_messages): `optional` scalars are `Option<T>` (the prost
+//! getters return the proto default when unset), `required` fields are plain values that are
+//! always encoded, enum fields are `Option<i32>` / `Vec<i32>` tied to their
+//! [`prost::Enumeration`] type, and repeated numeric fields are `unpacked` like proto2.
 //!
 //! Sections follow the order of the Hadoop file: IDs, resources, containers, applications,
 //! nodes, scheduling, submission, queues, placement constraints, launch contexts, map entries.
@@ -15,87 +16,72 @@ use super::security::TokenProto;
 // Exceptions and IDs
 // ---------------------------------------------------------------------------------------------
 
-/// `SerializedExceptionProto`: an exception sent as data (e.g. a failed container start).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct SerializedExceptionProto {
-    /// f1 `message`.
-    #[prost(string, optional, tag = "1")]
-    pub message: Option<String>,
-    /// f2 `trace`: the stack trace text.
-    #[prost(string, optional, tag = "2")]
-    pub trace: Option<String>,
-    /// f3 `class_name`: the Java class name of the exception.
-    #[prost(string, optional, tag = "3")]
-    pub class_name: Option<String>,
-    /// f4 `cause`: the nested cause, if any.
-    #[prost(message, optional, boxed, tag = "4")]
-    pub cause: Option<Box<SerializedExceptionProto>>,
-}
+crate::proto_messages! {
+    /// `SerializedExceptionProto`: an exception sent as data (e.g. a failed container start).
+    pub struct SerializedExceptionProto {
+        /// f1 `message`.
+        1 message: optional string,
+        /// f2 `trace`: the stack trace text.
+        2 trace: optional string,
+        /// f3 `class_name`: the Java class name of the exception.
+        3 class_name: optional string,
+        /// f4 `cause`: the nested cause, if any.
+        4 cause: optional boxed message(SerializedExceptionProto),
+    }
 
-/// `ApplicationIdProto`: `application_<cluster_timestamp>_<id>`.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
-pub struct ApplicationIdProto {
-    /// f1 `id`: the sequence number within the RM.
-    #[prost(int32, optional, tag = "1")]
-    pub id: Option<i32>,
-    /// f2 `cluster_timestamp`: the RM's start time (ms).
-    #[prost(int64, optional, tag = "2")]
-    pub cluster_timestamp: Option<i64>,
-}
+    /// `ApplicationIdProto`: `application_<cluster_timestamp>_<id>`.
+    #[derive(Eq, Hash)]
+    pub struct ApplicationIdProto {
+        /// f1 `id`: the sequence number within the RM.
+        1 id: optional int32,
+        /// f2 `cluster_timestamp`: the RM's start time (ms).
+        2 cluster_timestamp: optional int64,
+    }
 
-/// `ApplicationAttemptIdProto`: `appattempt_<ts>_<app>_<attempt>`.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
-pub struct ApplicationAttemptIdProto {
-    /// f1 `application_id`.
-    #[prost(message, optional, tag = "1")]
-    pub application_id: Option<ApplicationIdProto>,
-    /// f2 `attemptId`.
-    #[prost(int32, optional, tag = "2")]
-    pub attempt_id: Option<i32>,
-}
+    /// `ApplicationAttemptIdProto`: `appattempt_<ts>_<app>_<attempt>`.
+    #[derive(Eq, Hash)]
+    pub struct ApplicationAttemptIdProto {
+        /// f1 `application_id`.
+        1 application_id: optional message(ApplicationIdProto),
+        /// f2 `attemptId`.
+        2 attempt_id: optional int32,
+    }
 
-/// `ContainerIdProto`: `container_[e<epoch>_]<ts>_<app>_<attempt>_<seq>`.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
-pub struct ContainerIdProto {
-    /// f1 `app_id`: legacy, Java does not set it.
-    #[prost(message, optional, tag = "1")]
-    pub app_id: Option<ApplicationIdProto>,
-    /// f2 `app_attempt_id`.
-    #[prost(message, optional, tag = "2")]
-    pub app_attempt_id: Option<ApplicationAttemptIdProto>,
-    /// f3 `id`: epoch in bits 40 and up, sequence number in the low 40 bits.
-    #[prost(int64, optional, tag = "3")]
-    pub id: Option<i64>,
-}
+    /// `ContainerIdProto`: `container_[e<epoch>_]<ts>_<app>_<attempt>_<seq>`.
+    #[derive(Eq, Hash)]
+    pub struct ContainerIdProto {
+        /// f1 `app_id`: legacy, Java does not set it.
+        1 app_id: optional message(ApplicationIdProto),
+        /// f2 `app_attempt_id`.
+        2 app_attempt_id: optional message(ApplicationAttemptIdProto),
+        /// f3 `id`: epoch in bits 40 and up, sequence number in the low 40 bits.
+        3 id: optional int64,
+    }
 
-/// `NodeIdProto`: a NodeManager's `host:port`.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
-pub struct NodeIdProto {
-    /// f1 `host`.
-    #[prost(string, optional, tag = "1")]
-    pub host: Option<String>,
-    /// f2 `port`.
-    #[prost(int32, optional, tag = "2")]
-    pub port: Option<i32>,
-}
+    /// `NodeIdProto`: a NodeManager's `host:port`.
+    #[derive(Eq, Hash)]
+    pub struct NodeIdProto {
+        /// f1 `host`.
+        1 host: optional string,
+        /// f2 `port`.
+        2 port: optional int32,
+    }
 
-/// `PriorityProto`: a lower number means a higher priority.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
-pub struct PriorityProto {
-    /// f1 `priority`.
-    #[prost(int32, optional, tag = "1")]
-    pub priority: Option<i32>,
-}
+    /// `PriorityProto`: a lower number means a higher priority.
+    #[derive(Eq, Hash)]
+    pub struct PriorityProto {
+        /// f1 `priority`.
+        1 priority: optional int32,
+    }
 
-/// `ReservationIdProto`.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
-pub struct ReservationIdProto {
-    /// f1 `id`.
-    #[prost(int64, optional, tag = "1")]
-    pub id: Option<i64>,
-    /// f2 `cluster_timestamp`.
-    #[prost(int64, optional, tag = "2")]
-    pub cluster_timestamp: Option<i64>,
+    /// `ReservationIdProto`.
+    #[derive(Eq, Hash)]
+    pub struct ReservationIdProto {
+        /// f1 `id`.
+        1 id: optional int64,
+        /// f2 `cluster_timestamp`.
+        2 cluster_timestamp: optional int64,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -110,114 +96,85 @@ pub enum ResourceTypesProto {
     Countable = 0,
 }
 
-/// `ResourceInformationProto`: one named resource of a [`ResourceProto`].
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceInformationProto {
-    /// f1 `key` (required), e.g. `memory-mb`, `vcores`, `yarn.io/gpu`.
-    #[prost(string, required, tag = "1")]
-    pub key: String,
-    /// f2 `value`.
-    #[prost(int64, optional, tag = "2")]
-    pub value: Option<i64>,
-    /// f3 `units`, e.g. `Mi` for memory, empty for vcores.
-    #[prost(string, optional, tag = "3")]
-    pub units: Option<String>,
-    /// f4 `type`.
-    #[prost(enumeration = "ResourceTypesProto", optional, tag = "4")]
-    pub r#type: Option<i32>,
-    /// f5 `tags`.
-    #[prost(string, repeated, tag = "5")]
-    pub tags: Vec<String>,
-    /// f6 `attributes`.
-    #[prost(message, repeated, tag = "6")]
-    pub attributes: Vec<StringStringMapProto>,
-}
+crate::proto_messages! {
+    /// `ResourceInformationProto`: one named resource of a [`ResourceProto`].
+    pub struct ResourceInformationProto {
+        /// f1 `key` (required), e.g. `memory-mb`, `vcores`, `yarn.io/gpu`.
+        1 key: required string,
+        /// f2 `value`.
+        2 value: optional int64,
+        /// f3 `units`, e.g. `Mi` for memory, empty for vcores.
+        3 units: optional string,
+        /// f4 `type`.
+        4 r#type: optional enumeration(ResourceTypesProto),
+        /// f5 `tags`.
+        5 tags: repeated string,
+        /// f6 `attributes`.
+        6 attributes: repeated message(StringStringMapProto),
+    }
 
-/// `ResourceTypeInfoProto`: a resource type the cluster knows.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceTypeInfoProto {
-    /// f1 `name` (required).
-    #[prost(string, required, tag = "1")]
-    pub name: String,
-    /// f2 `units`.
-    #[prost(string, optional, tag = "2")]
-    pub units: Option<String>,
-    /// f3 `type`.
-    #[prost(enumeration = "ResourceTypesProto", optional, tag = "3")]
-    pub r#type: Option<i32>,
-}
+    /// `ResourceTypeInfoProto`: a resource type the cluster knows.
+    pub struct ResourceTypeInfoProto {
+        /// f1 `name` (required).
+        1 name: required string,
+        /// f2 `units`.
+        2 units: optional string,
+        /// f3 `type`.
+        3 r#type: optional enumeration(ResourceTypesProto),
+    }
 
-/// `ResourceProto`: memory (MB), vcores and other resource types. `memory`/`virtual_cores`
-/// win over the map entries for memory and vcores.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceProto {
-    /// f1 `memory` in MB.
-    #[prost(int64, optional, tag = "1")]
-    pub memory: Option<i64>,
-    /// f2 `virtual_cores`.
-    #[prost(int32, optional, tag = "2")]
-    pub virtual_cores: Option<i32>,
-    /// f3 `resource_value_map`: every resource type (Java includes memory-mb and vcores too).
-    #[prost(message, repeated, tag = "3")]
-    pub resource_value_map: Vec<ResourceInformationProto>,
-}
+    /// `ResourceProto`: memory (MB), vcores and other resource types. `memory`/`virtual_cores`
+    /// win over the map entries for memory and vcores.
+    pub struct ResourceProto {
+        /// f1 `memory` in MB.
+        1 memory: optional int64,
+        /// f2 `virtual_cores`.
+        2 virtual_cores: optional int32,
+        /// f3 `resource_value_map`: every resource type (Java includes memory-mb and vcores too).
+        3 resource_value_map: repeated message(ResourceInformationProto),
+    }
 
-/// `ResourceUtilizationProto`: measured use of a node or its containers.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceUtilizationProto {
-    /// f1 `pmem` (MB).
-    #[prost(int32, optional, tag = "1")]
-    pub pmem: Option<i32>,
-    /// f2 `vmem` (MB).
-    #[prost(int32, optional, tag = "2")]
-    pub vmem: Option<i32>,
-    /// f3 `cpu` (fraction of vcores).
-    #[prost(float, optional, tag = "3")]
-    pub cpu: Option<f32>,
-    /// f4 `customResources`.
-    #[prost(message, repeated, tag = "4")]
-    pub custom_resources: Vec<StringFloatMapProto>,
-}
+    /// `ResourceUtilizationProto`: measured use of a node or its containers.
+    pub struct ResourceUtilizationProto {
+        /// f1 `pmem` (MB).
+        1 pmem: optional int32,
+        /// f2 `vmem` (MB).
+        2 vmem: optional int32,
+        /// f3 `cpu` (fraction of vcores).
+        3 cpu: optional float,
+        /// f4 `customResources`.
+        4 custom_resources: repeated message(StringFloatMapProto),
+    }
 
-/// `ResourceOptionProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceOptionProto {
-    /// f1 `resource`.
-    #[prost(message, optional, tag = "1")]
-    pub resource: Option<ResourceProto>,
-    /// f2 `over_commit_timeout`.
-    #[prost(int32, optional, tag = "2")]
-    pub over_commit_timeout: Option<i32>,
-}
+    /// `ResourceOptionProto`.
+    pub struct ResourceOptionProto {
+        /// f1 `resource`.
+        1 resource: optional message(ResourceProto),
+        /// f2 `over_commit_timeout`.
+        2 over_commit_timeout: optional int32,
+    }
 
-/// `ResourceProfileEntry`: a named resource profile.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceProfileEntry {
-    /// f1 `name` (required).
-    #[prost(string, required, tag = "1")]
-    pub name: String,
-    /// f2 `resources` (required).
-    #[prost(message, required, tag = "2")]
-    pub resources: ResourceProto,
-}
+    /// `ResourceProfileEntry`: a named resource profile.
+    pub struct ResourceProfileEntry {
+        /// f1 `name` (required).
+        1 name: required string,
+        /// f2 `resources` (required).
+        2 resources: required message(ResourceProto),
+    }
 
-/// `ResourceProfilesProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceProfilesProto {
-    /// f1 `resource_profiles_map`.
-    #[prost(message, repeated, tag = "1")]
-    pub resource_profiles_map: Vec<ResourceProfileEntry>,
-}
+    /// `ResourceProfilesProto`.
+    pub struct ResourceProfilesProto {
+        /// f1 `resource_profiles_map`.
+        1 resource_profiles_map: repeated message(ResourceProfileEntry),
+    }
 
-/// `NodeResourceMapProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct NodeResourceMapProto {
-    /// f1 `node_id`.
-    #[prost(message, optional, tag = "1")]
-    pub node_id: Option<NodeIdProto>,
-    /// f2 `resource_option`.
-    #[prost(message, optional, tag = "2")]
-    pub resource_option: Option<ResourceOptionProto>,
+    /// `NodeResourceMapProto`.
+    pub struct NodeResourceMapProto {
+        /// f1 `node_id`.
+        1 node_id: optional message(NodeIdProto),
+        /// f2 `resource_option`.
+        2 resource_option: optional message(ResourceOptionProto),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,96 +210,62 @@ pub enum ContainerSubStateProto {
     CssDone = 5,
 }
 
-/// `ContainerProto`: an allocated container.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ContainerProto {
-    /// f1 `id`.
-    #[prost(message, optional, tag = "1")]
-    pub id: Option<ContainerIdProto>,
-    /// f2 `nodeId`.
-    #[prost(message, optional, tag = "2")]
-    pub node_id: Option<NodeIdProto>,
-    /// f3 `node_http_address`.
-    #[prost(string, optional, tag = "3")]
-    pub node_http_address: Option<String>,
-    /// f4 `resource`.
-    #[prost(message, optional, tag = "4")]
-    pub resource: Option<ResourceProto>,
-    /// f5 `priority`.
-    #[prost(message, optional, tag = "5")]
-    pub priority: Option<PriorityProto>,
-    /// f6 `container_token`: pass it unchanged to `startContainers`.
-    #[prost(message, optional, tag = "6")]
-    pub container_token: Option<TokenProto>,
-    /// f7 `execution_type` [= GUARANTEED].
-    #[prost(
-        enumeration = "ExecutionTypeProto",
-        optional,
-        tag = "7",
-        default = "Guaranteed"
-    )]
-    pub execution_type: Option<i32>,
-    /// f8 `allocation_request_id` [= -1].
-    #[prost(int64, optional, tag = "8", default = "-1")]
-    pub allocation_request_id: Option<i64>,
-    /// f9 `version` [= 0].
-    #[prost(int32, optional, tag = "9", default = "0")]
-    pub version: Option<i32>,
-    /// f10 `allocation_tags`.
-    #[prost(string, repeated, tag = "10")]
-    pub allocation_tags: Vec<String>,
-    /// f11 `exposed_ports`.
-    #[prost(string, optional, tag = "11")]
-    pub exposed_ports: Option<String>,
-}
+crate::proto_messages! {
+    /// `ContainerProto`: an allocated container.
+    pub struct ContainerProto {
+        /// f1 `id`.
+        1 id: optional message(ContainerIdProto),
+        /// f2 `nodeId`.
+        2 node_id: optional message(NodeIdProto),
+        /// f3 `node_http_address`.
+        3 node_http_address: optional string,
+        /// f4 `resource`.
+        4 resource: optional message(ResourceProto),
+        /// f5 `priority`.
+        5 priority: optional message(PriorityProto),
+        /// f6 `container_token`: pass it unchanged to `startContainers`.
+        6 container_token: optional message(TokenProto),
+        /// f7 `execution_type` [= GUARANTEED].
+        7 execution_type: optional enumeration(ExecutionTypeProto) = "Guaranteed",
+        /// f8 `allocation_request_id` [= -1].
+        8 allocation_request_id: optional int64 = "-1",
+        /// f9 `version` [= 0].
+        9 version: optional int32 = "0",
+        /// f10 `allocation_tags`.
+        10 allocation_tags: repeated string,
+        /// f11 `exposed_ports`.
+        11 exposed_ports: optional string,
+    }
 
-/// `ContainerReportProto`: history view of a container.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ContainerReportProto {
-    /// f1 `container_id`.
-    #[prost(message, optional, tag = "1")]
-    pub container_id: Option<ContainerIdProto>,
-    /// f2 `resource`.
-    #[prost(message, optional, tag = "2")]
-    pub resource: Option<ResourceProto>,
-    /// f3 `node_id`.
-    #[prost(message, optional, tag = "3")]
-    pub node_id: Option<NodeIdProto>,
-    /// f4 `priority`.
-    #[prost(message, optional, tag = "4")]
-    pub priority: Option<PriorityProto>,
-    /// f5 `creation_time`.
-    #[prost(int64, optional, tag = "5")]
-    pub creation_time: Option<i64>,
-    /// f6 `finish_time`.
-    #[prost(int64, optional, tag = "6")]
-    pub finish_time: Option<i64>,
-    /// f7 `diagnostics_info` [= "N/A"].
-    #[prost(string, optional, tag = "7", default = "N/A")]
-    pub diagnostics_info: Option<String>,
-    /// f8 `log_url`.
-    #[prost(string, optional, tag = "8")]
-    pub log_url: Option<String>,
-    /// f9 `container_exit_status`.
-    #[prost(int32, optional, tag = "9")]
-    pub container_exit_status: Option<i32>,
-    /// f10 `container_state`.
-    #[prost(enumeration = "ContainerStateProto", optional, tag = "10")]
-    pub container_state: Option<i32>,
-    /// f11 `node_http_address`.
-    #[prost(string, optional, tag = "11")]
-    pub node_http_address: Option<String>,
-    /// f12 `executionType` [= GUARANTEED].
-    #[prost(
-        enumeration = "ExecutionTypeProto",
-        optional,
-        tag = "12",
-        default = "Guaranteed"
-    )]
-    pub execution_type: Option<i32>,
-    /// f13 `exposed_ports`.
-    #[prost(string, optional, tag = "13")]
-    pub exposed_ports: Option<String>,
+    /// `ContainerReportProto`: history view of a container.
+    pub struct ContainerReportProto {
+        /// f1 `container_id`.
+        1 container_id: optional message(ContainerIdProto),
+        /// f2 `resource`.
+        2 resource: optional message(ResourceProto),
+        /// f3 `node_id`.
+        3 node_id: optional message(NodeIdProto),
+        /// f4 `priority`.
+        4 priority: optional message(PriorityProto),
+        /// f5 `creation_time`.
+        5 creation_time: optional int64,
+        /// f6 `finish_time`.
+        6 finish_time: optional int64,
+        /// f7 `diagnostics_info` [= "N/A"].
+        7 diagnostics_info: optional string = "N/A",
+        /// f8 `log_url`.
+        8 log_url: optional string,
+        /// f9 `container_exit_status`.
+        9 container_exit_status: optional int32,
+        /// f10 `container_state`.
+        10 container_state: optional enumeration(ContainerStateProto),
+        /// f11 `node_http_address`.
+        11 node_http_address: optional string,
+        /// f12 `executionType` [= GUARANTEED].
+        12 execution_type: optional enumeration(ExecutionTypeProto) = "Guaranteed",
+        /// f13 `exposed_ports`.
+        13 exposed_ports: optional string,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,24 +338,20 @@ pub enum FinalApplicationStatusProto {
     AppEnded = 4,
 }
 
-/// `URLProto`: a URL split the way `org.apache.hadoop.yarn.api.records.URL` does.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct URLProto {
-    /// f1 `scheme`.
-    #[prost(string, optional, tag = "1")]
-    pub scheme: Option<String>,
-    /// f2 `host` (set only when the URI has one).
-    #[prost(string, optional, tag = "2")]
-    pub host: Option<String>,
-    /// f3 `port` (-1 when absent).
-    #[prost(int32, optional, tag = "3")]
-    pub port: Option<i32>,
-    /// f4 `file`: the path.
-    #[prost(string, optional, tag = "4")]
-    pub file: Option<String>,
-    /// f5 `userInfo`.
-    #[prost(string, optional, tag = "5")]
-    pub user_info: Option<String>,
+crate::proto_messages! {
+    /// `URLProto`: a URL split the way `org.apache.hadoop.yarn.api.records.URL` does.
+    pub struct URLProto {
+        /// f1 `scheme`.
+        1 scheme: optional string,
+        /// f2 `host` (set only when the URI has one).
+        2 host: optional string,
+        /// f3 `port` (-1 when absent).
+        3 port: optional int32,
+        /// f4 `file`: the path.
+        4 file: optional string,
+        /// f5 `userInfo`.
+        5 user_info: optional string,
+    }
 }
 
 /// `LocalResourceVisibilityProto`.
@@ -459,213 +378,151 @@ pub enum LocalResourceTypeProto {
     Pattern = 3,
 }
 
-/// `LocalResourceProto`: a file the NM localizes into the container work dir.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct LocalResourceProto {
-    /// f1 `resource`: where to download from.
-    #[prost(message, optional, tag = "1")]
-    pub resource: Option<URLProto>,
-    /// f2 `size` (bytes).
-    #[prost(int64, optional, tag = "2")]
-    pub size: Option<i64>,
-    /// f3 `timestamp`: the source file's modification time (ms); must match exactly.
-    #[prost(int64, optional, tag = "3")]
-    pub timestamp: Option<i64>,
-    /// f4 `type`.
-    #[prost(enumeration = "LocalResourceTypeProto", optional, tag = "4")]
-    pub r#type: Option<i32>,
-    /// f5 `visibility`.
-    #[prost(enumeration = "LocalResourceVisibilityProto", optional, tag = "5")]
-    pub visibility: Option<i32>,
-    /// f6 `pattern` (for `PATTERN`).
-    #[prost(string, optional, tag = "6")]
-    pub pattern: Option<String>,
-    /// f7 `should_be_uploaded_to_shared_cache`.
-    #[prost(bool, optional, tag = "7")]
-    pub should_be_uploaded_to_shared_cache: Option<bool>,
-}
+crate::proto_messages! {
+    /// `LocalResourceProto`: a file the NM localizes into the container work dir.
+    pub struct LocalResourceProto {
+        /// f1 `resource`: where to download from.
+        1 resource: optional message(URLProto),
+        /// f2 `size` (bytes).
+        2 size: optional int64,
+        /// f3 `timestamp`: the source file's modification time (ms); must match exactly.
+        3 timestamp: optional int64,
+        /// f4 `type`.
+        4 r#type: optional enumeration(LocalResourceTypeProto),
+        /// f5 `visibility`.
+        5 visibility: optional enumeration(LocalResourceVisibilityProto),
+        /// f6 `pattern` (for `PATTERN`).
+        6 pattern: optional string,
+        /// f7 `should_be_uploaded_to_shared_cache`.
+        7 should_be_uploaded_to_shared_cache: optional bool,
+    }
 
-/// `StringLongMapProto`: map entry with required key and value.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
-pub struct StringLongMapProto {
-    /// f1 `key` (required).
-    #[prost(string, required, tag = "1")]
-    pub key: String,
-    /// f2 `value` (required).
-    #[prost(int64, required, tag = "2")]
-    pub value: i64,
-}
+    /// `StringLongMapProto`: map entry with required key and value.
+    #[derive(Eq, Hash)]
+    pub struct StringLongMapProto {
+        /// f1 `key` (required).
+        1 key: required string,
+        /// f2 `value` (required).
+        2 value: required int64,
+    }
 
-/// `StringFloatMapProto`: map entry with required key and value.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct StringFloatMapProto {
-    /// f1 `key` (required).
-    #[prost(string, required, tag = "1")]
-    pub key: String,
-    /// f2 `value` (required).
-    #[prost(float, required, tag = "2")]
-    pub value: f32,
-}
+    /// `StringFloatMapProto`: map entry with required key and value.
+    pub struct StringFloatMapProto {
+        /// f1 `key` (required).
+        1 key: required string,
+        /// f2 `value` (required).
+        2 value: required float,
+    }
 
-/// `ApplicationResourceUsageReportProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ApplicationResourceUsageReportProto {
-    /// f1 `num_used_containers`.
-    #[prost(int32, optional, tag = "1")]
-    pub num_used_containers: Option<i32>,
-    /// f2 `num_reserved_containers`.
-    #[prost(int32, optional, tag = "2")]
-    pub num_reserved_containers: Option<i32>,
-    /// f3 `used_resources`.
-    #[prost(message, optional, tag = "3")]
-    pub used_resources: Option<ResourceProto>,
-    /// f4 `reserved_resources`.
-    #[prost(message, optional, tag = "4")]
-    pub reserved_resources: Option<ResourceProto>,
-    /// f5 `needed_resources`.
-    #[prost(message, optional, tag = "5")]
-    pub needed_resources: Option<ResourceProto>,
-    /// f6 `memory_seconds` (MB·s).
-    #[prost(int64, optional, tag = "6")]
-    pub memory_seconds: Option<i64>,
-    /// f7 `vcore_seconds`.
-    #[prost(int64, optional, tag = "7")]
-    pub vcore_seconds: Option<i64>,
-    /// f8 `queue_usage_percentage`.
-    #[prost(float, optional, tag = "8")]
-    pub queue_usage_percentage: Option<f32>,
-    /// f9 `cluster_usage_percentage`.
-    #[prost(float, optional, tag = "9")]
-    pub cluster_usage_percentage: Option<f32>,
-    /// f10 `preempted_memory_seconds`.
-    #[prost(int64, optional, tag = "10")]
-    pub preempted_memory_seconds: Option<i64>,
-    /// f11 `preempted_vcore_seconds`.
-    #[prost(int64, optional, tag = "11")]
-    pub preempted_vcore_seconds: Option<i64>,
-    /// f12 `application_resource_usage_map`.
-    #[prost(message, repeated, tag = "12")]
-    pub application_resource_usage_map: Vec<StringLongMapProto>,
-    /// f13 `application_preempted_resource_usage_map`.
-    #[prost(message, repeated, tag = "13")]
-    pub application_preempted_resource_usage_map: Vec<StringLongMapProto>,
-}
+    /// `ApplicationResourceUsageReportProto`.
+    pub struct ApplicationResourceUsageReportProto {
+        /// f1 `num_used_containers`.
+        1 num_used_containers: optional int32,
+        /// f2 `num_reserved_containers`.
+        2 num_reserved_containers: optional int32,
+        /// f3 `used_resources`.
+        3 used_resources: optional message(ResourceProto),
+        /// f4 `reserved_resources`.
+        4 reserved_resources: optional message(ResourceProto),
+        /// f5 `needed_resources`.
+        5 needed_resources: optional message(ResourceProto),
+        /// f6 `memory_seconds` (MB·s).
+        6 memory_seconds: optional int64,
+        /// f7 `vcore_seconds`.
+        7 vcore_seconds: optional int64,
+        /// f8 `queue_usage_percentage`.
+        8 queue_usage_percentage: optional float,
+        /// f9 `cluster_usage_percentage`.
+        9 cluster_usage_percentage: optional float,
+        /// f10 `preempted_memory_seconds`.
+        10 preempted_memory_seconds: optional int64,
+        /// f11 `preempted_vcore_seconds`.
+        11 preempted_vcore_seconds: optional int64,
+        /// f12 `application_resource_usage_map`.
+        12 application_resource_usage_map: repeated message(StringLongMapProto),
+        /// f13 `application_preempted_resource_usage_map`.
+        13 application_preempted_resource_usage_map: repeated message(StringLongMapProto),
+    }
 
-/// `ApplicationReportProto`: what the RM reports about an application.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ApplicationReportProto {
-    /// f1 `applicationId`.
-    #[prost(message, optional, tag = "1")]
-    pub application_id: Option<ApplicationIdProto>,
-    /// f2 `user`.
-    #[prost(string, optional, tag = "2")]
-    pub user: Option<String>,
-    /// f3 `queue`.
-    #[prost(string, optional, tag = "3")]
-    pub queue: Option<String>,
-    /// f4 `name`.
-    #[prost(string, optional, tag = "4")]
-    pub name: Option<String>,
-    /// f5 `host`: the AM's host.
-    #[prost(string, optional, tag = "5")]
-    pub host: Option<String>,
-    /// f6 `rpc_port`: the AM's RPC port.
-    #[prost(int32, optional, tag = "6")]
-    pub rpc_port: Option<i32>,
-    /// f7 `client_to_am_token`.
-    #[prost(message, optional, tag = "7")]
-    pub client_to_am_token: Option<TokenProto>,
-    /// f8 `yarn_application_state`.
-    #[prost(enumeration = "YarnApplicationStateProto", optional, tag = "8")]
-    pub yarn_application_state: Option<i32>,
-    /// f9 `trackingUrl`.
-    #[prost(string, optional, tag = "9")]
-    pub tracking_url: Option<String>,
-    /// f10 `diagnostics` [= "N/A"].
-    #[prost(string, optional, tag = "10", default = "N/A")]
-    pub diagnostics: Option<String>,
-    /// f11 `startTime`.
-    #[prost(int64, optional, tag = "11")]
-    pub start_time: Option<i64>,
-    /// f12 `finishTime`.
-    #[prost(int64, optional, tag = "12")]
-    pub finish_time: Option<i64>,
-    /// f13 `final_application_status`.
-    #[prost(enumeration = "FinalApplicationStatusProto", optional, tag = "13")]
-    pub final_application_status: Option<i32>,
-    /// f14 `app_resource_Usage`.
-    #[prost(message, optional, tag = "14")]
-    pub app_resource_usage: Option<ApplicationResourceUsageReportProto>,
-    /// f15 `originalTrackingUrl`.
-    #[prost(string, optional, tag = "15")]
-    pub original_tracking_url: Option<String>,
-    /// f16 `currentApplicationAttemptId`.
-    #[prost(message, optional, tag = "16")]
-    pub current_application_attempt_id: Option<ApplicationAttemptIdProto>,
-    /// f17 `progress` (0..1).
-    #[prost(float, optional, tag = "17")]
-    pub progress: Option<f32>,
-    /// f18 `applicationType`.
-    #[prost(string, optional, tag = "18")]
-    pub application_type: Option<String>,
-    /// f19 `am_rm_token` (unmanaged AMs only).
-    #[prost(message, optional, tag = "19")]
-    pub am_rm_token: Option<TokenProto>,
-    /// f20 `applicationTags`.
-    #[prost(string, repeated, tag = "20")]
-    pub application_tags: Vec<String>,
-    /// f21 `log_aggregation_status`.
-    #[prost(enumeration = "LogAggregationStatusProto", optional, tag = "21")]
-    pub log_aggregation_status: Option<i32>,
-    /// f22 `unmanaged_application` [= false].
-    #[prost(bool, optional, tag = "22", default = "false")]
-    pub unmanaged_application: Option<bool>,
-    /// f23 `priority`.
-    #[prost(message, optional, tag = "23")]
-    pub priority: Option<PriorityProto>,
-    /// f24 `appNodeLabelExpression`.
-    #[prost(string, optional, tag = "24")]
-    pub app_node_label_expression: Option<String>,
-    /// f25 `amNodeLabelExpression`.
-    #[prost(string, optional, tag = "25")]
-    pub am_node_label_expression: Option<String>,
-    /// f26 `appTimeouts`.
-    #[prost(message, repeated, tag = "26")]
-    pub app_timeouts: Vec<AppTimeoutsMapProto>,
-    /// f27 `launchTime`.
-    #[prost(int64, optional, tag = "27")]
-    pub launch_time: Option<i64>,
-    /// f28 `submitTime`.
-    #[prost(int64, optional, tag = "28")]
-    pub submit_time: Option<i64>,
-    /// f29 `rmClusterId`.
-    #[prost(string, optional, tag = "29")]
-    pub rm_cluster_id: Option<String>,
-}
+    /// `ApplicationReportProto`: what the RM reports about an application.
+    pub struct ApplicationReportProto {
+        /// f1 `applicationId`.
+        1 application_id: optional message(ApplicationIdProto),
+        /// f2 `user`.
+        2 user: optional string,
+        /// f3 `queue`.
+        3 queue: optional string,
+        /// f4 `name`.
+        4 name: optional string,
+        /// f5 `host`: the AM's host.
+        5 host: optional string,
+        /// f6 `rpc_port`: the AM's RPC port.
+        6 rpc_port: optional int32,
+        /// f7 `client_to_am_token`.
+        7 client_to_am_token: optional message(TokenProto),
+        /// f8 `yarn_application_state`.
+        8 yarn_application_state: optional enumeration(YarnApplicationStateProto),
+        /// f9 `trackingUrl`.
+        9 tracking_url: optional string,
+        /// f10 `diagnostics` [= "N/A"].
+        10 diagnostics: optional string = "N/A",
+        /// f11 `startTime`.
+        11 start_time: optional int64,
+        /// f12 `finishTime`.
+        12 finish_time: optional int64,
+        /// f13 `final_application_status`.
+        13 final_application_status: optional enumeration(FinalApplicationStatusProto),
+        /// f14 `app_resource_Usage`.
+        14 app_resource_usage: optional message(ApplicationResourceUsageReportProto),
+        /// f15 `originalTrackingUrl`.
+        15 original_tracking_url: optional string,
+        /// f16 `currentApplicationAttemptId`.
+        16 current_application_attempt_id: optional message(ApplicationAttemptIdProto),
+        /// f17 `progress` (0..1).
+        17 progress: optional float,
+        /// f18 `applicationType`.
+        18 application_type: optional string,
+        /// f19 `am_rm_token` (unmanaged AMs only).
+        19 am_rm_token: optional message(TokenProto),
+        /// f20 `applicationTags`.
+        20 application_tags: repeated string,
+        /// f21 `log_aggregation_status`.
+        21 log_aggregation_status: optional enumeration(LogAggregationStatusProto),
+        /// f22 `unmanaged_application` [= false].
+        22 unmanaged_application: optional bool = "false",
+        /// f23 `priority`.
+        23 priority: optional message(PriorityProto),
+        /// f24 `appNodeLabelExpression`.
+        24 app_node_label_expression: optional string,
+        /// f25 `amNodeLabelExpression`.
+        25 am_node_label_expression: optional string,
+        /// f26 `appTimeouts`.
+        26 app_timeouts: repeated message(AppTimeoutsMapProto),
+        /// f27 `launchTime`.
+        27 launch_time: optional int64,
+        /// f28 `submitTime`.
+        28 submit_time: optional int64,
+        /// f29 `rmClusterId`.
+        29 rm_cluster_id: optional string,
+    }
 
-/// `AppTimeoutsMapProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct AppTimeoutsMapProto {
-    /// f1 `application_timeout_type`.
-    #[prost(enumeration = "ApplicationTimeoutTypeProto", optional, tag = "1")]
-    pub application_timeout_type: Option<i32>,
-    /// f2 `application_timeout`.
-    #[prost(message, optional, tag = "2")]
-    pub application_timeout: Option<ApplicationTimeoutProto>,
-}
+    /// `AppTimeoutsMapProto`.
+    pub struct AppTimeoutsMapProto {
+        /// f1 `application_timeout_type`.
+        1 application_timeout_type: optional enumeration(ApplicationTimeoutTypeProto),
+        /// f2 `application_timeout`.
+        2 application_timeout: optional message(ApplicationTimeoutProto),
+    }
 
-/// `ApplicationTimeoutProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ApplicationTimeoutProto {
-    /// f1 `application_timeout_type` (required).
-    #[prost(enumeration = "ApplicationTimeoutTypeProto", required, tag = "1")]
-    pub application_timeout_type: i32,
-    /// f2 `expire_time` (ISO 8601 text).
-    #[prost(string, optional, tag = "2")]
-    pub expire_time: Option<String>,
-    /// f3 `remaining_time` (seconds).
-    #[prost(int64, optional, tag = "3")]
-    pub remaining_time: Option<i64>,
+    /// `ApplicationTimeoutProto`.
+    pub struct ApplicationTimeoutProto {
+        /// f1 `application_timeout_type` (required).
+        1 application_timeout_type: required enumeration(ApplicationTimeoutTypeProto),
+        /// f2 `expire_time` (ISO 8601 text).
+        2 expire_time: optional string,
+        /// f3 `remaining_time` (seconds).
+        3 remaining_time: optional int64,
+    }
 }
 
 /// `LogAggregationStatusProto`.
@@ -688,39 +545,30 @@ pub enum LogAggregationStatusProto {
     LogRunningWithFailure = 7,
 }
 
-/// `ApplicationAttemptReportProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ApplicationAttemptReportProto {
-    /// f1 `application_attempt_id`.
-    #[prost(message, optional, tag = "1")]
-    pub application_attempt_id: Option<ApplicationAttemptIdProto>,
-    /// f2 `host`.
-    #[prost(string, optional, tag = "2")]
-    pub host: Option<String>,
-    /// f3 `rpc_port`.
-    #[prost(int32, optional, tag = "3")]
-    pub rpc_port: Option<i32>,
-    /// f4 `tracking_url`.
-    #[prost(string, optional, tag = "4")]
-    pub tracking_url: Option<String>,
-    /// f5 `diagnostics` [= "N/A"].
-    #[prost(string, optional, tag = "5", default = "N/A")]
-    pub diagnostics: Option<String>,
-    /// f6 `yarn_application_attempt_state`.
-    #[prost(enumeration = "YarnApplicationAttemptStateProto", optional, tag = "6")]
-    pub yarn_application_attempt_state: Option<i32>,
-    /// f7 `am_container_id`.
-    #[prost(message, optional, tag = "7")]
-    pub am_container_id: Option<ContainerIdProto>,
-    /// f8 `original_tracking_url`.
-    #[prost(string, optional, tag = "8")]
-    pub original_tracking_url: Option<String>,
-    /// f9 `startTime`.
-    #[prost(int64, optional, tag = "9")]
-    pub start_time: Option<i64>,
-    /// f10 `finishTime`.
-    #[prost(int64, optional, tag = "10")]
-    pub finish_time: Option<i64>,
+crate::proto_messages! {
+    /// `ApplicationAttemptReportProto`.
+    pub struct ApplicationAttemptReportProto {
+        /// f1 `application_attempt_id`.
+        1 application_attempt_id: optional message(ApplicationAttemptIdProto),
+        /// f2 `host`.
+        2 host: optional string,
+        /// f3 `rpc_port`.
+        3 rpc_port: optional int32,
+        /// f4 `tracking_url`.
+        4 tracking_url: optional string,
+        /// f5 `diagnostics` [= "N/A"].
+        5 diagnostics: optional string = "N/A",
+        /// f6 `yarn_application_attempt_state`.
+        6 yarn_application_attempt_state: optional enumeration(YarnApplicationAttemptStateProto),
+        /// f7 `am_container_id`.
+        7 am_container_id: optional message(ContainerIdProto),
+        /// f8 `original_tracking_url`.
+        8 original_tracking_url: optional string,
+        /// f9 `startTime`.
+        9 start_time: optional int64,
+        /// f10 `finishTime`.
+        10 finish_time: optional int64,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -761,87 +609,64 @@ pub enum NodeUpdateTypeProto {
     NodeDecommissioning = 2,
 }
 
-/// `NodeReportProto`: what the RM reports about a node.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct NodeReportProto {
-    /// f1 `nodeId`.
-    #[prost(message, optional, tag = "1")]
-    pub node_id: Option<NodeIdProto>,
-    /// f2 `httpAddress`.
-    #[prost(string, optional, tag = "2")]
-    pub http_address: Option<String>,
-    /// f3 `rackName`.
-    #[prost(string, optional, tag = "3")]
-    pub rack_name: Option<String>,
-    /// f4 `used`.
-    #[prost(message, optional, tag = "4")]
-    pub used: Option<ResourceProto>,
-    /// f5 `capability`.
-    #[prost(message, optional, tag = "5")]
-    pub capability: Option<ResourceProto>,
-    /// f6 `numContainers`.
-    #[prost(int32, optional, tag = "6")]
-    pub num_containers: Option<i32>,
-    /// f7 `node_state`.
-    #[prost(enumeration = "NodeStateProto", optional, tag = "7")]
-    pub node_state: Option<i32>,
-    /// f8 `health_report`.
-    #[prost(string, optional, tag = "8")]
-    pub health_report: Option<String>,
-    /// f9 `last_health_report_time`.
-    #[prost(int64, optional, tag = "9")]
-    pub last_health_report_time: Option<i64>,
-    /// f10 `node_labels`.
-    #[prost(string, repeated, tag = "10")]
-    pub node_labels: Vec<String>,
-    /// f11 `containers_utilization`.
-    #[prost(message, optional, tag = "11")]
-    pub containers_utilization: Option<ResourceUtilizationProto>,
-    /// f12 `node_utilization`.
-    #[prost(message, optional, tag = "12")]
-    pub node_utilization: Option<ResourceUtilizationProto>,
-    /// f13 `decommissioning_timeout` (seconds).
-    #[prost(uint32, optional, tag = "13")]
-    pub decommissioning_timeout: Option<u32>,
-    /// f14 `node_update_type`.
-    #[prost(enumeration = "NodeUpdateTypeProto", optional, tag = "14")]
-    pub node_update_type: Option<i32>,
-    /// f15 `node_attributes`.
-    #[prost(message, repeated, tag = "15")]
-    pub node_attributes: Vec<NodeAttributeProto>,
-}
+crate::proto_messages! {
+    /// `NodeReportProto`: what the RM reports about a node.
+    pub struct NodeReportProto {
+        /// f1 `nodeId`.
+        1 node_id: optional message(NodeIdProto),
+        /// f2 `httpAddress`.
+        2 http_address: optional string,
+        /// f3 `rackName`.
+        3 rack_name: optional string,
+        /// f4 `used`.
+        4 used: optional message(ResourceProto),
+        /// f5 `capability`.
+        5 capability: optional message(ResourceProto),
+        /// f6 `numContainers`.
+        6 num_containers: optional int32,
+        /// f7 `node_state`.
+        7 node_state: optional enumeration(NodeStateProto),
+        /// f8 `health_report`.
+        8 health_report: optional string,
+        /// f9 `last_health_report_time`.
+        9 last_health_report_time: optional int64,
+        /// f10 `node_labels`.
+        10 node_labels: repeated string,
+        /// f11 `containers_utilization`.
+        11 containers_utilization: optional message(ResourceUtilizationProto),
+        /// f12 `node_utilization`.
+        12 node_utilization: optional message(ResourceUtilizationProto),
+        /// f13 `decommissioning_timeout` (seconds).
+        13 decommissioning_timeout: optional uint32,
+        /// f14 `node_update_type`.
+        14 node_update_type: optional enumeration(NodeUpdateTypeProto),
+        /// f15 `node_attributes`.
+        15 node_attributes: repeated message(NodeAttributeProto),
+    }
 
-/// `NodeIdToLabelsProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct NodeIdToLabelsProto {
-    /// f1 `nodeId`.
-    #[prost(message, optional, tag = "1")]
-    pub node_id: Option<NodeIdProto>,
-    /// f2 `nodeLabels`.
-    #[prost(string, repeated, tag = "2")]
-    pub node_labels: Vec<String>,
-}
+    /// `NodeIdToLabelsProto`.
+    pub struct NodeIdToLabelsProto {
+        /// f1 `nodeId`.
+        1 node_id: optional message(NodeIdProto),
+        /// f2 `nodeLabels`.
+        2 node_labels: repeated string,
+    }
 
-/// `LabelsToNodeIdsProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct LabelsToNodeIdsProto {
-    /// f1 `nodeLabels`.
-    #[prost(string, optional, tag = "1")]
-    pub node_labels: Option<String>,
-    /// f2 `nodeId`.
-    #[prost(message, repeated, tag = "2")]
-    pub node_id: Vec<NodeIdProto>,
-}
+    /// `LabelsToNodeIdsProto`.
+    pub struct LabelsToNodeIdsProto {
+        /// f1 `nodeLabels`.
+        1 node_labels: optional string,
+        /// f2 `nodeId`.
+        2 node_id: repeated message(NodeIdProto),
+    }
 
-/// `NodeLabelProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct NodeLabelProto {
-    /// f1 `name`.
-    #[prost(string, optional, tag = "1")]
-    pub name: Option<String>,
-    /// f2 `isExclusive` [= true].
-    #[prost(bool, optional, tag = "2", default = "true")]
-    pub is_exclusive: Option<bool>,
+    /// `NodeLabelProto`.
+    pub struct NodeLabelProto {
+        /// f1 `name`.
+        1 name: optional string,
+        /// f2 `isExclusive` [= true].
+        2 is_exclusive: optional bool = "true",
+    }
 }
 
 /// `NodeAttributeTypeProto`.
@@ -852,78 +677,56 @@ pub enum NodeAttributeTypeProto {
     String = 1,
 }
 
-/// `NodeAttributeKeyProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct NodeAttributeKeyProto {
-    /// f1 `attributePrefix` [= "rm.yarn.io"].
-    #[prost(string, optional, tag = "1", default = "rm.yarn.io")]
-    pub attribute_prefix: Option<String>,
-    /// f2 `attributeName` (required).
-    #[prost(string, required, tag = "2")]
-    pub attribute_name: String,
-}
+crate::proto_messages! {
+    /// `NodeAttributeKeyProto`.
+    pub struct NodeAttributeKeyProto {
+        /// f1 `attributePrefix` [= "rm.yarn.io"].
+        1 attribute_prefix: optional string = "rm.yarn.io",
+        /// f2 `attributeName` (required).
+        2 attribute_name: required string,
+    }
 
-/// `NodeAttributeProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct NodeAttributeProto {
-    /// f1 `attributeKey` (required).
-    #[prost(message, required, tag = "1")]
-    pub attribute_key: NodeAttributeKeyProto,
-    /// f2 `attributeType` [= STRING].
-    #[prost(
-        enumeration = "NodeAttributeTypeProto",
-        optional,
-        tag = "2",
-        default = "String"
-    )]
-    pub attribute_type: Option<i32>,
-    /// f3 `attributeValue` [= ""].
-    #[prost(string, optional, tag = "3", default = "")]
-    pub attribute_value: Option<String>,
-}
+    /// `NodeAttributeProto`.
+    pub struct NodeAttributeProto {
+        /// f1 `attributeKey` (required).
+        1 attribute_key: required message(NodeAttributeKeyProto),
+        /// f2 `attributeType` [= STRING].
+        2 attribute_type: optional enumeration(NodeAttributeTypeProto) = "String",
+        /// f3 `attributeValue` [= ""].
+        3 attribute_value: optional string = "",
+    }
 
-/// `NodeAttributeInfoProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct NodeAttributeInfoProto {
-    /// f1 `attributeKey` (required).
-    #[prost(message, required, tag = "1")]
-    pub attribute_key: NodeAttributeKeyProto,
-    /// f2 `attributeType` (required).
-    #[prost(enumeration = "NodeAttributeTypeProto", required, tag = "2")]
-    pub attribute_type: i32,
-}
+    /// `NodeAttributeInfoProto`.
+    pub struct NodeAttributeInfoProto {
+        /// f1 `attributeKey` (required).
+        1 attribute_key: required message(NodeAttributeKeyProto),
+        /// f2 `attributeType` (required).
+        2 attribute_type: required enumeration(NodeAttributeTypeProto),
+    }
 
-/// `NodeToAttributeValueProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct NodeToAttributeValueProto {
-    /// f1 `hostname` (required).
-    #[prost(string, required, tag = "1")]
-    pub hostname: String,
-    /// f2 `attributeValue` (required).
-    #[prost(string, required, tag = "2")]
-    pub attribute_value: String,
-}
+    /// `NodeToAttributeValueProto`.
+    pub struct NodeToAttributeValueProto {
+        /// f1 `hostname` (required).
+        1 hostname: required string,
+        /// f2 `attributeValue` (required).
+        2 attribute_value: required string,
+    }
 
-/// `AttributeToNodesProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct AttributeToNodesProto {
-    /// f1 `nodeAttribute` (required).
-    #[prost(message, required, tag = "1")]
-    pub node_attribute: NodeAttributeKeyProto,
-    /// f2 `nodeValueMap`.
-    #[prost(message, repeated, tag = "2")]
-    pub node_value_map: Vec<NodeToAttributeValueProto>,
-}
+    /// `AttributeToNodesProto`.
+    pub struct AttributeToNodesProto {
+        /// f1 `nodeAttribute` (required).
+        1 node_attribute: required message(NodeAttributeKeyProto),
+        /// f2 `nodeValueMap`.
+        2 node_value_map: repeated message(NodeToAttributeValueProto),
+    }
 
-/// `NodeToAttributesProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct NodeToAttributesProto {
-    /// f1 `node`.
-    #[prost(string, optional, tag = "1")]
-    pub node: Option<String>,
-    /// f2 `nodeAttributes`.
-    #[prost(message, repeated, tag = "2")]
-    pub node_attributes: Vec<NodeAttributeProto>,
+    /// `NodeToAttributesProto`.
+    pub struct NodeToAttributesProto {
+        /// f1 `node`.
+        1 node: optional string,
+        /// f2 `nodeAttributes`.
+        2 node_attributes: repeated message(NodeAttributeProto),
+    }
 }
 
 /// `ContainerTypeProto`.
@@ -950,83 +753,58 @@ pub enum ExecutionTypeProto {
 // Scheduling
 // ---------------------------------------------------------------------------------------------
 
-/// `ResourceRequestProto`: an ask. The count is an absolute total for its key.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceRequestProto {
-    /// f1 `priority`.
-    #[prost(message, optional, tag = "1")]
-    pub priority: Option<PriorityProto>,
-    /// f2 `resource_name`: host, rack or `*`.
-    #[prost(string, optional, tag = "2")]
-    pub resource_name: Option<String>,
-    /// f3 `capability`.
-    #[prost(message, optional, tag = "3")]
-    pub capability: Option<ResourceProto>,
-    /// f4 `num_containers`: total outstanding for this key (0 cancels).
-    #[prost(int32, optional, tag = "4")]
-    pub num_containers: Option<i32>,
-    /// f5 `relax_locality` [= true].
-    #[prost(bool, optional, tag = "5", default = "true")]
-    pub relax_locality: Option<bool>,
-    /// f6 `node_label_expression`.
-    #[prost(string, optional, tag = "6")]
-    pub node_label_expression: Option<String>,
-    /// f7 `execution_type_request`.
-    #[prost(message, optional, tag = "7")]
-    pub execution_type_request: Option<ExecutionTypeRequestProto>,
-    /// f8 `allocation_request_id` [= -1]; always set it explicitly.
-    #[prost(int64, optional, tag = "8", default = "-1")]
-    pub allocation_request_id: Option<i64>,
-}
+crate::proto_messages! {
+    /// `ResourceRequestProto`: an ask. The count is an absolute total for its key.
+    pub struct ResourceRequestProto {
+        /// f1 `priority`.
+        1 priority: optional message(PriorityProto),
+        /// f2 `resource_name`: host, rack or `*`.
+        2 resource_name: optional string,
+        /// f3 `capability`.
+        3 capability: optional message(ResourceProto),
+        /// f4 `num_containers`: total outstanding for this key (0 cancels).
+        4 num_containers: optional int32,
+        /// f5 `relax_locality` [= true].
+        5 relax_locality: optional bool = "true",
+        /// f6 `node_label_expression`.
+        6 node_label_expression: optional string,
+        /// f7 `execution_type_request`.
+        7 execution_type_request: optional message(ExecutionTypeRequestProto),
+        /// f8 `allocation_request_id` [= -1]; always set it explicitly.
+        8 allocation_request_id: optional int64 = "-1",
+    }
 
-/// `ExecutionTypeRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ExecutionTypeRequestProto {
-    /// f1 `execution_type` [= GUARANTEED].
-    #[prost(
-        enumeration = "ExecutionTypeProto",
-        optional,
-        tag = "1",
-        default = "Guaranteed"
-    )]
-    pub execution_type: Option<i32>,
-    /// f2 `enforce_execution_type` [= false].
-    #[prost(bool, optional, tag = "2", default = "false")]
-    pub enforce_execution_type: Option<bool>,
-}
+    /// `ExecutionTypeRequestProto`.
+    pub struct ExecutionTypeRequestProto {
+        /// f1 `execution_type` [= GUARANTEED].
+        1 execution_type: optional enumeration(ExecutionTypeProto) = "Guaranteed",
+        /// f2 `enforce_execution_type` [= false].
+        2 enforce_execution_type: optional bool = "false",
+    }
 
-/// `SchedulingRequestProto`: a placement-constraint aware ask.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct SchedulingRequestProto {
-    /// f1 `allocationRequestId` [= 0].
-    #[prost(int64, optional, tag = "1", default = "0")]
-    pub allocation_request_id: Option<i64>,
-    /// f2 `priority`.
-    #[prost(message, optional, tag = "2")]
-    pub priority: Option<PriorityProto>,
-    /// f3 `executionType`.
-    #[prost(message, optional, tag = "3")]
-    pub execution_type: Option<ExecutionTypeRequestProto>,
-    /// f4 `allocationTags`.
-    #[prost(string, repeated, tag = "4")]
-    pub allocation_tags: Vec<String>,
-    /// f5 `resourceSizing`.
-    #[prost(message, optional, tag = "5")]
-    pub resource_sizing: Option<ResourceSizingProto>,
-    /// f6 `placementConstraint`.
-    #[prost(message, optional, tag = "6")]
-    pub placement_constraint: Option<PlacementConstraintProto>,
-}
+    /// `SchedulingRequestProto`: a placement-constraint aware ask.
+    pub struct SchedulingRequestProto {
+        /// f1 `allocationRequestId` [= 0].
+        1 allocation_request_id: optional int64 = "0",
+        /// f2 `priority`.
+        2 priority: optional message(PriorityProto),
+        /// f3 `executionType`.
+        3 execution_type: optional message(ExecutionTypeRequestProto),
+        /// f4 `allocationTags`.
+        4 allocation_tags: repeated string,
+        /// f5 `resourceSizing`.
+        5 resource_sizing: optional message(ResourceSizingProto),
+        /// f6 `placementConstraint`.
+        6 placement_constraint: optional message(PlacementConstraintProto),
+    }
 
-/// `ResourceSizingProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceSizingProto {
-    /// f1 `numAllocations`.
-    #[prost(int32, optional, tag = "1")]
-    pub num_allocations: Option<i32>,
-    /// f2 `resources`.
-    #[prost(message, optional, tag = "2")]
-    pub resources: Option<ResourceProto>,
+    /// `ResourceSizingProto`.
+    pub struct ResourceSizingProto {
+        /// f1 `numAllocations`.
+        1 num_allocations: optional int32,
+        /// f2 `resources`.
+        2 resources: optional message(ResourceProto),
+    }
 }
 
 /// `AMCommandProto`: old RMs tell the AM to resync or shut down.
@@ -1049,138 +827,104 @@ pub enum RejectionReasonProto {
     RrpCouldNotScheduleOnNode = 2,
 }
 
-/// `RejectedSchedulingRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RejectedSchedulingRequestProto {
-    /// f1 `reason` (required).
-    #[prost(enumeration = "RejectionReasonProto", required, tag = "1")]
-    pub reason: i32,
-    /// f2 `request` (required).
-    #[prost(message, required, tag = "2")]
-    pub request: SchedulingRequestProto,
-}
+crate::proto_messages! {
+    /// `RejectedSchedulingRequestProto`.
+    pub struct RejectedSchedulingRequestProto {
+        /// f1 `reason` (required).
+        1 reason: required enumeration(RejectionReasonProto),
+        /// f2 `request` (required).
+        2 request: required message(SchedulingRequestProto),
+    }
 
-/// `PreemptionMessageProto`: containers the RM is about to take back.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct PreemptionMessageProto {
-    /// f1 `strictContract`: these containers will be preempted.
-    #[prost(message, optional, tag = "1")]
-    pub strict_contract: Option<StrictPreemptionContractProto>,
-    /// f2 `contract`: free this much, or these containers go.
-    #[prost(message, optional, tag = "2")]
-    pub contract: Option<PreemptionContractProto>,
-}
+    /// `PreemptionMessageProto`: containers the RM is about to take back.
+    pub struct PreemptionMessageProto {
+        /// f1 `strictContract`: these containers will be preempted.
+        1 strict_contract: optional message(StrictPreemptionContractProto),
+        /// f2 `contract`: free this much, or these containers go.
+        2 contract: optional message(PreemptionContractProto),
+    }
 
-/// `StrictPreemptionContractProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct StrictPreemptionContractProto {
-    /// f1 `container`.
-    #[prost(message, repeated, tag = "1")]
-    pub container: Vec<PreemptionContainerProto>,
-}
+    /// `StrictPreemptionContractProto`.
+    pub struct StrictPreemptionContractProto {
+        /// f1 `container`.
+        1 container: repeated message(PreemptionContainerProto),
+    }
 
-/// `PreemptionContractProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct PreemptionContractProto {
-    /// f1 `resource`.
-    #[prost(message, repeated, tag = "1")]
-    pub resource: Vec<PreemptionResourceRequestProto>,
-    /// f2 `container`.
-    #[prost(message, repeated, tag = "2")]
-    pub container: Vec<PreemptionContainerProto>,
-}
+    /// `PreemptionContractProto`.
+    pub struct PreemptionContractProto {
+        /// f1 `resource`.
+        1 resource: repeated message(PreemptionResourceRequestProto),
+        /// f2 `container`.
+        2 container: repeated message(PreemptionContainerProto),
+    }
 
-/// `PreemptionContainerProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct PreemptionContainerProto {
-    /// f1 `id`.
-    #[prost(message, optional, tag = "1")]
-    pub id: Option<ContainerIdProto>,
-}
+    /// `PreemptionContainerProto`.
+    pub struct PreemptionContainerProto {
+        /// f1 `id`.
+        1 id: optional message(ContainerIdProto),
+    }
 
-/// `PreemptionResourceRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct PreemptionResourceRequestProto {
-    /// f1 `resource`.
-    #[prost(message, optional, tag = "1")]
-    pub resource: Option<ResourceRequestProto>,
-}
+    /// `PreemptionResourceRequestProto`.
+    pub struct PreemptionResourceRequestProto {
+        /// f1 `resource`.
+        1 resource: optional message(ResourceRequestProto),
+    }
 
-/// `ResourceBlacklistRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceBlacklistRequestProto {
-    /// f1 `blacklist_additions`: hosts or racks to avoid.
-    #[prost(string, repeated, tag = "1")]
-    pub blacklist_additions: Vec<String>,
-    /// f2 `blacklist_removals`.
-    #[prost(string, repeated, tag = "2")]
-    pub blacklist_removals: Vec<String>,
+    /// `ResourceBlacklistRequestProto`.
+    pub struct ResourceBlacklistRequestProto {
+        /// f1 `blacklist_additions`: hosts or racks to avoid.
+        1 blacklist_additions: repeated string,
+        /// f2 `blacklist_removals`.
+        2 blacklist_removals: repeated string,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Application submission
 // ---------------------------------------------------------------------------------------------
 
-/// `ApplicationSubmissionContextProto`: everything needed to launch an application.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ApplicationSubmissionContextProto {
-    /// f1 `application_id`.
-    #[prost(message, optional, tag = "1")]
-    pub application_id: Option<ApplicationIdProto>,
-    /// f2 `application_name` [= "N/A"].
-    #[prost(string, optional, tag = "2", default = "N/A")]
-    pub application_name: Option<String>,
-    /// f3 `queue` [= "default"].
-    #[prost(string, optional, tag = "3", default = "default")]
-    pub queue: Option<String>,
-    /// f4 `priority`.
-    #[prost(message, optional, tag = "4")]
-    pub priority: Option<PriorityProto>,
-    /// f5 `am_container_spec`.
-    #[prost(message, optional, tag = "5")]
-    pub am_container_spec: Option<ContainerLaunchContextProto>,
-    /// f6 `cancel_tokens_when_complete` [= true].
-    #[prost(bool, optional, tag = "6", default = "true")]
-    pub cancel_tokens_when_complete: Option<bool>,
-    /// f7 `unmanaged_am` [= false].
-    #[prost(bool, optional, tag = "7", default = "false")]
-    pub unmanaged_am: Option<bool>,
-    /// f8 `maxAppAttempts` [= 0 → cluster default].
-    #[prost(int32, optional, tag = "8", default = "0")]
-    pub max_app_attempts: Option<i32>,
-    /// f9 `resource`: the AM container's resource.
-    #[prost(message, optional, tag = "9")]
-    pub resource: Option<ResourceProto>,
-    /// f10 `applicationType` [= "YARN"].
-    #[prost(string, optional, tag = "10", default = "YARN")]
-    pub application_type: Option<String>,
-    /// f11 `keep_containers_across_application_attempts` [= false].
-    #[prost(bool, optional, tag = "11", default = "false")]
-    pub keep_containers_across_application_attempts: Option<bool>,
-    /// f12 `applicationTags`.
-    #[prost(string, repeated, tag = "12")]
-    pub application_tags: Vec<String>,
-    /// f13 `attempt_failures_validity_interval` [= -1] (ms).
-    #[prost(int64, optional, tag = "13", default = "-1")]
-    pub attempt_failures_validity_interval: Option<i64>,
-    /// f14 `log_aggregation_context`.
-    #[prost(message, optional, tag = "14")]
-    pub log_aggregation_context: Option<LogAggregationContextProto>,
-    /// f15 `reservation_id`.
-    #[prost(message, optional, tag = "15")]
-    pub reservation_id: Option<ReservationIdProto>,
-    /// f16 `node_label_expression`.
-    #[prost(string, optional, tag = "16")]
-    pub node_label_expression: Option<String>,
-    /// f17 `am_container_resource_request`.
-    #[prost(message, repeated, tag = "17")]
-    pub am_container_resource_request: Vec<ResourceRequestProto>,
-    /// f18 `application_timeouts`.
-    #[prost(message, repeated, tag = "18")]
-    pub application_timeouts: Vec<ApplicationTimeoutMapProto>,
-    /// f19 `application_scheduling_properties`.
-    #[prost(message, repeated, tag = "19")]
-    pub application_scheduling_properties: Vec<StringStringMapProto>,
+crate::proto_messages! {
+    /// `ApplicationSubmissionContextProto`: everything needed to launch an application.
+    pub struct ApplicationSubmissionContextProto {
+        /// f1 `application_id`.
+        1 application_id: optional message(ApplicationIdProto),
+        /// f2 `application_name` [= "N/A"].
+        2 application_name: optional string = "N/A",
+        /// f3 `queue` [= "default"].
+        3 queue: optional string = "default",
+        /// f4 `priority`.
+        4 priority: optional message(PriorityProto),
+        /// f5 `am_container_spec`.
+        5 am_container_spec: optional message(ContainerLaunchContextProto),
+        /// f6 `cancel_tokens_when_complete` [= true].
+        6 cancel_tokens_when_complete: optional bool = "true",
+        /// f7 `unmanaged_am` [= false].
+        7 unmanaged_am: optional bool = "false",
+        /// f8 `maxAppAttempts` [= 0 → cluster default].
+        8 max_app_attempts: optional int32 = "0",
+        /// f9 `resource`: the AM container's resource.
+        9 resource: optional message(ResourceProto),
+        /// f10 `applicationType` [= "YARN"].
+        10 application_type: optional string = "YARN",
+        /// f11 `keep_containers_across_application_attempts` [= false].
+        11 keep_containers_across_application_attempts: optional bool = "false",
+        /// f12 `applicationTags`.
+        12 application_tags: repeated string,
+        /// f13 `attempt_failures_validity_interval` [= -1] (ms).
+        13 attempt_failures_validity_interval: optional int64 = "-1",
+        /// f14 `log_aggregation_context`.
+        14 log_aggregation_context: optional message(LogAggregationContextProto),
+        /// f15 `reservation_id`.
+        15 reservation_id: optional message(ReservationIdProto),
+        /// f16 `node_label_expression`.
+        16 node_label_expression: optional string,
+        /// f17 `am_container_resource_request`.
+        17 am_container_resource_request: repeated message(ResourceRequestProto),
+        /// f18 `application_timeouts`.
+        18 application_timeouts: repeated message(ApplicationTimeoutMapProto),
+        /// f19 `application_scheduling_properties`.
+        19 application_scheduling_properties: repeated message(StringStringMapProto),
+    }
 }
 
 /// `ApplicationTimeoutTypeProto`.
@@ -1191,49 +935,38 @@ pub enum ApplicationTimeoutTypeProto {
     AppTimeoutLifetime = 1,
 }
 
-/// `ApplicationTimeoutMapProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ApplicationTimeoutMapProto {
-    /// f1 `application_timeout_type`.
-    #[prost(enumeration = "ApplicationTimeoutTypeProto", optional, tag = "1")]
-    pub application_timeout_type: Option<i32>,
-    /// f2 `timeout` (seconds).
-    #[prost(int64, optional, tag = "2")]
-    pub timeout: Option<i64>,
-}
+crate::proto_messages! {
+    /// `ApplicationTimeoutMapProto`.
+    pub struct ApplicationTimeoutMapProto {
+        /// f1 `application_timeout_type`.
+        1 application_timeout_type: optional enumeration(ApplicationTimeoutTypeProto),
+        /// f2 `timeout` (seconds).
+        2 timeout: optional int64,
+    }
 
-/// `ApplicationUpdateTimeoutMapProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ApplicationUpdateTimeoutMapProto {
-    /// f1 `application_timeout_type`.
-    #[prost(enumeration = "ApplicationTimeoutTypeProto", optional, tag = "1")]
-    pub application_timeout_type: Option<i32>,
-    /// f2 `expire_time` (ISO 8601 text).
-    #[prost(string, optional, tag = "2")]
-    pub expire_time: Option<String>,
-}
+    /// `ApplicationUpdateTimeoutMapProto`.
+    pub struct ApplicationUpdateTimeoutMapProto {
+        /// f1 `application_timeout_type`.
+        1 application_timeout_type: optional enumeration(ApplicationTimeoutTypeProto),
+        /// f2 `expire_time` (ISO 8601 text).
+        2 expire_time: optional string,
+    }
 
-/// `LogAggregationContextProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct LogAggregationContextProto {
-    /// f1 `include_pattern` [= ".*"].
-    #[prost(string, optional, tag = "1", default = ".*")]
-    pub include_pattern: Option<String>,
-    /// f2 `exclude_pattern` [= ""].
-    #[prost(string, optional, tag = "2", default = "")]
-    pub exclude_pattern: Option<String>,
-    /// f3 `rolled_logs_include_pattern` [= ""].
-    #[prost(string, optional, tag = "3", default = "")]
-    pub rolled_logs_include_pattern: Option<String>,
-    /// f4 `rolled_logs_exclude_pattern` [= ".*"].
-    #[prost(string, optional, tag = "4", default = ".*")]
-    pub rolled_logs_exclude_pattern: Option<String>,
-    /// f5 `log_aggregation_policy_class_name`.
-    #[prost(string, optional, tag = "5")]
-    pub log_aggregation_policy_class_name: Option<String>,
-    /// f6 `log_aggregation_policy_parameters`.
-    #[prost(string, optional, tag = "6")]
-    pub log_aggregation_policy_parameters: Option<String>,
+    /// `LogAggregationContextProto`.
+    pub struct LogAggregationContextProto {
+        /// f1 `include_pattern` [= ".*"].
+        1 include_pattern: optional string = ".*",
+        /// f2 `exclude_pattern` [= ""].
+        2 exclude_pattern: optional string = "",
+        /// f3 `rolled_logs_include_pattern` [= ""].
+        3 rolled_logs_include_pattern: optional string = "",
+        /// f4 `rolled_logs_exclude_pattern` [= ".*"].
+        4 rolled_logs_exclude_pattern: optional string = ".*",
+        /// f5 `log_aggregation_policy_class_name`.
+        5 log_aggregation_policy_class_name: optional string,
+        /// f6 `log_aggregation_policy_parameters`.
+        6 log_aggregation_policy_parameters: optional string,
+    }
 }
 
 /// `ApplicationAccessTypeProto`.
@@ -1246,48 +979,40 @@ pub enum ApplicationAccessTypeProto {
     AppaccessModifyApp = 2,
 }
 
-/// `ApplicationACLMapProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ApplicationACLMapProto {
-    /// f1 `accessType`.
-    #[prost(enumeration = "ApplicationAccessTypeProto", optional, tag = "1")]
-    pub access_type: Option<i32>,
-    /// f2 `acl` [= " "]: users and groups, Hadoop ACL syntax.
-    #[prost(string, optional, tag = "2", default = " ")]
-    pub acl: Option<String>,
+crate::proto_messages! {
+    /// `ApplicationACLMapProto`.
+    pub struct ApplicationACLMapProto {
+        /// f1 `accessType`.
+        1 access_type: optional enumeration(ApplicationAccessTypeProto),
+        /// f2 `acl` [= " "]: users and groups, Hadoop ACL syntax.
+        2 acl: optional string = " ",
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Cluster and queues
 // ---------------------------------------------------------------------------------------------
 
-/// `YarnClusterMetricsProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct YarnClusterMetricsProto {
-    /// f1 `num_node_managers`.
-    #[prost(int32, optional, tag = "1")]
-    pub num_node_managers: Option<i32>,
-    /// f2 `num_decommissioned_nms`.
-    #[prost(int32, optional, tag = "2")]
-    pub num_decommissioned_nms: Option<i32>,
-    /// f3 `num_active_nms`.
-    #[prost(int32, optional, tag = "3")]
-    pub num_active_nms: Option<i32>,
-    /// f4 `num_lost_nms`.
-    #[prost(int32, optional, tag = "4")]
-    pub num_lost_nms: Option<i32>,
-    /// f5 `num_unhealthy_nms`.
-    #[prost(int32, optional, tag = "5")]
-    pub num_unhealthy_nms: Option<i32>,
-    /// f6 `num_rebooted_nms`.
-    #[prost(int32, optional, tag = "6")]
-    pub num_rebooted_nms: Option<i32>,
-    /// f7 `num_decommissioning_nms`.
-    #[prost(int32, optional, tag = "7")]
-    pub num_decommissioning_nms: Option<i32>,
-    /// f8 `num_shutdown_nms`.
-    #[prost(int32, optional, tag = "8")]
-    pub num_shutdown_nms: Option<i32>,
+crate::proto_messages! {
+    /// `YarnClusterMetricsProto`.
+    pub struct YarnClusterMetricsProto {
+        /// f1 `num_node_managers`.
+        1 num_node_managers: optional int32,
+        /// f2 `num_decommissioned_nms`.
+        2 num_decommissioned_nms: optional int32,
+        /// f3 `num_active_nms`.
+        3 num_active_nms: optional int32,
+        /// f4 `num_lost_nms`.
+        4 num_lost_nms: optional int32,
+        /// f5 `num_unhealthy_nms`.
+        5 num_unhealthy_nms: optional int32,
+        /// f6 `num_rebooted_nms`.
+        6 num_rebooted_nms: optional int32,
+        /// f7 `num_decommissioning_nms`.
+        7 num_decommissioning_nms: optional int32,
+        /// f8 `num_shutdown_nms`.
+        8 num_shutdown_nms: optional int32,
+    }
 }
 
 /// `QueueStateProto`.
@@ -1302,192 +1027,134 @@ pub enum QueueStateProto {
     QDraining = 3,
 }
 
-/// `QueueStatisticsProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct QueueStatisticsProto {
-    /// f1 `numAppsSubmitted`.
-    #[prost(int64, optional, tag = "1")]
-    pub num_apps_submitted: Option<i64>,
-    /// f2 `numAppsRunning`.
-    #[prost(int64, optional, tag = "2")]
-    pub num_apps_running: Option<i64>,
-    /// f3 `numAppsPending`.
-    #[prost(int64, optional, tag = "3")]
-    pub num_apps_pending: Option<i64>,
-    /// f4 `numAppsCompleted`.
-    #[prost(int64, optional, tag = "4")]
-    pub num_apps_completed: Option<i64>,
-    /// f5 `numAppsKilled`.
-    #[prost(int64, optional, tag = "5")]
-    pub num_apps_killed: Option<i64>,
-    /// f6 `numAppsFailed`.
-    #[prost(int64, optional, tag = "6")]
-    pub num_apps_failed: Option<i64>,
-    /// f7 `numActiveUsers`.
-    #[prost(int64, optional, tag = "7")]
-    pub num_active_users: Option<i64>,
-    /// f8 `availableMemoryMB`.
-    #[prost(int64, optional, tag = "8")]
-    pub available_memory_mb: Option<i64>,
-    /// f9 `allocatedMemoryMB`.
-    #[prost(int64, optional, tag = "9")]
-    pub allocated_memory_mb: Option<i64>,
-    /// f10 `pendingMemoryMB`.
-    #[prost(int64, optional, tag = "10")]
-    pub pending_memory_mb: Option<i64>,
-    /// f11 `reservedMemoryMB`.
-    #[prost(int64, optional, tag = "11")]
-    pub reserved_memory_mb: Option<i64>,
-    /// f12 `availableVCores`.
-    #[prost(int64, optional, tag = "12")]
-    pub available_v_cores: Option<i64>,
-    /// f13 `allocatedVCores`.
-    #[prost(int64, optional, tag = "13")]
-    pub allocated_v_cores: Option<i64>,
-    /// f14 `pendingVCores`.
-    #[prost(int64, optional, tag = "14")]
-    pub pending_v_cores: Option<i64>,
-    /// f15 `reservedVCores`.
-    #[prost(int64, optional, tag = "15")]
-    pub reserved_v_cores: Option<i64>,
-    /// f16 `allocatedContainers`.
-    #[prost(int64, optional, tag = "16")]
-    pub allocated_containers: Option<i64>,
-    /// f17 `pendingContainers`.
-    #[prost(int64, optional, tag = "17")]
-    pub pending_containers: Option<i64>,
-    /// f18 `reservedContainers`.
-    #[prost(int64, optional, tag = "18")]
-    pub reserved_containers: Option<i64>,
-}
+crate::proto_messages! {
+    /// `QueueStatisticsProto`.
+    pub struct QueueStatisticsProto {
+        /// f1 `numAppsSubmitted`.
+        1 num_apps_submitted: optional int64,
+        /// f2 `numAppsRunning`.
+        2 num_apps_running: optional int64,
+        /// f3 `numAppsPending`.
+        3 num_apps_pending: optional int64,
+        /// f4 `numAppsCompleted`.
+        4 num_apps_completed: optional int64,
+        /// f5 `numAppsKilled`.
+        5 num_apps_killed: optional int64,
+        /// f6 `numAppsFailed`.
+        6 num_apps_failed: optional int64,
+        /// f7 `numActiveUsers`.
+        7 num_active_users: optional int64,
+        /// f8 `availableMemoryMB`.
+        8 available_memory_mb: optional int64,
+        /// f9 `allocatedMemoryMB`.
+        9 allocated_memory_mb: optional int64,
+        /// f10 `pendingMemoryMB`.
+        10 pending_memory_mb: optional int64,
+        /// f11 `reservedMemoryMB`.
+        11 reserved_memory_mb: optional int64,
+        /// f12 `availableVCores`.
+        12 available_v_cores: optional int64,
+        /// f13 `allocatedVCores`.
+        13 allocated_v_cores: optional int64,
+        /// f14 `pendingVCores`.
+        14 pending_v_cores: optional int64,
+        /// f15 `reservedVCores`.
+        15 reserved_v_cores: optional int64,
+        /// f16 `allocatedContainers`.
+        16 allocated_containers: optional int64,
+        /// f17 `pendingContainers`.
+        17 pending_containers: optional int64,
+        /// f18 `reservedContainers`.
+        18 reserved_containers: optional int64,
+    }
 
-/// `QueueInfoProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct QueueInfoProto {
-    /// f1 `queueName`.
-    #[prost(string, optional, tag = "1")]
-    pub queue_name: Option<String>,
-    /// f2 `capacity`.
-    #[prost(float, optional, tag = "2")]
-    pub capacity: Option<f32>,
-    /// f3 `maximumCapacity`.
-    #[prost(float, optional, tag = "3")]
-    pub maximum_capacity: Option<f32>,
-    /// f4 `currentCapacity`.
-    #[prost(float, optional, tag = "4")]
-    pub current_capacity: Option<f32>,
-    /// f5 `state`.
-    #[prost(enumeration = "QueueStateProto", optional, tag = "5")]
-    pub state: Option<i32>,
-    /// f6 `childQueues`.
-    #[prost(message, repeated, tag = "6")]
-    pub child_queues: Vec<QueueInfoProto>,
-    /// f7 `applications`.
-    #[prost(message, repeated, tag = "7")]
-    pub applications: Vec<ApplicationReportProto>,
-    /// f8 `accessibleNodeLabels`.
-    #[prost(string, repeated, tag = "8")]
-    pub accessible_node_labels: Vec<String>,
-    /// f9 `defaultNodeLabelExpression`.
-    #[prost(string, optional, tag = "9")]
-    pub default_node_label_expression: Option<String>,
-    /// f10 `queueStatistics`.
-    #[prost(message, optional, tag = "10")]
-    pub queue_statistics: Option<QueueStatisticsProto>,
-    /// f11 `preemptionDisabled`.
-    #[prost(bool, optional, tag = "11")]
-    pub preemption_disabled: Option<bool>,
-    /// f12 `queueConfigurationsMap`.
-    #[prost(message, repeated, tag = "12")]
-    pub queue_configurations_map: Vec<QueueConfigurationsMapProto>,
-    /// f13 `intraQueuePreemptionDisabled`.
-    #[prost(bool, optional, tag = "13")]
-    pub intra_queue_preemption_disabled: Option<bool>,
-    /// f14 `weight`.
-    #[prost(float, optional, tag = "14")]
-    pub weight: Option<f32>,
-    /// f15 `queuePath`.
-    #[prost(string, optional, tag = "15")]
-    pub queue_path: Option<String>,
-    /// f16 `maxParallelApps`.
-    #[prost(int32, optional, tag = "16")]
-    pub max_parallel_apps: Option<i32>,
-    /// f17 `schedulerType`.
-    #[prost(string, optional, tag = "17")]
-    pub scheduler_type: Option<String>,
-    /// f18 `minResourceVCore`.
-    #[prost(int32, optional, tag = "18")]
-    pub min_resource_v_core: Option<i32>,
-    /// f19 `minResourceMemory`.
-    #[prost(int64, optional, tag = "19")]
-    pub min_resource_memory: Option<i64>,
-    /// f20 `maxResourceVCore`.
-    #[prost(int32, optional, tag = "20")]
-    pub max_resource_v_core: Option<i32>,
-    /// f21 `maxResourceMemory`.
-    #[prost(int64, optional, tag = "21")]
-    pub max_resource_memory: Option<i64>,
-    /// f22 `reservedResourceVCore`.
-    #[prost(int32, optional, tag = "22")]
-    pub reserved_resource_v_core: Option<i32>,
-    /// f23 `reservedResourceMemory`.
-    #[prost(int64, optional, tag = "23")]
-    pub reserved_resource_memory: Option<i64>,
-    /// f24 `steadyFairShareVCore`.
-    #[prost(int32, optional, tag = "24")]
-    pub steady_fair_share_v_core: Option<i32>,
-    /// f25 `steadyFairShareMemory`.
-    #[prost(int64, optional, tag = "25")]
-    pub steady_fair_share_memory: Option<i64>,
-    /// f26 `subClusterId`.
-    #[prost(string, optional, tag = "26")]
-    pub sub_cluster_id: Option<String>,
-    /// f27 `maxRunningApp`.
-    #[prost(int32, optional, tag = "27")]
-    pub max_running_app: Option<i32>,
-}
+    /// `QueueInfoProto`.
+    pub struct QueueInfoProto {
+        /// f1 `queueName`.
+        1 queue_name: optional string,
+        /// f2 `capacity`.
+        2 capacity: optional float,
+        /// f3 `maximumCapacity`.
+        3 maximum_capacity: optional float,
+        /// f4 `currentCapacity`.
+        4 current_capacity: optional float,
+        /// f5 `state`.
+        5 state: optional enumeration(QueueStateProto),
+        /// f6 `childQueues`.
+        6 child_queues: repeated message(QueueInfoProto),
+        /// f7 `applications`.
+        7 applications: repeated message(ApplicationReportProto),
+        /// f8 `accessibleNodeLabels`.
+        8 accessible_node_labels: repeated string,
+        /// f9 `defaultNodeLabelExpression`.
+        9 default_node_label_expression: optional string,
+        /// f10 `queueStatistics`.
+        10 queue_statistics: optional message(QueueStatisticsProto),
+        /// f11 `preemptionDisabled`.
+        11 preemption_disabled: optional bool,
+        /// f12 `queueConfigurationsMap`.
+        12 queue_configurations_map: repeated message(QueueConfigurationsMapProto),
+        /// f13 `intraQueuePreemptionDisabled`.
+        13 intra_queue_preemption_disabled: optional bool,
+        /// f14 `weight`.
+        14 weight: optional float,
+        /// f15 `queuePath`.
+        15 queue_path: optional string,
+        /// f16 `maxParallelApps`.
+        16 max_parallel_apps: optional int32,
+        /// f17 `schedulerType`.
+        17 scheduler_type: optional string,
+        /// f18 `minResourceVCore`.
+        18 min_resource_v_core: optional int32,
+        /// f19 `minResourceMemory`.
+        19 min_resource_memory: optional int64,
+        /// f20 `maxResourceVCore`.
+        20 max_resource_v_core: optional int32,
+        /// f21 `maxResourceMemory`.
+        21 max_resource_memory: optional int64,
+        /// f22 `reservedResourceVCore`.
+        22 reserved_resource_v_core: optional int32,
+        /// f23 `reservedResourceMemory`.
+        23 reserved_resource_memory: optional int64,
+        /// f24 `steadyFairShareVCore`.
+        24 steady_fair_share_v_core: optional int32,
+        /// f25 `steadyFairShareMemory`.
+        25 steady_fair_share_memory: optional int64,
+        /// f26 `subClusterId`.
+        26 sub_cluster_id: optional string,
+        /// f27 `maxRunningApp`.
+        27 max_running_app: optional int32,
+    }
 
-/// `QueueConfigurationsProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct QueueConfigurationsProto {
-    /// f1 `capacity`.
-    #[prost(float, optional, tag = "1")]
-    pub capacity: Option<f32>,
-    /// f2 `absoluteCapacity`.
-    #[prost(float, optional, tag = "2")]
-    pub absolute_capacity: Option<f32>,
-    /// f3 `maxCapacity`.
-    #[prost(float, optional, tag = "3")]
-    pub max_capacity: Option<f32>,
-    /// f4 `absoluteMaxCapacity`.
-    #[prost(float, optional, tag = "4")]
-    pub absolute_max_capacity: Option<f32>,
-    /// f5 `maxAMPercentage`.
-    #[prost(float, optional, tag = "5")]
-    pub max_am_percentage: Option<f32>,
-    /// f6 `effectiveMinCapacity`.
-    #[prost(message, optional, tag = "6")]
-    pub effective_min_capacity: Option<ResourceProto>,
-    /// f7 `effectiveMaxCapacity`.
-    #[prost(message, optional, tag = "7")]
-    pub effective_max_capacity: Option<ResourceProto>,
-    /// f8 `configuredMinCapacity`.
-    #[prost(message, optional, tag = "8")]
-    pub configured_min_capacity: Option<ResourceProto>,
-    /// f9 `configuredMaxCapacity`.
-    #[prost(message, optional, tag = "9")]
-    pub configured_max_capacity: Option<ResourceProto>,
-}
+    /// `QueueConfigurationsProto`.
+    pub struct QueueConfigurationsProto {
+        /// f1 `capacity`.
+        1 capacity: optional float,
+        /// f2 `absoluteCapacity`.
+        2 absolute_capacity: optional float,
+        /// f3 `maxCapacity`.
+        3 max_capacity: optional float,
+        /// f4 `absoluteMaxCapacity`.
+        4 absolute_max_capacity: optional float,
+        /// f5 `maxAMPercentage`.
+        5 max_am_percentage: optional float,
+        /// f6 `effectiveMinCapacity`.
+        6 effective_min_capacity: optional message(ResourceProto),
+        /// f7 `effectiveMaxCapacity`.
+        7 effective_max_capacity: optional message(ResourceProto),
+        /// f8 `configuredMinCapacity`.
+        8 configured_min_capacity: optional message(ResourceProto),
+        /// f9 `configuredMaxCapacity`.
+        9 configured_max_capacity: optional message(ResourceProto),
+    }
 
-/// `QueueConfigurationsMapProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct QueueConfigurationsMapProto {
-    /// f1 `partitionName` (required).
-    #[prost(string, required, tag = "1")]
-    pub partition_name: String,
-    /// f2 `queueConfigurations`.
-    #[prost(message, optional, tag = "2")]
-    pub queue_configurations: Option<QueueConfigurationsProto>,
+    /// `QueueConfigurationsMapProto`.
+    pub struct QueueConfigurationsMapProto {
+        /// f1 `partitionName` (required).
+        1 partition_name: required string,
+        /// f2 `queueConfigurations`.
+        2 queue_configurations: optional message(QueueConfigurationsProto),
+    }
 }
 
 /// `QueueACLProto`.
@@ -1500,15 +1167,14 @@ pub enum QueueACLProto {
     QaclAdministerQueue = 2,
 }
 
-/// `QueueUserACLInfoProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct QueueUserACLInfoProto {
-    /// f1 `queueName`.
-    #[prost(string, optional, tag = "1")]
-    pub queue_name: Option<String>,
-    /// f2 `userAcls`.
-    #[prost(enumeration = "QueueACLProto", repeated, packed = "false", tag = "2")]
-    pub user_acls: Vec<i32>,
+crate::proto_messages! {
+    /// `QueueUserACLInfoProto`.
+    pub struct QueueUserACLInfoProto {
+        /// f1 `queueName`.
+        1 queue_name: optional string,
+        /// f2 `userAcls`.
+        2 user_acls: repeated unpacked enumeration(QueueACLProto),
+    }
 }
 
 /// `SignalContainerCommandProto`.
@@ -1527,15 +1193,14 @@ pub enum SignalContainerCommandProto {
 // Placement constraints
 // ---------------------------------------------------------------------------------------------
 
-/// `PlacementConstraintProto`: either a simple or a composite constraint.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct PlacementConstraintProto {
-    /// f1 `simpleConstraint`.
-    #[prost(message, optional, tag = "1")]
-    pub simple_constraint: Option<SimplePlacementConstraintProto>,
-    /// f2 `compositeConstraint`.
-    #[prost(message, optional, tag = "2")]
-    pub composite_constraint: Option<CompositePlacementConstraintProto>,
+crate::proto_messages! {
+    /// `PlacementConstraintProto`: either a simple or a composite constraint.
+    pub struct PlacementConstraintProto {
+        /// f1 `simpleConstraint`.
+        1 simple_constraint: optional message(SimplePlacementConstraintProto),
+        /// f2 `compositeConstraint`.
+        2 composite_constraint: optional message(CompositePlacementConstraintProto),
+    }
 }
 
 /// `NodeAttributeOpCodeProto`.
@@ -1550,24 +1215,20 @@ pub enum NodeAttributeOpCodeProto {
     Ne = 3,
 }
 
-/// `SimplePlacementConstraintProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct SimplePlacementConstraintProto {
-    /// f1 `scope` (required), e.g. `node`, `rack`.
-    #[prost(string, required, tag = "1")]
-    pub scope: String,
-    /// f2 `targetExpressions`.
-    #[prost(message, repeated, tag = "2")]
-    pub target_expressions: Vec<PlacementConstraintTargetProto>,
-    /// f3 `minCardinality`.
-    #[prost(int32, optional, tag = "3")]
-    pub min_cardinality: Option<i32>,
-    /// f4 `maxCardinality`.
-    #[prost(int32, optional, tag = "4")]
-    pub max_cardinality: Option<i32>,
-    /// f5 `attributeOpCode`.
-    #[prost(enumeration = "NodeAttributeOpCodeProto", optional, tag = "5")]
-    pub attribute_op_code: Option<i32>,
+crate::proto_messages! {
+    /// `SimplePlacementConstraintProto`.
+    pub struct SimplePlacementConstraintProto {
+        /// f1 `scope` (required), e.g. `node`, `rack`.
+        1 scope: required string,
+        /// f2 `targetExpressions`.
+        2 target_expressions: repeated message(PlacementConstraintTargetProto),
+        /// f3 `minCardinality`.
+        3 min_cardinality: optional int32,
+        /// f4 `maxCardinality`.
+        4 max_cardinality: optional int32,
+        /// f5 `attributeOpCode`.
+        5 attribute_op_code: optional enumeration(NodeAttributeOpCodeProto),
+    }
 }
 
 /// Nested enums of the placement-constraint messages.
@@ -1607,129 +1268,90 @@ pub mod placement {
     }
 }
 
-/// `PlacementConstraintTargetProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct PlacementConstraintTargetProto {
-    /// f1 `targetType` (required).
-    #[prost(enumeration = "placement::TargetType", required, tag = "1")]
-    pub target_type: i32,
-    /// f2 `targetKey`.
-    #[prost(string, optional, tag = "2")]
-    pub target_key: Option<String>,
-    /// f3 `targetValues`.
-    #[prost(string, repeated, tag = "3")]
-    pub target_values: Vec<String>,
-}
+crate::proto_messages! {
+    /// `PlacementConstraintTargetProto`.
+    pub struct PlacementConstraintTargetProto {
+        /// f1 `targetType` (required).
+        1 target_type: required enumeration(placement::TargetType),
+        /// f2 `targetKey`.
+        2 target_key: optional string,
+        /// f3 `targetValues`.
+        3 target_values: repeated string,
+    }
 
-/// `TimedPlacementConstraintProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct TimedPlacementConstraintProto {
-    /// f1 `placementConstraint` (required).
-    #[prost(message, required, tag = "1")]
-    pub placement_constraint: PlacementConstraintProto,
-    /// f2 `schedulingDelay` (required).
-    #[prost(int64, required, tag = "2")]
-    pub scheduling_delay: i64,
-    /// f3 `delayUnit` [= MILLISECONDS].
-    #[prost(
-        enumeration = "placement::DelayUnit",
-        optional,
-        tag = "3",
-        default = "Milliseconds"
-    )]
-    pub delay_unit: Option<i32>,
-}
+    /// `TimedPlacementConstraintProto`.
+    pub struct TimedPlacementConstraintProto {
+        /// f1 `placementConstraint` (required).
+        1 placement_constraint: required message(PlacementConstraintProto),
+        /// f2 `schedulingDelay` (required).
+        2 scheduling_delay: required int64,
+        /// f3 `delayUnit` [= MILLISECONDS].
+        3 delay_unit: optional enumeration(placement::DelayUnit) = "Milliseconds",
+    }
 
-/// `CompositePlacementConstraintProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct CompositePlacementConstraintProto {
-    /// f1 `compositeType` (required).
-    #[prost(enumeration = "placement::CompositeType", required, tag = "1")]
-    pub composite_type: i32,
-    /// f2 `childConstraints`.
-    #[prost(message, repeated, tag = "2")]
-    pub child_constraints: Vec<PlacementConstraintProto>,
-    /// f3 `timedChildConstraints`.
-    #[prost(message, repeated, tag = "3")]
-    pub timed_child_constraints: Vec<TimedPlacementConstraintProto>,
-}
+    /// `CompositePlacementConstraintProto`.
+    pub struct CompositePlacementConstraintProto {
+        /// f1 `compositeType` (required).
+        1 composite_type: required enumeration(placement::CompositeType),
+        /// f2 `childConstraints`.
+        2 child_constraints: repeated message(PlacementConstraintProto),
+        /// f3 `timedChildConstraints`.
+        3 timed_child_constraints: repeated message(TimedPlacementConstraintProto),
+    }
 
-/// `PlacementConstraintMapEntryProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct PlacementConstraintMapEntryProto {
-    /// f1 `allocation_tags`.
-    #[prost(string, repeated, tag = "1")]
-    pub allocation_tags: Vec<String>,
-    /// f2 `placement_constraint`.
-    #[prost(message, optional, tag = "2")]
-    pub placement_constraint: Option<PlacementConstraintProto>,
+    /// `PlacementConstraintMapEntryProto`.
+    pub struct PlacementConstraintMapEntryProto {
+        /// f1 `allocation_tags`.
+        1 allocation_tags: repeated string,
+        /// f2 `placement_constraint`.
+        2 placement_constraint: optional message(PlacementConstraintProto),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Container launch and status
 // ---------------------------------------------------------------------------------------------
 
-/// `ContainerLaunchContextProto`: what the NM needs to start a container.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ContainerLaunchContextProto {
-    /// f1 `localResources`: link name in the work dir → resource.
-    #[prost(message, repeated, tag = "1")]
-    pub local_resources: Vec<StringLocalResourceMapProto>,
-    /// f2 `tokens`: an `HDTS` credentials blob (see [`crate::credentials`]).
-    #[prost(bytes = "vec", optional, tag = "2")]
-    pub tokens: Option<Vec<u8>>,
-    /// f3 `service_data`: aux-service name → bytes.
-    #[prost(message, repeated, tag = "3")]
-    pub service_data: Vec<StringBytesMapProto>,
-    /// f4 `environment`.
-    #[prost(message, repeated, tag = "4")]
-    pub environment: Vec<StringStringMapProto>,
-    /// f5 `command`: joined with spaces and run by `bash -c`.
-    #[prost(string, repeated, tag = "5")]
-    pub command: Vec<String>,
-    /// f6 `application_ACLs`.
-    #[prost(message, repeated, tag = "6")]
-    pub application_acls: Vec<ApplicationACLMapProto>,
-    /// f7 `container_retry_context`.
-    #[prost(message, optional, tag = "7")]
-    pub container_retry_context: Option<ContainerRetryContextProto>,
-    /// f8 `tokens_conf`.
-    #[prost(bytes = "vec", optional, tag = "8")]
-    pub tokens_conf: Option<Vec<u8>>,
-}
+crate::proto_messages! {
+    /// `ContainerLaunchContextProto`: what the NM needs to start a container.
+    pub struct ContainerLaunchContextProto {
+        /// f1 `localResources`: link name in the work dir → resource.
+        1 local_resources: repeated message(StringLocalResourceMapProto),
+        /// f2 `tokens`: an `HDTS` credentials blob (see [`crate::credentials`]).
+        2 tokens: optional bytes,
+        /// f3 `service_data`: aux-service name → bytes.
+        3 service_data: repeated message(StringBytesMapProto),
+        /// f4 `environment`.
+        4 environment: repeated message(StringStringMapProto),
+        /// f5 `command`: joined with spaces and run by `bash -c`.
+        5 command: repeated string,
+        /// f6 `application_ACLs`.
+        6 application_acls: repeated message(ApplicationACLMapProto),
+        /// f7 `container_retry_context`.
+        7 container_retry_context: optional message(ContainerRetryContextProto),
+        /// f8 `tokens_conf`.
+        8 tokens_conf: optional bytes,
+    }
 
-/// `ContainerStatusProto`: a container's state and, once complete, its exit status.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ContainerStatusProto {
-    /// f1 `container_id`.
-    #[prost(message, optional, tag = "1")]
-    pub container_id: Option<ContainerIdProto>,
-    /// f2 `state`.
-    #[prost(enumeration = "ContainerStateProto", optional, tag = "2")]
-    pub state: Option<i32>,
-    /// f3 `diagnostics` [= "N/A"].
-    #[prost(string, optional, tag = "3", default = "N/A")]
-    pub diagnostics: Option<String>,
-    /// f4 `exit_status` [= -1000 = INVALID].
-    #[prost(int32, optional, tag = "4", default = "-1000")]
-    pub exit_status: Option<i32>,
-    /// f5 `capability`.
-    #[prost(message, optional, tag = "5")]
-    pub capability: Option<ResourceProto>,
-    /// f6 `executionType` [= GUARANTEED].
-    #[prost(
-        enumeration = "ExecutionTypeProto",
-        optional,
-        tag = "6",
-        default = "Guaranteed"
-    )]
-    pub execution_type: Option<i32>,
-    /// f7 `container_attributes`.
-    #[prost(message, repeated, tag = "7")]
-    pub container_attributes: Vec<StringStringMapProto>,
-    /// f8 `container_sub_state`.
-    #[prost(enumeration = "ContainerSubStateProto", optional, tag = "8")]
-    pub container_sub_state: Option<i32>,
+    /// `ContainerStatusProto`: a container's state and, once complete, its exit status.
+    pub struct ContainerStatusProto {
+        /// f1 `container_id`.
+        1 container_id: optional message(ContainerIdProto),
+        /// f2 `state`.
+        2 state: optional enumeration(ContainerStateProto),
+        /// f3 `diagnostics` [= "N/A"].
+        3 diagnostics: optional string = "N/A",
+        /// f4 `exit_status` [= -1000 = INVALID].
+        4 exit_status: optional int32 = "-1000",
+        /// f5 `capability`.
+        5 capability: optional message(ResourceProto),
+        /// f6 `executionType` [= GUARANTEED].
+        6 execution_type: optional enumeration(ExecutionTypeProto) = "Guaranteed",
+        /// f7 `container_attributes`.
+        7 container_attributes: repeated message(StringStringMapProto),
+        /// f8 `container_sub_state`.
+        8 container_sub_state: optional enumeration(ContainerSubStateProto),
+    }
 }
 
 /// `ContainerExitStatusProto` (the proto lists only these; see
@@ -1747,29 +1369,20 @@ pub enum ContainerExitStatusProto {
     DisksFailed = -101,
 }
 
-/// `ContainerRetryContextProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ContainerRetryContextProto {
-    /// f1 `retry_policy` [= NEVER_RETRY].
-    #[prost(
-        enumeration = "ContainerRetryPolicyProto",
-        optional,
-        tag = "1",
-        default = "NeverRetry"
-    )]
-    pub retry_policy: Option<i32>,
-    /// f2 `error_codes`.
-    #[prost(int32, repeated, packed = "false", tag = "2")]
-    pub error_codes: Vec<i32>,
-    /// f3 `max_retries` [= 0].
-    #[prost(int32, optional, tag = "3", default = "0")]
-    pub max_retries: Option<i32>,
-    /// f4 `retry_interval` [= 0] (ms).
-    #[prost(int32, optional, tag = "4", default = "0")]
-    pub retry_interval: Option<i32>,
-    /// f5 `failures_validity_interval` [= -1] (ms).
-    #[prost(int64, optional, tag = "5", default = "-1")]
-    pub failures_validity_interval: Option<i64>,
+crate::proto_messages! {
+    /// `ContainerRetryContextProto`.
+    pub struct ContainerRetryContextProto {
+        /// f1 `retry_policy` [= NEVER_RETRY].
+        1 retry_policy: optional enumeration(ContainerRetryPolicyProto) = "NeverRetry",
+        /// f2 `error_codes`.
+        2 error_codes: repeated unpacked int32,
+        /// f3 `max_retries` [= 0].
+        3 max_retries: optional int32 = "0",
+        /// f4 `retry_interval` [= 0] (ms).
+        4 retry_interval: optional int32 = "0",
+        /// f5 `failures_validity_interval` [= -1] (ms).
+        5 failures_validity_interval: optional int64 = "-1",
+    }
 }
 
 /// `ContainerRetryPolicyProto`.
@@ -1788,46 +1401,38 @@ pub enum ContainerRetryPolicyProto {
 // Map entries and collector info
 // ---------------------------------------------------------------------------------------------
 
-/// `StringLocalResourceMapProto`: map entry (link name → resource).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct StringLocalResourceMapProto {
-    /// f1 `key`.
-    #[prost(string, optional, tag = "1")]
-    pub key: Option<String>,
-    /// f2 `value`.
-    #[prost(message, optional, tag = "2")]
-    pub value: Option<LocalResourceProto>,
-}
+crate::proto_messages! {
+    /// `StringLocalResourceMapProto`: map entry (link name → resource).
+    pub struct StringLocalResourceMapProto {
+        /// f1 `key`.
+        1 key: optional string,
+        /// f2 `value`.
+        2 value: optional message(LocalResourceProto),
+    }
 
-/// `StringStringMapProto`: map entry.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
-pub struct StringStringMapProto {
-    /// f1 `key`.
-    #[prost(string, optional, tag = "1")]
-    pub key: Option<String>,
-    /// f2 `value`.
-    #[prost(string, optional, tag = "2")]
-    pub value: Option<String>,
-}
+    /// `StringStringMapProto`: map entry.
+    #[derive(Eq, Hash)]
+    pub struct StringStringMapProto {
+        /// f1 `key`.
+        1 key: optional string,
+        /// f2 `value`.
+        2 value: optional string,
+    }
 
-/// `StringBytesMapProto`: map entry.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
-pub struct StringBytesMapProto {
-    /// f1 `key`.
-    #[prost(string, optional, tag = "1")]
-    pub key: Option<String>,
-    /// f2 `value`.
-    #[prost(bytes = "vec", optional, tag = "2")]
-    pub value: Option<Vec<u8>>,
-}
+    /// `StringBytesMapProto`: map entry.
+    #[derive(Eq, Hash)]
+    pub struct StringBytesMapProto {
+        /// f1 `key`.
+        1 key: optional string,
+        /// f2 `value`.
+        2 value: optional bytes,
+    }
 
-/// `CollectorInfoProto`: timeline-service v2 collector of the application.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct CollectorInfoProto {
-    /// f1 `collector_addr`.
-    #[prost(string, optional, tag = "1")]
-    pub collector_addr: Option<String>,
-    /// f2 `collector_token`.
-    #[prost(message, optional, tag = "2")]
-    pub collector_token: Option<TokenProto>,
+    /// `CollectorInfoProto`: timeline-service v2 collector of the application.
+    pub struct CollectorInfoProto {
+        /// f1 `collector_addr`.
+        1 collector_addr: optional string,
+        /// f2 `collector_token`.
+        2 collector_token: optional message(TokenProto),
+    }
 }

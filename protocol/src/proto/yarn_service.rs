@@ -12,21 +12,18 @@ use super::yarn::*;
 // ApplicationMasterProtocol
 // ---------------------------------------------------------------------------------------------
 
-/// `RegisterApplicationMasterRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RegisterApplicationMasterRequestProto {
-    /// f1 `host`: where the AM's own RPC server listens.
-    #[prost(string, optional, tag = "1")]
-    pub host: Option<String>,
-    /// f2 `rpc_port`.
-    #[prost(int32, optional, tag = "2")]
-    pub rpc_port: Option<i32>,
-    /// f3 `tracking_url`.
-    #[prost(string, optional, tag = "3")]
-    pub tracking_url: Option<String>,
-    /// f4 `placement_constraints`.
-    #[prost(message, repeated, tag = "4")]
-    pub placement_constraints: Vec<PlacementConstraintMapEntryProto>,
+crate::proto_messages! {
+    /// `RegisterApplicationMasterRequestProto`.
+    pub struct RegisterApplicationMasterRequestProto {
+        /// f1 `host`: where the AM's own RPC server listens.
+        1 host: optional string,
+        /// f2 `rpc_port`.
+        2 rpc_port: optional int32,
+        /// f3 `tracking_url`.
+        3 tracking_url: optional string,
+        /// f4 `placement_constraints`.
+        4 placement_constraints: repeated message(PlacementConstraintMapEntryProto),
+    }
 }
 
 /// `SchedulerResourceTypes`: resource types the scheduler takes into account.
@@ -39,63 +36,44 @@ pub enum SchedulerResourceTypes {
     Cpu = 1,
 }
 
-/// `RegisterApplicationMasterResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RegisterApplicationMasterResponseProto {
-    /// f1 `maximumCapability`: the largest container the cluster grants.
-    #[prost(message, optional, tag = "1")]
-    pub maximum_capability: Option<ResourceProto>,
-    /// f2 `client_to_am_token_master_key`.
-    #[prost(bytes = "vec", optional, tag = "2")]
-    pub client_to_am_token_master_key: Option<Vec<u8>>,
-    /// f3 `application_ACLs`.
-    #[prost(message, repeated, tag = "3")]
-    pub application_acls: Vec<ApplicationACLMapProto>,
-    /// f4 `containers_from_previous_attempts`.
-    #[prost(message, repeated, tag = "4")]
-    pub containers_from_previous_attempts: Vec<ContainerProto>,
-    /// f5 `queue`.
-    #[prost(string, optional, tag = "5")]
-    pub queue: Option<String>,
-    /// f6 `nm_tokens_from_previous_attempts`.
-    #[prost(message, repeated, tag = "6")]
-    pub nm_tokens_from_previous_attempts: Vec<NMTokenProto>,
-    /// f7 `scheduler_resource_types`.
-    #[prost(
-        enumeration = "SchedulerResourceTypes",
-        repeated,
-        packed = "false",
-        tag = "7"
-    )]
-    pub scheduler_resource_types: Vec<i32>,
-    /// f8 `resource_profiles`.
-    #[prost(message, optional, tag = "8")]
-    pub resource_profiles: Option<ResourceProfilesProto>,
-    /// f9 `resource_types`.
-    #[prost(message, repeated, tag = "9")]
-    pub resource_types: Vec<ResourceTypeInfoProto>,
-}
+crate::proto_messages! {
+    /// `RegisterApplicationMasterResponseProto`.
+    pub struct RegisterApplicationMasterResponseProto {
+        /// f1 `maximumCapability`: the largest container the cluster grants.
+        1 maximum_capability: optional message(ResourceProto),
+        /// f2 `client_to_am_token_master_key`.
+        2 client_to_am_token_master_key: optional bytes,
+        /// f3 `application_ACLs`.
+        3 application_acls: repeated message(ApplicationACLMapProto),
+        /// f4 `containers_from_previous_attempts`.
+        4 containers_from_previous_attempts: repeated message(ContainerProto),
+        /// f5 `queue`.
+        5 queue: optional string,
+        /// f6 `nm_tokens_from_previous_attempts`.
+        6 nm_tokens_from_previous_attempts: repeated message(NMTokenProto),
+        /// f7 `scheduler_resource_types`.
+        7 scheduler_resource_types: repeated unpacked enumeration(SchedulerResourceTypes),
+        /// f8 `resource_profiles`.
+        8 resource_profiles: optional message(ResourceProfilesProto),
+        /// f9 `resource_types`.
+        9 resource_types: repeated message(ResourceTypeInfoProto),
+    }
 
-/// `FinishApplicationMasterRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct FinishApplicationMasterRequestProto {
-    /// f1 `diagnostics`.
-    #[prost(string, optional, tag = "1")]
-    pub diagnostics: Option<String>,
-    /// f2 `tracking_url`.
-    #[prost(string, optional, tag = "2")]
-    pub tracking_url: Option<String>,
-    /// f3 `final_application_status`.
-    #[prost(enumeration = "FinalApplicationStatusProto", optional, tag = "3")]
-    pub final_application_status: Option<i32>,
-}
+    /// `FinishApplicationMasterRequestProto`.
+    pub struct FinishApplicationMasterRequestProto {
+        /// f1 `diagnostics`.
+        1 diagnostics: optional string,
+        /// f2 `tracking_url`.
+        2 tracking_url: optional string,
+        /// f3 `final_application_status`.
+        3 final_application_status: optional enumeration(FinalApplicationStatusProto),
+    }
 
-/// `FinishApplicationMasterResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct FinishApplicationMasterResponseProto {
-    /// f1 `isUnregistered` [= false]: repeat the call until it is true.
-    #[prost(bool, optional, tag = "1", default = "false")]
-    pub is_unregistered: Option<bool>,
+    /// `FinishApplicationMasterResponseProto`.
+    pub struct FinishApplicationMasterResponseProto {
+        /// f1 `isUnregistered` [= false]: repeat the call until it is true.
+        1 is_unregistered: optional bool = "false",
+    }
 }
 
 /// `ContainerUpdateTypeProto`.
@@ -112,262 +90,194 @@ pub enum ContainerUpdateTypeProto {
     DemoteExecutionType = 3,
 }
 
-/// `UpdateContainerRequestProto`: change a running container's resource or execution type.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct UpdateContainerRequestProto {
-    /// f1 `container_version` (required).
-    #[prost(int32, required, tag = "1")]
-    pub container_version: i32,
-    /// f2 `container_id` (required).
-    #[prost(message, required, tag = "2")]
-    pub container_id: ContainerIdProto,
-    /// f3 `update_type` (required).
-    #[prost(enumeration = "ContainerUpdateTypeProto", required, tag = "3")]
-    pub update_type: i32,
-    /// f4 `capability`.
-    #[prost(message, optional, tag = "4")]
-    pub capability: Option<ResourceProto>,
-    /// f5 `execution_type`.
-    #[prost(enumeration = "ExecutionTypeProto", optional, tag = "5")]
-    pub execution_type: Option<i32>,
-}
+crate::proto_messages! {
+    /// `UpdateContainerRequestProto`: change a running container's resource or execution type.
+    pub struct UpdateContainerRequestProto {
+        /// f1 `container_version` (required).
+        1 container_version: required int32,
+        /// f2 `container_id` (required).
+        2 container_id: required message(ContainerIdProto),
+        /// f3 `update_type` (required).
+        3 update_type: required enumeration(ContainerUpdateTypeProto),
+        /// f4 `capability`.
+        4 capability: optional message(ResourceProto),
+        /// f5 `execution_type`.
+        5 execution_type: optional enumeration(ExecutionTypeProto),
+    }
 
-/// `UpdateContainerErrorProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct UpdateContainerErrorProto {
-    /// f1 `reason`.
-    #[prost(string, optional, tag = "1")]
-    pub reason: Option<String>,
-    /// f2 `update_request`.
-    #[prost(message, optional, tag = "2")]
-    pub update_request: Option<UpdateContainerRequestProto>,
-    /// f3 `current_container_version`.
-    #[prost(int32, optional, tag = "3")]
-    pub current_container_version: Option<i32>,
-}
+    /// `UpdateContainerErrorProto`.
+    pub struct UpdateContainerErrorProto {
+        /// f1 `reason`.
+        1 reason: optional string,
+        /// f2 `update_request`.
+        2 update_request: optional message(UpdateContainerRequestProto),
+        /// f3 `current_container_version`.
+        3 current_container_version: optional int32,
+    }
 
-/// `AllocateRequestProto`: the AM heartbeat (asks, releases, blacklist, progress).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct AllocateRequestProto {
-    /// f1 `ask`.
-    #[prost(message, repeated, tag = "1")]
-    pub ask: Vec<ResourceRequestProto>,
-    /// f2 `release`.
-    #[prost(message, repeated, tag = "2")]
-    pub release: Vec<ContainerIdProto>,
-    /// f3 `blacklist_request`.
-    #[prost(message, optional, tag = "3")]
-    pub blacklist_request: Option<ResourceBlacklistRequestProto>,
-    /// f4 `response_id`: the last id received (0 at first).
-    #[prost(int32, optional, tag = "4")]
-    pub response_id: Option<i32>,
-    /// f5 `progress` (0..1).
-    #[prost(float, optional, tag = "5")]
-    pub progress: Option<f32>,
-    /// f7 `update_requests`.
-    #[prost(message, repeated, tag = "7")]
-    pub update_requests: Vec<UpdateContainerRequestProto>,
-    /// f10 `scheduling_requests`.
-    #[prost(message, repeated, tag = "10")]
-    pub scheduling_requests: Vec<SchedulingRequestProto>,
-    /// f11 `tracking_url`.
-    #[prost(string, optional, tag = "11")]
-    pub tracking_url: Option<String>,
-}
+    /// `AllocateRequestProto`: the AM heartbeat (asks, releases, blacklist, progress).
+    pub struct AllocateRequestProto {
+        /// f1 `ask`.
+        1 ask: repeated message(ResourceRequestProto),
+        /// f2 `release`.
+        2 release: repeated message(ContainerIdProto),
+        /// f3 `blacklist_request`.
+        3 blacklist_request: optional message(ResourceBlacklistRequestProto),
+        /// f4 `response_id`: the last id received (0 at first).
+        4 response_id: optional int32,
+        /// f5 `progress` (0..1).
+        5 progress: optional float,
+        /// f7 `update_requests`.
+        7 update_requests: repeated message(UpdateContainerRequestProto),
+        /// f10 `scheduling_requests`.
+        10 scheduling_requests: repeated message(SchedulingRequestProto),
+        /// f11 `tracking_url`.
+        11 tracking_url: optional string,
+    }
 
-/// `NMTokenProto`: the NMToken for one node.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct NMTokenProto {
-    /// f1 `nodeId`.
-    #[prost(message, optional, tag = "1")]
-    pub node_id: Option<NodeIdProto>,
-    /// f2 `token`.
-    #[prost(message, optional, tag = "2")]
-    pub token: Option<TokenProto>,
-}
+    /// `NMTokenProto`: the NMToken for one node.
+    pub struct NMTokenProto {
+        /// f1 `nodeId`.
+        1 node_id: optional message(NodeIdProto),
+        /// f2 `token`.
+        2 token: optional message(TokenProto),
+    }
 
-/// `UpdatedContainerProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct UpdatedContainerProto {
-    /// f1 `update_type` (required).
-    #[prost(enumeration = "ContainerUpdateTypeProto", required, tag = "1")]
-    pub update_type: i32,
-    /// f2 `container` (required).
-    #[prost(message, required, tag = "2")]
-    pub container: ContainerProto,
-}
+    /// `UpdatedContainerProto`.
+    pub struct UpdatedContainerProto {
+        /// f1 `update_type` (required).
+        1 update_type: required enumeration(ContainerUpdateTypeProto),
+        /// f2 `container` (required).
+        2 container: required message(ContainerProto),
+    }
 
-/// `EnhancedHeadroomProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct EnhancedHeadroomProto {
-    /// f1 `total_pending_count`.
-    #[prost(int32, optional, tag = "1")]
-    pub total_pending_count: Option<i32>,
-    /// f2 `total_active_cores`.
-    #[prost(int32, optional, tag = "2")]
-    pub total_active_cores: Option<i32>,
-}
+    /// `EnhancedHeadroomProto`.
+    pub struct EnhancedHeadroomProto {
+        /// f1 `total_pending_count`.
+        1 total_pending_count: optional int32,
+        /// f2 `total_active_cores`.
+        2 total_active_cores: optional int32,
+    }
 
-/// `AllocateResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct AllocateResponseProto {
-    /// f1 `a_m_command` (old RMs only).
-    #[prost(enumeration = "AMCommandProto", optional, tag = "1")]
-    pub a_m_command: Option<i32>,
-    /// f2 `response_id`: send it back in the next request.
-    #[prost(int32, optional, tag = "2")]
-    pub response_id: Option<i32>,
-    /// f3 `allocated_containers`.
-    #[prost(message, repeated, tag = "3")]
-    pub allocated_containers: Vec<ContainerProto>,
-    /// f4 `completed_container_statuses`.
-    #[prost(message, repeated, tag = "4")]
-    pub completed_container_statuses: Vec<ContainerStatusProto>,
-    /// f5 `limit`: the headroom.
-    #[prost(message, optional, tag = "5")]
-    pub limit: Option<ResourceProto>,
-    /// f6 `updated_nodes`.
-    #[prost(message, repeated, tag = "6")]
-    pub updated_nodes: Vec<NodeReportProto>,
-    /// f7 `num_cluster_nodes`.
-    #[prost(int32, optional, tag = "7")]
-    pub num_cluster_nodes: Option<i32>,
-    /// f8 `preempt`.
-    #[prost(message, optional, tag = "8")]
-    pub preempt: Option<PreemptionMessageProto>,
-    /// f9 `nm_tokens`: new NMTokens (cache them per node).
-    #[prost(message, repeated, tag = "9")]
-    pub nm_tokens: Vec<NMTokenProto>,
-    /// f12 `am_rm_token`: a rolled AMRMToken to use from now on.
-    #[prost(message, optional, tag = "12")]
-    pub am_rm_token: Option<TokenProto>,
-    /// f13 `application_priority`.
-    #[prost(message, optional, tag = "13")]
-    pub application_priority: Option<PriorityProto>,
-    /// f14 `collector_info`.
-    #[prost(message, optional, tag = "14")]
-    pub collector_info: Option<CollectorInfoProto>,
-    /// f15 `update_errors`.
-    #[prost(message, repeated, tag = "15")]
-    pub update_errors: Vec<UpdateContainerErrorProto>,
-    /// f16 `updated_containers`.
-    #[prost(message, repeated, tag = "16")]
-    pub updated_containers: Vec<UpdatedContainerProto>,
-    /// f17 `containers_from_previous_attempts`.
-    #[prost(message, repeated, tag = "17")]
-    pub containers_from_previous_attempts: Vec<ContainerProto>,
-    /// f18 `rejected_scheduling_requests`.
-    #[prost(message, repeated, tag = "18")]
-    pub rejected_scheduling_requests: Vec<RejectedSchedulingRequestProto>,
-    /// f19 `enhanced_headroom`.
-    #[prost(message, optional, tag = "19")]
-    pub enhanced_headroom: Option<EnhancedHeadroomProto>,
+    /// `AllocateResponseProto`.
+    pub struct AllocateResponseProto {
+        /// f1 `a_m_command` (old RMs only).
+        1 a_m_command: optional enumeration(AMCommandProto),
+        /// f2 `response_id`: send it back in the next request.
+        2 response_id: optional int32,
+        /// f3 `allocated_containers`.
+        3 allocated_containers: repeated message(ContainerProto),
+        /// f4 `completed_container_statuses`.
+        4 completed_container_statuses: repeated message(ContainerStatusProto),
+        /// f5 `limit`: the headroom.
+        5 limit: optional message(ResourceProto),
+        /// f6 `updated_nodes`.
+        6 updated_nodes: repeated message(NodeReportProto),
+        /// f7 `num_cluster_nodes`.
+        7 num_cluster_nodes: optional int32,
+        /// f8 `preempt`.
+        8 preempt: optional message(PreemptionMessageProto),
+        /// f9 `nm_tokens`: new NMTokens (cache them per node).
+        9 nm_tokens: repeated message(NMTokenProto),
+        /// f12 `am_rm_token`: a rolled AMRMToken to use from now on.
+        12 am_rm_token: optional message(TokenProto),
+        /// f13 `application_priority`.
+        13 application_priority: optional message(PriorityProto),
+        /// f14 `collector_info`.
+        14 collector_info: optional message(CollectorInfoProto),
+        /// f15 `update_errors`.
+        15 update_errors: repeated message(UpdateContainerErrorProto),
+        /// f16 `updated_containers`.
+        16 updated_containers: repeated message(UpdatedContainerProto),
+        /// f17 `containers_from_previous_attempts`.
+        17 containers_from_previous_attempts: repeated message(ContainerProto),
+        /// f18 `rejected_scheduling_requests`.
+        18 rejected_scheduling_requests: repeated message(RejectedSchedulingRequestProto),
+        /// f19 `enhanced_headroom`.
+        19 enhanced_headroom: optional message(EnhancedHeadroomProto),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // ApplicationClientProtocol
 // ---------------------------------------------------------------------------------------------
 
-/// `GetNewApplicationRequestProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetNewApplicationRequestProto {}
+crate::proto_messages! {
+    /// `GetNewApplicationRequestProto` (empty).
+    pub struct GetNewApplicationRequestProto {}
 
-/// `GetNewApplicationResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetNewApplicationResponseProto {
-    /// f1 `application_id`.
-    #[prost(message, optional, tag = "1")]
-    pub application_id: Option<ApplicationIdProto>,
-    /// f2 `maximumCapability`.
-    #[prost(message, optional, tag = "2")]
-    pub maximum_capability: Option<ResourceProto>,
+    /// `GetNewApplicationResponseProto`.
+    pub struct GetNewApplicationResponseProto {
+        /// f1 `application_id`.
+        1 application_id: optional message(ApplicationIdProto),
+        /// f2 `maximumCapability`.
+        2 maximum_capability: optional message(ResourceProto),
+    }
+
+    /// `GetApplicationReportRequestProto`.
+    pub struct GetApplicationReportRequestProto {
+        /// f1 `application_id`.
+        1 application_id: optional message(ApplicationIdProto),
+    }
+
+    /// `GetApplicationReportResponseProto`.
+    pub struct GetApplicationReportResponseProto {
+        /// f1 `application_report`.
+        1 application_report: optional message(ApplicationReportProto),
+    }
+
+    /// `SubmitApplicationRequestProto`.
+    pub struct SubmitApplicationRequestProto {
+        /// f1 `application_submission_context`.
+        1 application_submission_context: optional message(ApplicationSubmissionContextProto),
+    }
+
+    /// `SubmitApplicationResponseProto` (empty).
+    pub struct SubmitApplicationResponseProto {}
+
+    /// `FailApplicationAttemptRequestProto`.
+    pub struct FailApplicationAttemptRequestProto {
+        /// f1 `application_attempt_id`.
+        1 application_attempt_id: optional message(ApplicationAttemptIdProto),
+    }
+
+    /// `FailApplicationAttemptResponseProto` (empty).
+    pub struct FailApplicationAttemptResponseProto {}
+
+    /// `KillApplicationRequestProto` (method `forceKillApplication`).
+    pub struct KillApplicationRequestProto {
+        /// f1 `application_id`.
+        1 application_id: optional message(ApplicationIdProto),
+        /// f2 `diagnostics`.
+        2 diagnostics: optional string,
+    }
+
+    /// `KillApplicationResponseProto`.
+    pub struct KillApplicationResponseProto {
+        /// f1 `is_kill_completed` [= false]: repeat the call until it is true.
+        1 is_kill_completed: optional bool = "false",
+    }
+
+    /// `GetClusterMetricsRequestProto` (empty).
+    pub struct GetClusterMetricsRequestProto {}
+
+    /// `GetClusterMetricsResponseProto`.
+    pub struct GetClusterMetricsResponseProto {
+        /// f1 `cluster_metrics`.
+        1 cluster_metrics: optional message(YarnClusterMetricsProto),
+    }
+
+    /// `MoveApplicationAcrossQueuesRequestProto`.
+    pub struct MoveApplicationAcrossQueuesRequestProto {
+        /// f1 `application_id` (required).
+        1 application_id: required message(ApplicationIdProto),
+        /// f2 `target_queue` (required).
+        2 target_queue: required string,
+    }
+
+    /// `MoveApplicationAcrossQueuesResponseProto` (empty).
+    pub struct MoveApplicationAcrossQueuesResponseProto {}
 }
-
-/// `GetApplicationReportRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetApplicationReportRequestProto {
-    /// f1 `application_id`.
-    #[prost(message, optional, tag = "1")]
-    pub application_id: Option<ApplicationIdProto>,
-}
-
-/// `GetApplicationReportResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetApplicationReportResponseProto {
-    /// f1 `application_report`.
-    #[prost(message, optional, tag = "1")]
-    pub application_report: Option<ApplicationReportProto>,
-}
-
-/// `SubmitApplicationRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct SubmitApplicationRequestProto {
-    /// f1 `application_submission_context`.
-    #[prost(message, optional, tag = "1")]
-    pub application_submission_context: Option<ApplicationSubmissionContextProto>,
-}
-
-/// `SubmitApplicationResponseProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct SubmitApplicationResponseProto {}
-
-/// `FailApplicationAttemptRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct FailApplicationAttemptRequestProto {
-    /// f1 `application_attempt_id`.
-    #[prost(message, optional, tag = "1")]
-    pub application_attempt_id: Option<ApplicationAttemptIdProto>,
-}
-
-/// `FailApplicationAttemptResponseProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct FailApplicationAttemptResponseProto {}
-
-/// `KillApplicationRequestProto` (method `forceKillApplication`).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct KillApplicationRequestProto {
-    /// f1 `application_id`.
-    #[prost(message, optional, tag = "1")]
-    pub application_id: Option<ApplicationIdProto>,
-    /// f2 `diagnostics`.
-    #[prost(string, optional, tag = "2")]
-    pub diagnostics: Option<String>,
-}
-
-/// `KillApplicationResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct KillApplicationResponseProto {
-    /// f1 `is_kill_completed` [= false]: repeat the call until it is true.
-    #[prost(bool, optional, tag = "1", default = "false")]
-    pub is_kill_completed: Option<bool>,
-}
-
-/// `GetClusterMetricsRequestProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetClusterMetricsRequestProto {}
-
-/// `GetClusterMetricsResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetClusterMetricsResponseProto {
-    /// f1 `cluster_metrics`.
-    #[prost(message, optional, tag = "1")]
-    pub cluster_metrics: Option<YarnClusterMetricsProto>,
-}
-
-/// `MoveApplicationAcrossQueuesRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct MoveApplicationAcrossQueuesRequestProto {
-    /// f1 `application_id` (required).
-    #[prost(message, required, tag = "1")]
-    pub application_id: ApplicationIdProto,
-    /// f2 `target_queue` (required).
-    #[prost(string, required, tag = "2")]
-    pub target_queue: String,
-}
-
-/// `MoveApplicationAcrossQueuesResponseProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct MoveApplicationAcrossQueuesResponseProto {}
 
 /// `ApplicationsRequestScopeProto`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
@@ -381,560 +291,411 @@ pub enum ApplicationsRequestScopeProto {
     Own = 2,
 }
 
-/// `GetApplicationsRequestProto`: filters; empty lists mean "any".
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetApplicationsRequestProto {
-    /// f1 `application_types`.
-    #[prost(string, repeated, tag = "1")]
-    pub application_types: Vec<String>,
-    /// f2 `application_states`.
-    #[prost(
-        enumeration = "YarnApplicationStateProto",
-        repeated,
-        packed = "false",
-        tag = "2"
-    )]
-    pub application_states: Vec<i32>,
-    /// f3 `users`.
-    #[prost(string, repeated, tag = "3")]
-    pub users: Vec<String>,
-    /// f4 `queues`.
-    #[prost(string, repeated, tag = "4")]
-    pub queues: Vec<String>,
-    /// f5 `limit`.
-    #[prost(int64, optional, tag = "5")]
-    pub limit: Option<i64>,
-    /// f6 `start_begin`.
-    #[prost(int64, optional, tag = "6")]
-    pub start_begin: Option<i64>,
-    /// f7 `start_end`.
-    #[prost(int64, optional, tag = "7")]
-    pub start_end: Option<i64>,
-    /// f8 `finish_begin`.
-    #[prost(int64, optional, tag = "8")]
-    pub finish_begin: Option<i64>,
-    /// f9 `finish_end`.
-    #[prost(int64, optional, tag = "9")]
-    pub finish_end: Option<i64>,
-    /// f10 `applicationTags`.
-    #[prost(string, repeated, tag = "10")]
-    pub application_tags: Vec<String>,
-    /// f11 `scope` [= ALL].
-    #[prost(
-        enumeration = "ApplicationsRequestScopeProto",
-        optional,
-        tag = "11",
-        default = "All"
-    )]
-    pub scope: Option<i32>,
-    /// f12 `name`.
-    #[prost(string, optional, tag = "12")]
-    pub name: Option<String>,
-}
+crate::proto_messages! {
+    /// `GetApplicationsRequestProto`: filters; empty lists mean "any".
+    pub struct GetApplicationsRequestProto {
+        /// f1 `application_types`.
+        1 application_types: repeated string,
+        /// f2 `application_states`.
+        2 application_states: repeated unpacked enumeration(YarnApplicationStateProto),
+        /// f3 `users`.
+        3 users: repeated string,
+        /// f4 `queues`.
+        4 queues: repeated string,
+        /// f5 `limit`.
+        5 limit: optional int64,
+        /// f6 `start_begin`.
+        6 start_begin: optional int64,
+        /// f7 `start_end`.
+        7 start_end: optional int64,
+        /// f8 `finish_begin`.
+        8 finish_begin: optional int64,
+        /// f9 `finish_end`.
+        9 finish_end: optional int64,
+        /// f10 `applicationTags`.
+        10 application_tags: repeated string,
+        /// f11 `scope` [= ALL].
+        11 scope: optional enumeration(ApplicationsRequestScopeProto) = "All",
+        /// f12 `name`.
+        12 name: optional string,
+    }
 
-/// `GetApplicationsResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetApplicationsResponseProto {
-    /// f1 `applications`.
-    #[prost(message, repeated, tag = "1")]
-    pub applications: Vec<ApplicationReportProto>,
-}
+    /// `GetApplicationsResponseProto`.
+    pub struct GetApplicationsResponseProto {
+        /// f1 `applications`.
+        1 applications: repeated message(ApplicationReportProto),
+    }
 
-/// `GetClusterNodesRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetClusterNodesRequestProto {
-    /// f1 `nodeStates` (empty = all states).
-    #[prost(enumeration = "NodeStateProto", repeated, packed = "false", tag = "1")]
-    pub node_states: Vec<i32>,
-}
+    /// `GetClusterNodesRequestProto`.
+    pub struct GetClusterNodesRequestProto {
+        /// f1 `nodeStates` (empty = all states).
+        1 node_states: repeated unpacked enumeration(NodeStateProto),
+    }
 
-/// `GetClusterNodesResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetClusterNodesResponseProto {
-    /// f1 `nodeReports`.
-    #[prost(message, repeated, tag = "1")]
-    pub node_reports: Vec<NodeReportProto>,
-}
+    /// `GetClusterNodesResponseProto`.
+    pub struct GetClusterNodesResponseProto {
+        /// f1 `nodeReports`.
+        1 node_reports: repeated message(NodeReportProto),
+    }
 
-/// `GetQueueInfoRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetQueueInfoRequestProto {
-    /// f1 `queueName`.
-    #[prost(string, optional, tag = "1")]
-    pub queue_name: Option<String>,
-    /// f2 `includeApplications`.
-    #[prost(bool, optional, tag = "2")]
-    pub include_applications: Option<bool>,
-    /// f3 `includeChildQueues`.
-    #[prost(bool, optional, tag = "3")]
-    pub include_child_queues: Option<bool>,
-    /// f4 `recursive`.
-    #[prost(bool, optional, tag = "4")]
-    pub recursive: Option<bool>,
-    /// f5 `subClusterId`.
-    #[prost(string, optional, tag = "5")]
-    pub sub_cluster_id: Option<String>,
-}
+    /// `GetQueueInfoRequestProto`.
+    pub struct GetQueueInfoRequestProto {
+        /// f1 `queueName`.
+        1 queue_name: optional string,
+        /// f2 `includeApplications`.
+        2 include_applications: optional bool,
+        /// f3 `includeChildQueues`.
+        3 include_child_queues: optional bool,
+        /// f4 `recursive`.
+        4 recursive: optional bool,
+        /// f5 `subClusterId`.
+        5 sub_cluster_id: optional string,
+    }
 
-/// `GetQueueInfoResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetQueueInfoResponseProto {
-    /// f1 `queueInfo`.
-    #[prost(message, optional, tag = "1")]
-    pub queue_info: Option<QueueInfoProto>,
-}
+    /// `GetQueueInfoResponseProto`.
+    pub struct GetQueueInfoResponseProto {
+        /// f1 `queueInfo`.
+        1 queue_info: optional message(QueueInfoProto),
+    }
 
-/// `GetQueueUserAclsInfoRequestProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetQueueUserAclsInfoRequestProto {}
+    /// `GetQueueUserAclsInfoRequestProto` (empty).
+    pub struct GetQueueUserAclsInfoRequestProto {}
 
-/// `GetQueueUserAclsInfoResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetQueueUserAclsInfoResponseProto {
-    /// f1 `queueUserAcls`.
-    #[prost(message, repeated, tag = "1")]
-    pub queue_user_acls: Vec<QueueUserACLInfoProto>,
-}
+    /// `GetQueueUserAclsInfoResponseProto`.
+    pub struct GetQueueUserAclsInfoResponseProto {
+        /// f1 `queueUserAcls`.
+        1 queue_user_acls: repeated message(QueueUserACLInfoProto),
+    }
 
-/// `GetNodesToLabelsRequestProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetNodesToLabelsRequestProto {}
+    /// `GetNodesToLabelsRequestProto` (empty).
+    pub struct GetNodesToLabelsRequestProto {}
 
-/// `GetNodesToLabelsResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetNodesToLabelsResponseProto {
-    /// f1 `nodeToLabels`.
-    #[prost(message, repeated, tag = "1")]
-    pub node_to_labels: Vec<NodeIdToLabelsProto>,
-}
+    /// `GetNodesToLabelsResponseProto`.
+    pub struct GetNodesToLabelsResponseProto {
+        /// f1 `nodeToLabels`.
+        1 node_to_labels: repeated message(NodeIdToLabelsProto),
+    }
 
-/// `GetLabelsToNodesRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetLabelsToNodesRequestProto {
-    /// f1 `nodeLabels`.
-    #[prost(string, repeated, tag = "1")]
-    pub node_labels: Vec<String>,
-}
+    /// `GetLabelsToNodesRequestProto`.
+    pub struct GetLabelsToNodesRequestProto {
+        /// f1 `nodeLabels`.
+        1 node_labels: repeated string,
+    }
 
-/// `GetLabelsToNodesResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetLabelsToNodesResponseProto {
-    /// f1 `labelsToNodes`.
-    #[prost(message, repeated, tag = "1")]
-    pub labels_to_nodes: Vec<LabelsToNodeIdsProto>,
-}
+    /// `GetLabelsToNodesResponseProto`.
+    pub struct GetLabelsToNodesResponseProto {
+        /// f1 `labelsToNodes`.
+        1 labels_to_nodes: repeated message(LabelsToNodeIdsProto),
+    }
 
-/// `GetClusterNodeLabelsRequestProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetClusterNodeLabelsRequestProto {}
+    /// `GetClusterNodeLabelsRequestProto` (empty).
+    pub struct GetClusterNodeLabelsRequestProto {}
 
-/// `GetClusterNodeLabelsResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetClusterNodeLabelsResponseProto {
-    /// f1 `deprecatedNodeLabels`.
-    #[prost(string, repeated, tag = "1")]
-    pub deprecated_node_labels: Vec<String>,
-    /// f2 `nodeLabels`.
-    #[prost(message, repeated, tag = "2")]
-    pub node_labels: Vec<NodeLabelProto>,
-}
+    /// `GetClusterNodeLabelsResponseProto`.
+    pub struct GetClusterNodeLabelsResponseProto {
+        /// f1 `deprecatedNodeLabels`.
+        1 deprecated_node_labels: repeated string,
+        /// f2 `nodeLabels`.
+        2 node_labels: repeated message(NodeLabelProto),
+    }
 
-/// `GetClusterNodeAttributesRequestProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetClusterNodeAttributesRequestProto {}
+    /// `GetClusterNodeAttributesRequestProto` (empty).
+    pub struct GetClusterNodeAttributesRequestProto {}
 
-/// `GetClusterNodeAttributesResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetClusterNodeAttributesResponseProto {
-    /// f1 `nodeAttributes`.
-    #[prost(message, repeated, tag = "1")]
-    pub node_attributes: Vec<NodeAttributeInfoProto>,
-}
+    /// `GetClusterNodeAttributesResponseProto`.
+    pub struct GetClusterNodeAttributesResponseProto {
+        /// f1 `nodeAttributes`.
+        1 node_attributes: repeated message(NodeAttributeInfoProto),
+    }
 
-/// `GetAttributesToNodesRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetAttributesToNodesRequestProto {
-    /// f1 `nodeAttributes`.
-    #[prost(message, repeated, tag = "1")]
-    pub node_attributes: Vec<NodeAttributeKeyProto>,
-}
+    /// `GetAttributesToNodesRequestProto`.
+    pub struct GetAttributesToNodesRequestProto {
+        /// f1 `nodeAttributes`.
+        1 node_attributes: repeated message(NodeAttributeKeyProto),
+    }
 
-/// `GetAttributesToNodesResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetAttributesToNodesResponseProto {
-    /// f1 `attributesToNodes`.
-    #[prost(message, repeated, tag = "1")]
-    pub attributes_to_nodes: Vec<AttributeToNodesProto>,
-}
+    /// `GetAttributesToNodesResponseProto`.
+    pub struct GetAttributesToNodesResponseProto {
+        /// f1 `attributesToNodes`.
+        1 attributes_to_nodes: repeated message(AttributeToNodesProto),
+    }
 
-/// `GetNodesToAttributesRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetNodesToAttributesRequestProto {
-    /// f1 `hostnames`.
-    #[prost(string, repeated, tag = "1")]
-    pub hostnames: Vec<String>,
-}
+    /// `GetNodesToAttributesRequestProto`.
+    pub struct GetNodesToAttributesRequestProto {
+        /// f1 `hostnames`.
+        1 hostnames: repeated string,
+    }
 
-/// `GetNodesToAttributesResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetNodesToAttributesResponseProto {
-    /// f1 `nodesToAttributes`.
-    #[prost(message, repeated, tag = "1")]
-    pub nodes_to_attributes: Vec<NodeToAttributesProto>,
-}
+    /// `GetNodesToAttributesResponseProto`.
+    pub struct GetNodesToAttributesResponseProto {
+        /// f1 `nodesToAttributes`.
+        1 nodes_to_attributes: repeated message(NodeToAttributesProto),
+    }
 
-/// `UpdateApplicationPriorityRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct UpdateApplicationPriorityRequestProto {
-    /// f1 `applicationId` (required).
-    #[prost(message, required, tag = "1")]
-    pub application_id: ApplicationIdProto,
-    /// f2 `applicationPriority` (required).
-    #[prost(message, required, tag = "2")]
-    pub application_priority: PriorityProto,
-}
+    /// `UpdateApplicationPriorityRequestProto`.
+    pub struct UpdateApplicationPriorityRequestProto {
+        /// f1 `applicationId` (required).
+        1 application_id: required message(ApplicationIdProto),
+        /// f2 `applicationPriority` (required).
+        2 application_priority: required message(PriorityProto),
+    }
 
-/// `UpdateApplicationPriorityResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct UpdateApplicationPriorityResponseProto {
-    /// f1 `applicationPriority`.
-    #[prost(message, optional, tag = "1")]
-    pub application_priority: Option<PriorityProto>,
-}
+    /// `UpdateApplicationPriorityResponseProto`.
+    pub struct UpdateApplicationPriorityResponseProto {
+        /// f1 `applicationPriority`.
+        1 application_priority: optional message(PriorityProto),
+    }
 
-/// `SignalContainerRequestProto` (ApplicationClientProtocol and ContainerManagementProtocol).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct SignalContainerRequestProto {
-    /// f1 `container_id` (required).
-    #[prost(message, required, tag = "1")]
-    pub container_id: ContainerIdProto,
-    /// f2 `command` (required).
-    #[prost(enumeration = "SignalContainerCommandProto", required, tag = "2")]
-    pub command: i32,
-}
+    /// `SignalContainerRequestProto` (ApplicationClientProtocol and ContainerManagementProtocol).
+    pub struct SignalContainerRequestProto {
+        /// f1 `container_id` (required).
+        1 container_id: required message(ContainerIdProto),
+        /// f2 `command` (required).
+        2 command: required enumeration(SignalContainerCommandProto),
+    }
 
-/// `SignalContainerResponseProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct SignalContainerResponseProto {}
+    /// `SignalContainerResponseProto` (empty).
+    pub struct SignalContainerResponseProto {}
 
-/// `UpdateApplicationTimeoutsRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct UpdateApplicationTimeoutsRequestProto {
-    /// f1 `applicationId` (required).
-    #[prost(message, required, tag = "1")]
-    pub application_id: ApplicationIdProto,
-    /// f2 `application_timeouts`.
-    #[prost(message, repeated, tag = "2")]
-    pub application_timeouts: Vec<ApplicationUpdateTimeoutMapProto>,
-}
+    /// `UpdateApplicationTimeoutsRequestProto`.
+    pub struct UpdateApplicationTimeoutsRequestProto {
+        /// f1 `applicationId` (required).
+        1 application_id: required message(ApplicationIdProto),
+        /// f2 `application_timeouts`.
+        2 application_timeouts: repeated message(ApplicationUpdateTimeoutMapProto),
+    }
 
-/// `UpdateApplicationTimeoutsResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct UpdateApplicationTimeoutsResponseProto {
-    /// f1 `application_timeouts`.
-    #[prost(message, repeated, tag = "1")]
-    pub application_timeouts: Vec<ApplicationUpdateTimeoutMapProto>,
-}
+    /// `UpdateApplicationTimeoutsResponseProto`.
+    pub struct UpdateApplicationTimeoutsResponseProto {
+        /// f1 `application_timeouts`.
+        1 application_timeouts: repeated message(ApplicationUpdateTimeoutMapProto),
+    }
 
-/// `GetAllResourceProfilesRequestProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetAllResourceProfilesRequestProto {}
+    /// `GetAllResourceProfilesRequestProto` (empty).
+    pub struct GetAllResourceProfilesRequestProto {}
 
-/// `GetAllResourceProfilesResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetAllResourceProfilesResponseProto {
-    /// f1 `resource_profiles` (required).
-    #[prost(message, required, tag = "1")]
-    pub resource_profiles: ResourceProfilesProto,
-}
+    /// `GetAllResourceProfilesResponseProto`.
+    pub struct GetAllResourceProfilesResponseProto {
+        /// f1 `resource_profiles` (required).
+        1 resource_profiles: required message(ResourceProfilesProto),
+    }
 
-/// `GetResourceProfileRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetResourceProfileRequestProto {
-    /// f1 `profile` (required).
-    #[prost(string, required, tag = "1")]
-    pub profile: String,
-}
+    /// `GetResourceProfileRequestProto`.
+    pub struct GetResourceProfileRequestProto {
+        /// f1 `profile` (required).
+        1 profile: required string,
+    }
 
-/// `GetResourceProfileResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetResourceProfileResponseProto {
-    /// f1 `resources` (required).
-    #[prost(message, required, tag = "1")]
-    pub resources: ResourceProto,
-}
+    /// `GetResourceProfileResponseProto`.
+    pub struct GetResourceProfileResponseProto {
+        /// f1 `resources` (required).
+        1 resources: required message(ResourceProto),
+    }
 
-/// `GetAllResourceTypeInfoRequestProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetAllResourceTypeInfoRequestProto {}
+    /// `GetAllResourceTypeInfoRequestProto` (empty).
+    pub struct GetAllResourceTypeInfoRequestProto {}
 
-/// `GetAllResourceTypeInfoResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetAllResourceTypeInfoResponseProto {
-    /// f1 `resource_type_info`.
-    #[prost(message, repeated, tag = "1")]
-    pub resource_type_info: Vec<ResourceTypeInfoProto>,
-}
+    /// `GetAllResourceTypeInfoResponseProto`.
+    pub struct GetAllResourceTypeInfoResponseProto {
+        /// f1 `resource_type_info`.
+        1 resource_type_info: repeated message(ResourceTypeInfoProto),
+    }
 
-/// `GetApplicationAttemptReportRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetApplicationAttemptReportRequestProto {
-    /// f1 `application_attempt_id`.
-    #[prost(message, optional, tag = "1")]
-    pub application_attempt_id: Option<ApplicationAttemptIdProto>,
-}
+    /// `GetApplicationAttemptReportRequestProto`.
+    pub struct GetApplicationAttemptReportRequestProto {
+        /// f1 `application_attempt_id`.
+        1 application_attempt_id: optional message(ApplicationAttemptIdProto),
+    }
 
-/// `GetApplicationAttemptReportResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetApplicationAttemptReportResponseProto {
-    /// f1 `application_attempt_report`.
-    #[prost(message, optional, tag = "1")]
-    pub application_attempt_report: Option<ApplicationAttemptReportProto>,
-}
+    /// `GetApplicationAttemptReportResponseProto`.
+    pub struct GetApplicationAttemptReportResponseProto {
+        /// f1 `application_attempt_report`.
+        1 application_attempt_report: optional message(ApplicationAttemptReportProto),
+    }
 
-/// `GetApplicationAttemptsRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetApplicationAttemptsRequestProto {
-    /// f1 `application_id`.
-    #[prost(message, optional, tag = "1")]
-    pub application_id: Option<ApplicationIdProto>,
-}
+    /// `GetApplicationAttemptsRequestProto`.
+    pub struct GetApplicationAttemptsRequestProto {
+        /// f1 `application_id`.
+        1 application_id: optional message(ApplicationIdProto),
+    }
 
-/// `GetApplicationAttemptsResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetApplicationAttemptsResponseProto {
-    /// f1 `application_attempts`.
-    #[prost(message, repeated, tag = "1")]
-    pub application_attempts: Vec<ApplicationAttemptReportProto>,
-}
+    /// `GetApplicationAttemptsResponseProto`.
+    pub struct GetApplicationAttemptsResponseProto {
+        /// f1 `application_attempts`.
+        1 application_attempts: repeated message(ApplicationAttemptReportProto),
+    }
 
-/// `GetContainerReportRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetContainerReportRequestProto {
-    /// f1 `container_id`.
-    #[prost(message, optional, tag = "1")]
-    pub container_id: Option<ContainerIdProto>,
-}
+    /// `GetContainerReportRequestProto`.
+    pub struct GetContainerReportRequestProto {
+        /// f1 `container_id`.
+        1 container_id: optional message(ContainerIdProto),
+    }
 
-/// `GetContainerReportResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetContainerReportResponseProto {
-    /// f1 `container_report`.
-    #[prost(message, optional, tag = "1")]
-    pub container_report: Option<ContainerReportProto>,
-}
+    /// `GetContainerReportResponseProto`.
+    pub struct GetContainerReportResponseProto {
+        /// f1 `container_report`.
+        1 container_report: optional message(ContainerReportProto),
+    }
 
-/// `GetContainersRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetContainersRequestProto {
-    /// f1 `application_attempt_id`.
-    #[prost(message, optional, tag = "1")]
-    pub application_attempt_id: Option<ApplicationAttemptIdProto>,
-}
+    /// `GetContainersRequestProto`.
+    pub struct GetContainersRequestProto {
+        /// f1 `application_attempt_id`.
+        1 application_attempt_id: optional message(ApplicationAttemptIdProto),
+    }
 
-/// `GetContainersResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetContainersResponseProto {
-    /// f1 `containers`.
-    #[prost(message, repeated, tag = "1")]
-    pub containers: Vec<ContainerReportProto>,
+    /// `GetContainersResponseProto`.
+    pub struct GetContainersResponseProto {
+        /// f1 `containers`.
+        1 containers: repeated message(ContainerReportProto),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // ContainerManagementProtocol
 // ---------------------------------------------------------------------------------------------
 
-/// `StartContainerRequestProto`: one container to start.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct StartContainerRequestProto {
-    /// f1 `container_launch_context`.
-    #[prost(message, optional, tag = "1")]
-    pub container_launch_context: Option<ContainerLaunchContextProto>,
-    /// f2 `container_token`: `ContainerProto.container_token`, unchanged.
-    #[prost(message, optional, tag = "2")]
-    pub container_token: Option<TokenProto>,
-}
+crate::proto_messages! {
+    /// `StartContainerRequestProto`: one container to start.
+    pub struct StartContainerRequestProto {
+        /// f1 `container_launch_context`.
+        1 container_launch_context: optional message(ContainerLaunchContextProto),
+        /// f2 `container_token`: `ContainerProto.container_token`, unchanged.
+        2 container_token: optional message(TokenProto),
+    }
 
-/// `StartContainerResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct StartContainerResponseProto {
-    /// f1 `services_meta_data`.
-    #[prost(message, repeated, tag = "1")]
-    pub services_meta_data: Vec<StringBytesMapProto>,
-}
+    /// `StartContainerResponseProto`.
+    pub struct StartContainerResponseProto {
+        /// f1 `services_meta_data`.
+        1 services_meta_data: repeated message(StringBytesMapProto),
+    }
 
-/// `StopContainerRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct StopContainerRequestProto {
-    /// f1 `container_id`.
-    #[prost(message, optional, tag = "1")]
-    pub container_id: Option<ContainerIdProto>,
-}
+    /// `StopContainerRequestProto`.
+    pub struct StopContainerRequestProto {
+        /// f1 `container_id`.
+        1 container_id: optional message(ContainerIdProto),
+    }
 
-/// `StopContainerResponseProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct StopContainerResponseProto {}
+    /// `StopContainerResponseProto` (empty).
+    pub struct StopContainerResponseProto {}
 
-/// `ResourceLocalizationRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceLocalizationRequestProto {
-    /// f1 `container_id`.
-    #[prost(message, optional, tag = "1")]
-    pub container_id: Option<ContainerIdProto>,
-    /// f2 `local_resources`.
-    #[prost(message, repeated, tag = "2")]
-    pub local_resources: Vec<StringLocalResourceMapProto>,
-}
+    /// `ResourceLocalizationRequestProto`.
+    pub struct ResourceLocalizationRequestProto {
+        /// f1 `container_id`.
+        1 container_id: optional message(ContainerIdProto),
+        /// f2 `local_resources`.
+        2 local_resources: repeated message(StringLocalResourceMapProto),
+    }
 
-/// `ResourceLocalizationResponseProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ResourceLocalizationResponseProto {}
+    /// `ResourceLocalizationResponseProto` (empty).
+    pub struct ResourceLocalizationResponseProto {}
 
-/// `ReInitializeContainerRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ReInitializeContainerRequestProto {
-    /// f1 `container_id`.
-    #[prost(message, optional, tag = "1")]
-    pub container_id: Option<ContainerIdProto>,
-    /// f2 `container_launch_context`.
-    #[prost(message, optional, tag = "2")]
-    pub container_launch_context: Option<ContainerLaunchContextProto>,
-    /// f3 `auto_commit` [= true].
-    #[prost(bool, optional, tag = "3", default = "true")]
-    pub auto_commit: Option<bool>,
-}
+    /// `ReInitializeContainerRequestProto`.
+    pub struct ReInitializeContainerRequestProto {
+        /// f1 `container_id`.
+        1 container_id: optional message(ContainerIdProto),
+        /// f2 `container_launch_context`.
+        2 container_launch_context: optional message(ContainerLaunchContextProto),
+        /// f3 `auto_commit` [= true].
+        3 auto_commit: optional bool = "true",
+    }
 
-/// `ReInitializeContainerResponseProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ReInitializeContainerResponseProto {}
+    /// `ReInitializeContainerResponseProto` (empty).
+    pub struct ReInitializeContainerResponseProto {}
 
-/// `RestartContainerResponseProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RestartContainerResponseProto {}
+    /// `RestartContainerResponseProto` (empty).
+    pub struct RestartContainerResponseProto {}
 
-/// `RollbackResponseProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RollbackResponseProto {}
+    /// `RollbackResponseProto` (empty).
+    pub struct RollbackResponseProto {}
 
-/// `CommitResponseProto` (empty).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct CommitResponseProto {}
+    /// `CommitResponseProto` (empty).
+    pub struct CommitResponseProto {}
 
-/// `StartContainersRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct StartContainersRequestProto {
-    /// f1 `start_container_request`.
-    #[prost(message, repeated, tag = "1")]
-    pub start_container_request: Vec<StartContainerRequestProto>,
-}
+    /// `StartContainersRequestProto`.
+    pub struct StartContainersRequestProto {
+        /// f1 `start_container_request`.
+        1 start_container_request: repeated message(StartContainerRequestProto),
+    }
 
-/// `ContainerExceptionMapProto`: why one container's request failed.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ContainerExceptionMapProto {
-    /// f1 `container_id`.
-    #[prost(message, optional, tag = "1")]
-    pub container_id: Option<ContainerIdProto>,
-    /// f2 `exception`.
-    #[prost(message, optional, tag = "2")]
-    pub exception: Option<SerializedExceptionProto>,
-}
+    /// `ContainerExceptionMapProto`: why one container's request failed.
+    pub struct ContainerExceptionMapProto {
+        /// f1 `container_id`.
+        1 container_id: optional message(ContainerIdProto),
+        /// f2 `exception`.
+        2 exception: optional message(SerializedExceptionProto),
+    }
 
-/// `StartContainersResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct StartContainersResponseProto {
-    /// f1 `services_meta_data`.
-    #[prost(message, repeated, tag = "1")]
-    pub services_meta_data: Vec<StringBytesMapProto>,
-    /// f2 `succeeded_requests`.
-    #[prost(message, repeated, tag = "2")]
-    pub succeeded_requests: Vec<ContainerIdProto>,
-    /// f3 `failed_requests`.
-    #[prost(message, repeated, tag = "3")]
-    pub failed_requests: Vec<ContainerExceptionMapProto>,
-}
+    /// `StartContainersResponseProto`.
+    pub struct StartContainersResponseProto {
+        /// f1 `services_meta_data`.
+        1 services_meta_data: repeated message(StringBytesMapProto),
+        /// f2 `succeeded_requests`.
+        2 succeeded_requests: repeated message(ContainerIdProto),
+        /// f3 `failed_requests`.
+        3 failed_requests: repeated message(ContainerExceptionMapProto),
+    }
 
-/// `StopContainersRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct StopContainersRequestProto {
-    /// f1 `container_id`.
-    #[prost(message, repeated, tag = "1")]
-    pub container_id: Vec<ContainerIdProto>,
-}
+    /// `StopContainersRequestProto`.
+    pub struct StopContainersRequestProto {
+        /// f1 `container_id`.
+        1 container_id: repeated message(ContainerIdProto),
+    }
 
-/// `StopContainersResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct StopContainersResponseProto {
-    /// f1 `succeeded_requests`.
-    #[prost(message, repeated, tag = "1")]
-    pub succeeded_requests: Vec<ContainerIdProto>,
-    /// f2 `failed_requests`.
-    #[prost(message, repeated, tag = "2")]
-    pub failed_requests: Vec<ContainerExceptionMapProto>,
-}
+    /// `StopContainersResponseProto`.
+    pub struct StopContainersResponseProto {
+        /// f1 `succeeded_requests`.
+        1 succeeded_requests: repeated message(ContainerIdProto),
+        /// f2 `failed_requests`.
+        2 failed_requests: repeated message(ContainerExceptionMapProto),
+    }
 
-/// `GetContainerStatusesRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetContainerStatusesRequestProto {
-    /// f1 `container_id`.
-    #[prost(message, repeated, tag = "1")]
-    pub container_id: Vec<ContainerIdProto>,
-}
+    /// `GetContainerStatusesRequestProto`.
+    pub struct GetContainerStatusesRequestProto {
+        /// f1 `container_id`.
+        1 container_id: repeated message(ContainerIdProto),
+    }
 
-/// `GetContainerStatusesResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetContainerStatusesResponseProto {
-    /// f1 `status`.
-    #[prost(message, repeated, tag = "1")]
-    pub status: Vec<ContainerStatusProto>,
-    /// f2 `failed_requests`.
-    #[prost(message, repeated, tag = "2")]
-    pub failed_requests: Vec<ContainerExceptionMapProto>,
-}
+    /// `GetContainerStatusesResponseProto`.
+    pub struct GetContainerStatusesResponseProto {
+        /// f1 `status`.
+        1 status: repeated message(ContainerStatusProto),
+        /// f2 `failed_requests`.
+        2 failed_requests: repeated message(ContainerExceptionMapProto),
+    }
 
-/// `IncreaseContainersResourceRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct IncreaseContainersResourceRequestProto {
-    /// f1 `increase_containers`: container tokens carrying the new resource.
-    #[prost(message, repeated, tag = "1")]
-    pub increase_containers: Vec<TokenProto>,
-}
+    /// `IncreaseContainersResourceRequestProto`.
+    pub struct IncreaseContainersResourceRequestProto {
+        /// f1 `increase_containers`: container tokens carrying the new resource.
+        1 increase_containers: repeated message(TokenProto),
+    }
 
-/// `IncreaseContainersResourceResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct IncreaseContainersResourceResponseProto {
-    /// f1 `succeeded_requests`.
-    #[prost(message, repeated, tag = "1")]
-    pub succeeded_requests: Vec<ContainerIdProto>,
-    /// f2 `failed_requests`.
-    #[prost(message, repeated, tag = "2")]
-    pub failed_requests: Vec<ContainerExceptionMapProto>,
-}
+    /// `IncreaseContainersResourceResponseProto`.
+    pub struct IncreaseContainersResourceResponseProto {
+        /// f1 `succeeded_requests`.
+        1 succeeded_requests: repeated message(ContainerIdProto),
+        /// f2 `failed_requests`.
+        2 failed_requests: repeated message(ContainerExceptionMapProto),
+    }
 
-/// `ContainerUpdateRequestProto` (method `updateContainer`).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ContainerUpdateRequestProto {
-    /// f1 `update_container_token`.
-    #[prost(message, repeated, tag = "1")]
-    pub update_container_token: Vec<TokenProto>,
-}
+    /// `ContainerUpdateRequestProto` (method `updateContainer`).
+    pub struct ContainerUpdateRequestProto {
+        /// f1 `update_container_token`.
+        1 update_container_token: repeated message(TokenProto),
+    }
 
-/// `ContainerUpdateResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ContainerUpdateResponseProto {
-    /// f1 `succeeded_requests`.
-    #[prost(message, repeated, tag = "1")]
-    pub succeeded_requests: Vec<ContainerIdProto>,
-    /// f2 `failed_requests`.
-    #[prost(message, repeated, tag = "2")]
-    pub failed_requests: Vec<ContainerExceptionMapProto>,
-}
+    /// `ContainerUpdateResponseProto`.
+    pub struct ContainerUpdateResponseProto {
+        /// f1 `succeeded_requests`.
+        1 succeeded_requests: repeated message(ContainerIdProto),
+        /// f2 `failed_requests`.
+        2 failed_requests: repeated message(ContainerExceptionMapProto),
+    }
 
-/// `GetLocalizationStatusesRequestProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetLocalizationStatusesRequestProto {
-    /// f1 `container_id`.
-    #[prost(message, repeated, tag = "1")]
-    pub container_id: Vec<ContainerIdProto>,
+    /// `GetLocalizationStatusesRequestProto`.
+    pub struct GetLocalizationStatusesRequestProto {
+        /// f1 `container_id`.
+        1 container_id: repeated message(ContainerIdProto),
+    }
 }
 
 /// `LocalizationStateProto`.
@@ -949,38 +710,30 @@ pub enum LocalizationStateProto {
     LFailed = 3,
 }
 
-/// `LocalizationStatusProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct LocalizationStatusProto {
-    /// f1 `resource_key`.
-    #[prost(string, optional, tag = "1")]
-    pub resource_key: Option<String>,
-    /// f2 `localization_state`.
-    #[prost(enumeration = "LocalizationStateProto", optional, tag = "2")]
-    pub localization_state: Option<i32>,
-    /// f3 `diagnostics`.
-    #[prost(string, optional, tag = "3")]
-    pub diagnostics: Option<String>,
-}
+crate::proto_messages! {
+    /// `LocalizationStatusProto`.
+    pub struct LocalizationStatusProto {
+        /// f1 `resource_key`.
+        1 resource_key: optional string,
+        /// f2 `localization_state`.
+        2 localization_state: optional enumeration(LocalizationStateProto),
+        /// f3 `diagnostics`.
+        3 diagnostics: optional string,
+    }
 
-/// `ContainerLocalizationStatusesProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct ContainerLocalizationStatusesProto {
-    /// f1 `container_id`.
-    #[prost(message, optional, tag = "1")]
-    pub container_id: Option<ContainerIdProto>,
-    /// f2 `localization_statuses`.
-    #[prost(message, repeated, tag = "2")]
-    pub localization_statuses: Vec<LocalizationStatusProto>,
-}
+    /// `ContainerLocalizationStatusesProto`.
+    pub struct ContainerLocalizationStatusesProto {
+        /// f1 `container_id`.
+        1 container_id: optional message(ContainerIdProto),
+        /// f2 `localization_statuses`.
+        2 localization_statuses: repeated message(LocalizationStatusProto),
+    }
 
-/// `GetLocalizationStatusesResponseProto`.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct GetLocalizationStatusesResponseProto {
-    /// f1 `cntn_localization_statuses`.
-    #[prost(message, repeated, tag = "1")]
-    pub cntn_localization_statuses: Vec<ContainerLocalizationStatusesProto>,
-    /// f2 `failed_requests`.
-    #[prost(message, repeated, tag = "2")]
-    pub failed_requests: Vec<ContainerExceptionMapProto>,
+    /// `GetLocalizationStatusesResponseProto`.
+    pub struct GetLocalizationStatusesResponseProto {
+        /// f1 `cntn_localization_statuses`.
+        1 cntn_localization_statuses: repeated message(ContainerLocalizationStatusesProto),
+        /// f2 `failed_requests`.
+        2 failed_requests: repeated message(ContainerExceptionMapProto),
+    }
 }
