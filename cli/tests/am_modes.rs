@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::*;
 use spindle_minicluster::MiniCluster;
 use spindle_protocol::credentials::Credentials;
-use spindle_protocol::proto::yarn::FinalApplicationStatusProto::{AppFailed, AppSucceeded};
+use spindle_protocol::proto::yarn::FinalApplicationStatusProto::AppSucceeded;
 use spindle_scheduler::auth::AppSecret;
 use spindle_scheduler::core::{JobSpec, StageSpec, TaskKind, TaskSpec};
 use spindle_scheduler::driver::{Driver, DriverConfig};
@@ -89,29 +89,47 @@ async fn app_with_secret(cluster: &MiniCluster) -> (App<'_>, AppSecret, Credenti
     (app, secret, creds)
 }
 
-/// A driver in this process (client mode).
-async fn local_driver(secret: &AppSecret) -> Driver {
-    Driver::start(DriverConfig::new(
-        "127.0.0.1:0".parse().expect("addr"),
-        secret.clone(),
-    ))
-    .await
-    .expect("driver")
-}
-
-fn driver_command(role: &str) -> String {
-    format!(
+/// Starts a cluster-mode application `name` whose AM (started with `am`'s flags) runs this
+/// binary as the driver in `role` (see [`driver_entry`]).
+async fn start_cluster_mode<'a>(
+    cluster: &'a MiniCluster,
+    name: &str,
+    role: &str,
+    am: Am,
+) -> App<'a> {
+    let (app, _, creds) = app_with_secret(cluster).await;
+    let command = format!(
         "{DRIVER_ROLE}={role} '{}' --exact driver_entry --nocapture --test-threads=1",
         std::env::current_exe().expect("test binary").display()
-    )
+    );
+    let am = am.flag("--driver-command", &command).credentials(creds);
+    app.start(name, &am).await;
+    app
+}
+
+/// Starts a client-mode application `name` whose AM (started with `am`'s flags) launches
+/// executors for a driver in this process; returns once it is RUNNING.
+async fn start_client_mode<'a>(cluster: &'a MiniCluster, name: &str, am: Am) -> (App<'a>, Driver) {
+    let (app, secret, creds) = app_with_secret(cluster).await;
+    let driver = Driver::start(DriverConfig::new(
+        "127.0.0.1:0".parse().expect("addr"),
+        secret,
+    ))
+    .await
+    .expect("driver");
+    let am = am
+        .flag("--driver-url", &driver.address().to_string())
+        .credentials(creds);
+    app.start(name, &am).await;
+    app.running().await;
+    (app, driver)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_mode_runs_the_drivers_job_on_its_executors() {
     let cluster = cluster(2).await;
-    let (app, _, creds) = app_with_secret(&cluster).await;
-    let am = Am::driver_command(&driver_command("ok")).flag("--num-executors", "2");
-    app.start("cluster-mode", &am.credentials(creds)).await;
+    let am = Am::default().flag("--num-executors", "2");
+    let app = start_cluster_mode(&cluster, "cluster-mode", "ok", am).await;
     let (_, logs) = app.ends(AppSucceeded).await;
     let stdouts = app.stdouts();
     assert!(
@@ -124,28 +142,17 @@ async fn cluster_mode_runs_the_drivers_job_on_its_executors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_cluster_mode_driver_fails_the_application() {
     let cluster = cluster(1).await;
-    let (app, _, creds) = app_with_secret(&cluster).await;
-    app.start(
-        "failing-driver",
-        &Am::driver_command(&driver_command("fail")).credentials(creds),
-    )
-    .await;
-    let (diagnostics, _) = app.ends(AppFailed).await;
-    assert!(
-        diagnostics.contains("The driver failed: the driver exited with code 3"),
-        "{diagnostics}"
-    );
+    let app = start_cluster_mode(&cluster, "failing-driver", "fail", Am::default()).await;
+    app.fails_with("The driver failed: the driver exited with code 3")
+        .await;
     cluster.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_mode_launches_executors_for_a_driver_in_this_process() {
     let cluster = cluster(2).await;
-    let (app, secret, creds) = app_with_secret(&cluster).await;
-    let driver = local_driver(&secret).await;
-    let am = Am::driver_url(&driver.address().to_string()).flag("--num-executors", "2");
-    app.start("client-mode", &am.credentials(creds)).await;
-    app.running().await;
+    let am = Am::default().flag("--num-executors", "2");
+    let (app, driver) = start_client_mode(&cluster, "client-mode", am).await;
     assert_eq!(run_job(&driver).await, Ok(()), "{}", app.logs());
     driver.stop("done", true).await;
     app.ends(AppSucceeded).await;
@@ -155,20 +162,13 @@ async fn client_mode_launches_executors_for_a_driver_in_this_process() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_mode_driver_that_vanishes_fails_the_application_with_exit_17() {
     let cluster = cluster(1).await;
-    let (app, secret, creds) = app_with_secret(&cluster).await;
-    let driver = local_driver(&secret).await;
-    let am = Am::driver_url(&driver.address().to_string())
+    let am = Am::default()
         .flag("--num-executors", "1")
         .flag("--driver-disconnect-grace", "1s");
-    app.start("vanishing-driver", &am.credentials(creds)).await;
-    app.running().await;
+    let (app, driver) = start_client_mode(&cluster, "vanishing-driver", am).await;
     // No goodbye: the driver's port just closes.
     drop(driver);
-    let (diagnostics, logs) = app.ends(AppFailed).await;
-    assert!(
-        diagnostics.contains("Lost the connection to the driver"),
-        "{diagnostics}"
-    );
+    let logs = app.fails_with("Lost the connection to the driver").await;
     assert!(logs.contains("(exit 17)"), "{logs}");
     cluster.shutdown().await;
 }

@@ -30,11 +30,9 @@ async fn a_command_that_keeps_failing_fails_the_application_with_exit_11() {
     let cluster = cluster(2).await;
     let am = Am::shell("echo doomed >&2; exit 3", 2).flag("--max-executor-failures", "3");
     let app = App::submit(&cluster, "doomed", &am).await;
-    let (diagnostics, logs) = app.ends(AppFailed).await;
-    assert!(
-        diagnostics.contains("Max number of executor failures (3) reached"),
-        "{diagnostics}"
-    );
+    let logs = app
+        .fails_with("Max number of executor failures (3) reached")
+        .await;
     // The AM exited with Spark's code for it.
     assert!(logs.contains("(exit 11)"), "{logs}");
     cluster.shutdown().await;

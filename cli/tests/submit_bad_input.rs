@@ -13,8 +13,8 @@ use user::{Run, User, cluster_and_user, env_of, eventually};
 /// The application every case tries to submit.
 const PI: &str = "-- spindle example pi";
 
-/// Nothing reached the ResourceManager and nothing stayed staged.
-async fn nothing_left(cluster: &MiniCluster, me: &User, run: &Run) {
+/// Nothing reached the ResourceManager and nothing stayed staged after `case`.
+async fn nothing_left(cluster: &MiniCluster, me: &User, case: &str, run: &Run) {
     let apps = common::client(cluster)
         .get_applications(&GetApplicationsRequestProto::default())
         .await
@@ -22,74 +22,134 @@ async fn nothing_left(cluster: &MiniCluster, me: &User, run: &Run) {
         .applications;
     assert!(
         apps.is_empty(),
-        "an application was submitted: {apps:?}\n{run}"
+        "{case}: an application was submitted: {apps:?}\n{run}"
     );
     let staged = me.staged_applications();
     assert!(
         staged.is_empty(),
-        "staged files were left: {staged:?}\n{run}"
+        "{case}: staged files were left: {staged:?}\n{run}"
     );
 }
 
-/// The command failed with `code` and said each of `says`.
-fn assert_refused(run: &Run, code: i32, says: &[&str]) {
-    assert_eq!(run.code, code, "{run}");
+/// The command of `case` failed with `code` and said each of `says`.
+fn assert_refused(case: &str, run: &Run, code: i32, says: &[&str]) {
+    assert_eq!(run.code, code, "{case}: {run}");
     for s in says {
-        assert!(run.stderr.contains(s), "{s:?} missing: {run}");
+        assert!(run.stderr.contains(s), "{case}: {s:?} missing: {run}");
+    }
+}
+
+/// A `spindle submit` without a usable cluster configuration, and how it is refused.
+struct Unconfigured {
+    case: &'static str,
+    /// HADOOP_CONF_DIR, under the home folder (`None`: unset).
+    conf_dir: Option<&'static str>,
+    flags: &'static str,
+    code: i32,
+    says: &'static [&'static str],
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_usable_cluster_configuration_the_problem_is_named() {
+    let cases = [
+        Unconfigured {
+            case: "an unreadable conf dir",
+            conf_dir: Some("no-such-conf"),
+            flags: "",
+            code: 1,
+            says: &[
+                "no-such-conf",
+                "hint: point HADOOP_CONF_DIR at a readable folder",
+            ],
+        },
+        Unconfigured {
+            case: "no cluster configured",
+            conf_dir: None,
+            flags: "--master yarn",
+            code: 1,
+            says: &["no cluster is configured", "HADOOP_CONF_DIR"],
+        },
+        Unconfigured {
+            case: "an unknown master (a usage error)",
+            conf_dir: None,
+            flags: "--master local",
+            code: 2,
+            says: &["invalid value 'local'", "yarn, embedded"],
+        },
+    ];
+    for c in cases {
+        let mut me = User::without_cluster();
+        me.conf_dir = c.conf_dir.map(|d| me.home.path().join(d));
+        let run = me.spindle(&format!("submit {} {PI}", c.flags), &[]).await;
+        assert_refused(c.case, &run, c.code, c.says);
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unreadable_conf_dir_is_named() {
-    let mut me = User::without_cluster();
-    me.conf_dir = Some(me.home.path().join("no-such-conf"));
-    let run = me.spindle(&format!("submit {PI}"), &[]).await;
-    assert_refused(
-        &run,
-        1,
-        &[
-            "no-such-conf",
-            "hint: point HADOOP_CONF_DIR at a readable folder",
-        ],
-    );
-    let none = User::without_cluster()
-        .spindle(&format!("submit --master yarn {PI}"), &[])
-        .await;
-    assert_refused(&none, 1, &["no cluster is configured", "HADOOP_CONF_DIR"]);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unknown_master_is_a_usage_error() {
-    let run = User::without_cluster()
-        .spindle(&format!("submit --master local {PI}"), &[])
-        .await;
-    assert_refused(&run, 2, &["invalid value 'local'", "yarn, embedded"]);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn memory_above_the_clusters_maximum_is_refused_before_staging() {
+async fn bad_input_is_refused_before_anything_is_staged_or_submitted() {
     let (cluster, me) = cluster_and_user(1).await;
-    let run = me
-        .spindle(&format!("submit --executor-memory 100g {PI}"), &[])
-        .await;
-    assert_refused(
-        &run,
-        1,
-        &[
-            "102400 MB",
-            "above the cluster's maximum",
-            "4096 MB",
-            "yarn.scheduler.maximum-allocation-mb",
-        ],
-    );
-    let am = me
-        .spindle(
-            &format!("submit --conf spindle.yarn.am.memory=64g {PI}"),
-            &[],
-        )
-        .await;
-    assert_refused(&am, 1, &["ApplicationMaster's memory"]);
-    nothing_left(&cluster, &me, &run).await;
+    let home = me.home.path();
+    std::fs::write(home.join("typo.toml"), "name = \"x\"\nnum_executor = 2\n").unwrap();
+    std::fs::write(home.join("type.toml"), "num_executors = \"two\"\n").unwrap();
+    std::fs::write(home.join("real.txt"), "x").unwrap();
+    // (case, command line, what it says); each exits with 1.
+    let cases: [(&str, String, &[&str]); 8] = [
+        (
+            "executor memory above the cluster's maximum",
+            format!("submit --executor-memory 100g {PI}"),
+            &[
+                "102400 MB",
+                "above the cluster's maximum",
+                "4096 MB",
+                "yarn.scheduler.maximum-allocation-mb",
+            ],
+        ),
+        (
+            "AM memory above the cluster's maximum",
+            format!("submit --conf spindle.yarn.am.memory=64g {PI}"),
+            &["ApplicationMaster's memory"],
+        ),
+        (
+            "a client-mode driver program that does not exist",
+            "submit --deploy-mode client -- ./no/such/driver".into(),
+            &["the driver program ./no/such/driver does not exist"],
+        ),
+        (
+            "a spec file with an unknown key",
+            "submit --spec typo.toml".into(),
+            &[
+                "typo.toml",
+                "line 2",
+                "unknown field `num_executor`",
+                "num_executors",
+            ],
+        ),
+        (
+            "a spec file with a wrong type",
+            "submit --spec type.toml".into(),
+            &["type.toml", "line 1", "invalid type: string \"two\""],
+        ),
+        (
+            "a spec file that does not exist",
+            "submit --spec missing.toml".into(),
+            &["cannot read the spec file missing.toml"],
+        ),
+        (
+            "a --files path that does not exist",
+            format!("submit --files real.txt,missing.txt {PI}"),
+            &["the file missing.txt cannot be read"],
+        ),
+        (
+            "two --files linked under one name",
+            format!("submit --files real.txt,real.txt {PI}"),
+            &["two resources would be linked as \"real.txt\"", "PATH#LINK"],
+        ),
+    ];
+    for (case, line, says) in cases {
+        let run = me.spindle(&line, &[]).await;
+        assert_refused(case, &run, 1, says);
+        nothing_left(&cluster, &me, case, &run).await;
+    }
     cluster.shutdown().await;
 }
 
@@ -97,14 +157,20 @@ async fn memory_above_the_clusters_maximum_is_refused_before_staging() {
 async fn a_driver_address_that_cannot_be_reached_submits_nothing() {
     let (cluster, me) = cluster_and_user(1).await;
     let host = "no-such-host.invalid";
+    let case = "an unreachable driver address";
     let run = me
         .spindle(
             &format!("submit --deploy-mode client --conf spindle.driver.host={host} {PI}"),
             &[],
         )
         .await;
-    assert_refused(&run, 1, &[host, "cannot be reached", "spindle.driver.host"]);
-    nothing_left(&cluster, &me, &run).await;
+    assert_refused(
+        case,
+        &run,
+        1,
+        &[host, "cannot be reached", "spindle.driver.host"],
+    );
+    nothing_left(&cluster, &me, case, &run).await;
     // The driver that was started for it is gone too (it announced that host).
     let gone = eventually(Duration::from_secs(10), || {
         let left = std::fs::read_dir("/proc")
@@ -118,63 +184,5 @@ async fn a_driver_address_that_cannot_be_reached_submits_nothing() {
     })
     .await;
     assert!(gone.is_some(), "the client-mode driver was left running");
-    let missing = me
-        .spindle("submit --deploy-mode client -- ./no/such/driver", &[])
-        .await;
-    assert_refused(
-        &missing,
-        1,
-        &["the driver program ./no/such/driver does not exist"],
-    );
-    nothing_left(&cluster, &me, &missing).await;
-    cluster.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_spec_file_with_an_unknown_key_or_a_wrong_type_names_the_line() {
-    let (cluster, me) = cluster_and_user(1).await;
-    let home = me.home.path();
-    std::fs::write(home.join("typo.toml"), "name = \"x\"\nnum_executor = 2\n").unwrap();
-    std::fs::write(home.join("type.toml"), "num_executors = \"two\"\n").unwrap();
-    let typo = me.spindle("submit --spec typo.toml", &[]).await;
-    assert_refused(
-        &typo,
-        1,
-        &[
-            "typo.toml",
-            "line 2",
-            "unknown field `num_executor`",
-            "num_executors",
-        ],
-    );
-    let wrong = me.spindle("submit --spec type.toml", &[]).await;
-    assert_refused(
-        &wrong,
-        1,
-        &["type.toml", "line 1", "invalid type: string \"two\""],
-    );
-    let none = me.spindle("submit --spec missing.toml", &[]).await;
-    assert_refused(&none, 1, &["cannot read the spec file missing.toml"]);
-    nothing_left(&cluster, &me, &typo).await;
-    cluster.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_files_path_that_does_not_exist_stages_nothing() {
-    let (cluster, me) = cluster_and_user(1).await;
-    std::fs::write(me.home.path().join("real.txt"), "x").unwrap();
-    let run = me
-        .spindle(&format!("submit --files real.txt,missing.txt {PI}"), &[])
-        .await;
-    assert_refused(&run, 1, &["the file missing.txt cannot be read"]);
-    let clash = me
-        .spindle(&format!("submit --files real.txt,real.txt {PI}"), &[])
-        .await;
-    assert_refused(
-        &clash,
-        1,
-        &["two resources would be linked as \"real.txt\"", "PATH#LINK"],
-    );
-    nothing_left(&cluster, &me, &run).await;
     cluster.shutdown().await;
 }

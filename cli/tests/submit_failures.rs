@@ -10,33 +10,33 @@ use std::time::Duration;
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use user::{Submission, cluster_and_user, cmdline, env_of, eventually, processes_of};
+use user::{cluster_and_user, cmdline, env_of, eventually, processes_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_executor_killed_mid_job_is_replaced_and_the_job_finishes() {
     let (cluster, me) = cluster_and_user(2).await;
-    let submission = Submission::start(me.start(
-        "submit --num-executors 2 --executor-memory 128m -- spindle example dshell 20",
-        &["sleep 1; echo done"],
-    ))
-    .await;
+    let submission = me
+        .submit(
+            "submit --num-executors 2 --executor-memory 128m -- spindle example dshell 20",
+            &["sleep 1; echo done"],
+        )
+        .await;
     let app = submission.id.clone();
     // Executor 1 of the application, once it runs one of the tasks.
-    let victim = eventually(Duration::from_secs(60), || {
-        let pids = processes_of(&app);
-        let busy = pids.iter().any(|p| {
-            cmdline(*p).iter().any(|w| w == "sleep")
-                && env_of(*p, "SPINDLE_EXECUTOR_ID").as_deref() == Some("1")
-        });
-        pids.into_iter().filter(|_| busy).find(|p| {
-            let words = cmdline(*p);
-            words.first().is_some_and(|w| w.ends_with("spindle"))
-                && words.get(1).is_some_and(|w| w == "executor")
-                && env_of(*p, "SPINDLE_EXECUTOR_ID").as_deref() == Some("1")
+    let victim = submission
+        .processes_until("executor 1 running a task", |pids| {
+            let busy = pids.iter().any(|p| {
+                cmdline(*p).iter().any(|w| w == "sleep")
+                    && env_of(*p, "SPINDLE_EXECUTOR_ID").as_deref() == Some("1")
+            });
+            pids.into_iter().filter(|_| busy).find(|p| {
+                let words = cmdline(*p);
+                words.first().is_some_and(|w| w.ends_with("spindle"))
+                    && words.get(1).is_some_and(|w| w == "executor")
+                    && env_of(*p, "SPINDLE_EXECUTOR_ID").as_deref() == Some("1")
+            })
         })
-    })
-    .await
-    .expect("executor 1 runs a task");
+        .await;
     kill(Pid::from_raw(victim), Signal::SIGKILL).expect("SIGKILL the executor");
     let run = submission.finish().await;
     assert_eq!(run.code, 0, "{run}");
@@ -88,21 +88,22 @@ async fn too_many_executor_failures_fail_the_application_with_exit_code_11() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spindle_kill_ends_the_application_killed_with_no_process_left() {
     let (cluster, me) = cluster_and_user(2).await;
-    let submission = Submission::start(me.start(
-        "submit --num-executors 2 --executor-memory 128m --shell",
-        &["sleep 300"],
-    ))
-    .await;
+    let submission = me
+        .submit(
+            "submit --num-executors 2 --executor-memory 128m --shell",
+            &["sleep 300"],
+        )
+        .await;
     let app = submission.id.clone();
-    eventually(Duration::from_secs(60), || {
-        let sleeping = processes_of(&app)
-            .into_iter()
-            .filter(|p| cmdline(*p).first().is_some_and(|w| w == "sleep"))
-            .count();
-        (sleeping == 2).then_some(())
-    })
-    .await
-    .expect("both containers run their command");
+    submission
+        .processes_until("both containers running their command", |pids| {
+            let sleeping = pids
+                .into_iter()
+                .filter(|p| cmdline(*p).first().is_some_and(|w| w == "sleep"))
+                .count();
+            (sleeping == 2).then_some(())
+        })
+        .await;
 
     let killed = me.spindle(&format!("kill {app}"), &[]).await;
     assert_eq!(killed.code, 0, "{killed}");

@@ -7,22 +7,12 @@ mod user;
 
 use user::{User, cluster_and_user};
 
-/// Monte-Carlo pi on two small executors, driven by the shipped `spindle`.
-const PI: &str = "--num-executors 2 --executor-memory 128m -- spindle example pi 4 20000";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_mode_prints_pi_and_the_application_can_be_inspected() {
     let (cluster, me) = cluster_and_user(2).await;
-    let run = me.spindle(&format!("submit {PI}"), &[]).await;
-    assert_eq!(run.code, 0, "{run}");
-    assert!(run.stdout.contains("Pi is roughly 3.1"), "{run}");
+    let run = me.submits_pi("").await;
     assert!(run.stderr.contains("tracking URL: http://"), "{run}");
-    let id = run
-        .stderr
-        .split_whitespace()
-        .find(|w| w.starts_with("application_"))
-        .expect("the application id is printed")
-        .to_string();
+    let id = run.application_id();
     assert!(
         me.staged_applications().is_empty(),
         "staging left behind: {:?}",
@@ -85,11 +75,7 @@ fn conf_without_log_dirs(conf: &std::path::Path, dir: &std::path::Path) -> std::
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_mode_runs_the_driver_here_and_prints_pi() {
     let (cluster, me) = cluster_and_user(2).await;
-    let run = me
-        .spindle(&format!("submit --deploy-mode client {PI}"), &[])
-        .await;
-    assert_eq!(run.code, 0, "{run}");
-    assert!(run.stdout.contains("Pi is roughly 3.1"), "{run}");
+    let run = me.submits_pi("--deploy-mode client").await;
     assert!(run.stderr.contains("(driver at 127.0.0.1:"), "{run}");
     assert!(run.stderr.contains("FINISHED (SUCCEEDED)"), "{run}");
     assert!(me.staged_applications().is_empty());

@@ -61,16 +61,6 @@ impl Am {
             .flag("--num-executors", &count.to_string())
     }
 
-    /// Cluster mode: `command` is the driver, started by the AM.
-    pub fn driver_command(command: &str) -> Am {
-        Am::default().flag("--driver-command", command)
-    }
-
-    /// Client mode: the driver listens at `url`.
-    pub fn driver_url(url: &str) -> Am {
-        Am::default().flag("--driver-url", url)
-    }
-
     /// One more flag with its value.
     pub fn flag(mut self, name: &str, value: &str) -> Am {
         self.flags.push(name.to_string());
@@ -270,6 +260,17 @@ impl<'a> App<'a> {
         let logs = self.logs();
         assert_eq!(r.final_application_status(), want, "{r:?}\n{logs}");
         (r.diagnostics.unwrap_or_default(), logs)
+    }
+
+    /// Waits until the application ends FAILED with `diagnostic` in its report's diagnostics;
+    /// returns the AM's logs.
+    pub async fn fails_with(&self, diagnostic: &str) -> String {
+        let (diagnostics, logs) = self.ends(FinalApplicationStatusProto::AppFailed).await;
+        assert!(
+            diagnostics.contains(diagnostic),
+            "{diagnostic:?} missing: {diagnostics}\n{logs}"
+        );
+        logs
     }
 
     /// Waits until the application is KILLED and every process carrying `marker` is gone.

@@ -34,6 +34,25 @@ impl std::fmt::Display for Run {
     }
 }
 
+impl Run {
+    /// The application id the command printed on its standard error.
+    pub fn application_id(&self) -> String {
+        application_id_in(&self.stderr)
+            .unwrap_or_else(|| panic!("the application id is printed: {self}"))
+    }
+}
+
+/// The first application id in `text`.
+fn application_id_in(text: &str) -> Option<String> {
+    let i = text.find("application_")?;
+    Some(
+        text[i..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect(),
+    )
+}
+
 /// A person's environment: a home folder and the cluster's configuration folder (if any).
 pub struct User {
     pub home: tempfile::TempDir,
@@ -80,20 +99,30 @@ impl User {
     /// Runs `spindle` with the words of `line` (split at blanks) and then `more` as they are
     /// (an argument with blanks in it, such as a shell command).
     pub async fn spindle(&self, line: &str, more: &[&str]) -> Run {
-        let args: Vec<&str> = line
-            .split_whitespace()
-            .chain(more.iter().copied())
-            .collect();
-        self.run(&args).await
+        self.run(&words(line, more)).await
     }
 
-    /// `spindle` with the words of `line` and `more`, started, not waited for.
-    pub fn start(&self, line: &str, more: &[&str]) -> Command {
-        let args: Vec<&str> = line
-            .split_whitespace()
-            .chain(more.iter().copied())
-            .collect();
-        self.command(&args)
+    /// Runs `spindle submit FLAGS…` of Monte-Carlo pi on two small executors (driven by the
+    /// shipped `spindle`) and checks that it succeeded and printed pi.
+    pub async fn submits_pi(&self, flags: &str) -> Run {
+        let run = self
+            .spindle(
+                &format!(
+                    "submit {flags} --num-executors 2 --executor-memory 128m \
+                     -- spindle example pi 4 20000"
+                ),
+                &[],
+            )
+            .await;
+        assert_eq!(run.code, 0, "{run}");
+        assert!(run.stdout.contains("Pi is roughly 3.1"), "{run}");
+        run
+    }
+
+    /// Starts `spindle` with the words of `line` and `more` (a `submit`), and waits until it
+    /// names its application.
+    pub async fn submit(&self, line: &str, more: &[&str]) -> Submission {
+        Submission::start(self.command(&words(line, more))).await
     }
 
     /// Runs `spindle ARGS…` to the end.
@@ -124,6 +153,13 @@ impl User {
             .filter(|n| n.starts_with("application_"))
             .collect()
     }
+}
+
+/// The words of `line` (split at blanks), then `more` as they are.
+fn words<'a>(line: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    line.split_whitespace()
+        .chain(more.iter().copied())
+        .collect()
 }
 
 /// A cluster of `nodes` NodeManagers (4 GiB, 8 vcores each) and a user of it.
@@ -159,11 +195,7 @@ impl Submission {
         let id = tokio::time::timeout(Duration::from_secs(60), async {
             while let Some(line) = rx.recv().await {
                 seen.push(line.clone());
-                if let Some(i) = line.find("application_") {
-                    let id: String = line[i..]
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                        .collect();
+                if let Some(id) = application_id_in(&line) {
                     return id;
                 }
             }
@@ -177,6 +209,18 @@ impl Submission {
             stderr_lines: rx,
             stderr_seen: seen,
         }
+    }
+
+    /// Polls the application's processes ([`processes_of`]) until `found` returns `Some` for
+    /// them (or panics after a minute naming `what`).
+    pub async fn processes_until<T>(
+        &self,
+        what: &str,
+        mut found: impl FnMut(Vec<i32>) -> Option<T>,
+    ) -> T {
+        eventually(Duration::from_secs(60), || found(processes_of(&self.id)))
+            .await
+            .unwrap_or_else(|| panic!("{} never had {what}", self.id))
     }
 
     /// Waits (bounded) for the command to end.
