@@ -17,7 +17,7 @@ use crate::launch::{
 };
 use crate::logs::{ContainerLogs, local_containers, local_log_dirs, web_containers};
 use crate::monitor::{ExecutorCounts, Progress, fetch_executor_counts};
-use crate::report::AppReport;
+use crate::report::{AppReport, application_id_sent};
 use crate::rm::Rm;
 use crate::staging::{Kind, Staging, manifest};
 use crate::submission::{Submission, check_fits};
@@ -342,13 +342,10 @@ impl Client {
     /// Asks the ResourceManager for a new application id and makes its secret.
     pub async fn new_application(&self) -> Result<NewApplication, ClientError> {
         let reply = self.rm.new_application().await?;
-        let id = reply
-            .application_id
-            .as_ref()
-            .and_then(|p| ApplicationId::from_proto(p).ok())
-            .ok_or_else(|| {
-                ClientError::Invalid("the ResourceManager gave no application id".into())
-            })?;
+        let id = application_id_sent(
+            reply.application_id.as_ref(),
+            "the ResourceManager gave no application id",
+        )?;
         Ok(NewApplication {
             id,
             max_resource: reply.maximum_capability.unwrap_or_default(),

@@ -80,51 +80,43 @@ mod tests {
 
     #[test]
     fn units_convert_to_mb() {
-        assert_eq!(parse_memory_mb("8192"), Ok(8192));
-        assert_eq!(parse_memory_mb("8192m"), Ok(8192));
-        assert_eq!(parse_memory_mb("8192MB"), Ok(8192));
-        assert_eq!(parse_memory_mb("8g"), Ok(8192));
-        assert_eq!(parse_memory_mb("8G"), Ok(8192));
-        assert_eq!(parse_memory_mb(" 2 gb "), Ok(2048));
-        assert_eq!(parse_memory_mb("1t"), Ok(1024 * 1024));
+        for (text, mb) in [
+            ("8192", 8192),
+            ("8192m", 8192),
+            ("8192MB", 8192),
+            ("8g", 8192),
+            ("8G", 8192),
+            (" 2 gb ", 2048),
+            ("1t", 1024 * 1024),
+        ] {
+            assert_eq!(parse_memory_mb(text), Ok(mb), "{text:?}");
+        }
     }
 
     #[test]
     fn garbage_is_refused_with_a_reason() {
-        assert_eq!(parse_memory_mb(""), Err(MemorySizeError::Empty));
-        assert_eq!(parse_memory_mb("  "), Err(MemorySizeError::Empty));
-        assert!(matches!(
-            parse_memory_mb("lots"),
-            Err(MemorySizeError::Malformed(_))
-        ));
-        assert!(matches!(
-            parse_memory_mb("-4g"),
-            Err(MemorySizeError::Malformed(_))
-        ));
-        assert!(matches!(
-            parse_memory_mb("1.5g"),
-            Err(MemorySizeError::Malformed(_))
-        ));
-        assert!(matches!(
-            parse_memory_mb("4k"),
-            Err(MemorySizeError::UnknownUnit { .. })
-        ));
-        assert!(matches!(
-            parse_memory_mb("4gib"),
-            Err(MemorySizeError::UnknownUnit { .. })
-        ));
-        assert!(matches!(
-            parse_memory_mb("0g"),
-            Err(MemorySizeError::Zero(_))
-        ));
-        assert!(matches!(
-            parse_memory_mb("99999999999999999999"),
-            Err(MemorySizeError::TooLarge(_))
-        ));
-        assert!(matches!(
-            parse_memory_mb("3000000g"),
-            Err(MemorySizeError::TooLarge(_))
-        ));
+        use MemorySizeError::*;
+        let unknown = |text: &str, unit: &str| UnknownUnit {
+            text: text.into(),
+            unit: unit.into(),
+        };
+        for (text, error) in [
+            ("", Empty),
+            ("  ", Empty),
+            ("lots", Malformed("lots".into())),
+            ("-4g", Malformed("-4g".into())),
+            ("1.5g", Malformed("1.5g".into())),
+            ("4k", unknown("4k", "k")),
+            ("4gib", unknown("4gib", "gib")),
+            ("0g", Zero("0g".into())),
+            (
+                "99999999999999999999",
+                TooLarge("99999999999999999999".into()),
+            ),
+            ("3000000g", TooLarge("3000000g".into())),
+        ] {
+            assert_eq!(parse_memory_mb(text), Err(error), "{text:?}");
+        }
         let msg = parse_memory_mb("lots").unwrap_err().to_string();
         assert!(msg.contains("'lots'") && msg.contains("4g"), "{msg}");
     }

@@ -5,7 +5,8 @@ use std::fmt;
 
 use spindle_protocol::ids::ApplicationId;
 use spindle_protocol::proto::yarn::{
-    ApplicationReportProto, FinalApplicationStatusProto, YarnApplicationStateProto,
+    ApplicationIdProto, ApplicationReportProto, FinalApplicationStatusProto,
+    YarnApplicationStateProto,
 };
 
 use crate::error::ClientError;
@@ -72,16 +73,23 @@ pub struct AppReport {
     pub am_host: Option<String>,
 }
 
+/// An application id the ResourceManager sent; `missing` says what is wrong when it is absent
+/// or malformed.
+pub(crate) fn application_id_sent(
+    id: Option<&ApplicationIdProto>,
+    missing: &str,
+) -> Result<ApplicationId, ClientError> {
+    id.and_then(|id| ApplicationId::from_proto(id).ok())
+        .ok_or_else(|| ClientError::Invalid(missing.into()))
+}
+
 impl AppReport {
     /// Reads a report from the wire.
     pub fn from_proto(p: &ApplicationReportProto) -> Result<Self, ClientError> {
-        let id = p
-            .application_id
-            .as_ref()
-            .and_then(|id| ApplicationId::from_proto(id).ok())
-            .ok_or_else(|| {
-                ClientError::Invalid("the ResourceManager sent a report without an id".into())
-            })?;
+        let id = application_id_sent(
+            p.application_id.as_ref(),
+            "the ResourceManager sent a report without an id",
+        )?;
         Ok(AppReport {
             id,
             name: p.name.clone().unwrap_or_default(),

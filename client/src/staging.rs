@@ -435,12 +435,26 @@ pub fn read_manifest(path: &Path) -> Result<Vec<NamedResource>, String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn files_are_staged_privately_with_size_and_mtime() {
+    /// A staging root, and a source folder holding the file `name` with `bytes`.
+    fn root_and_source(
+        name: &str,
+        bytes: &[u8],
+    ) -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
         let root = tempfile::tempdir().unwrap();
         let src = tempfile::tempdir().unwrap();
-        let data = src.path().join("data.txt");
-        std::fs::write(&data, b"hello").unwrap();
+        let file = src.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        (root, src, file)
+    }
+
+    /// The permission bits of `path`.
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn files_are_staged_privately_with_size_and_mtime() {
+        let (root, src, data) = root_and_source("data.txt", b"hello");
         let mut s = Staging::create(root.path(), "application_1_0001").unwrap();
         s.add(&data, "data.txt", Kind::File).unwrap();
         let r = &s.resources()[0];
@@ -451,14 +465,8 @@ mod tests {
             Some(LocalResourceVisibilityProto::Application as i32)
         );
         let staged = PathBuf::from(r.resource.resource.as_ref().unwrap().file.clone().unwrap());
-        assert_eq!(
-            std::fs::metadata(&staged).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
-        assert_eq!(
-            std::fs::metadata(s.dir()).unwrap().permissions().mode() & 0o777,
-            0o700
-        );
+        assert_eq!(mode(&staged), 0o600);
+        assert_eq!(mode(s.dir()), 0o700);
         let dup = s
             .add(&data, "data.txt", Kind::File)
             .unwrap_err()
@@ -473,10 +481,7 @@ mod tests {
 
     #[test]
     fn programs_are_cached_across_applications_and_kept_folders_stay() {
-        let root = tempfile::tempdir().unwrap();
-        let src = tempfile::tempdir().unwrap();
-        let prog = src.path().join("spindle");
-        std::fs::write(&prog, b"#!/bin/sh\n").unwrap();
+        let (root, _src, prog) = root_and_source("spindle", b"#!/bin/sh\n");
         std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o755)).unwrap();
         let mut a = Staging::create(root.path(), "application_1_0001").unwrap();
         a.add_program(&prog, "spindle").unwrap();
@@ -490,10 +495,7 @@ mod tests {
             Some(LocalResourceVisibilityProto::Private as i32)
         );
         let cached = PathBuf::from(ra.resource.as_ref().unwrap().file.clone().unwrap());
-        assert_eq!(
-            std::fs::metadata(&cached).unwrap().permissions().mode() & 0o777,
-            0o700
-        );
+        assert_eq!(mode(&cached), 0o700);
         let kept = a.keep();
         drop(b);
         assert!(kept.exists());
