@@ -8,6 +8,8 @@ use std::time::Duration;
 use spindle_scheduler::core::{JobSpec, StageSpec, TaskKind, TaskSpec};
 use spindle_scheduler::driver::Driver;
 
+use crate::number_in;
+
 /// Environment variable each task gets: its index (0-based).
 pub const ENV_TASK_INDEX: &str = "SPINDLE_TASK_INDEX";
 /// How long [`run`] waits for the executors before it starts anyway.
@@ -36,11 +38,7 @@ impl DshellArgs {
     pub fn from_args(args: &[String]) -> Result<Self, String> {
         let (count, rest) = match args.split_first() {
             Some((first, rest)) if first.parse::<u32>().is_ok() => {
-                let n: u32 = first.parse().unwrap_or(0);
-                if !(1..=10_000).contains(&n) {
-                    return Err(format!("COUNT must be from 1 to 10000, got {n}"));
-                }
-                (Some(n), rest)
+                (Some(number_in("COUNT", first, 1..=10_000)?), rest)
             }
             _ => (None, args),
         };

@@ -33,6 +33,8 @@ pub mod dshell;
 pub mod pi;
 pub mod wordcount;
 
+use std::ops::RangeInclusive;
+
 use spindle_scheduler::executor::TaskRegistry;
 
 /// Every task function of the examples, by the names their drivers use.
@@ -42,4 +44,22 @@ pub fn registry() -> TaskRegistry {
     registry.register(wordcount::MAP_TASK, wordcount::map);
     registry.register(wordcount::REDUCE_TASK, wordcount::reduce);
     registry
+}
+
+/// Reads the argument `name` (an example's command line or a task's input) as a whole number
+/// within `range`; the error names the argument, the range and what was given.
+pub fn number_in<N>(name: &str, text: &str, range: RangeInclusive<N>) -> Result<N, String>
+where
+    N: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    text.parse()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            format!(
+                "{name} must be a number from {} to {}, got {text:?}",
+                range.start(),
+                range.end()
+            )
+        })
 }

@@ -12,6 +12,8 @@ use spindle_scheduler::core::{JobSpec, StageSpec, TaskKind, TaskSpec};
 use spindle_scheduler::driver::Driver;
 use spindle_scheduler::executor::TaskContext;
 
+use crate::number_in;
+
 /// The task function's registered name.
 pub const TASK: &str = "pi_sample";
 /// The most samples one task may be asked for (a task of this size runs for minutes).
@@ -44,24 +46,11 @@ impl PiSettings {
         let mut settings = PiSettings::default();
         let mut numbers = args.iter().take_while(|a| !a.starts_with("--"));
         if let Some(s) = numbers.next() {
-            settings.slices = s
-                .parse()
-                .ok()
-                .filter(|n| (1..=MAX_SLICES).contains(n))
-                .ok_or_else(|| {
-                    format!("SLICES must be a number from 1 to {MAX_SLICES}, got {s:?}")
-                })?;
+            settings.slices = number_in("SLICES", s, 1..=MAX_SLICES)?;
         }
         if let Some(s) = numbers.next() {
-            settings.samples_per_slice = s
-                .parse()
-                .ok()
-                .filter(|n| (1..=MAX_SAMPLES_PER_SLICE).contains(n))
-                .ok_or_else(|| {
-                    format!(
-                        "SAMPLES_PER_SLICE must be a number from 1 to {MAX_SAMPLES_PER_SLICE}, got {s:?}"
-                    )
-                })?;
+            settings.samples_per_slice =
+                number_in("SAMPLES_PER_SLICE", s, 1..=MAX_SAMPLES_PER_SLICE)?;
         }
         if let Some(extra) = numbers.next() {
             return Err(format!(

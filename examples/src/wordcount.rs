@@ -18,6 +18,8 @@ use spindle_scheduler::core::{JobSpec, StageSpec, TaskKind, TaskSpec};
 use spindle_scheduler::driver::Driver;
 use spindle_scheduler::executor::TaskContext;
 
+use crate::number_in;
+
 /// The map function's registered name.
 pub const MAP_TASK: &str = "wordcount_map";
 /// The reduce function's registered name.
@@ -82,11 +84,7 @@ pub fn map(_: &TaskContext, input: &[u8]) -> Result<Vec<u8>, String> {
     let (buckets, path) = input
         .split_once('\n')
         .ok_or_else(|| "map input must be BUCKETS\\nPATH".to_string())?;
-    let buckets: u32 = buckets
-        .parse()
-        .ok()
-        .filter(|n| (1..=MAX_BUCKETS).contains(n))
-        .ok_or_else(|| format!("bucket count must be 1..={MAX_BUCKETS}, got {buckets:?}"))?;
+    let buckets = number_in("BUCKETS", buckets, 1..=MAX_BUCKETS)?;
     let cwd = std::env::current_dir()
         .map(|d| d.display().to_string())
         .unwrap_or_default();
