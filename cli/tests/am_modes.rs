@@ -55,29 +55,22 @@ async fn run_job(driver: &Driver) -> Result<(), String> {
 
 /// The cluster-mode driver, when the AM runs this binary with `DRIVER_ROLE` set: `ok` runs the
 /// job and exits 0; `fail` exits 3 at once after starting.
-#[test]
-fn driver_entry() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn driver_entry() {
     let Ok(role) = std::env::var(DRIVER_ROLE) else {
         return;
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let code = rt.block_on(async {
-        let config = DriverConfig::for_application().expect("the application secret");
-        let driver = Driver::start(config).await.expect("driver");
-        if role == "fail" {
-            eprintln!("driver: failing on purpose");
-            driver.stop("failing on purpose", false).await;
-            return 3;
-        }
-        let result = run_job(&driver).await;
-        println!("driver: job result {result:?}");
-        driver.stop("done", result.is_ok()).await;
-        if result.is_ok() { 0 } else { 4 }
-    });
-    std::process::exit(code);
+    let config = DriverConfig::for_application().expect("the application secret");
+    let driver = Driver::start(config).await.expect("driver");
+    if role == "fail" {
+        eprintln!("driver: failing on purpose");
+        driver.stop("failing on purpose", false).await;
+        std::process::exit(3);
+    }
+    let result = run_job(&driver).await;
+    println!("driver: job result {result:?}");
+    driver.stop("done", result.is_ok()).await;
+    std::process::exit(if result.is_ok() { 0 } else { 4 });
 }
 
 /// A new application and its secret (what `spindle submit` ships in the AM's credentials).

@@ -10,17 +10,22 @@ use std::time::Duration;
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use user::{cluster_and_user, cmdline, env_of, eventually, processes_of};
+use spindle_minicluster::MiniCluster;
+use user::{Submission, User, cluster_and_user, cmdline, env_of, eventually, processes_of};
+
+/// On a cluster of two nodes, a user's `spindle submit` of two 128 MB executors with the
+/// program `what` (the last words of the command line) and then `command`, started and named.
+async fn two_executors_running(what: &str, command: &str) -> (MiniCluster, User, Submission) {
+    let (cluster, me) = cluster_and_user(2).await;
+    let line = format!("submit --num-executors 2 --executor-memory 128m {what}");
+    let submission = me.submit(&line, &[command]).await;
+    (cluster, me, submission)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_executor_killed_mid_job_is_replaced_and_the_job_finishes() {
-    let (cluster, me) = cluster_and_user(2).await;
-    let submission = me
-        .submit(
-            "submit --num-executors 2 --executor-memory 128m -- spindle example dshell 20",
-            &["sleep 1; echo done"],
-        )
-        .await;
+    let (cluster, _me, submission) =
+        two_executors_running("-- spindle example dshell 20", "sleep 1; echo done").await;
     let app = submission.id.clone();
     // Executor 1 of the application, once it runs one of the tasks.
     let victim = submission
@@ -87,13 +92,7 @@ async fn too_many_executor_failures_fail_the_application_with_exit_code_11() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spindle_kill_ends_the_application_killed_with_no_process_left() {
-    let (cluster, me) = cluster_and_user(2).await;
-    let submission = me
-        .submit(
-            "submit --num-executors 2 --executor-memory 128m --shell",
-            &["sleep 300"],
-        )
-        .await;
+    let (cluster, me, submission) = two_executors_running("--shell", "sleep 300").await;
     let app = submission.id.clone();
     submission
         .processes_until("both containers running their command", |pids| {

@@ -342,10 +342,7 @@ impl Client {
     /// Asks the ResourceManager for a new application id and makes its secret.
     pub async fn new_application(&self) -> Result<NewApplication, ClientError> {
         let reply = self.rm.new_application().await?;
-        let id = application_id_sent(
-            reply.application_id.as_ref(),
-            "the ResourceManager gave no application id",
-        )?;
+        let id = application_id_sent(reply.application_id.as_ref(), "getNewApplication")?;
         Ok(NewApplication {
             id,
             max_resource: reply.maximum_capability.unwrap_or_default(),

@@ -73,23 +73,24 @@ pub struct AppReport {
     pub am_host: Option<String>,
 }
 
-/// An application id the ResourceManager sent; `missing` says what is wrong when it is absent
+/// The application id in the ResourceManager's answer to `call`; an error when it is absent
 /// or malformed.
 pub(crate) fn application_id_sent(
     id: Option<&ApplicationIdProto>,
-    missing: &str,
+    call: &str,
 ) -> Result<ApplicationId, ClientError> {
     id.and_then(|id| ApplicationId::from_proto(id).ok())
-        .ok_or_else(|| ClientError::Invalid(missing.into()))
+        .ok_or_else(|| {
+            ClientError::Invalid(format!(
+                "the ResourceManager's answer to {call} holds no valid application id"
+            ))
+        })
 }
 
 impl AppReport {
     /// Reads a report from the wire.
     pub fn from_proto(p: &ApplicationReportProto) -> Result<Self, ClientError> {
-        let id = application_id_sent(
-            p.application_id.as_ref(),
-            "the ResourceManager sent a report without an id",
-        )?;
+        let id = application_id_sent(p.application_id.as_ref(), "getApplicationReport")?;
         Ok(AppReport {
             id,
             name: p.name.clone().unwrap_or_default(),
