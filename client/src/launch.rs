@@ -211,14 +211,9 @@ mod tests {
         let clc = l.context(&[], &secret);
         assert_eq!(clc.command[0], "{{PWD}}/spindle");
         assert_eq!(clc.command.last().unwrap(), "2><LOG_DIR>/stderr");
-        let env: Vec<(String, String)> = clc
-            .environment
-            .iter()
-            .map(|e| (e.key.clone().unwrap(), e.value.clone().unwrap()))
-            .collect();
-        assert!(env.contains(&("GREETING".into(), "a \\$b".into())));
-        assert!(env.contains(&("HADOOP_CONF_DIR".into(), "{{PWD}}/__spindle_conf__".into())));
-        assert!(env.contains(&(ENV_NUM_EXECUTORS.into(), "3".into())));
+        assert_eq!(clc.env("GREETING"), Some("a \\$b"));
+        assert_eq!(clc.env("HADOOP_CONF_DIR"), Some("{{PWD}}/__spindle_conf__"));
+        assert_eq!(clc.env(ENV_NUM_EXECUTORS), Some("3"));
         let creds = clc.credentials().unwrap();
         assert_eq!(
             AppSecret::from_credentials(&creds).unwrap().app_id(),

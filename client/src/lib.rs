@@ -46,6 +46,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod launch;
+mod local_file;
 pub mod logs;
 pub mod memory;
 pub mod monitor;

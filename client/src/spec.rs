@@ -33,6 +33,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::ClientError;
+use crate::local_file::read_at_most;
 use crate::memory::parse_memory_mb;
 
 /// The largest spec file read.
@@ -124,16 +125,10 @@ impl AppSpec {
     /// Reads and checks a spec file.
     pub fn from_file(path: &Path) -> Result<Self, ClientError> {
         let what = path.display();
-        let size = std::fs::metadata(path)
-            .map_err(|e| ClientError::Invalid(format!("cannot read the spec file {what}: {e}")))?
-            .len();
-        if size > MAX_SPEC_BYTES {
-            return Err(ClientError::Invalid(format!(
-                "the spec file {what} is {size} bytes, more than the {MAX_SPEC_BYTES} a spec may have"
-            )));
-        }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ClientError::Invalid(format!("cannot read the spec file {what}: {e}")))?;
+        let bytes =
+            read_at_most(path, MAX_SPEC_BYTES, "the spec file").map_err(ClientError::Invalid)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| ClientError::Invalid(format!("the spec file {what} is not UTF-8 text")))?;
         AppSpec::parse(&text).map_err(|e| ClientError::Invalid(format!("{what}: {e}")))
     }
 

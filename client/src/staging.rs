@@ -31,6 +31,7 @@ use spindle_protocol::proto::yarn::{
 };
 
 use crate::error::ClientError;
+use crate::local_file::read_at_most;
 
 /// The folder of staged programs under the staging root.
 pub const CACHE_FOLDER: &str = ".cache";
@@ -383,16 +384,7 @@ pub fn manifest(resources: &[NamedResource]) -> Vec<u8> {
 /// Reads an executors' resource list written by [`manifest`].
 pub fn read_manifest(path: &Path) -> Result<Vec<NamedResource>, String> {
     let what = path.display();
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read the executor resource list {what}: {e}"))?
-        .len();
-    if size > MAX_MANIFEST_BYTES {
-        return Err(format!(
-            "the executor resource list {what} is {size} bytes, over the limit of {MAX_MANIFEST_BYTES}"
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("cannot read the executor resource list {what}: {e}"))?;
+    let bytes = read_at_most(path, MAX_MANIFEST_BYTES, "the executor resource list")?;
     let entries: Vec<ManifestEntry> = serde_json::from_slice(&bytes)
         .map_err(|e| format!("the executor resource list {what} is malformed: {e}"))?;
     if entries.len() > MAX_MANIFEST_ENTRIES {
