@@ -31,14 +31,6 @@ async fn nothing_left(cluster: &MiniCluster, me: &User, case: &str, run: &Run) {
     );
 }
 
-/// The command of `case` failed with `code` and said each of `says`.
-fn assert_refused(case: &str, run: &Run, code: i32, says: &[&str]) {
-    assert_eq!(run.code, code, "{case}: {run}");
-    for s in says {
-        assert!(run.stderr.contains(s), "{case}: {s:?} missing: {run}");
-    }
-}
-
 /// A `spindle submit` without a usable cluster configuration, and how it is refused.
 struct Unconfigured {
     case: &'static str,
@@ -81,7 +73,7 @@ async fn without_a_usable_cluster_configuration_the_problem_is_named() {
         let mut me = User::without_cluster();
         me.conf_dir = c.conf_dir.map(|d| me.home.path().join(d));
         let run = me.spindle(&format!("submit {} {PI}", c.flags), &[]).await;
-        assert_refused(c.case, &run, c.code, c.says);
+        run.assert_ended(c.case, c.code, c.says);
     }
 }
 
@@ -147,7 +139,7 @@ async fn bad_input_is_refused_before_anything_is_staged_or_submitted() {
     ];
     for (case, line, says) in cases {
         let run = me.spindle(&line, &[]).await;
-        assert_refused(case, &run, 1, says);
+        run.assert_ended(case, 1, says);
         nothing_left(&cluster, &me, case, &run).await;
     }
     cluster.shutdown().await;
@@ -164,12 +156,7 @@ async fn a_driver_address_that_cannot_be_reached_submits_nothing() {
             &[],
         )
         .await;
-    assert_refused(
-        case,
-        &run,
-        1,
-        &[host, "cannot be reached", "spindle.driver.host"],
-    );
+    run.assert_ended(case, 1, &[host, "cannot be reached", "spindle.driver.host"]);
     nothing_left(&cluster, &me, case, &run).await;
     // The driver that was started for it is gone too (it announced that host).
     let gone = eventually(Duration::from_secs(10), || {

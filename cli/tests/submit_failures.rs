@@ -75,16 +75,14 @@ async fn too_many_executor_failures_fail_the_application_with_exit_code_11() {
             &["echo 'no disk for me' >&2; exit 3"],
         )
         .await;
-    assert_eq!(run.code, 11, "{run}");
-    assert!(run.stderr.contains("FAILED (exit code 11)"), "{run}");
-    assert!(
-        run.stderr
-            .contains("Max number of executor failures (2) reached"),
-        "{run}"
-    );
-    assert!(
-        run.stderr.contains("hint: the executors kept failing"),
-        "{run}"
+    run.assert_ended(
+        "executors that keep failing",
+        11,
+        &[
+            "FAILED (exit code 11)",
+            "Max number of executor failures (2) reached",
+            "hint: the executors kept failing",
+        ],
     );
     assert!(me.staged_applications().is_empty());
     cluster.shutdown().await;
@@ -146,16 +144,15 @@ async fn a_driver_command_that_does_not_exist_fails_with_what_to_do() {
             &[],
         )
         .await;
-    assert_eq!(run.code, 13, "the driver never started: {run}");
-    assert!(run.stderr.contains("exited with code 127"), "{run}");
-    assert!(
-        run.stderr.contains("no-such-driver-program: not found"),
-        "the AM's stderr is shown: {run}"
-    );
-    assert!(
-        run.stderr
-            .contains("hint: the driver's program was not found in the container"),
-        "{run}"
+    // Exit 13: the driver never started; the AM's stderr is shown.
+    run.assert_ended(
+        "a driver program that does not exist",
+        13,
+        &[
+            "exited with code 127",
+            "no-such-driver-program: not found",
+            "hint: the driver's program was not found in the container",
+        ],
     );
     cluster.shutdown().await;
 }

@@ -35,6 +35,15 @@ impl std::fmt::Display for Run {
 }
 
 impl Run {
+    /// Checks that the command (doing `case`) exited with `code` and said each of `says` on
+    /// its standard error.
+    pub fn assert_ended(&self, case: &str, code: i32, says: &[&str]) {
+        assert_eq!(self.code, code, "{case}: {self}");
+        for s in says {
+            assert!(self.stderr.contains(s), "{case}: {s:?} missing: {self}");
+        }
+    }
+
     /// The application id the command printed on its standard error.
     pub fn application_id(&self) -> String {
         application_id_in(&self.stderr)
