@@ -17,8 +17,9 @@ pub const CONF_LINK: &str = "__spindle_conf__";
 pub const EXECUTOR_RESOURCES_LINK: &str = "__spindle_executor_resources__.json";
 /// Environment variable of the driver: executors asked for.
 pub const ENV_NUM_EXECUTORS: &str = "SPINDLE_NUM_EXECUTORS";
-/// Environment variable of the driver: cores per executor.
-pub const ENV_EXECUTOR_CORES: &str = "SPINDLE_EXECUTOR_CORES";
+/// Environment variable of the driver: cores per executor (the variable that tells an executor
+/// how many tasks it runs at once).
+pub const ENV_EXECUTOR_CORES: &str = spindle_scheduler::executor::ENV_CORES;
 /// Environment variable of the driver: memory per executor, MB.
 pub const ENV_EXECUTOR_MEMORY_MB: &str = "SPINDLE_EXECUTOR_MEMORY_MB";
 
