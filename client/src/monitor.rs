@@ -41,18 +41,11 @@ pub async fn fetch_executor_counts(tracking_url: &str) -> Option<ExecutorCounts>
 }
 
 /// What a person sees while an application runs.
+#[derive(Debug)]
 pub struct Progress {
     bar: ProgressBar,
     quiet: bool,
     last: Option<YarnApplicationStateProto>,
-}
-
-impl std::fmt::Debug for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Progress")
-            .field("last", &self.last)
-            .finish()
-    }
 }
 
 impl Progress {
