@@ -11,7 +11,7 @@ use std::time::Duration;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use spindle_minicluster::MiniCluster;
-use user::{Submission, User, cluster_and_user, cmdline, env_of, eventually, processes_of};
+use user::{Run, Submission, User, cluster_and_user, cmdline, env_of, eventually, processes_of};
 
 /// On a cluster of two nodes, a user's `spindle submit` of two 128 MB executors with the
 /// program `what` (the last words of the command line) and then `command`, started and named.
@@ -20,6 +20,15 @@ async fn two_executors_running(what: &str, command: &str) -> (MiniCluster, User,
     let line = format!("submit --num-executors 2 --executor-memory 128m {what}");
     let submission = me.submit(&line, &[command]).await;
     (cluster, me, submission)
+}
+
+/// On a cluster of one node, a user's `spindle submit FLAGS… LAST` with a single application
+/// attempt (so the first failure is final), run to its end.
+async fn submitted_once(flags: &str, last: &str) -> (MiniCluster, User, Run) {
+    let (cluster, me) = cluster_and_user(1).await;
+    let line = format!("submit --conf spindle.yarn.maxAppAttempts=1 {flags}");
+    let run = me.spindle(&line, &[last]).await;
+    (cluster, me, run)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -67,14 +76,11 @@ async fn an_executor_killed_mid_job_is_replaced_and_the_job_finishes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_many_executor_failures_fail_the_application_with_exit_code_11() {
-    let (cluster, me) = cluster_and_user(1).await;
-    let run = me
-        .spindle(
-            "submit --num-executors 2 --executor-memory 128m --max-executor-failures 2 \
-             --conf spindle.yarn.maxAppAttempts=1 --shell",
-            &["echo 'no disk for me' >&2; exit 3"],
-        )
-        .await;
+    let (cluster, me, run) = submitted_once(
+        "--num-executors 2 --executor-memory 128m --max-executor-failures 2 --shell",
+        "echo 'no disk for me' >&2; exit 3",
+    )
+    .await;
     run.assert_ended(
         "executors that keep failing",
         11,
@@ -137,13 +143,7 @@ async fn spindle_kill_ends_the_application_killed_with_no_process_left() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_driver_command_that_does_not_exist_fails_with_what_to_do() {
-    let (cluster, me) = cluster_and_user(1).await;
-    let run = me
-        .spindle(
-            "submit --conf spindle.yarn.maxAppAttempts=1 -- no-such-driver-program --flag",
-            &[],
-        )
-        .await;
+    let (cluster, _me, run) = submitted_once("-- no-such-driver-program", "--flag").await;
     // Exit 13: the driver never started; the AM's stderr is shown.
     run.assert_ended(
         "a driver program that does not exist",
