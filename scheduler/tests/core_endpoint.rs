@@ -25,10 +25,7 @@ fn work(i: u32) -> TaskSpec {
 }
 
 fn one_stage(tasks: Vec<TaskSpec>) -> JobSpec {
-    JobSpec {
-        stages: vec![StageSpec::new(tasks)],
-        ..JobSpec::default()
-    }
+    JobSpec::one_stage(tasks)
 }
 
 fn config() -> EndpointConfig {
@@ -166,15 +163,7 @@ fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_error() {
         d.register(reg(&i.to_string(), &format!("h{i}"), 1), 0)
             .unwrap();
     }
-    let id = d
-        .submit(
-            JobSpec {
-                stages: vec![StageSpec::new(vec![work(7)])],
-                ..JobSpec::default()
-            },
-            0,
-        )
-        .unwrap();
+    let id = d.submit(JobSpec::one_stage(vec![work(7)]), 0).unwrap();
     let mut where_ran = Vec::new();
     run_all(&mut d, &mut obs, 1, |e, l| {
         where_ran.push((e.clone(), l.attempt));
@@ -249,14 +238,8 @@ fn registration_refuses_duplicates_and_excluded_hosts() {
     d.register(reg("2", "good", 1), 0).unwrap();
     let e = d.register(reg("1", "h9", 1), 0).unwrap_err();
     assert_eq!(e.0, "Duplicate executor ID: 1");
-    d.submit(
-        JobSpec {
-            stages: vec![StageSpec::new((0..4).map(work).collect())],
-            ..JobSpec::default()
-        },
-        0,
-    )
-    .unwrap();
+    d.submit(JobSpec::one_stage((0..4).map(work).collect()), 0)
+        .unwrap();
     let mut failed_once = false;
     run_all(&mut d, &mut obs, 0, |e, l| {
         if e.as_str() == "1" && !failed_once {
@@ -282,13 +265,10 @@ fn unknown_function_fails_the_job_with_a_clear_error() {
     let mut obs = Observed::default();
     d.register(reg("1", "h1", 1), 0).unwrap();
     d.submit(
-        JobSpec {
-            stages: vec![StageSpec::new(vec![TaskSpec::new(TaskKind::function(
-                "nope",
-                Bytes::new(),
-            ))])],
-            ..JobSpec::default()
-        },
+        JobSpec::one_stage(vec![TaskSpec::new(TaskKind::function(
+            "nope",
+            Bytes::new(),
+        ))]),
         0,
     )
     .unwrap();
@@ -306,12 +286,7 @@ fn oversized_tasks_are_refused_at_submission() {
     let mut d = DriverEndpoint::new(cfg, 0);
     let e = d
         .submit(
-            JobSpec {
-                stages: vec![StageSpec::new(vec![TaskSpec::new(TaskKind::shell(
-                    "x".repeat(101),
-                ))])],
-                ..JobSpec::default()
-            },
+            JobSpec::one_stage(vec![TaskSpec::new(TaskKind::shell("x".repeat(101)))]),
             0,
         )
         .unwrap_err();
@@ -359,14 +334,11 @@ fn dynamic_allocation_grows_with_the_backlog_and_releases_idle_executors() {
     let mut d = DriverEndpoint::new(cfg, 0);
     let mut obs = Observed::default();
     d.submit(
-        JobSpec {
-            stages: vec![StageSpec::new(
-                (0..20)
-                    .map(|i| work(i).on_hosts([format!("h{}", i % 2)]))
-                    .collect(),
-            )],
-            ..JobSpec::default()
-        },
+        JobSpec::one_stage(
+            (0..20)
+                .map(|i| work(i).on_hosts([format!("h{}", i % 2)]))
+                .collect(),
+        ),
         0,
     )
     .unwrap();
@@ -397,14 +369,8 @@ fn stop_cancels_jobs_and_stops_every_executor() {
     let mut obs = Observed::default();
     d.register(reg("1", "h1", 1), 0).unwrap();
     d.register(reg("2", "h2", 1), 0).unwrap();
-    d.submit(
-        JobSpec {
-            stages: vec![StageSpec::new((0..5).map(work).collect())],
-            ..JobSpec::default()
-        },
-        0,
-    )
-    .unwrap();
+    d.submit(JobSpec::one_stage((0..5).map(work).collect()), 0)
+        .unwrap();
     obs.drain(&mut d);
     let first = d.poll(&"1".into(), 0).unwrap().unwrap();
     assert_eq!(first.launches.len(), 1);
@@ -440,9 +406,8 @@ fn fair_pools_share_offers_by_weight() {
     for pool in ["small", "big"] {
         d.submit(
             JobSpec {
-                stages: vec![StageSpec::new((0..100).map(work).collect())],
                 pool: Some(pool.into()),
-                ..JobSpec::default()
+                ..JobSpec::one_stage((0..100).map(work).collect())
             },
             0,
         )
@@ -468,9 +433,8 @@ fn unknown_pool_is_refused() {
     let e = d
         .submit(
             JobSpec {
-                stages: vec![StageSpec::new(vec![work(0)])],
                 pool: Some("nope".into()),
-                ..JobSpec::default()
+                ..JobSpec::one_stage(vec![work(0)])
             },
             0,
         )
@@ -554,7 +518,7 @@ proptest! {
         let mut job_ids = Vec::new();
         for (n, cpus) in &jobs {
             let tasks = (0..*n as u32).map(|i| work(i).on_hosts([format!("h{}", i % 3)])).collect();
-            job_ids.push(d.submit(JobSpec { stages: vec![StageSpec::new(tasks)], cpus_per_task: *cpus, ..JobSpec::default() }, now).unwrap());
+            job_ids.push(d.submit(JobSpec { cpus_per_task: *cpus, ..JobSpec::one_stage(tasks) }, now).unwrap());
         }
         let id_of = |slot: usize, g: u32| ExecId::new(format!("{}", slot * 1000 + g as usize));
         for slot in 0..4 {
@@ -675,10 +639,7 @@ proptest! {
         for (e, h) in [("1", "a"), ("2", "a"), ("3", "b"), ("4", "c")] {
             s.executor_added(e.into(), h, 0);
         }
-        s.submit(JobSpec {
-            stages: vec![StageSpec::new(vec![TaskSpec::new(TaskKind::shell("true")).on_executors(["1"]).on_hosts(["a"])])],
-            ..JobSpec::default()
-        }, 0).unwrap();
+        s.submit(JobSpec::one_stage(vec![TaskSpec::new(TaskKind::shell("true")).on_executors(["1"]).on_hosts(["a"])]), 0).unwrap();
         let mut now = 0;
         for step in steps {
             now += step;
@@ -728,14 +689,8 @@ fn delay_scheduling_walks_node_rack_any_when_nothing_closer_frees_up() {
             .on_executors(["1"])
             .on_hosts(["a"])
     };
-    s.submit(
-        JobSpec {
-            stages: vec![StageSpec::new((0..3).map(task).collect())],
-            ..JobSpec::default()
-        },
-        0,
-    )
-    .unwrap();
+    s.submit(JobSpec::one_stage((0..3).map(task).collect()), 0)
+        .unwrap();
     let offer = |s: &mut TaskScheduler, e: &str, h: &str, now| {
         let mut o = [Offer {
             exec: e.into(),

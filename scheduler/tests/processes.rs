@@ -231,13 +231,7 @@ async fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_err
         "always_fails",
         Vec::new(),
     )));
-    let err = driver
-        .run(JobSpec {
-            stages: vec![StageSpec::new(tasks)],
-            ..JobSpec::default()
-        })
-        .await
-        .unwrap_err();
+    let err = driver.run(JobSpec::one_stage(tasks)).await.unwrap_err();
     let JobError::Failed(message) = err else {
         panic!("{err:?}")
     };
@@ -248,13 +242,10 @@ async fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_err
     );
     // An unknown function name fails its job with a clear error too.
     let err = driver
-        .run(JobSpec {
-            stages: vec![StageSpec::new(vec![TaskSpec::new(TaskKind::function(
-                "no_such_fn",
-                Vec::new(),
-            ))])],
-            ..JobSpec::default()
-        })
+        .run(JobSpec::one_stage(vec![TaskSpec::new(TaskKind::function(
+            "no_such_fn",
+            Vec::new(),
+        ))]))
         .await
         .unwrap_err();
     assert!(
@@ -269,16 +260,13 @@ async fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_err
 async fn shell_tasks_report_output_and_exit_codes() {
     let (driver, local, _dir) = start(1).await;
     let out = driver
-        .run(JobSpec {
-            stages: vec![StageSpec::new(vec![
-                TaskSpec::new(TaskKind::shell("echo hello")),
-                TaskSpec::new(TaskKind::Shell {
-                    command: "printf %s \"$WHO\"".into(),
-                    env: vec!["WHO=spindle".into()],
-                }),
-            ])],
-            ..JobSpec::default()
-        })
+        .run(JobSpec::one_stage(vec![
+            TaskSpec::new(TaskKind::shell("echo hello")),
+            TaskSpec::new(TaskKind::Shell {
+                command: "printf %s \"$WHO\"".into(),
+                env: vec!["WHO=spindle".into()],
+            }),
+        ]))
         .await
         .unwrap();
     assert_eq!(
@@ -286,12 +274,9 @@ async fn shell_tasks_report_output_and_exit_codes() {
         vec![Bytes::from("hello\n"), Bytes::from("spindle")]
     );
     let err = driver
-        .run(JobSpec {
-            stages: vec![StageSpec::new(vec![TaskSpec::new(TaskKind::shell(
-                "echo oops >&2; exit 3",
-            ))])],
-            ..JobSpec::default()
-        })
+        .run(JobSpec::one_stage(vec![TaskSpec::new(TaskKind::shell(
+            "echo oops >&2; exit 3",
+        ))]))
         .await
         .unwrap_err();
     let m = err.to_string();
