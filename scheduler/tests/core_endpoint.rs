@@ -24,10 +24,6 @@ fn work(i: u32) -> TaskSpec {
     ))
 }
 
-fn one_stage(tasks: Vec<TaskSpec>) -> JobSpec {
-    JobSpec::one_stage(tasks)
-}
-
 fn config() -> EndpointConfig {
     EndpointConfig {
         scheduler: SchedulerConfig {
@@ -40,6 +36,16 @@ fn config() -> EndpointConfig {
         },
         ..EndpointConfig::default()
     }
+}
+
+/// An endpoint at time 0 with these executors (id, host, cores) registered, and an observer
+/// that has seen nothing yet.
+fn started(cfg: EndpointConfig, execs: &[(&str, &str, u32)]) -> (DriverEndpoint, Observed) {
+    let mut d = DriverEndpoint::new(cfg, 0);
+    for (id, host, cores) in execs {
+        d.register(reg(id, host, *cores), 0).unwrap();
+    }
+    (d, Observed::default())
 }
 
 /// What a simulated run observed.
@@ -124,10 +130,7 @@ fn echo(_: &ExecId, l: &Launch) -> TaskUpdate {
 
 #[test]
 fn two_stage_job_flows_results_from_parent_to_child() {
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
-    d.register(reg("1", "h1", 2), 0).unwrap();
-    d.register(reg("2", "h2", 2), 0).unwrap();
+    let (mut d, mut obs) = started(config(), &[("1", "h1", 2), ("2", "h2", 2)]);
     let job = JobSpec {
         stages: vec![
             StageSpec::new((0..10).map(work).collect()),
@@ -157,8 +160,7 @@ fn two_stage_job_flows_results_from_parent_to_child() {
 
 #[test]
 fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_error() {
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
+    let (mut d, mut obs) = started(config(), &[]);
     for i in 1..=4 {
         d.register(reg(&i.to_string(), &format!("h{i}"), 1), 0)
             .unwrap();
@@ -188,9 +190,8 @@ fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_error() {
 
 #[test]
 fn executor_loss_counts_only_when_the_app_is_to_blame() {
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
-    d.submit(one_stage(vec![work(1)]), 0).unwrap();
+    let (mut d, mut obs) = started(config(), &[]);
+    d.submit(JobSpec::one_stage(vec![work(1)]), 0).unwrap();
     // Six preemptions in a row: never counted, the job survives.
     for i in 1..=6 {
         let id = ExecId::new(i.to_string());
@@ -207,9 +208,8 @@ fn executor_loss_counts_only_when_the_app_is_to_blame() {
     assert_eq!(obs.succeeded.len(), 1);
 
     // Lost by the app's fault four times: the job fails.
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
-    d.submit(one_stage(vec![work(1)]), 0).unwrap();
+    let (mut d, mut obs) = started(config(), &[]);
+    d.submit(JobSpec::one_stage(vec![work(1)]), 0).unwrap();
     for i in 1..=4 {
         let id = ExecId::new(i.to_string());
         d.register(reg(&i.to_string(), &format!("h{i}"), 1), 0)
@@ -232,10 +232,7 @@ fn registration_refuses_duplicates_and_excluded_hosts() {
     let mut cfg = config();
     cfg.scheduler.health.max_failed_tasks_per_executor = 1;
     cfg.scheduler.health.max_failed_executors_per_node = 1;
-    let mut d = DriverEndpoint::new(cfg, 0);
-    let mut obs = Observed::default();
-    d.register(reg("1", "bad", 1), 0).unwrap();
-    d.register(reg("2", "good", 1), 0).unwrap();
+    let (mut d, mut obs) = started(cfg, &[("1", "bad", 1), ("2", "good", 1)]);
     let e = d.register(reg("1", "h9", 1), 0).unwrap_err();
     assert_eq!(e.0, "Duplicate executor ID: 1");
     d.submit(JobSpec::one_stage((0..4).map(work).collect()), 0)
@@ -261,9 +258,7 @@ fn registration_refuses_duplicates_and_excluded_hosts() {
 
 #[test]
 fn unknown_function_fails_the_job_with_a_clear_error() {
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
-    d.register(reg("1", "h1", 1), 0).unwrap();
+    let (mut d, mut obs) = started(config(), &[("1", "h1", 1)]);
     d.submit(
         JobSpec::one_stage(vec![TaskSpec::new(TaskKind::function(
             "nope",
@@ -298,10 +293,8 @@ fn silent_executors_are_removed_and_their_tasks_rerun() {
     let mut cfg = config();
     cfg.executor_timeout = 5000;
     cfg.poll_wait = 1000;
-    let mut d = DriverEndpoint::new(cfg, 0);
-    let mut obs = Observed::default();
-    d.register(reg("1", "h1", 1), 0).unwrap();
-    d.submit(one_stage(vec![work(1)]), 0).unwrap();
+    let (mut d, mut obs) = started(cfg, &[("1", "h1", 1)]);
+    d.submit(JobSpec::one_stage(vec![work(1)]), 0).unwrap();
     obs.drain(&mut d);
     assert!(d.poll(&"1".into(), 0).unwrap().is_some());
     // Holds a poll (the connection then dies): still alive at 5999, gone after 6000 + 1.
@@ -331,8 +324,7 @@ fn dynamic_allocation_grows_with_the_backlog_and_releases_idle_executors() {
         idle_timeout: 10_000,
         ..AllocationConfig::default()
     };
-    let mut d = DriverEndpoint::new(cfg, 0);
-    let mut obs = Observed::default();
+    let (mut d, mut obs) = started(cfg, &[]);
     d.submit(
         JobSpec::one_stage(
             (0..20)
@@ -365,10 +357,7 @@ fn dynamic_allocation_grows_with_the_backlog_and_releases_idle_executors() {
 
 #[test]
 fn stop_cancels_jobs_and_stops_every_executor() {
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
-    d.register(reg("1", "h1", 1), 0).unwrap();
-    d.register(reg("2", "h2", 1), 0).unwrap();
+    let (mut d, mut obs) = started(config(), &[("1", "h1", 1), ("2", "h2", 1)]);
     d.submit(JobSpec::one_stage((0..5).map(work).collect()), 0)
         .unwrap();
     obs.drain(&mut d);
@@ -401,8 +390,7 @@ fn fair_pools_share_offers_by_weight() {
         },
         PoolConfig::new("small"),
     ];
-    let mut d = DriverEndpoint::new(cfg, 0);
-    let mut obs = Observed::default();
+    let (mut d, mut obs) = started(cfg, &[]);
     for pool in ["small", "big"] {
         d.submit(
             JobSpec {
@@ -508,8 +496,7 @@ proptest! {
     ) {
         let mut cfg = config();
         cfg.scheduler.health.enabled = false;
-        let mut d = DriverEndpoint::new(cfg, 0);
-        let mut obs = Observed::default();
+        let (mut d, mut obs) = started(cfg, &[]);
         let mut now = 0;
         let mut generation = [0u32; 4];
         let mut current: Vec<(ExecId, u32)> = Vec::new();
