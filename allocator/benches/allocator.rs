@@ -113,10 +113,7 @@ fn bench_heartbeat(c: &mut Criterion) {
                 |(mut a, r)| {
                     let req = a.next_request(0);
                     a.on_response(r, 0);
-                    let mut actions = 0usize;
-                    while a.poll_action().is_some() {
-                        actions += 1;
-                    }
+                    let actions = std::iter::from_fn(|| a.poll_action()).count();
                     black_box((req, actions, a))
                 },
                 BatchSize::LargeInput,

@@ -99,10 +99,7 @@ fn bench_heartbeat(c: &mut Criterion) {
                     let req = a.next_request(0);
                     let got = runtime.block_on(r.allocate(&req)).expect("allocate");
                     a.on_response(got.response, 0);
-                    let mut actions = 0usize;
-                    while a.poll_action().is_some() {
-                        actions += 1;
-                    }
+                    let actions = std::iter::from_fn(|| a.poll_action()).count();
                     black_box((actions, a, r))
                 },
                 BatchSize::LargeInput,
