@@ -21,6 +21,23 @@ pub enum TaskStateProto {
     Lost = 5,
 }
 
+/// What happened to an executor, as far as anyone knows (Spark's `ExecutorLossReason`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
+#[repr(i32)]
+pub enum LossKindProto {
+    /// Not known (yet).
+    Unknown = 0,
+    /// The container exited with `exit_status` (Spark's `ExecutorExited`).
+    Exited = 1,
+    /// The process or its host went away without an exit status (Spark's
+    /// `ExecutorProcessLost`): a dropped connection, a missed heartbeat.
+    ProcessLost = 2,
+    /// The driver asked for it to go (Spark's `ExecutorKilled`): never the app's fault.
+    KilledByDriver = 3,
+    /// Its host is being decommissioned (Spark's `ExecutorDecommission`).
+    Decommissioned = 4,
+}
+
 spindle_protocol::proto_messages! {
     /// Why a task attempt failed.
     #[derive(Eq)]
@@ -45,26 +62,7 @@ spindle_protocol::proto_messages! {
         /// The cause of a `FAILED` or `LOST` task.
         4 error: optional message(TaskErrorProto),
     }
-}
 
-/// What happened to an executor, as far as anyone knows (Spark's `ExecutorLossReason`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum LossKindProto {
-    /// Not known (yet).
-    Unknown = 0,
-    /// The container exited with `exit_status` (Spark's `ExecutorExited`).
-    Exited = 1,
-    /// The process or its host went away without an exit status (Spark's
-    /// `ExecutorProcessLost`): a dropped connection, a missed heartbeat.
-    ProcessLost = 2,
-    /// The driver asked for it to go (Spark's `ExecutorKilled`): never the app's fault.
-    KilledByDriver = 3,
-    /// Its host is being decommissioned (Spark's `ExecutorDecommission`).
-    Decommissioned = 4,
-}
-
-spindle_protocol::proto_messages! {
     /// Why an executor is gone. `exit_caused_by_app` decides whether its running tasks' failures
     /// count toward their attempt limit (Spark: only when the application is to blame).
     #[derive(Eq)]
