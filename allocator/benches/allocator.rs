@@ -43,15 +43,14 @@ fn allocator(hosts: usize, launch_mode: LaunchMode) -> Allocator {
         (0..hosts).map(|i| (host_name(i), HostName::from(format!("/rack{:04}", i / 40)))),
     );
     let config = AllocatorConfig {
-        profiles: vec![ProfileSpec {
-            id: 0,
-            sizing: ExecutorSizing {
+        profiles: vec![ProfileSpec::new(
+            0,
+            ExecutorSizing {
                 memory_mb: 4096,
                 cores: 1,
                 ..Default::default()
             },
-            initial_target: 0,
-        }],
+        )],
         launch_mode,
         ..AllocatorConfig::default()
     };

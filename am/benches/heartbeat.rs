@@ -33,16 +33,15 @@ fn allocator(containers: usize) -> Allocator {
         )
     }));
     let config = AllocatorConfig {
-        profiles: vec![ProfileSpec {
-            id: 0,
-            sizing: ExecutorSizing {
+        profiles: vec![ProfileSpec::new(
+            0,
+            ExecutorSizing {
                 memory_mb: 4096,
                 cores: 1,
                 memory_overhead_mb: Some(0),
                 ..Default::default()
             },
-            initial_target: 0,
-        }],
+        )],
         launch_mode: LaunchMode::Tracked,
         ..AllocatorConfig::default()
     };
