@@ -18,20 +18,20 @@ use spindle_scheduler::executor::{
 
 const ROLE_DRIVER_SECRET: &str = "SPINDLE_TEST_DRIVER_CREDS";
 
+/// The square of a little-endian `u32`, as a little-endian `u64`.
+fn square(input: &[u8]) -> Result<Vec<u8>, String> {
+    let n = u64::from(u32::from_le_bytes(
+        input.try_into().map_err(|_| "need 4 bytes")?,
+    ));
+    Ok((n * n).to_le_bytes().to_vec())
+}
+
 fn registry() -> TaskRegistry {
     TaskRegistry::new()
-        .with("square", |_: &TaskContext, input: &[u8]| {
-            let n = u64::from(u32::from_le_bytes(
-                input.try_into().map_err(|_| "need 4 bytes")?,
-            ));
-            Ok((n * n).to_le_bytes().to_vec())
-        })
+        .with("square", |_: &TaskContext, input: &[u8]| square(input))
         .with("slow_square", |_: &TaskContext, input: &[u8]| {
             std::thread::sleep(Duration::from_millis(20));
-            let n = u64::from(u32::from_le_bytes(
-                input.try_into().map_err(|_| "need 4 bytes")?,
-            ));
-            Ok((n * n).to_le_bytes().to_vec())
+            square(input)
         })
         .with("sum", |_: &TaskContext, input: &[u8]| {
             let total: u64 = input
@@ -45,17 +45,23 @@ fn registry() -> TaskRegistry {
         })
 }
 
+/// Runs `work` to completion on a multi-thread runtime (the entries below are plain tests that
+/// become the process's main work).
+fn block_on<F: std::future::Future>(work: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(work)
+}
+
 /// Runs an executor when this binary was started as one.
 #[test]
 fn executor_entry() {
     if std::env::var(spindle_scheduler::executor::ENV_EXECUTOR_ID).is_err() {
         return;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let code = rt.block_on(async {
+    let code = block_on(async {
         let config = match ExecutorConfig::from_env() {
             Ok(c) => c,
             Err(e) => {
@@ -80,11 +86,7 @@ fn driver_entry() {
     let Ok(creds) = std::env::var(ROLE_DRIVER_SECRET) else {
         return;
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    block_on(async {
         let secret = AppSecret::from_file(creds.as_ref()).unwrap();
         let driver = Driver::start(DriverConfig::new("127.0.0.1:0".parse().unwrap(), secret))
             .await
