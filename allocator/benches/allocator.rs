@@ -43,15 +43,14 @@ fn allocator(hosts: usize, launch_mode: LaunchMode) -> Allocator {
         (0..hosts).map(|i| (host_name(i), HostName::from(format!("/rack{:04}", i / 40)))),
     );
     let config = AllocatorConfig {
-        profiles: vec![ProfileSpec {
-            id: 0,
-            sizing: ExecutorSizing {
+        profiles: vec![ProfileSpec::new(
+            0,
+            ExecutorSizing {
                 memory_mb: 4096,
                 cores: 1,
                 ..Default::default()
             },
-            initial_target: 0,
-        }],
+        )],
         launch_mode,
         ..AllocatorConfig::default()
     };
@@ -113,10 +112,7 @@ fn bench_heartbeat(c: &mut Criterion) {
                 |(mut a, r)| {
                     let req = a.next_request(0);
                     a.on_response(r, 0);
-                    let mut actions = 0usize;
-                    while a.poll_action().is_some() {
-                        actions += 1;
-                    }
+                    let actions = std::iter::from_fn(|| a.poll_action()).count();
                     black_box((req, actions, a))
                 },
                 BatchSize::LargeInput,

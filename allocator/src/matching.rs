@@ -128,8 +128,7 @@ mod tests {
         let mut book = RequestBook::default();
         book.add_set(vec![ids[0]], vec![r1], 1);
         book.add_set(vec![ids[1]], vec![r1], 1);
-        let mut books = BTreeMap::new();
-        books.insert(0, book);
+        let mut books = BTreeMap::from([(0, book)]);
         // h3 comes first but only matches by rack; h1 must still get its host-local request.
         let cands = vec![
             Candidate {

@@ -132,15 +132,13 @@ mod tests {
 
     #[test]
     fn explicit_overhead_offheap_and_python_are_added() {
-        let mut resources = BTreeMap::new();
-        resources.insert("yarn.io/gpu".to_string(), 2);
         let s = ExecutorSizing {
             memory_mb: 4096,
             cores: 2,
             memory_overhead_mb: Some(100),
             off_heap_mb: 512,
             pyspark_memory_mb: 256,
-            resources,
+            resources: BTreeMap::from([("yarn.io/gpu".to_string(), 2)]),
             ..Default::default()
         };
         let r = s.container_resource();

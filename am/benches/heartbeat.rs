@@ -33,16 +33,15 @@ fn allocator(containers: usize) -> Allocator {
         )
     }));
     let config = AllocatorConfig {
-        profiles: vec![ProfileSpec {
-            id: 0,
-            sizing: ExecutorSizing {
+        profiles: vec![ProfileSpec::new(
+            0,
+            ExecutorSizing {
                 memory_mb: 4096,
                 cores: 1,
                 memory_overhead_mb: Some(0),
                 ..Default::default()
             },
-            initial_target: 0,
-        }],
+        )],
         launch_mode: LaunchMode::Tracked,
         ..AllocatorConfig::default()
     };
@@ -99,10 +98,7 @@ fn bench_heartbeat(c: &mut Criterion) {
                     let req = a.next_request(0);
                     let got = runtime.block_on(r.allocate(&req)).expect("allocate");
                     a.on_response(got.response, 0);
-                    let mut actions = 0usize;
-                    while a.poll_action().is_some() {
-                        actions += 1;
-                    }
+                    let actions = std::iter::from_fn(|| a.poll_action()).count();
                     black_box((actions, a, r))
                 },
                 BatchSize::LargeInput,

@@ -18,7 +18,7 @@ use spindle_scheduler::auth::{AppSecret, Role, new_nonce};
 use spindle_scheduler::limits;
 use spindle_scheduler::proto::*;
 use spindle_scheduler::wire::{
-    AmProtocol, AmProtocolService, Caller, DriverClient, driver_client, server_config,
+    AmProtocol, AmProtocolService, Caller, DriverClient, bad_request, driver_client, server_config,
 };
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
@@ -26,8 +26,8 @@ use tokio::time::Instant;
 use crate::master::{AmEvent, Input};
 use crate::outcome::{Ending, Mode};
 
-/// The most host entries one target may carry.
-const MAX_HOSTS: usize = 100_000;
+/// The most host entries one target may carry: the bound of every list in an AM message.
+const MAX_HOSTS: usize = limits::MAX_LIST_LEN;
 
 /// Turns the driver's `requestExecutors` into the allocator's target update (profile 0 only:
 /// the AM's executors have the size it was submitted with).
@@ -88,13 +88,36 @@ pub fn loss_to_proto(exit: &ExecutorExit, host: Option<&str>) -> ExecutorLossRea
     }
 }
 
-fn executor_id(text: &str) -> Result<ExecutorId, ServiceError> {
+/// The executor a `getExecutorLossReason` asks about: a valid executor id (the documented
+/// bound) that this AM numbered.
+fn loss_reason_executor(
+    req: &GetExecutorLossReasonRequestProto,
+) -> Result<ExecutorId, ServiceError> {
+    limits::check_get_loss_reason(req).map_err(bad_request)?;
+    let text = &req.executor_id;
     text.parse::<u64>().map(ExecutorId).map_err(|_| {
         ServiceError::bad_request(
             "executor_id",
             format!("{text:?} is not an executor id of this AM"),
         )
     })
+}
+
+/// The executors a `killExecutors` names (within the documented bounds): those this AM could
+/// have numbered, and the other ids, which are unknown to it.
+fn executors_to_kill(
+    req: KillExecutorsRequestProto,
+) -> Result<(Vec<ExecutorId>, Vec<String>), ServiceError> {
+    limits::check_kill_executors(&req).map_err(bad_request)?;
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for id in req.executor_ids {
+        match id.parse::<u64>() {
+            Ok(n) => known.push(ExecutorId(n)),
+            Err(_) => unknown.push(id),
+        }
+    }
+    Ok((known, unknown))
 }
 
 /// `AmProtocol` as the AM answers it.
@@ -131,20 +154,7 @@ impl AmProtocol for AmEndpoint {
         _: Caller,
         req: KillExecutorsRequestProto,
     ) -> Result<KillExecutorsResponseProto, ServiceError> {
-        if req.executor_ids.len() > limits::MAX_LIST_LEN {
-            return Err(ServiceError::bad_request(
-                "executor_ids",
-                "too many executor ids",
-            ));
-        }
-        let mut unknown = Vec::new();
-        let mut known = Vec::new();
-        for id in req.executor_ids {
-            match id.parse::<u64>() {
-                Ok(n) => known.push(ExecutorId(n)),
-                Err(_) => unknown.push(id),
-            }
-        }
+        let (known, mut unknown) = executors_to_kill(req)?;
         let (reply, answer) = oneshot::channel();
         self.send(Input::Kill {
             executors: known,
@@ -163,7 +173,7 @@ impl AmProtocol for AmEndpoint {
         _: Caller,
         req: GetExecutorLossReasonRequestProto,
     ) -> Result<GetExecutorLossReasonResponseProto, ServiceError> {
-        let executor = executor_id(&req.executor_id)?;
+        let executor = loss_reason_executor(&req)?;
         let (reply, answer) = oneshot::channel();
         self.send(Input::LossReason { executor, reply }).await?;
         match answer.await {
@@ -416,6 +426,33 @@ impl DriverLink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The driver's calls are held to the bounds `scheduler::limits` documents for AM messages.
+    #[tokio::test]
+    async fn driver_calls_over_the_documented_bounds_are_refused() {
+        let (inputs, _loop) = mpsc::channel(1);
+        let am = AmEndpoint {
+            inputs,
+            mode: Mode::Client,
+        };
+        let caller = || Caller {
+            user: "driver/app".into(),
+            peer: "127.0.0.1:1".parse().unwrap(),
+        };
+        let kill = KillExecutorsRequestProto {
+            executor_ids: vec!["not an id".into()],
+        };
+        let e = am.kill_executors(caller(), kill).await.unwrap_err();
+        assert!(e.message.contains("killExecutors.executor_ids"), "{e:?}");
+        let loss = GetExecutorLossReasonRequestProto {
+            executor_id: String::new(),
+        };
+        let e = am
+            .get_executor_loss_reason(caller(), loss)
+            .await
+            .unwrap_err();
+        assert!(e.message.contains("empty executor id"), "{e:?}");
+    }
 
     #[test]
     fn targets_convert_and_empty_means_zero() {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
 use spindle_scheduler::auth::AppSecret;
-use spindle_scheduler::core::{JobSpec, StageSpec, TaskKind, TaskSpec};
+use spindle_scheduler::core::{JobSpec, TaskKind, TaskSpec};
 use spindle_scheduler::driver::{Driver, DriverConfig, LocalExecutors};
 use spindle_scheduler::executor::{ENV_EXECUTOR_ID, ExecutorConfig, TaskRegistry, run_executor};
 
@@ -21,14 +21,11 @@ fn registry() -> TaskRegistry {
 }
 
 fn noop_job(n: u32) -> JobSpec {
-    JobSpec {
-        stages: vec![StageSpec::new(
-            (0..n)
-                .map(|_| TaskSpec::new(TaskKind::function("noop", Vec::new())))
-                .collect(),
-        )],
-        ..JobSpec::default()
-    }
+    JobSpec::one_stage(
+        (0..n)
+            .map(|_| TaskSpec::new(TaskKind::function("noop", Vec::new())))
+            .collect(),
+    )
 }
 
 fn run_as_executor() -> ! {

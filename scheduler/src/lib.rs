@@ -22,7 +22,7 @@
 //! ```no_run
 //! use std::time::Duration;
 //! use spindle_scheduler::auth::AppSecret;
-//! use spindle_scheduler::core::{JobSpec, StageSpec, TaskKind, TaskSpec};
+//! use spindle_scheduler::core::{JobSpec, TaskKind, TaskSpec};
 //! use spindle_scheduler::driver::{Driver, DriverConfig, JobEvent, LocalExecutors};
 //! use spindle_scheduler::executor::{self, ExecutorConfig, TaskContext, TaskRegistry};
 //!
@@ -50,12 +50,9 @@
 //!         local.spawn()?;
 //!     }
 //!     driver.wait_for_executors(4, Duration::from_secs(30)).await;
-//!     let job = JobSpec {
-//!         stages: vec![StageSpec::new(
-//!             (0..100u8).map(|i| TaskSpec::new(TaskKind::function("square", vec![i]))).collect(),
-//!         )],
-//!         ..JobSpec::default()
-//!     };
+//!     let job = JobSpec::one_stage(
+//!         (0..100u8).map(|i| TaskSpec::new(TaskKind::function("square", vec![i]))).collect(),
+//!     );
 //!     // Stream the results as they come (or call `wait()` for all of them; `cancel()` stops it).
 //!     let mut handle = driver.submit(job).await?;
 //!     while let Some(event) = handle.next_event().await {

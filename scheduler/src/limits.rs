@@ -65,14 +65,18 @@ fn err(field: &'static str, problem: impl Into<String>) -> LimitError {
     }
 }
 
-fn check_len(field: &'static str, len: usize, max: usize) -> Result<(), LimitError> {
+/// A string or byte field's length against its bound.
+fn check_len(field: &'static str, value: impl AsRef<[u8]>, max: usize) -> Result<(), LimitError> {
+    let len = value.as_ref().len();
     if len > max {
         return Err(err(field, format!("{len} bytes, over the limit of {max}")));
     }
     Ok(())
 }
 
-fn check_count(field: &'static str, len: usize, max: usize) -> Result<(), LimitError> {
+/// A list field's number of entries against its bound.
+fn check_count<T>(field: &'static str, list: &[T], max: usize) -> Result<(), LimitError> {
+    let len = list.len();
     if len > max {
         return Err(err(
             field,
@@ -87,7 +91,7 @@ pub fn check_executor_id(field: &'static str, id: &str) -> Result<(), LimitError
     if id.is_empty() {
         return Err(err(field, "empty executor id"));
     }
-    check_len(field, id.len(), MAX_EXECUTOR_ID_LEN)?;
+    check_len(field, id, MAX_EXECUTOR_ID_LEN)?;
     if !id.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(err(
             field,
@@ -97,11 +101,22 @@ pub fn check_executor_id(field: &'static str, id: &str) -> Result<(), LimitError
     Ok(())
 }
 
+/// A registration's nonce: exactly [`NONCE_LEN`] bytes.
+fn check_nonce(field: &'static str, nonce: &[u8]) -> Result<(), LimitError> {
+    if nonce.len() != NONCE_LEN {
+        return Err(err(
+            field,
+            format!("{} bytes; must be {NONCE_LEN}", nonce.len()),
+        ));
+    }
+    Ok(())
+}
+
 fn check_host(field: &'static str, host: &str) -> Result<(), LimitError> {
     if host.is_empty() {
         return Err(err(field, "empty host"));
     }
-    check_len(field, host.len(), MAX_HOST_LEN)
+    check_len(field, host, MAX_HOST_LEN)
 }
 
 /// `registerExecutor`.
@@ -115,21 +130,12 @@ pub fn check_register_executor(r: &RegisterExecutorRequestProto) -> Result<(), L
         ));
     }
     if let Some(c) = &r.container_id {
-        check_len("registerExecutor.container_id", c.len(), MAX_ADDRESS_LEN)?;
+        check_len("registerExecutor.container_id", c, MAX_ADDRESS_LEN)?;
     }
-    if r.nonce.len() != NONCE_LEN {
-        return Err(err(
-            "registerExecutor.nonce",
-            format!("{} bytes; must be {NONCE_LEN}", r.nonce.len()),
-        ));
-    }
-    check_count(
-        "registerExecutor.functions",
-        r.functions.len(),
-        MAX_FUNCTIONS,
-    )?;
+    check_nonce("registerExecutor.nonce", &r.nonce)?;
+    check_count("registerExecutor.functions", &r.functions, MAX_FUNCTIONS)?;
     for f in &r.functions {
-        check_len("registerExecutor.functions", f.len(), MAX_FUNCTION_NAME_LEN)?;
+        check_len("registerExecutor.functions", f, MAX_FUNCTION_NAME_LEN)?;
     }
     Ok(())
 }
@@ -146,7 +152,7 @@ pub fn check_task_status(s: &TaskStatusProto, max_result: usize) -> Result<(), L
             )
         })?;
     if let Some(result) = &s.result {
-        check_len("statusUpdate.updates.result", result.len(), max_result)?;
+        check_len("statusUpdate.updates.result", result, max_result)?;
         if state != TaskStateProto::Finished {
             return Err(err(
                 "statusUpdate.updates.result",
@@ -157,12 +163,12 @@ pub fn check_task_status(s: &TaskStatusProto, max_result: usize) -> Result<(), L
     if let Some(e) = &s.error {
         check_len(
             "statusUpdate.updates.error.message",
-            e.message.len(),
+            &e.message,
             MAX_ERROR_MESSAGE_LEN,
         )?;
         check_len(
             "statusUpdate.updates.error.detail",
-            e.detail.len(),
+            &e.detail,
             MAX_ERROR_MESSAGE_LEN,
         )?;
     }
@@ -175,11 +181,7 @@ pub fn check_status_update(
     max_result: usize,
 ) -> Result<(), LimitError> {
     check_executor_id("statusUpdate.executor_id", &r.executor_id)?;
-    check_count(
-        "statusUpdate.updates",
-        r.updates.len(),
-        MAX_UPDATES_PER_CALL,
-    )?;
+    check_count("statusUpdate.updates", &r.updates, MAX_UPDATES_PER_CALL)?;
     r.updates
         .iter()
         .try_for_each(|s| check_task_status(s, max_result))
@@ -194,27 +196,18 @@ pub fn check_register_cluster_manager(
     }
     check_len(
         "registerClusterManager.am_address",
-        r.am_address.len(),
+        &r.am_address,
         MAX_ADDRESS_LEN,
     )?;
     check_len(
         "registerClusterManager.attempt_id",
-        r.attempt_id.len(),
+        &r.attempt_id,
         MAX_ADDRESS_LEN,
     )?;
     if let Some(c) = &r.container_id {
-        check_len(
-            "registerClusterManager.container_id",
-            c.len(),
-            MAX_ADDRESS_LEN,
-        )?;
+        check_len("registerClusterManager.container_id", c, MAX_ADDRESS_LEN)?;
     }
-    if r.nonce.len() != NONCE_LEN {
-        return Err(err(
-            "registerClusterManager.nonce",
-            format!("{} bytes; must be {NONCE_LEN}", r.nonce.len()),
-        ));
-    }
+    check_nonce("registerClusterManager.nonce", &r.nonce)?;
     Ok(())
 }
 
@@ -225,7 +218,7 @@ pub fn check_loss_reason(
 ) -> Result<(), LimitError> {
     crate::proto::LossKindProto::try_from(r.kind)
         .map_err(|_| err(field, format!("unknown loss kind {}", r.kind)))?;
-    check_len(field, r.message.len(), MAX_ERROR_MESSAGE_LEN)?;
+    check_len(field, &r.message, MAX_ERROR_MESSAGE_LEN)?;
     if let Some(h) = &r.host {
         check_host(field, h)?;
     }
@@ -248,17 +241,17 @@ pub fn check_decommission(r: &DecommissionHostRequestProto) -> Result<(), LimitE
 
 /// `requestExecutors`.
 pub fn check_request_executors(r: &RequestExecutorsRequestProto) -> Result<(), LimitError> {
-    check_count("requestExecutors.targets", r.targets.len(), MAX_LIST_LEN)?;
-    check_count("requestExecutors.profiles", r.profiles.len(), MAX_LIST_LEN)?;
+    check_count("requestExecutors.targets", &r.targets, MAX_LIST_LEN)?;
+    check_count("requestExecutors.profiles", &r.profiles, MAX_LIST_LEN)?;
     check_count(
         "requestExecutors.excluded_nodes",
-        r.excluded_nodes.len(),
+        &r.excluded_nodes,
         MAX_LIST_LEN,
     )?;
     for t in &r.targets {
         check_count(
             "requestExecutors.targets.host_task_counts",
-            t.host_task_counts.len(),
+            &t.host_task_counts,
             MAX_LIST_LEN,
         )?;
         for h in &t.host_task_counts {
@@ -277,7 +270,7 @@ pub fn check_request_executors(r: &RequestExecutorsRequestProto) -> Result<(), L
         }
         check_count(
             "requestExecutors.profiles.resources",
-            p.resources.len(),
+            &p.resources,
             MAX_FUNCTIONS,
         )?;
     }
@@ -286,11 +279,7 @@ pub fn check_request_executors(r: &RequestExecutorsRequestProto) -> Result<(), L
 
 /// `killExecutors`.
 pub fn check_kill_executors(r: &KillExecutorsRequestProto) -> Result<(), LimitError> {
-    check_count(
-        "killExecutors.executor_ids",
-        r.executor_ids.len(),
-        MAX_LIST_LEN,
-    )?;
+    check_count("killExecutors.executor_ids", &r.executor_ids, MAX_LIST_LEN)?;
     r.executor_ids
         .iter()
         .try_for_each(|id| check_executor_id("killExecutors.executor_ids", id))
@@ -305,7 +294,7 @@ pub fn check_get_loss_reason(r: &GetExecutorLossReasonRequestProto) -> Result<()
 pub fn check_update_tokens(r: &UpdateDelegationTokensRequestProto) -> Result<(), LimitError> {
     check_len(
         "updateDelegationTokens.credentials",
-        r.credentials.len(),
+        &r.credentials,
         MAX_CREDENTIALS_BYTES,
     )
 }
@@ -315,16 +304,8 @@ pub fn check_launch(l: &LaunchTaskProto, max_task: usize) -> Result<(), LimitErr
     match &l.kind {
         None => Err(err("pollCommands.launches.kind", "missing task kind")),
         Some(TaskKindProto::Shell(s)) => {
-            check_len(
-                "pollCommands.launches.shell.command",
-                s.command.len(),
-                max_task,
-            )?;
-            check_count(
-                "pollCommands.launches.shell.env",
-                s.env.len(),
-                MAX_SHELL_ENV,
-            )?;
+            check_len("pollCommands.launches.shell.command", &s.command, max_task)?;
+            check_count("pollCommands.launches.shell.env", &s.env, MAX_SHELL_ENV)?;
             if s.env.iter().any(|kv| !kv.contains('=')) {
                 return Err(err(
                     "pollCommands.launches.shell.env",
@@ -336,30 +317,22 @@ pub fn check_launch(l: &LaunchTaskProto, max_task: usize) -> Result<(), LimitErr
         Some(TaskKindProto::Function(f)) => {
             check_len(
                 "pollCommands.launches.function.name",
-                f.name.len(),
+                &f.name,
                 MAX_FUNCTION_NAME_LEN,
             )?;
-            check_len(
-                "pollCommands.launches.function.input",
-                f.input.len(),
-                max_task,
-            )
+            check_len("pollCommands.launches.function.input", &f.input, max_task)
         }
     }
 }
 
 /// A whole poll reply, checked by the executor.
 pub fn check_poll_response(r: &PollCommandsResponseProto) -> Result<(), LimitError> {
-    check_count(
-        "pollCommands.launches",
-        r.launches.len(),
-        MAX_LAUNCHES_PER_POLL,
-    )?;
-    check_count("pollCommands.kills", r.kills.len(), MAX_LIST_LEN)?;
+    check_count("pollCommands.launches", &r.launches, MAX_LAUNCHES_PER_POLL)?;
+    check_count("pollCommands.kills", &r.kills, MAX_LIST_LEN)?;
     for k in &r.kills {
         check_len(
             "pollCommands.kills.reason",
-            k.reason.len(),
+            &k.reason,
             MAX_ERROR_MESSAGE_LEN,
         )?;
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use spindle_protocol::ipc::{IpcServer, ServiceError};
 use spindle_scheduler::auth::{AppSecret, Role, new_nonce};
-use spindle_scheduler::core::{JobSpec, StageSpec, TaskKind, TaskSpec};
+use spindle_scheduler::core::{JobSpec, TaskKind, TaskSpec};
 use spindle_scheduler::driver::{Driver, DriverConfig, JobError};
 use spindle_scheduler::executor::{ExecutorConfig, TaskRegistry, run_executor};
 use spindle_scheduler::proto::*;
@@ -148,12 +148,9 @@ async fn the_am_registers_gets_targets_reports_losses_and_hears_shutdown() {
     // A long task runs on it; the AM reports the container preempted (not the app's fault):
     // the executor is removed and its task goes back to pending, not counted.
     let mut job = driver
-        .submit(JobSpec {
-            stages: vec![StageSpec::new(vec![TaskSpec::new(TaskKind::shell(
-                "sleep 30",
-            ))])],
-            ..JobSpec::default()
-        })
+        .submit(JobSpec::one_stage(vec![TaskSpec::new(TaskKind::shell(
+            "sleep 30",
+        ))]))
         .await
         .unwrap();
     let first = tokio::time::timeout(Duration::from_secs(1), job.next_event()).await;

@@ -24,13 +24,6 @@ fn work(i: u32) -> TaskSpec {
     ))
 }
 
-fn one_stage(tasks: Vec<TaskSpec>) -> JobSpec {
-    JobSpec {
-        stages: vec![StageSpec::new(tasks)],
-        ..JobSpec::default()
-    }
-}
-
 fn config() -> EndpointConfig {
     EndpointConfig {
         scheduler: SchedulerConfig {
@@ -43,6 +36,16 @@ fn config() -> EndpointConfig {
         },
         ..EndpointConfig::default()
     }
+}
+
+/// An endpoint at time 0 with these executors (id, host, cores) registered, and an observer
+/// that has seen nothing yet.
+fn started(cfg: EndpointConfig, execs: &[(&str, &str, u32)]) -> (DriverEndpoint, Observed) {
+    let mut d = DriverEndpoint::new(cfg, 0);
+    for (id, host, cores) in execs {
+        d.register(reg(id, host, *cores), 0).unwrap();
+    }
+    (d, Observed::default())
 }
 
 /// What a simulated run observed.
@@ -127,10 +130,7 @@ fn echo(_: &ExecId, l: &Launch) -> TaskUpdate {
 
 #[test]
 fn two_stage_job_flows_results_from_parent_to_child() {
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
-    d.register(reg("1", "h1", 2), 0).unwrap();
-    d.register(reg("2", "h2", 2), 0).unwrap();
+    let (mut d, mut obs) = started(config(), &[("1", "h1", 2), ("2", "h2", 2)]);
     let job = JobSpec {
         stages: vec![
             StageSpec::new((0..10).map(work).collect()),
@@ -160,21 +160,12 @@ fn two_stage_job_flows_results_from_parent_to_child() {
 
 #[test]
 fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_error() {
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
+    let (mut d, mut obs) = started(config(), &[]);
     for i in 1..=4 {
         d.register(reg(&i.to_string(), &format!("h{i}"), 1), 0)
             .unwrap();
     }
-    let id = d
-        .submit(
-            JobSpec {
-                stages: vec![StageSpec::new(vec![work(7)])],
-                ..JobSpec::default()
-            },
-            0,
-        )
-        .unwrap();
+    let id = d.submit(JobSpec::one_stage(vec![work(7)]), 0).unwrap();
     let mut where_ran = Vec::new();
     run_all(&mut d, &mut obs, 1, |e, l| {
         where_ran.push((e.clone(), l.attempt));
@@ -199,9 +190,8 @@ fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_error() {
 
 #[test]
 fn executor_loss_counts_only_when_the_app_is_to_blame() {
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
-    d.submit(one_stage(vec![work(1)]), 0).unwrap();
+    let (mut d, mut obs) = started(config(), &[]);
+    d.submit(JobSpec::one_stage(vec![work(1)]), 0).unwrap();
     // Six preemptions in a row: never counted, the job survives.
     for i in 1..=6 {
         let id = ExecId::new(i.to_string());
@@ -218,9 +208,8 @@ fn executor_loss_counts_only_when_the_app_is_to_blame() {
     assert_eq!(obs.succeeded.len(), 1);
 
     // Lost by the app's fault four times: the job fails.
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
-    d.submit(one_stage(vec![work(1)]), 0).unwrap();
+    let (mut d, mut obs) = started(config(), &[]);
+    d.submit(JobSpec::one_stage(vec![work(1)]), 0).unwrap();
     for i in 1..=4 {
         let id = ExecId::new(i.to_string());
         d.register(reg(&i.to_string(), &format!("h{i}"), 1), 0)
@@ -243,20 +232,11 @@ fn registration_refuses_duplicates_and_excluded_hosts() {
     let mut cfg = config();
     cfg.scheduler.health.max_failed_tasks_per_executor = 1;
     cfg.scheduler.health.max_failed_executors_per_node = 1;
-    let mut d = DriverEndpoint::new(cfg, 0);
-    let mut obs = Observed::default();
-    d.register(reg("1", "bad", 1), 0).unwrap();
-    d.register(reg("2", "good", 1), 0).unwrap();
+    let (mut d, mut obs) = started(cfg, &[("1", "bad", 1), ("2", "good", 1)]);
     let e = d.register(reg("1", "h9", 1), 0).unwrap_err();
     assert_eq!(e.0, "Duplicate executor ID: 1");
-    d.submit(
-        JobSpec {
-            stages: vec![StageSpec::new((0..4).map(work).collect())],
-            ..JobSpec::default()
-        },
-        0,
-    )
-    .unwrap();
+    d.submit(JobSpec::one_stage((0..4).map(work).collect()), 0)
+        .unwrap();
     let mut failed_once = false;
     run_all(&mut d, &mut obs, 0, |e, l| {
         if e.as_str() == "1" && !failed_once {
@@ -278,17 +258,12 @@ fn registration_refuses_duplicates_and_excluded_hosts() {
 
 #[test]
 fn unknown_function_fails_the_job_with_a_clear_error() {
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
-    d.register(reg("1", "h1", 1), 0).unwrap();
+    let (mut d, mut obs) = started(config(), &[("1", "h1", 1)]);
     d.submit(
-        JobSpec {
-            stages: vec![StageSpec::new(vec![TaskSpec::new(TaskKind::function(
-                "nope",
-                Bytes::new(),
-            ))])],
-            ..JobSpec::default()
-        },
+        JobSpec::one_stage(vec![TaskSpec::new(TaskKind::function(
+            "nope",
+            Bytes::new(),
+        ))]),
         0,
     )
     .unwrap();
@@ -306,12 +281,7 @@ fn oversized_tasks_are_refused_at_submission() {
     let mut d = DriverEndpoint::new(cfg, 0);
     let e = d
         .submit(
-            JobSpec {
-                stages: vec![StageSpec::new(vec![TaskSpec::new(TaskKind::shell(
-                    "x".repeat(101),
-                ))])],
-                ..JobSpec::default()
-            },
+            JobSpec::one_stage(vec![TaskSpec::new(TaskKind::shell("x".repeat(101)))]),
             0,
         )
         .unwrap_err();
@@ -323,10 +293,8 @@ fn silent_executors_are_removed_and_their_tasks_rerun() {
     let mut cfg = config();
     cfg.executor_timeout = 5000;
     cfg.poll_wait = 1000;
-    let mut d = DriverEndpoint::new(cfg, 0);
-    let mut obs = Observed::default();
-    d.register(reg("1", "h1", 1), 0).unwrap();
-    d.submit(one_stage(vec![work(1)]), 0).unwrap();
+    let (mut d, mut obs) = started(cfg, &[("1", "h1", 1)]);
+    d.submit(JobSpec::one_stage(vec![work(1)]), 0).unwrap();
     obs.drain(&mut d);
     assert!(d.poll(&"1".into(), 0).unwrap().is_some());
     // Holds a poll (the connection then dies): still alive at 5999, gone after 6000 + 1.
@@ -356,17 +324,13 @@ fn dynamic_allocation_grows_with_the_backlog_and_releases_idle_executors() {
         idle_timeout: 10_000,
         ..AllocationConfig::default()
     };
-    let mut d = DriverEndpoint::new(cfg, 0);
-    let mut obs = Observed::default();
+    let (mut d, mut obs) = started(cfg, &[]);
     d.submit(
-        JobSpec {
-            stages: vec![StageSpec::new(
-                (0..20)
-                    .map(|i| work(i).on_hosts([format!("h{}", i % 2)]))
-                    .collect(),
-            )],
-            ..JobSpec::default()
-        },
+        JobSpec::one_stage(
+            (0..20)
+                .map(|i| work(i).on_hosts([format!("h{}", i % 2)]))
+                .collect(),
+        ),
         0,
     )
     .unwrap();
@@ -393,18 +357,9 @@ fn dynamic_allocation_grows_with_the_backlog_and_releases_idle_executors() {
 
 #[test]
 fn stop_cancels_jobs_and_stops_every_executor() {
-    let mut d = DriverEndpoint::new(config(), 0);
-    let mut obs = Observed::default();
-    d.register(reg("1", "h1", 1), 0).unwrap();
-    d.register(reg("2", "h2", 1), 0).unwrap();
-    d.submit(
-        JobSpec {
-            stages: vec![StageSpec::new((0..5).map(work).collect())],
-            ..JobSpec::default()
-        },
-        0,
-    )
-    .unwrap();
+    let (mut d, mut obs) = started(config(), &[("1", "h1", 1), ("2", "h2", 1)]);
+    d.submit(JobSpec::one_stage((0..5).map(work).collect()), 0)
+        .unwrap();
     obs.drain(&mut d);
     let first = d.poll(&"1".into(), 0).unwrap().unwrap();
     assert_eq!(first.launches.len(), 1);
@@ -435,14 +390,12 @@ fn fair_pools_share_offers_by_weight() {
         },
         PoolConfig::new("small"),
     ];
-    let mut d = DriverEndpoint::new(cfg, 0);
-    let mut obs = Observed::default();
+    let (mut d, mut obs) = started(cfg, &[]);
     for pool in ["small", "big"] {
         d.submit(
             JobSpec {
-                stages: vec![StageSpec::new((0..100).map(work).collect())],
                 pool: Some(pool.into()),
-                ..JobSpec::default()
+                ..JobSpec::one_stage((0..100).map(work).collect())
             },
             0,
         )
@@ -468,9 +421,8 @@ fn unknown_pool_is_refused() {
     let e = d
         .submit(
             JobSpec {
-                stages: vec![StageSpec::new(vec![work(0)])],
                 pool: Some("nope".into()),
-                ..JobSpec::default()
+                ..JobSpec::one_stage(vec![work(0)])
             },
             0,
         )
@@ -544,8 +496,7 @@ proptest! {
     ) {
         let mut cfg = config();
         cfg.scheduler.health.enabled = false;
-        let mut d = DriverEndpoint::new(cfg, 0);
-        let mut obs = Observed::default();
+        let (mut d, mut obs) = started(cfg, &[]);
         let mut now = 0;
         let mut generation = [0u32; 4];
         let mut current: Vec<(ExecId, u32)> = Vec::new();
@@ -554,7 +505,7 @@ proptest! {
         let mut job_ids = Vec::new();
         for (n, cpus) in &jobs {
             let tasks = (0..*n as u32).map(|i| work(i).on_hosts([format!("h{}", i % 3)])).collect();
-            job_ids.push(d.submit(JobSpec { stages: vec![StageSpec::new(tasks)], cpus_per_task: *cpus, ..JobSpec::default() }, now).unwrap());
+            job_ids.push(d.submit(JobSpec { cpus_per_task: *cpus, ..JobSpec::one_stage(tasks) }, now).unwrap());
         }
         let id_of = |slot: usize, g: u32| ExecId::new(format!("{}", slot * 1000 + g as usize));
         for slot in 0..4 {
@@ -675,10 +626,7 @@ proptest! {
         for (e, h) in [("1", "a"), ("2", "a"), ("3", "b"), ("4", "c")] {
             s.executor_added(e.into(), h, 0);
         }
-        s.submit(JobSpec {
-            stages: vec![StageSpec::new(vec![TaskSpec::new(TaskKind::shell("true")).on_executors(["1"]).on_hosts(["a"])])],
-            ..JobSpec::default()
-        }, 0).unwrap();
+        s.submit(JobSpec::one_stage(vec![TaskSpec::new(TaskKind::shell("true")).on_executors(["1"]).on_hosts(["a"])]), 0).unwrap();
         let mut now = 0;
         for step in steps {
             now += step;
@@ -728,14 +676,8 @@ fn delay_scheduling_walks_node_rack_any_when_nothing_closer_frees_up() {
             .on_executors(["1"])
             .on_hosts(["a"])
     };
-    s.submit(
-        JobSpec {
-            stages: vec![StageSpec::new((0..3).map(task).collect())],
-            ..JobSpec::default()
-        },
-        0,
-    )
-    .unwrap();
+    s.submit(JobSpec::one_stage((0..3).map(task).collect()), 0)
+        .unwrap();
     let offer = |s: &mut TaskScheduler, e: &str, h: &str, now| {
         let mut o = [Offer {
             exec: e.into(),

@@ -18,20 +18,20 @@ use spindle_scheduler::executor::{
 
 const ROLE_DRIVER_SECRET: &str = "SPINDLE_TEST_DRIVER_CREDS";
 
+/// The square of a little-endian `u32`, as a little-endian `u64`.
+fn square(input: &[u8]) -> Result<Vec<u8>, String> {
+    let n = u64::from(u32::from_le_bytes(
+        input.try_into().map_err(|_| "need 4 bytes")?,
+    ));
+    Ok((n * n).to_le_bytes().to_vec())
+}
+
 fn registry() -> TaskRegistry {
     TaskRegistry::new()
-        .with("square", |_: &TaskContext, input: &[u8]| {
-            let n = u64::from(u32::from_le_bytes(
-                input.try_into().map_err(|_| "need 4 bytes")?,
-            ));
-            Ok((n * n).to_le_bytes().to_vec())
-        })
+        .with("square", |_: &TaskContext, input: &[u8]| square(input))
         .with("slow_square", |_: &TaskContext, input: &[u8]| {
             std::thread::sleep(Duration::from_millis(20));
-            let n = u64::from(u32::from_le_bytes(
-                input.try_into().map_err(|_| "need 4 bytes")?,
-            ));
-            Ok((n * n).to_le_bytes().to_vec())
+            square(input)
         })
         .with("sum", |_: &TaskContext, input: &[u8]| {
             let total: u64 = input
@@ -45,17 +45,23 @@ fn registry() -> TaskRegistry {
         })
 }
 
+/// Runs `work` to completion on a multi-thread runtime (the entries below are plain tests that
+/// become the process's main work).
+fn block_on<F: std::future::Future>(work: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(work)
+}
+
 /// Runs an executor when this binary was started as one.
 #[test]
 fn executor_entry() {
     if std::env::var(spindle_scheduler::executor::ENV_EXECUTOR_ID).is_err() {
         return;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let code = rt.block_on(async {
+    let code = block_on(async {
         let config = match ExecutorConfig::from_env() {
             Ok(c) => c,
             Err(e) => {
@@ -80,11 +86,7 @@ fn driver_entry() {
     let Ok(creds) = std::env::var(ROLE_DRIVER_SECRET) else {
         return;
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    block_on(async {
         let secret = AppSecret::from_file(creds.as_ref()).unwrap();
         let driver = Driver::start(DriverConfig::new("127.0.0.1:0".parse().unwrap(), secret))
             .await
@@ -231,13 +233,7 @@ async fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_err
         "always_fails",
         Vec::new(),
     )));
-    let err = driver
-        .run(JobSpec {
-            stages: vec![StageSpec::new(tasks)],
-            ..JobSpec::default()
-        })
-        .await
-        .unwrap_err();
+    let err = driver.run(JobSpec::one_stage(tasks)).await.unwrap_err();
     let JobError::Failed(message) = err else {
         panic!("{err:?}")
     };
@@ -248,13 +244,10 @@ async fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_err
     );
     // An unknown function name fails its job with a clear error too.
     let err = driver
-        .run(JobSpec {
-            stages: vec![StageSpec::new(vec![TaskSpec::new(TaskKind::function(
-                "no_such_fn",
-                Vec::new(),
-            ))])],
-            ..JobSpec::default()
-        })
+        .run(JobSpec::one_stage(vec![TaskSpec::new(TaskKind::function(
+            "no_such_fn",
+            Vec::new(),
+        ))]))
         .await
         .unwrap_err();
     assert!(
@@ -269,16 +262,13 @@ async fn a_task_that_always_fails_fails_the_job_after_four_attempts_with_its_err
 async fn shell_tasks_report_output_and_exit_codes() {
     let (driver, local, _dir) = start(1).await;
     let out = driver
-        .run(JobSpec {
-            stages: vec![StageSpec::new(vec![
-                TaskSpec::new(TaskKind::shell("echo hello")),
-                TaskSpec::new(TaskKind::Shell {
-                    command: "printf %s \"$WHO\"".into(),
-                    env: vec!["WHO=spindle".into()],
-                }),
-            ])],
-            ..JobSpec::default()
-        })
+        .run(JobSpec::one_stage(vec![
+            TaskSpec::new(TaskKind::shell("echo hello")),
+            TaskSpec::new(TaskKind::Shell {
+                command: "printf %s \"$WHO\"".into(),
+                env: vec!["WHO=spindle".into()],
+            }),
+        ]))
         .await
         .unwrap();
     assert_eq!(
@@ -286,12 +276,9 @@ async fn shell_tasks_report_output_and_exit_codes() {
         vec![Bytes::from("hello\n"), Bytes::from("spindle")]
     );
     let err = driver
-        .run(JobSpec {
-            stages: vec![StageSpec::new(vec![TaskSpec::new(TaskKind::shell(
-                "echo oops >&2; exit 3",
-            ))])],
-            ..JobSpec::default()
-        })
+        .run(JobSpec::one_stage(vec![TaskSpec::new(TaskKind::shell(
+            "echo oops >&2; exit 3",
+        ))]))
         .await
         .unwrap_err();
     let m = err.to_string();

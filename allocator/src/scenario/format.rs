@@ -1,7 +1,8 @@
 //! The JSON shapes of scenario files. Field names are the file's keys; what each means is
-//! in `docs/allocator-scenarios.md`. Every struct refuses unknown keys. A step is a
-//! [`Step`]: an optional clock and one [`StepAction`], which the file names by its key
-//! (`{"allocate": {…}}`, serde's externally tagged enum).
+//! in `docs/allocator-scenarios.md`. Every struct refuses unknown keys; an `Option` field may
+//! be left out (serde reads a missing one as `None`, so it needs no `#[serde(default)]`). A
+//! step is a [`Step`]: an optional clock and one [`StepAction`], which the file names by its
+//! key (`{"allocate": {…}}`, serde's externally tagged enum).
 
 use std::collections::BTreeMap;
 
@@ -36,11 +37,8 @@ pub fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> 
 pub struct PlacementFile {
     pub name: String,
     pub placement: PlacementSpec,
-    #[serde(default)]
     pub expect: Option<Vec<Option<Vec<String>>>>,
-    #[serde(default)]
     pub expect_count: Option<usize>,
-    #[serde(default)]
     pub expect_null_count: Option<usize>,
 }
 
@@ -104,13 +102,10 @@ pub enum LaunchSpec {
 #[serde(deny_unknown_fields)]
 pub struct ProfileEntry {
     pub id: u32,
-    #[serde(default)]
     pub executor_memory_mb: Option<u64>,
-    #[serde(default)]
     pub executor_cores: Option<u32>,
     #[serde(default)]
     pub resources: BTreeMap<String, u64>,
-    #[serde(default)]
     pub memory_overhead_mb: Option<u64>,
     #[serde(default)]
     pub off_heap_mb: u64,
@@ -229,11 +224,8 @@ impl Step {
 #[serde(deny_unknown_fields)]
 pub struct TargetsSpec {
     pub targets: BTreeMap<String, i64>,
-    #[serde(default)]
     pub scheduler_excluded: Option<Vec<String>>,
-    #[serde(default)]
     pub locality_aware_tasks: Option<BTreeMap<String, u32>>,
-    #[serde(default)]
     pub host_task_counts: Option<BTreeMap<String, BTreeMap<String, u32>>>,
 }
 
@@ -243,13 +235,10 @@ pub struct TargetsSpec {
 pub struct ContainerSpec {
     pub id: String,
     pub host: String,
-    #[serde(default)]
     pub memory_mb: Option<u64>,
-    #[serde(default)]
     pub vcores: Option<u32>,
     #[serde(default)]
     pub priority: i32,
-    #[serde(default)]
     pub executor: Option<String>,
 }
 
@@ -306,11 +295,8 @@ pub enum CountSpec {
 pub struct AskSpec {
     #[serde(default)]
     pub profile: u32,
-    #[serde(default)]
     pub memory_mb: Option<u64>,
-    #[serde(default)]
     pub vcores: Option<u32>,
-    #[serde(default)]
     pub resources: Option<BTreeMap<String, u64>>,
 }
 

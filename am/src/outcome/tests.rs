@@ -133,28 +133,22 @@ fn nothing_to_clean_before_a_decision() {
 
 #[test]
 fn sigterm_names_the_mode() {
-    let mut cluster = Outcome::new(Mode::Cluster, 1, 1);
-    let d = cluster
-        .on(Ending::Terminated {
-            signal: "SIGTERM".into(),
-        })
-        .unwrap();
-    assert!(
-        d.diagnostics.contains("before the driver finished"),
-        "{}",
-        d.diagnostics
-    );
-    let mut client = Outcome::new(Mode::Client, 1, 1);
-    let d = client
-        .on(Ending::Terminated {
-            signal: "SIGTERM".into(),
-        })
-        .unwrap();
-    assert!(
-        d.diagnostics.contains("before the driver said"),
-        "{}",
-        d.diagnostics
-    );
+    for (mode, expected) in [
+        (Mode::Cluster, "before the driver finished"),
+        (Mode::Client, "before the driver said"),
+    ] {
+        let mut outcome = Outcome::new(mode, 1, 1);
+        let d = outcome
+            .on(Ending::Terminated {
+                signal: "SIGTERM".into(),
+            })
+            .unwrap();
+        assert!(
+            d.diagnostics.contains(expected),
+            "{mode:?}: {}",
+            d.diagnostics
+        );
+    }
 }
 
 #[test]

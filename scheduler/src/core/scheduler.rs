@@ -82,6 +82,16 @@ pub struct JobSpec {
     pub cpus_per_task: u32,
 }
 
+impl JobSpec {
+    /// A job of one stage with these tasks, in the default pool, one core per task.
+    pub fn one_stage(tasks: Vec<TaskSpec>) -> Self {
+        JobSpec {
+            stages: vec![StageSpec::new(tasks)],
+            ..JobSpec::default()
+        }
+    }
+}
+
 /// Why a job was refused at submission.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SubmitError {

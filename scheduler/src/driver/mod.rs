@@ -4,18 +4,15 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use spindle_scheduler::auth::AppSecret;
-//! use spindle_scheduler::core::{JobSpec, StageSpec, TaskKind, TaskSpec};
+//! use spindle_scheduler::core::{JobSpec, TaskKind, TaskSpec};
 //! use spindle_scheduler::driver::{Driver, DriverConfig};
 //!
 //! let secret = AppSecret::generate("application_1_0001");
 //! let driver = Driver::start(DriverConfig::new("127.0.0.1:0".parse()?, secret)).await?;
 //! driver.request_executors(4);
-//! let job = JobSpec {
-//!     stages: vec![StageSpec::new(
-//!         (0..10u8).map(|i| TaskSpec::new(TaskKind::function("square", vec![i]))).collect(),
-//!     )],
-//!     ..JobSpec::default()
-//! };
+//! let job = JobSpec::one_stage(
+//!     (0..10u8).map(|i| TaskSpec::new(TaskKind::function("square", vec![i]))).collect(),
+//! );
 //! let output = driver.submit(job).await?.wait().await?;
 //! println!("{} results", output.stage(0).len());
 //! driver.stop("done", true).await;

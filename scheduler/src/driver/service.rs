@@ -7,7 +7,7 @@ use std::time::Duration;
 use spindle_protocol::ipc::ServiceError;
 use tokio::sync::{mpsc, oneshot};
 
-use super::msg::Msg;
+use super::msg::{Msg, PollReply};
 use crate::auth::AppSecret;
 use crate::core::{ExecId, Registration};
 use crate::limits;
@@ -48,6 +48,29 @@ impl DriverService {
             })?
             .map_err(|_| gone())
     }
+
+    /// [`Self::ask`] for a request the loop may refuse: its refusal becomes the RPC error.
+    async fn ask_refusable<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<T, String>>) -> Msg,
+    ) -> Result<T, ServiceError> {
+        self.ask(make).await?.map_err(refused)
+    }
+
+    /// Asks the loop for an executor's next commands (a poll, or a status update whose reply
+    /// carries them) and converts them into the reply.
+    async fn ask_commands(
+        &self,
+        make: impl FnOnce(oneshot::Sender<PollReply>) -> Msg,
+    ) -> Result<PollCommandsResponseProto, ServiceError> {
+        let commands = self.ask_refusable(make).await?;
+        Ok(commands_to_proto(&commands))
+    }
+
+    /// Hands `msg` to the loop without waiting for an answer.
+    fn tell(&self, msg: Msg) -> Result<(), ServiceError> {
+        self.tx.send(msg).map_err(|_| gone())
+    }
 }
 
 impl DriverProtocol for DriverService {
@@ -64,9 +87,8 @@ impl DriverProtocol for DriverService {
             cores: r.cores,
             functions: r.functions.iter().cloned().collect::<BTreeSet<_>>(),
         };
-        self.ask(|reply| Msg::Register { reg, reply })
-            .await?
-            .map_err(refused)?;
+        self.ask_refusable(|reply| Msg::Register { reg, reply })
+            .await?;
         Ok(RegisterExecutorResponseProto {
             driver_proof: self.secret.proof(&r.nonce),
             app_id: self.secret.app_id().to_string(),
@@ -87,15 +109,12 @@ impl DriverProtocol for DriverService {
             .min(limits::MAX_POLL_WAIT_MS)
             .min(self.poll_wait_ms);
         let exec = ExecId::new(r.executor_id.as_str());
-        let commands = self
-            .ask(|reply| Msg::Poll {
-                exec,
-                max_wait_ms: u64::from(wait),
-                reply,
-            })
-            .await?
-            .map_err(refused)?;
-        Ok(commands_to_proto(&commands))
+        self.ask_commands(|reply| Msg::Poll {
+            exec,
+            max_wait_ms: u64::from(wait),
+            reply,
+        })
+        .await
     }
 
     async fn status_update(
@@ -106,15 +125,12 @@ impl DriverProtocol for DriverService {
         limits::check_status_update(&r, self.max_result_bytes).map_err(bad_request)?;
         let exec = ExecId::new(r.executor_id.as_str());
         let updates = r.updates.into_iter().map(status_from_proto).collect();
-        let commands = self
-            .ask(|reply| Msg::Status {
-                exec,
-                updates,
-                reply,
-            })
-            .await?
-            .map_err(refused)?;
-        Ok(commands_to_proto(&commands))
+        self.ask_commands(|reply| Msg::Status {
+            exec,
+            updates,
+            reply,
+        })
+        .await
     }
 
     async fn register_cluster_manager(
@@ -123,13 +139,11 @@ impl DriverProtocol for DriverService {
         r: RegisterClusterManagerRequestProto,
     ) -> Result<RegisterClusterManagerResponseProto, ServiceError> {
         limits::check_register_cluster_manager(&r).map_err(bad_request)?;
-        self.tx
-            .send(Msg::RegisterAm {
-                address: r.am_address.clone(),
-                attempt: r.attempt_id.clone(),
-                peer: caller.peer,
-            })
-            .map_err(|_| gone())?;
+        self.tell(Msg::RegisterAm {
+            address: r.am_address.clone(),
+            attempt: r.attempt_id.clone(),
+            peer: caller.peer,
+        })?;
         Ok(RegisterClusterManagerResponseProto {
             driver_proof: self.secret.proof(&r.nonce),
             app_id: self.secret.app_id().to_string(),
@@ -143,12 +157,10 @@ impl DriverProtocol for DriverService {
     ) -> Result<EmptyProto, ServiceError> {
         limits::check_remove_executor(&r).map_err(bad_request)?;
         let reason = loss_from_proto(r.reason.as_ref().expect("checked above"));
-        self.tx
-            .send(Msg::RemoveExecutor {
-                exec: ExecId::new(r.executor_id.as_str()),
-                reason,
-            })
-            .map_err(|_| gone())?;
+        self.tell(Msg::RemoveExecutor {
+            exec: ExecId::new(r.executor_id.as_str()),
+            reason,
+        })?;
         Ok(EmptyProto {})
     }
 
@@ -158,9 +170,7 @@ impl DriverProtocol for DriverService {
         r: DecommissionHostRequestProto,
     ) -> Result<EmptyProto, ServiceError> {
         limits::check_decommission(&r).map_err(bad_request)?;
-        self.tx
-            .send(Msg::Decommission { host: r.host })
-            .map_err(|_| gone())?;
+        self.tell(Msg::Decommission { host: r.host })?;
         Ok(EmptyProto {})
     }
 

@@ -21,37 +21,6 @@ pub enum TaskStateProto {
     Lost = 5,
 }
 
-/// Why a task attempt failed.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct TaskErrorProto {
-    /// f1: one line a user can act on (bounded by `limits::MAX_ERROR_MESSAGE_LEN`).
-    #[prost(string, tag = "1")]
-    pub message: String,
-    /// f2: the chain of causes, outermost first, or a stderr tail (bounded likewise).
-    #[prost(string, tag = "2")]
-    pub detail: String,
-    /// f3: the exit code of a shell task, when there was one.
-    #[prost(sint32, optional, tag = "3")]
-    pub exit_code: Option<i32>,
-}
-
-/// One state change of one task attempt, executor → driver.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct TaskStatusProto {
-    /// f1: the attempt's id (unique per driver, Spark's TID).
-    #[prost(uint64, tag = "1")]
-    pub task_id: u64,
-    /// f2: the new state.
-    #[prost(enumeration = "TaskStateProto", tag = "2")]
-    pub state: i32,
-    /// f3: the output of a `FINISHED` task (bounded by the driver's `max_result_bytes`).
-    #[prost(bytes = "vec", optional, tag = "3")]
-    pub result: Option<Vec<u8>>,
-    /// f4: the cause of a `FAILED` or `LOST` task.
-    #[prost(message, optional, tag = "4")]
-    pub error: Option<TaskErrorProto>,
-}
-
 /// What happened to an executor, as far as anyone knows (Spark's `ExecutorLossReason`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
 #[repr(i32)]
@@ -69,59 +38,73 @@ pub enum LossKindProto {
     Decommissioned = 4,
 }
 
-/// Why an executor is gone. `exit_caused_by_app` decides whether its running tasks' failures
-/// count toward their attempt limit (Spark: only when the application is to blame).
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct ExecutorLossReasonProto {
-    /// f1: which kind of loss.
-    #[prost(enumeration = "LossKindProto", tag = "1")]
-    pub kind: i32,
-    /// f2: the container's exit status (YARN's special values included), for `EXITED`.
-    #[prost(sint32, optional, tag = "2")]
-    pub exit_status: Option<i32>,
-    /// f3: whether the application is to blame (counts toward task failures).
-    #[prost(bool, tag = "3")]
-    pub exit_caused_by_app: bool,
-    /// f4: a message for the user (bounded by `limits::MAX_ERROR_MESSAGE_LEN`).
-    #[prost(string, tag = "4")]
-    pub message: String,
-    /// f5: the executor's host, when known.
-    #[prost(string, optional, tag = "5")]
-    pub host: Option<String>,
-}
+spindle_protocol::proto_messages! {
+    /// Why a task attempt failed.
+    #[derive(Eq)]
+    pub struct TaskErrorProto {
+        /// One line a user can act on (bounded by `limits::MAX_ERROR_MESSAGE_LEN`).
+        1 message: required string,
+        /// The chain of causes, outermost first, or a stderr tail (bounded likewise).
+        2 detail: required string,
+        /// The exit code of a shell task, when there was one.
+        3 exit_code: optional sint32,
+    }
 
-/// A named custom resource amount of a profile (`yarn.io/gpu` → 2).
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct ResourceAmountProto {
-    /// f1: the YARN resource name.
-    #[prost(string, tag = "1")]
-    pub name: String,
-    /// f2: the amount, in YARN's unit for it.
-    #[prost(uint64, tag = "2")]
-    pub amount: u64,
-}
+    /// One state change of one task attempt, executor → driver.
+    #[derive(Eq)]
+    pub struct TaskStatusProto {
+        /// The attempt's id (unique per driver, Spark's TID).
+        1 task_id: required uint64,
+        /// The new state.
+        2 state: required enumeration(TaskStateProto),
+        /// The output of a `FINISHED` task (bounded by the driver's `max_result_bytes`).
+        3 result: optional bytes,
+        /// The cause of a `FAILED` or `LOST` task.
+        4 error: optional message(TaskErrorProto),
+    }
 
-/// A resource profile: what one executor of the profile is (Spark's `ResourceProfile`).
-/// Profile 0 is the default profile.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct ResourceProfileProto {
-    /// f1: the profile id (also its YARN priority).
-    #[prost(uint32, tag = "1")]
-    pub id: u32,
-    /// f2: cores per executor.
-    #[prost(uint32, tag = "2")]
-    pub cores: u32,
-    /// f3: executor memory in MiB (heap; the AM adds its overhead rule).
-    #[prost(uint64, tag = "3")]
-    pub memory_mb: u64,
-    /// f4: custom resources per executor.
-    #[prost(message, repeated, tag = "4")]
-    pub resources: Vec<ResourceAmountProto>,
-    /// f5: cores each task of the profile takes (Spark's `spark.task.cpus`, default 1).
-    #[prost(uint32, tag = "5")]
-    pub cpus_per_task: u32,
-}
+    /// Why an executor is gone. `exit_caused_by_app` decides whether its running tasks' failures
+    /// count toward their attempt limit (Spark: only when the application is to blame).
+    #[derive(Eq)]
+    pub struct ExecutorLossReasonProto {
+        /// Which kind of loss.
+        1 kind: required enumeration(LossKindProto),
+        /// The container's exit status (YARN's special values included), for `EXITED`.
+        2 exit_status: optional sint32,
+        /// Whether the application is to blame (counts toward task failures).
+        3 exit_caused_by_app: required bool,
+        /// A message for the user (bounded by `limits::MAX_ERROR_MESSAGE_LEN`).
+        4 message: required string,
+        /// The executor's host, when known.
+        5 host: optional string,
+    }
 
-/// An empty message (requests and replies that carry nothing).
-#[derive(Clone, Copy, PartialEq, Eq, prost::Message)]
-pub struct EmptyProto {}
+    /// A named custom resource amount of a profile (`yarn.io/gpu` → 2).
+    #[derive(Eq)]
+    pub struct ResourceAmountProto {
+        /// The YARN resource name.
+        1 name: required string,
+        /// The amount, in YARN's unit for it.
+        2 amount: required uint64,
+    }
+
+    /// A resource profile: what one executor of the profile is (Spark's `ResourceProfile`).
+    /// Profile 0 is the default profile.
+    #[derive(Eq)]
+    pub struct ResourceProfileProto {
+        /// The profile id (also its YARN priority).
+        1 id: required uint32,
+        /// Cores per executor.
+        2 cores: required uint32,
+        /// Executor memory in MiB (heap; the AM adds its overhead rule).
+        3 memory_mb: required uint64,
+        /// Custom resources per executor.
+        4 resources: repeated message(ResourceAmountProto),
+        /// Cores each task of the profile takes (Spark's `spark.task.cpus`, default 1).
+        5 cpus_per_task: required uint32,
+    }
+
+    /// An empty message (requests and replies that carry nothing).
+    #[derive(Copy, Eq)]
+    pub struct EmptyProto {}
+}

@@ -9,89 +9,73 @@
 
 use super::common::{ExecutorLossReasonProto, TaskStatusProto};
 
-/// `registerExecutor` request.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct RegisterExecutorRequestProto {
-    /// f1: the executor id the AM gave it (`--executor-id`); unique per application.
-    #[prost(string, tag = "1")]
-    pub executor_id: String,
-    /// f2: the host it runs on (the NM host in YARN), used for locality.
-    #[prost(string, tag = "2")]
-    pub host: String,
-    /// f3: cores it runs tasks on.
-    #[prost(uint32, tag = "3")]
-    pub cores: u32,
-    /// f4: its resource profile.
-    #[prost(uint32, tag = "4")]
-    pub resource_profile_id: u32,
-    /// f5: its YARN container id, when it runs in one.
-    #[prost(string, optional, tag = "5")]
-    pub container_id: Option<String>,
-    /// f6: 16 random bytes; the reply proves the driver knows the application secret by
-    /// returning `HMAC-SHA1(secret, "spindle-driver-proof" ‖ nonce)`.
-    #[prost(bytes = "vec", tag = "6")]
-    pub nonce: Vec<u8>,
-    /// f7: its process id, for logs.
-    #[prost(uint32, tag = "7")]
-    pub pid: u32,
-    /// f8: the task function names it has registered (a task naming another fails at once on
-    /// the driver with a clear error instead of on the executor).
-    #[prost(string, repeated, tag = "8")]
-    pub functions: Vec<String>,
-}
+spindle_protocol::proto_messages! {
+    /// `registerExecutor` request.
+    #[derive(Eq)]
+    pub struct RegisterExecutorRequestProto {
+        /// The executor id the AM gave it (`--executor-id`); unique per application.
+        1 executor_id: required string,
+        /// The host it runs on (the NM host in YARN), used for locality.
+        2 host: required string,
+        /// Cores it runs tasks on.
+        3 cores: required uint32,
+        /// Its resource profile.
+        4 resource_profile_id: required uint32,
+        /// Its YARN container id, when it runs in one.
+        5 container_id: optional string,
+        /// 16 random bytes; the reply proves the driver knows the application secret by
+        /// returning `HMAC-SHA1(secret, "spindle-driver-proof" ‖ nonce)`.
+        6 nonce: required bytes,
+        /// Its process id, for logs.
+        7 pid: required uint32,
+        /// The task function names it has registered (a task naming another fails at once on
+        /// the driver with a clear error instead of on the executor).
+        8 functions: repeated string,
+    }
 
-/// `registerExecutor` reply. A refusal (duplicate id, excluded host, driver stopping) is an
-/// RPC error of class [`crate::wire::REFUSED_CLASS`] with the reason as its message.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct RegisterExecutorResponseProto {
-    /// f1: `HMAC-SHA1(secret, "spindle-driver-proof" ‖ nonce)`.
-    #[prost(bytes = "vec", tag = "1")]
-    pub driver_proof: Vec<u8>,
-    /// f2: the application id (for logs).
-    #[prost(string, tag = "2")]
-    pub app_id: String,
-    /// f3: the longest the driver holds a `pollCommands` call, ms; the executor polls again
-    /// at once after each reply, so this is also its heartbeat interval.
-    #[prost(uint32, tag = "3")]
-    pub poll_wait_ms: u32,
-    /// f4: the largest task result the driver accepts, bytes; a larger result is reported as
-    /// a task failure by the executor itself.
-    #[prost(uint64, tag = "4")]
-    pub max_result_bytes: u64,
-}
+    /// `registerExecutor` reply. A refusal (duplicate id, excluded host, driver stopping) is an
+    /// RPC error of class [`crate::wire::REFUSED_CLASS`] with the reason as its message.
+    #[derive(Eq)]
+    pub struct RegisterExecutorResponseProto {
+        /// `HMAC-SHA1(secret, "spindle-driver-proof" ‖ nonce)`.
+        1 driver_proof: required bytes,
+        /// The application id (for logs).
+        2 app_id: required string,
+        /// The longest the driver holds a `pollCommands` call, ms; the executor polls again
+        /// at once after each reply, so this is also its heartbeat interval.
+        3 poll_wait_ms: required uint32,
+        /// The largest task result the driver accepts, bytes; a larger result is reported as
+        /// a task failure by the executor itself.
+        4 max_result_bytes: required uint64,
+    }
 
-/// `pollCommands` request: "give me my commands, waiting up to `max_wait_ms`".
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct PollCommandsRequestProto {
-    /// f1: the caller.
-    #[prost(string, tag = "1")]
-    pub executor_id: String,
-    /// f2: how long the driver may hold the call when it has nothing to send (capped by the
-    /// driver's `poll_wait_ms`).
-    #[prost(uint32, tag = "2")]
-    pub max_wait_ms: u32,
-}
+    /// `pollCommands` request: "give me my commands, waiting up to `max_wait_ms`".
+    #[derive(Eq)]
+    pub struct PollCommandsRequestProto {
+        /// The caller.
+        1 executor_id: required string,
+        /// How long the driver may hold the call when it has nothing to send (capped by the
+        /// driver's `poll_wait_ms`).
+        2 max_wait_ms: required uint32,
+    }
 
-/// A shell command task.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct ShellTaskProto {
-    /// f1: run with `sh -c`.
-    #[prost(string, tag = "1")]
-    pub command: String,
-    /// f2: extra environment, `NAME=value`.
-    #[prost(string, repeated, tag = "2")]
-    pub env: Vec<String>,
-}
+    /// A shell command task.
+    #[derive(Eq)]
+    pub struct ShellTaskProto {
+        /// Run with `sh -c`.
+        1 command: required string,
+        /// Extra environment, `NAME=value`.
+        2 env: repeated string,
+    }
 
-/// A call of a named function the executor binary registered.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct FunctionTaskProto {
-    /// f1: the registered name.
-    #[prost(string, tag = "1")]
-    pub name: String,
-    /// f2: its input bytes.
-    #[prost(bytes = "vec", tag = "2")]
-    pub input: Vec<u8>,
+    /// A call of a named function the executor binary registered.
+    #[derive(Eq)]
+    pub struct FunctionTaskProto {
+        /// The registered name.
+        1 name: required string,
+        /// Its input bytes.
+        2 input: required bytes,
+    }
 }
 
 /// What a task runs.
@@ -105,6 +89,7 @@ pub enum TaskKindProto {
     Function(FunctionTaskProto),
 }
 
+// Written out as a plain prost struct: `proto_messages!` has no `oneof` fields.
 /// Launch one task attempt.
 #[derive(Clone, PartialEq, Eq, prost::Message)]
 pub struct LaunchTaskProto {
@@ -131,111 +116,94 @@ pub struct LaunchTaskProto {
     pub cpus: u32,
 }
 
-/// Kill one running task attempt.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct KillTaskProto {
-    /// f1: the attempt.
-    #[prost(uint64, tag = "1")]
-    pub task_id: u64,
-    /// f2: why (shown in the task's KILLED status).
-    #[prost(string, tag = "2")]
-    pub reason: String,
-}
+spindle_protocol::proto_messages! {
+    /// Kill one running task attempt.
+    #[derive(Eq)]
+    pub struct KillTaskProto {
+        /// The attempt.
+        1 task_id: required uint64,
+        /// Why (shown in the task's KILLED status).
+        2 reason: required string,
+    }
 
-/// Stop the executor.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct StopExecutorProto {
-    /// f1: why (logged by the executor).
-    #[prost(string, tag = "1")]
-    pub reason: String,
-    /// f2: whether to let running tasks finish first (decommissioning) rather than kill them.
-    #[prost(bool, tag = "2")]
-    pub graceful: bool,
-}
+    /// Stop the executor.
+    #[derive(Eq)]
+    pub struct StopExecutorProto {
+        /// Why (logged by the executor).
+        1 reason: required string,
+        /// Whether to let running tasks finish first (decommissioning) rather than kill them.
+        2 graceful: required bool,
+    }
 
-/// `pollCommands` reply: commands in the order to apply them (launches, then kills, then
-/// stop). An empty reply means "nothing for now, poll again".
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct PollCommandsResponseProto {
-    /// f1: tasks to start.
-    #[prost(message, repeated, tag = "1")]
-    pub launches: Vec<LaunchTaskProto>,
-    /// f2: tasks to kill.
-    #[prost(message, repeated, tag = "2")]
-    pub kills: Vec<KillTaskProto>,
-    /// f3: present when the executor must stop.
-    #[prost(message, optional, tag = "3")]
-    pub stop: Option<StopExecutorProto>,
-}
+    /// `pollCommands` reply: commands in the order to apply them (launches, then kills, then
+    /// stop). An empty reply means "nothing for now, poll again".
+    #[derive(Eq)]
+    pub struct PollCommandsResponseProto {
+        /// Tasks to start.
+        1 launches: repeated message(LaunchTaskProto),
+        /// Tasks to kill.
+        2 kills: repeated message(KillTaskProto),
+        /// Present when the executor must stop.
+        3 stop: optional message(StopExecutorProto),
+    }
 
-/// `statusUpdate` request: a batch of task state changes of one executor, in order.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct StatusUpdateRequestProto {
-    /// f1: the caller.
-    #[prost(string, tag = "1")]
-    pub executor_id: String,
-    /// f2: the changes (at most `limits::MAX_UPDATES_PER_CALL`).
-    #[prost(message, repeated, tag = "2")]
-    pub updates: Vec<TaskStatusProto>,
-}
+    /// `statusUpdate` request: a batch of task state changes of one executor, in order.
+    #[derive(Eq)]
+    pub struct StatusUpdateRequestProto {
+        /// The caller.
+        1 executor_id: required string,
+        /// The changes (at most `limits::MAX_UPDATES_PER_CALL`).
+        2 updates: repeated message(TaskStatusProto),
+    }
 
-/// `registerClusterManager` request: the AM announces itself (Spark's
-/// `RegisterClusterManager`). The driver forgets any previous AM, resets its allocation
-/// state (SPARK-10582) and sends the new AM its current targets.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct RegisterClusterManagerRequestProto {
-    /// f1: `host:port` of the AM's `AmProtocol` server.
-    #[prost(string, tag = "1")]
-    pub am_address: String,
-    /// f2: the AM's attempt id (`appattempt_…`).
-    #[prost(string, tag = "2")]
-    pub attempt_id: String,
-    /// f3: 16 random bytes for the driver's proof, as in `registerExecutor`.
-    #[prost(bytes = "vec", tag = "3")]
-    pub nonce: Vec<u8>,
-    /// f4: the AM container's id, when it runs in one.
-    #[prost(string, optional, tag = "4")]
-    pub container_id: Option<String>,
-}
+    /// `registerClusterManager` request: the AM announces itself (Spark's
+    /// `RegisterClusterManager`). The driver forgets any previous AM, resets its allocation
+    /// state (SPARK-10582) and sends the new AM its current targets.
+    #[derive(Eq)]
+    pub struct RegisterClusterManagerRequestProto {
+        /// `host:port` of the AM's `AmProtocol` server.
+        1 am_address: required string,
+        /// The AM's attempt id (`appattempt_…`).
+        2 attempt_id: required string,
+        /// 16 random bytes for the driver's proof, as in `registerExecutor`.
+        3 nonce: required bytes,
+        /// The AM container's id, when it runs in one.
+        4 container_id: optional string,
+    }
 
-/// `registerClusterManager` reply.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct RegisterClusterManagerResponseProto {
-    /// f1: `HMAC-SHA1(secret, "spindle-driver-proof" ‖ nonce)`.
-    #[prost(bytes = "vec", tag = "1")]
-    pub driver_proof: Vec<u8>,
-    /// f2: the application id the driver serves.
-    #[prost(string, tag = "2")]
-    pub app_id: String,
-}
+    /// `registerClusterManager` reply.
+    #[derive(Eq)]
+    pub struct RegisterClusterManagerResponseProto {
+        /// `HMAC-SHA1(secret, "spindle-driver-proof" ‖ nonce)`.
+        1 driver_proof: required bytes,
+        /// The application id the driver serves.
+        2 app_id: required string,
+    }
 
-/// `removeExecutor` request: the AM reports an executor gone, with its reason (Spark's
-/// `RemoveExecutor`).
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct RemoveExecutorRequestProto {
-    /// f1: the executor.
-    #[prost(string, tag = "1")]
-    pub executor_id: String,
-    /// f2: why.
-    #[prost(message, optional, tag = "2")]
-    pub reason: Option<ExecutorLossReasonProto>,
-}
+    /// `removeExecutor` request: the AM reports an executor gone, with its reason (Spark's
+    /// `RemoveExecutor`).
+    #[derive(Eq)]
+    pub struct RemoveExecutorRequestProto {
+        /// The executor.
+        1 executor_id: required string,
+        /// Why.
+        2 reason: optional message(ExecutorLossReasonProto),
+    }
 
-/// `decommissionExecutorsOnHost` request: the host is being decommissioned (Spark's
-/// `DecommissionExecutorsOnHost`): its executors get no new tasks and stop once idle.
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct DecommissionHostRequestProto {
-    /// f1: the host.
-    #[prost(string, tag = "1")]
-    pub host: String,
-}
+    /// `decommissionExecutorsOnHost` request: the host is being decommissioned (Spark's
+    /// `DecommissionExecutorsOnHost`): its executors get no new tasks and stop once idle.
+    #[derive(Eq)]
+    pub struct DecommissionHostRequestProto {
+        /// The host.
+        1 host: required string,
+    }
 
-/// `retrieveLastAllocatedExecutorId` reply: the largest numeric executor id the driver has
-/// seen, so a new AM attempt numbers its executors after it (Spark's
-/// `RetrieveLastAllocatedExecutorId`).
-#[derive(Clone, PartialEq, Eq, prost::Message)]
-pub struct LastExecutorIdResponseProto {
-    /// f1: 0 when none.
-    #[prost(uint64, tag = "1")]
-    pub last_executor_id: u64,
+    /// `retrieveLastAllocatedExecutorId` reply: the largest numeric executor id the driver has
+    /// seen, so a new AM attempt numbers its executors after it (Spark's
+    /// `RetrieveLastAllocatedExecutorId`).
+    #[derive(Eq)]
+    pub struct LastExecutorIdResponseProto {
+        /// 0 when none.
+        1 last_executor_id: required uint64,
+    }
 }

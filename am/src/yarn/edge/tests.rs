@@ -25,12 +25,10 @@ fn granted(n: i64, host: &str) -> ContainerProto {
 
 #[test]
 fn resources_round_trip_with_custom_types() {
-    let mut custom = BTreeMap::new();
-    custom.insert("yarn.io/gpu".to_string(), 2);
     let r = Resource {
         memory_mb: 4096,
         vcores: 3,
-        custom,
+        custom: BTreeMap::from([("yarn.io/gpu".to_string(), 2)]),
     };
     let proto = resource_to_proto(&r);
     assert_eq!((proto.memory, proto.virtual_cores), (Some(4096), Some(3)));
