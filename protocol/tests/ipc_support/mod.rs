@@ -276,8 +276,9 @@ pub async fn write_frame(stream: &mut TcpStream, body: Bytes) {
     stream.write_all(&out).await.unwrap();
 }
 
-/// Waits (bounded) until the peer closes the connection, discarding anything it sends.
-pub async fn expect_closed(stream: &mut TcpStream) {
+/// Waits (bounded) until the peer closes the connection, discarding anything it sends; `case`
+/// names the situation in the failure message.
+pub async fn expect_closed(stream: &mut TcpStream, case: &str) {
     let mut sink = [0u8; 4096];
     tokio::time::timeout(TEST_TIMEOUT, async {
         loop {
@@ -288,5 +289,5 @@ pub async fn expect_closed(stream: &mut TcpStream) {
         }
     })
     .await
-    .expect("peer did not close the connection");
+    .unwrap_or_else(|_| panic!("{case}: peer did not close the connection"));
 }
