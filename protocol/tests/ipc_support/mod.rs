@@ -10,12 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use futures::future::BoxFuture;
 use prost::Message;
 use spindle_protocol::ipc::frame::{FrameCodec, FrameParts};
 use spindle_protocol::ipc::{
-    CallContext, CallerAuth, ClientAuth, ClientConfig, InvalidToken, IpcClient, IpcError,
-    IpcServer, SecretManager, ServerConfig, Service, ServiceError, TokenIdentity, header,
+    CallContext, CallFuture, CallerAuth, ClientAuth, ClientConfig, InvalidToken, IpcClient,
+    IpcError, IpcServer, SecretManager, ServerConfig, Service, ServiceError, TokenIdentity, header,
 };
 use spindle_protocol::proto::rpc::{RpcRequestHeaderProto, RpcResponseHeaderProto, RpcStatusProto};
 use spindle_protocol::token::hmac_sha1_password;
@@ -74,12 +73,7 @@ impl Service for EchoService {
         ECHO_PROTOCOL
     }
 
-    fn call(
-        &self,
-        ctx: CallContext,
-        method: &str,
-        request: Bytes,
-    ) -> BoxFuture<'static, Result<Bytes, ServiceError>> {
+    fn call(&self, ctx: CallContext, method: &str, request: Bytes) -> CallFuture {
         self.peers.lock().unwrap().insert(ctx.peer.port());
         let method = method.to_string();
         let running = self.running.clone();
