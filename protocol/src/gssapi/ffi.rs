@@ -278,34 +278,18 @@ fn empty_buffer() -> BufferDesc {
     }
 }
 
-/// What a successful call that fills an output buffer returned.
-struct Output {
-    /// The output buffer's bytes (the library's copy already freed).
-    bytes: Vec<u8>,
-    /// The major status, for its supplementary bits.
+/// The output buffer of a call that returned `major`/`minor`: freed in every case, returned
+/// only when the call succeeded.
+fn checked_output(
+    api: &Api,
+    call: &'static str,
     major: OmUint32,
-    /// The minor status.
     minor: OmUint32,
-}
-
-/// Runs the library function `name` through `call`, which is handed the library, the
-/// minor-status slot and an empty output buffer and returns the major status. The buffer is
-/// freed whatever happened; its bytes come back only when the call succeeded.
-fn output_call(
-    name: &'static str,
-    call: impl FnOnce(&Api, &mut OmUint32, &mut BufferDesc) -> OmUint32,
-) -> Result<Output, Status> {
-    let api = api()?;
-    let mut minor = 0;
-    let mut out = empty_buffer();
-    let major = call(api, &mut minor, &mut out);
-    let bytes = take_buffer(api, &mut out);
-    check(api, name, major, minor)?;
-    Ok(Output {
-        bytes,
-        major,
-        minor,
-    })
+    out: &mut BufferDesc,
+) -> Result<Vec<u8>, Status> {
+    let bytes = take_buffer(api, out);
+    check(api, call, major, minor)?;
+    Ok(bytes)
 }
 
 /// An OID descriptor over static bytes, for the length of one call.
@@ -453,13 +437,15 @@ impl Name {
 
     /// The name as text (`alice@REALM`).
     pub(crate) fn display(&self) -> Result<String, Status> {
+        let api = api()?;
+        let mut minor = 0;
+        let mut buf = empty_buffer();
         let mut kind: *mut OidDesc = std::ptr::null_mut();
-        let out = output_call("gss_display_name", |api, minor, buf| {
-            // SAFETY: `self.handle` is a live name; the output buffer is released by
-            // `output_call`; `kind` points into the library's static OIDs and is not freed.
-            unsafe { (api.display_name)(minor, self.handle.ptr, buf, &mut kind) }
-        })?;
-        Ok(String::from_utf8_lossy(&out.bytes).into_owned())
+        // SAFETY: `self.handle` is a live name; the output buffer is released by `take_buffer`;
+        // `kind` points into the library's static OIDs and is not freed.
+        let major = unsafe { (api.display_name)(&mut minor, self.handle.ptr, &mut buf, &mut kind) };
+        check(api, "gss_display_name", major, minor)?;
+        Ok(String::from_utf8_lossy(&take_buffer(api, &mut buf)).into_owned())
     }
 }
 
@@ -613,32 +599,34 @@ impl Ctx {
         flags: OmUint32,
         token: &[u8],
     ) -> Result<Step, Status> {
+        let api = api()?;
+        let mut minor = 0;
         let mut mech = oid(MECH_KRB5);
         let mut input_token = input(token);
+        let mut out = empty_buffer();
         let mut ret_flags: OmUint32 = 0;
-        let out = output_call("gss_init_sec_context", |api, minor, out| {
-            // SAFETY: `self.handle` is null (first call) or a context from an earlier call;
-            // the input token points at `token` for this call; the output token is released
-            // by `output_call`; no channel bindings, actual mech or time are requested.
-            unsafe {
-                (api.init_sec_context)(
-                    minor,
-                    cred.map_or(std::ptr::null_mut(), |c| c.handle.ptr),
-                    &mut self.handle.ptr,
-                    target.handle.ptr,
-                    &mut mech,
-                    flags,
-                    0,
-                    std::ptr::null_mut(),
-                    &mut input_token,
-                    std::ptr::null_mut(),
-                    out,
-                    &mut ret_flags,
-                    std::ptr::null_mut(),
-                )
-            }
-        })?;
-        Ok(Step::new(out.bytes, out.major, ret_flags))
+        // SAFETY: `self.handle` is null (first call) or a context from an earlier call; the
+        // input token points at `token` for this call; the output token is released by
+        // `checked_output`; no channel bindings, actual mech or time are requested.
+        let major = unsafe {
+            (api.init_sec_context)(
+                &mut minor,
+                cred.map_or(std::ptr::null_mut(), |c| c.handle.ptr),
+                &mut self.handle.ptr,
+                target.handle.ptr,
+                &mut mech,
+                flags,
+                0,
+                std::ptr::null_mut(),
+                &mut input_token,
+                std::ptr::null_mut(),
+                &mut out,
+                &mut ret_flags,
+                std::ptr::null_mut(),
+            )
+        };
+        let token = checked_output(api, "gss_init_sec_context", major, minor, &mut out)?;
+        Ok(Step::new(token, major, ret_flags))
     }
 
     /// One `gss_accept_sec_context` call with `cred`; on completion also the initiator's name.
@@ -647,96 +635,99 @@ impl Ctx {
         cred: &Cred,
         token: &[u8],
     ) -> Result<(Step, Option<Name>), Status> {
+        let api = api()?;
+        let mut minor = 0;
         let mut input_token = input(token);
+        let mut out = empty_buffer();
         let mut source: RawName = std::ptr::null_mut();
         let mut ret_flags: OmUint32 = 0;
-        let result = output_call("gss_accept_sec_context", |api, minor, out| {
-            // SAFETY: as for `init`; `source` receives a name wrapped (and released) below; no
-            // delegated credential is requested.
-            unsafe {
-                (api.accept_sec_context)(
-                    minor,
-                    &mut self.handle.ptr,
-                    cred.handle.ptr,
-                    &mut input_token,
-                    std::ptr::null_mut(),
-                    &mut source,
-                    std::ptr::null_mut(),
-                    out,
-                    &mut ret_flags,
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                )
-            }
-        });
-        // Wrapped before an error is returned so that a name returned with one is released too.
+        // SAFETY: as for `init`; `source` receives a name wrapped (and released) below; no
+        // delegated credential is requested.
+        let major = unsafe {
+            (api.accept_sec_context)(
+                &mut minor,
+                &mut self.handle.ptr,
+                cred.handle.ptr,
+                &mut input_token,
+                std::ptr::null_mut(),
+                &mut source,
+                std::ptr::null_mut(),
+                &mut out,
+                &mut ret_flags,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            )
+        };
+        // Wrapped before the check so that a name returned with an error is released too.
         let source = (!source.is_null()).then_some(Name {
             handle: Handle::owning(HandleKind::Name, source),
         });
-        let out = result?;
-        Ok((Step::new(out.bytes, out.major, ret_flags), source))
+        let token = checked_output(api, "gss_accept_sec_context", major, minor, &mut out)?;
+        Ok((Step::new(token, major, ret_flags), source))
     }
 
     /// `gss_wrap`: integrity protection, and encryption when `encrypt`.
     pub(crate) fn wrap(&mut self, encrypt: bool, msg: &[u8]) -> Result<Vec<u8>, Status> {
+        let api = api()?;
+        let mut minor = 0;
         let mut input_msg = input(msg);
+        let mut out = empty_buffer();
         let mut conf_state: c_int = 0;
-        let out = output_call("gss_wrap", |api, minor, out| {
-            // SAFETY: `self.handle` is an established context; the input points at `msg`; the
-            // output is released by `output_call`.
-            unsafe {
-                (api.wrap)(
-                    minor,
-                    self.handle.ptr,
-                    c_int::from(encrypt),
-                    0,
-                    &mut input_msg,
-                    &mut conf_state,
-                    out,
-                )
-            }
-        })?;
-        Ok(out.bytes)
+        // SAFETY: `self.handle` is an established context; the input points at `msg`; the
+        // output is released by `checked_output`.
+        let major = unsafe {
+            (api.wrap)(
+                &mut minor,
+                self.handle.ptr,
+                c_int::from(encrypt),
+                0,
+                &mut input_msg,
+                &mut conf_state,
+                &mut out,
+            )
+        };
+        checked_output(api, "gss_wrap", major, minor, &mut out)
     }
 
     /// `gss_unwrap`: the message, and whether it was encrypted.
     pub(crate) fn unwrap(&mut self, token: &[u8]) -> Result<(Vec<u8>, bool), Status> {
+        let api = api()?;
         // MIT may decrypt in place inside the input buffer: give it a copy.
         let mut copy = token.to_vec();
         let mut input_token = BufferDesc {
             length: copy.len(),
             value: copy.as_mut_ptr() as *mut c_void,
         };
+        let mut minor = 0;
+        let mut out = empty_buffer();
         let mut conf_state: c_int = 0;
         let mut qop: OmUint32 = 0;
-        let out = output_call("gss_unwrap", |api, minor, out| {
-            // SAFETY: `self.handle` is an established context; the input points at `copy`,
-            // which we own and let the library modify; the output is released by
-            // `output_call`.
-            unsafe {
-                (api.unwrap)(
-                    minor,
-                    self.handle.ptr,
-                    &mut input_token,
-                    out,
-                    &mut conf_state,
-                    &mut qop,
-                )
-            }
-        })?;
+        // SAFETY: `self.handle` is an established context; the input points at `copy`, which
+        // we own and let the library modify; the output is released by `checked_output`.
+        let major = unsafe {
+            (api.unwrap)(
+                &mut minor,
+                self.handle.ptr,
+                &mut input_token,
+                &mut out,
+                &mut conf_state,
+                &mut qop,
+            )
+        };
+        let msg = checked_output(api, "gss_unwrap", major, minor, &mut out)?;
         // On a stream every token comes exactly once and in order: anything else is an attack
         // or a bug, though the library reports it as a mere supplementary status.
-        if out.major & S_SEQUENCE_PROBLEMS != 0 {
+        if major & S_SEQUENCE_PROBLEMS != 0 {
             return Err(Status::Failed {
                 call: "gss_unwrap",
-                major: out.major,
-                minor: out.minor,
+                major,
+                minor,
                 text: format!(
                     "a replayed, old or out-of-order message (supplementary status {:#x})",
-                    out.major & S_SEQUENCE_PROBLEMS
+                    major & S_SEQUENCE_PROBLEMS
                 ),
             });
         }
-        Ok((out.bytes, conf_state != 0))
+        Ok((msg, conf_state != 0))
     }
 }
