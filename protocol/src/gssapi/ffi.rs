@@ -441,11 +441,11 @@ impl Name {
         let mut minor = 0;
         let mut buf = empty_buffer();
         let mut kind: *mut OidDesc = std::ptr::null_mut();
-        // SAFETY: `self.handle` is a live name; the output buffer is released by `take_buffer`;
-        // `kind` points into the library's static OIDs and is not freed.
+        // SAFETY: `self.handle` is a live name; the output buffer is released by
+        // `checked_output`; `kind` points into the library's static OIDs and is not freed.
         let major = unsafe { (api.display_name)(&mut minor, self.handle.ptr, &mut buf, &mut kind) };
-        check(api, "gss_display_name", major, minor)?;
-        Ok(String::from_utf8_lossy(&take_buffer(api, &mut buf)).into_owned())
+        let text = checked_output(api, "gss_display_name", major, minor, &mut buf)?;
+        Ok(String::from_utf8_lossy(&text).into_owned())
     }
 }
 
