@@ -19,6 +19,19 @@ fn site(props: &[(&str, &str)]) -> String {
     write::site_xml(&props)
 }
 
+/// Writes `text` to the file `name` in `dir` and loads it into a fresh configuration.
+fn load_written(
+    dir: &std::path::Path,
+    name: &str,
+    text: impl AsRef<[u8]>,
+) -> Result<Configuration, ConfError> {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let mut conf = conf_with(&[]);
+    conf.add_file(&path)?;
+    Ok(conf)
+}
+
 #[test]
 fn defaults_expand_through_system_properties_and_keys() {
     let conf = conf_with(&[("USER", "alice")]);
@@ -119,39 +132,34 @@ fn env_names_the_folders_and_the_first_file_of_each_name_wins() {
 fn includes_resolve_relative_with_fallback_and_bounded_depth() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("extra.xml"), site(&[("inc", "yes")])).unwrap();
-    std::fs::write(
-        dir.path().join("yarn-site.xml"),
+    let conf = load_written(
+        dir.path(),
+        "yarn-site.xml",
         "<configuration xmlns:xi=\"http://www.w3.org/2001/XInclude\">\n\
          <xi:include href=\"extra.xml\"/>\n\
          <xi:include href=\"absent.xml\"><xi:fallback/></xi:include>\n\
          </configuration>",
     )
     .unwrap();
-    let mut conf = conf_with(&[]);
-    conf.add_file(&dir.path().join("yarn-site.xml")).unwrap();
     assert_eq!(conf.get("inc").as_deref(), Some("yes"));
 
-    std::fs::write(
-        dir.path().join("bad.xml"),
+    let err = load_written(
+        dir.path(),
+        "bad.xml",
         "<configuration>\n<xi:include href=\"absent.xml\"/></configuration>",
     )
-    .unwrap();
-    let err = conf_with(&[])
-        .add_file(&dir.path().join("bad.xml"))
-        .unwrap_err();
+    .unwrap_err();
     assert!(
         matches!(&err, ConfError::Malformed { line: 2, detail, .. } if detail.contains("absent.xml")),
         "{err}"
     );
 
-    std::fs::write(
-        dir.path().join("self.xml"),
+    let err = load_written(
+        dir.path(),
+        "self.xml",
         "<configuration><xi:include href=\"self.xml\"/></configuration>",
     )
-    .unwrap();
-    let err = conf_with(&[])
-        .add_file(&dir.path().join("self.xml"))
-        .unwrap_err();
+    .unwrap_err();
     assert!(err.to_string().contains("nested deeper"), "{err}");
 }
 
@@ -165,10 +173,9 @@ fn oversized_and_non_utf8_files_are_refused() {
         conf_with(&[]).add_file(&big),
         Err(ConfError::TooLarge { .. })
     ));
-    let latin = dir.path().join("latin.xml");
-    std::fs::write(&latin, b"<configuration>\n<!-- caf\xe9 --></configuration>").unwrap();
+    let latin = b"<configuration>\n<!-- caf\xe9 --></configuration>";
     assert!(matches!(
-        conf_with(&[]).add_file(&latin),
+        load_written(dir.path(), "latin.xml", latin),
         Err(ConfError::Malformed { line: 2, .. })
     ));
 }

@@ -72,12 +72,7 @@ impl Page {
     pub fn nav(mut self, links: &[(&str, &str)]) -> Self {
         self.html.push_str("<nav>");
         for (href, text) in links {
-            let _ = write!(
-                self.html,
-                "<a href=\"{}\">{}</a>",
-                escape(href),
-                escape(text)
-            );
+            self.html.push_str(&link(href, text));
         }
         self.html.push_str("</nav>");
         self
@@ -110,10 +105,9 @@ impl Page {
     pub fn link_paragraph(mut self, text: &str, href: &str, link_text: &str) -> Self {
         let _ = write!(
             self.html,
-            "<p>{} <a href=\"{}\">{}</a></p>",
+            "<p>{} {}</p>",
             escape(text),
-            escape(href),
-            escape(link_text)
+            link(href, link_text)
         );
         self
     }
@@ -166,8 +160,13 @@ impl Page {
 fn cell(c: &Cell) -> String {
     match c {
         Cell::Text(t) => escape(t),
-        Cell::Link { href, text } => format!("<a href=\"{}\">{}</a>", escape(href), escape(text)),
+        Cell::Link { href, text } => link(href, text),
     }
+}
+
+/// A link to `href` saying `text`, both escaped.
+fn link(href: &str, text: &str) -> String {
+    format!("<a href=\"{}\">{}</a>", escape(href), escape(text))
 }
 
 #[cfg(test)]

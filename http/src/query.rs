@@ -69,11 +69,15 @@ mod tests {
 
     #[test]
     fn decoding_and_pairs() {
-        assert_eq!(percent_decode("a%20b+c"), "a b c");
-        assert_eq!(percent_decode("RUNNING%2CACCEPTED"), "RUNNING,ACCEPTED");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
-        assert_eq!(percent_decode("%E2%9C%93"), "✓");
+        for (encoded, decoded) in [
+            ("a%20b+c", "a b c"),
+            ("RUNNING%2CACCEPTED", "RUNNING,ACCEPTED"),
+            ("100%", "100%"),
+            ("%zz%4", "%zz%4"),
+            ("%E2%9C%93", "✓"),
+        ] {
+            assert_eq!(percent_decode(encoded), decoded, "{encoded}");
+        }
         let p = query_params("a=1&b=&c&a=2&user.name=bob");
         assert_eq!(param(&p, "a"), Some("2"));
         assert_eq!(param(&p, "b"), None);

@@ -68,15 +68,24 @@ fn parse_err(kind: &'static str, input: &str, reason: impl Into<String>) -> IdEr
     }
 }
 
-/// The `_`-separated parts of `s`, which must be as many as in `form` and start with the same
-/// prefix.
-fn split_id<'a>(kind: &'static str, s: &'a str, form: &str) -> Result<Vec<&'a str>, IdError> {
+/// A reader of an id's `_`-separated parts after the prefix (`kind` and the whole input `s`
+/// are for its errors).
+type PartsReader<T> = fn(kind: &'static str, s: &str, parts: &[&str]) -> Result<T, IdError>;
+
+/// Parses `s`, whose `_`-separated parts must be as many as in `form` and start with the same
+/// prefix, by reading the parts after the prefix with `read`.
+fn parse_form<T>(
+    kind: &'static str,
+    s: &str,
+    form: &str,
+    read: PartsReader<T>,
+) -> Result<T, IdError> {
     let parts: Vec<&str> = s.split('_').collect();
     let expected: Vec<&str> = form.split('_').collect();
     if parts.len() != expected.len() || parts[0] != expected[0] {
         return Err(parse_err(kind, s, format!("expected {form}")));
     }
-    Ok(parts)
+    read(kind, s, &parts[1..])
 }
 
 /// The application id in `parts`: cluster timestamp and application number (at least two
@@ -134,11 +143,43 @@ proto_conversions!(ApplicationAttemptId, ApplicationAttemptId => ApplicationAtte
 proto_conversions!(ContainerId, ContainerId => ContainerIdProto);
 proto_conversions!(NodeId, &NodeId => NodeIdProto);
 
+/// `FromStr` for an id whose string form has the fixed `_`-separated parts of `form`, the
+/// parts after the prefix read by `read` (see [`parse_form`]).
+macro_rules! from_str_by_form {
+    ($id:ident, $form:literal, $read:expr) => {
+        impl FromStr for $id {
+            type Err = IdError;
+            fn from_str(s: &str) -> Result<Self, IdError> {
+                parse_form(stringify!($id), s, $form, $read)
+            }
+        }
+    };
+}
+
+from_str_by_form!(
+    ApplicationId,
+    "application_<clusterTimestamp>_<id>",
+    parse_app_parts
+);
+from_str_by_form!(
+    ApplicationAttemptId,
+    "appattempt_<clusterTimestamp>_<appId>_<attemptId>",
+    parse_attempt_parts
+);
+
 /// Writes `n` zero-padded to at least `width` digits, the way Java's `NumberFormat` with
 /// `minimumIntegerDigits` does (sign first, then padded digits).
 fn write_padded(f: &mut fmt::Formatter<'_>, n: i64, width: usize) -> fmt::Result {
     let mut buf = [0u8; 24];
     f.write_str(padded(&mut buf, n, width))
+}
+
+/// The application parts every id's string form shares: `<clusterTimestamp>_<id>`, the
+/// application number padded to 4 digits.
+fn write_app_parts(f: &mut fmt::Formatter<'_>, app: ApplicationId) -> fmt::Result {
+    write_padded(f, app.cluster_timestamp, 1)?;
+    f.write_str("_")?;
+    write_padded(f, app.id.into(), 4)
 }
 
 /// `n` in decimal, zero-padded to `width` digits, written into `buf` (ids are printed by the
@@ -223,17 +264,8 @@ impl ApplicationId {
 
 impl fmt::Display for ApplicationId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "application_{}_", self.cluster_timestamp)?;
-        write_padded(f, self.id.into(), 4)
-    }
-}
-
-impl FromStr for ApplicationId {
-    type Err = IdError;
-    fn from_str(s: &str) -> Result<Self, IdError> {
-        const KIND: &str = "ApplicationId";
-        let parts = split_id(KIND, s, "application_<clusterTimestamp>_<id>")?;
-        parse_app_parts(KIND, s, &parts[1..])
+        f.write_str("application_")?;
+        write_app_parts(f, *self)
     }
 }
 
@@ -282,19 +314,10 @@ impl ApplicationAttemptId {
 
 impl fmt::Display for ApplicationAttemptId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "appattempt_{}_", self.application_id.cluster_timestamp)?;
-        write_padded(f, self.application_id.id.into(), 4)?;
+        f.write_str("appattempt_")?;
+        write_app_parts(f, self.application_id)?;
         f.write_str("_")?;
         write_padded(f, self.attempt_id.into(), 6)
-    }
-}
-
-impl FromStr for ApplicationAttemptId {
-    type Err = IdError;
-    fn from_str(s: &str) -> Result<Self, IdError> {
-        const KIND: &str = "ApplicationAttemptId";
-        let parts = split_id(KIND, s, "appattempt_<clusterTimestamp>_<appId>_<attemptId>")?;
-        parse_attempt_parts(KIND, s, &parts[1..])
     }
 }
 
@@ -390,10 +413,7 @@ impl fmt::Display for ContainerId {
             write_padded(f, epoch, 2)?;
             f.write_str("_")?;
         }
-        let app = self.application_attempt_id.application_id;
-        write_padded(f, app.cluster_timestamp, 1)?;
-        f.write_str("_")?;
-        write_padded(f, app.id.into(), 4)?;
+        write_app_parts(f, self.application_attempt_id.application_id)?;
         f.write_str("_")?;
         write_padded(f, self.application_attempt_id.attempt_id.into(), 2)?;
         f.write_str("_")?;

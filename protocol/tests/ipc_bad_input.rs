@@ -270,7 +270,7 @@ async fn broken_clients_get_a_fatal_reply_and_a_closed_connection() {
         }
         let said = h.error_msg.unwrap_or_default();
         assert!(said.contains(c.says), "{}: {said}", c.case);
-        expect_closed(&mut s).await;
+        expect_closed(&mut s, c.case).await;
         server.shutdown().await;
     }
 }
@@ -291,24 +291,39 @@ async fn server_http_get() {
     server.shutdown().await;
 }
 
+/// A peer that stops partway gets its connection closed (no reply): when its stream ends in the
+/// middle of a frame, or when it falls silent in the handshake and the handshake timeout passes.
 #[tokio::test]
-async fn server_peer_stops_mid_frame() {
-    let (server, mut s) = simple_session().await;
-    s.write_all(&100u32.to_be_bytes()).await.unwrap();
-    s.write_all(b"only ten b").await.unwrap();
-    s.shutdown().await.unwrap();
-    expect_closed(&mut s).await;
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn server_silent_peer_times_out_in_handshake() {
-    let mut cfg = server_config(false, true);
-    cfg.handshake_timeout = Duration::from_millis(200);
-    let (server, mut s) = connect(cfg).await;
-    s.write_all(b"hrp").await.unwrap(); // and then nothing
-    expect_closed(&mut s).await;
-    server.shutdown().await;
+async fn server_closes_on_a_peer_that_stops_partway() {
+    let mut quick_handshake = server_config(false, true);
+    quick_handshake.handshake_timeout = Duration::from_millis(200);
+    // (case, server config, opening, bytes sent then, whether the peer then ends its stream)
+    let cases = [
+        (
+            "stream ends mid-frame",
+            server_config(false, true),
+            Opening::SimpleSession,
+            [&100u32.to_be_bytes()[..], b"only ten b"].concat(),
+            true,
+        ),
+        (
+            "silent in the handshake",
+            quick_handshake,
+            Opening::None,
+            b"hrp".to_vec(),
+            false,
+        ),
+    ];
+    for (case, cfg, opening, send, end_stream) in cases {
+        let (server, mut s) = connect(cfg).await;
+        s.write_all(&opening.bytes()).await.unwrap();
+        s.write_all(&send).await.unwrap();
+        if end_stream {
+            s.shutdown().await.unwrap();
+        }
+        expect_closed(&mut s, case).await;
+        server.shutdown().await;
+    }
 }
 
 #[tokio::test]
@@ -327,7 +342,7 @@ async fn server_closes_an_idle_authenticated_connection() {
     let (h, _) = read_response_header(&mut s, &mut buf).await.unwrap();
     assert_eq!(h.status, RpcStatusProto::Success as i32);
     let idle_since = std::time::Instant::now();
-    expect_closed(&mut s).await;
+    expect_closed(&mut s, "idle after its call").await;
     let waited = idle_since.elapsed();
     assert!(
         waited >= Duration::from_millis(250) && waited < Duration::from_secs(3),
@@ -479,12 +494,12 @@ async fn broken_servers_fail_the_call_with_a_clear_error() {
     for c in BROKEN_SERVERS {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let (send, then_wait) = (c.send, c.then_wait);
+        let (case, send, then_wait) = (c.case, c.send, c.then_wait);
         let fake = tokio::spawn(async move {
             let (mut s, _, h) = accept_one_call(listener).await;
             s.write_all(&send(h.call_id, &h.client_id)).await.unwrap();
             if then_wait {
-                expect_closed(&mut s).await;
+                expect_closed(&mut s, case).await;
             }
         });
         let mut cfg = client_config(addr, simple("a"));
@@ -517,7 +532,7 @@ async fn client_refuses_a_server_that_requires_privacy_when_configured_for_authe
             auths: vec![offer],
         };
         write_frame(&mut s, header::sasl_response(&reply)).await;
-        expect_closed(&mut s).await;
+        expect_closed(&mut s, "client refusing privacy").await;
     });
     let err = call_once(client_config(addr, token_auth(b"app")), fake)
         .await

@@ -232,18 +232,12 @@ impl LaunchTemplate {
             service_data: self
                 .service_data
                 .iter()
-                .map(|(k, v)| StringBytesMapProto {
-                    key: Some(k.clone()),
-                    value: Some(v.clone()),
-                })
+                .map(|(k, v)| StringBytesMapProto::new(k.clone(), v.clone()))
                 .collect(),
             environment: self
                 .environment(who)
                 .into_iter()
-                .map(|(k, v)| StringStringMapProto {
-                    key: Some(k),
-                    value: Some(v),
-                })
+                .map(|(k, v)| StringStringMapProto::new(k, v))
                 .collect(),
             command: self.command(who),
             application_acls: acls,
@@ -393,11 +387,12 @@ mod tests {
              --hostname 'node3' --cores '4' --app-id 'application_1_0001' --resource-profile-id '0' \
              1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"
         );
-        let env: Vec<(String, String)> = clc
-            .environment
-            .iter()
-            .map(|e| (e.key.clone().unwrap(), e.value.clone().unwrap()))
-            .collect();
+        assert!(
+            clc.environment
+                .iter()
+                .all(|e| e.key.is_some() && e.value.is_some())
+        );
+        let env = clc.env_pairs();
         assert!(env.contains(&("CLASSPATH".into(), "{{PWD}}<CPS>{{PWD}}/lib/*".into())));
         assert!(env.contains(&(env::EXECUTOR_ID.into(), "7".into())));
         assert!(env.contains(&(env::EXECUTOR_CORES.into(), "4".into())));

@@ -28,12 +28,16 @@ mod tests {
 
     #[test]
     fn quoting_escapes_both_shells() {
-        assert_eq!(escape_for_shell("plain"), "'plain'");
-        assert_eq!(escape_for_shell("a b"), "'a b'");
-        assert_eq!(escape_for_shell("$HOME"), "'\\$HOME'");
-        assert_eq!(escape_for_shell("it's"), "'it'\\''s'");
-        assert_eq!(escape_for_shell("say \"hi\""), "'say \\\"hi\\\"'");
-        assert_eq!(escape_for_shell("a\\b`c`"), "'a\\\\b\\`c\\`'");
+        for (arg, quoted) in [
+            ("plain", "'plain'"),
+            ("a b", "'a b'"),
+            ("$HOME", "'\\$HOME'"),
+            ("it's", "'it'\\''s'"),
+            ("say \"hi\"", "'say \\\"hi\\\"'"),
+            ("a\\b`c`", "'a\\\\b\\`c\\`'"),
+        ] {
+            assert_eq!(escape_for_shell(arg), quoted, "{arg}");
+        }
     }
 
     #[test]

@@ -86,16 +86,7 @@ impl ContainerSpec {
             app_id: container.application_id().to_string(),
             user: user.to_string(),
             commands: clc.command.clone(),
-            env: clc
-                .environment
-                .iter()
-                .map(|e| {
-                    (
-                        e.key.clone().unwrap_or_default(),
-                        e.value.clone().unwrap_or_default(),
-                    )
-                })
-                .collect(),
+            env: clc.env_pairs(),
             local_resources,
             tokens: clc.tokens.clone().unwrap_or_default(),
             memory_limit_mb,

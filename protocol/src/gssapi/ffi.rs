@@ -278,6 +278,20 @@ fn empty_buffer() -> BufferDesc {
     }
 }
 
+/// The output buffer of a call that returned `major`/`minor`: freed in every case, returned
+/// only when the call succeeded.
+fn checked_output(
+    api: &Api,
+    call: &'static str,
+    major: OmUint32,
+    minor: OmUint32,
+    out: &mut BufferDesc,
+) -> Result<Vec<u8>, Status> {
+    let bytes = take_buffer(api, out);
+    check(api, call, major, minor)?;
+    Ok(bytes)
+}
+
 /// An OID descriptor over static bytes, for the length of one call.
 fn oid(bytes: &'static [u8]) -> OidDesc {
     OidDesc {
@@ -345,10 +359,60 @@ fn check(api: &Api, call: &'static str, major: OmUint32, minor: OmUint32) -> Res
     })
 }
 
+/// Which library object a [`Handle`] holds, which says how it is given back.
+#[derive(Debug, Clone, Copy)]
+enum HandleKind {
+    /// `gss_name_t`, given back by `gss_release_name`.
+    Name,
+    /// `gss_cred_id_t`, given back by `gss_release_cred`.
+    Cred,
+    /// `gss_ctx_id_t`, given back by `gss_delete_sec_context`.
+    Ctx,
+}
+
+/// An object the library allocated for us (or null until a call fills it in), given back to
+/// the library exactly once, when the handle is dropped.
+#[derive(Debug)]
+struct Handle {
+    /// The library's pointer, passed to (and for contexts updated by) the calls.
+    ptr: *mut c_void,
+    kind: HandleKind,
+}
+
+impl Handle {
+    /// Takes ownership of `ptr`, an object of `kind` from the library (or null).
+    fn owning(kind: HandleKind, ptr: *mut c_void) -> Handle {
+        Handle { ptr, kind }
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        // A null handle was never filled in; an unloaded library cannot have made one.
+        let Ok(api) = api() else { return };
+        if self.ptr.is_null() {
+            return;
+        }
+        let mut minor = 0;
+        // SAFETY: `ptr` is a live object of `kind` from the library, which only this handle
+        // owns; it is given back exactly once, here. No output token is asked for when a
+        // context is deleted (a null buffer).
+        unsafe {
+            match self.kind {
+                HandleKind::Name => (api.release_name)(&mut minor, &mut self.ptr),
+                HandleKind::Cred => (api.release_cred)(&mut minor, &mut self.ptr),
+                HandleKind::Ctx => {
+                    (api.delete_sec_context)(&mut minor, &mut self.ptr, std::ptr::null_mut())
+                }
+            }
+        };
+    }
+}
+
 /// An imported or returned name (`gss_name_t`).
 #[derive(Debug)]
 pub(crate) struct Name {
-    raw: RawName,
+    handle: Handle,
 }
 
 // SAFETY: a GSS name is an immutable object after import; MIT allows using it from any thread.
@@ -366,7 +430,9 @@ impl Name {
         // receives a new name that `Name` releases on drop.
         let major = unsafe { (api.import_name)(&mut minor, &mut buf, &mut nt, &mut raw) };
         check(api, "gss_import_name", major, minor)?;
-        Ok(Name { raw })
+        Ok(Name {
+            handle: Handle::owning(HandleKind::Name, raw),
+        })
     }
 
     /// The name as text (`alice@REALM`).
@@ -375,30 +441,18 @@ impl Name {
         let mut minor = 0;
         let mut buf = empty_buffer();
         let mut kind: *mut OidDesc = std::ptr::null_mut();
-        // SAFETY: `self.raw` is a live name; the output buffer is released by `take_buffer`;
-        // `kind` points into the library's static OIDs and is not freed.
-        let major = unsafe { (api.display_name)(&mut minor, self.raw, &mut buf, &mut kind) };
-        check(api, "gss_display_name", major, minor)?;
-        Ok(String::from_utf8_lossy(&take_buffer(api, &mut buf)).into_owned())
-    }
-}
-
-impl Drop for Name {
-    fn drop(&mut self) {
-        if let Ok(api) = api()
-            && !self.raw.is_null()
-        {
-            let mut minor = 0;
-            // SAFETY: `raw` came from the library and is released exactly once.
-            unsafe { (api.release_name)(&mut minor, &mut self.raw) };
-        }
+        // SAFETY: `self.handle` is a live name; the output buffer is released by
+        // `checked_output`; `kind` points into the library's static OIDs and is not freed.
+        let major = unsafe { (api.display_name)(&mut minor, self.handle.ptr, &mut buf, &mut kind) };
+        let text = checked_output(api, "gss_display_name", major, minor, &mut buf)?;
+        Ok(String::from_utf8_lossy(&text).into_owned())
     }
 }
 
 /// A credential handle (`gss_cred_id_t`).
 #[derive(Debug)]
 pub(crate) struct Cred {
-    raw: RawCred,
+    handle: Handle,
 }
 
 // SAFETY: MIT credential handles are internally locked and may be shared between threads;
@@ -454,7 +508,7 @@ impl Cred {
         let major = unsafe {
             (api.acquire_cred_from)(
                 &mut minor,
-                name.map_or(std::ptr::null_mut(), |n| n.raw),
+                name.map_or(std::ptr::null_mut(), |n| n.handle.ptr),
                 C_INDEFINITE,
                 &mut mechs,
                 usage,
@@ -465,7 +519,9 @@ impl Cred {
             )
         };
         check(api, "gss_acquire_cred_from", major, minor)?;
-        Ok(Cred { raw })
+        Ok(Cred {
+            handle: Handle::owning(HandleKind::Cred, raw),
+        })
     }
 
     /// The credential's principal and remaining lifetime in seconds.
@@ -474,12 +530,12 @@ impl Cred {
         let mut minor = 0;
         let mut name: RawName = std::ptr::null_mut();
         let mut lifetime: OmUint32 = 0;
-        // SAFETY: `self.raw` is live; `name` receives a new name wrapped (and released) below;
+        // SAFETY: `self.handle` is live; `name` receives a new name wrapped (and released) below;
         // usage and mechs are not requested.
         let major = unsafe {
             (api.inquire_cred)(
                 &mut minor,
-                self.raw,
+                self.handle.ptr,
                 &mut name,
                 &mut lifetime,
                 std::ptr::null_mut(),
@@ -487,27 +543,17 @@ impl Cred {
             )
         };
         check(api, "gss_inquire_cred", major, minor)?;
-        let name = Name { raw: name };
+        let name = Name {
+            handle: Handle::owning(HandleKind::Name, name),
+        };
         Ok((name.display()?, lifetime))
-    }
-}
-
-impl Drop for Cred {
-    fn drop(&mut self) {
-        if let Ok(api) = api()
-            && !self.raw.is_null()
-        {
-            let mut minor = 0;
-            // SAFETY: `raw` came from the library and is released exactly once.
-            unsafe { (api.release_cred)(&mut minor, &mut self.raw) };
-        }
     }
 }
 
 /// A security context (`gss_ctx_id_t`), initiator or acceptor.
 #[derive(Debug)]
 pub(crate) struct Ctx {
-    raw: RawCtx,
+    handle: Handle,
 }
 
 // SAFETY: a context may move between threads; it is used through `&mut self` only, so never
@@ -525,11 +571,22 @@ pub(crate) struct Step {
     pub(crate) flags: OmUint32,
 }
 
+impl Step {
+    /// The step a context-establishment call returning `major` made.
+    fn new(token: Vec<u8>, major: OmUint32, flags: OmUint32) -> Step {
+        Step {
+            token,
+            continue_needed: major & S_CONTINUE_NEEDED != 0,
+            flags,
+        }
+    }
+}
+
 impl Ctx {
     /// A context not yet started.
     pub(crate) fn new() -> Ctx {
         Ctx {
-            raw: std::ptr::null_mut(),
+            handle: Handle::owning(HandleKind::Ctx, std::ptr::null_mut()),
         }
     }
 
@@ -548,15 +605,15 @@ impl Ctx {
         let mut input_token = input(token);
         let mut out = empty_buffer();
         let mut ret_flags: OmUint32 = 0;
-        // SAFETY: `self.raw` is null (first call) or a context from an earlier call; the input
-        // token points at `token` for this call; the output token is released by
-        // `take_buffer`; no channel bindings, actual mech or time are requested.
+        // SAFETY: `self.handle` is null (first call) or a context from an earlier call; the
+        // input token points at `token` for this call; the output token is released by
+        // `checked_output`; no channel bindings, actual mech or time are requested.
         let major = unsafe {
             (api.init_sec_context)(
                 &mut minor,
-                cred.map_or(std::ptr::null_mut(), |c| c.raw),
-                &mut self.raw,
-                target.raw,
+                cred.map_or(std::ptr::null_mut(), |c| c.handle.ptr),
+                &mut self.handle.ptr,
+                target.handle.ptr,
                 &mut mech,
                 flags,
                 0,
@@ -568,13 +625,8 @@ impl Ctx {
                 std::ptr::null_mut(),
             )
         };
-        let token = take_buffer(api, &mut out);
-        check(api, "gss_init_sec_context", major, minor)?;
-        Ok(Step {
-            token,
-            continue_needed: major & S_CONTINUE_NEEDED != 0,
-            flags: ret_flags,
-        })
+        let token = checked_output(api, "gss_init_sec_context", major, minor, &mut out)?;
+        Ok(Step::new(token, major, ret_flags))
     }
 
     /// One `gss_accept_sec_context` call with `cred`; on completion also the initiator's name.
@@ -594,8 +646,8 @@ impl Ctx {
         let major = unsafe {
             (api.accept_sec_context)(
                 &mut minor,
-                &mut self.raw,
-                cred.raw,
+                &mut self.handle.ptr,
+                cred.handle.ptr,
                 &mut input_token,
                 std::ptr::null_mut(),
                 &mut source,
@@ -606,17 +658,12 @@ impl Ctx {
                 std::ptr::null_mut(),
             )
         };
-        let token = take_buffer(api, &mut out);
-        let source = (!source.is_null()).then_some(Name { raw: source });
-        check(api, "gss_accept_sec_context", major, minor)?;
-        Ok((
-            Step {
-                token,
-                continue_needed: major & S_CONTINUE_NEEDED != 0,
-                flags: ret_flags,
-            },
-            source,
-        ))
+        // Wrapped before the check so that a name returned with an error is released too.
+        let source = (!source.is_null()).then_some(Name {
+            handle: Handle::owning(HandleKind::Name, source),
+        });
+        let token = checked_output(api, "gss_accept_sec_context", major, minor, &mut out)?;
+        Ok((Step::new(token, major, ret_flags), source))
     }
 
     /// `gss_wrap`: integrity protection, and encryption when `encrypt`.
@@ -626,12 +673,12 @@ impl Ctx {
         let mut input_msg = input(msg);
         let mut out = empty_buffer();
         let mut conf_state: c_int = 0;
-        // SAFETY: `self.raw` is an established context; the input points at `msg`; the output
-        // is released by `take_buffer`.
+        // SAFETY: `self.handle` is an established context; the input points at `msg`; the
+        // output is released by `checked_output`.
         let major = unsafe {
             (api.wrap)(
                 &mut minor,
-                self.raw,
+                self.handle.ptr,
                 c_int::from(encrypt),
                 0,
                 &mut input_msg,
@@ -639,9 +686,7 @@ impl Ctx {
                 &mut out,
             )
         };
-        let token = take_buffer(api, &mut out);
-        check(api, "gss_wrap", major, minor)?;
-        Ok(token)
+        checked_output(api, "gss_wrap", major, minor, &mut out)
     }
 
     /// `gss_unwrap`: the message, and whether it was encrypted.
@@ -657,20 +702,19 @@ impl Ctx {
         let mut out = empty_buffer();
         let mut conf_state: c_int = 0;
         let mut qop: OmUint32 = 0;
-        // SAFETY: `self.raw` is an established context; the input points at `copy`, which we
-        // own and let the library modify; the output is released by `take_buffer`.
+        // SAFETY: `self.handle` is an established context; the input points at `copy`, which
+        // we own and let the library modify; the output is released by `checked_output`.
         let major = unsafe {
             (api.unwrap)(
                 &mut minor,
-                self.raw,
+                self.handle.ptr,
                 &mut input_token,
                 &mut out,
                 &mut conf_state,
                 &mut qop,
             )
         };
-        let msg = take_buffer(api, &mut out);
-        check(api, "gss_unwrap", major, minor)?;
+        let msg = checked_output(api, "gss_unwrap", major, minor, &mut out)?;
         // On a stream every token comes exactly once and in order: anything else is an attack
         // or a bug, though the library reports it as a mere supplementary status.
         if major & S_SEQUENCE_PROBLEMS != 0 {
@@ -685,17 +729,5 @@ impl Ctx {
             });
         }
         Ok((msg, conf_state != 0))
-    }
-}
-
-impl Drop for Ctx {
-    fn drop(&mut self) {
-        if let Ok(api) = api()
-            && !self.raw.is_null()
-        {
-            let mut minor = 0;
-            // SAFETY: `raw` came from the library and is deleted exactly once; no output token.
-            unsafe { (api.delete_sec_context)(&mut minor, &mut self.raw, std::ptr::null_mut()) };
-        }
     }
 }

@@ -139,6 +139,26 @@ fn keytab_logins() -> &'static Mutex<HashMap<KerberosCredentials, ClientCredenti
     LOGINS.get_or_init(Default::default)
 }
 
+/// `principal`'s credential for `usage` (initiate or accept) from `keytab`, which the MIT
+/// credential-store entries `store` name; `what` names the keytab when the file is missing.
+fn keytab_credential(
+    principal: &str,
+    keytab: &std::path::Path,
+    what: &str,
+    usage: std::ffi::c_int,
+    store: &[(&str, &str)],
+) -> Result<ffi::Cred, KerberosError> {
+    if !keytab.is_file() {
+        return Err(KerberosError::NoTicket(format!(
+            "{what} {} does not exist",
+            keytab.display()
+        )));
+    }
+    let name =
+        ffi::Name::krb5_principal(principal).map_err(|e| KerberosError::from_status(e, None))?;
+    ffi::Cred::acquire(Some(&name), usage, store).map_err(|e| KerberosError::from_status(e, None))
+}
+
 impl ClientCredential {
     /// Acquires the credential `source` names. For the ticket cache this checks that a valid
     /// ticket is there (and says `kinit` otherwise); for a keytab it logs in once per process.
@@ -167,22 +187,17 @@ impl ClientCredential {
                 if let Some(c) = logins.get(source) {
                     return Ok(c.clone());
                 }
-                if !keytab.is_file() {
-                    return Err(KerberosError::NoTicket(format!(
-                        "keytab {} does not exist",
-                        keytab.display()
-                    )));
-                }
-                let name = ffi::Name::krb5_principal(principal)
-                    .map_err(|e| KerberosError::from_status(e, None))?;
                 let ccache = format!("MEMORY:spindle-{:016x}", rand::random::<u64>());
-                let keytab_path = keytab.to_string_lossy();
-                let cred = ffi::Cred::acquire(
-                    Some(&name),
+                let cred = keytab_credential(
+                    principal,
+                    keytab,
+                    "keytab",
                     ffi::C_INITIATE,
-                    &[("client_keytab", &keytab_path), ("ccache", &ccache)],
-                )
-                .map_err(|e| KerberosError::from_status(e, None))?;
+                    &[
+                        ("client_keytab", &keytab.to_string_lossy()),
+                        ("ccache", &ccache),
+                    ],
+                )?;
                 let (principal, _) = cred
                     .inquire()
                     .map_err(|e| KerberosError::from_status(e, None))?;
@@ -300,20 +315,13 @@ impl AcceptorCredential {
                 "the server principal {principal:?} must have three parts, service/host@REALM (Hadoop's clients take the SASL protocol and server id from it)"
             )));
         }
-        if !keytab.is_file() {
-            return Err(KerberosError::NoTicket(format!(
-                "server keytab {} does not exist",
-                keytab.display()
-            )));
-        }
-        let name = ffi::Name::krb5_principal(principal)
-            .map_err(|e| KerberosError::from_status(e, None))?;
-        let cred = ffi::Cred::acquire(
-            Some(&name),
+        let cred = keytab_credential(
+            principal,
+            keytab,
+            "server keytab",
             ffi::C_ACCEPT,
             &[("keytab", &keytab.to_string_lossy())],
-        )
-        .map_err(|e| KerberosError::from_status(e, None))?;
+        )?;
         Ok(AcceptorCredential {
             cred: Arc::new(cred),
             principal: parsed,

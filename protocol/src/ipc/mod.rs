@@ -21,7 +21,8 @@ pub use error::{IpcError, RemoteError};
 pub use rpc_table::any_caller;
 pub use server::preamble::{HTTP_REPLY, version_mismatch_frame};
 pub use server::{
-    CallContext, DEFAULT_MAX_SASL_FRAME_LEN, IpcServer, ServerConfig, Service, ServiceError,
+    CallContext, CallFuture, DEFAULT_MAX_SASL_FRAME_LEN, IpcServer, ServerConfig, Service,
+    ServiceError,
 };
 
 pub use crate::sasl::{CallerAuth, InvalidToken, SecretManager, TokenIdentity};

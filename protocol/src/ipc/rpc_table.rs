@@ -232,10 +232,7 @@ macro_rules! ipc_protocol {
                 ctx: $crate::ipc::CallContext,
                 method: &str,
                 request: $crate::ipc::rpc_table::Bytes,
-            ) -> $crate::ipc::rpc_table::BoxFuture<
-                'static,
-                ::core::result::Result<$crate::ipc::rpc_table::Bytes, $crate::ipc::ServiceError>,
-            > {
+            ) -> $crate::ipc::CallFuture {
                 $crate::__ipc_dispatch!(
                     &self.inner, ctx, method, request, $name, $check;
                     $($r_method $r_wire)* $($o_method $o_wire)*

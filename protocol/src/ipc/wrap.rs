@@ -113,27 +113,12 @@ mod tests {
     use super::*;
     use crate::proto::rpc::RpcRequestHeaderProto;
     use crate::sasl::Qop;
-    use crate::sasl::digest_layer::{Cipher, Side, security_layer};
+    use crate::sasl::digest_layer::{Cipher, layer_pair};
 
     #[test]
     fn a_stream_cut_into_small_tokens_comes_back_frame_by_frame() {
         let ha1 = [7u8; 16];
-        let mut client = security_layer(
-            &ha1,
-            Qop::AuthConf,
-            Some(Cipher::TripleDes),
-            Side::Client,
-            64,
-        )
-        .unwrap();
-        let mut server = security_layer(
-            &ha1,
-            Qop::AuthConf,
-            Some(Cipher::TripleDes),
-            Side::Server,
-            64,
-        )
-        .unwrap();
+        let (mut client, mut server) = layer_pair(&ha1, Qop::AuthConf, Some(Cipher::TripleDes), 64);
         let mut stream = BytesMut::new();
         let frames: Vec<Vec<u8>> = (1..20).map(|n| vec![n as u8; n * 7]).collect();
         for f in &frames {

@@ -102,6 +102,32 @@ fn sasl_message(state: SaslState, token: Option<Vec<u8>>, auths: Vec<SaslAuth>) 
     }
 }
 
+/// The server's offer of `method` (with `mechanism`, when given) as the client echoes it back
+/// in its INITIATE, that is without the challenge, and the challenge apart.
+fn take_offer(
+    reply: &RpcSaslProto,
+    method: &str,
+    mechanism: Option<&str>,
+) -> Option<(SaslAuth, Option<Vec<u8>>)> {
+    let offer = reply
+        .auths
+        .iter()
+        .find(|a| a.method == method && mechanism.is_none_or(|m| a.mechanism == m))?;
+    let mut chosen = offer.clone();
+    let challenge = chosen.challenge.take();
+    Some((chosen, challenge))
+}
+
+/// A RESPONSE carrying `token`, to send.
+fn send_response(token: Vec<u8>) -> ClientStep {
+    ClientStep::Send(sasl_message(SaslState::Response, Some(token), Vec::new()))
+}
+
+/// An INITIATE choosing the server's offer `chosen`, with the first `token` of its exchange.
+fn send_initiate(chosen: SaslAuth, token: Vec<u8>) -> ClientStep {
+    ClientStep::Send(sasl_message(SaslState::Initiate, Some(token), vec![chosen]))
+}
+
 fn state_name(raw: i32) -> String {
     match SaslState::try_from(raw) {
         Ok(s) => format!("{s:?}").to_uppercase(),
@@ -179,21 +205,13 @@ impl SaslClient {
                 })?;
                 let response = digest.respond(challenge)?;
                 self.state = State::AwaitSuccess(digest);
-                Ok(ClientStep::Send(sasl_message(
-                    SaslState::Response,
-                    Some(response),
-                    Vec::new(),
-                )))
+                Ok(send_response(response))
             }
             (State::Gss(mut gss), Some(SaslState::Challenge)) => {
                 let token = reply.token.as_deref().unwrap_or_default();
                 let response = gss.challenge(token)?;
                 self.state = State::Gss(gss);
-                Ok(ClientStep::Send(sasl_message(
-                    SaslState::Response,
-                    Some(response),
-                    Vec::new(),
-                )))
+                Ok(send_response(response))
             }
             (State::Gss(mut gss), Some(SaslState::Success)) => {
                 self.layer = gss.finish()?;
@@ -226,42 +244,25 @@ impl SaslClient {
 
     fn choose(&mut self, reply: &RpcSaslProto) -> Result<ClientStep, SaslError> {
         if let Some(token) = &self.token
-            && let Some(offer) = reply
-                .auths
-                .iter()
-                .find(|a| a.method == METHOD_TOKEN && a.mechanism == MECHANISM_DIGEST_MD5)
+            && let Some((chosen, challenge)) =
+                take_offer(reply, METHOD_TOKEN, Some(MECHANISM_DIGEST_MD5))
         {
-            let mut chosen = offer.clone();
-            let challenge = chosen.challenge.take();
             let mut digest = DigestClient::with_qop(&token.identifier, &token.password, &self.qops);
             return Ok(match challenge {
                 Some(challenge) => {
                     let response = digest.respond(&challenge)?;
                     self.state = State::AwaitSuccess(digest);
-                    ClientStep::Send(sasl_message(
-                        SaslState::Initiate,
-                        Some(response),
-                        vec![chosen],
-                    ))
+                    send_initiate(chosen, response)
                 }
                 None => {
                     self.state = State::AwaitChallenge(digest);
-                    ClientStep::Send(sasl_message(
-                        SaslState::Initiate,
-                        Some(Vec::new()),
-                        vec![chosen],
-                    ))
+                    send_initiate(chosen, Vec::new())
                 }
             });
         }
         if let Some(kerberos) = &self.kerberos
-            && let Some(offer) = reply
-                .auths
-                .iter()
-                .find(|a| a.method == METHOD_KERBEROS && a.mechanism == MECHANISM_GSSAPI)
+            && let Some((chosen, _)) = take_offer(reply, METHOD_KERBEROS, Some(MECHANISM_GSSAPI))
         {
-            let mut chosen = offer.clone();
-            chosen.challenge = None;
             let advertised = format!(
                 "{}/{}",
                 chosen.protocol.as_deref().unwrap_or_default(),
@@ -280,11 +281,7 @@ impl SaslClient {
                 GssClient::new(&kerberos.credential, &kerberos.server_principal, &self.qops)?;
             let token = gss.initial()?;
             self.state = State::Gss(Box::new(gss));
-            return Ok(ClientStep::Send(sasl_message(
-                SaslState::Initiate,
-                Some(token),
-                vec![chosen],
-            )));
+            return Ok(send_initiate(chosen, token));
         }
         if self.kerberos.is_some() {
             let offered: Vec<String> = reply.auths.iter().map(|a| a.method.clone()).collect();
@@ -293,9 +290,7 @@ impl SaslClient {
             }
             return Err(SaslError::NoUsableMethod { offered });
         }
-        if let Some(offer) = reply.auths.iter().find(|a| a.method == METHOD_SIMPLE) {
-            let mut chosen = offer.clone();
-            chosen.challenge = None;
+        if let Some((chosen, _)) = take_offer(reply, METHOD_SIMPLE, None) {
             return Ok(ClientStep::SendFinal(
                 sasl_message(SaslState::Initiate, None, vec![chosen]),
                 SaslOutcome::Simple,

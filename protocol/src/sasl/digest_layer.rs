@@ -13,7 +13,11 @@
 //!   7-byte halves of Kc spread over 8 bytes (7 key bits + parity each), 3DES is two-key EDE,
 //!   the CBC IV is `Kc[8..16]` and the CBC (or RC4) state runs on across messages.
 
-use cbc::cipher::{Array, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit, StreamCipher};
+use cbc::cipher::array::ArraySize;
+use cbc::cipher::{
+    Array, BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit,
+    KeyInit, StreamCipher,
+};
 use des::{Des, TdesEde2};
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
@@ -173,18 +177,44 @@ fn mac_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Encrypting state for one direction.
-enum Sealer {
-    Des(Box<cbc::Encryptor<Des>>),
-    TripleDes(Box<cbc::Encryptor<TdesEde2>>),
+/// One direction's cipher state. `D` and `T` are the CBC modes over DES and two-key 3DES:
+/// encryptors in a [`Sealer`], decryptors in an [`Opener`]; RC4 is the same both ways.
+enum CipherState<D, T> {
+    Des(Box<D>),
+    TripleDes(Box<T>),
     Rc4(Box<Rc4>),
 }
 
+/// Encrypting state for one direction.
+type Sealer = CipherState<cbc::Encryptor<Des>, cbc::Encryptor<TdesEde2>>;
+
 /// Decrypting state for one direction.
-enum Opener {
-    Des(Box<cbc::Decryptor<Des>>),
-    TripleDes(Box<cbc::Decryptor<TdesEde2>>),
-    Rc4(Box<Rc4>),
+type Opener = CipherState<cbc::Decryptor<Des>, cbc::Decryptor<TdesEde2>>;
+
+/// A CBC mode running one way: encrypting when sealing, decrypting when opening.
+trait CbcDirection: InnerIvInit {
+    /// Runs over `buf` in place; `buf` is a whole number of blocks.
+    fn run(&mut self, buf: &mut [u8]);
+}
+
+impl<C: BlockCipherEncrypt> CbcDirection for cbc::Encryptor<C> {
+    fn run(&mut self, buf: &mut [u8]) {
+        self.encrypt_blocks(whole_blocks(buf));
+    }
+}
+
+impl<C: BlockCipherDecrypt> CbcDirection for cbc::Decryptor<C> {
+    fn run(&mut self, buf: &mut [u8]) {
+        self.decrypt_blocks(whole_blocks(buf));
+    }
+}
+
+/// `buf` as blocks of `N` bytes; the sealer pads and the opener's caller checks lengths, so
+/// nothing is left over.
+fn whole_blocks<N: ArraySize>(buf: &mut [u8]) -> &mut [Array<u8, N>] {
+    let (blocks, rest) = Array::slice_as_chunks_mut(buf);
+    debug_assert!(rest.is_empty());
+    blocks
 }
 
 fn cbc_key(cipher: Cipher, kc: &[u8; 16]) -> Vec<u8> {
@@ -194,66 +224,39 @@ fn cbc_key(cipher: Cipher, kc: &[u8; 16]) -> Vec<u8> {
     }
 }
 
-impl Sealer {
-    fn new(cipher: Cipher, kc: &[u8; 16]) -> Sealer {
-        let iv = Array::from(<[u8; 8]>::try_from(&kc[8..16]).expect("8 bytes"));
+impl<D, T> CipherState<D, T>
+where
+    D: CbcDirection<Inner = Des>,
+    T: CbcDirection<Inner = TdesEde2>,
+{
+    /// The state for `cipher` keyed by `kc` (the CBC IV is `kc[8..16]`).
+    fn new(cipher: Cipher, kc: &[u8; 16]) -> Self {
+        let iv = &kc[8..16];
         match cipher {
             Cipher::Des => {
                 let key = Des::new_from_slice(&cbc_key(cipher, kc)).expect("8-byte DES key");
-                Sealer::Des(Box::new(cbc::Encryptor::inner_iv_init(key, &iv)))
+                CipherState::Des(Box::new(
+                    D::inner_iv_slice_init(key, iv).expect("8-byte IV"),
+                ))
             }
             Cipher::TripleDes => {
                 let key = TdesEde2::new_from_slice(&cbc_key(cipher, kc)).expect("16-byte 3DES key");
-                Sealer::TripleDes(Box::new(cbc::Encryptor::inner_iv_init(key, &iv)))
+                let mode = T::inner_iv_slice_init(key, iv).expect("8-byte IV");
+                CipherState::TripleDes(Box::new(mode))
             }
             Cipher::Rc4 | Cipher::Rc4_56 | Cipher::Rc4_40 => {
-                Sealer::Rc4(Box::new(Rc4::new_from_slice(kc).expect("16-byte RC4 key")))
+                CipherState::Rc4(Box::new(Rc4::new_from_slice(kc).expect("16-byte RC4 key")))
             }
         }
     }
 
-    /// Encrypts in place; `buf` is a whole number of blocks for the block ciphers.
+    /// Encrypts (sealing) or decrypts (opening) in place; for the block ciphers `buf` is a
+    /// whole number of blocks.
     fn apply(&mut self, buf: &mut [u8]) {
         match self {
-            Sealer::Des(c) => {
-                let (blocks, rest) = Array::slice_as_chunks_mut(buf);
-                debug_assert!(rest.is_empty());
-                c.encrypt_blocks(blocks);
-            }
-            Sealer::TripleDes(c) => {
-                let (blocks, rest) = Array::slice_as_chunks_mut(buf);
-                debug_assert!(rest.is_empty());
-                c.encrypt_blocks(blocks);
-            }
-            Sealer::Rc4(c) => c.apply_keystream(buf),
-        }
-    }
-}
-
-impl Opener {
-    fn new(cipher: Cipher, kc: &[u8; 16]) -> Opener {
-        let iv = Array::from(<[u8; 8]>::try_from(&kc[8..16]).expect("8 bytes"));
-        match cipher {
-            Cipher::Des => {
-                let key = Des::new_from_slice(&cbc_key(cipher, kc)).expect("8-byte DES key");
-                Opener::Des(Box::new(cbc::Decryptor::inner_iv_init(key, &iv)))
-            }
-            Cipher::TripleDes => {
-                let key = TdesEde2::new_from_slice(&cbc_key(cipher, kc)).expect("16-byte 3DES key");
-                Opener::TripleDes(Box::new(cbc::Decryptor::inner_iv_init(key, &iv)))
-            }
-            Cipher::Rc4 | Cipher::Rc4_56 | Cipher::Rc4_40 => {
-                Opener::Rc4(Box::new(Rc4::new_from_slice(kc).expect("16-byte RC4 key")))
-            }
-        }
-    }
-
-    /// Decrypts in place; the caller checked that `buf` is a whole number of blocks.
-    fn apply(&mut self, buf: &mut [u8]) {
-        match self {
-            Opener::Des(c) => c.decrypt_blocks(Array::slice_as_chunks_mut(buf).0),
-            Opener::TripleDes(c) => c.decrypt_blocks(Array::slice_as_chunks_mut(buf).0),
-            Opener::Rc4(c) => c.apply_keystream(buf),
+            CipherState::Des(c) => c.run(buf),
+            CipherState::TripleDes(c) => c.run(buf),
+            CipherState::Rc4(c) => c.apply_keystream(buf),
         }
     }
 }
@@ -430,16 +433,27 @@ pub fn security_layer(
     })
 }
 
+/// The client's and the server's layers of one negotiated exchange (`H(A1)`, QOP, cipher and
+/// each side's peer buffer size `maxbuf`), for tests that send between them.
+#[cfg(test)]
+pub(crate) fn layer_pair(
+    ha1: &[u8; 16],
+    qop: Qop,
+    cipher: Option<Cipher>,
+    maxbuf: u32,
+) -> (SecurityLayer, SecurityLayer) {
+    (
+        security_layer(ha1, qop, cipher, Side::Client, maxbuf).unwrap(),
+        security_layer(ha1, qop, cipher, Side::Server, maxbuf).unwrap(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn pair(qop: Qop, cipher: Option<Cipher>) -> (SecurityLayer, SecurityLayer) {
-        let ha1 = md5_of(&[b"some a1"]);
-        (
-            security_layer(&ha1, qop, cipher, Side::Client, 65536).unwrap(),
-            security_layer(&ha1, qop, cipher, Side::Server, 65536).unwrap(),
-        )
+        layer_pair(&md5_of(&[b"some a1"]), qop, cipher, 65536)
     }
 
     #[test]

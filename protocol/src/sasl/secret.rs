@@ -8,6 +8,13 @@ pub trait SecretManager: Send + Sync + 'static {
     fn retrieve_password(&self, identifier: &[u8]) -> Result<TokenIdentity, InvalidToken>;
 }
 
+/// A secret manager shows as its role only: what it holds is secret.
+impl std::fmt::Debug for dyn SecretManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretManager")
+    }
+}
+
 /// A token's password and the user it authenticates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenIdentity {

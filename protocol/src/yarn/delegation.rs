@@ -21,11 +21,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
 use prost::Message;
 
 use crate::ipc::{
-    CallContext, CallerAuth, InvalidToken, SecretManager, Service, ServiceError, TokenIdentity,
+    CallContext, CallFuture, CallerAuth, InvalidToken, SecretManager, Service, ServiceError,
+    TokenIdentity,
 };
 use crate::proto::security::{
     CancelDelegationTokenRequestProto, CancelDelegationTokenResponseProto,
@@ -488,12 +488,7 @@ impl Service for DelegationTokenService {
         self.inner.protocol_version()
     }
 
-    fn call(
-        &self,
-        ctx: CallContext,
-        method: &str,
-        request: Bytes,
-    ) -> BoxFuture<'static, Result<Bytes, ServiceError>> {
+    fn call(&self, ctx: CallContext, method: &str, request: Bytes) -> CallFuture {
         match method {
             "getDelegationToken" | "renewDelegationToken" | "cancelDelegationToken" => {
                 let result = self.handle(&ctx, method, &request);

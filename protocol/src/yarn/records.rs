@@ -341,6 +341,15 @@ impl ContainerLaunchContextProto {
         self.environment.push(StringStringMapProto::new(key, value));
     }
 
+    /// The environment as (name, value) pairs, in order; an absent name or value reads as
+    /// empty, as with Hadoop's getters.
+    pub fn env_pairs(&self) -> Vec<(String, String)> {
+        self.environment
+            .iter()
+            .map(|e| (e.key().to_string(), e.value().to_string()))
+            .collect()
+    }
+
     /// The value of an environment variable, if set.
     pub fn env(&self, key: &str) -> Option<&str> {
         self.environment

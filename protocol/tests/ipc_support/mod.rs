@@ -10,12 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use futures::future::BoxFuture;
 use prost::Message;
 use spindle_protocol::ipc::frame::{FrameCodec, FrameParts};
 use spindle_protocol::ipc::{
-    CallContext, CallerAuth, ClientAuth, ClientConfig, InvalidToken, IpcClient, IpcError,
-    IpcServer, SecretManager, ServerConfig, Service, ServiceError, TokenIdentity, header,
+    CallContext, CallFuture, CallerAuth, ClientAuth, ClientConfig, InvalidToken, IpcClient,
+    IpcError, IpcServer, SecretManager, ServerConfig, Service, ServiceError, TokenIdentity, header,
 };
 use spindle_protocol::proto::rpc::{RpcRequestHeaderProto, RpcResponseHeaderProto, RpcStatusProto};
 use spindle_protocol::token::hmac_sha1_password;
@@ -74,12 +73,7 @@ impl Service for EchoService {
         ECHO_PROTOCOL
     }
 
-    fn call(
-        &self,
-        ctx: CallContext,
-        method: &str,
-        request: Bytes,
-    ) -> BoxFuture<'static, Result<Bytes, ServiceError>> {
+    fn call(&self, ctx: CallContext, method: &str, request: Bytes) -> CallFuture {
         self.peers.lock().unwrap().insert(ctx.peer.port());
         let method = method.to_string();
         let running = self.running.clone();
@@ -276,8 +270,9 @@ pub async fn write_frame(stream: &mut TcpStream, body: Bytes) {
     stream.write_all(&out).await.unwrap();
 }
 
-/// Waits (bounded) until the peer closes the connection, discarding anything it sends.
-pub async fn expect_closed(stream: &mut TcpStream) {
+/// Waits (bounded) until the peer closes the connection, discarding anything it sends; `case`
+/// names the situation in the failure message.
+pub async fn expect_closed(stream: &mut TcpStream, case: &str) {
     let mut sink = [0u8; 4096];
     tokio::time::timeout(TEST_TIMEOUT, async {
         loop {
@@ -288,5 +283,5 @@ pub async fn expect_closed(stream: &mut TcpStream) {
         }
     })
     .await
-    .expect("peer did not close the connection");
+    .unwrap_or_else(|_| panic!("{case}: peer did not close the connection"));
 }

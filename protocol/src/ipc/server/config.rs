@@ -13,7 +13,7 @@ use crate::sasl::{Qop, SecretManager};
 pub const DEFAULT_MAX_SASL_FRAME_LEN: usize = 64 * 1024;
 
 /// Everything an [`IpcServer`](super::IpcServer) needs.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct ServerConfig {
     /// Address to listen on (port 0 picks a free one).
     pub bind: SocketAddr,
@@ -67,34 +67,5 @@ impl ServerConfig {
             handshake_timeout: Duration::from_secs(20),
             shutdown_grace: Duration::from_secs(10),
         }
-    }
-}
-
-impl std::fmt::Debug for ServerConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServerConfig")
-            .field("bind", &self.bind)
-            .field("token_auth", &self.secret_manager.is_some())
-            .field(
-                "kerberos",
-                &self.kerberos.as_ref().map(|k| k.principal().to_string()),
-            )
-            .field("allow_simple", &self.allow_simple)
-            .field("max_connections", &self.max_connections)
-            .field(
-                "max_connections_per_source",
-                &self.max_connections_per_source,
-            )
-            .field("max_idle", &self.max_idle)
-            .field("max_sasl_frame_len", &self.max_sasl_frame_len)
-            .field("qop", &self.qop)
-            .field("max_frame_len", &self.max_frame_len)
-            .field(
-                "max_in_flight_per_connection",
-                &self.max_in_flight_per_connection,
-            )
-            .field("handshake_timeout", &self.handshake_timeout)
-            .field("shutdown_grace", &self.shutdown_grace)
-            .finish()
     }
 }

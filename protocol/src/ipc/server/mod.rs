@@ -21,7 +21,7 @@ use tracing::{Instrument, debug, info, info_span};
 
 pub use config::{DEFAULT_MAX_SASL_FRAME_LEN, ServerConfig};
 use registry::{Refusal, Registry};
-pub use service::{CallContext, Service, ServiceError};
+pub use service::{CallContext, CallFuture, Service, ServiceError};
 use warn_limit::{WarnLimit, limited_warn};
 
 /// State shared by all connections of a server.

@@ -9,6 +9,9 @@ use futures::future::BoxFuture;
 use crate::proto::rpc::RpcErrorCodeProto;
 use crate::sasl::CallerAuth;
 
+/// What [`Service::call`] returns: a future of the encoded response message or the error.
+pub type CallFuture = BoxFuture<'static, Result<Bytes, ServiceError>>;
+
 /// Who is calling and on which connection.
 #[derive(Debug, Clone)]
 pub struct CallContext {
@@ -106,10 +109,5 @@ pub trait Service: Send + Sync + 'static {
 
     /// Handles one call. `request` is the encoded request message; the result is the
     /// encoded response message.
-    fn call(
-        &self,
-        ctx: CallContext,
-        method: &str,
-        request: Bytes,
-    ) -> BoxFuture<'static, Result<Bytes, ServiceError>>;
+    fn call(&self, ctx: CallContext, method: &str, request: Bytes) -> CallFuture;
 }
