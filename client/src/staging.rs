@@ -252,12 +252,7 @@ impl Staging {
         let cached = cache.join(format!("{stem}-{}-{mtime}", meta.len()));
         let reusable = std::fs::metadata(&cached).is_ok_and(|m| m.len() == meta.len());
         if reusable {
-            // Touch it, so the pruning below sees it as in use.
-            let _ = std::fs::File::options()
-                .append(true)
-                .open(&cached)
-                .and_then(|f| f.set_modified(SystemTime::now()).map(|_| f))
-                .map(|_| ());
+            mark_used(&cached);
         } else {
             // Copy under a private name, then rename: a concurrent submission never sees half
             // a program.
@@ -268,6 +263,7 @@ impl Staging {
                     let _ = std::fs::remove_file(&tmp);
                     io_error(link, &cache)(e)
                 })?;
+            mark_used(&cached);
             prune_cache(&cache, &stem, &cached);
         }
         self.describe(
@@ -315,6 +311,40 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// The file whose modification time says when the cached program `cached` was last used.
+///
+/// Not the program's own time: that is the `timestamp` of every `LocalResource` already handed
+/// out for it, and a NodeManager refuses to localize a file whose time has changed since (a
+/// running application's next executor would fail to start).
+fn used_marker(cached: &Path) -> PathBuf {
+    let name = cached.file_name().unwrap_or_default().to_string_lossy();
+    cached.with_file_name(format!(".{name}.used"))
+}
+
+/// Records that `cached` is in use now, so that pruning keeps it. Best effort: a marker that
+/// cannot be written only makes the build look older to [`prune_cache`].
+fn mark_used(cached: &Path) {
+    let marker = used_marker(cached);
+    let touched = std::fs::File::options()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&marker)
+        .and_then(|f| f.set_modified(SystemTime::now()));
+    if let Err(e) = touched {
+        tracing::debug!(marker = %marker.display(), "cannot mark a cached program as used: {e}");
+    }
+}
+
+/// When the cached program `path` was last used: its marker's time, else its own.
+fn last_used(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(used_marker(path))
+        .or_else(|_| std::fs::metadata(path))
+        .ok()?
+        .modified()
+        .ok()
+}
+
 /// Removes cached builds of `stem` other than `keep`: those not used for [`CACHE_MAX_AGE`], and
 /// all but the [`CACHE_KEEP`] most recently used (a rebuild-and-submit loop would otherwise
 /// keep every build for a day).
@@ -328,13 +358,14 @@ fn prune_cache(cache: &Path, stem: &str, keep: &Path) {
         .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
         .map(|e| e.path())
         .filter(|p| p != keep)
-        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .filter_map(|p| Some((last_used(&p)?, p)))
         .collect();
     builds.sort_by_key(|b| std::cmp::Reverse(b.0));
     for (i, (used, path)) in builds.iter().enumerate() {
         let old = used.elapsed().is_ok_and(|age| age > CACHE_MAX_AGE);
         if old || i + 1 >= CACHE_KEEP {
             let _ = std::fs::remove_file(path);
+            let _ = std::fs::remove_file(used_marker(path));
         }
     }
 }
@@ -477,6 +508,9 @@ mod tests {
         std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o755)).unwrap();
         let mut a = Staging::create(root.path(), "application_1_0001").unwrap();
         a.add_program(&prog, "spindle").unwrap();
+        // Later than `a` by more than the timestamps' millisecond, so that a reuse which touched
+        // the program would show.
+        std::thread::sleep(Duration::from_millis(5));
         let mut b = Staging::create(root.path(), "application_1_0002").unwrap();
         b.add_program(&prog, "spindle").unwrap();
         let (ra, rb) = (&a.resources()[0].resource, &b.resources()[0].resource);
@@ -488,6 +522,16 @@ mod tests {
         );
         let cached = PathBuf::from(ra.resource.as_ref().unwrap().file.clone().unwrap());
         assert_eq!(mode(&cached), 0o700);
+        // Reuse must not touch the program: its time is the timestamp the first application's
+        // NodeManagers will check when they localize it later.
+        let mtime_ms = std::fs::metadata(&cached)
+            .unwrap()
+            .modified()
+            .unwrap()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        assert_eq!(ra.timestamp, Some(mtime_ms));
         let kept = a.keep();
         drop(b);
         assert!(kept.exists());
