@@ -524,14 +524,14 @@ mod tests {
         assert_eq!(mode(&cached), 0o700);
         // Reuse must not touch the program: its time is the timestamp the first application's
         // NodeManagers will check when they localize it later.
-        let mtime_ms = std::fs::metadata(&cached)
-            .unwrap()
-            .modified()
-            .unwrap()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as i64;
-        assert_eq!(ra.timestamp, Some(mtime_ms));
+        let as_now = local_file_resource(
+            &cached,
+            LocalResourceTypeProto::File,
+            LocalResourceVisibilityProto::Private,
+            None,
+        )
+        .unwrap();
+        assert_eq!(ra.timestamp, as_now.timestamp, "the program was touched");
         let kept = a.keep();
         drop(b);
         assert!(kept.exists());
