@@ -1,10 +1,12 @@
 //! Small, dependency-free pieces that several Spindle crates share, so that each rule has one
 //! copy: YARN's container exit statuses ([`exit`]) and a map that remembers only its most
-//! recent entries ([`recent`]).
+//! recent entries ([`recent`]), and the environment contracts of executors
+//! ([`executor_env`]) and drivers ([`driver_env`]).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod driver_env;
 pub mod executor_env;
 pub mod exit;
 pub mod recent;

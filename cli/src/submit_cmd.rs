@@ -21,9 +21,7 @@ use std::time::{Duration, Instant};
 
 use spindle_am::driver_child::DriverChild;
 use spindle_am::outcome::Ending;
-use spindle_client::launch::{
-    ENV_EXECUTOR_CORES, ENV_EXECUTOR_MEMORY_MB, ENV_NUM_EXECUTORS, sh_quote,
-};
+use spindle_client::launch::{driver_sizing_env, sh_quote};
 use spindle_client::logs::ContainerLogs;
 use spindle_client::report::exit_code;
 use spindle_client::spec::AppSpec;
@@ -514,19 +512,9 @@ async fn client_mode_child(
         ),
         // The driver announces `$NM_HOST:port` (what the cluster's nodes reach it at).
         ("NM_HOST".to_string(), driver_host(client)),
-        (
-            ENV_NUM_EXECUTORS.to_string(),
-            plan.executors.count.to_string(),
-        ),
-        (
-            ENV_EXECUTOR_CORES.to_string(),
-            plan.executors.cores.to_string(),
-        ),
-        (
-            ENV_EXECUTOR_MEMORY_MB.to_string(),
-            plan.executors.memory_mb.to_string(),
-        ),
     ]);
+    let e = &plan.executors;
+    env.extend(driver_sizing_env(e.count, e.cores, e.memory_mb).map(|(k, v)| (k.to_string(), v)));
     let child = DriverChild::start(
         &command,
         &env,

@@ -15,13 +15,18 @@ pub const SPINDLE_LINK: &str = "spindle";
 pub const CONF_LINK: &str = "__spindle_conf__";
 /// The link name of the executors' resource list in the AM's container.
 pub const EXECUTOR_RESOURCES_LINK: &str = "__spindle_executor_resources__.json";
-/// Environment variable of the driver: executors asked for.
-pub const ENV_NUM_EXECUTORS: &str = "SPINDLE_NUM_EXECUTORS";
-/// Environment variable of the driver: cores per executor (the variable that tells an executor
-/// how many tasks it runs at once).
-pub const ENV_EXECUTOR_CORES: &str = spindle_scheduler::executor::ENV_CORES;
-/// Environment variable of the driver: memory per executor, MB.
-pub const ENV_EXECUTOR_MEMORY_MB: &str = "SPINDLE_EXECUTOR_MEMORY_MB";
+use spindle_scheduler::driver::driver_env;
+
+/// What a driver is told of its executors ([`driver_env`]): how many, their cores and their
+/// memory. Both deploy modes give a driver exactly these (cluster mode through the AM's
+/// container, client mode through the local driver process).
+pub fn driver_sizing_env(count: u32, cores: u32, memory_mb: i64) -> [(&'static str, String); 3] {
+    [
+        (driver_env::NUM_EXECUTORS, count.to_string()),
+        (driver_env::EXECUTOR_CORES, cores.to_string()),
+        (driver_env::EXECUTOR_MEMORY_MB, memory_mb.to_string()),
+    ]
+}
 
 /// Quotes `word` for one POSIX shell (`sh -c`): single quotes, each `'` written as `'\''`.
 pub fn sh_quote(word: &str) -> String {
@@ -118,9 +123,14 @@ impl AmLaunch {
             env.push((k.to_string(), v));
         };
         set("HADOOP_CONF_DIR", format!("{{{{PWD}}}}/{CONF_LINK}"));
-        set(ENV_NUM_EXECUTORS, self.num_executors.to_string());
-        set(ENV_EXECUTOR_CORES, self.executor_cores.to_string());
-        set(ENV_EXECUTOR_MEMORY_MB, self.executor_memory_mb.to_string());
+        let sizing = driver_sizing_env(
+            self.num_executors,
+            self.executor_cores,
+            self.executor_memory_mb,
+        );
+        for (k, v) in sizing {
+            set(k, v);
+        }
         if !self.env.iter().any(|(k, _)| k == "SPINDLE_LOG") {
             set("SPINDLE_LOG", escape_env_value(&self.log_level));
         }
@@ -214,7 +224,7 @@ mod tests {
         assert_eq!(clc.command.last().unwrap(), "2><LOG_DIR>/stderr");
         assert_eq!(clc.env("GREETING"), Some("a \\$b"));
         assert_eq!(clc.env("HADOOP_CONF_DIR"), Some("{{PWD}}/__spindle_conf__"));
-        assert_eq!(clc.env(ENV_NUM_EXECUTORS), Some("3"));
+        assert_eq!(clc.env(driver_env::NUM_EXECUTORS), Some("3"));
         let creds = clc.credentials().unwrap();
         assert_eq!(
             AppSecret::from_credentials(&creds).unwrap().app_id(),

@@ -15,18 +15,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use spindle_scheduler::auth::AppSecret;
-use spindle_scheduler::driver::{Driver, DriverConfig, LocalExecutors};
+use spindle_scheduler::driver::{Driver, DriverConfig, LocalExecutors, driver_env};
 use spindle_scheduler::executor::{
-    ENV_CORES, ENV_EXECUTOR_ID, ENV_TOKEN_FILE, ExecutorConfig, TaskRegistry, run_executor,
+    ENV_EXECUTOR_ID, ENV_TOKEN_FILE, ExecutorConfig, TaskRegistry, run_executor,
 };
 
 /// Environment variable: how many executors the driver should ask for (`spindle submit` sets
 /// it from `--num-executors`).
-pub const ENV_NUM_EXECUTORS: &str = "SPINDLE_NUM_EXECUTORS";
+pub const ENV_NUM_EXECUTORS: &str = driver_env::NUM_EXECUTORS;
 /// Environment variable: cores of each executor (`spindle submit` sets it from
 /// `--executor-cores`); local executors get this many. The same variable tells an executor
 /// how many tasks it runs at once.
-pub const ENV_EXECUTOR_CORES: &str = ENV_CORES;
+pub const ENV_EXECUTOR_CORES: &str = driver_env::EXECUTOR_CORES;
 /// Executors asked for when [`ENV_NUM_EXECUTORS`] is not set.
 pub const DEFAULT_EXECUTORS: u32 = 2;
 /// The most executors a local run starts.

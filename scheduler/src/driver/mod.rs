@@ -26,6 +26,10 @@ mod service;
 
 pub use local::LocalExecutors;
 
+/// What `spindle submit` tells a driver through its environment (executors asked for, their
+/// cores and memory): [`spindle_base::driver_env`].
+pub use spindle_base::driver_env;
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
