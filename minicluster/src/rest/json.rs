@@ -15,6 +15,17 @@ pub const HADOOP_VERSION: &str = "3.4.1";
 pub const STATE_STORE: &str =
     "org.apache.hadoop.yarn.server.resourcemanager.recovery.NullRMStateStore";
 
+/// How an answer shows the id `p` of a report: its text; empty when the report lacks it or it
+/// does not parse (`from_proto`).
+pub(crate) fn id_text<P, I: std::fmt::Display, E>(
+    p: Option<&P>,
+    from_proto: impl FnOnce(&P) -> Result<I, E>,
+) -> String {
+    p.and_then(|p| from_proto(p).ok())
+        .map(|id| id.to_string())
+        .unwrap_or_default()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Documents
 // ---------------------------------------------------------------------------------------------
@@ -239,12 +250,7 @@ pub struct NewApplication {
 impl NewApplication {
     /// From the `getNewApplication` answer.
     pub fn from_proto(p: &GetNewApplicationResponseProto) -> Self {
-        let id = p
-            .application_id
-            .as_ref()
-            .and_then(|i| ApplicationId::from_proto(i).ok())
-            .map(|i| i.to_string())
-            .unwrap_or_default();
+        let id = id_text(p.application_id.as_ref(), ApplicationId::from_proto);
         NewApplication {
             application_id: id,
             maximum_resource_capability: ResourceInfo::from_proto(p.maximum_capability.as_ref()),
@@ -493,12 +499,7 @@ impl AppInfo {
         let user = r.user.clone().unwrap_or_default();
         let started = r.start_time.unwrap_or(0);
         AppInfo {
-            id: r
-                .application_id
-                .as_ref()
-                .and_then(|i| ApplicationId::from_proto(i).ok())
-                .map(|i| i.to_string())
-                .unwrap_or_default(),
+            id: id_text(r.application_id.as_ref(), ApplicationId::from_proto),
             user: user.clone(),
             name: r.name.clone().unwrap_or_default(),
             queue: r.queue.clone().unwrap_or_default(),
