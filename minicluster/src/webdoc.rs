@@ -7,6 +7,7 @@ use http_body_util::Full;
 use hyper::header::{ALLOW, HeaderValue};
 use hyper::{Response, StatusCode};
 use serde::Serialize;
+use spindle_http::html::Cell;
 
 use crate::rest::RestError;
 
@@ -110,6 +111,14 @@ pub fn document<T: Serialize>(
             format,
             &[],
         ),
+    }
+}
+
+/// A table or fact cell linking to `href`, showing `text`.
+pub fn link(href: impl Into<String>, text: impl Into<String>) -> Cell {
+    Cell::Link {
+        href: href.into(),
+        text: text.into(),
     }
 }
 

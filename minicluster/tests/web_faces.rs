@@ -440,42 +440,36 @@ async fn rm_services(
 
     // Priority, queue and timeouts, read and changed.
     let app = format!("/ws/v1/cluster/apps/{id}");
-    assert_eq!(
-        get(web, &format!("{app}/priority")).await.json(),
-        json!({"priority": 0})
-    );
-    let r = send_json(
-        web,
-        "PUT",
-        &format!("{app}/priority"),
-        &json!({"priority": 7}),
-    )
-    .await;
-    assert_eq!(r.json(), json!({"priority": 7}));
-    let r = send_json(
-        web,
-        "PUT",
-        &format!("{app}/priority"),
-        &json!({"priority": 70}),
-    )
-    .await;
-    assert_eq!(
-        r.json(),
-        json!({"priority": 10}),
-        "capped at the cluster maximum"
-    );
-    assert_eq!(
-        get(web, &format!("{app}/queue")).await.json(),
-        json!({"queue": "default"})
-    );
-    let r = send_json(
-        web,
-        "PUT",
-        &format!("{app}/queue"),
-        &json!({"queue": "root.default"}),
-    )
-    .await;
-    assert_eq!(r.json(), json!({"queue": "default"}));
+    // (part, body to PUT or None to GET, the answer, why)
+    for (part, body, want, why) in [
+        ("priority", None, json!({"priority": 0}), "read"),
+        (
+            "priority",
+            Some(json!({"priority": 7})),
+            json!({"priority": 7}),
+            "changed",
+        ),
+        (
+            "priority",
+            Some(json!({"priority": 70})),
+            json!({"priority": 10}),
+            "capped at the cluster maximum",
+        ),
+        ("queue", None, json!({"queue": "default"}), "read"),
+        (
+            "queue",
+            Some(json!({"queue": "root.default"})),
+            json!({"queue": "default"}),
+            "moved to its own queue by full path",
+        ),
+    ] {
+        let path = format!("{app}/{part}");
+        let r = match &body {
+            None => get(web, &path).await,
+            Some(body) => send_json(web, "PUT", &path, body).await,
+        };
+        assert_eq!(r.json(), want, "{part} {body:?}: {why}");
+    }
     let r = send_json(
         web,
         "PUT",

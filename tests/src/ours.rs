@@ -19,7 +19,6 @@ use spindle_protocol::yarn::client::ApplicationClient;
 use crate::cache::files_under;
 use crate::calls::USER;
 use crate::clients::Endpoints;
-use crate::compile::harness_classpath;
 use crate::error::{HarnessError, Result};
 use crate::process::JavaSetup;
 use crate::process::{JavaCommand, JavaProcess};
@@ -206,19 +205,19 @@ pub async fn run_java_app(
     containers: usize,
     java: &JavaSetup,
 ) -> (JavaProcess, String) {
-    let classpath = harness_classpath().await.expect("the Java harness");
-    let mut p = JavaCommand::new("spindle.interop.MiniClusterApp")
-        .arg("client")
-        .arg("--conf-dir")
-        .arg(cluster.conf_dir())
-        .arg("--classpath")
-        .arg(&classpath)
-        .arg("--containers")
-        .arg(containers.to_string())
-        .setup(java)
-        .spawn()
-        .await
-        .expect("start the Java client");
+    let mut p = JavaCommand::app_client(
+        "spindle.interop.MiniClusterApp",
+        "client",
+        cluster.conf_dir(),
+    )
+    .await
+    .expect("the Java harness")
+    .arg("--containers")
+    .arg(containers.to_string())
+    .setup(java)
+    .spawn()
+    .await
+    .expect("start the Java client");
     let status = p.finish(Duration::from_secs(200)).await;
     let report = format!(
         "output:\n{}\nstderr:\n{}\ncontainer logs:\n{}",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -80,6 +80,18 @@ impl JavaCommand {
             cwd: None,
             extra_classpath: Vec::new(),
         }
+    }
+
+    /// The client half of a harness application (`ShellApp`, `MiniClusterApp`): `main_class`
+    /// in mode `mode` (`submit`, `client`) for the cluster whose configuration folder is
+    /// `conf_dir`, handing the AM it submits the harness's classpath.
+    pub async fn app_client(main_class: &str, mode: &str, conf_dir: &Path) -> Result<Self> {
+        Ok(JavaCommand::new(main_class)
+            .arg(mode)
+            .arg("--conf-dir")
+            .arg(conf_dir)
+            .arg("--classpath")
+            .arg(harness_classpath().await?))
     }
 
     /// Appends a classpath entry after the harness's.

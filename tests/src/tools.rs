@@ -20,7 +20,6 @@ use spindle_protocol::ids::ApplicationId;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::cache::folder_from;
-use crate::compile::harness_classpath;
 use crate::error::{HarnessError, Result, within};
 use crate::process::{JavaCommand, JavaProcess};
 
@@ -98,21 +97,17 @@ impl ShellApp {
         let command_file = dir.path().join("command");
         std::fs::write(&command_file, command)?;
         let stop_file = dir.path().join("stop");
-        let classpath = harness_classpath().await?;
-        let mut p = JavaCommand::new("spindle.interop.ShellApp")
-            .arg("submit")
-            .arg("--conf-dir")
-            .arg(cluster.conf_dir())
-            .arg("--classpath")
-            .arg(&classpath)
-            .arg("--command-file")
-            .arg(&command_file)
-            .arg("--stop-file")
-            .arg(&stop_file)
-            .arg("--containers")
-            .arg(containers.to_string())
-            .spawn()
-            .await?;
+        let mut p =
+            JavaCommand::app_client("spindle.interop.ShellApp", "submit", cluster.conf_dir())
+                .await?
+                .arg("--command-file")
+                .arg(&command_file)
+                .arg("--stop-file")
+                .arg(&stop_file)
+                .arg("--containers")
+                .arg(containers.to_string())
+                .spawn()
+                .await?;
         p.wait_for("FACT app_id=", Duration::from_secs(90)).await?;
         let id = p
             .fact("app_id")?

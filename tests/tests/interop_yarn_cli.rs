@@ -60,6 +60,27 @@ fn has(run: &CliRun, wanted: &[&str]) {
     }
 }
 
+/// One CLI command: its tool, its arguments, and texts its output must hold.
+type Check<'a> = (&'a str, &'a [&'a str], &'a [&'a str]);
+
+/// Runs each command in turn, checking it succeeded and printed its wanted texts (a failure
+/// names the command); returns the runs in the table's order.
+async fn checked(cli: &mut YarnCli, table: &[Check<'_>]) -> Vec<CliRun> {
+    let mut runs = Vec::new();
+    for &(tool, args, wanted) in table {
+        let run = ok(cli, tool, args).await;
+        for w in wanted {
+            assert!(
+                run.out.contains(w),
+                "{tool} {args:?}: {w:?} not in:\n{}",
+                run.out
+            );
+        }
+        runs.push(run);
+    }
+    runs
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hadoop_yarn_cli_reads_and_changes_a_running_application() {
     let mut options = MiniClusterOptions::with_nodes(2, 4096, 8);
@@ -99,126 +120,129 @@ async fn hadoop_yarn_cli_reads_and_changes_a_running_application() {
         .expect("the CLI JVM");
 
     // ApplicationCLI: applications, attempts, containers.
-    let list = ok(&mut cli, "ApplicationCLI", &["application", "-list"]).await;
-    // (the list shows the AM's own tracking URL, as YARN's CLI prints the original one)
-    has(
-        &list,
+    let app_id = format!("Application-Id : {id}");
+    let containers = checked(
+        &mut cli,
         &[
-            "Total number of applications",
-            &id,
-            "RUNNING",
-            "http://127.0.0.1:",
+            // (the list shows the AM's own tracking URL, as YARN's CLI prints the original one)
+            (
+                "ApplicationCLI",
+                &["application", "-list"],
+                &[
+                    "Total number of applications",
+                    &id,
+                    "RUNNING",
+                    "http://127.0.0.1:",
+                ],
+            ),
+            (
+                "ApplicationCLI",
+                &["application", "-list", "-appStates", "ALL"],
+                &[&id],
+            ),
+            (
+                "ApplicationCLI",
+                &["application", "-status", &id],
+                &[
+                    "Application Report",
+                    &app_id,
+                    "Queue : default",
+                    "State : RUNNING",
+                    "Aggregate Resource Allocation",
+                    "Log Aggregation Status : NOT_START",
+                    "TimeoutType : LIFETIME\tExpiryTime : UNLIMITED",
+                ],
+            ),
+            (
+                "ApplicationCLI",
+                &["applicationattempt", "-list", &id],
+                &[
+                    "Total number of application attempts :1",
+                    &attempt,
+                    "RUNNING",
+                ],
+            ),
+            (
+                "ApplicationCLI",
+                &["applicationattempt", "-status", &attempt],
+                &["Application Attempt Report", &attempt, "AMContainer :"],
+            ),
+            (
+                "ApplicationCLI",
+                &["container", "-list", &attempt],
+                &["Total number of containers :3", "/node/containerlogs/"],
+            ),
         ],
-    );
-    let all = ok(
-        &mut cli,
-        "ApplicationCLI",
-        &["application", "-list", "-appStates", "ALL"],
     )
-    .await;
-    has(&all, &[&id]);
-    let status = ok(&mut cli, "ApplicationCLI", &["application", "-status", &id]).await;
-    has(
-        &status,
-        &[
-            "Application Report",
-            &format!("Application-Id : {id}"),
-            "Queue : default",
-            "State : RUNNING",
-            "Aggregate Resource Allocation",
-            "Log Aggregation Status : NOT_START",
-            "TimeoutType : LIFETIME\tExpiryTime : UNLIMITED",
-        ],
-    );
-    let attempts = ok(
-        &mut cli,
-        "ApplicationCLI",
-        &["applicationattempt", "-list", &id],
-    )
-    .await;
-    has(
-        &attempts,
-        &[
-            "Total number of application attempts :1",
-            &attempt,
-            "RUNNING",
-        ],
-    );
-    let a = ok(
-        &mut cli,
-        "ApplicationCLI",
-        &["applicationattempt", "-status", &attempt],
-    )
-    .await;
-    has(
-        &a,
-        &["Application Attempt Report", &attempt, "AMContainer :"],
-    );
-    let containers = ok(
-        &mut cli,
-        "ApplicationCLI",
-        &["container", "-list", &attempt],
-    )
-    .await;
-    has(
-        &containers,
-        &["Total number of containers :3", "/node/containerlogs/"],
-    );
+    .await
+    .pop()
+    .expect("the container list");
     let task = containers
         .out
         .split_whitespace()
         .find(|w| w.starts_with("container_") && !w.ends_with("_000001"))
         .expect("a task container")
         .to_string();
-    let c = ok(&mut cli, "ApplicationCLI", &["container", "-status", &task]).await;
-    has(
-        &c,
-        &[
-            "Container Report",
-            &task,
-            "State : COMPLETE",
-            "LOG-URL : http://127.0.0.1:",
-        ],
-    );
 
-    // NodeCLI and ClusterCLI.
-    let nodes = ok(&mut cli, "NodeCLI", &["-list"]).await;
-    has(&nodes, &["Total Nodes:2", "RUNNING"]);
-    ok(&mut cli, "NodeCLI", &["-list", "-all"]).await;
-    ok(&mut cli, "NodeCLI", &["-list", "-showDetails"]).await;
+    // The task container, NodeCLI, ClusterCLI, and QueueCLI's hierarchy.
     let node_id = cluster.node_ids()[0].to_string();
-    let node = ok(&mut cli, "NodeCLI", &["-status", &node_id]).await;
-    has(
-        &node,
+    let node_id_line = format!("Node-Id : {node_id}");
+    let runs = checked(
+        &mut cli,
         &[
-            "Node Report",
-            &format!("Node-Id : {node_id}"),
-            "Node-State : RUNNING",
-            "Node-Http-Address : 127.0.0.1:",
+            (
+                "ApplicationCLI",
+                &["container", "-status", &task],
+                &[
+                    "Container Report",
+                    &task,
+                    "State : COMPLETE",
+                    "LOG-URL : http://127.0.0.1:",
+                ],
+            ),
+            ("NodeCLI", &["-list"], &["Total Nodes:2", "RUNNING"]),
+            ("NodeCLI", &["-list", "-all"], &[]),
+            ("NodeCLI", &["-list", "-showDetails"], &[]),
+            (
+                "NodeCLI",
+                &["-status", &node_id],
+                &[
+                    "Node Report",
+                    &node_id_line,
+                    "Node-State : RUNNING",
+                    "Node-Http-Address : 127.0.0.1:",
+                ],
+            ),
+            ("ClusterCLI", &["-lnl"], &["Node Labels:"]),
+            ("ClusterCLI", &["-lna"], &[]),
+            (
+                "QueueCLI",
+                &["-status", "root"],
+                &["Queue Name : root", "State : RUNNING"],
+            ),
+            (
+                "QueueCLI",
+                &["-status", "default"],
+                &[
+                    "Queue Name : default",
+                    "Queue Path : root.default",
+                    "Capacity : 100.00%",
+                ],
+            ),
+            ("QueueCLI", &["-list", "root"], &["default"]),
+            ("QueueCLI", &["-list", "all"], &[]),
         ],
-    );
+    )
+    .await;
+    let node = &runs[4]; // NodeCLI -status
     assert!(
         !node.out.contains("Node-Http-Address : 127.0.0.1:0\n"),
         "{}",
         node.out
     );
-    let labels = ok(&mut cli, "ClusterCLI", &["-lnl"]).await;
-    has(&labels, &["Node Labels:"]);
-    ok(&mut cli, "ClusterCLI", &["-lna"]).await;
-
-    // QueueCLI: the hierarchy, and an unknown queue answered at once.
-    let root = ok(&mut cli, "QueueCLI", &["-status", "root"]).await;
-    has(&root, &["Queue Name : root", "State : RUNNING"]);
+    // The root queue is answered at once; so, below, is an unknown one.
+    let root = &runs[7]; // QueueCLI -status root
     assert!(root.ms < AT_ONCE_MS, "root took {} ms", root.ms);
-    let default = ok(&mut cli, "QueueCLI", &["-status", "default"]).await;
-    has(
-        &default,
-        &[
-            "Queue Name : default",
-            "Queue Path : root.default",
-            "Capacity : 100.00%",
-        ],
-    );
     let unknown = cli
         .run("QueueCLI", &["-status", "nosuchqueue"])
         .await

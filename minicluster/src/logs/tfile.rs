@@ -22,6 +22,8 @@
 
 use std::io::{self, Read, Write};
 
+use spindle_protocol::writable::Reader;
+
 /// The BCFile magic, at the start and at the end of every TFile.
 pub const MAGIC: [u8; 16] = [
     0xd1, 0x11, 0xd3, 0x68, 0x91, 0xb5, 0xd7, 0xb6, 0x39, 0xdf, 0x41, 0x40, 0x92, 0xba, 0xe1, 0x50,
@@ -287,39 +289,27 @@ fn corrupt(what: impl Into<String>) -> TFileError {
     TFileError::Corrupt(what.into())
 }
 
-/// A cursor over bytes with the TFile decoders; every read is bounded by the bytes left.
+/// The TFile decoders over protocol's bounded [`Reader`]: every read is bounded by the bytes
+/// left.
 #[derive(Debug)]
-pub struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
+pub struct Cursor<'a>(Reader<'a>);
 
 impl<'a> Cursor<'a> {
     /// A cursor at the start of `bytes`.
     pub fn new(bytes: &'a [u8]) -> Self {
-        Cursor { bytes, at: 0 }
+        Cursor(Reader::new(bytes))
     }
 
     /// Whether every byte was read.
     pub fn is_empty(&self) -> bool {
-        self.at >= self.bytes.len()
+        self.0.is_empty()
     }
 
     /// The next `n` bytes.
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], TFileError> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|e| *e <= self.bytes.len())
-            .ok_or_else(|| {
-                corrupt(format!(
-                    "{n} bytes wanted, {} left",
-                    self.bytes.len() - self.at
-                ))
-            })?;
-        let s = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(s)
+        self.0
+            .read_bytes(n, "a TFile value")
+            .map_err(|e| corrupt(e.to_string()))
     }
 
     fn byte(&mut self) -> Result<u8, TFileError> {

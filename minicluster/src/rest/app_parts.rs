@@ -13,7 +13,7 @@ use spindle_protocol::proto::yarn_service::{
 };
 
 use super::error::{RestError, clip, parse_or_400};
-use super::json::{AppTimeout, AppTimeouts};
+use super::json::{AppTimeout, AppTimeouts, id_text};
 use super::routes::{RestContext, app_states, list_param, parse_app_id, parse_json, report_of};
 use crate::rm::state::RmState;
 use crate::webdoc::{Format, bare, document};
@@ -128,22 +128,15 @@ pub struct ContainerInfo {
 
 impl ContainerInfo {
     fn from_report(r: &ContainerReportProto, now_ms: i64) -> Self {
-        let node = r
-            .node_id
-            .as_ref()
-            .and_then(|n| spindle_protocol::ids::NodeId::from_proto(n).ok())
-            .map(|n| n.to_string())
-            .unwrap_or_default();
+        let node = id_text(
+            r.node_id.as_ref(),
+            spindle_protocol::ids::NodeId::from_proto,
+        );
         let resource = super::json::ResourceInfo::from_proto(r.resource.as_ref());
         let started = r.creation_time.unwrap_or(0);
         let finished = r.finish_time.unwrap_or(0);
         ContainerInfo {
-            container_id: r
-                .container_id
-                .as_ref()
-                .and_then(|c| ContainerId::from_proto(c).ok())
-                .map(|c| c.to_string())
-                .unwrap_or_default(),
+            container_id: id_text(r.container_id.as_ref(), ContainerId::from_proto),
             allocated_mb: resource.memory,
             allocated_v_cores: resource.v_cores,
             assigned_node_id: node.clone(),

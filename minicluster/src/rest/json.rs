@@ -15,6 +15,44 @@ pub const HADOOP_VERSION: &str = "3.4.1";
 pub const STATE_STORE: &str =
     "org.apache.hadoop.yarn.server.resourcemanager.recovery.NullRMStateStore";
 
+/// The `hadoop*` version fields of `clusterInfo` and the NM's `nodeInfo`: which Hadoop a daemon
+/// of this cluster says it is (the release whose wire facts it follows, and this crate's build).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HadoopBuild {
+    /// The release ([`HADOOP_VERSION`]).
+    pub hadoop_version: &'static str,
+    /// The release and this crate's version.
+    pub hadoop_build_version: String,
+    /// The build date (`Unknown`).
+    pub hadoop_version_built_on: &'static str,
+}
+
+impl HadoopBuild {
+    /// What this cluster's daemons report.
+    pub fn ours() -> Self {
+        HadoopBuild {
+            hadoop_version: HADOOP_VERSION,
+            hadoop_build_version: format!(
+                "{HADOOP_VERSION} from spindle-minicluster {}",
+                env!("CARGO_PKG_VERSION")
+            ),
+            hadoop_version_built_on: "Unknown",
+        }
+    }
+}
+
+/// How an answer shows the id `p` of a report: its text; empty when the report lacks it or it
+/// does not parse (`from_proto`).
+pub(crate) fn id_text<P, I: std::fmt::Display, E>(
+    p: Option<&P>,
+    from_proto: impl FnOnce(&P) -> Result<I, E>,
+) -> String {
+    p.and_then(|p| from_proto(p).ok())
+        .map(|id| id.to_string())
+        .unwrap_or_default()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Documents
 // ---------------------------------------------------------------------------------------------
@@ -69,12 +107,9 @@ pub struct ClusterInfo {
     pub resource_manager_build_version: String,
     /// RM build date.
     pub resource_manager_version_built_on: &'static str,
-    /// Hadoop version.
-    pub hadoop_version: &'static str,
-    /// Hadoop build string.
-    pub hadoop_build_version: String,
-    /// Hadoop build date.
-    pub hadoop_version_built_on: &'static str,
+    /// The Hadoop version fields.
+    #[serde(flatten)]
+    pub hadoop: HadoopBuild,
     /// ZooKeeper state (HA is off).
     pub ha_zoo_keeper_connection_state: &'static str,
 }
@@ -82,22 +117,17 @@ pub struct ClusterInfo {
 impl ClusterInfo {
     /// The info of the RM started at `cluster_timestamp`.
     pub fn new(cluster_timestamp: i64) -> Self {
-        let build = format!(
-            "{HADOOP_VERSION} from spindle-minicluster {}",
-            env!("CARGO_PKG_VERSION")
-        );
+        let hadoop = HadoopBuild::ours();
         ClusterInfo {
             id: cluster_timestamp,
             started_on: cluster_timestamp,
             state: "STARTED",
             ha_state: "ACTIVE",
             rm_state_store_name: STATE_STORE,
-            resource_manager_version: HADOOP_VERSION,
-            resource_manager_build_version: build.clone(),
-            resource_manager_version_built_on: "Unknown",
-            hadoop_version: HADOOP_VERSION,
-            hadoop_build_version: build,
-            hadoop_version_built_on: "Unknown",
+            resource_manager_version: hadoop.hadoop_version,
+            resource_manager_build_version: hadoop.hadoop_build_version.clone(),
+            resource_manager_version_built_on: hadoop.hadoop_version_built_on,
+            hadoop,
             ha_zoo_keeper_connection_state: "ResourceManager HA is not enabled.",
         }
     }
@@ -239,12 +269,7 @@ pub struct NewApplication {
 impl NewApplication {
     /// From the `getNewApplication` answer.
     pub fn from_proto(p: &GetNewApplicationResponseProto) -> Self {
-        let id = p
-            .application_id
-            .as_ref()
-            .and_then(|i| ApplicationId::from_proto(i).ok())
-            .map(|i| i.to_string())
-            .unwrap_or_default();
+        let id = id_text(p.application_id.as_ref(), ApplicationId::from_proto);
         NewApplication {
             application_id: id,
             maximum_resource_capability: ResourceInfo::from_proto(p.maximum_capability.as_ref()),
@@ -493,12 +518,7 @@ impl AppInfo {
         let user = r.user.clone().unwrap_or_default();
         let started = r.start_time.unwrap_or(0);
         AppInfo {
-            id: r
-                .application_id
-                .as_ref()
-                .and_then(|i| ApplicationId::from_proto(i).ok())
-                .map(|i| i.to_string())
-                .unwrap_or_default(),
+            id: id_text(r.application_id.as_ref(), ApplicationId::from_proto),
             user: user.clone(),
             name: r.name.clone().unwrap_or_default(),
             queue: r.queue.clone().unwrap_or_default(),

@@ -29,7 +29,7 @@ use super::json::{AppInfo, ClusterInfo, NodeInfo};
 use super::routes::{RestContext, app_info, report_of};
 use crate::rm::queues::Queue;
 use crate::time::format_readable;
-use crate::webdoc::html;
+use crate::webdoc::{html, link};
 
 /// The states the applications page filters by, as YARN's UI names them.
 const STATES: [&str; 9] = [
@@ -55,13 +55,6 @@ fn nav(page: Page) -> Page {
         ("/cluster/scheduler", "Scheduler"),
         ("/cluster/cluster", "About"),
     ])
-}
-
-fn link(href: impl Into<String>, text: impl Into<String>) -> Cell {
-    Cell::Link {
-        href: href.into(),
-        text: text.into(),
-    }
 }
 
 fn error_page(e: &RestError) -> Response<Full<Bytes>> {

@@ -8,7 +8,7 @@ use spindle_protocol::ids::{ApplicationId, ContainerId};
 
 use crate::nm::NodeManager;
 use crate::nm::node::NmContainer;
-use crate::rest::json::HADOOP_VERSION;
+use crate::rest::json::HadoopBuild;
 
 /// The NM application states a `state` filter may name.
 pub const APP_STATES: [&str; 6] = [
@@ -52,12 +52,9 @@ pub struct NodeInfo {
     pub node_manager_build_version: String,
     /// NM build date.
     pub node_manager_version_built_on: &'static str,
-    /// Hadoop version.
-    pub hadoop_version: &'static str,
-    /// Hadoop build.
-    pub hadoop_build_version: String,
-    /// Hadoop build date.
-    pub hadoop_version_built_on: &'static str,
+    /// The Hadoop version fields.
+    #[serde(flatten)]
+    pub hadoop: HadoopBuild,
     /// When the NM started (ms).
     pub nm_startup_time: i64,
 }
@@ -72,10 +69,7 @@ impl NodeInfo {
             .filter(|c| c.exit.is_none())
             .collect();
         let mb: i64 = live.iter().map(|c| c.resource.memory_mb).sum();
-        let build = format!(
-            "{HADOOP_VERSION} from spindle-minicluster {}",
-            env!("CARGO_PKG_VERSION")
-        );
+        let hadoop = HadoopBuild::ours();
         NodeInfo {
             id: nm.node_id().to_string(),
             node_host_name: nm.node_id().host.clone(),
@@ -87,12 +81,10 @@ impl NodeInfo {
             total_v_cores_allocated_containers: live.iter().map(|c| c.resource.vcores).sum(),
             pmem_check_enabled: nm.pmem_check(),
             vmem_check_enabled: false,
-            node_manager_version: HADOOP_VERSION,
-            node_manager_build_version: build.clone(),
-            node_manager_version_built_on: "Unknown",
-            hadoop_version: HADOOP_VERSION,
-            hadoop_build_version: build,
-            hadoop_version_built_on: "Unknown",
+            node_manager_version: hadoop.hadoop_version,
+            node_manager_build_version: hadoop.hadoop_build_version.clone(),
+            node_manager_version_built_on: hadoop.hadoop_version_built_on,
+            hadoop,
             nm_startup_time: nm.started_ms(),
         }
     }

@@ -1,17 +1,21 @@
 //! The NodeManager's HTML pages: the node, its applications and containers, and container
 //! logs (the page every YARN log link leads to: `/node/containerlogs/<container>/<user>`).
 
+use std::fmt::Display;
+use std::str::FromStr;
+
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::{Response, StatusCode};
 use spindle_http::html::{Cell, Page};
 use spindle_http::query::{param, percent_encode};
+use spindle_protocol::ids::ContainerId;
 
 use super::json::{AppInfo, Apps, ContainerInfo, Containers, NodeInfo};
 use super::logs::{self, LogError};
 use crate::nm::NodeManager;
 use crate::rest::error::{RestError, parse_or_400};
-use crate::webdoc::html;
+use crate::webdoc::{html, link};
 
 /// How much of a log its page shows unless asked for more (YARN's NM shows the last 4 KiB).
 const DEFAULT_TAIL: i64 = -4096;
@@ -44,6 +48,28 @@ fn log_error(e: LogError) -> RestError {
     }
 }
 
+/// What the `what` (`application`, `container`) with the id `raw` is on this node, as `find`
+/// tells: 400 for an id that does not parse, 404 for one the node does not know.
+fn known<I: FromStr + Display, T>(
+    raw: &str,
+    what: &str,
+    find: impl FnOnce(&I) -> Option<T>,
+) -> Result<T, RestError> {
+    let id: I = raw
+        .parse()
+        .map_err(|_| RestError::bad_request(format!("Invalid {what} id {raw}")))?;
+    find(&id).ok_or_else(|| RestError::not_found(format!("Unknown {what} {id} on this node")))
+}
+
+/// The page of log file `file` of container `id`, run as `user`.
+fn log_file_path(id: &ContainerId, user: &str, file: &str) -> String {
+    format!(
+        "/node/containerlogs/{id}/{}/{}",
+        percent_encode(user),
+        percent_encode(file)
+    )
+}
+
 /// `/`, `/node/...`.
 pub fn page(
     nm: &NodeManager,
@@ -56,21 +82,11 @@ pub fn page(
         ["node", "allApplications"] => Ok(html(StatusCode::OK, apps_page(nm))),
         ["node", "allContainers"] => Ok(html(StatusCode::OK, containers_page(nm))),
         ["node", "application", id] => {
-            let id: spindle_protocol::ids::ApplicationId = id
-                .parse()
-                .map_err(|_| RestError::bad_request(format!("Invalid application id {id}")))?;
-            let app = AppInfo::of(nm, &id).ok_or_else(|| {
-                RestError::not_found(format!("Unknown application {id} on this node"))
-            })?;
+            let app = known(id, "application", |id| AppInfo::of(nm, id))?;
             Ok(html(StatusCode::OK, app_page(nm, &app)))
         }
         ["node", "container", id] => {
-            let id: spindle_protocol::ids::ContainerId = id
-                .parse()
-                .map_err(|_| RestError::bad_request(format!("Invalid container id {id}")))?;
-            let c = ContainerInfo::of(nm, &id).ok_or_else(|| {
-                RestError::not_found(format!("Unknown container {id} on this node"))
-            })?;
+            let c = known(id, "container", |id| ContainerInfo::of(nm, id))?;
             Ok(html(StatusCode::OK, container_page(&c)))
         }
         ["node", "containerlogs", container, user] => {
@@ -80,14 +96,7 @@ pub fn page(
                 .iter()
                 .map(|(name, size, _)| {
                     vec![
-                        Cell::Link {
-                            href: format!(
-                                "/node/containerlogs/{id}/{}/{}",
-                                percent_encode(user),
-                                percent_encode(name)
-                            ),
-                            text: name.clone(),
-                        },
+                        link(log_file_path(&id, user, name), name.clone()),
                         Cell::from(format!("{size} bytes")),
                     ]
                 })
@@ -112,11 +121,7 @@ pub fn page(
             let end = number(params, "end")?;
             let part = logs::read_part(&path, start, end).map_err(log_error)?;
             let text = String::from_utf8_lossy(&part.bytes);
-            let base = format!(
-                "/node/containerlogs/{id}/{}/{}",
-                percent_encode(user),
-                percent_encode(file)
-            );
+            let base = log_file_path(&id, user, file);
             let mut page = nav(Page::new(&format!("{file} of {id}")));
             if (part.bytes.len() as u64) < part.total {
                 page = page.link_paragraph(
@@ -172,10 +177,7 @@ fn apps_page(nm: &NodeManager) -> String {
         .iter()
         .map(|a| {
             vec![
-                Cell::Link {
-                    href: format!("/node/application/{}", a.id),
-                    text: a.id.clone(),
-                },
+                link(format!("/node/application/{}", a.id), a.id.clone()),
                 Cell::from(a.state),
                 Cell::from(a.user.clone()),
             ]
@@ -191,21 +193,23 @@ fn apps_page(nm: &NodeManager) -> String {
         .finish()
 }
 
+/// A link to the page listing container `c`'s log files.
+fn logs_link(c: &ContainerInfo) -> Cell {
+    link(
+        format!("/node/containerlogs/{}/{}", c.id, percent_encode(&c.user)),
+        "logs",
+    )
+}
+
 fn container_rows(containers: &[ContainerInfo]) -> Vec<Vec<Cell>> {
     containers
         .iter()
         .map(|c| {
             vec![
-                Cell::Link {
-                    href: format!("/node/container/{}", c.id),
-                    text: c.id.clone(),
-                },
+                link(format!("/node/container/{}", c.id), c.id.clone()),
                 Cell::from(c.state),
                 Cell::from(c.exit_code.to_string()),
-                Cell::Link {
-                    href: format!("/node/containerlogs/{}/{}", c.id, percent_encode(&c.user)),
-                    text: "logs".into(),
-                },
+                logs_link(c),
             ]
         })
         .collect()
@@ -256,13 +260,7 @@ fn container_page(c: &ContainerInfo) -> String {
                 Cell::from(format!("{} MB", c.total_memory_needed_mb)),
             ),
             ("Vcores", Cell::from(c.total_v_cores_needed.to_string())),
-            (
-                "Logs",
-                Cell::Link {
-                    href: format!("/node/containerlogs/{}/{}", c.id, percent_encode(&c.user)),
-                    text: "logs".into(),
-                },
-            ),
+            ("Logs", logs_link(c)),
         ])
         .finish()
 }

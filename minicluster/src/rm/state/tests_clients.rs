@@ -104,12 +104,17 @@ fn submissions_to_other_queues_fail_the_application() {
     assert_eq!(rm.report(&id).unwrap().queue(), "default");
 }
 
+/// Attempt `a`'s first allocate, asking one task container of `mb` MB; the container's id.
+fn one_task(rm: &mut RmState, a: ApplicationAttemptId, mb: i64) -> ContainerId {
+    let r = alloc(rm, a, 0, vec![ask(1, "*", mb, 1)]);
+    ContainerId::from_proto(r.allocated_containers[0].id.as_ref().unwrap()).unwrap()
+}
+
 #[test]
 fn containers_are_reported_live_and_completed() {
     let mut rm = rm(1);
     let (id, am, a) = registered(&mut rm, false);
-    let r = alloc(&mut rm, a, 0, vec![ask(1, "*", 256, 1)]);
-    let c = ContainerId::from_proto(r.allocated_containers[0].id.as_ref().unwrap()).unwrap();
+    let c = one_task(&mut rm, a, 256);
     rm.container_started(c);
     let all = rm.container_reports(a).unwrap();
     assert_eq!(all.len(), 2, "the AM container and the task");
@@ -152,8 +157,7 @@ fn containers_are_reported_live_and_completed() {
 fn usage_counts_mb_and_vcore_seconds() {
     let mut rm = rm(1);
     let (id, am, a) = registered(&mut rm, false);
-    let r = alloc(&mut rm, a, 0, vec![ask(1, "*", 1024, 1)]);
-    let c = ContainerId::from_proto(r.allocated_containers[0].id.as_ref().unwrap()).unwrap();
+    let c = one_task(&mut rm, a, 1024);
     // The 1024 MB task lives 10 s (allocated at T0 + 1); the 512 MB AM from T0.
     rm.container_exited(c, 0, String::new(), T0 + 10_001);
     rm.advance_clock(T0 + 20_000);

@@ -8,11 +8,17 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.hadoop.conf.Configuration;
@@ -22,14 +28,21 @@ import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.security.token.SecretManager;
 import org.apache.hadoop.security.token.Token;
 import org.apache.hadoop.security.token.TokenIdentifier;
+import org.apache.hadoop.yarn.api.protocolrecords.AllocateResponse;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.AMRMClient;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.NMClient;
+import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.YarnException;
@@ -260,6 +273,69 @@ final class Common {
   }
 
   /**
+   * The command that starts a harness AM's JVM: {@code mainAndArgs} (a class of this harness and
+   * its arguments) on {@code classpath}, with the heap {@code heap} and the flags that start a
+   * small JVM fast.
+   */
+  static String amCommand(String heap, String classpath, String mainAndArgs) {
+    return "{{JAVA_HOME}}/bin/java -Xmx" + heap + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+        + " -Djava.net.preferIPv4Stack=true -cp " + classpath + " " + mainAndArgs;
+  }
+
+  /**
+   * Submits through {@code yc} a one-attempt application {@code name} of {@code type} whose AM, a
+   * container of {@code am}, runs {@code command} with its stdout and stderr in the container's log
+   * directory; says its id ({@code FACT app_id=}) and returns it.
+   */
+  static ApplicationId submitOnce(
+      YarnClient yc, String name, String type, Resource am, String command) throws Exception {
+    YarnClientApplication app = yc.createApplication();
+    ApplicationId id = app.getNewApplicationResponse().getApplicationId();
+    ApplicationSubmissionContext ctx =
+        submission(app, name, type, am, command + " 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr");
+    ctx.setMaxAppAttempts(1);
+    yc.submitApplication(ctx);
+    say("FACT app_id=" + id);
+    return id;
+  }
+
+  /**
+   * Polls {@code id}'s report every {@code pollMs} until the application reaches a final state or
+   * {@code timeoutMs} pass; {@code onRunning} sees its first RUNNING report. Says the states seen
+   * in order ({@code FACT states=}) and the last report's state, final status and diagnostics
+   * ({@code final_state}, {@code final_status}, {@code diagnostics}); returns that report.
+   */
+  static ApplicationReport watch(
+      YarnClient yc, ApplicationId id, long timeoutMs, long pollMs,
+      Consumer<ApplicationReport> onRunning) throws Exception {
+    Set<YarnApplicationState> seen = new HashSet<>();
+    List<String> order = new ArrayList<>();
+    EnumSet<YarnApplicationState> terminal =
+        EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    ApplicationReport r;
+    while (true) {
+      r = yc.getApplicationReport(id);
+      YarnApplicationState s = r.getYarnApplicationState();
+      if (seen.add(s)) {
+        order.add(s.toString());
+        if (s == YarnApplicationState.RUNNING) {
+          onRunning.accept(r);
+        }
+      }
+      if (terminal.contains(s) || System.currentTimeMillis() > deadline) {
+        break;
+      }
+      Thread.sleep(pollMs);
+    }
+    say("FACT states=" + String.join(",", order));
+    say("FACT final_state=" + r.getYarnApplicationState());
+    say("FACT final_status=" + r.getFinalApplicationStatus());
+    say("FACT diagnostics=" + r.getDiagnostics().replace('\n', ' '));
+    return r;
+  }
+
+  /**
    * The configuration of the cluster whose folder is {@code confDir} ({@code core-site.xml},
    * {@code yarn-site.xml}) on top of {@link #conf()} (its overrides and Kerberos login), with
    * short connect retries so a broken cluster fails fast.
@@ -275,6 +351,14 @@ final class Common {
     return conf;
   }
 
+  /** Hadoop's AMRMClient for {@code conf}, started (not yet registered). */
+  static AMRMClient<ContainerRequest> startAmrmClient(Configuration conf) {
+    AMRMClient<ContainerRequest> amrm = AMRMClient.createAMRMClient();
+    amrm.init(conf);
+    amrm.start();
+    return amrm;
+  }
+
   /** Hadoop's NMClient for {@code conf}, started. */
   static NMClient startNmClient(Configuration conf) {
     NMClient nm = NMClient.createNMClient();
@@ -283,10 +367,42 @@ final class Common {
     return nm;
   }
 
-  /** Asks {@code amrm} for {@code n} containers of {@code res} anywhere at priority {@code p}. */
-  static void askContainers(AMRMClient<ContainerRequest> amrm, int n, Resource res, Priority p) {
+  /** A harness AM's request for one task container: 128 MB and 1 vcore anywhere, at priority 1. */
+  static ContainerRequest taskRequest() {
+    return new ContainerRequest(Resource.newInstance(128, 1), null, null, Priority.newInstance(1));
+  }
+
+  /** Asks {@code amrm} for {@code n} task containers ({@link #taskRequest}). */
+  static void askContainers(AMRMClient<ContainerRequest> amrm, int n) {
     for (int i = 0; i < n; i++) {
-      amrm.addContainerRequest(new ContainerRequest(res, null, null, p));
+      amrm.addContainerRequest(taskRequest());
     }
+  }
+
+  /**
+   * Handles the containers {@code r} granted for {@code n} tasks asked with
+   * {@link #askContainers}: withdraws one task request per container, starts task
+   * {@code started}, {@code started + 1}, … in them with the launch context {@code launch} gives
+   * for the task's number, and releases those beyond the {@code n}th task. Returns how many tasks
+   * are started now.
+   */
+  static int startGranted(
+      AMRMClient<ContainerRequest> amrm, NMClient nm, AllocateResponse r, int started, int n,
+      IntFunction<ContainerLaunchContext> launch) throws Exception {
+    for (Container c : r.getAllocatedContainers()) {
+      amrm.removeContainerRequest(taskRequest());
+      if (started >= n) {
+        amrm.releaseAssignedContainer(c.getId());
+        continue;
+      }
+      nm.startContainer(c, launch.apply(started));
+      started++;
+    }
+    return started;
+  }
+
+  /** How a container that ended with {@code s} failed: its id, exit status and diagnostics. */
+  static String failure(ContainerStatus s) {
+    return s.getContainerId() + " exit " + s.getExitStatus() + ": " + s.getDiagnostics();
   }
 }

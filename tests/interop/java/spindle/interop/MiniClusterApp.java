@@ -2,24 +2,17 @@ package spindle.interop;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.api.protocolrecords.AllocateResponse;
 import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
-import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
-import org.apache.hadoop.yarn.api.records.Container;
-import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.NodeReport;
 import org.apache.hadoop.yarn.api.records.NodeState;
-import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.api.records.YarnClusterMetrics;
@@ -27,7 +20,6 @@ import org.apache.hadoop.yarn.client.api.AMRMClient;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.NMClient;
 import org.apache.hadoop.yarn.client.api.YarnClient;
-import org.apache.hadoop.yarn.client.api.YarnClientApplication;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 /**
@@ -92,54 +84,24 @@ public final class MiniClusterApp {
     Common.say("FACT queue=" + yc.getQueueInfo("default").getQueueName());
 
     long tSubmit = System.nanoTime();
-    YarnClientApplication app = yc.createApplication();
-    ApplicationId id = app.getNewApplicationResponse().getApplicationId();
     String command =
-        "{{JAVA_HOME}}/bin/java -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-            + " -Djava.net.preferIPv4Stack=true -cp "
-            + classpath
-            + " spindle.interop.MiniClusterApp am --conf-dir "
-            + confDir
-            + " --containers "
-            + n
-            + " 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr";
-    ApplicationSubmissionContext ctx =
-        Common.submission(app, "mini-java-app", "SPINDLE-INTEROP", Resource.newInstance(768, 1), command);
-    ctx.setMaxAppAttempts(1);
-    yc.submitApplication(ctx);
-    Common.say("FACT app_id=" + id);
-    Set<YarnApplicationState> seen = new HashSet<>();
-    List<String> order = new ArrayList<>();
-    EnumSet<YarnApplicationState> terminal =
-        EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
-    long deadline = System.currentTimeMillis() + 180_000;
-    ApplicationReport r;
-    long tRunning = 0;
-    while (true) {
-      r = yc.getApplicationReport(id);
-      YarnApplicationState s = r.getYarnApplicationState();
-      if (seen.add(s)) {
-        order.add(s.toString());
-        if (s == YarnApplicationState.RUNNING) {
-          tRunning = System.nanoTime();
-          Common.say("FACT am_host=" + r.getHost() + ":" + r.getRpcPort());
-        }
-      }
-      if (terminal.contains(s)) {
-        break;
-      }
-      check(System.currentTimeMillis() < deadline, "application did not end within 180 s, state " + s);
-      Thread.sleep(20);
-    }
+        Common.amCommand("192m", classpath,
+            "spindle.interop.MiniClusterApp am --conf-dir " + confDir + " --containers " + n);
+    ApplicationId id =
+        Common.submitOnce(yc, "mini-java-app", "SPINDLE-INTEROP", Resource.newInstance(768, 1), command);
+    long[] tRunning = {0};
+    ApplicationReport r = Common.watch(yc, id, 180_000, 20, running -> {
+      tRunning[0] = System.nanoTime();
+      Common.say("FACT am_host=" + running.getHost() + ":" + running.getRpcPort());
+    });
     long tEnd = System.nanoTime();
-    Common.say("FACT states=" + String.join(",", order));
-    Common.say("FACT final_state=" + r.getYarnApplicationState());
-    Common.say("FACT final_status=" + r.getFinalApplicationStatus());
-    Common.say("FACT diagnostics=" + r.getDiagnostics().replace('\n', ' '));
+    YarnApplicationState s = r.getYarnApplicationState();
+    check(s == YarnApplicationState.FINISHED || s == YarnApplicationState.FAILED
+        || s == YarnApplicationState.KILLED, "application did not end within 180 s, state " + s);
     Common.say("FACT progress=" + r.getProgress());
     Common.say("FACT submit_to_finished_ms=" + (tEnd - tSubmit) / 1_000_000);
-    if (tRunning != 0) {
-      Common.say("FACT submit_to_running_ms=" + (tRunning - tSubmit) / 1_000_000);
+    if (tRunning[0] != 0) {
+      Common.say("FACT submit_to_running_ms=" + (tRunning[0] - tSubmit) / 1_000_000);
     }
     Common.say("FACT client_total_ms=" + (tEnd - t0) / 1_000_000);
     int listed = yc.getApplications(Collections.singleton("SPINDLE-INTEROP")).size();
@@ -152,15 +114,11 @@ public final class MiniClusterApp {
 
   private static void am(Configuration conf, int n) throws Exception {
     long t0 = System.nanoTime();
-    AMRMClient<ContainerRequest> amrm = AMRMClient.createAMRMClient();
-    amrm.init(conf);
-    amrm.start();
+    AMRMClient<ContainerRequest> amrm = Common.startAmrmClient(conf);
     RegisterApplicationMasterResponse reg = amrm.registerApplicationMaster("127.0.0.1", 0, "");
     System.out.println("registered; max=" + reg.getMaximumResourceCapability());
     NMClient nm = Common.startNmClient(conf);
-    Priority p = Priority.newInstance(1);
-    Resource res = Resource.newInstance(128, 1);
-    Common.askContainers(amrm, n, res, p);
+    Common.askContainers(amrm, n);
     int started = 0;
     int ok = 0;
     List<String> failures = new ArrayList<>();
@@ -168,24 +126,15 @@ public final class MiniClusterApp {
     while (ok + failures.size() < n) {
       check(System.currentTimeMillis() < deadline, "containers did not finish within 120 s");
       AllocateResponse r = amrm.allocate(ok / (float) n);
-      for (Container c : r.getAllocatedContainers()) {
-        amrm.removeContainerRequest(new ContainerRequest(res, null, null, p));
-        if (started >= n) {
-          amrm.releaseAssignedContainer(c.getId());
-          continue;
-        }
-        ContainerLaunchContext clc =
-            Common.launchContext(
-                Collections.singletonMap("SPINDLE_TASK", Integer.toString(started)),
-                "echo task $SPINDLE_TASK on $NM_HOST:$NM_PORT 1><LOG_DIR>/stdout");
-        nm.startContainer(c, clc);
-        started++;
-      }
+      started = Common.startGranted(amrm, nm, r, started, n, task ->
+          Common.launchContext(
+              Collections.singletonMap("SPINDLE_TASK", Integer.toString(task)),
+              "echo task $SPINDLE_TASK on $NM_HOST:$NM_PORT 1><LOG_DIR>/stdout"));
       for (ContainerStatus s : r.getCompletedContainersStatuses()) {
         if (s.getExitStatus() == 0) {
           ok++;
         } else {
-          failures.add(s.getContainerId() + " exit " + s.getExitStatus() + ": " + s.getDiagnostics());
+          failures.add(Common.failure(s));
         }
       }
       if (ok + failures.size() < n) {

@@ -13,18 +13,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.api.protocolrecords.AllocateResponse;
-import org.apache.hadoop.yarn.api.records.ApplicationId;
-import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
-import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.client.api.AMRMClient;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.NMClient;
 import org.apache.hadoop.yarn.client.api.YarnClient;
-import org.apache.hadoop.yarn.client.api.YarnClientApplication;
 
 /**
  * A small long-running application written only against Hadoop's client library, for tests that
@@ -75,26 +70,11 @@ public final class ShellApp {
     YarnClient yc = YarnClient.createYarnClient();
     yc.init(conf);
     yc.start();
-    YarnClientApplication app = yc.createApplication();
-    ApplicationId id = app.getNewApplicationResponse().getApplicationId();
     String command =
-        "{{JAVA_HOME}}/bin/java -Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-            + " -Djava.net.preferIPv4Stack=true -cp "
-            + classpath
-            + " spindle.interop.ShellApp am --conf-dir "
-            + confDir
-            + " --command-file "
-            + commandFile
-            + " --stop-file "
-            + stopFile
-            + " --containers "
-            + n
-            + " 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr";
-    ApplicationSubmissionContext ctx =
-        Common.submission(app, "shell-app", "SPINDLE-INTEROP", Resource.newInstance(512, 1), command);
-    ctx.setMaxAppAttempts(1);
-    yc.submitApplication(ctx);
-    Common.say("FACT app_id=" + id);
+        Common.amCommand("160m", classpath,
+            "spindle.interop.ShellApp am --conf-dir " + confDir + " --command-file " + commandFile
+                + " --stop-file " + stopFile + " --containers " + n);
+    Common.submitOnce(yc, "shell-app", "SPINDLE-INTEROP", Resource.newInstance(512, 1), command);
     yc.stop();
   }
 
@@ -127,15 +107,11 @@ public final class ShellApp {
         });
     page.start();
     String tracking = "http://127.0.0.1:" + page.getAddress().getPort() + "/";
-    AMRMClient<ContainerRequest> amrm = AMRMClient.createAMRMClient();
-    amrm.init(conf);
-    amrm.start();
+    AMRMClient<ContainerRequest> amrm = Common.startAmrmClient(conf);
     amrm.registerApplicationMaster("127.0.0.1", 0, tracking);
     System.out.println("registered with tracking URL " + tracking);
     NMClient nm = Common.startNmClient(conf);
-    Priority p = Priority.newInstance(1);
-    Resource res = Resource.newInstance(128, 1);
-    Common.askContainers(amrm, n, res, p);
+    Common.askContainers(amrm, n);
     int started = 0;
     int done = 0;
     List<String> failures = new ArrayList<>();
@@ -146,26 +122,18 @@ public final class ShellApp {
         throw new IllegalStateException("the stop file never came");
       }
       AllocateResponse r = amrm.allocate(done / (float) n);
-      for (Container c : r.getAllocatedContainers()) {
-        amrm.removeContainerRequest(new ContainerRequest(res, null, null, p));
-        if (started >= n) {
-          amrm.releaseAssignedContainer(c.getId());
-          continue;
-        }
+      started = Common.startGranted(amrm, nm, r, started, n, task -> {
         // The derived variable first: the NodeManager must order them by their dependencies.
         Map<String, String> env = new LinkedHashMap<>();
         env.put("MY_DERIVED", "{{MY_BASE}}/sub");
         env.put("MY_BASE", "/base");
-        nm.startContainer(
-            c,
-            Common.launchContext(
-                env, "{ " + command + "; } 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"));
-        started++;
-      }
+        return Common.launchContext(
+            env, "{ " + command + "; } 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr");
+      });
       for (ContainerStatus s : r.getCompletedContainersStatuses()) {
         done++;
         if (s.getExitStatus() != 0) {
-          failures.add(s.getContainerId() + " exit " + s.getExitStatus() + ": " + s.getDiagnostics());
+          failures.add(Common.failure(s));
         }
       }
       Thread.sleep(100);

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.Tool;
@@ -39,28 +41,26 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
 public final class YarnCliBatch {
   private YarnCliBatch() {}
 
+  /** The {@code YarnCLI} tools by name; each run prints to the batch's capture stream. */
+  private static final Map<String, Supplier<YarnCLI>> YARN_CLIS =
+      Map.of(
+          "ApplicationCLI", ApplicationCLI::new,
+          "NodeCLI", NodeCLI::new,
+          "ClusterCLI", ClusterCLI::new,
+          "QueueCLI", QueueCLI::new);
+
   private static Tool tool(String name, PrintStream out) {
-    YarnCLI cli;
-    switch (name) {
-      case "ApplicationCLI":
-        cli = new ApplicationCLI();
-        break;
-      case "NodeCLI":
-        cli = new NodeCLI();
-        break;
-      case "ClusterCLI":
-        cli = new ClusterCLI();
-        break;
-      case "QueueCLI":
-        cli = new QueueCLI();
-        break;
-      case "LogsCLI":
-        return new LogsCLI();
-      case "LogCLIHelpers":
-        return new AggregatedLogs(out);
-      default:
-        throw new IllegalArgumentException("unknown tool " + name);
+    if (name.equals("LogsCLI")) {
+      return new LogsCLI();
     }
+    if (name.equals("LogCLIHelpers")) {
+      return new AggregatedLogs(out);
+    }
+    Supplier<YarnCLI> make = YARN_CLIS.get(name);
+    if (make == null) {
+      throw new IllegalArgumentException("unknown tool " + name);
+    }
+    YarnCLI cli = make.get();
     cli.setSysOutPrintStream(out);
     cli.setSysErrPrintStream(out);
     return cli;
