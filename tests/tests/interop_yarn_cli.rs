@@ -348,9 +348,9 @@ async fn hadoop_yarn_cli_reads_and_changes_a_running_application() {
         },
     )
     .await;
-    // `yarn logs` reads aggregated logs with LogCLIHelpers; LogsCLI itself cannot start from
-    // the client jars (its web client needs the Jersey classes hadoop-client-runtime leaves out).
-    let logs = ok(&mut cli, "LogCLIHelpers", &["-applicationId", &id]).await;
+    // `yarn logs`: LogsCLI reads the aggregated logs (its web client, which the client jars
+    // cannot build, is a stand-in that fails any request: see YarnCliBatch.Logs).
+    let logs = ok(&mut cli, "LogsCLI", &["-applicationId", &id]).await;
     has(
         &logs,
         &[
@@ -362,7 +362,7 @@ async fn hadoop_yarn_cli_reads_and_changes_a_running_application() {
     );
     let one = ok(
         &mut cli,
-        "LogCLIHelpers",
+        "LogsCLI",
         &[
             "-applicationId",
             &id,

@@ -27,11 +27,8 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
  * {@code ClusterCLI}, {@code QueueCLI}, {@code LogsCLI}), run one after the other in one JVM
  * against the cluster whose configuration folder is the first argument.
  *
- * <p>{@code LogCLIHelpers} is the code {@code yarn logs} ({@code LogsCLI}) reads aggregated logs
- * with, run directly: {@code LogsCLI} itself needs a Jersey web client that the shaded
- * {@code hadoop-client-runtime} jar leaves out, so it cannot start from the client jars. It takes
- * {@code -applicationId ID [-appOwner U] [-containerId C] [-log_files F[,F…]]} and prints what
- * {@code yarn logs} prints for a finished application.
+ * <p>{@code LogsCLI} ({@code yarn logs}) runs with a stand-in for its web client (see
+ * {@link Logs}): enough for a finished application's aggregated logs.
  *
  * <p>Each line of standard input is one command: the tool's simple class name and its arguments,
  * separated by tabs (e.g. {@code ApplicationCLI\tapplication\t-list}). For each the program
@@ -51,10 +48,7 @@ public final class YarnCliBatch {
 
   private static Tool tool(String name, PrintStream out) {
     if (name.equals("LogsCLI")) {
-      return new LogsCLI();
-    }
-    if (name.equals("LogCLIHelpers")) {
-      return new AggregatedLogs(out);
+      return new Logs();
     }
     Supplier<YarnCLI> make = YARN_CLIS.get(name);
     if (make == null) {
@@ -66,53 +60,69 @@ public final class YarnCliBatch {
     return cli;
   }
 
-  /** {@code yarn logs} for a finished application, through Hadoop's {@code LogCLIHelpers}. */
-  private static final class AggregatedLogs extends org.apache.hadoop.conf.Configured implements Tool {
-    private final PrintStream out;
-
-    AggregatedLogs(PrintStream out) {
-      this.out = out;
-    }
-
+  /**
+   * {@code yarn logs}: Hadoop's {@code LogsCLI}, run as its {@code run} method runs it except for
+   * the web client it builds first. The shaded client jars leave out the Jersey implementation, so
+   * that client cannot be built here; for a finished application with aggregated logs
+   * {@code LogsCLI} only registers a retry filter on it and reads the logs through its own
+   * aggregated-log readers. The stand-in accepts the filter and fails any web request loudly, so a
+   * path that would need the web cannot pass unnoticed.
+   */
+  private static final class Logs extends org.apache.hadoop.conf.Configured implements Tool {
     @Override
     public int run(String[] args) throws Exception {
-      java.util.Map<String, String> o = new java.util.HashMap<>();
-      for (int i = 0; i + 1 < args.length; i += 2) {
-        o.put(args[i], args[i + 1]);
+      LogsCLI cli = new LogsCLI();
+      cli.setConf(getConf());
+      java.lang.reflect.Field web = LogsCLI.class.getDeclaredField("webServiceClient");
+      web.setAccessible(true);
+      Class<?> clientType = web.getType();
+      web.set(
+          cli,
+          java.lang.reflect.Proxy.newProxyInstance(
+              clientType.getClassLoader(),
+              new Class<?>[] {clientType},
+              (proxy, method, margs) -> {
+                switch (method.getName()) {
+                  case "register":
+                    return proxy;
+                  case "close":
+                    return null;
+                  case "hashCode":
+                    return System.identityHashCode(proxy);
+                  case "equals":
+                    return proxy == margs[0];
+                  case "toString":
+                    return "the harness's web client stand-in";
+                  default:
+                    throw new UnsupportedOperationException(
+                        "LogsCLI called its web client ("
+                            + method.getName()
+                            + "): this path needs the Jersey classes the client jars leave out");
+                }
+              }));
+      // A method handle, not Class.getDeclaredMethod: the latter resolves the types of every
+      // method of the class, and some name JSON classes the client jars leave out too.
+      java.lang.invoke.MethodHandle runCommand =
+          java.lang.invoke.MethodHandles.privateLookupIn(
+                  LogsCLI.class, java.lang.invoke.MethodHandles.lookup())
+              .findVirtual(
+                  LogsCLI.class,
+                  "runCommand",
+                  java.lang.invoke.MethodType.methodType(int.class, String[].class));
+      java.lang.reflect.Field yarn = LogsCLI.class.getDeclaredField("yarnClient");
+      yarn.setAccessible(true);
+      try {
+        return (int) runCommand.invoke(cli, args);
+      } catch (Exception e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new Exception(t);
+      } finally {
+        Object client = yarn.get(cli);
+        if (client != null) {
+          ((org.apache.hadoop.yarn.client.api.YarnClient) client).close();
+        }
       }
-      org.apache.hadoop.yarn.api.records.ApplicationId app =
-          org.apache.hadoop.yarn.api.records.ApplicationId.fromString(o.get("-applicationId"));
-      String owner = o.get("-appOwner");
-      if (owner == null) {
-        // What LogsCLI does: the owner from the RM's report.
-        org.apache.hadoop.yarn.client.api.YarnClient yc =
-            org.apache.hadoop.yarn.client.api.YarnClient.createYarnClient();
-        yc.init(getConf());
-        yc.start();
-        owner = yc.getApplicationReport(app).getUser();
-        yc.stop();
-      }
-      org.apache.hadoop.yarn.logaggregation.LogCLIHelpers helpers =
-          new org.apache.hadoop.yarn.logaggregation.LogCLIHelpers();
-      helpers.setConf(getConf());
-      org.apache.hadoop.yarn.logaggregation.ContainerLogsRequest request =
-          new org.apache.hadoop.yarn.logaggregation.ContainerLogsRequest();
-      request.setAppId(app);
-      request.setAppOwner(owner);
-      request.setAppFinished(true);
-      request.setOutputLocalDir(null);
-      request.setBytes(Long.MAX_VALUE);
-      java.util.Set<String> types = new java.util.HashSet<>();
-      if (o.containsKey("-log_files")) {
-        types.addAll(Arrays.asList(o.get("-log_files").split(",")));
-      }
-      request.setLogTypes(types);
-      System.setOut(out);
-      if (o.containsKey("-containerId")) {
-        request.setContainerId(o.get("-containerId"));
-        return helpers.dumpAContainerLogsForLogTypeWithoutNodeId(request);
-      }
-      return helpers.dumpAllContainersLogs(request);
     }
   }
 
