@@ -18,20 +18,10 @@ use spindle_am::outcome::{Ending, Mode, Outcome};
 use spindle_am::yarn::YarnResourceManager;
 use spindle_am::yarn::calls::InProcess;
 use spindle_am::yarn::rm::SharedTable;
+use spindle_base::memory::resident_kb;
 use tokio::sync::{mpsc, watch};
 
 const EXECUTORS: u32 = 10_000;
-
-fn rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -40,7 +30,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let before = rss_kb();
+    let before = resident_kb(None).unwrap_or(0);
     let (after, running) = runtime.block_on(async {
         let calls = InProcess::new(
             Arc::new(PreparedRm::once(reply(executors as usize))),
@@ -83,7 +73,7 @@ fn main() {
         })
         .await
         .expect("every executor runs");
-        let after = rss_kb();
+        let after = resident_kb(None).unwrap_or(0);
         inputs
             .send(Input::End(Ending::DriverShutdown {
                 succeeded: true,

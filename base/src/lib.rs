@@ -1,7 +1,7 @@
 //! Small, dependency-free pieces that several Spindle crates share, so that each rule has one
 //! copy: YARN's container exit statuses ([`exit`]) and a map that remembers only its most
 //! recent entries ([`recent`]), and the environment contracts of executors
-//! ([`executor_env`]) and drivers ([`driver_env`]).
+//! ([`executor_env`]) and drivers ([`driver_env`]), and a process's resident memory ([`memory`]).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -9,4 +9,5 @@
 pub mod driver_env;
 pub mod executor_env;
 pub mod exit;
+pub mod memory;
 pub mod recent;

@@ -10,20 +10,13 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use spindle_base::memory::resident_kb;
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::{ApplicationAttemptId, ContainerId};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 const RUNS: usize = 7;
-
-fn rss_kb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-}
 
 /// One AM: (start → registered, RSS in kB with two executors running).
 async fn one_run(cluster: &MiniCluster, dir: &Path) -> (Duration, u64) {
@@ -77,7 +70,7 @@ async fn one_run(cluster: &MiniCluster, dir: &Path) -> (Duration, u64) {
     // Let both executors start, then sample the AM's memory.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let rss = rss_kb(pid).unwrap_or(0);
+    let rss = resident_kb(Some(pid)).unwrap_or(0);
     let _ = nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(pid as i32),
         nix::sys::signal::Signal::SIGTERM,

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use common::{allocate_request, am_client, ask_anywhere, bench_runtime, submit_unmanaged};
 use criterion::{Criterion, criterion_group, criterion_main};
+use spindle_base::memory::resident_kb;
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::proto::yarn::FinalApplicationStatusProto;
 use spindle_protocol::proto::yarn_service::*;
@@ -20,16 +21,9 @@ use spindle_protocol::yarn::client::ApplicationClient;
 /// Applications completed before the memory is read.
 const TOTAL: usize = 10_000;
 
-/// The process's resident set size in MB (`VmRSS` of `/proc/self/status`).
+/// The process's resident set size in MB.
 fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
+    resident_kb(None).map_or(0.0, |kb| kb as f64 / 1024.0)
 }
 
 /// One whole unmanaged application.

@@ -9,6 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
+use spindle_base::memory::resident_kb;
 use spindle_minicluster::{MiniCluster, MiniClusterOptions};
 use spindle_protocol::ipc::frame::FrameCodec;
 use spindle_protocol::ipc::header;
@@ -24,15 +25,9 @@ const CROWD: usize = 4200;
 /// Source addresses the crowd spreads over (the per-source cap is 1,024).
 const SOURCES: u8 = 5;
 
-/// Resident memory of this process, kB (`VmRSS` in `/proc/self/status`).
+/// Resident memory of this process, kB.
 fn rss_kb() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("read /proc/self/status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .expect("VmRSS in /proc/self/status")
+    resident_kb(None).expect("VmRSS in /proc/self/status")
 }
 
 /// The bytes of a SIMPLE connection that authenticated and sent its context: preamble, then
