@@ -52,6 +52,13 @@ java_classes! {
     AUTHORIZATION = "org.apache.hadoop.security.authorize.AuthorizationException" => AccessDenied;
     /// Java class of a generic YARN failure.
     YARN_EXCEPTION = "org.apache.hadoop.yarn.exceptions.YarnException";
+    /// Java class of a submission without an application id.
+    APPLICATION_ID_NOT_PROVIDED =
+        "org.apache.hadoop.yarn.exceptions.ApplicationIdNotProvidedException";
+    /// Java class of an unknown container.
+    CONTAINER_NOT_FOUND = "org.apache.hadoop.yarn.exceptions.ContainerNotFoundException";
+    /// Java class of a call to a YARN feature that is switched off.
+    FEATURE_NOT_ENABLED = "org.apache.hadoop.yarn.exceptions.YARNFeatureNotEnabledException";
 }
 
 /// A Java class name after its last `.` or `$` (`SecretManager$InvalidToken` → `InvalidToken`).

@@ -46,16 +46,10 @@ mod views;
 pub use containers::{ContainerPhase, RmContainer};
 pub use nodes::NodeInfo;
 
-/// Java class of a missing application id in a submission.
-pub const APPLICATION_ID_NOT_PROVIDED: &str =
-    "org.apache.hadoop.yarn.exceptions.ApplicationIdNotProvidedException";
 pub use crate::rm::queues::DEFAULT_QUEUE;
-/// Java class of an unknown container.
-pub const CONTAINER_NOT_FOUND: &str =
-    "org.apache.hadoop.yarn.exceptions.ContainerNotFoundException";
-/// Java class of a call to a YARN feature that is switched off.
-pub const FEATURE_NOT_ENABLED: &str =
-    "org.apache.hadoop.yarn.exceptions.YARNFeatureNotEnabledException";
+pub use spindle_protocol::yarn::error::{
+    APPLICATION_ID_NOT_PROVIDED, CONTAINER_NOT_FOUND, FEATURE_NOT_ENABLED,
+};
 /// YARN's `yarn.resourcemanager.max-completed-applications`.
 pub const DEFAULT_MAX_COMPLETED_APPS: usize = 1000;
 
