@@ -20,6 +20,7 @@ pub mod credentials;
 pub mod gssapi;
 pub mod ids;
 pub mod ipc;
+pub mod java_class;
 pub mod proto;
 pub mod sasl;
 pub mod token;

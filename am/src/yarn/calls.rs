@@ -81,7 +81,7 @@ impl<S: ApplicationMasterProtocol> InProcess<S> {
     pub fn new(server: Arc<S>, amrm_token: &Token) -> Result<Self, YarnError> {
         let identifier = AmRmTokenIdentifier::decode(&amrm_token.identifier).map_err(|e| {
             YarnError::Other(RemoteError {
-                class_name: "org.apache.hadoop.security.token.SecretManager$InvalidToken".into(),
+                class_name: spindle_protocol::java_class::INVALID_TOKEN.into(),
                 message: format!("the AMRMToken's identifier does not decode: {e}"),
                 code: None,
                 fatal: false,

@@ -1,5 +1,7 @@
 //! SASL errors.
 
+use crate::java_class;
+
 /// Why a SASL negotiation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SaslError {
@@ -63,13 +65,11 @@ impl SaslError {
     /// The Java exception class a Hadoop server reports for this failure.
     pub fn java_class(&self) -> &'static str {
         match self {
-            SaslError::InvalidToken(_) => {
-                "org.apache.hadoop.security.token.SecretManager$InvalidToken"
-            }
+            SaslError::InvalidToken(_) => java_class::INVALID_TOKEN,
             SaslError::NotEnabled(_) | SaslError::NoUsableMethod { .. } => {
-                "org.apache.hadoop.security.AccessControlException"
+                java_class::ACCESS_CONTROL
             }
-            _ => "javax.security.sasl.SaslException",
+            _ => java_class::SASL,
         }
     }
 }

@@ -40,10 +40,7 @@ pub const DEFAULT_RENEW_INTERVAL: Duration = Duration::from_secs(24 * 3600);
 /// `yarn.resourcemanager.delegation.token.max-lifetime` default: 7 days.
 pub const DEFAULT_MAX_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 
-/// Java's exception classes for refused token operations.
-const ACCESS_CONTROL: &str = "org.apache.hadoop.security.AccessControlException";
-const INVALID_TOKEN: &str = "org.apache.hadoop.security.token.SecretManager$InvalidToken";
-const IO_EXCEPTION: &str = "java.io.IOException";
+use crate::java_class::{ACCESS_CONTROL, INVALID_TOKEN, IO as IO_EXCEPTION};
 
 /// A decoded `YARNDelegationTokenIdentifierProto`.
 #[derive(Debug, Clone, PartialEq, Eq)]

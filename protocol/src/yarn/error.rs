@@ -2,11 +2,12 @@
 //! the Java exception class name of every remote error.
 
 use crate::ipc::{IpcError, RemoteError};
+use crate::java_class;
 
 /// Declares the Java exception classes a YARN server throws as constants, and, for those a
 /// caller reacts to, the [`YarnError`] variant they sort into (matched by simple class name).
 macro_rules! java_classes {
-    ($($(#[$doc:meta])* $name:ident = $class:literal $(=> $variant:ident)?;)*) => {
+    ($($(#[$doc:meta])* $name:ident = $class:expr $(=> $variant:ident)?;)*) => {
         $($(#[$doc])* pub const $name: &str = $class;)*
 
         /// The variant of a remote error whose simple class name is `simple`, if it is sorted.
@@ -45,11 +46,11 @@ java_classes! {
         "org.apache.hadoop.yarn.exceptions.InvalidContainerReleaseException"
         => InvalidContainerRelease;
     /// Java class of a token the server does not accept.
-    INVALID_TOKEN = "org.apache.hadoop.security.token.SecretManager$InvalidToken" => InvalidToken;
+    INVALID_TOKEN = java_class::INVALID_TOKEN => InvalidToken;
     /// Java class of an authorization failure.
-    ACCESS_CONTROL = "org.apache.hadoop.security.AccessControlException" => AccessDenied;
+    ACCESS_CONTROL = java_class::ACCESS_CONTROL => AccessDenied;
     /// Java class of a refused protocol authorization (service-level ACLs).
-    AUTHORIZATION = "org.apache.hadoop.security.authorize.AuthorizationException" => AccessDenied;
+    AUTHORIZATION = java_class::AUTHORIZATION => AccessDenied;
     /// Java class of a generic YARN failure.
     YARN_EXCEPTION = "org.apache.hadoop.yarn.exceptions.YarnException";
     /// Java class of a submission without an application id.

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use spindle_protocol::ipc::ServiceError;
+use spindle_protocol::java_class;
 use tokio::sync::{mpsc, oneshot};
 
 use super::msg::{Msg, PollReply};
@@ -25,7 +26,7 @@ pub(crate) struct DriverService {
 
 fn gone() -> ServiceError {
     ServiceError::new(
-        "java.io.IOException",
+        java_class::IO,
         "the driver is shutting down; try again later",
     )
 }
@@ -41,10 +42,7 @@ impl DriverService {
         tokio::time::timeout(Duration::from_secs(120), rx)
             .await
             .map_err(|_| {
-                ServiceError::new(
-                    "java.io.IOException",
-                    "the driver did not answer within 120 s",
-                )
+                ServiceError::new(java_class::IO, "the driver did not answer within 120 s")
             })?
             .map_err(|_| gone())
     }

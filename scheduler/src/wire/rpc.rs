@@ -28,7 +28,7 @@ fn token_caller(ctx: CallContext) -> Result<Caller, ServiceError> {
             peer: ctx.peer,
         }),
         CallerAuth::Simple | CallerAuth::Kerberos { .. } => Err(ServiceError::new(
-            "org.apache.hadoop.security.AccessControlException",
+            spindle_protocol::java_class::ACCESS_CONTROL,
             "the scheduler protocols need an application token (SIMPLE is not allowed)",
         )),
     }

@@ -31,8 +31,7 @@ use crate::proto::rpc::{
 };
 use crate::sasl::{Authenticated, CallerAuth, SaslServer, ServerStep, Unwrap, Wrap};
 
-const ACCESS_CONTROL: &str = "org.apache.hadoop.security.AccessControlException";
-const RPC_SERVER_EXCEPTION: &str = "org.apache.hadoop.ipc.RpcServerException";
+use crate::java_class::{ACCESS_CONTROL, RPC_SERVER as RPC_SERVER_EXCEPTION};
 
 /// What goes to the writer task.
 pub(crate) enum Out {
@@ -447,7 +446,7 @@ impl Conn {
         stream.push(unwrap.as_mut(), &token).map_err(|e| {
             fatal(
                 RpcErrorCodeProto::FatalUnauthorized,
-                "javax.security.sasl.SaslException",
+                crate::java_class::SASL,
                 e.to_string(),
             )
         })?;

@@ -7,6 +7,7 @@ use crate::ipc::header::{
     AUTH_PROTOCOL_NONE, AUTH_PROTOCOL_SASL, AUTHORIZATION_FAILED_CALL_ID, IPC_VERSION, MAGIC,
     error_response,
 };
+use crate::java_class;
 use crate::proto::rpc::RpcErrorCodeProto;
 
 /// The reply to an HTTP request sent to the IPC port.
@@ -52,7 +53,7 @@ pub fn version_mismatch_frame(client_version: u8) -> BytesMut {
         true,
         &[],
         -1,
-        "org.apache.hadoop.ipc.RPC$VersionMismatch",
+        java_class::VERSION_MISMATCH,
         &msg,
         RpcErrorCodeProto::FatalVersionMismatch as i32,
     ))
@@ -87,7 +88,7 @@ pub(crate) async fn read_preamble<R: AsyncRead + Unpin>(
                 true,
                 &[],
                 -1,
-                "org.apache.hadoop.ipc.IpcException",
+                java_class::IPC,
                 &format!("Unknown auth protocol:{}", other as i8),
                 RpcErrorCodeProto::FatalUnauthorized as i32,
             )),

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 use futures::future::BoxFuture;
 
+use crate::java_class;
 use crate::proto::rpc::RpcErrorCodeProto;
 use crate::sasl::CallerAuth;
 
@@ -60,7 +61,7 @@ impl ServiceError {
     /// `org.apache.hadoop.ipc.RpcNoSuchMethodException` (`ERROR_NO_SUCH_METHOD`).
     pub fn no_such_method(protocol: &str, method: &str) -> Self {
         ServiceError::new(
-            "org.apache.hadoop.ipc.RpcNoSuchMethodException",
+            java_class::RPC_NO_SUCH_METHOD,
             format!("Unknown method {method} called on {protocol} protocol."),
         )
         .with_code(RpcErrorCodeProto::ErrorNoSuchMethod)
@@ -69,7 +70,7 @@ impl ServiceError {
     /// `org.apache.hadoop.ipc.RpcNoSuchProtocolException` (`ERROR_NO_SUCH_PROTOCOL`).
     pub fn no_such_protocol(protocol: &str) -> Self {
         ServiceError::new(
-            "org.apache.hadoop.ipc.RpcNoSuchProtocolException",
+            java_class::RPC_NO_SUCH_PROTOCOL,
             format!("Unknown protocol: {protocol}"),
         )
         .with_code(RpcErrorCodeProto::ErrorNoSuchProtocol)
@@ -78,7 +79,7 @@ impl ServiceError {
     /// `org.apache.hadoop.ipc.RPC$VersionMismatch` (`ERROR_RPC_VERSION_MISMATCH`).
     pub fn version_mismatch(protocol: &str, client: u64, server: u64) -> Self {
         ServiceError::new(
-            "org.apache.hadoop.ipc.RPC$VersionMismatch",
+            java_class::VERSION_MISMATCH,
             format!(
                 "Server IPC version mismatch for protocol {protocol}: client version {client}, server version {server}"
             ),
@@ -90,7 +91,7 @@ impl ServiceError {
     /// `ERROR_RPC_SERVER`).
     pub fn bad_request(method: &str, detail: impl std::fmt::Display) -> Self {
         ServiceError::new(
-            "org.apache.hadoop.ipc.RpcServerException",
+            java_class::RPC_SERVER,
             format!("cannot decode the request of {method}: {detail}"),
         )
         .with_code(RpcErrorCodeProto::ErrorRpcServer)
