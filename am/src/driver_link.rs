@@ -454,6 +454,18 @@ mod tests {
         assert!(e.message.contains("empty executor id"), "{e:?}");
     }
 
+    /// Valid ids this AM did not number (a driver's own names) come back as unknown; the
+    /// numbered ones are killed.
+    #[test]
+    fn ids_within_the_bounds_split_into_known_and_unknown() {
+        let req = KillExecutorsRequestProto {
+            executor_ids: vec!["3".into(), "exec-7".into(), "12".into()],
+        };
+        let (known, unknown) = executors_to_kill(req).unwrap();
+        assert_eq!(known, vec![ExecutorId(3), ExecutorId(12)]);
+        assert_eq!(unknown, vec!["exec-7".to_string()]);
+    }
+
     #[test]
     fn targets_convert_and_empty_means_zero() {
         let req = RequestExecutorsRequestProto {

@@ -477,7 +477,7 @@ impl Client {
 
     /// The application's report.
     pub async fn report(&self, id: ApplicationId) -> Result<AppReport, ClientError> {
-        AppReport::from_proto(&self.rm.report(id).await?)
+        AppReport::from_proto(&self.rm.report(id).await?, "getApplicationReport")
     }
 
     /// Reads the report every [`ClientConfig::report_interval`] until `done` holds for it or it
@@ -575,7 +575,7 @@ impl Client {
             .applications(request)
             .await?
             .iter()
-            .map(AppReport::from_proto)
+            .map(|r| AppReport::from_proto(r, "getApplications"))
             .collect::<Result<Vec<_>, _>>()?;
         reports.sort_by_key(|r| std::cmp::Reverse(r.id));
         Ok(reports)

@@ -88,9 +88,9 @@ pub(crate) fn application_id_sent(
 }
 
 impl AppReport {
-    /// Reads a report from the wire.
-    pub fn from_proto(p: &ApplicationReportProto) -> Result<Self, ClientError> {
-        let id = application_id_sent(p.application_id.as_ref(), "getApplicationReport")?;
+    /// Reads a report from the wire, as the answer to `call` (named if the report has no id).
+    pub fn from_proto(p: &ApplicationReportProto, call: &str) -> Result<Self, ClientError> {
+        let id = application_id_sent(p.application_id.as_ref(), call)?;
         Ok(AppReport {
             id,
             name: p.name.clone().unwrap_or_default(),

@@ -353,10 +353,24 @@ fn prune_cache(cache: &Path, stem: &str, keep: &Path) {
         return;
     };
     let prefix = format!("{stem}-");
-    let mut builds: Vec<(SystemTime, PathBuf)> = entries
+    let names: Vec<String> = entries
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        .map(|e| e.path())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    // A marker whose build is gone (removed by hand, or by a pruning that stopped half-way).
+    for name in &names {
+        if let Some(build) = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".used"))
+            .filter(|b| b.starts_with(&prefix) && !names.iter().any(|n| n == b))
+        {
+            let _ = std::fs::remove_file(used_marker(&cache.join(build)));
+        }
+    }
+    let mut builds: Vec<(SystemTime, PathBuf)> = names
+        .iter()
+        .filter(|n| n.starts_with(&prefix))
+        .map(|n| cache.join(n))
         .filter(|p| p != keep)
         .filter_map(|p| Some((last_used(&p)?, p)))
         .collect();
@@ -537,18 +551,30 @@ mod tests {
         assert!(kept.exists());
         assert!(cached.exists(), "the cache outlives applications");
         assert!(!root.path().join("application_1_0002").exists());
+        // A marker whose build is gone goes at the next pruning.
+        std::fs::write(
+            root.path().join(CACHE_FOLDER).join(".spindle-1-1.used"),
+            b"",
+        )
+        .unwrap();
         // Rebuilds: only the last CACHE_KEEP builds stay.
         for n in 3..8 {
             std::fs::write(&prog, format!("#!/bin/sh\n# build {n}\n")).unwrap();
             let mut s = Staging::create(root.path(), &format!("application_1_000{n}")).unwrap();
             s.add_program(&prog, "spindle").unwrap();
         }
-        let builds = std::fs::read_dir(root.path().join(CACHE_FOLDER))
+        let names: Vec<String> = std::fs::read_dir(root.path().join(CACHE_FOLDER))
             .unwrap()
             .flatten()
-            .filter(|e| e.file_name().to_string_lossy().starts_with("spindle-"))
-            .count();
-        assert_eq!(builds, CACHE_KEEP);
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        let builds = names.iter().filter(|n| n.starts_with("spindle-")).count();
+        assert_eq!(builds, CACHE_KEEP, "{names:?}");
+        let markers = names.iter().filter(|n| n.ends_with(".used")).count();
+        assert_eq!(
+            markers, CACHE_KEEP,
+            "a marker per kept build, none left over: {names:?}"
+        );
     }
 
     #[test]

@@ -175,6 +175,14 @@ impl ProtoSource {
             return Ok(());
         }
         c.in_doc = false;
+        if t.starts_with("#[derive(") && t.contains("prost::Message") {
+            // Only `proto_messages!` blocks are read: a message written out by hand would be
+            // missed by every check built on this reader.
+            return Err(format!(
+                "`{t}` in {}: declare messages with proto_messages! so that they are checked",
+                c.path
+            ));
+        }
         if let Some(rest) = t.strip_prefix("pub struct ").filter(|_| c.in_messages) {
             let name = format!("{}::{}", c.path, ident(rest));
             if rest.ends_with("{}") {
@@ -257,6 +265,13 @@ pub mod inner {
     }
 }
 "#;
+
+    #[test]
+    fn a_message_written_out_by_hand_is_an_error() {
+        let hand = "/// `LooseProto`.\n#[derive(Clone, PartialEq, prost::Message)]\npub struct LooseProto {}\n";
+        let err = ProtoSource::default().add("m", hand).unwrap_err();
+        assert!(err.contains("proto_messages!"), "{err}");
+    }
 
     #[test]
     fn reads_messages_fields_and_enums() {

@@ -257,9 +257,6 @@ async fn hadoop_yarn_cli_reads_and_changes_a_running_application() {
         &unknown,
         &["Cannot get queue from RM by queueName = nosuchqueue"],
     );
-    let children = ok(&mut cli, "QueueCLI", &["-list", "root"]).await;
-    has(&children, &["default"]);
-    ok(&mut cli, "QueueCLI", &["-list", "all"]).await;
 
     // What a client may change.
     let p = ok(

@@ -89,30 +89,31 @@ pub enum TaskKindProto {
     Function(FunctionTaskProto),
 }
 
-// Written out as a plain prost struct: `proto_messages!` has no `oneof` fields.
+// Written out as a plain prost struct (`proto_messages!` has no `oneof` fields), with its
+// singular fields `required` like every other scheduler message's.
 /// Launch one task attempt.
 #[derive(Clone, PartialEq, Eq, prost::Message)]
 pub struct LaunchTaskProto {
     /// f1: the attempt's id (Spark's TID).
-    #[prost(uint64, tag = "1")]
+    #[prost(uint64, required, tag = "1")]
     pub task_id: u64,
     /// f2: the job.
-    #[prost(uint32, tag = "2")]
+    #[prost(uint32, required, tag = "2")]
     pub job_id: u32,
     /// f3: the stage within the driver.
-    #[prost(uint32, tag = "3")]
+    #[prost(uint32, required, tag = "3")]
     pub stage_id: u32,
     /// f4: the task's index within its stage (Spark's partition).
-    #[prost(uint32, tag = "4")]
+    #[prost(uint32, required, tag = "4")]
     pub index: u32,
     /// f5: 0 for the first attempt of this index, then 1, 2, …
-    #[prost(uint32, tag = "5")]
+    #[prost(uint32, required, tag = "5")]
     pub attempt: u32,
     /// f6/f7: what to run.
     #[prost(oneof = "TaskKindProto", tags = "6, 7")]
     pub kind: Option<TaskKindProto>,
     /// f8: cores the task holds.
-    #[prost(uint32, tag = "8")]
+    #[prost(uint32, required, tag = "8")]
     pub cpus: u32,
 }
 
