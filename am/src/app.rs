@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use spindle_allocator::{
-    Allocator, AllocatorConfig, Container, ExecutorId, ExecutorSizing, FailureConfig, LaunchMode,
-    ProfileId, ProfileSpec, TargetUpdate,
+    Allocator, AllocatorConfig, Container, ExecutorId, ExecutorSizing, FailureConfig,
+    HeartbeatConfig, LaunchMode, ProfileId, ProfileSpec, TargetUpdate,
 };
 use spindle_conf::Configuration;
 use spindle_launcher::context::{ExecutorIdentity, LaunchTemplate, NamedResource};
@@ -135,6 +135,12 @@ pub struct AmOptions {
     pub driver_start_timeout: Duration,
     /// How long a client-mode driver may be unreachable before the attempt fails.
     pub driver_disconnect_grace: Duration,
+    /// The steady heartbeat to the ResourceManager (Spark's
+    /// `spark.yarn.scheduler.heartbeat.interval-ms`); faster while containers are wanted.
+    pub heartbeat_interval: Duration,
+    /// The cluster's `yarn.am.liveness-monitor.expiry-interval-ms`: an AM silent this long loses
+    /// its attempt, so the heartbeat stays under half of it whatever `heartbeat_interval` says.
+    pub rm_am_expiry: Duration,
 }
 
 impl AmOptions {
@@ -150,9 +156,14 @@ impl AmOptions {
             staging_dir: None,
             driver_start_timeout: Duration::from_secs(100),
             driver_disconnect_grace: Duration::from_secs(10),
+            heartbeat_interval: Duration::from_secs(3),
+            rm_am_expiry: Duration::from_secs(900),
         }
     }
 }
+
+/// The cluster's AM liveness expiry, read from the Hadoop configuration.
+const RM_AM_EXPIRY_KEY: &str = "yarn.am.liveness-monitor.expiry-interval-ms";
 
 /// Why the AM could not even start its loop.
 #[derive(Debug, thiserror::Error)]
@@ -204,9 +215,21 @@ pub fn allocator_for(
         },
         launch_mode: LaunchMode::Tracked,
         last_executor_id,
+        heartbeat: heartbeat_for(options),
         ..AllocatorConfig::default()
     };
     Allocator::new(config).map_err(|e| AmStartError::Executors(e.to_string()))
+}
+
+/// The allocator's heartbeat schedule for `options` (at least 1 ms each: the allocator refuses
+/// zero).
+fn heartbeat_for(options: &AmOptions) -> HeartbeatConfig {
+    let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1);
+    HeartbeatConfig {
+        interval_ms: ms(options.heartbeat_interval),
+        am_expiry_interval_ms: ms(options.rm_am_expiry),
+        ..HeartbeatConfig::default()
+    }
 }
 
 /// How each executor of `options` is started on YARN: one launch context shared by every
@@ -353,11 +376,14 @@ where
 /// Runs the AM in the container this process was started in; returns the decision (the process
 /// exits with its code). `shutdown` delivers SIGTERM-like requests.
 pub async fn run_in_container(
-    options: AmOptions,
+    mut options: AmOptions,
     shutdown: mpsc::Receiver<String>,
 ) -> Result<Decision, AmStartError> {
     let container = ContainerEnv::from_process()?;
     let conf = Configuration::from_env()?;
+    if let Some(expiry) = conf.get_duration(RM_AM_EXPIRY_KEY, Duration::from_millis(1))? {
+        options.rm_am_expiry = expiry;
+    }
     let attempt = container.attempt_id();
     let mode = options.workload.mode();
     tracing::info!(%attempt, host = %container.nm_host, workload = %options.workload.describe(), "ApplicationMaster starting");
@@ -576,5 +602,47 @@ async fn shell_workload(
             AmEvent::Finished(_) => return,
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shell() -> AmOptions {
+        AmOptions::new(Workload::Shell {
+            command: "true".into(),
+            count: 2,
+        })
+    }
+
+    #[test]
+    fn the_heartbeat_follows_the_options_and_the_clusters_expiry() {
+        let defaults = allocator_for(&shell(), 0).unwrap();
+        assert_eq!(defaults.config().heartbeat, HeartbeatConfig::default());
+
+        let mut options = shell();
+        options.heartbeat_interval = Duration::from_millis(1500);
+        options.rm_am_expiry = Duration::from_secs(2);
+        let heartbeat = allocator_for(&options, 0)
+            .unwrap()
+            .config()
+            .heartbeat
+            .clone();
+        assert_eq!(heartbeat.interval_ms, 1500);
+        assert_eq!(heartbeat.am_expiry_interval_ms, 2000);
+        assert_eq!(
+            heartbeat.initial_allocation_interval_ms,
+            HeartbeatConfig::default().initial_allocation_interval_ms
+        );
+
+        // Zero would be refused by the allocator: the shortest heartbeat is 1 ms.
+        options.heartbeat_interval = Duration::ZERO;
+        let heartbeat = allocator_for(&options, 0)
+            .unwrap()
+            .config()
+            .heartbeat
+            .clone();
+        assert_eq!(heartbeat.interval_ms, 1);
     }
 }

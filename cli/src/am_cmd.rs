@@ -59,6 +59,7 @@ pub async fn run(args: AmArgs) -> ExitCode {
     }
     options.driver_start_timeout = args.driver_start_timeout;
     options.driver_disconnect_grace = args.driver_disconnect_grace;
+    options.heartbeat_interval = args.heartbeat_interval;
     let (stop_tx, stop_rx) = mpsc::channel(1);
     match StopSignals::install() {
         Ok(mut signals) => {

@@ -122,6 +122,11 @@ pub struct AmArgs {
     /// How long a client-mode driver may be unreachable before the application fails.
     #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = parse_duration)]
     pub driver_disconnect_grace: std::time::Duration,
+
+    /// The steady heartbeat to the ResourceManager (faster while containers are wanted; kept
+    /// under half the cluster's AM liveness expiry).
+    #[arg(long, default_value = "3s", value_name = "DURATION", value_parser = parse_duration)]
+    pub heartbeat_interval: std::time::Duration,
 }
 
 /// Parses `KEY=VALUE`.

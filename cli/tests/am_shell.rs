@@ -12,7 +12,9 @@ async fn a_distributed_shell_of_eight_containers_succeeds() {
     let app = App::submit(
         &cluster,
         "dshell",
-        &Am::shell("echo hello from $CONTAINER_ID", 8),
+        // A heartbeat faster than Spark's 3 s, as `spindle.yarn.scheduler.heartbeat.interval-ms`
+        // asks of the AM.
+        &Am::shell("echo hello from $CONTAINER_ID", 8).flag("--heartbeat-interval", "500ms"),
     )
     .await;
     let (_, logs) = app.ends(AppSucceeded).await;

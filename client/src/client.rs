@@ -10,7 +10,7 @@ use spindle_protocol::proto::yarn::{ResourceProto, YarnApplicationStateProto};
 use spindle_protocol::proto::yarn_service::GetApplicationsRequestProto;
 use spindle_scheduler::auth::AppSecret;
 
-use crate::config::ClientConfig;
+use crate::config::{AM_HEARTBEAT_INTERVAL, ClientConfig};
 use crate::error::ClientError;
 use crate::launch::{
     AmLaunch, AmWorkload, CONF_LINK, EXECUTOR_RESOURCES_LINK, SPINDLE_LINK, sh_quote,
@@ -449,6 +449,10 @@ impl Client {
             executor_memory_mb: request.executors.memory_mb,
             executor_cores: request.executors.cores,
             max_executor_failures: request.executors.max_failures,
+            heartbeat_interval: self
+                .config
+                .conf
+                .get_duration(AM_HEARTBEAT_INTERVAL, Duration::from_millis(1))?,
             executor_program: programs.executor.clone(),
             env: request.env.clone(),
             staging_dir: staging.dir().display().to_string(),

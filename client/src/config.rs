@@ -23,6 +23,9 @@ use crate::error::ClientError;
 pub const STAGING_DIR: &str = "spindle.yarn.stagingDir";
 /// Key: the report interval while following an application.
 pub const REPORT_INTERVAL: &str = "spindle.yarn.report.interval";
+/// Key: the AM's steady heartbeat to the ResourceManager (Spark's
+/// `spark.yarn.scheduler.heartbeat.interval-ms`); a bare number is milliseconds.
+pub const AM_HEARTBEAT_INTERVAL: &str = "spindle.yarn.scheduler.heartbeat.interval-ms";
 /// The report interval when [`REPORT_INTERVAL`] is unset.
 pub const DEFAULT_REPORT_INTERVAL: Duration = Duration::from_millis(200);
 /// The folder under the home folder that holds staging when [`STAGING_DIR`] is unset (Spark's

@@ -2,6 +2,8 @@
 //! `spindle` in the container) with the application's flags, its environment, its local
 //! resources and its credentials (the application secret).
 
+use std::time::Duration;
+
 use spindle_launcher::context::{NamedResource, escape_env_value, escape_for_shell};
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::proto::yarn::{
@@ -64,6 +66,8 @@ pub struct AmLaunch {
     pub executor_cores: u32,
     /// Executor failures that fail the application.
     pub max_executor_failures: Option<u32>,
+    /// The AM's steady heartbeat (`None`: the AM's default, 3 s).
+    pub heartbeat_interval: Option<Duration>,
     /// The executors' program (unquoted: `./spindle`, `./pi`, or a path on the nodes) and its
     /// leading arguments.
     pub executor_program: (String, Vec<String>),
@@ -95,6 +99,12 @@ impl AmLaunch {
         flag("--executor-cores", self.executor_cores.to_string());
         if let Some(n) = self.max_executor_failures {
             flag("--max-executor-failures", n.to_string());
+        }
+        if let Some(d) = self.heartbeat_interval {
+            flag(
+                "--heartbeat-interval",
+                format!("{}ms", d.as_millis().max(1)),
+            );
         }
         let (program, program_args) = &self.executor_program;
         flag("--executor-program", program.clone());
@@ -185,6 +195,7 @@ mod tests {
             executor_memory_mb: 256,
             executor_cores: 2,
             max_executor_failures: Some(5),
+            heartbeat_interval: Some(Duration::from_millis(1500)),
             executor_program: ("./spindle".into(), vec!["executor".into()]),
             env: vec![("GREETING".into(), "a $b".into())],
             staging_dir: "/st/app".into(),
@@ -214,6 +225,7 @@ mod tests {
         assert!(pairs.contains(&("--driver-command", "./pi 4 'a b'")));
         assert!(pairs.contains(&("--executor-memory", "256m")));
         assert!(pairs.contains(&("--max-executor-failures", "5")));
+        assert!(pairs.contains(&("--heartbeat-interval", "1500ms")));
         assert!(pairs.contains(&("--executor-program", "./spindle")));
         assert!(pairs.contains(&("--executor-arg", "executor")));
         assert!(pairs.contains(&("--env", "GREETING=a $b")));
