@@ -253,8 +253,12 @@ fn fatal_cases() -> Vec<FatalCase> {
 async fn broken_clients_get_a_fatal_reply_and_a_closed_connection() {
     for c in fatal_cases() {
         let (server, mut s) = connect(c.config).await;
-        s.write_all(&c.opening.bytes()).await.unwrap();
-        s.write_all(&c.send).await.unwrap();
+        let sent = async {
+            s.write_all(&c.opening.bytes()).await?;
+            s.write_all(&c.send).await
+        };
+        sent.await
+            .unwrap_or_else(|e| panic!("{}: sending: {e}", c.case));
         let mut buf = BytesMut::new();
         let (h, parts): (RpcResponseHeaderProto, _) = read_response_header(&mut s, &mut buf)
             .await
@@ -316,11 +320,16 @@ async fn server_closes_on_a_peer_that_stops_partway() {
     ];
     for (case, cfg, opening, send, end_stream) in cases {
         let (server, mut s) = connect(cfg).await;
-        s.write_all(&opening.bytes()).await.unwrap();
-        s.write_all(&send).await.unwrap();
-        if end_stream {
-            s.shutdown().await.unwrap();
-        }
+        let sent = async {
+            s.write_all(&opening.bytes()).await?;
+            s.write_all(&send).await?;
+            if end_stream {
+                s.shutdown().await?;
+            }
+            std::io::Result::Ok(())
+        };
+        sent.await
+            .unwrap_or_else(|e| panic!("{case}: sending: {e}"));
         expect_closed(&mut s, case).await;
         server.shutdown().await;
     }

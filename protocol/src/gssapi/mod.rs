@@ -297,10 +297,19 @@ impl InitiatorContext {
 }
 
 /// A server's credential from its keytab, for accepting contexts.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AcceptorCredential {
     cred: Arc<ffi::Cred>,
     principal: Principal,
+}
+
+/// Shown as its principal: the library's handle means nothing to a reader.
+impl std::fmt::Debug for AcceptorCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AcceptorCredential")
+            .field("principal", &self.principal.to_string())
+            .finish_non_exhaustive()
+    }
 }
 
 impl AcceptorCredential {
