@@ -27,44 +27,9 @@ pub const DEFAULT_RACK: &str = "/default-rack";
 /// The resource name YARN uses for "any location" in a resource request.
 pub const ANY_LOCATION: &str = "*";
 
-/// An opaque container id (YARN's `container_e17_1700000000000_0001_01_000002` string form).
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ContainerId(Arc<str>);
-
-impl ContainerId {
-    /// Wraps a container id string.
-    pub fn new(id: impl Into<Arc<str>>) -> Self {
-        Self(id.into())
-    }
-
-    /// The id as a string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for ContainerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for ContainerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", &*self.0)
-    }
-}
-
-impl From<&str> for ContainerId {
-    fn from(s: &str) -> Self {
-        Self::new(s)
-    }
-}
-
-impl From<String> for ContainerId {
-    fn from(s: String) -> Self {
-        Self::new(s)
-    }
+spindle_base::text_id! {
+    /// An opaque container id (YARN's `container_e17_1700000000000_0001_01_000002` string form).
+    pub struct ContainerId;
 }
 
 /// An executor id: `1`, `2`, … assigned in the order containers are matched. Shown (and sent

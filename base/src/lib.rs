@@ -1,7 +1,8 @@
 //! Small, dependency-free pieces that several Spindle crates share, so that each rule has one
-//! copy: YARN's container exit statuses ([`exit`]) and a map that remembers only its most
-//! recent entries ([`recent`]), and the environment contracts of executors
-//! ([`executor_env`]) and drivers ([`driver_env`]), and a process's resident memory ([`memory`]).
+//! copy: YARN's container exit statuses ([`exit`]), a map that remembers only its most recent
+//! entries ([`recent`]), the environment contracts of executors ([`executor_env`]) and drivers
+//! ([`driver_env`]), a process's resident memory ([`memory`]), and ids that are only text
+//! ([`text_id!`]).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -11,3 +12,4 @@ pub mod executor_env;
 pub mod exit;
 pub mod memory;
 pub mod recent;
+pub mod text_id;

@@ -211,8 +211,7 @@ impl Rm {
             .application_attempts)
     }
 
-    /// `getContainers` of an attempt (a real ResourceManager lists the containers it still
-    /// tracks; the embedded one does not implement it).
+    /// `getContainers` of an attempt: the containers the ResourceManager still remembers.
     pub async fn containers(
         &self,
         attempt: ApplicationAttemptId,

@@ -2,49 +2,21 @@
 //! reasons. No I/O, no protobuf: the wire edge converts.
 
 use std::fmt;
-use std::sync::Arc;
 
 use bytes::Bytes;
 
 /// A point on the core's clock in milliseconds (monotonic; the shell picks the origin).
 pub type Millis = u64;
 
-/// An executor id as the AM assigned it (`"1"`, `"2"`, …).
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExecId(Arc<str>);
+spindle_base::text_id! {
+    /// An executor id as the AM assigned it (`"1"`, `"2"`, …).
+    pub struct ExecId;
+}
 
 impl ExecId {
-    /// Wraps an id.
-    pub fn new(id: impl Into<Arc<str>>) -> Self {
-        ExecId(id.into())
-    }
-
-    /// The id.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The id as a number, when it is one (AM-assigned ids are).
     pub fn numeric(&self) -> Option<u64> {
         self.0.parse().ok()
-    }
-}
-
-impl fmt::Display for ExecId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for ExecId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", &*self.0)
-    }
-}
-
-impl From<&str> for ExecId {
-    fn from(s: &str) -> Self {
-        ExecId::new(s)
     }
 }
 
