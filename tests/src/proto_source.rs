@@ -1,6 +1,6 @@
 //! Our protobuf declarations as written in `protocol/src/proto/*.rs`, read from the source text:
 //! every message struct of a `proto_messages!` block with its fields (one line each:
-//! `tag name: label [flag] type [= default],`) and every `prost::Enumeration` with its values, so
+//! `tag name: label [flag] type [= default],`) and every enum of a `proto_enums!` block with its values, so
 //! that tests can hold them against Hadoop's descriptors. The reader knows the layout those files
 //! keep (one item per line, the proto name in the first backticks of an enum's doc comment).
 
@@ -183,6 +183,13 @@ impl ProtoSource {
                 c.path
             ));
         }
+        if t.starts_with("#[derive(") && t.contains("prost::Enumeration") {
+            return Err(format!(
+                "`{t}` in {}: declare enums with proto_enums!, which gives them the derives \
+                 every wire enum has",
+                c.path
+            ));
+        }
         if let Some(rest) = t.strip_prefix("pub struct ").filter(|_| c.in_messages) {
             let name = format!("{}::{}", c.path, ident(rest));
             if rest.ends_with("{}") {
@@ -248,13 +255,13 @@ pub struct Helper {
     pub x: i32,
 }
 
-/// `KindProto`: kinds.
-#[derive(Clone, Copy, prost::Enumeration)]
-#[repr(i32)]
-pub enum Kind {
-    /// `A`.
-    A = 1,
-    B = 7,
+crate::proto_enums! {
+    /// `KindProto`: kinds.
+    pub enum Kind {
+        /// `A`.
+        A = 1,
+        B = 7,
+    }
 }
 
 /// Nested enums.
@@ -271,6 +278,13 @@ pub mod inner {
         let hand = "/// `LooseProto`.\n#[derive(Clone, PartialEq, prost::Message)]\npub struct LooseProto {}\n";
         let err = ProtoSource::default().add("m", hand).unwrap_err();
         assert!(err.contains("proto_messages!"), "{err}");
+    }
+
+    #[test]
+    fn an_enumeration_written_out_by_hand_is_an_error() {
+        let hand = "#[derive(Clone, Copy, prost::Enumeration)]\n#[repr(i32)]\npub enum E {\n    A = 1,\n}\n";
+        let err = ProtoSource::default().add("m", hand).unwrap_err();
+        assert!(err.contains("proto_enums!"), "{err}");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! [`proto_messages!`](crate::proto_messages): prost message structs declared one line per
 //! field, so that each field's Rust type follows from its protobuf label and type by one rule
-//! instead of being written again beside its `#[prost(...)]` attribute.
+//! instead of being written again beside its `#[prost(...)]` attribute; and
+//! [`proto_enums!`](crate::proto_enums), which gives every wire enum the same derives.
 //!
-//! The macro is exported at the crate root so that other crates can declare messages the same
+//! The macros are exported at the crate root so that other crates can declare messages the same
 //! way.
 
 /// Declares prost message structs, one line per field: `tag name: label type,`.
@@ -107,5 +108,36 @@ macro_rules! proto_messages {
     // Entry: any number of structs.
     ($($(#[$meta:meta])* pub struct $name:ident { $($fields:tt)* })*) => {
         $($crate::proto_messages!(@fields [$(#[$meta])* pub struct $name] [] $($fields)*);)*
+    };
+}
+
+/// Declares protobuf enums as prost enumerations, with the one set of derives every wire enum
+/// has (`Clone`, `Copy`, `Debug`, `PartialEq`, `Eq`, `Hash`, `PartialOrd`, `Ord`,
+/// [`prost::Enumeration`]) and `#[repr(i32)]`; write the variants with their wire numbers.
+///
+/// ```
+/// spindle_protocol::proto_enums! {
+///     /// A colour.
+///     pub enum Colour {
+///         /// `RED`.
+///         Red = 1,
+///         /// `GREEN`.
+///         Green = 2,
+///     }
+/// }
+/// assert_eq!(Colour::try_from(2), Ok(Colour::Green));
+/// assert_eq!(Colour::Red as i32, 1);
+/// ```
+#[macro_export]
+macro_rules! proto_enums {
+    ($($(#[$meta:meta])* pub enum $name:ident { $($variants:tt)* })*) => {
+        $(
+            $(#[$meta])*
+            #[derive(
+                Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration,
+            )]
+            #[repr(i32)]
+            pub enum $name { $($variants)* }
+        )*
     };
 }

@@ -9,29 +9,27 @@
 //! * `required` fields are always written, even when they hold the default value
 //!   (e.g. `callId: 0` → `18 00`, an empty `clientId` → `22 00`).
 
-/// `RpcKindProto`: which serialization engine a call uses. Spindle always uses
-/// [`RpcKindProto::RpcProtocolBuffer`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum RpcKindProto {
-    /// Used for built-in calls by tests.
-    RpcBuiltin = 0,
-    /// Hadoop Writable serialization (not supported by Spindle).
-    RpcWritable = 1,
-    /// Protocol buffers (ProtobufRpcEngine2).
-    RpcProtocolBuffer = 2,
-}
+crate::proto_enums! {
+    /// `RpcKindProto`: which serialization engine a call uses. Spindle always uses
+    /// [`RpcKindProto::RpcProtocolBuffer`].
+    pub enum RpcKindProto {
+        /// Used for built-in calls by tests.
+        RpcBuiltin = 0,
+        /// Hadoop Writable serialization (not supported by Spindle).
+        RpcWritable = 1,
+        /// Protocol buffers (ProtobufRpcEngine2).
+        RpcProtocolBuffer = 2,
+    }
 
-/// `RpcRequestHeaderProto.OperationProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum OperationProto {
-    /// The final RPC packet (the only one Hadoop implements).
-    RpcFinalPacket = 0,
-    /// Not implemented by Hadoop.
-    RpcContinuationPacket = 1,
-    /// Close the RPC connection.
-    RpcCloseConnection = 2,
+    /// `RpcRequestHeaderProto.OperationProto`.
+    pub enum OperationProto {
+        /// The final RPC packet (the only one Hadoop implements).
+        RpcFinalPacket = 0,
+        /// Not implemented by Hadoop.
+        RpcContinuationPacket = 1,
+        /// Close the RPC connection.
+        RpcCloseConnection = 2,
+    }
 }
 
 crate::proto_messages! {
@@ -78,46 +76,44 @@ crate::proto_messages! {
     }
 }
 
-/// `RpcResponseHeaderProto.RpcStatusProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum RpcStatusProto {
-    /// The call succeeded; a response message follows the header.
-    Success = 0,
-    /// The call failed; the connection stays open.
-    Error = 1,
-    /// The connection failed; the server closes it after this reply.
-    Fatal = 2,
-}
+crate::proto_enums! {
+    /// `RpcResponseHeaderProto.RpcStatusProto`.
+    pub enum RpcStatusProto {
+        /// The call succeeded; a response message follows the header.
+        Success = 0,
+        /// The call failed; the connection stays open.
+        Error = 1,
+        /// The connection failed; the server closes it after this reply.
+        Fatal = 2,
+    }
 
-/// `RpcResponseHeaderProto.RpcErrorCodeProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum RpcErrorCodeProto {
-    /// The service threw an exception.
-    ErrorApplication = 1,
-    /// No such method in the protocol.
-    ErrorNoSuchMethod = 2,
-    /// No such protocol on this server.
-    ErrorNoSuchProtocol = 3,
-    /// Other server-side error.
-    ErrorRpcServer = 4,
-    /// The response could not be serialized.
-    ErrorSerializingResponse = 5,
-    /// The protocol version does not match.
-    ErrorRpcVersionMismatch = 6,
-    /// Unknown fatal error.
-    FatalUnknown = 10,
-    /// The rpcKind is not supported.
-    FatalUnsupportedSerialization = 11,
-    /// The request header is invalid.
-    FatalInvalidRpcHeader = 12,
-    /// The request could not be deserialized.
-    FatalDeserializingRequest = 13,
-    /// The IPC version does not match.
-    FatalVersionMismatch = 14,
-    /// Authentication or authorization failed.
-    FatalUnauthorized = 15,
+    /// `RpcResponseHeaderProto.RpcErrorCodeProto`.
+    pub enum RpcErrorCodeProto {
+        /// The service threw an exception.
+        ErrorApplication = 1,
+        /// No such method in the protocol.
+        ErrorNoSuchMethod = 2,
+        /// No such protocol on this server.
+        ErrorNoSuchProtocol = 3,
+        /// Other server-side error.
+        ErrorRpcServer = 4,
+        /// The response could not be serialized.
+        ErrorSerializingResponse = 5,
+        /// The protocol version does not match.
+        ErrorRpcVersionMismatch = 6,
+        /// Unknown fatal error.
+        FatalUnknown = 10,
+        /// The rpcKind is not supported.
+        FatalUnsupportedSerialization = 11,
+        /// The request header is invalid.
+        FatalInvalidRpcHeader = 12,
+        /// The request could not be deserialized.
+        FatalDeserializingRequest = 13,
+        /// The IPC version does not match.
+        FatalVersionMismatch = 14,
+        /// Authentication or authorization failed.
+        FatalUnauthorized = 15,
+    }
 }
 
 crate::proto_messages! {
@@ -146,22 +142,22 @@ crate::proto_messages! {
     }
 }
 
-/// `RpcSaslProto.SaslState`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum SaslState {
-    /// Authentication finished (server → client).
-    Success = 0,
-    /// Ask for / list the offered mechanisms.
-    Negotiate = 1,
-    /// The client picks a mechanism (and sends its first token).
-    Initiate = 2,
-    /// A server challenge.
-    Challenge = 3,
-    /// A client response to a challenge.
-    Response = 4,
-    /// A wrapped (integrity/privacy protected) payload.
-    Wrap = 5,
+crate::proto_enums! {
+    /// `RpcSaslProto.SaslState`.
+    pub enum SaslState {
+        /// Authentication finished (server → client).
+        Success = 0,
+        /// Ask for / list the offered mechanisms.
+        Negotiate = 1,
+        /// The client picks a mechanism (and sends its first token).
+        Initiate = 2,
+        /// A server challenge.
+        Challenge = 3,
+        /// A client response to a challenge.
+        Response = 4,
+        /// A wrapped (integrity/privacy protected) payload.
+        Wrap = 5,
+    }
 }
 
 crate::proto_messages! {

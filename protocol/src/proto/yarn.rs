@@ -88,12 +88,12 @@ crate::proto_messages! {
 // Resources
 // ---------------------------------------------------------------------------------------------
 
-/// `ResourceTypesProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum ResourceTypesProto {
-    /// `COUNTABLE`.
-    Countable = 0,
+crate::proto_enums! {
+    /// `ResourceTypesProto`.
+    pub enum ResourceTypesProto {
+        /// `COUNTABLE`.
+        Countable = 0,
+    }
 }
 
 crate::proto_messages! {
@@ -181,33 +181,31 @@ crate::proto_messages! {
 // Containers
 // ---------------------------------------------------------------------------------------------
 
-/// `ContainerStateProto`. Older protos also had `C_SCHEDULED=4`, so callers must tolerate
-/// unknown values (the raw `i32` is kept).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum ContainerStateProto {
-    /// `C_NEW`.
-    CNew = 1,
-    /// `C_RUNNING`.
-    CRunning = 2,
-    /// `C_COMPLETE`.
-    CComplete = 3,
-}
+crate::proto_enums! {
+    /// `ContainerStateProto`. Older protos also had `C_SCHEDULED=4`, so callers must tolerate
+    /// unknown values (the raw `i32` is kept).
+    pub enum ContainerStateProto {
+        /// `C_NEW`.
+        CNew = 1,
+        /// `C_RUNNING`.
+        CRunning = 2,
+        /// `C_COMPLETE`.
+        CComplete = 3,
+    }
 
-/// `ContainerSubStateProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum ContainerSubStateProto {
-    /// `CSS_SCHEDULED`.
-    CssScheduled = 1,
-    /// `CSS_RUNNING`.
-    CssRunning = 2,
-    /// `CSS_PAUSED`.
-    CssPaused = 3,
-    /// `CSS_COMPLETING`.
-    CssCompleting = 4,
-    /// `CSS_DONE`.
-    CssDone = 5,
+    /// `ContainerSubStateProto`.
+    pub enum ContainerSubStateProto {
+        /// `CSS_SCHEDULED`.
+        CssScheduled = 1,
+        /// `CSS_RUNNING`.
+        CssRunning = 2,
+        /// `CSS_PAUSED`.
+        CssPaused = 3,
+        /// `CSS_COMPLETING`.
+        CssCompleting = 4,
+        /// `CSS_DONE`.
+        CssDone = 5,
+    }
 }
 
 crate::proto_messages! {
@@ -272,70 +270,66 @@ crate::proto_messages! {
 // Applications
 // ---------------------------------------------------------------------------------------------
 
-/// `YarnApplicationStateProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum YarnApplicationStateProto {
-    /// `NEW`.
-    New = 1,
-    /// `NEW_SAVING`.
-    NewSaving = 2,
-    /// `SUBMITTED`.
-    Submitted = 3,
-    /// `ACCEPTED`.
-    Accepted = 4,
-    /// `RUNNING`.
-    Running = 5,
-    /// `FINISHED`.
-    Finished = 6,
-    /// `FAILED`.
-    Failed = 7,
-    /// `KILLED`.
-    Killed = 8,
-}
+crate::proto_enums! {
+    /// `YarnApplicationStateProto`.
+    pub enum YarnApplicationStateProto {
+        /// `NEW`.
+        New = 1,
+        /// `NEW_SAVING`.
+        NewSaving = 2,
+        /// `SUBMITTED`.
+        Submitted = 3,
+        /// `ACCEPTED`.
+        Accepted = 4,
+        /// `RUNNING`.
+        Running = 5,
+        /// `FINISHED`.
+        Finished = 6,
+        /// `FAILED`.
+        Failed = 7,
+        /// `KILLED`.
+        Killed = 8,
+    }
 
-/// `YarnApplicationAttemptStateProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum YarnApplicationAttemptStateProto {
-    /// `APP_ATTEMPT_NEW`.
-    AppAttemptNew = 1,
-    /// `APP_ATTEMPT_SUBMITTED`.
-    AppAttemptSubmitted = 2,
-    /// `APP_ATTEMPT_SCHEDULED`.
-    AppAttemptScheduled = 3,
-    /// `APP_ATTEMPT_ALLOCATED_SAVING`.
-    AppAttemptAllocatedSaving = 4,
-    /// `APP_ATTEMPT_ALLOCATED`.
-    AppAttemptAllocated = 5,
-    /// `APP_ATTEMPT_LAUNCHED`.
-    AppAttemptLaunched = 6,
-    /// `APP_ATTEMPT_FAILED`.
-    AppAttemptFailed = 7,
-    /// `APP_ATTEMPT_RUNNING`.
-    AppAttemptRunning = 8,
-    /// `APP_ATTEMPT_FINISHING`.
-    AppAttemptFinishing = 9,
-    /// `APP_ATTEMPT_FINISHED`.
-    AppAttemptFinished = 10,
-    /// `APP_ATTEMPT_KILLED`.
-    AppAttemptKilled = 11,
-}
+    /// `YarnApplicationAttemptStateProto`.
+    pub enum YarnApplicationAttemptStateProto {
+        /// `APP_ATTEMPT_NEW`.
+        AppAttemptNew = 1,
+        /// `APP_ATTEMPT_SUBMITTED`.
+        AppAttemptSubmitted = 2,
+        /// `APP_ATTEMPT_SCHEDULED`.
+        AppAttemptScheduled = 3,
+        /// `APP_ATTEMPT_ALLOCATED_SAVING`.
+        AppAttemptAllocatedSaving = 4,
+        /// `APP_ATTEMPT_ALLOCATED`.
+        AppAttemptAllocated = 5,
+        /// `APP_ATTEMPT_LAUNCHED`.
+        AppAttemptLaunched = 6,
+        /// `APP_ATTEMPT_FAILED`.
+        AppAttemptFailed = 7,
+        /// `APP_ATTEMPT_RUNNING`.
+        AppAttemptRunning = 8,
+        /// `APP_ATTEMPT_FINISHING`.
+        AppAttemptFinishing = 9,
+        /// `APP_ATTEMPT_FINISHED`.
+        AppAttemptFinished = 10,
+        /// `APP_ATTEMPT_KILLED`.
+        AppAttemptKilled = 11,
+    }
 
-/// `FinalApplicationStatusProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum FinalApplicationStatusProto {
-    /// `APP_UNDEFINED`.
-    AppUndefined = 0,
-    /// `APP_SUCCEEDED`.
-    AppSucceeded = 1,
-    /// `APP_FAILED`.
-    AppFailed = 2,
-    /// `APP_KILLED`.
-    AppKilled = 3,
-    /// `APP_ENDED`.
-    AppEnded = 4,
+    /// `FinalApplicationStatusProto`.
+    pub enum FinalApplicationStatusProto {
+        /// `APP_UNDEFINED`.
+        AppUndefined = 0,
+        /// `APP_SUCCEEDED`.
+        AppSucceeded = 1,
+        /// `APP_FAILED`.
+        AppFailed = 2,
+        /// `APP_KILLED`.
+        AppKilled = 3,
+        /// `APP_ENDED`.
+        AppEnded = 4,
+    }
 }
 
 crate::proto_messages! {
@@ -354,28 +348,26 @@ crate::proto_messages! {
     }
 }
 
-/// `LocalResourceVisibilityProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum LocalResourceVisibilityProto {
-    /// `PUBLIC`: shared by all users of the node.
-    Public = 1,
-    /// `PRIVATE`: shared by the user's applications.
-    Private = 2,
-    /// `APPLICATION`: this application only.
-    Application = 3,
-}
+crate::proto_enums! {
+    /// `LocalResourceVisibilityProto`.
+    pub enum LocalResourceVisibilityProto {
+        /// `PUBLIC`: shared by all users of the node.
+        Public = 1,
+        /// `PRIVATE`: shared by the user's applications.
+        Private = 2,
+        /// `APPLICATION`: this application only.
+        Application = 3,
+    }
 
-/// `LocalResourceTypeProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum LocalResourceTypeProto {
-    /// `ARCHIVE`: unpacked by the NM.
-    Archive = 1,
-    /// `FILE`.
-    File = 2,
-    /// `PATTERN`: an archive of which the entries matching `pattern` are unpacked.
-    Pattern = 3,
+    /// `LocalResourceTypeProto`.
+    pub enum LocalResourceTypeProto {
+        /// `ARCHIVE`: unpacked by the NM.
+        Archive = 1,
+        /// `FILE`.
+        File = 2,
+        /// `PATTERN`: an archive of which the entries matching `pattern` are unpacked.
+        Pattern = 3,
+    }
 }
 
 crate::proto_messages! {
@@ -525,24 +517,24 @@ crate::proto_messages! {
     }
 }
 
-/// `LogAggregationStatusProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum LogAggregationStatusProto {
-    /// `LOG_DISABLED`.
-    LogDisabled = 1,
-    /// `LOG_NOT_START`.
-    LogNotStart = 2,
-    /// `LOG_RUNNING`.
-    LogRunning = 3,
-    /// `LOG_SUCCEEDED`.
-    LogSucceeded = 4,
-    /// `LOG_FAILED`.
-    LogFailed = 5,
-    /// `LOG_TIME_OUT`.
-    LogTimeOut = 6,
-    /// `LOG_RUNNING_WITH_FAILURE`.
-    LogRunningWithFailure = 7,
+crate::proto_enums! {
+    /// `LogAggregationStatusProto`.
+    pub enum LogAggregationStatusProto {
+        /// `LOG_DISABLED`.
+        LogDisabled = 1,
+        /// `LOG_NOT_START`.
+        LogNotStart = 2,
+        /// `LOG_RUNNING`.
+        LogRunning = 3,
+        /// `LOG_SUCCEEDED`.
+        LogSucceeded = 4,
+        /// `LOG_FAILED`.
+        LogFailed = 5,
+        /// `LOG_TIME_OUT`.
+        LogTimeOut = 6,
+        /// `LOG_RUNNING_WITH_FAILURE`.
+        LogRunningWithFailure = 7,
+    }
 }
 
 crate::proto_messages! {
@@ -575,38 +567,36 @@ crate::proto_messages! {
 // Nodes
 // ---------------------------------------------------------------------------------------------
 
-/// `NodeStateProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum NodeStateProto {
-    /// `NS_NEW`.
-    NsNew = 1,
-    /// `NS_RUNNING`.
-    NsRunning = 2,
-    /// `NS_UNHEALTHY`.
-    NsUnhealthy = 3,
-    /// `NS_DECOMMISSIONED`.
-    NsDecommissioned = 4,
-    /// `NS_LOST`.
-    NsLost = 5,
-    /// `NS_REBOOTED`.
-    NsRebooted = 6,
-    /// `NS_DECOMMISSIONING`.
-    NsDecommissioning = 7,
-    /// `NS_SHUTDOWN`.
-    NsShutdown = 8,
-}
+crate::proto_enums! {
+    /// `NodeStateProto`.
+    pub enum NodeStateProto {
+        /// `NS_NEW`.
+        NsNew = 1,
+        /// `NS_RUNNING`.
+        NsRunning = 2,
+        /// `NS_UNHEALTHY`.
+        NsUnhealthy = 3,
+        /// `NS_DECOMMISSIONED`.
+        NsDecommissioned = 4,
+        /// `NS_LOST`.
+        NsLost = 5,
+        /// `NS_REBOOTED`.
+        NsRebooted = 6,
+        /// `NS_DECOMMISSIONING`.
+        NsDecommissioning = 7,
+        /// `NS_SHUTDOWN`.
+        NsShutdown = 8,
+    }
 
-/// `NodeUpdateTypeProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum NodeUpdateTypeProto {
-    /// `NODE_USABLE`.
-    NodeUsable = 0,
-    /// `NODE_UNUSABLE`.
-    NodeUnusable = 1,
-    /// `NODE_DECOMMISSIONING`.
-    NodeDecommissioning = 2,
+    /// `NodeUpdateTypeProto`.
+    pub enum NodeUpdateTypeProto {
+        /// `NODE_USABLE`.
+        NodeUsable = 0,
+        /// `NODE_UNUSABLE`.
+        NodeUnusable = 1,
+        /// `NODE_DECOMMISSIONING`.
+        NodeDecommissioning = 2,
+    }
 }
 
 crate::proto_messages! {
@@ -669,12 +659,12 @@ crate::proto_messages! {
     }
 }
 
-/// `NodeAttributeTypeProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum NodeAttributeTypeProto {
-    /// `STRING`.
-    String = 1,
+crate::proto_enums! {
+    /// `NodeAttributeTypeProto`.
+    pub enum NodeAttributeTypeProto {
+        /// `STRING`.
+        String = 1,
+    }
 }
 
 crate::proto_messages! {
@@ -729,24 +719,22 @@ crate::proto_messages! {
     }
 }
 
-/// `ContainerTypeProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum ContainerTypeProto {
-    /// `APPLICATION_MASTER`.
-    ApplicationMaster = 1,
-    /// `TASK`.
-    Task = 2,
-}
+crate::proto_enums! {
+    /// `ContainerTypeProto`.
+    pub enum ContainerTypeProto {
+        /// `APPLICATION_MASTER`.
+        ApplicationMaster = 1,
+        /// `TASK`.
+        Task = 2,
+    }
 
-/// `ExecutionTypeProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum ExecutionTypeProto {
-    /// `GUARANTEED`.
-    Guaranteed = 1,
-    /// `OPPORTUNISTIC`.
-    Opportunistic = 2,
+    /// `ExecutionTypeProto`.
+    pub enum ExecutionTypeProto {
+        /// `GUARANTEED`.
+        Guaranteed = 1,
+        /// `OPPORTUNISTIC`.
+        Opportunistic = 2,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -807,24 +795,22 @@ crate::proto_messages! {
     }
 }
 
-/// `AMCommandProto`: old RMs tell the AM to resync or shut down.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum AMCommandProto {
-    /// `AM_RESYNC`: register again.
-    AmResync = 1,
-    /// `AM_SHUTDOWN`: exit.
-    AmShutdown = 2,
-}
+crate::proto_enums! {
+    /// `AMCommandProto`: old RMs tell the AM to resync or shut down.
+    pub enum AMCommandProto {
+        /// `AM_RESYNC`: register again.
+        AmResync = 1,
+        /// `AM_SHUTDOWN`: exit.
+        AmShutdown = 2,
+    }
 
-/// `RejectionReasonProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum RejectionReasonProto {
-    /// `RRP_COULD_NOT_PLACE_ON_NODE`.
-    RrpCouldNotPlaceOnNode = 1,
-    /// `RRP_COULD_NOT_SCHEDULE_ON_NODE`.
-    RrpCouldNotScheduleOnNode = 2,
+    /// `RejectionReasonProto`.
+    pub enum RejectionReasonProto {
+        /// `RRP_COULD_NOT_PLACE_ON_NODE`.
+        RrpCouldNotPlaceOnNode = 1,
+        /// `RRP_COULD_NOT_SCHEDULE_ON_NODE`.
+        RrpCouldNotScheduleOnNode = 2,
+    }
 }
 
 crate::proto_messages! {
@@ -927,12 +913,12 @@ crate::proto_messages! {
     }
 }
 
-/// `ApplicationTimeoutTypeProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum ApplicationTimeoutTypeProto {
-    /// `APP_TIMEOUT_LIFETIME`.
-    AppTimeoutLifetime = 1,
+crate::proto_enums! {
+    /// `ApplicationTimeoutTypeProto`.
+    pub enum ApplicationTimeoutTypeProto {
+        /// `APP_TIMEOUT_LIFETIME`.
+        AppTimeoutLifetime = 1,
+    }
 }
 
 crate::proto_messages! {
@@ -969,14 +955,14 @@ crate::proto_messages! {
     }
 }
 
-/// `ApplicationAccessTypeProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum ApplicationAccessTypeProto {
-    /// `APPACCESS_VIEW_APP`.
-    AppaccessViewApp = 1,
-    /// `APPACCESS_MODIFY_APP`.
-    AppaccessModifyApp = 2,
+crate::proto_enums! {
+    /// `ApplicationAccessTypeProto`.
+    pub enum ApplicationAccessTypeProto {
+        /// `APPACCESS_VIEW_APP`.
+        AppaccessViewApp = 1,
+        /// `APPACCESS_MODIFY_APP`.
+        AppaccessModifyApp = 2,
+    }
 }
 
 crate::proto_messages! {
@@ -1015,16 +1001,16 @@ crate::proto_messages! {
     }
 }
 
-/// `QueueStateProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum QueueStateProto {
-    /// `Q_STOPPED`.
-    QStopped = 1,
-    /// `Q_RUNNING`.
-    QRunning = 2,
-    /// `Q_DRAINING`.
-    QDraining = 3,
+crate::proto_enums! {
+    /// `QueueStateProto`.
+    pub enum QueueStateProto {
+        /// `Q_STOPPED`.
+        QStopped = 1,
+        /// `Q_RUNNING`.
+        QRunning = 2,
+        /// `Q_DRAINING`.
+        QDraining = 3,
+    }
 }
 
 crate::proto_messages! {
@@ -1157,14 +1143,14 @@ crate::proto_messages! {
     }
 }
 
-/// `QueueACLProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum QueueACLProto {
-    /// `QACL_SUBMIT_APPLICATIONS`.
-    QaclSubmitApplications = 1,
-    /// `QACL_ADMINISTER_QUEUE`.
-    QaclAdministerQueue = 2,
+crate::proto_enums! {
+    /// `QueueACLProto`.
+    pub enum QueueACLProto {
+        /// `QACL_SUBMIT_APPLICATIONS`.
+        QaclSubmitApplications = 1,
+        /// `QACL_ADMINISTER_QUEUE`.
+        QaclAdministerQueue = 2,
+    }
 }
 
 crate::proto_messages! {
@@ -1177,16 +1163,16 @@ crate::proto_messages! {
     }
 }
 
-/// `SignalContainerCommandProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum SignalContainerCommandProto {
-    /// `OUTPUT_THREAD_DUMP`.
-    OutputThreadDump = 1,
-    /// `GRACEFUL_SHUTDOWN`.
-    GracefulShutdown = 2,
-    /// `FORCEFUL_SHUTDOWN`.
-    ForcefulShutdown = 3,
+crate::proto_enums! {
+    /// `SignalContainerCommandProto`.
+    pub enum SignalContainerCommandProto {
+        /// `OUTPUT_THREAD_DUMP`.
+        OutputThreadDump = 1,
+        /// `GRACEFUL_SHUTDOWN`.
+        GracefulShutdown = 2,
+        /// `FORCEFUL_SHUTDOWN`.
+        ForcefulShutdown = 3,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1203,16 +1189,16 @@ crate::proto_messages! {
     }
 }
 
-/// `NodeAttributeOpCodeProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum NodeAttributeOpCodeProto {
-    /// `NO_OP`.
-    NoOp = 1,
-    /// `EQ`.
-    Eq = 2,
-    /// `NE`.
-    Ne = 3,
+crate::proto_enums! {
+    /// `NodeAttributeOpCodeProto`.
+    pub enum NodeAttributeOpCodeProto {
+        /// `NO_OP`.
+        NoOp = 1,
+        /// `EQ`.
+        Eq = 2,
+        /// `NE`.
+        Ne = 3,
+    }
 }
 
 crate::proto_messages! {
@@ -1233,38 +1219,34 @@ crate::proto_messages! {
 
 /// Nested enums of the placement-constraint messages.
 pub mod placement {
-    /// `PlacementConstraintTargetProto.TargetType`.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-    #[repr(i32)]
-    pub enum TargetType {
-        /// `NODE_ATTRIBUTE`.
-        NodeAttribute = 1,
-        /// `ALLOCATION_TAG`.
-        AllocationTag = 2,
-        /// `SELF`.
-        SelfTarget = 3,
-    }
+    crate::proto_enums! {
+        /// `PlacementConstraintTargetProto.TargetType`.
+        pub enum TargetType {
+            /// `NODE_ATTRIBUTE`.
+            NodeAttribute = 1,
+            /// `ALLOCATION_TAG`.
+            AllocationTag = 2,
+            /// `SELF`.
+            SelfTarget = 3,
+        }
 
-    /// `TimedPlacementConstraintProto.DelayUnit`.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-    #[repr(i32)]
-    pub enum DelayUnit {
-        /// `MILLISECONDS`.
-        Milliseconds = 1,
-        /// `OPPORTUNITIES`.
-        Opportunities = 2,
-    }
+        /// `TimedPlacementConstraintProto.DelayUnit`.
+        pub enum DelayUnit {
+            /// `MILLISECONDS`.
+            Milliseconds = 1,
+            /// `OPPORTUNITIES`.
+            Opportunities = 2,
+        }
 
-    /// `CompositePlacementConstraintProto.CompositeType`.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-    #[repr(i32)]
-    pub enum CompositeType {
-        /// `AND`.
-        And = 1,
-        /// `OR`.
-        Or = 2,
-        /// `DELAYED_OR`.
-        DelayedOr = 3,
+        /// `CompositePlacementConstraintProto.CompositeType`.
+        pub enum CompositeType {
+            /// `AND`.
+            And = 1,
+            /// `OR`.
+            Or = 2,
+            /// `DELAYED_OR`.
+            DelayedOr = 3,
+        }
     }
 }
 
@@ -1354,19 +1336,19 @@ crate::proto_messages! {
     }
 }
 
-/// `ContainerExitStatusProto` (the proto lists only these; see
-/// [`crate::yarn::records::exit_status`] for the full set).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum ContainerExitStatusProto {
-    /// `SUCCESS`.
-    Success = 0,
-    /// `INVALID`.
-    Invalid = -1000,
-    /// `ABORTED`.
-    Aborted = -100,
-    /// `DISKS_FAILED`.
-    DisksFailed = -101,
+crate::proto_enums! {
+    /// `ContainerExitStatusProto` (the proto lists only these; see
+    /// [`crate::yarn::records::exit_status`] for the full set).
+    pub enum ContainerExitStatusProto {
+        /// `SUCCESS`.
+        Success = 0,
+        /// `INVALID`.
+        Invalid = -1000,
+        /// `ABORTED`.
+        Aborted = -100,
+        /// `DISKS_FAILED`.
+        DisksFailed = -101,
+    }
 }
 
 crate::proto_messages! {
@@ -1385,16 +1367,16 @@ crate::proto_messages! {
     }
 }
 
-/// `ContainerRetryPolicyProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum ContainerRetryPolicyProto {
-    /// `NEVER_RETRY`.
-    NeverRetry = 0,
-    /// `RETRY_ON_ALL_ERRORS`.
-    RetryOnAllErrors = 1,
-    /// `RETRY_ON_SPECIFIC_ERROR_CODES`.
-    RetryOnSpecificErrorCodes = 2,
+crate::proto_enums! {
+    /// `ContainerRetryPolicyProto`.
+    pub enum ContainerRetryPolicyProto {
+        /// `NEVER_RETRY`.
+        NeverRetry = 0,
+        /// `RETRY_ON_ALL_ERRORS`.
+        RetryOnAllErrors = 1,
+        /// `RETRY_ON_SPECIFIC_ERROR_CODES`.
+        RetryOnSpecificErrorCodes = 2,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,14 +26,14 @@ crate::proto_messages! {
     }
 }
 
-/// `SchedulerResourceTypes`: resource types the scheduler takes into account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum SchedulerResourceTypes {
-    /// `MEMORY`.
-    Memory = 0,
-    /// `CPU`.
-    Cpu = 1,
+crate::proto_enums! {
+    /// `SchedulerResourceTypes`: resource types the scheduler takes into account.
+    pub enum SchedulerResourceTypes {
+        /// `MEMORY`.
+        Memory = 0,
+        /// `CPU`.
+        Cpu = 1,
+    }
 }
 
 crate::proto_messages! {
@@ -76,18 +76,18 @@ crate::proto_messages! {
     }
 }
 
-/// `ContainerUpdateTypeProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum ContainerUpdateTypeProto {
-    /// `INCREASE_RESOURCE`.
-    IncreaseResource = 0,
-    /// `DECREASE_RESOURCE`.
-    DecreaseResource = 1,
-    /// `PROMOTE_EXECUTION_TYPE`.
-    PromoteExecutionType = 2,
-    /// `DEMOTE_EXECUTION_TYPE`.
-    DemoteExecutionType = 3,
+crate::proto_enums! {
+    /// `ContainerUpdateTypeProto`.
+    pub enum ContainerUpdateTypeProto {
+        /// `INCREASE_RESOURCE`.
+        IncreaseResource = 0,
+        /// `DECREASE_RESOURCE`.
+        DecreaseResource = 1,
+        /// `PROMOTE_EXECUTION_TYPE`.
+        PromoteExecutionType = 2,
+        /// `DEMOTE_EXECUTION_TYPE`.
+        DemoteExecutionType = 3,
+    }
 }
 
 crate::proto_messages! {
@@ -279,16 +279,16 @@ crate::proto_messages! {
     pub struct MoveApplicationAcrossQueuesResponseProto {}
 }
 
-/// `ApplicationsRequestScopeProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum ApplicationsRequestScopeProto {
-    /// `ALL`.
-    All = 0,
-    /// `VIEWABLE`.
-    Viewable = 1,
-    /// `OWN`.
-    Own = 2,
+crate::proto_enums! {
+    /// `ApplicationsRequestScopeProto`.
+    pub enum ApplicationsRequestScopeProto {
+        /// `ALL`.
+        All = 0,
+        /// `VIEWABLE`.
+        Viewable = 1,
+        /// `OWN`.
+        Own = 2,
+    }
 }
 
 crate::proto_messages! {
@@ -698,16 +698,16 @@ crate::proto_messages! {
     }
 }
 
-/// `LocalizationStateProto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum LocalizationStateProto {
-    /// `L_PENDING`.
-    LPending = 1,
-    /// `L_COMPLETED`.
-    LCompleted = 2,
-    /// `L_FAILED`.
-    LFailed = 3,
+crate::proto_enums! {
+    /// `LocalizationStateProto`.
+    pub enum LocalizationStateProto {
+        /// `L_PENDING`.
+        LPending = 1,
+        /// `L_COMPLETED`.
+        LCompleted = 2,
+        /// `L_FAILED`.
+        LFailed = 3,
+    }
 }
 
 crate::proto_messages! {

@@ -1,41 +1,39 @@
 //! Messages shared by the driver and AM protocols: task states, executor loss reasons and
 //! resource profiles.
 
-/// The state a task attempt reports (Spark's `TaskState`, without `LAUNCHING`, which the
-/// driver sets itself when it hands the task out).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum TaskStateProto {
-    /// Never sent; a status with it is refused.
-    Unspecified = 0,
-    /// The executor started running the task.
-    Running = 1,
-    /// The task succeeded; `result` holds its output.
-    Finished = 2,
-    /// The task failed; `error` says why. Counts toward the task's attempt limit.
-    Failed = 3,
-    /// The task was killed on the driver's request (does not count).
-    Killed = 4,
-    /// The executor could not run the task for a reason of its own (e.g. shutting down); the
-    /// driver reschedules it without counting the attempt.
-    Lost = 5,
-}
+spindle_protocol::proto_enums! {
+    /// The state a task attempt reports (Spark's `TaskState`, without `LAUNCHING`, which the
+    /// driver sets itself when it hands the task out).
+    pub enum TaskStateProto {
+        /// Never sent; a status with it is refused.
+        Unspecified = 0,
+        /// The executor started running the task.
+        Running = 1,
+        /// The task succeeded; `result` holds its output.
+        Finished = 2,
+        /// The task failed; `error` says why. Counts toward the task's attempt limit.
+        Failed = 3,
+        /// The task was killed on the driver's request (does not count).
+        Killed = 4,
+        /// The executor could not run the task for a reason of its own (e.g. shutting down); the
+        /// driver reschedules it without counting the attempt.
+        Lost = 5,
+    }
 
-/// What happened to an executor, as far as anyone knows (Spark's `ExecutorLossReason`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-#[repr(i32)]
-pub enum LossKindProto {
-    /// Not known (yet).
-    Unknown = 0,
-    /// The container exited with `exit_status` (Spark's `ExecutorExited`).
-    Exited = 1,
-    /// The process or its host went away without an exit status (Spark's
-    /// `ExecutorProcessLost`): a dropped connection, a missed heartbeat.
-    ProcessLost = 2,
-    /// The driver asked for it to go (Spark's `ExecutorKilled`): never the app's fault.
-    KilledByDriver = 3,
-    /// Its host is being decommissioned (Spark's `ExecutorDecommission`).
-    Decommissioned = 4,
+    /// What happened to an executor, as far as anyone knows (Spark's `ExecutorLossReason`).
+    pub enum LossKindProto {
+        /// Not known (yet).
+        Unknown = 0,
+        /// The container exited with `exit_status` (Spark's `ExecutorExited`).
+        Exited = 1,
+        /// The process or its host went away without an exit status (Spark's
+        /// `ExecutorProcessLost`): a dropped connection, a missed heartbeat.
+        ProcessLost = 2,
+        /// The driver asked for it to go (Spark's `ExecutorKilled`): never the app's fault.
+        KilledByDriver = 3,
+        /// Its host is being decommissioned (Spark's `ExecutorDecommission`).
+        Decommissioned = 4,
+    }
 }
 
 spindle_protocol::proto_messages! {
