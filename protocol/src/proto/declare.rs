@@ -28,7 +28,8 @@
 /// ```
 ///
 /// Every struct derives `Clone`, `PartialEq` and [`prost::Message`]; attributes written above
-/// it (docs, more derives) are kept, as are the doc comments above each field. A field is
+/// it (docs, more derives) are kept, as are the doc comments above each field, after a first
+/// line that gives the field's number: write only what the line does not say. A field is
 /// `tag name: label [flag] type [= default],` (the comma after the last field too):
 ///
 /// * `label`: `required` (the plain type: always encoded, as proto2 does), `optional`
@@ -70,6 +71,7 @@ macro_rules! proto_messages {
         $(#[$meta:meta])* $tag:literal $name:ident : optional boxed message($t:ty), $($rest:tt)*
     ) => {
         $crate::proto_messages!(@fields $head [$($done)*
+            #[doc = concat!("Protobuf field ", stringify!($tag), ".")]
             $(#[$meta])*
             #[prost(message, optional, boxed, tag($tag))]
             pub $name: ::std::option::Option<::std::boxed::Box<$t>>,
@@ -79,6 +81,7 @@ macro_rules! proto_messages {
         $(#[$meta:meta])* $tag:literal $name:ident : $label:ident message($t:ty), $($rest:tt)*
     ) => {
         $crate::proto_messages!(@fields $head [$($done)*
+            #[doc = concat!("Protobuf field ", stringify!($tag), ".")]
             $(#[$meta])*
             #[prost(message, $label, tag($tag))]
             pub $name: $crate::proto_messages!(@ty $label $t),
@@ -89,6 +92,7 @@ macro_rules! proto_messages {
             repeated unpacked $kind:ident $(($($e:tt)+))?, $($rest:tt)*
     ) => {
         $crate::proto_messages!(@fields $head [$($done)*
+            #[doc = concat!("Protobuf field ", stringify!($tag), ".")]
             $(#[$meta])*
             #[prost($kind $(($($e)+))?, repeated, packed = "false", tag($tag))]
             pub $name: ::std::vec::Vec<$crate::proto_messages!(@scalar $kind)>,
@@ -99,6 +103,7 @@ macro_rules! proto_messages {
             $label:ident $kind:ident $(($($e:tt)+))? $(= $default:tt)?, $($rest:tt)*
     ) => {
         $crate::proto_messages!(@fields $head [$($done)*
+            #[doc = concat!("Protobuf field ", stringify!($tag), ".")]
             $(#[$meta])*
             #[prost($kind $(($($e)+))?, $label, tag($tag) $(, default = $default)?)]
             pub $name: $crate::proto_messages!(@ty $label $crate::proto_messages!(@scalar $kind)),
@@ -114,6 +119,8 @@ macro_rules! proto_messages {
 /// Declares protobuf enums as prost enumerations, with the one set of derives every wire enum
 /// has (`Clone`, `Copy`, `Debug`, `PartialEq`, `Eq`, `Hash`, `PartialOrd`, `Ord`,
 /// [`prost::Enumeration`]) and `#[repr(i32)]`; write the variants with their wire numbers.
+/// Each variant's documentation starts with its wire value; write only what the name does not
+/// say.
 ///
 /// ```
 /// spindle_protocol::proto_enums! {
@@ -130,14 +137,23 @@ macro_rules! proto_messages {
 /// ```
 #[macro_export]
 macro_rules! proto_enums {
-    ($($(#[$meta:meta])* pub enum $name:ident { $($variants:tt)* })*) => {
+    ($(
+        $(#[$meta:meta])*
+        pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal),* $(,)? }
+    )*) => {
         $(
             $(#[$meta])*
             #[derive(
                 Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration,
             )]
             #[repr(i32)]
-            pub enum $name { $($variants)* }
+            pub enum $name {
+                $(
+                    #[doc = concat!("Wire value ", stringify!($value), ".")]
+                    $(#[$vmeta])*
+                    $variant = $value,
+                )*
+            }
         )*
     };
 }

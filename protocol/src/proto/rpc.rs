@@ -35,43 +35,36 @@ crate::proto_enums! {
 crate::proto_messages! {
     /// `RPCTraceInfoProto`: tracing information (Spindle never sends it).
     pub struct RpcTraceInfoProto {
-        /// f1 `traceId`.
         1 trace_id: optional int64,
-        /// f2 `parentId`.
         2 parent_id: optional int64,
-        /// f3 `spanContext`.
         3 span_context: optional bytes,
     }
 
     /// `RPCCallerContextProto`: caller context for audit logs (Spindle never sends it).
     pub struct RpcCallerContextProto {
-        /// f1 `context` (required).
         1 context: required string,
-        /// f2 `signature`.
         2 signature: optional bytes,
     }
 
     /// `RpcRequestHeaderProto`: the first delimited message of every client→server frame.
     pub struct RpcRequestHeaderProto {
-        /// f1 `rpcKind`; the server rejects a header without it. Always 2.
+        /// The server rejects a header without it. Always 2.
         1 rpc_kind: optional enumeration(RpcKindProto),
-        /// f2 `rpcOp`; must be 0 (`RPC_FINAL_PACKET`).
+        /// Must be 0 (`RPC_FINAL_PACKET`).
         2 rpc_op: optional enumeration(OperationProto),
-        /// f3 `callId` (required, **sint32**): ≥ 0 for calls, −3 context, −4 ping, −33 SASL.
+        /// ≥ 0 for calls, −3 context, −4 ping, −33 SASL.
         3 call_id: required sint32,
-        /// f4 `clientId` (required): 16 bytes for calls/context/ping, empty for SASL.
+        /// 16 bytes for calls/context/ping, empty for SASL.
         4 client_id: required bytes,
-        /// f5 `retryCount` (sint32, default −1): 0 on the first try of a call.
+        /// 0 on the first try of a call.
         5 retry_count: optional sint32 = "-1",
-        /// f6 `traceInfo`.
         6 trace_info: optional message(RpcTraceInfoProto),
-        /// f7 `callerContext`.
         7 caller_context: optional message(RpcCallerContextProto),
-        /// f8 `stateId` (HDFS observer reads only).
+        /// HDFS observer reads only.
         8 state_id: optional int64,
-        /// f9 `routerFederatedState` (HDFS RBF only).
+        /// HDFS RBF only.
         9 router_federated_state: optional bytes,
-        /// f10 `authorizationHeader` (new in Hadoop 3.5; Spindle never sends it).
+        /// New in Hadoop 3.5; Spindle never sends it.
         10 authorization_header: optional bytes,
     }
 }
@@ -119,25 +112,23 @@ crate::proto_enums! {
 crate::proto_messages! {
     /// `RpcResponseHeaderProto`: the first delimited message of every server→client frame.
     pub struct RpcResponseHeaderProto {
-        /// f1 `callId` (required, **uint32**): cast to `i32` to get negative ids back.
+        /// Cast to `i32` to get negative ids back.
         1 call_id: required uint32,
-        /// f2 `status` (required).
         2 status: required enumeration(RpcStatusProto),
-        /// f3 `serverIpcVersionNum`: 9.
+        /// 9.
         3 server_ipc_version_num: optional uint32,
-        /// f4 `exceptionClassName`: the Java class of the failure.
+        /// The Java class of the failure.
         4 exception_class_name: optional string,
-        /// f5 `errorMsg`: the message (Java sends the stack trace).
+        /// The message (Java sends the stack trace).
         5 error_msg: optional string,
-        /// f6 `errorDetail`.
         6 error_detail: optional enumeration(RpcErrorCodeProto),
-        /// f7 `clientId`: echoed from the request.
+        /// Echoed from the request.
         7 client_id: optional bytes,
-        /// f8 `retryCount` (sint32, default −1): echoed from the request.
+        /// Echoed from the request.
         8 retry_count: optional sint32 = "-1",
-        /// f9 `stateId` (HDFS only).
+        /// HDFS only.
         9 state_id: optional int64,
-        /// f10 `routerFederatedState` (HDFS RBF only).
+        /// HDFS RBF only.
         10 router_federated_state: optional bytes,
     }
 }
@@ -164,54 +155,52 @@ crate::proto_messages! {
     /// `RpcSaslProto.SaslAuth`: one authentication method a server offers.
     #[derive(Eq, Hash)]
     pub struct SaslAuth {
-        /// f1 `method` (required): `TOKEN`, `KERBEROS` or `SIMPLE`.
+        /// `TOKEN`, `KERBEROS` or `SIMPLE`.
         1 method: required string,
-        /// f2 `mechanism` (required): `DIGEST-MD5`, `GSSAPI` or `""`.
+        /// `DIGEST-MD5`, `GSSAPI` or `""`.
         2 mechanism: required string,
-        /// f3 `protocol`: `""` (present!) for TOKEN.
+        /// `""` (present!) for TOKEN.
         3 protocol: optional string,
-        /// f4 `serverId`: `"default"` for TOKEN.
+        /// `"default"` for TOKEN.
         4 server_id: optional string,
-        /// f5 `challenge`: the mechanism's first challenge, if the server has one.
+        /// The mechanism's first challenge, if the server has one.
         5 challenge: optional bytes,
     }
 
     /// `RpcSaslProto`: the payload of every SASL frame (callId −33).
     pub struct RpcSaslProto {
-        /// f1 `version` (unused).
+        /// Unused.
         1 version: optional uint32,
-        /// f2 `state` (required).
         2 state: required enumeration(SaslState),
-        /// f3 `token`: mechanism bytes (challenge, response, rspauth, wrapped data).
+        /// Mechanism bytes (challenge, response, rspauth, wrapped data).
         3 token: optional bytes,
-        /// f4 `auths`: offered (NEGOTIATE) or chosen (INITIATE) methods.
+        /// Offered (NEGOTIATE) or chosen (INITIATE) methods.
         4 auths: repeated message(SaslAuth),
     }
 
     /// `UserInformationProto`: who the client says it is.
     pub struct UserInformationProto {
-        /// f1 `effectiveUser`.
         1 effective_user: optional string,
-        /// f2 `realUser` (proxy users).
+        /// For proxy users.
         2 real_user: optional string,
     }
 
     /// `IpcConnectionContextProto`: sent once per connection with callId −3 (no reply).
     pub struct IpcConnectionContextProto {
-        /// f2 `userInfo` (there is no field 1): empty for TOKEN auth.
+        /// There is no field 1. Empty for TOKEN auth.
         2 user_info: optional message(UserInformationProto),
-        /// f3 `protocol`: the protocol name the connection is for.
+        /// The protocol name the connection is for.
         3 protocol: optional string,
     }
 
     /// ProtobufRpcEngine2 `RequestHeaderProto`: which method of which protocol a call is for.
     pub struct RequestHeaderProto {
-        /// f1 `methodName` (required), e.g. `allocate`.
+        /// E.g. `allocate`.
         1 method_name: required string,
-        /// f2 `declaringClassProtocolName` (required), e.g.
+        /// E.g.
         /// `org.apache.hadoop.yarn.api.ApplicationMasterProtocolPB`.
         2 declaring_class_protocol_name: required string,
-        /// f3 `clientProtocolVersion` (required): 1 for YARN.
+        /// 1 for YARN.
         3 client_protocol_version: required uint64,
     }
 }

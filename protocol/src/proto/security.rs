@@ -94,91 +94,73 @@ crate::proto_messages! {
 crate::proto_messages! {
     /// `hadoop.yarn.NMTokenIdentifierProto`: identifier of an `NMToken`.
     pub struct NMTokenIdentifierProto {
-        /// f1 `appAttemptId`: the attempt the token was issued to (also the SASL user).
+        /// The attempt the token was issued to (also the SASL user).
         1 app_attempt_id: optional message(ApplicationAttemptIdProto),
-        /// f2 `nodeId`: the NodeManager the token is valid for.
+        /// The NodeManager the token is valid for.
         2 node_id: optional message(NodeIdProto),
-        /// f3 `appSubmitter`: the user who submitted the application.
+        /// The user who submitted the application.
         3 app_submitter: optional string,
-        /// f4 `keyId` [= -1]: id of the NM-token master key that signed it.
+        /// Id of the NM-token master key that signed it.
         4 key_id: optional int32 = "-1",
     }
 
     /// `hadoop.yarn.AMRMTokenIdentifierProto`: identifier of a `YARN_AM_RM_TOKEN`.
     pub struct AMRMTokenIdentifierProto {
-        /// f1 `appAttemptId`: the attempt the token was issued to (also the SASL user).
+        /// The attempt the token was issued to (also the SASL user).
         1 app_attempt_id: optional message(ApplicationAttemptIdProto),
-        /// f2 `keyId` [= -1]: id of the AMRM master key that signed it.
+        /// Id of the AMRM master key that signed it.
         2 key_id: optional int32 = "-1",
     }
 
     /// `hadoop.yarn.ContainerTokenIdentifierProto`: identifier of a `ContainerToken`.
     pub struct ContainerTokenIdentifierProto {
-        /// f1 `containerId`.
         1 container_id: optional message(ContainerIdProto),
-        /// f2 `nmHostAddr`: `host:port` of the NodeManager.
+        /// `host:port` of the NodeManager.
         2 nm_host_addr: optional string,
-        /// f3 `appSubmitter`: the submitting user.
+        /// The submitting user.
         3 app_submitter: optional string,
-        /// f4 `resource`: the allocated resource.
+        /// The allocated resource.
         4 resource: optional message(ResourceProto),
-        /// f5 `expiryTimeStamp` (ms since the epoch).
+        /// In ms since the epoch.
         5 expiry_time_stamp: optional int64,
-        /// f6 `masterKeyId` [= -1].
         6 master_key_id: optional int32 = "-1",
-        /// f7 `rmIdentifier`: the RM's start time, used to detect containers of an old RM.
+        /// The RM's start time, used to detect containers of an old RM.
         7 rm_identifier: optional int64,
-        /// f8 `priority`.
         8 priority: optional message(PriorityProto),
-        /// f9 `creationTime` (ms since the epoch).
+        /// In ms since the epoch.
         9 creation_time: optional int64,
-        /// f10 `logAggregationContext`.
         10 log_aggregation_context: optional message(LogAggregationContextProto),
-        /// f11 `nodeLabelExpression`.
         11 node_label_expression: optional string,
-        /// f12 `containerType`.
         12 container_type: optional enumeration(ContainerTypeProto),
-        /// f13 `executionType` [= GUARANTEED].
         13 execution_type: optional enumeration(ExecutionTypeProto) = "Guaranteed",
-        /// f14 `version` [= 0].
         14 version: optional int32 = "0",
-        /// f15 `allocation_request_id` [= -1].
         15 allocation_request_id: optional int64 = "-1",
-        /// f16 `allocation_tags`.
         16 allocation_tags: repeated string,
     }
 
     /// `hadoop.yarn.ClientToAMTokenIdentifierProto`: identifier of a `YARN_CLIENT_TOKEN`.
     pub struct ClientToAMTokenIdentifierProto {
-        /// f1 `appAttemptId`.
         1 app_attempt_id: optional message(ApplicationAttemptIdProto),
-        /// f2 `clientName`.
         2 client_name: optional string,
     }
 
     /// `hadoop.yarn.YARNDelegationTokenIdentifierProto`: identifier of an `RM_DELEGATION_TOKEN`.
     pub struct YARNDelegationTokenIdentifierProto {
-        /// f1 `owner`.
         1 owner: optional string,
-        /// f2 `renewer`.
         2 renewer: optional string,
-        /// f3 `realUser`.
         3 real_user: optional string,
-        /// f4 `issueDate` (ms since the epoch).
+        /// In ms since the epoch.
         4 issue_date: optional int64,
-        /// f5 `maxDate` (ms since the epoch).
+        /// In ms since the epoch.
         5 max_date: optional int64,
-        /// f6 `sequenceNumber`.
         6 sequence_number: optional int32,
-        /// f7 `masterKeyId`.
         7 master_key_id: optional int32,
     }
 
     /// `hadoop.yarn.DockerCredentialTokenIdentifierProto`.
     pub struct DockerCredentialTokenIdentifierProto {
-        /// f1 `registryUrl`.
         1 registry_url: optional string,
-        /// f2 `applicationId` (string form).
+        /// In its string form.
         2 application_id: optional string,
     }
 }
