@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use spindle_base::yarn_env;
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::{ApplicationAttemptId, ContainerId};
 use spindle_protocol::token::{KIND_AMRM_TOKEN, Token};
@@ -106,49 +107,53 @@ impl ContainerEnv {
                 .collect()
         };
 
-        let id_text = required("CONTAINER_ID")?;
+        let id_text = required(yarn_env::CONTAINER_ID)?;
         let container_id: ContainerId = id_text
             .parse()
-            .map_err(|e| invalid("CONTAINER_ID", &id_text, format!("{e}")))?;
-        let nm_host = required("NM_HOST")?;
-        let nm_port_text = required("NM_PORT")?;
-        let nm_port = port("NM_PORT", &nm_port_text)?;
-        let nm_http_port = match var("NM_HTTP_PORT").filter(|v| !v.is_empty()) {
+            .map_err(|e| invalid(yarn_env::CONTAINER_ID, &id_text, format!("{e}")))?;
+        let nm_host = required(yarn_env::NM_HOST)?;
+        let nm_port_text = required(yarn_env::NM_PORT)?;
+        let nm_port = port(yarn_env::NM_PORT, &nm_port_text)?;
+        let nm_http_port = match var(yarn_env::NM_HTTP_PORT).filter(|v| !v.is_empty()) {
             None => None,
-            Some(v) => Some(port("NM_HTTP_PORT", &v)?).filter(|p| *p != 0),
+            Some(v) => Some(port(yarn_env::NM_HTTP_PORT, &v)?).filter(|p| *p != 0),
         };
-        let max_attempts = match var("MAX_APP_ATTEMPTS").filter(|v| !v.is_empty()) {
+        let max_attempts = match var(yarn_env::MAX_APP_ATTEMPTS).filter(|v| !v.is_empty()) {
             None => 1,
             Some(v) => v.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                invalid("MAX_APP_ATTEMPTS", &v, "expected a positive number".into())
+                invalid(
+                    yarn_env::MAX_APP_ATTEMPTS,
+                    &v,
+                    "expected a positive number".into(),
+                )
             })?,
         };
-        let submit_time_ms = match var("APP_SUBMIT_TIME_ENV").filter(|v| !v.is_empty()) {
+        let submit_time_ms = match var(yarn_env::APP_SUBMIT_TIME_ENV).filter(|v| !v.is_empty()) {
             None => None,
             Some(v) => Some(v.parse::<i64>().map_err(|e| {
                 invalid(
-                    "APP_SUBMIT_TIME_ENV",
+                    yarn_env::APP_SUBMIT_TIME_ENV,
                     &v,
                     format!("expected ms since the epoch: {e}"),
                 )
             })?),
         };
-        let user = var("USER")
-            .or_else(|| var("LOGNAME"))
+        let user = var(yarn_env::USER)
+            .or_else(|| var(yarn_env::LOGNAME))
             .filter(|u| !u.is_empty())
-            .ok_or(ContainerEnvError::Missing("USER"))?;
-        let token_path = PathBuf::from(required("HADOOP_TOKEN_FILE_LOCATION")?);
+            .ok_or(ContainerEnvError::Missing(yarn_env::USER))?;
+        let token_path = PathBuf::from(required(yarn_env::HADOOP_TOKEN_FILE_LOCATION)?);
         let (credentials, amrm_token) = read_credentials(&token_path)?;
         Ok(ContainerEnv {
             container_id,
             nm_host,
             nm_port,
             nm_http_port,
-            local_dirs: var("LOCAL_DIRS").map(dirs).unwrap_or_default(),
-            log_dirs: var("LOG_DIRS").map(dirs).unwrap_or_default(),
+            local_dirs: var(yarn_env::LOCAL_DIRS).map(dirs).unwrap_or_default(),
+            log_dirs: var(yarn_env::LOG_DIRS).map(dirs).unwrap_or_default(),
             max_attempts,
             submit_time_ms,
-            web_proxy_base: var("APPLICATION_WEB_PROXY_BASE").filter(|v| !v.is_empty()),
+            web_proxy_base: var(yarn_env::APPLICATION_WEB_PROXY_BASE).filter(|v| !v.is_empty()),
             user,
             credentials,
             amrm_token,

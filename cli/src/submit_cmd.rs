@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use spindle_am::driver_child::DriverChild;
 use spindle_am::outcome::Ending;
+use spindle_base::yarn_env;
 use spindle_client::launch::{driver_sizing_env, sh_quote};
 use spindle_client::logs::ContainerLogs;
 use spindle_client::report::exit_code;
@@ -511,7 +512,7 @@ async fn client_mode_child(
             credentials.display().to_string(),
         ),
         // The driver announces `$NM_HOST:port` (what the cluster's nodes reach it at).
-        ("NM_HOST".to_string(), driver_host(client)),
+        (yarn_env::NM_HOST.to_string(), driver_host(client)),
     ]);
     let e = &plan.executors;
     env.extend(driver_sizing_env(e.count, e.cores, e.memory_mb).map(|(k, v)| (k.to_string(), v)));

@@ -43,6 +43,7 @@ use std::time::Duration;
 
 use nix::sys::signal::Signal;
 use spindle_base::recent::RecentSet;
+use spindle_base::yarn_env;
 use spindle_protocol::yarn::records::exit_status;
 use tokio::sync::{Notify, mpsc, watch};
 
@@ -722,26 +723,32 @@ fn prepare(inner: &Inner, spec: &ContainerSpec) -> Result<Prepared, LaunchError>
     let user_dirs: Vec<PathBuf> = layout.user_dirs(&spec.user);
     let node_vars = NodeVars {
         vars: vec![
-            ("CONTAINER_ID".into(), spec.container_id.clone()),
-            ("NM_HOST".into(), config.node_host.clone()),
-            ("NM_PORT".into(), config.node_port.to_string()),
-            ("NM_HTTP_PORT".into(), config.node_http_port.to_string()),
-            ("LOCAL_DIRS".into(), join(&app_dirs)),
+            (yarn_env::CONTAINER_ID.into(), spec.container_id.clone()),
+            (yarn_env::NM_HOST.into(), config.node_host.clone()),
+            (yarn_env::NM_PORT.into(), config.node_port.to_string()),
             (
-                "LOCAL_USER_DIRS".into(),
+                yarn_env::NM_HTTP_PORT.into(),
+                config.node_http_port.to_string(),
+            ),
+            (yarn_env::LOCAL_DIRS.into(), join(&app_dirs)),
+            (
+                yarn_env::LOCAL_USER_DIRS.into(),
                 user_dirs
                     .iter()
                     .map(|d| format!("{}/", d.to_string_lossy()))
                     .collect::<Vec<_>>()
                     .join(","),
             ),
-            ("LOG_DIRS".into(), join(&log_dirs)),
-            ("USER".into(), spec.user.clone()),
-            ("LOGNAME".into(), spec.user.clone()),
-            ("HOME".into(), config.user_home_dir.clone()),
-            ("PWD".into(), work_dir.to_string_lossy().into_owned()),
+            (yarn_env::LOG_DIRS.into(), join(&log_dirs)),
+            (yarn_env::USER.into(), spec.user.clone()),
+            (yarn_env::LOGNAME.into(), spec.user.clone()),
+            (yarn_env::HOME.into(), config.user_home_dir.clone()),
             (
-                "HADOOP_TOKEN_FILE_LOCATION".into(),
+                yarn_env::PWD.into(),
+                work_dir.to_string_lossy().into_owned(),
+            ),
+            (
+                yarn_env::HADOOP_TOKEN_FILE_LOCATION.into(),
                 tokens_path.to_string_lossy().into_owned(),
             ),
         ],

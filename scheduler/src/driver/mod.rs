@@ -36,6 +36,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
+use spindle_base::yarn_env;
 use spindle_protocol::ipc::IpcServer;
 use tokio::sync::{mpsc, oneshot};
 
@@ -212,7 +213,10 @@ pub fn reachable_address(bound: SocketAddr) -> String {
     if !bound.ip().is_unspecified() {
         return bound.to_string();
     }
-    match std::env::var("NM_HOST").ok().filter(|h| !h.is_empty()) {
+    match std::env::var(yarn_env::NM_HOST)
+        .ok()
+        .filter(|h| !h.is_empty())
+    {
         Some(host) => format!("{host}:{}", bound.port()),
         None => SocketAddr::from(([127, 0, 0, 1], bound.port())).to_string(),
     }

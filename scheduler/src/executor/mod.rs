@@ -24,7 +24,7 @@ use tracing::{debug, info, warn};
 pub use registry::{TaskContext, TaskFn, TaskRegistry};
 use runner::{KillSwitch, Outcome};
 
-use spindle_base::executor_env;
+use spindle_base::{executor_env, yarn_env};
 
 use crate::auth::{AppSecret, Role, SecretError, new_nonce};
 use crate::limits;
@@ -45,7 +45,7 @@ pub const ENV_HOST: &str = executor_env::EXECUTOR_HOST;
 /// executor exit (default 30 s).
 pub const ENV_DRIVER_TIMEOUT: &str = executor_env::DRIVER_TIMEOUT;
 /// Environment variable of the credentials file (Hadoop's).
-pub const ENV_TOKEN_FILE: &str = "HADOOP_TOKEN_FILE_LOCATION";
+pub const ENV_TOKEN_FILE: &str = yarn_env::HADOOP_TOKEN_FILE_LOCATION;
 
 /// How to run an executor.
 #[derive(Clone, Debug)]
@@ -112,7 +112,7 @@ fn env(name: &str) -> Result<String, ExecutorError> {
 
 /// The host name to report: `NM_HOST` (set by YARN NMs), else the machine's name.
 pub fn default_host() -> String {
-    std::env::var("NM_HOST")
+    std::env::var(yarn_env::NM_HOST)
         .ok()
         .or_else(|| nix::unistd::gethostname().ok()?.into_string().ok())
         .unwrap_or_else(|| "localhost".into())
@@ -133,7 +133,7 @@ impl ExecutorConfig {
             cores,
             secret,
             driver_timeout: Duration::from_secs(30),
-            container_id: std::env::var("CONTAINER_ID").ok(),
+            container_id: std::env::var(yarn_env::CONTAINER_ID).ok(),
             poll_wait: Duration::from_secs(1),
         }
     }

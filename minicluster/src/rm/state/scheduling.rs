@@ -1,6 +1,7 @@
 //! The FIFO scheduling pass: AM containers first, in submission order, on the usable node with
 //! the most free memory; then the asks of registered attempts, node → rack → any.
 
+use spindle_base::yarn_env;
 use spindle_protocol::credentials::Credentials;
 use spindle_protocol::ids::ApplicationId;
 
@@ -84,9 +85,12 @@ impl RmState {
         creds.add_token("", attempt.amrm_token.clone());
         clc.set_credentials(&creds);
         for (k, v) in [
-            ("APPLICATION_WEB_PROXY_BASE", format!("/proxy/{app_id}")),
-            ("APP_SUBMIT_TIME_ENV", submit_time.to_string()),
-            ("MAX_APP_ATTEMPTS", max_attempts.to_string()),
+            (
+                yarn_env::APPLICATION_WEB_PROXY_BASE,
+                format!("/proxy/{app_id}"),
+            ),
+            (yarn_env::APP_SUBMIT_TIME_ENV, submit_time.to_string()),
+            (yarn_env::MAX_APP_ATTEMPTS, max_attempts.to_string()),
         ] {
             clc.environment.retain(|e| e.key.as_deref() != Some(k));
             clc.add_env(k, v);
