@@ -1,4 +1,4 @@
-//! [`text_id!`](crate::text_id): an opaque id that is only text, cheap to clone.
+//! [`text_id!`](macro@crate::text_id): an opaque id that is only text, cheap to clone.
 //!
 //! The allocator's container ids and the scheduler's executor ids are compared, hashed, logged
 //! and passed around far more often than they are built, and neither crate parses them: a

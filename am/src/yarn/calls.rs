@@ -1,7 +1,7 @@
 //! The three ApplicationMasterProtocol calls, through the network or in-process.
 //!
 //! [`AmRmCalls`] is what [`super::YarnResourceManager`] drives. It is implemented by the
-//! protocol crate's `AmRmClient` (Hadoop IPC with the AMRMToken), by [`Failover`] (several
+//! protocol crate's `AmRmClient` (Hadoop IPC with the AMRMToken), by [`Failover`](super::failover::Failover) (several
 //! ResourceManagers with HA, tried in turn), and by [`InProcess`], which calls any
 //! `ApplicationMasterProtocol` server implementation directly — the same records and errors,
 //! no sockets.

@@ -1,5 +1,5 @@
 //! Kerberos through the system's GSS-API (MIT krb5's `libgssapi_krb5.so.2`, loaded at run
-//! time by [`ffi`], the only unsafe code of the crate).
+//! time by the private `ffi` module, the only unsafe code of the crate).
 //!
 //! * [`KerberosCredentials`] says where a client's Kerberos identity comes from: the ticket
 //!   cache (`KRB5CCNAME`, as after `kinit`) or a keytab and principal.

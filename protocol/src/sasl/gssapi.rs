@@ -11,7 +11,7 @@
 //! ```
 //! Layers: 1 none (`authentication`), 2 integrity, 4 privacy; both negotiation messages are
 //! wrapped without encryption. With integrity or privacy every later frame goes through
-//! `gss_wrap` (encrypted for privacy), as [`GssLayer`] does.
+//! `gss_wrap` (encrypted for privacy), as `GssLayer` does.
 //!
 //! [`GssClient`] and [`GssServer`] hold the Kerberos context; the GSS-API calls are in
 //! [`crate::gssapi`]. The client's first step asks the KDC for a service ticket (blocking I/O):
