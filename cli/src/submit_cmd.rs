@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use spindle_am::driver_child::DriverChild;
 use spindle_am::outcome::Ending;
 use spindle_base::yarn_env;
-use spindle_client::launch::{driver_sizing_env, sh_quote};
+use spindle_client::launch::sh_quote;
 use spindle_client::logs::ContainerLogs;
 use spindle_client::report::exit_code;
 use spindle_client::spec::AppSpec;
@@ -73,6 +73,7 @@ struct Plan {
     name: Option<String>,
     queue: Option<String>,
     executors: Executors,
+    executor_program: ExecutorProgram,
     files: Vec<String>,
     archives: Vec<String>,
     env: Vec<(String, String)>,
@@ -153,7 +154,7 @@ impl Plan {
                 .map_err(|e| CliError::Usage(format!("executor_memory: {e}")))?,
             (None, None) => 1024,
         };
-        let program = match args.executor_program.or(spec.executor_program.clone()) {
+        let executor_program = match args.executor_program.or(spec.executor_program.clone()) {
             None => ExecutorProgram::Spindle,
             Some(p) if args.executor_on_nodes => ExecutorProgram::OnNodes(p),
             Some(p) => ExecutorProgram::Local(PathBuf::from(p)),
@@ -178,8 +179,8 @@ impl Plan {
                 memory_mb,
                 cores: args.executor_cores.or(spec.executor_cores).unwrap_or(1),
                 max_failures: args.max_executor_failures.or(spec.max_executor_failures),
-                program,
             },
+            executor_program,
             files: spec.files.iter().cloned().chain(args.files).collect(),
             archives: spec.archives.iter().cloned().chain(args.archives).collect(),
             env,
@@ -237,6 +238,7 @@ impl Plan {
             submission,
             workload,
             executors: self.executors.clone(),
+            executor_program: self.executor_program.clone(),
             files,
             archives: self.archives.clone(),
             env: self.env.clone(),
@@ -514,8 +516,7 @@ async fn client_mode_child(
         // The driver announces `$NM_HOST:port` (what the cluster's nodes reach it at).
         (yarn_env::NM_HOST.to_string(), driver_host(client)),
     ]);
-    let e = &plan.executors;
-    env.extend(driver_sizing_env(e.count, e.cores, e.memory_mb).map(|(k, v)| (k.to_string(), v)));
+    env.extend(plan.executors.driver_env().map(|(k, v)| (k.to_string(), v)));
     let child = DriverChild::start(
         &command,
         &env,

@@ -13,7 +13,7 @@ use spindle_scheduler::auth::AppSecret;
 use crate::config::{AM_HEARTBEAT_INTERVAL, ClientConfig};
 use crate::error::ClientError;
 use crate::launch::{
-    AmLaunch, AmWorkload, CONF_LINK, EXECUTOR_RESOURCES_LINK, SPINDLE_LINK, sh_quote,
+    AmLaunch, AmWorkload, CONF_LINK, EXECUTOR_RESOURCES_LINK, Executors, SPINDLE_LINK, sh_quote,
 };
 use crate::logs::{ContainerLogs, local_containers, local_log_dirs, web_containers};
 use crate::monitor::{ExecutorCounts, Progress, fetch_executor_counts};
@@ -65,33 +65,6 @@ pub enum ExecutorProgram {
     OnNodes(String),
 }
 
-/// The executors.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Executors {
-    /// How many (the initial target; a driver may ask for another number).
-    pub count: u32,
-    /// Memory of each, MB.
-    pub memory_mb: i64,
-    /// Cores of each.
-    pub cores: u32,
-    /// Failures that fail the application (default: max(3, 2 × count)).
-    pub max_failures: Option<u32>,
-    /// Their program.
-    pub program: ExecutorProgram,
-}
-
-impl Default for Executors {
-    fn default() -> Self {
-        Executors {
-            count: 2,
-            memory_mb: 1024,
-            cores: 1,
-            max_failures: None,
-            program: ExecutorProgram::Spindle,
-        }
-    }
-}
-
 /// Everything a submission needs.
 #[derive(Debug, Clone)]
 pub struct AppRequest {
@@ -99,8 +72,10 @@ pub struct AppRequest {
     pub submission: Submission,
     /// What runs.
     pub workload: Workload,
-    /// The executors.
+    /// The executors' number and size.
     pub executors: Executors,
+    /// The executors' program.
+    pub executor_program: ExecutorProgram,
     /// Files shipped to every container (`PATH[#LINK]`).
     pub files: Vec<String>,
     /// Archives shipped and unpacked in every container (`PATH[#LINK]`).
@@ -119,6 +94,7 @@ impl AppRequest {
             submission: Submission::default(),
             workload,
             executors: Executors::default(),
+            executor_program: ExecutorProgram::Spindle,
             files: Vec::new(),
             archives: Vec::new(),
             env: Vec::new(),
@@ -297,7 +273,7 @@ impl Programs {
                 .collect();
             p.driver_command = Some(words.join(" "));
         }
-        p.executor = match &request.executors.program {
+        p.executor = match &request.executor_program {
             ExecutorProgram::Spindle => (format!("./{SPINDLE_LINK}"), vec!["executor".into()]),
             ExecutorProgram::Local(path) => {
                 let path = local_file(path, "the executor program")?;
@@ -445,10 +421,7 @@ impl Client {
 
         let launch = AmLaunch {
             workload,
-            num_executors: request.executors.count,
-            executor_memory_mb: request.executors.memory_mb,
-            executor_cores: request.executors.cores,
-            max_executor_failures: request.executors.max_failures,
+            executors: request.executors.clone(),
             heartbeat_interval: self
                 .config
                 .conf

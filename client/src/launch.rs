@@ -19,15 +19,42 @@ pub const CONF_LINK: &str = "__spindle_conf__";
 pub const EXECUTOR_RESOURCES_LINK: &str = "__spindle_executor_resources__.json";
 use spindle_scheduler::driver::driver_env;
 
-/// What a driver is told of its executors ([`driver_env`]): how many, their cores and their
-/// memory. Both deploy modes give a driver exactly these (cluster mode through the AM's
-/// container, client mode through the local driver process).
-pub fn driver_sizing_env(count: u32, cores: u32, memory_mb: i64) -> [(&'static str, String); 3] {
-    [
-        (driver_env::NUM_EXECUTORS, count.to_string()),
-        (driver_env::EXECUTOR_CORES, cores.to_string()),
-        (driver_env::EXECUTOR_MEMORY_MB, memory_mb.to_string()),
-    ]
+/// How many executors an application starts with and how big they are: what `spindle submit`
+/// was told, what reaches the AM as `spindle am` flags and the driver as its environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Executors {
+    /// How many (the initial target; a driver may ask for another number).
+    pub count: u32,
+    /// Memory of each, MB.
+    pub memory_mb: i64,
+    /// Cores of each.
+    pub cores: u32,
+    /// Failures that fail the application (default: max(3, 2 × count)).
+    pub max_failures: Option<u32>,
+}
+
+impl Default for Executors {
+    fn default() -> Self {
+        Executors {
+            count: 2,
+            memory_mb: 1024,
+            cores: 1,
+            max_failures: None,
+        }
+    }
+}
+
+impl Executors {
+    /// What a driver is told of its executors ([`driver_env`]): how many, their cores and
+    /// their memory. Both deploy modes give a driver exactly these (cluster mode through the
+    /// AM's container, client mode through the local driver process).
+    pub fn driver_env(&self) -> [(&'static str, String); 3] {
+        [
+            (driver_env::NUM_EXECUTORS, self.count.to_string()),
+            (driver_env::EXECUTOR_CORES, self.cores.to_string()),
+            (driver_env::EXECUTOR_MEMORY_MB, self.memory_mb.to_string()),
+        ]
+    }
 }
 
 /// Quotes `word` for one POSIX shell (`sh -c`): single quotes, each `'` written as `'\''`.
@@ -58,14 +85,8 @@ pub enum AmWorkload {
 pub struct AmLaunch {
     /// The workload.
     pub workload: AmWorkload,
-    /// Executors wanted.
-    pub num_executors: u32,
-    /// Memory of each executor, MB.
-    pub executor_memory_mb: i64,
-    /// Cores of each executor.
-    pub executor_cores: u32,
-    /// Executor failures that fail the application.
-    pub max_executor_failures: Option<u32>,
+    /// The executors' number and size.
+    pub executors: Executors,
     /// The AM's steady heartbeat (`None`: the AM's default, 3 s).
     pub heartbeat_interval: Option<Duration>,
     /// The executors' program (unquoted: `./spindle`, `./pi`, or a path on the nodes) and its
@@ -94,10 +115,11 @@ impl AmLaunch {
             AmWorkload::DriverCommand(c) => flag("--driver-command", c.clone()),
             AmWorkload::DriverUrl(u) => flag("--driver-url", u.clone()),
         }
-        flag("--num-executors", self.num_executors.to_string());
-        flag("--executor-memory", format!("{}m", self.executor_memory_mb));
-        flag("--executor-cores", self.executor_cores.to_string());
-        if let Some(n) = self.max_executor_failures {
+        let e = &self.executors;
+        flag("--num-executors", e.count.to_string());
+        flag("--executor-memory", format!("{}m", e.memory_mb));
+        flag("--executor-cores", e.cores.to_string());
+        if let Some(n) = e.max_failures {
             flag("--max-executor-failures", n.to_string());
         }
         if let Some(d) = self.heartbeat_interval {
@@ -133,11 +155,7 @@ impl AmLaunch {
             env.push((k.to_string(), v));
         };
         set("HADOOP_CONF_DIR", format!("{{{{PWD}}}}/{CONF_LINK}"));
-        let sizing = driver_sizing_env(
-            self.num_executors,
-            self.executor_cores,
-            self.executor_memory_mb,
-        );
+        let sizing = self.executors.driver_env();
         for (k, v) in sizing {
             set(k, v);
         }
@@ -191,10 +209,12 @@ mod tests {
     fn launch() -> AmLaunch {
         AmLaunch {
             workload: AmWorkload::DriverCommand("./pi 4 'a b'".into()),
-            num_executors: 3,
-            executor_memory_mb: 256,
-            executor_cores: 2,
-            max_executor_failures: Some(5),
+            executors: Executors {
+                count: 3,
+                memory_mb: 256,
+                cores: 2,
+                max_failures: Some(5),
+            },
             heartbeat_interval: Some(Duration::from_millis(1500)),
             executor_program: ("./spindle".into(), vec!["executor".into()]),
             env: vec![("GREETING".into(), "a $b".into())],

@@ -8,7 +8,9 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), spindle_client::ClientError> {
-//! use spindle_client::{AppRequest, Client, ClientConfig, Executors, Progress, Workload};
+//! use spindle_client::{
+//!     AppRequest, Client, ClientConfig, ExecutorProgram, Executors, Progress, Workload,
+//! };
 //!
 //! let config = ClientConfig::from_env(&[])?;
 //! let client = Client::new(config, Vec::new());
@@ -18,6 +20,7 @@
 //!         argv: vec!["spindle".into(), "example".into(), "pi".into()],
 //!     },
 //!     executors: Executors::default(),
+//!     executor_program: ExecutorProgram::Spindle,
 //!     files: Vec::new(),
 //!     archives: Vec::new(),
 //!     env: Vec::new(),
@@ -57,11 +60,12 @@ pub mod staging;
 pub mod submission;
 
 pub use client::{
-    AppRequest, Client, ExecutorProgram, Executors, NewApplication, Submitted, Workload,
-    check_reachable, split_link,
+    AppRequest, Client, ExecutorProgram, NewApplication, Submitted, Workload, check_reachable,
+    split_link,
 };
 pub use config::ClientConfig;
 pub use error::ClientError;
+pub use launch::Executors;
 pub use monitor::Progress;
 pub use report::AppReport;
 pub use submission::Submission;
