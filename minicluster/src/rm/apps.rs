@@ -10,6 +10,76 @@ use spindle_protocol::token::Token;
 use super::ask_table::AskTable;
 use spindle_protocol::yarn::resources::Resources;
 
+/// Resources held over time: MB × ms and vcores × ms (reports give them in seconds).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// MB × ms.
+    pub memory_mb_ms: i64,
+    /// Vcores × ms.
+    pub vcore_ms: i64,
+}
+
+impl Usage {
+    /// Both sums (saturating: a report must not wrap around).
+    pub fn plus(self, other: Usage) -> Usage {
+        Usage {
+            memory_mb_ms: self.memory_mb_ms.saturating_add(other.memory_mb_ms),
+            vcore_ms: self.vcore_ms.saturating_add(other.vcore_ms),
+        }
+    }
+
+    /// (MB-seconds, vcore-seconds), as YARN's reports give them.
+    pub fn seconds(self) -> (i64, i64) {
+        (self.memory_mb_ms / 1000, self.vcore_ms / 1000)
+    }
+}
+
+/// Where the aggregation of an application's logs is (YARN's `LogAggregationStatus`): off, not
+/// started, running once the application has ended until every node has answered, then
+/// succeeded, or failed if one node could not write its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogAggregation {
+    status: LogAggregationStatusProto,
+    // Nodes that have not yet said they aggregated the application's logs.
+    pending_nodes: usize,
+}
+
+impl LogAggregation {
+    /// Not started when the cluster aggregates logs, else disabled.
+    pub fn new(enabled: bool) -> Self {
+        LogAggregation {
+            status: if enabled {
+                LogAggregationStatusProto::LogNotStart
+            } else {
+                LogAggregationStatusProto::LogDisabled
+            },
+            pending_nodes: 0,
+        }
+    }
+
+    /// The application ended: each of `nodes` nodes now aggregates its logs.
+    pub fn start(&mut self, nodes: usize) {
+        self.status = LogAggregationStatusProto::LogRunning;
+        self.pending_nodes = nodes;
+    }
+
+    /// One node finished (`ok`: its file is written, or it had no logs of the application).
+    pub fn node_done(&mut self, ok: bool) {
+        if !ok {
+            self.status = LogAggregationStatusProto::LogFailed;
+        }
+        self.pending_nodes = self.pending_nodes.saturating_sub(1);
+        if self.pending_nodes == 0 && self.status == LogAggregationStatusProto::LogRunning {
+            self.status = LogAggregationStatusProto::LogSucceeded;
+        }
+    }
+
+    /// The status reports show.
+    pub fn status(&self) -> LogAggregationStatusProto {
+        self.status
+    }
+}
+
 /// Where an application is (`YarnApplicationState` minus the transient NEW states).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppState {
@@ -243,14 +313,10 @@ pub struct App {
     pub lifetime_expiry_ms: Option<i64>,
     /// Every container it had that the RM still remembers, oldest first.
     pub containers: Vec<ContainerId>,
-    /// MB × ms held by its completed containers.
-    pub memory_mb_ms: i64,
-    /// Vcores × ms held by its completed containers.
-    pub vcore_ms: i64,
+    /// What its completed containers held.
+    pub usage: Usage,
     /// Where the aggregation of its logs is.
-    pub log_aggregation: LogAggregationStatusProto,
-    /// Nodes that have not yet said they aggregated its logs.
-    pub log_aggregation_pending: usize,
+    pub logs: LogAggregation,
     /// Whether it has ended and its end was carried out (containers stopped, nodes told).
     pub ended: bool,
 }
@@ -418,7 +484,7 @@ impl App {
                 None
             },
             application_tags: self.submission.application_tags.clone(),
-            log_aggregation_status: Some(self.log_aggregation as i32),
+            log_aggregation_status: Some(self.logs.status() as i32),
             unmanaged_application: Some(self.unmanaged),
             priority: Some(PriorityProto::new(self.priority)),
             app_timeouts: vec![AppTimeoutsMapProto {
@@ -436,5 +502,46 @@ impl App {
             submit_time: Some(self.submit_time_ms),
             ..Default::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use LogAggregationStatusProto::*;
+
+    #[test]
+    fn log_aggregation_succeeds_once_every_node_answered_and_fails_if_one_could_not() {
+        assert_eq!(LogAggregation::new(false).status(), LogDisabled);
+        let mut logs = LogAggregation::new(true);
+        assert_eq!(logs.status(), LogNotStart);
+        logs.start(2);
+        logs.node_done(true);
+        assert_eq!(logs.status(), LogRunning);
+        logs.node_done(true);
+        assert_eq!(logs.status(), LogSucceeded);
+
+        let mut logs = LogAggregation::new(true);
+        logs.start(2);
+        logs.node_done(false);
+        logs.node_done(true);
+        assert_eq!(logs.status(), LogFailed);
+        // A late answer changes nothing.
+        logs.node_done(true);
+        assert_eq!(logs.status(), LogFailed);
+    }
+
+    #[test]
+    fn usage_adds_up_without_wrapping_and_reports_whole_seconds() {
+        let a = Usage {
+            memory_mb_ms: 2_500,
+            vcore_ms: 1_999,
+        };
+        assert_eq!(a.plus(a).seconds(), (5, 3));
+        let full = Usage {
+            memory_mb_ms: i64::MAX,
+            vcore_ms: i64::MAX,
+        };
+        assert_eq!(full.plus(a), full);
     }
 }

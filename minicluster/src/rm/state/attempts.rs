@@ -197,8 +197,7 @@ impl RmState {
         }
         app.ended = true;
         if aggregate_logs {
-            app.log_aggregation = LogAggregationStatusProto::LogRunning;
-            app.log_aggregation_pending = nodes;
+            app.logs.start(nodes);
         }
         match app.state {
             AppState::Failed => self.totals.failed += 1,

@@ -13,7 +13,7 @@ use spindle_protocol::yarn::error::{
 };
 
 use super::{APPLICATION_ID_NOT_PROVIDED, DEFAULT_QUEUE, RmState, app_not_found, err};
-use crate::rm::apps::{App, AppState, AttemptState};
+use crate::rm::apps::{App, AppState, AttemptState, LogAggregation, Usage};
 use crate::rm::queues::Queue;
 use spindle_protocol::yarn::resources::Resources;
 
@@ -170,14 +170,8 @@ impl RmState {
             priority,
             lifetime_expiry_ms,
             containers: Vec::new(),
-            memory_mb_ms: 0,
-            vcore_ms: 0,
-            log_aggregation: if self.config.log_aggregation {
-                LogAggregationStatusProto::LogNotStart
-            } else {
-                LogAggregationStatusProto::LogDisabled
-            },
-            log_aggregation_pending: 0,
+            usage: Usage::default(),
+            logs: LogAggregation::new(self.config.log_aggregation),
             ended: false,
             submission: ctx,
         };

@@ -10,6 +10,7 @@ use spindle_protocol::token::ContainerTokenIdentifier;
 use spindle_protocol::yarn::records::exit_status;
 
 use super::{Effect, RmState};
+use crate::rm::apps::Usage;
 use spindle_protocol::yarn::resources::Resources;
 
 /// Where a container is, as the RM sees it.
@@ -53,18 +54,18 @@ pub struct RmContainer {
 }
 
 impl RmContainer {
-    /// MB × ms and vcores × ms it held up to `now_ms` (or its end).
-    pub fn usage_ms(&self, now_ms: i64) -> (i64, i64) {
+    /// What it held up to `now_ms` (or its end).
+    pub fn usage(&self, now_ms: i64) -> Usage {
         let end = if self.phase == ContainerPhase::Completed {
             self.finished_ms
         } else {
             now_ms
         };
         let held = (end - self.created_ms).max(0);
-        (
-            self.resource.memory_mb.saturating_mul(held),
-            self.resource.vcores.saturating_mul(held),
-        )
+        Usage {
+            memory_mb_ms: self.resource.memory_mb.saturating_mul(held),
+            vcore_ms: self.resource.vcores.saturating_mul(held),
+        }
     }
 }
 
@@ -194,10 +195,9 @@ impl RmState {
         c.diagnostics.clone_from(&diagnostics);
         let (app_id, owner, node, is_am) = (c.app, c.owner, c.node, c.is_am);
         let resource = c.resource.clone();
-        let (mb_ms, vcore_ms) = c.usage_ms(now_ms);
+        let held = c.usage(now_ms);
         if let Some(app) = self.apps.get_mut(&app_id) {
-            app.memory_mb_ms = app.memory_mb_ms.saturating_add(mb_ms);
-            app.vcore_ms = app.vcore_ms.saturating_add(vcore_ms);
+            app.usage = app.usage.plus(held);
         }
         if let Some(n) = self.nodes.get_mut(node) {
             n.used.sub(&resource);
@@ -323,15 +323,10 @@ impl RmState {
         let Some(a) = self.apps.get(app) else {
             return (0, 0);
         };
-        let (mut mb, mut vc) = (a.memory_mb_ms, a.vcore_ms);
-        for c in self.app_containers(app) {
-            if c.phase != ContainerPhase::Completed {
-                let (m, v) = c.usage_ms(self.clock_ms);
-                mb = mb.saturating_add(m);
-                vc = vc.saturating_add(v);
-            }
-        }
-        (mb / 1000, vc / 1000)
+        self.app_containers(app)
+            .filter(|c| c.phase != ContainerPhase::Completed)
+            .fold(a.usage, |total, c| total.plus(c.usage(self.clock_ms)))
+            .seconds()
     }
 
     /// Takes back the containers allocated longer ago than the allocation expiry and never

@@ -4,7 +4,6 @@
 //! application's log aggregation, as its nodes report it.
 
 use spindle_protocol::ids::{ApplicationId, ContainerId};
-use spindle_protocol::proto::yarn::LogAggregationStatusProto;
 use spindle_protocol::yarn::records::exit_status;
 
 use super::{ContainerPhase, RmState};
@@ -76,14 +75,6 @@ impl RmState {
         let Some(a) = self.apps.get_mut(&app) else {
             return;
         };
-        if !ok {
-            a.log_aggregation = LogAggregationStatusProto::LogFailed;
-        }
-        a.log_aggregation_pending = a.log_aggregation_pending.saturating_sub(1);
-        if a.log_aggregation_pending == 0
-            && a.log_aggregation == LogAggregationStatusProto::LogRunning
-        {
-            a.log_aggregation = LogAggregationStatusProto::LogSucceeded;
-        }
+        a.logs.node_done(ok);
     }
 }
