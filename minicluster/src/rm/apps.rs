@@ -10,6 +10,80 @@ use spindle_protocol::token::Token;
 use super::ask_table::AskTable;
 use spindle_protocol::yarn::resources::Resources;
 
+/// What an application's AM said of itself: where it is (registration), its tracking URL (any
+/// call may update it) and its progress (heartbeats).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmReported {
+    /// The host from the registration ("" before).
+    pub host: String,
+    /// The RPC port from the registration (-1 before).
+    pub rpc_port: i32,
+    /// The last tracking URL given.
+    pub tracking_url: String,
+    /// The last progress reported, 0 to 1.
+    pub progress: f32,
+}
+
+impl Default for AmReported {
+    fn default() -> Self {
+        AmReported {
+            host: String::new(),
+            rpc_port: -1,
+            tracking_url: String::new(),
+            progress: 0.0,
+        }
+    }
+}
+
+impl AmReported {
+    /// A registration: where the AM is, and maybe its tracking URL.
+    pub fn register(&mut self, host: Option<&str>, rpc_port: Option<i32>, url: Option<&str>) {
+        self.host = host.unwrap_or_default().to_string();
+        self.rpc_port = rpc_port.unwrap_or(-1);
+        self.track(url);
+    }
+
+    /// A tracking URL sent with any AM call: a missing or empty one keeps the last (an AM
+    /// that sends none on unregistering keeps its page linked).
+    pub fn track(&mut self, url: Option<&str>) {
+        if let Some(url) = url.filter(|u| !u.is_empty()) {
+            self.tracking_url = url.to_string();
+        }
+    }
+
+    /// Progress from a heartbeat, clamped to 0..1 (not a number counts as 0).
+    pub fn set_progress(&mut self, progress: f32) {
+        self.progress = if progress.is_finite() {
+            progress.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+    }
+
+    /// The host reports show: `N/A` until the current attempt's AM registered with one.
+    pub fn shown_host(&self, registered: bool) -> String {
+        if registered && !self.host.is_empty() {
+            self.host.clone()
+        } else {
+            "N/A".into()
+        }
+    }
+
+    /// The RPC port reports show: -1 until the current attempt's AM registered.
+    pub fn shown_rpc_port(&self, registered: bool) -> i32 {
+        if registered { self.rpc_port } else { -1 }
+    }
+
+    /// The tracking URL attempt reports show: empty until the attempt's AM registered.
+    pub fn shown_tracking_url(&self, registered: bool) -> String {
+        if registered {
+            self.tracking_url.clone()
+        } else {
+            String::new()
+        }
+    }
+}
+
 /// Resources held over time: MB × ms and vcores × ms (reports give them in seconds).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Usage {
@@ -298,14 +372,8 @@ pub struct App {
     pub launch_time_ms: i64,
     /// End time (ms, 0 before).
     pub finish_time_ms: i64,
-    /// AM host from the registration.
-    pub host: String,
-    /// AM RPC port from the registration (-1 before).
-    pub rpc_port: i32,
-    /// Tracking URL from the registration or unregistration.
-    pub tracking_url: String,
-    /// Progress the AM last reported.
-    pub progress: f32,
+    /// What its AM said of itself.
+    pub am_reported: AmReported,
     /// Current priority (the submitted one, capped at the cluster's maximum; clients may change
     /// it).
     pub priority: i32,
@@ -343,25 +411,13 @@ impl App {
         let registered = is_current && attempt.am.ever_registered;
         ApplicationAttemptReportProto {
             application_attempt_id: Some(attempt.id.to_proto()),
-            host: Some(if registered && !self.host.is_empty() {
-                self.host.clone()
-            } else {
-                "N/A".into()
-            }),
-            rpc_port: Some(if registered { self.rpc_port } else { -1 }),
-            tracking_url: Some(if registered {
-                self.tracking_url.clone()
-            } else {
-                String::new()
-            }),
+            host: Some(self.am_reported.shown_host(registered)),
+            rpc_port: Some(self.am_reported.shown_rpc_port(registered)),
+            tracking_url: Some(self.am_reported.shown_tracking_url(registered)),
             diagnostics: Some(attempt.diagnostics.clone()),
             yarn_application_attempt_state: Some(attempt.state.proto() as i32),
             am_container_id: attempt.am_container.map(|c| c.to_proto()),
-            original_tracking_url: Some(if registered {
-                self.tracking_url.clone()
-            } else {
-                String::new()
-            }),
+            original_tracking_url: Some(self.am_reported.shown_tracking_url(registered)),
             start_time: Some(attempt.start_ms),
             finish_time: Some(if attempt.state.is_final() && is_current {
                 self.finish_time_ms
@@ -412,7 +468,7 @@ impl App {
     pub fn tracking_url(&self, proxy_base: Option<&str>) -> String {
         match proxy_base {
             Some(base) if !self.unmanaged => format!("{base}/proxy/{}/", self.id),
-            _ => self.tracking_url.clone(),
+            _ => self.am_reported.tracking_url.clone(),
         }
     }
 
@@ -445,12 +501,8 @@ impl App {
             user: Some(self.user.clone()),
             queue: Some(self.queue.clone()),
             name: Some(self.name().to_string()),
-            host: Some(if registered && !self.host.is_empty() {
-                self.host.clone()
-            } else {
-                "N/A".into()
-            }),
-            rpc_port: Some(if registered { self.rpc_port } else { -1 }),
+            host: Some(self.am_reported.shown_host(registered)),
+            rpc_port: Some(self.am_reported.shown_rpc_port(registered)),
             client_to_am_token: None,
             yarn_application_state: Some(self.state.proto() as i32),
             tracking_url: Some(self.tracking_url(inputs.proxy_base.as_deref())),
@@ -470,12 +522,12 @@ impl App {
                 preempted_vcore_seconds: Some(0),
                 ..Default::default()
             }),
-            original_tracking_url: Some(self.tracking_url.clone()),
+            original_tracking_url: Some(self.am_reported.tracking_url.clone()),
             current_application_attempt_id: current.map(|a| a.id.to_proto()),
             progress: Some(if self.state == AppState::Finished {
                 1.0
             } else {
-                self.progress
+                self.am_reported.progress
             }),
             application_type: Some(self.app_type().to_string()),
             am_rm_token: if self.unmanaged && !self.state.is_final() {
@@ -529,6 +581,36 @@ mod tests {
         // A late answer changes nothing.
         logs.node_done(true);
         assert_eq!(logs.status(), LogFailed);
+    }
+
+    #[test]
+    fn reports_show_what_the_am_said_once_it_registered() {
+        let mut am = AmReported::default();
+        assert_eq!(
+            (am.shown_host(false), am.shown_rpc_port(false)),
+            ("N/A".to_string(), -1)
+        );
+        am.register(Some("h"), Some(7), None);
+        assert_eq!(
+            (am.shown_host(true), am.shown_rpc_port(true)),
+            ("h".to_string(), 7)
+        );
+        assert_eq!(am.shown_host(false), "N/A");
+        // A registration without a host still shows N/A.
+        am.register(None, Some(8), Some("http://a/"));
+        assert_eq!(
+            (am.shown_host(true), am.shown_rpc_port(true)),
+            ("N/A".to_string(), 8)
+        );
+        // A missing or empty URL keeps the last one given.
+        am.track(Some(""));
+        am.track(None);
+        assert_eq!(am.shown_tracking_url(true), "http://a/");
+        assert_eq!(am.shown_tracking_url(false), "");
+        for (given, kept) in [(0.5, 0.5), (7.0, 1.0), (-1.0, 0.0), (f32::NAN, 0.0)] {
+            am.set_progress(given);
+            assert_eq!(am.progress, kept, "progress {given}");
+        }
     }
 
     #[test]

@@ -56,11 +56,11 @@ impl RmState {
         } else {
             Vec::new()
         };
-        app.host = req.host.clone().unwrap_or_default();
-        app.rpc_port = req.rpc_port.unwrap_or(-1);
-        if let Some(url) = req.tracking_url.as_deref().filter(|u| !u.is_empty()) {
-            app.tracking_url = url.to_string();
-        }
+        app.am_reported.register(
+            req.host.as_deref(),
+            req.rpc_port,
+            req.tracking_url.as_deref(),
+        );
         if !app.state.is_final() {
             app.state = AppState::Running;
         }
@@ -173,15 +173,8 @@ impl RmState {
         }
         let app_id = id.application_id;
         let app = self.live_attempt(id)?;
-        if let Some(url) = req.tracking_url.as_deref().filter(|u| !u.is_empty()) {
-            app.tracking_url = url.to_string();
-        }
-        let progress = req.progress.unwrap_or(0.0);
-        app.progress = if progress.is_finite() {
-            progress.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
+        app.am_reported.track(req.tracking_url.as_deref());
+        app.am_reported.set_progress(req.progress.unwrap_or(0.0));
         let attempt = app.current_mut().ok_or_else(|| attempt_not_found(&id))?;
         attempt.am.last_heartbeat_ms = now_ms;
         for (capability, ask) in asks {
@@ -319,11 +312,9 @@ impl RmState {
             app.final_status = final_status;
             app.diagnostics = req.diagnostics.clone().unwrap_or_default();
             app.finish_time_ms = now_ms;
-            app.progress = 1.0;
+            app.am_reported.progress = 1.0;
         }
-        if let Some(url) = req.tracking_url.as_deref().filter(|u| !u.is_empty()) {
-            app.tracking_url = url.to_string();
-        }
+        app.am_reported.track(req.tracking_url.as_deref());
         if app.unmanaged {
             if let Some(a) = app.current_mut() {
                 a.state = AttemptState::Finished;

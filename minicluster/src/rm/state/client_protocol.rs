@@ -13,7 +13,7 @@ use spindle_protocol::yarn::error::{
 };
 
 use super::{APPLICATION_ID_NOT_PROVIDED, DEFAULT_QUEUE, RmState, app_not_found, err};
-use crate::rm::apps::{App, AppState, AttemptState, LogAggregation, Usage};
+use crate::rm::apps::{AmReported, App, AppState, AttemptState, LogAggregation, Usage};
 use crate::rm::queues::Queue;
 use spindle_protocol::yarn::resources::Resources;
 
@@ -163,10 +163,7 @@ impl RmState {
             submit_time_ms: now_ms,
             launch_time_ms: 0,
             finish_time_ms: 0,
-            host: String::new(),
-            rpc_port: -1,
-            tracking_url: String::new(),
-            progress: 0.0,
+            am_reported: AmReported::default(),
             priority,
             lifetime_expiry_ms,
             containers: Vec::new(),
