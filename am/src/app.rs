@@ -618,17 +618,13 @@ mod tests {
 
     #[test]
     fn the_heartbeat_follows_the_options_and_the_clusters_expiry() {
-        let defaults = allocator_for(&shell(), 0).unwrap();
-        assert_eq!(defaults.config().heartbeat, HeartbeatConfig::default());
+        let heartbeat_of = |o: &AmOptions| allocator_for(o, 0).unwrap().config().heartbeat.clone();
+        assert_eq!(heartbeat_of(&shell()), HeartbeatConfig::default());
 
         let mut options = shell();
         options.heartbeat_interval = Duration::from_millis(1500);
         options.rm_am_expiry = Duration::from_secs(2);
-        let heartbeat = allocator_for(&options, 0)
-            .unwrap()
-            .config()
-            .heartbeat
-            .clone();
+        let heartbeat = heartbeat_of(&options);
         assert_eq!(heartbeat.interval_ms, 1500);
         assert_eq!(heartbeat.am_expiry_interval_ms, 2000);
         assert_eq!(
@@ -638,11 +634,6 @@ mod tests {
 
         // Zero would be refused by the allocator: the shortest heartbeat is 1 ms.
         options.heartbeat_interval = Duration::ZERO;
-        let heartbeat = allocator_for(&options, 0)
-            .unwrap()
-            .config()
-            .heartbeat
-            .clone();
-        assert_eq!(heartbeat.interval_ms, 1);
+        assert_eq!(heartbeat_of(&options).interval_ms, 1);
     }
 }

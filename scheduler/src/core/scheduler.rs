@@ -585,18 +585,27 @@ impl TaskScheduler {
         Some(a)
     }
 
+    /// Ends attempt `tid`: forgets it, lets its task set take the outcome (`end` answers `None`
+    /// when the set ignores it, e.g. a late duplicate), and frees its slot in its pool. `None`
+    /// when the attempt or its set is gone or the set ignored it.
+    fn end_attempt<R>(
+        &mut self,
+        tid: TaskId,
+        end: impl FnOnce(&mut TaskSet, &Attempt, &ClusterView) -> Option<R>,
+    ) -> Option<(Attempt, R)> {
+        let a = self.forget_attempt(tid)?;
+        let set = self.sets.get_mut(&a.stage)?;
+        let outcome = end(set, &a, &self.view)?;
+        self.pools[set.pool].running -= 1;
+        Some((a, outcome))
+    }
+
     fn attempt_succeeded(&mut self, tid: TaskId, result: Bytes, now: Millis) {
-        let Some(a) = self.forget_attempt(tid) else {
+        let Some((a, ())) =
+            self.end_attempt(tid, |set, a, _| set.succeeded(a.index, tid).then_some(()))
+        else {
             return;
         };
-        let Some(set) = self.sets.get_mut(&a.stage) else {
-            return;
-        };
-        let pool = set.pool;
-        if !set.succeeded(a.index, tid) {
-            return;
-        }
-        self.pools[pool].running -= 1;
         let (job_id, stage_index) = self.stage_owner[&a.stage];
         self.events.push_back(SchedEvent::TaskEnded {
             job: job_id,
@@ -624,19 +633,11 @@ impl TaskScheduler {
     }
 
     fn attempt_ended(&mut self, tid: TaskId, error: TaskError, counts: bool) {
-        let Some(a) = self.forget_attempt(tid) else {
+        let Some((a, outcome)) = self.end_attempt(tid, |set, a, view| {
+            set.attempt_failed(a.index, tid, &a.exec, error.clone(), counts, view)
+        }) else {
             return;
         };
-        let Some(set) = self.sets.get_mut(&a.stage) else {
-            return;
-        };
-        let pool = set.pool;
-        let Some(outcome) =
-            set.attempt_failed(a.index, tid, &a.exec, error.clone(), counts, &self.view)
-        else {
-            return;
-        };
-        self.pools[pool].running -= 1;
         if let FailOutcome::Abort(message) = outcome {
             let (job_id, _) = self.stage_owner[&a.stage];
             self.events.push_back(SchedEvent::TaskEnded {
