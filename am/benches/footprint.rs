@@ -45,7 +45,7 @@ fn main() {
             executor: vec!["executor".into()],
             initial_executors: 0,
         });
-        options.executor_memory_mb = 4096;
+        options.executor.memory_mb = 4096;
         let allocator = allocator_for(&options, 0).expect("allocator");
         let channels = Channels::default();
         let inputs = channels.inputs.clone();

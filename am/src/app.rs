@@ -118,10 +118,10 @@ impl Workload {
 pub struct AmOptions {
     /// The executors' work.
     pub workload: Workload,
-    /// Memory of each executor container, MB.
-    pub executor_memory_mb: u64,
-    /// Virtual cores of each executor container.
-    pub executor_cores: u32,
+    /// The size of each executor container: memory, cores and custom resources (the
+    /// allocator's own type; no overhead by default, as Spindle's executors are native
+    /// processes with no JVM to pad for).
+    pub executor: ExecutorSizing,
     /// Executor failures that fail the application (default: Spark's `max(3, 2 × executors)`).
     pub max_executor_failures: Option<u32>,
     /// Extra environment for executors.
@@ -144,12 +144,15 @@ pub struct AmOptions {
 }
 
 impl AmOptions {
-    /// Options for `workload` with executors of 1 GiB and 1 core, and Spark's timeouts.
+    /// Options for `workload` with executors of 1 GiB and 1 core (no overhead), and Spark's
+    /// timeouts.
     pub fn new(workload: Workload) -> Self {
         AmOptions {
             workload,
-            executor_memory_mb: 1024,
-            executor_cores: 1,
+            executor: ExecutorSizing {
+                memory_overhead_mb: Some(0),
+                ..ExecutorSizing::default()
+            },
             max_executor_failures: None,
             executor_env: Vec::new(),
             executor_resources: Vec::new(),
@@ -199,14 +202,7 @@ pub fn allocator_for(
     let config = AllocatorConfig {
         profiles: vec![ProfileSpec {
             id: 0,
-            sizing: ExecutorSizing {
-                memory_mb: options.executor_memory_mb,
-                cores: options.executor_cores,
-                // Spindle's executors are native processes: the container is the size asked
-                // for, with no JVM overhead on top.
-                memory_overhead_mb: Some(0),
-                ..ExecutorSizing::default()
-            },
+            sizing: options.executor.clone(),
             initial_target: options.workload.initial_target(),
         }],
         failures: FailureConfig {
@@ -265,7 +261,7 @@ pub fn yarn_launches(
     template
         .validate()
         .map_err(|e| AmStartError::Executors(format!("the executors' launch context: {e}")))?;
-    let cores = options.executor_cores;
+    let cores = options.executor.cores;
     Ok(move |executor_id, profile, c: &Container| {
         let who = ExecutorIdentity {
             executor_id,

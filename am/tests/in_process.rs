@@ -38,7 +38,7 @@ async fn run_shell(
         command: command.into(),
         count,
     });
-    options.executor_memory_mb = 128;
+    options.executor.memory_mb = 128;
     options.max_executor_failures = max_failures;
     let allocator = allocator_for(&options, 0).expect("allocator");
     let launch_for = yarn_launches(&options, &id.to_string(), None, None).expect("launch context");

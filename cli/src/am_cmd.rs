@@ -43,8 +43,8 @@ pub async fn run(args: AmArgs) -> ExitCode {
         }
     };
     let mut options = AmOptions::new(workload);
-    options.executor_memory_mb = u64::try_from(args.executor_memory).unwrap_or(1024);
-    options.executor_cores = args.executor_cores;
+    options.executor.memory_mb = u64::try_from(args.executor_memory).unwrap_or(1024);
+    options.executor.cores = args.executor_cores;
     options.max_executor_failures = args.max_executor_failures;
     options.executor_env = args.env;
     options.staging_dir = args.staging_dir;
